@@ -1,0 +1,158 @@
+#!/usr/bin/env node
+// tokengrid's command line: serve, migrate, migration, import, export, plan.
+import { writeFile } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import { ConfigError, loadConfig, type Config } from '../config.js';
+import { openDatabase, type Database } from '../db/database.js';
+import { readDataset } from '../db/dataset-store.js';
+import { importDataset } from '../db/import.js';
+import { applyMigrations, createMigration, MigrationDivergenceError, migrationStatus } from '../db/migrate.js';
+import { readDatasetFiles } from '../dataset/load.js';
+import { createApp } from '../server/app.js';
+import { listen } from '../server/http.js';
+import { prepareDatabase } from '../server/start.js';
+import { planCommand } from './plan.js';
+import { planningInputFromDatabase } from '../db/planning-input.js';
+
+const USAGE = `Usage: tokengrid <command> [options]
+
+Commands:
+  serve                    start the GraphQL API (applies migrations; loads the fixtures on a new database)
+  migrate                  apply pending migrations and exit
+  migration <name>         write the next migration from prisma/schema.prisma (name: a-z, 0-9, _)
+  import <dir|file> [--dry-run]
+                           import CSV files (a directory or one file) or a JSON document
+  export [--out <file>]    write the whole data set as one JSON document (stdout by default)
+  plan [options]           solve a placement plan and print it (tokengrid plan --help)
+
+Environment: PORT, HOST, DATABASE_URL (postgres://… ; default: embedded PGlite),
+TOKENGRID_DATA_DIR (default ./data), TOKENGRID_SEED_FIXTURES (default true), LOG_LEVEL.`;
+
+async function withDatabase<T>(config: Config, run: (db: Database) => Promise<T>): Promise<T> {
+  const db = await openDatabase(config.database);
+  try {
+    return await run(db);
+  } finally {
+    await db.close();
+  }
+}
+
+async function serve(config: Config): Promise<number> {
+  const started = performance.now();
+  const { db, appliedMigrations, seeded } = await prepareDatabase(config.database, { seedFixtures: config.seedFixtures });
+  const running = await listen(createApp({ db }), config.host, config.port);
+  const ms = Math.round(performance.now() - started);
+  const notes = [
+    appliedMigrations.length > 0 ? `applied ${appliedMigrations.length} migration(s)` : 'schema up to date',
+    ...(seeded ? ['loaded the bundled fixtures'] : []),
+  ];
+  console.log(`tokengrid ready in ${ms} ms on ${db.kind === 'pglite' ? 'embedded PGlite at ' : 'PostgreSQL '}${db.location} (${notes.join('; ')})`);
+  console.log(`GraphiQL: ${running.url}/graphql`);
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`${signal}: shutting down`);
+    await running.close();
+    await db.close();
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
+  return new Promise<number>(() => {});
+}
+
+async function importCommand(config: Config, args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { 'dry-run': { type: 'boolean', default: false } } });
+  const path = positionals[0];
+  if (!path) {
+    console.error('tokengrid import: give a directory of CSV files, one CSV file or a JSON document');
+    return 2;
+  }
+  const started = performance.now();
+  const progress = (message: string) => process.stderr.write(`\r\x1b[K${message} (${((performance.now() - started) / 1000).toFixed(1)} s)`);
+  progress(`reading ${path}`);
+  const input = { files: await readDatasetFiles(path) };
+  return withDatabase(config, async (db) => {
+    await applyMigrations(db);
+    progress('validating and writing');
+    const outcome = await importDataset(db, input, { dryRun: values['dry-run'] });
+    process.stderr.write('\n');
+    if (!outcome.ok) {
+      console.error(`import refused, nothing was written: ${outcome.issues.length} problem(s)`);
+      for (const issue of outcome.issues.slice(0, 200)) console.error(`  ${issue.path}: ${issue.message}`);
+      if (outcome.issues.length > 200) console.error(`  … and ${outcome.issues.length - 200} more`);
+      return 1;
+    }
+    console.log(outcome.dryRun ? 'dry run, nothing written:' : 'imported:');
+    for (const [kind, counts] of Object.entries(outcome.summary)) {
+      console.log(`  ${kind.padEnd(16)} ${counts.created} created, ${counts.updated} updated, ${counts.unchanged} unchanged`);
+    }
+    return 0;
+  });
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [command = 'serve', ...rest] = argv;
+  if (command === '--help' || command === '-h' || command === 'help') {
+    console.log(USAGE);
+    return 0;
+  }
+  const config = loadConfig();
+  switch (command) {
+    case 'serve':
+      return serve(config);
+    case 'migrate':
+      return withDatabase(config, async (db) => {
+        const applied = await applyMigrations(db);
+        const status = await migrationStatus(db);
+        console.log(applied.length > 0 ? `applied: ${applied.join(', ')}` : `up to date (${status.applied.length} migrations)`);
+        return 0;
+      });
+    case 'migration': {
+      const name = rest[0];
+      if (!name) {
+        console.error('tokengrid migration: give the new migration a name, e.g. `npm run db:migration -- add_site_owner`');
+        return 2;
+      }
+      return withDatabase({ ...config, database: { kind: 'pglite', dataDir: ':memory:' } }, async (db) => {
+        const folder = await createMigration(db, name);
+        console.log(folder ? `wrote ${folder}/migration.sql` : 'the schema matches the migrations: nothing to write');
+        return 0;
+      });
+    }
+    case 'import':
+      return importCommand(config, rest);
+    case 'export':
+      return withDatabase(config, async (db) => {
+        const { values } = parseArgs({ args: rest, options: { out: { type: 'string' } } });
+        const json = JSON.stringify(await readDataset(db), null, 2) + '\n';
+        if (values.out) await writeFile(values.out, json);
+        else process.stdout.write(json);
+        return 0;
+      });
+    case 'plan':
+      return planCommand(rest, {
+        loadPlanningInput: () => withDatabase(config, async (db) => {
+          await applyMigrations(db);
+          return planningInputFromDatabase(db);
+        }),
+      });
+    default:
+      console.error(`tokengrid: unknown command "${command}"\n\n${USAGE}`);
+      return 2;
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    if (error instanceof ConfigError || error instanceof MigrationDivergenceError) {
+      console.error(`tokengrid: ${error.message}`);
+    } else {
+      console.error(error);
+    }
+    process.exit(1);
+  },
+);

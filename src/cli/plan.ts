@@ -1,0 +1,227 @@
+// `tokengrid plan`: solve a placement plan from the database (or a fixtures
+// directory) in a worker thread and print a summary or the whole plan as JSON.
+import { parseArgs } from 'node:util';
+import { parseDataset, readDatasetFiles } from '../dataset/load.js';
+import { planningInputFromDataset } from '../optimizer/from-dataset.js';
+import { parsePlanOptions, type PlanningInput, type PlanOptions, type PlanResult } from '../optimizer/types.js';
+import { closeSolverWorkers, solvePlacementInWorker } from '../optimizer/worker-pool.js';
+
+export const PLAN_USAGE = `Usage: tokengrid plan [options]
+
+Solves a minimum cost-per-token placement of the stored demand on the stored
+sites and prints a summary.
+
+Options:
+  --periods 1|24            steady state (default) or an hourly day-ahead plan
+  --capex amortized|sunk    busy GPUs pay their capex (default), or only bought GPUs do
+  --solver auto|jslp|highs  default auto (small models: javascript-lp-solver; else HiGHS)
+  --integer                 whole GPUs (solved by HiGHS)
+  --expansion               allow buying GPUs up to each site's limit, and PLANNED sites
+  --utilization X           target GPU utilization, 0 < X <= 1 (default 0.8)
+  --max-site-share X        most of a region's class demand one site may take (0 < X <= 1)
+  --carbon-price P          $ per tonne CO2
+  --time-limit S            seconds (default 60)
+  --fixtures <dir>          plan from a data set directory instead of the database
+  --json                    print the whole plan as JSON
+  --top N                   sites and constraints to list in the summary (default 10)
+  -h, --help`;
+
+export interface PlanCommandDeps {
+  loadPlanningInput: () => Promise<PlanningInput>;
+}
+
+interface Output {
+  out: (text: string) => void;
+  err: (text: string) => void;
+}
+
+const defaultOutput: Output = {
+  out: (text) => process.stdout.write(text),
+  err: (text) => process.stderr.write(text),
+};
+
+function optionsFromArgs(values: Record<string, string | boolean | undefined>): unknown {
+  const number = (value: string | boolean | undefined): number | undefined =>
+    typeof value === 'string' ? (value.trim() === '' ? Number.NaN : Number(value)) : undefined;
+  const options: Record<string, unknown> = {};
+  if (values.periods !== undefined) options.periods = number(values.periods);
+  if (typeof values.capex === 'string') options.capexMode = values.capex.toUpperCase();
+  if (typeof values.solver === 'string') options.solver = values.solver;
+  if (values.integer) options.integerGpus = true;
+  if (values.expansion) options.allowExpansion = true;
+  if (values.utilization !== undefined) options.targetUtilization = number(values.utilization);
+  if (values['max-site-share'] !== undefined) options.maxSiteShare = number(values['max-site-share']);
+  if (values['carbon-price'] !== undefined) options.carbonPricePerTonne = number(values['carbon-price']);
+  if (values['time-limit'] !== undefined) options.timeLimitSeconds = number(values['time-limit']);
+  return options;
+}
+
+async function loadFixturesInput(dir: string, io: Output): Promise<PlanningInput | null> {
+  const { dataset, issues } = parseDataset({ files: await readDatasetFiles(dir) });
+  if (issues.length > 0) {
+    io.err(`tokengrid plan: ${issues.length} problem(s) in ${dir}:\n`);
+    for (const issue of issues.slice(0, 20)) io.err(`  ${issue.path}: ${issue.message}\n`);
+    if (issues.length > 20) io.err(`  … and ${issues.length - 20} more\n`);
+    return null;
+  }
+  return planningInputFromDataset(dataset);
+}
+
+const fmt = (value: number | null | undefined, digits = 2): string =>
+  value === null || value === undefined ? '—' : value.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+const tokens = (tokensPerSecond: number): string =>
+  tokensPerSecond >= 1e6 ? `${fmt(tokensPerSecond / 1e6)} M tok/s` : `${fmt(tokensPerSecond / 1e3, 1)} k tok/s`;
+
+export function formatPlanSummary(plan: PlanResult, top = 10): string {
+  const lines: string[] = [];
+  const size = plan.modelSize;
+  lines.push(
+    `Plan: ${plan.status} — ${plan.options.periods === 24 ? '24-hour day-ahead' : 'steady state'}, capex ${plan.options.capexMode.toLowerCase()}` +
+      `${plan.options.integerGpus ? ', whole GPUs' : ''}${plan.options.allowExpansion ? ', expansion allowed' : ''}`,
+  );
+  lines.push(
+    `Solver: ${plan.solver ?? '—'} (${plan.solverStatus ?? '—'}); ${size.variables} variables, ${size.constraints} constraints, ${size.nonzeros} nonzeros; ` +
+      `build ${fmt(plan.timings.buildMs, 0)} ms, solve ${fmt(plan.timings.solveMs, 0)} ms, interpret ${fmt(plan.timings.interpretMs, 0)} ms` +
+      `${plan.mipGap !== null ? `; MIP gap ${(plan.mipGap * 100).toFixed(3)}%` : ''}`,
+  );
+  if (plan.message) lines.push(`Note: ${plan.message}`);
+  const totals = plan.totals;
+  if (!totals) return `${lines.join('\n')}\n`;
+  const cost = totals.costPerHour;
+  lines.push('');
+  lines.push(`Cost per million tokens: $${fmt(totals.costPerMillionTokens, 4)}`);
+  lines.push(
+    `Cost per hour: $${fmt(cost.total - cost.penalty)} (energy $${fmt(cost.energy)}, capex $${fmt(cost.capex)}, egress $${fmt(cost.egress)}, carbon $${fmt(cost.carbon)})` +
+      `${cost.penalty > 0 ? `; unserved penalty $${fmt(cost.penalty)}` : ''}`,
+  );
+  lines.push(
+    `Served ${tokens(totals.servedTokensPerSecond)} of ${tokens(totals.demandTokensPerSecond)}` +
+      ` (${fmt((100 * totals.servedTokensPerSecond) / Math.max(1, totals.demandTokensPerSecond), 1)}%); unserved ${tokens(totals.unservedTokensPerSecond)}`,
+  );
+  lines.push(
+    `Power: ${fmt(totals.itPowerKw / 1000, 3)} MW IT, ${fmt(totals.facilityPowerKw / 1000, 3)} MW facility; ${fmt(totals.tokensPerJoule, 3)} tokens/J; ` +
+      `${fmt(totals.carbonKgPerMillionTokens, 3)} kg CO2 per million tokens; ${fmt(totals.gpusBusy, 1)} GPUs busy, ${fmt(totals.gpusAdded, 1)} bought`,
+  );
+
+  const busySites = [...plan.sites].filter((s) => s.servedTokensPerSecond > 0).sort((a, b) => b.servedTokensPerSecond - a.servedTokensPerSecond);
+  lines.push('');
+  lines.push(`Top sites (${busySites.length} of ${plan.sites.length} carry load):`);
+  for (const site of busySites.slice(0, top)) {
+    lines.push(
+      `  ${site.siteCode.padEnd(12)} ${tokens(site.servedTokensPerSecond).padStart(15)}  GPUs ${fmt(site.utilization * 100, 0).padStart(3)}%  ` +
+        `power ${fmt(site.peakFacilityPowerKw, 0)}/${fmt(site.powerCapKw, 0)} kW  $${fmt(site.costPerMillionTokens, 4)}/M tok`,
+    );
+  }
+
+  lines.push('');
+  if (plan.unserved.length === 0) lines.push('Unserved demand: none');
+  else {
+    lines.push('Unserved demand:');
+    for (const u of plan.unserved.slice(0, top)) {
+      const full = u.candidateSites.filter((c) => c.limitedBy !== null).map((c) => `${c.siteCode}:${c.limitedBy}`);
+      lines.push(`  ${u.regionCode} ${u.workloadClassCode}: ${tokens(u.unservedTokensPerSecond)} — ${u.reason}: ${u.explanation}`);
+      if (full.length > 0) lines.push(`    full sites: ${full.slice(0, 8).join(', ')}${full.length > 8 ? ', …' : ''}`);
+    }
+    if (plan.unserved.length > top) lines.push(`  … and ${plan.unserved.length - top} more`);
+  }
+
+  lines.push('');
+  lines.push(`Binding constraints (${plan.bindingConstraints.length}):`);
+  for (const b of plan.bindingConstraints.slice(0, top)) {
+    const value = b.shadowPrice === null ? '' : ` — worth $${fmt(b.shadowPrice, 4)}/h per ${b.kind === 'POWER' ? 'kW' : b.kind === 'GPU_CAPACITY' ? 'GPU' : 'unit'}`;
+    const hours = plan.options.periods === 24 ? ` (${b.periods.length} h)` : '';
+    lines.push(`  ${b.description}${hours}${value}`);
+  }
+  if (plan.shadowPricesUnavailableReason) lines.push(`Shadow prices: ${plan.shadowPricesUnavailableReason}`);
+  else if (plan.shadowPrices) {
+    const demand = [...plan.shadowPrices.demand].sort((a, b) => b.marginalCostPerMillionTokens - a.marginalCostPerMillionTokens);
+    lines.push('Marginal cost of more demand (highest):');
+    for (const d of demand.slice(0, Math.min(5, top))) {
+      lines.push(`  ${d.regionCode} ${d.workloadClassCode}: $${fmt(d.marginalCostPerMillionTokens, 4)} per million tokens`);
+    }
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+export async function planCommand(argv: string[], deps: PlanCommandDeps, io: Output = defaultOutput): Promise<number> {
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      allowPositionals: false,
+      options: {
+        periods: { type: 'string' },
+        capex: { type: 'string' },
+        solver: { type: 'string' },
+        integer: { type: 'boolean' },
+        expansion: { type: 'boolean' },
+        utilization: { type: 'string' },
+        'max-site-share': { type: 'string' },
+        'carbon-price': { type: 'string' },
+        'time-limit': { type: 'string' },
+        fixtures: { type: 'string' },
+        json: { type: 'boolean' },
+        top: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    }));
+  } catch (error) {
+    io.err(`tokengrid plan: ${(error as Error).message}\n\n${PLAN_USAGE}\n`);
+    return 2;
+  }
+  if (values.help) {
+    io.out(`${PLAN_USAGE}\n`);
+    return 0;
+  }
+  const parsed = parsePlanOptions(optionsFromArgs(values));
+  if (!parsed.ok) {
+    for (const issue of parsed.issues) io.err(`tokengrid plan: ${issue.path}: ${issue.message}\n`);
+    return 2;
+  }
+  const options: PlanOptions = parsed.options;
+  const top = values.top === undefined ? 10 : Number(values.top);
+  if (!Number.isInteger(top) || top < 1) {
+    io.err('tokengrid plan: --top must be a positive whole number\n');
+    return 2;
+  }
+
+  const started = performance.now();
+  const elapsed = () => `${((performance.now() - started) / 1000).toFixed(1)} s`;
+  const interactive = process.stderr.isTTY === true;
+  const progress = (message: string, final = false) => {
+    if (interactive) io.err(`\r\x1b[K${message}${final ? '\n' : ''}`);
+    else io.err(`${message}\n`);
+  };
+
+  progress(values.fixtures ? `reading ${String(values.fixtures)}` : 'loading the database');
+  let input: PlanningInput | null;
+  try {
+    input = typeof values.fixtures === 'string' ? await loadFixturesInput(values.fixtures, io) : await deps.loadPlanningInput();
+  } catch (error) {
+    progress(`tokengrid plan: could not load the planning data: ${(error as Error).message}`, true);
+    return 1;
+  }
+  if (!input) return 1;
+
+  const controller = new AbortController();
+  const onSigint = () => controller.abort(new Error('interrupted'));
+  process.once('SIGINT', onSigint);
+  // Non-interactive output gets a line every 5 s; a terminal gets a live counter.
+  const ticker = setInterval(() => progress(`solving… ${elapsed()}`), interactive ? 200 : 5000);
+  progress(`solving ${input.sites.length} sites × ${input.regions.length} regions, ${options.periods} period(s)…`);
+  let plan: PlanResult;
+  try {
+    plan = await solvePlacementInWorker(input, options, { signal: controller.signal });
+  } catch (error) {
+    progress(`tokengrid plan: cancelled after ${elapsed()} (${(error as Error).message})`, true);
+    return 130;
+  } finally {
+    clearInterval(ticker);
+    process.off('SIGINT', onSigint);
+    await closeSolverWorkers();
+  }
+  progress(`solved in ${elapsed()}: ${plan.status}`, true);
+
+  io.out(values.json ? `${JSON.stringify(plan, null, 2)}\n` : formatPlanSummary(plan, top));
+  return plan.status === 'optimal' || plan.status === 'time_limit' ? 0 : 1;
+}

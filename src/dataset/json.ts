@@ -1,0 +1,140 @@
+// The JSON form of a data set: one document
+// `{ workloadClasses?, gpuTypes?, sites?, demandRegions?, latencies? }` with children
+// nested (`throughputs`, `inventory`, `demand`) exactly as in types.ts, plus the
+// optional detached sections (`gpuThroughputs`, `siteInventory`, `demands`) for
+// child rows whose parent is already stored. Optional and nullable fields may be
+// omitted; see the *_DEFAULTS of ranges.ts.
+
+import type { z } from 'zod';
+import { emptyDataset } from './merge.js';
+import {
+  CODE_PATTERN,
+  DEMAND_DEFAULTS,
+  DEMAND_REGION_DEFAULTS,
+  GPU_THROUGHPUT_DEFAULTS,
+  GPU_TYPE_DEFAULTS,
+  INVENTORY_DEFAULTS,
+  LATENCY_DEFAULTS,
+  SITE_DEFAULTS,
+  WORKLOAD_CLASS_DEFAULTS,
+  demandRegionSchema,
+  detachedDemandSchema,
+  detachedInventorySchema,
+  detachedThroughputSchema,
+  gpuTypeSchema,
+  latencySchema,
+  siteSchema,
+  withDefaults,
+  workloadClassSchema,
+  zodIssuesToDatasetIssues,
+} from './ranges.js';
+import type { Dataset, DatasetIssue } from './types.js';
+import type { KnownCodes, RecordLocator } from './check.js';
+
+type Defaults = Readonly<Record<string, unknown>>;
+
+interface SectionSpec {
+  schema: z.ZodType;
+  /** fills in a record's omitted fields, children included */
+  prepare: (raw: unknown) => unknown;
+  rejectedInto?: keyof KnownCodes;
+}
+
+function withChildDefaults(raw: unknown, defaults: Defaults, childKey: string, childDefaults: Defaults): unknown {
+  const record = withDefaults(raw, defaults);
+  if (typeof record !== 'object' || record === null || Array.isArray(record)) return record;
+  const children = (record as Record<string, unknown>)[childKey];
+  if (!Array.isArray(children)) return record;
+  return { ...record, [childKey]: children.map((child) => withDefaults(child, childDefaults)) };
+}
+
+const SECTIONS = {
+  workloadClasses: {
+    schema: workloadClassSchema,
+    prepare: (raw) => withDefaults(raw, WORKLOAD_CLASS_DEFAULTS),
+    rejectedInto: 'workloadClassCodes',
+  },
+  gpuTypes: {
+    schema: gpuTypeSchema,
+    prepare: (raw) => withChildDefaults(raw, GPU_TYPE_DEFAULTS, 'throughputs', GPU_THROUGHPUT_DEFAULTS),
+    rejectedInto: 'gpuTypeCodes',
+  },
+  sites: {
+    schema: siteSchema,
+    prepare: (raw) => withChildDefaults(raw, SITE_DEFAULTS, 'inventory', INVENTORY_DEFAULTS),
+    rejectedInto: 'siteCodes',
+  },
+  demandRegions: {
+    schema: demandRegionSchema,
+    prepare: (raw) => withChildDefaults(raw, DEMAND_REGION_DEFAULTS, 'demand', DEMAND_DEFAULTS),
+    rejectedInto: 'regionCodes',
+  },
+  latencies: { schema: latencySchema, prepare: (raw) => withDefaults(raw, LATENCY_DEFAULTS) },
+  gpuThroughputs: { schema: detachedThroughputSchema, prepare: (raw) => withDefaults(raw, GPU_THROUGHPUT_DEFAULTS) },
+  siteInventory: { schema: detachedInventorySchema, prepare: (raw) => withDefaults(raw, INVENTORY_DEFAULTS) },
+  demands: { schema: detachedDemandSchema, prepare: (raw) => withDefaults(raw, DEMAND_DEFAULTS) },
+} satisfies Record<keyof Required<Dataset>, SectionSpec>;
+
+export const JSON_SECTIONS: readonly string[] = Object.keys(SECTIONS);
+
+export interface ParsedJson {
+  dataset: Required<Dataset>;
+  issues: DatasetIssue[];
+  /** codes of parent records refused by validation: references to them are not reported again */
+  rejectedCodes: Required<{ [K in keyof KnownCodes]: string[] }>;
+  /** the document path of any record in `dataset` (refused records leave gaps in the lists) */
+  locate: RecordLocator;
+}
+
+const CHILD_KEYS = ['throughputs', 'inventory', 'demand'] as const;
+
+/** Validates a JSON document (already parsed) into a data set; issues carry JSON paths such as `sites[3].pricePerKwh`. */
+export function parseJsonDataset(json: unknown, pathPrefix = ''): ParsedJson {
+  const issues: DatasetIssue[] = [];
+  const dataset = emptyDataset();
+  const rejectedCodes = { siteCodes: [] as string[], gpuTypeCodes: [] as string[], workloadClassCodes: [] as string[], regionCodes: [] as string[] };
+  const at = (key: string) => (pathPrefix === '' ? key : `${pathPrefix}.${key}`);
+  const paths = new WeakMap<object, string>();
+  const locate: RecordLocator = (record, field) => {
+    const path = paths.get(record);
+    return path === undefined ? undefined : { path: `${path}.${field}` };
+  };
+
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) {
+    issues.push({ path: pathPrefix === '' ? '(document)' : pathPrefix, message: 'must be an object with workloadClasses, gpuTypes, sites, demandRegions and/or latencies' });
+    return { dataset, issues, rejectedCodes, locate };
+  }
+  const document = json as Record<string, unknown>;
+  for (const key of Object.keys(document)) {
+    if (!(key in SECTIONS)) issues.push({ path: at(key), message: `is not a known section (expected one of ${JSON_SECTIONS.join(', ')})` });
+  }
+  for (const [section, spec] of Object.entries(SECTIONS) as [keyof typeof SECTIONS, SectionSpec][]) {
+    const raw = document[section];
+    if (raw === undefined || raw === null) continue;
+    if (!Array.isArray(raw)) {
+      issues.push({ path: at(section), message: 'must be a list' });
+      continue;
+    }
+    const out = dataset[section] as unknown[];
+    raw.forEach((item, index) => {
+      const result = spec.schema.safeParse(spec.prepare(item));
+      if (result.success) {
+        const record = result.data as Record<string, unknown>;
+        const path = `${at(section)}[${index}]`;
+        paths.set(record, path);
+        for (const key of CHILD_KEYS) {
+          const children = record[key];
+          if (Array.isArray(children)) children.forEach((child: object, j) => paths.set(child, `${path}.${key}[${j}]`));
+        }
+        out.push(record);
+        return;
+      }
+      issues.push(...zodIssuesToDatasetIssues(result.error, `${at(section)}[${index}]`));
+      const code = (item as { code?: unknown } | null)?.code;
+      if (spec.rejectedInto !== undefined && typeof code === 'string' && CODE_PATTERN.test(code.trim())) {
+        rejectedCodes[spec.rejectedInto].push(code.trim());
+      }
+    });
+  }
+  return { dataset, issues, rejectedCodes, locate };
+}

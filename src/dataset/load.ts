@@ -1,0 +1,137 @@
+// One entry point for the importer, the CLI and start-up: read files, parse them
+// (CSV or JSON), validate every record against ranges.ts and cross-check the lot.
+
+import { existsSync } from 'node:fs';
+import { readFile, readdir, stat } from 'node:fs/promises';
+import { basename, dirname, extname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { checkDataset, type KnownCodes, type RecordLocator } from './check.js';
+import { parseCsvFiles, type CsvFile } from './csv.js';
+import { parseJsonDataset } from './json.js';
+import { mergeDatasets } from './merge.js';
+import type { Dataset, DatasetIssue } from './types.js';
+
+/**
+ * The bundled fixtures. The module runs from `src/dataset/` (vitest, tsx) and from
+ * `dist/src/dataset/` (after tsc), so walk up until a `fixtures/` folder with the
+ * data set is found.
+ */
+function findFixturesDir(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    const candidate = join(dir, 'fixtures');
+    if (existsSync(join(candidate, 'workload-classes.csv'))) return candidate;
+    const parent = dirname(dir);
+    if (parent === dir) return fileURLToPath(new URL('../../fixtures/', import.meta.url));
+    dir = parent;
+  }
+}
+
+export const FIXTURES_DIR: string = findFixturesDir();
+
+export interface DatasetInput {
+  /** CSV files by base name, and/or `.json` files holding one JSON document each */
+  files?: readonly CsvFile[];
+  /** a JSON document already parsed */
+  json?: unknown;
+  /** codes already stored, which references may point to */
+  known?: KnownCodes;
+}
+
+export interface ParsedDataset {
+  dataset: Required<Dataset>;
+  /** empty when the data set may be imported */
+  issues: DatasetIssue[];
+}
+
+/**
+ * Reads a data set from disk: a directory (its `.csv` files, or its one `.json`
+ * file when it has no CSV), a single `.csv` file, or a `.json` file.
+ */
+export async function readDatasetFiles(pathToDirOrFile: string): Promise<CsvFile[]> {
+  const info = await stat(pathToDirOrFile);
+  if (info.isFile()) return [{ name: basename(pathToDirOrFile), text: await readFile(pathToDirOrFile, 'utf8') }];
+  const names = (await readdir(pathToDirOrFile)).sort();
+  const csv = names.filter((name) => extname(name).toLowerCase() === '.csv');
+  const chosen = csv.length > 0 ? csv : names.filter((name) => extname(name).toLowerCase() === '.json');
+  return Promise.all(chosen.map(async (name) => ({ name, text: await readFile(join(pathToDirOrFile, name), 'utf8') })));
+}
+
+function combinedLocator(locators: RecordLocator[]): RecordLocator {
+  return (record, field) => {
+    for (const locate of locators) {
+      const found = locate(record, field);
+      if (found !== undefined) return found;
+    }
+    return undefined;
+  };
+}
+
+function union(...lists: (Iterable<string> | undefined)[]): string[] {
+  const set = new Set<string>();
+  for (const list of lists) for (const code of list ?? []) set.add(code);
+  return [...set];
+}
+
+/** Parse + range validation + cross-checks. The data set holds only the records that passed validation. */
+export function parseDataset(input: DatasetInput): ParsedDataset {
+  const issues: DatasetIssue[] = [];
+  const parts: Dataset[] = [];
+  const locators: RecordLocator[] = [];
+  const rejected: KnownCodes[] = [];
+
+  const addJson = (document: unknown, prefix: string) => {
+    const parsed = parseJsonDataset(document, prefix);
+    parts.push(parsed.dataset);
+    issues.push(...parsed.issues);
+    locators.push(parsed.locate);
+    rejected.push(parsed.rejectedCodes);
+  };
+
+  if (input.json !== undefined) addJson(input.json, '');
+  const csvFiles: CsvFile[] = [];
+  for (const file of input.files ?? []) {
+    if (extname(file.name).toLowerCase() !== '.json') {
+      csvFiles.push(file);
+      continue;
+    }
+    const name = basename(file.name);
+    let document: unknown;
+    try {
+      document = JSON.parse(file.text);
+    } catch (error) {
+      issues.push({ path: name, file: name, message: `is not valid JSON: ${(error as Error).message}` });
+      continue;
+    }
+    addJson(document, input.json === undefined && (input.files ?? []).length === 1 ? '' : name);
+  }
+  if (csvFiles.length > 0) {
+    const parsed = parseCsvFiles(csvFiles);
+    parts.push(parsed.dataset);
+    issues.push(...parsed.issues);
+    locators.push(parsed.locate);
+    rejected.push(parsed.rejectedCodes);
+  }
+
+  const dataset = mergeDatasets(...parts);
+  const known = input.known ?? {};
+  const knownPlusRejected: KnownCodes = {
+    siteCodes: union(known.siteCodes, ...rejected.map((r) => r.siteCodes)),
+    gpuTypeCodes: union(known.gpuTypeCodes, ...rejected.map((r) => r.gpuTypeCodes)),
+    workloadClassCodes: union(known.workloadClassCodes, ...rejected.map((r) => r.workloadClassCodes)),
+    regionCodes: union(known.regionCodes, ...rejected.map((r) => r.regionCodes)),
+  };
+  issues.push(...checkDataset(dataset, knownPlusRejected, combinedLocator(locators)));
+  return { dataset, issues };
+}
+
+/** readDatasetFiles + parseDataset */
+export async function loadDataset(pathToDirOrFile: string, known?: KnownCodes): Promise<ParsedDataset> {
+  const files = await readDatasetFiles(pathToDirOrFile);
+  return parseDataset(known === undefined ? { files } : { files, known });
+}
+
+/** The bundled fixtures, parsed and checked. */
+export function loadFixtures(): Promise<ParsedDataset> {
+  return loadDataset(FIXTURES_DIR);
+}

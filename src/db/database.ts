@@ -1,0 +1,108 @@
+// Opens the configured database: PGlite (embedded, a local data directory) or a
+// PostgreSQL server. Both speak the same schema and are reached by Prisma through
+// a driver adapter; `query`/`exec` give raw SQL to migrations and the job queue.
+import { mkdir } from 'node:fs/promises';
+import { PGlite } from '@electric-sql/pglite';
+import { PrismaPg } from '@prisma/adapter-pg';
+import type { SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
+import pg from 'pg';
+import { PrismaPGlite } from 'pglite-prisma-adapter';
+import type { DatabaseConfig } from '../config.js';
+import { PrismaClient } from '../generated/prisma/client.js';
+
+export interface Database {
+  readonly kind: DatabaseConfig['kind'];
+  /** where it lives, for messages (data directory or URL without password) */
+  readonly location: string;
+  readonly prisma: PrismaClient;
+  readonly adapterFactory: SqlMigrationAwareDriverAdapterFactory;
+  /** One parameterized statement. */
+  query<Row = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<Row[]>;
+  /** Several statements without parameters. */
+  exec(sql: string): Promise<void>;
+  /** The embedded engine itself, when embedded (tests dump it as a template). */
+  readonly pglite?: PGlite;
+  close(): Promise<void>;
+}
+
+export interface OpenOptions {
+  /** a dumped PGlite data directory to start from (tests: a migrated template) */
+  loadDataDir?: Blob | File;
+  /** called with each SQL statement Prisma sends (tests count queries per operation) */
+  onQuery?: (sql: string) => void;
+}
+
+export async function openDatabase(config: DatabaseConfig, options: OpenOptions = {}): Promise<Database> {
+  return config.kind === 'pglite' ? openPglite(config.dataDir, options) : openPostgres(config.url, options);
+}
+
+function prismaClient(adapterFactory: SqlMigrationAwareDriverAdapterFactory, options: OpenOptions): PrismaClient {
+  if (!options.onQuery) return new PrismaClient({ adapter: adapterFactory });
+  const client = new PrismaClient({ adapter: adapterFactory, log: [{ emit: 'event', level: 'query' }] });
+  const onQuery = options.onQuery;
+  client.$on('query', (event) => onQuery(event.query));
+  return client;
+}
+
+async function openPglite(dataDir: string, options: OpenOptions): Promise<Database> {
+  // ':memory:' keeps nothing on disk (tests); anything else is a directory
+  const inMemory = dataDir === ':memory:';
+  if (!inMemory) await mkdir(dataDir, { recursive: true });
+  const pglite = await PGlite.create({
+    ...(inMemory ? {} : { dataDir }),
+    ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}),
+  });
+  const adapterFactory = new PrismaPGlite(pglite);
+  const prisma = prismaClient(adapterFactory, options);
+  return {
+    kind: 'pglite',
+    location: inMemory ? 'in memory' : dataDir,
+    prisma,
+    adapterFactory,
+    pglite,
+    async query<Row>(sql: string, params: unknown[] = []) {
+      return (await pglite.query<Row>(sql, params)).rows;
+    },
+    async exec(sql: string) {
+      await pglite.exec(sql);
+    },
+    async close() {
+      await prisma.$disconnect();
+      if (!pglite.closed) await pglite.close();
+    },
+  };
+}
+
+async function openPostgres(url: string, options: OpenOptions): Promise<Database> {
+  const pool = new pg.Pool({ connectionString: url, max: 10 });
+  // an idle client that loses its server must not crash the process
+  pool.on('error', () => {});
+  const adapterFactory = new PrismaPg(pool);
+  const prisma = prismaClient(adapterFactory, options);
+  return {
+    kind: 'postgres',
+    location: redactUrl(url),
+    prisma,
+    adapterFactory,
+    async query<Row>(sql: string, params: unknown[] = []) {
+      return (await pool.query(sql, params)).rows as Row[];
+    },
+    async exec(sql: string) {
+      await pool.query(sql);
+    },
+    async close() {
+      await prisma.$disconnect();
+      await pool.end();
+    },
+  };
+}
+
+export function redactUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return 'postgres://(unparseable URL)';
+  }
+}

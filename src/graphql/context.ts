@@ -1,0 +1,61 @@
+// What every resolver sees: the request's database and per-request lookups of
+// the small reference tables (GPU types, workload classes), loaded at most once
+// per request so derived fields on a list of sites cost no extra queries.
+import type { Database } from '../db/database.js';
+import type { GpuThroughputs } from '../domain/economics.js';
+import type { GpuThroughput, GpuType, WorkloadClass } from '../generated/prisma/client.js';
+
+export type GpuTypeWithThroughputs = GpuType & { throughputs: (GpuThroughput & { workloadClass: WorkloadClass })[] };
+
+export interface Context {
+  db: Database;
+  requestId: string;
+  reference: ReferenceLookups;
+}
+
+export interface ReferenceLookups {
+  gpuTypes(): Promise<Map<string, GpuTypeWithThroughputs>>;
+  /** the same GPU types in the shape the domain calculations take */
+  gpuThroughputs(): Promise<Map<string, GpuThroughputs>>;
+  workloadClasses(): Promise<Map<string, WorkloadClass>>;
+}
+
+export function referenceLookups(db: Database): ReferenceLookups {
+  let gpuTypes: Promise<Map<string, GpuTypeWithThroughputs>> | undefined;
+  let classes: Promise<Map<string, WorkloadClass>> | undefined;
+  return {
+    gpuTypes() {
+      gpuTypes ??= db.prisma.gpuType
+        .findMany({ include: { throughputs: { include: { workloadClass: true } } }, orderBy: { code: 'asc' } })
+        .then((rows) => new Map(rows.map((row) => [row.code, row])));
+      return gpuTypes;
+    },
+    async gpuThroughputs() {
+      const rows = await this.gpuTypes();
+      return new Map(
+        [...rows.values()].map((gpu) => [
+          gpu.code,
+          {
+            code: gpu.code,
+            powerWatts: gpu.powerWatts,
+            throughputs: gpu.throughputs.map((t) => ({
+              workloadClassCode: t.workloadClass.code,
+              tokensPerSecond: t.tokensPerSecond,
+              derivation: t.derivation,
+            })),
+          },
+        ]),
+      );
+    },
+    workloadClasses() {
+      classes ??= db.prisma.workloadClass
+        .findMany({ orderBy: { id: 'asc' } })
+        .then((rows) => new Map(rows.map((row) => [row.code, row])));
+      return classes;
+    },
+  };
+}
+
+export function createContext(db: Database, requestId: string): Context {
+  return { db, requestId, reference: referenceLookups(db) };
+}

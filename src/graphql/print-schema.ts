@@ -1,0 +1,12 @@
+// The GraphQL schema as SDL, sorted: `npm run schema:print` writes it to schema/schema.graphql
+// and a test fails when the committed file is stale.
+import { join } from 'node:path';
+import { lexicographicSortSchema, printSchema } from 'graphql';
+import { PROJECT_ROOT } from '../db/migrate.js';
+import { schema } from './schema/index.js';
+
+export const SCHEMA_FILE = join(PROJECT_ROOT, 'schema', 'schema.graphql');
+
+export function printedSchema(): string {
+  return `${printSchema(lexicographicSortSchema(schema))}\n`;
+}

@@ -1,0 +1,98 @@
+// Scalars, enums and the error types every mutation result can carry.
+import { GraphQLError } from 'graphql';
+import { COOLING_TYPES, LATENCY_METHODS, SITE_STATUSES } from '../../dataset/types.js';
+import { builder } from '../builder.js';
+import { ConflictError, NotFoundError, ValidationError, type ValidationIssue } from '../errors.js';
+
+builder.scalarType('DateTime', {
+  description: 'An instant, as an ISO 8601 string in UTC.',
+  serialize: (value) => value.toISOString(),
+  parseValue: (value) => {
+    const date = typeof value === 'string' ? new Date(value) : new Date(NaN);
+    if (Number.isNaN(date.getTime())) throw new GraphQLError('DateTime must be an ISO 8601 string');
+    return date;
+  },
+});
+
+builder.scalarType('JSON', {
+  description: 'Any JSON value.',
+  serialize: (value) => value,
+  parseValue: (value) => value,
+});
+
+export const CoolingTypeEnum = builder.enumType('CoolingType', {
+  description: "How a site removes heat; decides the site's default PUE.",
+  values: COOLING_TYPES,
+});
+export const SiteStatusEnum = builder.enumType('SiteStatus', { values: SITE_STATUSES });
+export const LatencyMethodEnum = builder.enumType('LatencyMethod', {
+  description: 'MEASURED on the path; MEASURED_PROXY between nearby cloud regions; ESTIMATED from distance.',
+  values: LATENCY_METHODS,
+});
+
+export const ErrorInterface = builder.interfaceRef<Error>('Error').implement({
+  description: 'An expected failure, returned as data.',
+  fields: (t) => ({ message: t.exposeString('message') }),
+});
+
+const ValidationIssueRef = builder.objectRef<ValidationIssue>('ValidationIssue').implement({
+  description: 'One problem with the input: where it is and what is wrong.',
+  fields: (t) => ({
+    path: t.exposeString('path', { description: 'e.g. `input.pricePerKwh` or `sites.csv:12 price_per_kwh`' }),
+    message: t.exposeString('message'),
+  }),
+});
+
+builder.objectType(ValidationError, {
+  name: 'ValidationError',
+  description: 'The input broke one or more rules; nothing was changed.',
+  interfaces: [ErrorInterface],
+  isTypeOf: (value) => value instanceof ValidationError,
+  fields: (t) => ({ issues: t.field({ type: [ValidationIssueRef], resolve: (error) => error.issues }) }),
+});
+
+builder.objectType(NotFoundError, {
+  name: 'NotFoundError',
+  interfaces: [ErrorInterface],
+  isTypeOf: (value) => value instanceof NotFoundError,
+  fields: (t) => ({ entity: t.exposeString('entity'), code: t.exposeString('code') }),
+});
+
+builder.objectType(ConflictError, {
+  name: 'ConflictError',
+  description: 'The change conflicts with existing data (e.g. a duplicate code, or dependent rows).',
+  interfaces: [ErrorInterface],
+  isTypeOf: (value) => value instanceof ConflictError,
+  fields: () => ({}),
+});
+
+export const DeletedRef = builder.objectRef<{ code: string }>('Deleted').implement({
+  description: 'What a delete removed.',
+  fields: (t) => ({ code: t.exposeString('code') }),
+});
+
+export const MUTATION_ERRORS = [ValidationError, NotFoundError, ConflictError];
+
+export const MAX_PAGE_SIZE = 100;
+
+/** Page sizes are 1–100; anything else is the client's mistake, said plainly. */
+export function checkPageSize(args: { first?: number | null; last?: number | null }): number {
+  for (const key of ['first', 'last'] as const) {
+    const size = args[key];
+    if (size != null && (size < 1 || size > MAX_PAGE_SIZE)) {
+      throw new GraphQLError(`${key} must be between 1 and ${MAX_PAGE_SIZE} (got ${size})`, {
+        extensions: { code: 'BAD_USER_INPUT', argumentName: key },
+      });
+    }
+  }
+  return MAX_PAGE_SIZE;
+}
+
+/**
+ * The Prisma query Pothos built for a field. A client that selects only
+ * `__typename` gets `select: {}`, which Prisma refuses; select the id then.
+ */
+export function selection<Q extends object>(query: Q): Q {
+  const select = (query as { select?: object }).select;
+  return select && Object.keys(select).length === 0 ? { ...query, select: { id: true } } : query;
+}

@@ -1,0 +1,174 @@
+// Demand regions: where tokens are asked for, how many per class, under which
+// latency budget, and from which countries they may be served.
+import { GraphQLError } from 'graphql';
+import { DEMAND_DEFAULTS, DEMAND_REGION_DEFAULTS, demandRegionSchema, withDefaults } from '../../dataset/ranges.js';
+import { reachableRegions } from '../../domain/reach.js';
+import type { Site } from '../../generated/prisma/client.js';
+import { builder } from '../builder.js';
+import { NotFoundError, ValidationError } from '../errors.js';
+import { DeletedRef, MUTATION_ERRORS, selection } from './common.js';
+import { SiteRef } from './site.js';
+import { validated } from './validate.js';
+
+const CandidateSiteRef = builder.objectRef<{ site: Site; rttMs: number; rttBudgetMs: number | null }>('CandidateSite');
+CandidateSiteRef.implement({
+  description: 'A site that may serve a region: within the RTT budget and allowed by residency.',
+  fields: (t) => ({
+    site: t.field({ type: SiteRef, resolve: (entry) => entry.site }),
+    rttMs: t.exposeFloat('rttMs'),
+    rttBudgetMs: t.exposeFloat('rttBudgetMs', { nullable: true }),
+  }),
+});
+
+export const DemandRegionRef = builder.prismaNode('DemandRegion', {
+  id: { field: 'id' },
+  fields: (t) => ({
+    code: t.exposeString('code'),
+    name: t.exposeString('name'),
+    city: t.exposeString('city', { description: 'representative city' }),
+    country: t.exposeString('country', { nullable: true }),
+    latitude: t.exposeFloat('latitude'),
+    longitude: t.exposeFloat('longitude'),
+    utcOffsetHours: t.exposeFloat('utcOffsetHours'),
+    allowedCountries: t.exposeStringList('allowedCountries', { description: 'countries allowed to serve it; empty = anywhere' }),
+    shareOfGlobalTokensPct: t.exposeFloat('shareOfGlobalTokensPct', { nullable: true }),
+    shareBasis: t.exposeString('shareBasis', { nullable: true }),
+    latencyAnchor: t.exposeString('latencyAnchor', { nullable: true }),
+    notes: t.exposeString('notes', { nullable: true }),
+    createdAt: t.expose('createdAt', { type: 'DateTime' }),
+    updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
+    demand: t.relation('demands', { query: { orderBy: { workloadClassId: 'asc' } } }),
+    totalTokensPerSecond: t.float({
+      description: 'demand summed over the workload classes',
+      select: { demands: { select: { tokensPerSecond: true } } },
+      resolve: (region) => region.demands.reduce((sum, d) => sum + d.tokensPerSecond, 0),
+    }),
+    candidateSites: t.field({
+      type: [CandidateSiteRef],
+      description: 'sites that may serve this region for the class, nearest first',
+      args: { workloadClass: t.arg.string({ required: true }) },
+      select: {
+        code: true,
+        allowedCountries: true,
+        demands: { select: { rttBudgetMs: true, workloadClass: { select: { code: true } } } },
+        latencies: { include: { site: true } },
+      },
+      resolve: async (region, args, ctx) => {
+        const workloadClass = (await ctx.reference.workloadClasses()).get(args.workloadClass);
+        if (!workloadClass) {
+          throw new GraphQLError(`workload class "${args.workloadClass}" does not exist`, { extensions: { code: 'NOT_FOUND', argumentName: 'workloadClass' } });
+        }
+        const regionForReach = { code: region.code, allowedCountries: region.allowedCountries, demands: region.demands };
+        return region.latencies.flatMap((latency) => {
+          const [entry] = reachableRegions({ country: latency.site.country, latencies: [{ rttMs: latency.rttMs, region: regionForReach }] }, workloadClass);
+          return entry ? [{ site: latency.site, rttMs: entry.rttMs, rttBudgetMs: entry.rttBudgetMs }] : [];
+        }).sort((a, b) => a.rttMs - b.rttMs || a.site.code.localeCompare(b.site.code));
+      },
+    }),
+  }),
+});
+
+builder.prismaObject('Demand', {
+  description: "A region's token demand for one workload class.",
+  fields: (t) => ({
+    workloadClass: t.relation('workloadClass'),
+    tokensPerSecond: t.exposeFloat('tokensPerSecond'),
+    rttBudgetMs: t.exposeFloat('rttBudgetMs', { nullable: true, description: "this region's override of the class budget" }),
+    effectiveRttBudgetMs: t.float({
+      nullable: true,
+      description: 'the budget that applies: the override, else the class default (null = no limit)',
+      select: { rttBudgetMs: true, workloadClass: { select: { rttBudgetMs: true } } },
+      resolve: (demand) => demand.rttBudgetMs ?? demand.workloadClass.rttBudgetMs,
+    }),
+  }),
+});
+
+builder.queryFields((t) => ({
+  demandRegions: t.prismaField({
+    type: ['DemandRegion'],
+    resolve: (query, _root, _args, ctx) => ctx.db.prisma.demandRegion.findMany({ ...selection(query), orderBy: { code: 'asc' } }),
+  }),
+  demandRegion: t.prismaField({
+    type: 'DemandRegion',
+    nullable: true,
+    args: { code: t.arg.string({ required: true }) },
+    resolve: (query, _root, args, ctx) => ctx.db.prisma.demandRegion.findUnique({ ...selection(query), where: { code: args.code } }),
+  }),
+}));
+
+const DemandInput = builder.inputType('DemandInput', {
+  fields: (t) => ({
+    workloadClassCode: t.string({ required: true }),
+    tokensPerSecond: t.float({ required: true }),
+    rttBudgetMs: t.float({ required: false }),
+  }),
+});
+
+const UpsertDemandRegionInput = builder.inputType('UpsertDemandRegionInput', {
+  description: 'Creates the region or replaces its fields; demand rows given are upserted per class.',
+  fields: (t) => ({
+    code: t.string({ required: true }),
+    name: t.string({ required: true }),
+    city: t.string({ required: true }),
+    country: t.string({ required: false }),
+    latitude: t.float({ required: true }),
+    longitude: t.float({ required: true }),
+    utcOffsetHours: t.float({ required: true }),
+    allowedCountries: t.stringList({ required: false }),
+    shareOfGlobalTokensPct: t.float({ required: false }),
+    shareBasis: t.string({ required: false }),
+    latencyAnchor: t.string({ required: false }),
+    notes: t.string({ required: false }),
+    demand: t.field({ type: [DemandInput], required: false }),
+  }),
+});
+
+const DeleteDemandRegionInput = builder.inputType('DeleteDemandRegionInput', {
+  fields: (t) => ({ code: t.string({ required: true }) }),
+});
+
+builder.mutationFields((t) => ({
+  upsertDemandRegion: t.prismaField({
+    type: 'DemandRegion',
+    errors: { types: MUTATION_ERRORS },
+    args: { input: t.arg({ type: UpsertDemandRegionInput, required: true }) },
+    resolve: async (query, _root, args, ctx) => {
+      const { demand, ...fields } = validated(
+        demandRegionSchema,
+        withDefaults({ ...args.input, demand: args.input.demand?.map((row) => withDefaults(row, DEMAND_DEFAULTS)) }, DEMAND_REGION_DEFAULTS),
+      );
+      const classes = await ctx.reference.workloadClasses();
+      const issues = demand.flatMap((row, index) =>
+        classes.has(row.workloadClassCode)
+          ? []
+          : [{ path: `input.demand[${index}].workloadClassCode`, message: `workload class "${row.workloadClassCode}" does not exist` }],
+      );
+      if (issues.length > 0) throw new ValidationError(issues);
+      return ctx.db.prisma.$transaction(async (tx) => {
+        const region = await tx.demandRegion.upsert({ where: { code: fields.code }, create: fields, update: fields, select: { id: true } });
+        for (const row of demand) {
+          const workloadClassId = classes.get(row.workloadClassCode)!.id;
+          const data = { tokensPerSecond: row.tokensPerSecond, rttBudgetMs: row.rttBudgetMs };
+          await tx.demand.upsert({
+            where: { regionId_workloadClassId: { regionId: region.id, workloadClassId } },
+            create: { regionId: region.id, workloadClassId, ...data },
+            update: data,
+          });
+        }
+        return tx.demandRegion.findUniqueOrThrow({ ...selection(query), where: { id: region.id } });
+      });
+    },
+  }),
+  deleteDemandRegion: t.field({
+    type: DeletedRef,
+    errors: { types: MUTATION_ERRORS },
+    description: 'Deletes a region with its demand rows and latencies.',
+    args: { input: t.arg({ type: DeleteDemandRegionInput, required: true }) },
+    resolve: async (_root, { input }, ctx) => {
+      const region = await ctx.db.prisma.demandRegion.findUnique({ where: { code: input.code }, select: { id: true } });
+      if (!region) throw new NotFoundError('DemandRegion', input.code);
+      await ctx.db.prisma.demandRegion.delete({ where: { id: region.id } });
+      return { code: input.code };
+    },
+  }),
+}));

@@ -1,0 +1,12 @@
+// Imports every domain file (each registers its types on the builder) and builds the schema.
+import { builder } from '../builder.js';
+import './common.js';
+import './site.js';
+import './gpu-type.js';
+import './workload-class.js';
+import './demand-region.js';
+import './latency.js';
+import './fleet.js';
+import './import.js';
+
+export const schema = builder.toSchema({ sortSchema: true });

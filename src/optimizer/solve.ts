@@ -1,0 +1,171 @@
+// solvePlacement: input snapshot + options → plan, in this thread.
+// snapshot → prepare → compile (LpModel) → solver adapter → interpret.
+// Deterministic: inputs are sorted by code before compiling, so the same data
+// in any order gives the same model and the same plan.
+import { compileModel, type CompiledModel } from './compile.js';
+import { integerColumnCount } from './lp-model.js';
+import { interpretSolution } from './interpret.js';
+import { PlanInputError, prepareInput, type PreparedInput } from './prepare.js';
+import { solveWithHighs } from './solvers/highs.js';
+import { solveWithJslp } from './solvers/jslp.js';
+import type { SolverOutcome } from './solvers/outcome.js';
+import {
+  DEFAULT_PLAN_OPTIONS,
+  parsePlanOptions,
+  type ModelSize,
+  type PlanOptions,
+  type PlanResult,
+  type PlanningInput,
+  type SolverName,
+} from './types.js';
+
+/**
+ * `auto` sends a continuous model to javascript-lp-solver only while it is at
+ * most this many columns and rows; beyond, HiGHS is faster. Measured on the
+ * 2-core development machine by bench/solver/thresholds.ts (see bench/README.md).
+ */
+export const JSLP_MAX_COLUMNS = 300;
+export const JSLP_MAX_ROWS = 150;
+
+export function chooseSolver(options: PlanOptions, size: { columns: number; rows: number; integer: boolean }): SolverName {
+  if (options.solver !== 'auto') return options.solver;
+  if (size.integer) return 'highs';
+  return size.columns <= JSLP_MAX_COLUMNS && size.rows <= JSLP_MAX_ROWS ? 'jslp' : 'highs';
+}
+
+/** A result that carries no plan: invalid input, solver failure, stopped worker. */
+const EMPTY_SIZE: ModelSize = { variables: 0, integerVariables: 0, constraints: 0, nonzeros: 0 };
+
+export function emptyResult(options: PlanOptions, status: PlanResult['status'], message: string): PlanResult {
+  return {
+    status,
+    message,
+    solver: null,
+    solverStatus: null,
+    options,
+    periods: options.periods,
+    modelSize: EMPTY_SIZE,
+    timings: { buildMs: 0, solveMs: 0, interpretMs: 0, totalMs: 0 },
+    mipGap: null,
+    objectivePerHour: null,
+    totals: null,
+    sites: [],
+    regions: [],
+    allocations: [],
+    gpuAllocations: [],
+    shadowPrices: null,
+    shadowPricesUnavailableReason: message,
+    unserved: [],
+    bindingConstraints: [],
+    excludedSites: [],
+  };
+}
+
+const ms = (value: number): number => Math.round(value * 1000) / 1000;
+
+export interface CompiledPlan {
+  prepared: PreparedInput;
+  compiled: CompiledModel;
+  buildMs: number;
+}
+
+/** Prepare and compile only (the benchmark and tests look at the model itself). */
+export function buildPlanModel(input: PlanningInput, options: PlanOptions): CompiledPlan {
+  const started = performance.now();
+  const prepared = prepareInput(input, options);
+  const compiled = compileModel(prepared, options);
+  return { prepared, compiled, buildMs: performance.now() - started };
+}
+
+export async function solvePlacement(
+  input: PlanningInput,
+  options: Partial<PlanOptions> = DEFAULT_PLAN_OPTIONS,
+): Promise<PlanResult> {
+  const started = performance.now();
+  const parsed = parsePlanOptions(options);
+  if (!parsed.ok) {
+    return emptyResult(
+      { ...DEFAULT_PLAN_OPTIONS },
+      'error',
+      `invalid options: ${parsed.issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`,
+    );
+  }
+  const planOptions = parsed.options;
+
+  let built: CompiledPlan;
+  try {
+    built = buildPlanModel(input, planOptions);
+  } catch (error) {
+    if (error instanceof PlanInputError) return emptyResult(planOptions, 'error', error.message);
+    throw error;
+  }
+  const { prepared, compiled, buildMs } = built;
+  const { lp } = compiled;
+  const integerVariables = integerColumnCount(lp);
+  const modelSize: ModelSize = {
+    variables: lp.numColumns,
+    integerVariables,
+    constraints: lp.numRows,
+    nonzeros: lp.matrixValues.length,
+  };
+  const solver = chooseSolver(planOptions, { columns: lp.numColumns, rows: lp.numRows, integer: integerVariables > 0 });
+  const remainingSeconds = Math.max(0.05, planOptions.timeLimitSeconds - buildMs / 1000);
+  const settings = { timeLimitSeconds: remainingSeconds, mipGapRelative: planOptions.mipGapRelative };
+  const outcome: SolverOutcome =
+    solver === 'jslp' ? await solveWithJslp(lp, settings) : await solveWithHighs(lp, settings);
+
+  const base: PlanResult = {
+    ...emptyResult(planOptions, 'error', ''),
+    solver,
+    solverStatus: outcome.solverStatus,
+    modelSize,
+    mipGap: outcome.mipGap,
+    objectivePerHour: outcome.objective,
+    excludedSites: prepared.excludedSites,
+  };
+  const timings = (interpretMs: number) => ({
+    buildMs: ms(buildMs),
+    solveMs: ms(outcome.solveMs),
+    interpretMs: ms(interpretMs),
+    totalMs: ms(performance.now() - started),
+  });
+
+  if (outcome.status === 'infeasible' || outcome.status === 'unbounded' || outcome.status === 'error' || !outcome.columnValues) {
+    const message =
+      outcome.message ??
+      (outcome.status === 'infeasible'
+        ? 'the model is infeasible (check expansion bounds and the carbon cap)'
+        : outcome.status === 'unbounded'
+          ? 'the model is unbounded (a negative cost in the input?)'
+          : `the solver gave no plan (${outcome.solverStatus})`);
+    return {
+      ...base,
+      status: outcome.status === 'infeasible' ? 'infeasible' : 'error',
+      message,
+      shadowPricesUnavailableReason: 'no plan',
+      timings: timings(0),
+    };
+  }
+
+  const interpretStarted = performance.now();
+  const plan = interpretSolution(prepared, compiled, planOptions, outcome.columnValues, outcome.rowDuals);
+  const interpretMs = performance.now() - interpretStarted;
+  const shadowPricesUnavailableReason = plan.shadowPrices
+    ? null
+    : solver === 'jslp'
+      ? 'javascript-lp-solver reports no dual values; solve with HiGHS (solver: highs) for shadow prices'
+      : integerVariables > 0
+        ? 'integer plans have no dual values; solve without integerGpus for shadow prices'
+        : 'the solver stopped at the time limit before proving optimality, so its duals are not shadow prices';
+  return {
+    ...base,
+    ...plan,
+    status: outcome.status === 'time_limit' ? 'time_limit' : 'optimal',
+    message:
+      outcome.status === 'time_limit'
+        ? `stopped at the time limit (${planOptions.timeLimitSeconds} s); this is the best plan found${outcome.mipGap !== null ? `, within ${(outcome.mipGap * 100).toFixed(2)}% of optimal` : ''}`
+        : null,
+    shadowPricesUnavailableReason,
+    timings: timings(interpretMs),
+  };
+}

@@ -1,0 +1,145 @@
+// HiGHS (WebAssembly) adapter. The runtime is loaded once per thread (a cached
+// promise); each model is passed as CSC typed arrays through `createModel`,
+// which skips LP-text parsing (that path crashed on a 175 MB model here).
+// HiGHS solves synchronously: callers run it in a worker thread.
+import * as highsModule from 'highs';
+import type { Highs } from 'highs';
+import type { LpModel } from '../lp-model.js';
+import type { SolveStatus, SolverOutcome, SolverSettings } from './outcome.js';
+
+// The package's typings are CommonJS while Node loads its ES build: take the
+// loader from whichever shape the module has at run time.
+type HighsLoader = (options?: Record<string, unknown>) => Promise<Highs>;
+const highsExports = highsModule as unknown as { default: HighsLoader | { default: HighsLoader } };
+const loadHighs: HighsLoader =
+  typeof highsExports.default === 'function' ? highsExports.default : highsExports.default.default;
+
+let highsPromise: Promise<Highs> | undefined;
+
+export function loadHighsOnce(): Promise<Highs> {
+  if (!highsPromise) {
+    highsPromise = loadHighs().catch((error: unknown) => {
+      highsPromise = undefined;
+      throw error;
+    });
+  }
+  return highsPromise;
+}
+
+const STATUS_WORDS: Record<number, string> = {
+  0: 'notset',
+  1: 'load_error',
+  2: 'model_error',
+  3: 'presolve_error',
+  4: 'solve_error',
+  5: 'postsolve_error',
+  6: 'empty',
+  7: 'optimal',
+  8: 'infeasible',
+  9: 'unbounded_or_infeasible',
+  10: 'unbounded',
+  11: 'objective_bound',
+  12: 'objective_target',
+  13: 'time_limit',
+  14: 'iteration_limit',
+  15: 'unknown',
+  16: 'solution_limit',
+  17: 'interrupted',
+};
+
+function statusOf(code: number): SolveStatus {
+  switch (code) {
+    case 6:
+    case 7:
+      return 'optimal';
+    case 8:
+      return 'infeasible';
+    case 9:
+    case 10:
+      return 'unbounded';
+    case 13:
+    case 14:
+    case 16:
+    case 17:
+      return 'time_limit';
+    default:
+      return 'error';
+  }
+}
+
+const FEASIBLE_SOLUTION = 2;
+
+export async function solveWithHighs(model: LpModel, settings: SolverSettings): Promise<SolverOutcome> {
+  const highs = await loadHighsOnce();
+  const started = performance.now();
+  const integral = model.columnIsInteger.some((flag) => flag === 1);
+  const inf = highs.infinity;
+  const clamp = (values: Float64Array): Float64Array =>
+    values.map((v) => (v === Infinity ? inf : v === -Infinity ? -inf : v));
+  const failure = (message: string, solverStatus = 'error'): SolverOutcome => ({
+    status: 'error',
+    solverStatus,
+    objective: null,
+    columnValues: null,
+    rowDuals: null,
+    mipGap: null,
+    solveMs: performance.now() - started,
+    message,
+  });
+  if (model.numColumns === 0) {
+    return { ...failure('', 'empty'), status: 'optimal', objective: 0, columnValues: new Float64Array(0), message: null };
+  }
+  let hm: ReturnType<Highs['createModel']> | undefined;
+  try {
+    hm = highs.createModel({
+      numCols: model.numColumns,
+      numRows: model.numRows,
+      colCost: model.columnCost,
+      colLower: clamp(model.columnLower),
+      colUpper: clamp(model.columnUpper),
+      rowLower: clamp(model.rowLower),
+      rowUpper: clamp(model.rowUpper),
+      matrix: {
+        format: 'csc',
+        numRows: model.numRows,
+        numCols: model.numColumns,
+        starts: model.matrixStarts,
+        indices: model.matrixRowIndices,
+        values: model.matrixValues,
+      },
+      ...(integral ? { integrality: Int32Array.from(model.columnIsInteger) } : {}),
+    });
+    hm.options.set({
+      output_flag: false,
+      time_limit: Math.max(0.01, settings.timeLimitSeconds),
+      mip_rel_gap: settings.mipGapRelative,
+    });
+    const run = hm.run();
+    const code = run.modelStatus as number;
+    const status = statusOf(code);
+    const solverStatus = STATUS_WORDS[code] ?? `status_${code}`;
+    const hasPrimal = Number(hm.info.get('primal_solution_status')) === FEASIBLE_SOLUTION;
+    const solution = hasPrimal ? hm.getSolution() : null;
+    const hasDuals = !integral && status === 'optimal' && Number(hm.info.get('dual_solution_status')) === FEASIBLE_SOLUTION;
+    const mipGap = integral && hasPrimal ? Number(hm.info.get('mip_gap')) : null;
+    const solveMs = performance.now() - started;
+    if (status === 'time_limit' && !solution) {
+      return { ...failure('the time limit was reached before HiGHS found a feasible plan', solverStatus), status: 'time_limit' };
+    }
+    if (status === 'error') return failure(`HiGHS stopped with status ${solverStatus}`, solverStatus);
+    return {
+      status,
+      solverStatus,
+      objective: solution ? hm.getObjectiveValue() : null,
+      columnValues: solution ? solution.colValue : null,
+      rowDuals: hasDuals && solution ? solution.rowDual : null,
+      mipGap: mipGap !== null && Number.isFinite(mipGap) ? mipGap : null,
+      solveMs,
+      message: null,
+    };
+  } catch (error) {
+    return failure(`HiGHS failed: ${(error as Error).message}`);
+  } finally {
+    hm?.dispose();
+  }
+}

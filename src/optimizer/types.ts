@@ -1,0 +1,466 @@
+// The optimizer's contract: what it reads (PlanningInput), how it is asked
+// (PlanOptions) and what it answers (PlanResult). All plain, JSON-serialisable
+// objects: a PlanResult is stored in the database and sent over GraphQL as is.
+import { z } from 'zod';
+
+// ---------------------------------------------------------------------------
+// Input snapshot
+
+export interface PlanningWorkloadClass {
+  code: string;
+  /** network round-trip budget; null = no limit (batch) */
+  rttBudgetMs: number | null;
+  /** 24 demand multipliers by local hour (mean 1); empty = flat */
+  hourlyDemandProfile: number[];
+}
+
+export interface PlanningGpuThroughput {
+  workloadClassCode: string;
+  /** sustained tokens/s of one GPU under the class's token-latency target */
+  tokensPerSecond: number;
+}
+
+export interface PlanningGpuType {
+  code: string;
+  /** IT power of one busy GPU (board plus its share of the server), kW */
+  powerKw: number;
+  /** amortized capital cost of one GPU, $/h */
+  capexPerHour: number;
+  /** classes absent here cannot run on this GPU type */
+  throughputs: PlanningGpuThroughput[];
+}
+
+export interface PlanningInventory {
+  gpuTypeCode: string;
+  installed: number;
+  /** how many more the site can take (used only when expansion is allowed) */
+  maxAdditional: number;
+}
+
+export type PlanningSiteStatus = 'ACTIVE' | 'PLANNED';
+
+export interface PlanningSite {
+  code: string;
+  country: string;
+  /**
+   * ACTIVE sites take load on their installed GPUs. PLANNED sites are not built
+   * yet: they take load only when expansion is allowed, and then every GPU there
+   * (their `installed` plus `maxAdditional`) is bought capacity.
+   */
+  status: PlanningSiteStatus;
+  /** effective PUE (facility power / IT power), already resolved from the cooling type */
+  pue: number;
+  powerCapKw: number;
+  pricePerKwh: number;
+  /** 24 prices by local hour, or empty for the flat `pricePerKwh` */
+  hourlyPricesPerKwh: number[];
+  utcOffsetHours: number;
+  carbonGramsPerKwh: number;
+  inventory: PlanningInventory[];
+}
+
+export interface PlanningDemand {
+  workloadClassCode: string;
+  /** mean demand, tokens/s */
+  tokensPerSecond: number;
+  /** overrides the class's budget for this region; null = the class's budget */
+  rttBudgetMs: number | null;
+}
+
+export interface PlanningRegion {
+  code: string;
+  /** null = not tied to one country (always counts as crossing a border for egress) */
+  country: string | null;
+  utcOffsetHours: number;
+  /** countries that may serve this region; empty = anywhere */
+  allowedCountries: string[];
+  demand: PlanningDemand[];
+}
+
+export interface PlanningLatency {
+  siteCode: string;
+  regionCode: string;
+  rttMs: number;
+}
+
+export interface PlanningInput {
+  workloadClasses: PlanningWorkloadClass[];
+  gpuTypes: PlanningGpuType[];
+  sites: PlanningSite[];
+  regions: PlanningRegion[];
+  latencies: PlanningLatency[];
+}
+
+// ---------------------------------------------------------------------------
+// Options
+
+export const SOLVER_CHOICES = ['auto', 'jslp', 'highs'] as const;
+export type SolverChoice = (typeof SOLVER_CHOICES)[number];
+export type SolverName = Exclude<SolverChoice, 'auto'>;
+
+export const CAPEX_MODES = ['AMORTIZED', 'SUNK'] as const;
+export type CapexMode = (typeof CAPEX_MODES)[number];
+
+export interface PlanOptions {
+  /** 1 = steady state at mean demand and flat price; 24 = hourly day-ahead plan on the UTC clock */
+  periods: 1 | 24;
+  /**
+   * AMORTIZED: every busy GPU-hour pays its capex (cost per token as a buyer of
+   * compute sees it; bought GPUs are paid through their busy hours like the rest).
+   * SUNK: installed GPUs cost only energy; only bought GPUs pay capex, every hour.
+   */
+  capexMode: CapexMode;
+  /** share of a GPU's rated throughput planned for (headroom for bursts) */
+  targetUtilization: number;
+  /** most of any region×class demand one site may take; null = off */
+  maxSiteShare: number | null;
+  /** let the plan buy GPUs up to each site's `maxAdditional` (and open PLANNED sites) */
+  allowExpansion: boolean;
+  carbonPricePerTonne: number;
+  /** day-average carbon emitted by all sites; null = no cap */
+  carbonCapTonnesPerHour: number | null;
+  /** charged on tokens served across a border (site country ≠ region country) */
+  egressPricePerMillionTokens: number;
+  /** price of leaving demand unserved: far above any real cost so it is a last resort */
+  unservedPenaltyPerMillionTokens: number;
+  /** site codes left out of this plan */
+  excludeSites: string[];
+  /** whole GPUs: busy GPUs per site×type×hour and bought GPUs are integers (solved by HiGHS) */
+  integerGpus: boolean;
+  mipGapRelative: number;
+  timeLimitSeconds: number;
+  solver: SolverChoice;
+}
+
+export const DEFAULT_PLAN_OPTIONS: Readonly<PlanOptions> = Object.freeze({
+  periods: 1,
+  capexMode: 'AMORTIZED',
+  targetUtilization: 0.8,
+  maxSiteShare: null,
+  allowExpansion: false,
+  carbonPricePerTonne: 0,
+  carbonCapTonnesPerHour: null,
+  egressPricePerMillionTokens: 0,
+  unservedPenaltyPerMillionTokens: 1000,
+  excludeSites: [],
+  integerGpus: false,
+  mipGapRelative: 0.005,
+  timeLimitSeconds: 60,
+  solver: 'auto',
+} satisfies PlanOptions);
+
+const finite = (field: string) =>
+  z.number({ error: `${field} must be a number` }).refine(Number.isFinite, { error: `${field} must be finite` });
+
+/**
+ * Validates user-supplied options; missing fields take DEFAULT_PLAN_OPTIONS.
+ * Each message names its field, so callers can show them as they are.
+ */
+export const planOptionsSchema = z
+  .object({
+    periods: z
+      .union([z.literal(1), z.literal(24)], { error: 'periods must be 1 (steady state) or 24 (hourly day-ahead)' })
+      .default(DEFAULT_PLAN_OPTIONS.periods),
+    capexMode: z
+      .enum(CAPEX_MODES, { error: 'capexMode must be AMORTIZED or SUNK' })
+      .default(DEFAULT_PLAN_OPTIONS.capexMode),
+    targetUtilization: finite('targetUtilization')
+      .refine((v) => v > 0 && v <= 1, { error: 'targetUtilization must be in (0, 1]' })
+      .default(DEFAULT_PLAN_OPTIONS.targetUtilization),
+    maxSiteShare: finite('maxSiteShare')
+      .refine((v) => v > 0 && v <= 1, { error: 'maxSiteShare must be in (0, 1], or null for no limit' })
+      .nullable()
+      .default(DEFAULT_PLAN_OPTIONS.maxSiteShare),
+    allowExpansion: z
+      .boolean({ error: 'allowExpansion must be true or false' })
+      .default(DEFAULT_PLAN_OPTIONS.allowExpansion),
+    carbonPricePerTonne: finite('carbonPricePerTonne')
+      .refine((v) => v >= 0, { error: 'carbonPricePerTonne must be >= 0' })
+      .default(DEFAULT_PLAN_OPTIONS.carbonPricePerTonne),
+    carbonCapTonnesPerHour: finite('carbonCapTonnesPerHour')
+      .refine((v) => v >= 0, { error: 'carbonCapTonnesPerHour must be >= 0, or null for no cap' })
+      .nullable()
+      .default(DEFAULT_PLAN_OPTIONS.carbonCapTonnesPerHour),
+    egressPricePerMillionTokens: finite('egressPricePerMillionTokens')
+      .refine((v) => v >= 0, { error: 'egressPricePerMillionTokens must be >= 0' })
+      .default(DEFAULT_PLAN_OPTIONS.egressPricePerMillionTokens),
+    unservedPenaltyPerMillionTokens: finite('unservedPenaltyPerMillionTokens')
+      .refine((v) => v > 0 && v <= 1e6, { error: 'unservedPenaltyPerMillionTokens must be in (0, 1e6]' })
+      .default(DEFAULT_PLAN_OPTIONS.unservedPenaltyPerMillionTokens),
+    excludeSites: z
+      .array(z.string({ error: 'excludeSites must hold site codes' }).max(200), {
+        error: 'excludeSites must be a list of site codes',
+      })
+      .max(10_000, { error: 'excludeSites may hold at most 10000 codes' })
+      .default([]),
+    integerGpus: z.boolean({ error: 'integerGpus must be true or false' }).default(DEFAULT_PLAN_OPTIONS.integerGpus),
+    mipGapRelative: finite('mipGapRelative')
+      .refine((v) => v >= 0 && v < 1, { error: 'mipGapRelative must be in [0, 1)' })
+      .default(DEFAULT_PLAN_OPTIONS.mipGapRelative),
+    timeLimitSeconds: finite('timeLimitSeconds')
+      .refine((v) => v > 0 && v <= 86_400, { error: 'timeLimitSeconds must be in (0, 86400]' })
+      .default(DEFAULT_PLAN_OPTIONS.timeLimitSeconds),
+    solver: z
+      .enum(SOLVER_CHOICES, { error: 'solver must be auto, jslp or highs' })
+      .default(DEFAULT_PLAN_OPTIONS.solver),
+  })
+  .strict()
+  .superRefine((options, ctx) => {
+    if (options.integerGpus && options.solver === 'jslp') {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['solver'],
+        message: 'solver jslp cannot take integerGpus: integer plans are solved by HiGHS (use auto or highs)',
+      });
+    }
+  });
+
+export interface OptionIssue {
+  path: string;
+  message: string;
+}
+
+export function parsePlanOptions(
+  input: unknown,
+): { ok: true; options: PlanOptions } | { ok: false; issues: OptionIssue[] } {
+  const parsed = planOptionsSchema.safeParse(input ?? {});
+  if (parsed.success) return { ok: true, options: parsed.data };
+  return {
+    ok: false,
+    issues: parsed.error.issues.map((issue) => ({
+      path: issue.path.map(String).join('.') || '(options)',
+      message: issue.code === 'unrecognized_keys' ? `unknown option(s): ${issue.keys.join(', ')}` : issue.message,
+    })),
+  };
+}
+
+// ---------------------------------------------------------------------------
+// Result
+
+export type PlanStatus = 'optimal' | 'time_limit' | 'infeasible' | 'error';
+
+export type UnservedReason =
+  | 'NO_SITE_WITHIN_LATENCY'
+  | 'RESIDENCY'
+  | 'CAPACITY'
+  | 'POWER'
+  /** only with `carbonCapTonnesPerHour`: sites had room but the cap did not */
+  | 'CARBON_CAP'
+  /** only when the unserved penalty is set below what serving would cost */
+  | 'COST';
+
+export type SiteLimit = 'POWER' | 'CAPACITY' | 'SITE_SHARE';
+
+export type BindingKind = 'GPU_CAPACITY' | 'POWER' | 'SITE_SHARE' | 'CARBON_CAP';
+
+export interface ModelSize {
+  variables: number;
+  integerVariables: number;
+  constraints: number;
+  nonzeros: number;
+}
+
+export interface PlanTimings {
+  buildMs: number;
+  solveMs: number;
+  interpretMs: number;
+  totalMs: number;
+}
+
+/** $/h, averaged over the plan's periods */
+export interface CostBreakdownPerHour {
+  total: number;
+  energy: number;
+  capex: number;
+  egress: number;
+  carbon: number;
+  /** the unserved-demand penalty; a modelling price, not money spent */
+  penalty: number;
+}
+
+export interface PlanTotals {
+  costPerHour: CostBreakdownPerHour;
+  /** (energy + capex + egress + carbon) per million tokens served; null when nothing is served */
+  costPerMillionTokens: number | null;
+  /** served tokens per joule of facility energy (= tokens/s per facility watt) */
+  tokensPerJoule: number | null;
+  itPowerKw: number;
+  facilityPowerKw: number;
+  peakFacilityPowerKw: number;
+  carbonKgPerHour: number;
+  carbonKgPerMillionTokens: number | null;
+  demandTokensPerSecond: number;
+  servedTokensPerSecond: number;
+  unservedTokensPerSecond: number;
+  gpusBusy: number;
+  gpusAdded: number;
+}
+
+export interface ClassLoad {
+  workloadClassCode: string;
+  tokensPerSecond: number;
+}
+
+export interface SiteGpuPlan {
+  gpuTypeCode: string;
+  installed: number;
+  /** GPUs held for the load including headroom, mean over periods (whole GPUs in integer mode, per period) */
+  gpusBusy: number;
+  peakGpusBusy: number;
+  gpusAdded: number;
+  /** peak busy / (installed + added) */
+  utilization: number;
+}
+
+export interface SitePlan {
+  siteCode: string;
+  servedTokensPerSecond: number;
+  loadByClass: ClassLoad[];
+  gpus: SiteGpuPlan[];
+  /** busy GPUs / available GPUs over all types, at the peak period */
+  utilization: number;
+  itPowerKw: number;
+  facilityPowerKw: number;
+  peakFacilityPowerKw: number;
+  powerCapKw: number;
+  powerUtilization: number;
+  costPerHour: number;
+  costPerMillionTokens: number | null;
+}
+
+export interface RegionSource {
+  siteCode: string;
+  tokensPerSecond: number;
+  /** share of the region's served tokens */
+  share: number;
+  rttMs: number | null;
+}
+
+export interface RegionClassPlan {
+  workloadClassCode: string;
+  demandTokensPerSecond: number;
+  servedTokensPerSecond: number;
+  unservedTokensPerSecond: number;
+  rttBudgetMs: number | null;
+  weightedRttMs: number | null;
+  worstRttMs: number | null;
+}
+
+export interface RegionPlan {
+  regionCode: string;
+  demandTokensPerSecond: number;
+  servedTokensPerSecond: number;
+  unservedTokensPerSecond: number;
+  classes: RegionClassPlan[];
+  sources: RegionSource[];
+  /** served-token-weighted RTT over routes with a known RTT */
+  weightedRttMs: number | null;
+  worstRttMs: number | null;
+}
+
+export interface AllocationRow {
+  siteCode: string;
+  regionCode: string;
+  workloadClassCode: string;
+  /** UTC hour for 24-period plans; 0 for steady state */
+  period: number;
+  tokensPerSecond: number;
+}
+
+export interface GpuAllocationRow {
+  siteCode: string;
+  gpuTypeCode: string;
+  workloadClassCode: string;
+  period: number;
+  tokensPerSecond: number;
+  /** tokensPerSecond / (GPU throughput × targetUtilization) */
+  gpusBusy: number;
+}
+
+export interface GpuShadowPrice {
+  siteCode: string;
+  gpuTypeCode: string;
+  /** $/h saved by one more GPU of this type at this site (all periods) */
+  valuePerGpuPerHour: number;
+}
+
+export interface PowerShadowPrice {
+  siteCode: string;
+  /** $/h saved by one more kW of power cap */
+  valuePerKwPerHour: number;
+}
+
+export interface DemandShadowPrice {
+  regionCode: string;
+  workloadClassCode: string;
+  /** marginal cost of serving more of this demand, $ per million tokens */
+  marginalCostPerMillionTokens: number;
+}
+
+export interface ShadowPrices {
+  gpus: GpuShadowPrice[];
+  power: PowerShadowPrice[];
+  demand: DemandShadowPrice[];
+  /** $/h saved per extra tonne/h of carbon cap; null without a cap */
+  carbonCapValuePerTonne: number | null;
+}
+
+export interface CandidateSite {
+  siteCode: string;
+  rttMs: number | null;
+  /** what kept it from taking more in the unserved periods; null = it had room */
+  limitedBy: SiteLimit | null;
+}
+
+export interface UnservedDemand {
+  regionCode: string;
+  workloadClassCode: string;
+  /** mean over periods */
+  unservedTokensPerSecond: number;
+  demandTokensPerSecond: number;
+  periods: number[];
+  reason: UnservedReason;
+  /** sites that could serve it (within latency, residency and GPU type) */
+  candidateSites: CandidateSite[];
+  explanation: string;
+}
+
+export interface BindingConstraint {
+  kind: BindingKind;
+  siteCode: string | null;
+  gpuTypeCode: string | null;
+  regionCode: string | null;
+  workloadClassCode: string | null;
+  periods: number[];
+  /** $/h per unit (GPU, kW, tonne/h); null when the solver gives no duals */
+  shadowPrice: number | null;
+  description: string;
+}
+
+export interface PlanResult {
+  status: PlanStatus;
+  /** why there is no plan, or a note on the plan (e.g. time limit) */
+  message: string | null;
+  solver: SolverName | null;
+  /** the solver's own status word, for diagnosis */
+  solverStatus: string | null;
+  options: PlanOptions;
+  periods: number;
+  modelSize: ModelSize;
+  timings: PlanTimings;
+  /** relative MIP gap in integer mode; null otherwise */
+  mipGap: number | null;
+  /** the solver's objective, $/h (includes the penalty) */
+  objectivePerHour: number | null;
+  totals: PlanTotals | null;
+  sites: SitePlan[];
+  regions: RegionPlan[];
+  allocations: AllocationRow[];
+  gpuAllocations: GpuAllocationRow[];
+  shadowPrices: ShadowPrices | null;
+  shadowPricesUnavailableReason: string | null;
+  unserved: UnservedDemand[];
+  bindingConstraints: BindingConstraint[];
+  /** sites in the input that took no part, and why */
+  excludedSites: { siteCode: string; reason: string }[];
+}

@@ -1,0 +1,135 @@
+// Runs solvePlacement in worker threads: the event loop stays free while
+// HiGHS (synchronous WebAssembly) or javascript-lp-solver works, a solve can
+// be cancelled, and a solver that ignores its time limit is stopped.
+//
+// Workers are reused (HiGHS loads once per worker) and kept unref'd while
+// idle, so they never hold a process open.
+import { Worker } from 'node:worker_threads';
+import { emptyResult } from './solve.js';
+import { DEFAULT_PLAN_OPTIONS, parsePlanOptions, type PlanOptions, type PlanningInput, type PlanResult } from './types.js';
+import type { WorkerRequest, WorkerResponse } from './worker.js';
+
+// Under vitest/tsx this module is TypeScript source and its worker must load
+// through tsx; compiled, both are plain JS under dist/src/optimizer/.
+const runningFromSource = import.meta.url.endsWith('.ts');
+const WORKER_URL = new URL(runningFromSource ? './worker.ts' : './worker.js', import.meta.url);
+const WORKER_EXEC_ARGV = runningFromSource ? ['--import', 'tsx'] : [];
+
+const MAX_IDLE_WORKERS = 2;
+const idleWorkers: Worker[] = [];
+let nextRequestId = 1;
+
+export interface WorkerSolveOptions {
+  signal?: AbortSignal;
+  /** overrides options.timeLimitSeconds */
+  timeLimitSeconds?: number;
+}
+
+/** How long past the time limit a worker may run before it is stopped: startup, model building, interpretation. */
+export function hardDeadlineMs(timeLimitSeconds: number): number {
+  return Math.round((timeLimitSeconds * 1.1 + 5) * 1000);
+}
+
+function takeWorker(): Worker {
+  const worker = idleWorkers.pop() ?? new Worker(WORKER_URL, { execArgv: WORKER_EXEC_ARGV });
+  worker.ref();
+  return worker;
+}
+
+function releaseWorker(worker: Worker): void {
+  if (idleWorkers.length < MAX_IDLE_WORKERS) {
+    worker.unref();
+    idleWorkers.push(worker);
+  } else {
+    void worker.terminate();
+  }
+}
+
+/** Stops idle workers (at shutdown, or between test files). */
+export async function closeSolverWorkers(): Promise<void> {
+  const workers = idleWorkers.splice(0);
+  await Promise.all(workers.map((worker) => worker.terminate()));
+}
+
+function abortReason(signal: AbortSignal): unknown {
+  return signal.reason ?? new DOMException('The plan was cancelled', 'AbortError');
+}
+
+/**
+ * solvePlacement in a worker thread. Resolves with the plan (status
+ * `time_limit` when the solver stopped at the limit with a plan in hand, or
+ * `error` with a message when there is none); rejects only when `signal`
+ * aborts, with the signal's reason.
+ */
+export function solvePlacementInWorker(
+  input: PlanningInput,
+  options: Partial<PlanOptions> = DEFAULT_PLAN_OPTIONS,
+  { signal, timeLimitSeconds }: WorkerSolveOptions = {},
+): Promise<PlanResult> {
+  if (signal?.aborted) return Promise.reject(abortReason(signal));
+  const effectiveOptions: Partial<PlanOptions> =
+    timeLimitSeconds === undefined ? { ...options } : { ...options, timeLimitSeconds };
+  const parsed = parsePlanOptions(effectiveOptions);
+  if (!parsed.ok) {
+    const message = `invalid options: ${parsed.issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`;
+    return Promise.resolve(emptyResult({ ...DEFAULT_PLAN_OPTIONS }, 'error', message));
+  }
+  const planOptions = parsed.options;
+  const worker = takeWorker();
+  const id = nextRequestId++;
+  const started = performance.now();
+
+  return new Promise<PlanResult>((resolve, reject) => {
+    let settled = false;
+    const finish = (keepWorker: boolean): void => {
+      settled = true;
+      clearTimeout(deadline);
+      signal?.removeEventListener('abort', onAbort);
+      worker.off('message', onMessage);
+      worker.off('error', onError);
+      worker.off('exit', onExit);
+      if (keepWorker) releaseWorker(worker);
+      else void worker.terminate();
+    };
+    const fail = (message: string): void => {
+      const result = emptyResult(planOptions, 'error', message);
+      result.timings.totalMs = Math.round(performance.now() - started);
+      resolve(result);
+    };
+    const onMessage = (response: WorkerResponse): void => {
+      if (settled || response.id !== id) return;
+      finish(true);
+      if (response.ok) resolve(response.result);
+      else fail(`the optimizer failed: ${response.error}`);
+    };
+    const onError = (error: Error): void => {
+      if (settled) return;
+      finish(false);
+      fail(`the optimizer worker crashed: ${error.message}`);
+    };
+    const onExit = (code: number): void => {
+      if (settled) return;
+      finish(false);
+      fail(`the optimizer worker exited (code ${code}) before answering`);
+    };
+    const onAbort = (): void => {
+      if (settled) return;
+      finish(false);
+      reject(abortReason(signal!));
+    };
+    const deadline = setTimeout(() => {
+      if (settled) return;
+      finish(false);
+      fail(
+        `the solver did not stop at the time limit of ${planOptions.timeLimitSeconds} s; ` +
+          `it was stopped after ${((performance.now() - started) / 1000).toFixed(1)} s without a plan`,
+      );
+    }, hardDeadlineMs(planOptions.timeLimitSeconds));
+
+    worker.on('message', onMessage);
+    worker.on('error', onError);
+    worker.on('exit', onExit);
+    signal?.addEventListener('abort', onAbort, { once: true });
+    worker.postMessage({ id, input, options: planOptions } satisfies WorkerRequest);
+  });
+}

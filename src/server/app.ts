@@ -1,0 +1,89 @@
+// The HTTP application: GraphQL at /graphql (GraphiQL in the browser), /health
+// (the process is alive) and /ready (the database answers and its schema is current).
+import { randomUUID } from 'node:crypto';
+import { createYoga, useReadinessCheck, type Plugin } from 'graphql-yoga';
+import type { Database } from '../db/database.js';
+import { migrationStatus } from '../db/migrate.js';
+import { createContext, type Context } from '../graphql/context.js';
+import { schema } from '../graphql/schema/index.js';
+
+export interface AppOptions {
+  db: Database;
+  graphiql?: boolean;
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+
+/** Takes the caller's x-request-id when it is sane, else makes one; echoes it back. */
+function requestIdOf(request: Request): string {
+  const given = request.headers.get('x-request-id');
+  return given && REQUEST_ID.test(given) ? given : randomUUID();
+}
+
+function useRequestIdHeader(): Plugin {
+  const ids = new WeakMap<Request, string>();
+  return {
+    onRequest({ request }) {
+      ids.set(request, requestIdOf(request));
+    },
+    onResponse({ request, response }) {
+      const id = ids.get(request);
+      if (id) response.headers.set('x-request-id', id);
+    },
+    onContextBuilding({ context, extendContext }) {
+      const request = (context as { request?: Request }).request;
+      const id = request ? ids.get(request) : undefined;
+      extendContext({ requestId: id ?? randomUUID() } as unknown as Partial<typeof context>);
+    },
+  };
+}
+
+export function createApp({ db, graphiql = true }: AppOptions) {
+  return createYoga<Record<string, unknown>, Context>({
+    schema,
+    graphqlEndpoint: '/graphql',
+    healthCheckEndpoint: '/health',
+    landingPage: false,
+    graphiql: graphiql ? { title: 'tokengrid', defaultQuery: DEFAULT_QUERY } : false,
+    maskedErrors: true,
+    batching: false,
+    context: ({ requestId }) => createContext(db, typeof requestId === 'string' ? requestId : randomUUID()),
+    plugins: [
+      useRequestIdHeader(),
+      useReadinessCheck({
+        endpoint: '/ready',
+        check: async () => {
+          try {
+            const status = await migrationStatus(db);
+            return status.pending.length === 0 && status.divergence === null;
+          } catch {
+            return false;
+          }
+        },
+      }),
+    ],
+  });
+}
+
+export type App = ReturnType<typeof createApp>;
+
+const DEFAULT_QUERY = `# tokengrid: sites, GPU fleets, demand and latency.
+query Sites {
+  sites(first: 10, orderBy: { field: PRICE_PER_KWH }) {
+    totalCount
+    edges {
+      node {
+        code
+        name
+        pricePerKwh
+        coolingType
+        effectivePue
+        powerCapKw
+        inventory { gpuType { code } installed maxAdditional }
+        costPerMillionTokens(gpuType: "H100-SXM", workloadClass: "STANDARD")
+      }
+    }
+  }
+  fleet { sites gpusInstalled itPowerKw demandTokensPerSecond }
+}
+`;

@@ -1,0 +1,29 @@
+// GraphQL through the real HTTP app in process (yoga.fetch), against a real database.
+import type { Database } from '../../src/db/database.js';
+import { createApp } from '../../src/server/app.js';
+
+export interface GraphQLResponse<T = Record<string, any>> {
+  data?: T;
+  errors?: { message: string; path?: string[]; extensions?: Record<string, unknown> }[];
+}
+
+export function testApi(db: Database) {
+  const app = createApp({ db });
+  return {
+    app,
+    async graphql<T = Record<string, any>>(query: string, variables?: Record<string, unknown>): Promise<GraphQLResponse<T>> {
+      const response = await app.fetch('http://tokengrid.test/graphql', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'application/json' },
+        body: JSON.stringify({ query, variables }),
+      });
+      return (await response.json()) as GraphQLResponse<T>;
+    },
+    /** like graphql() but fails the test on any GraphQL error */
+    async data<T = Record<string, any>>(query: string, variables?: Record<string, unknown>): Promise<T> {
+      const result = await this.graphql<T>(query, variables);
+      if (result.errors?.length) throw new Error(`GraphQL errors: ${JSON.stringify(result.errors, null, 2)}`);
+      return result.data as T;
+    },
+  };
+}

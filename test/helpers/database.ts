@@ -1,0 +1,33 @@
+// A fresh database for one test file, cloned from the run's migrated template.
+import { randomBytes } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { inject } from 'vitest';
+import { openDatabase, type Database, type OpenOptions } from '../../src/db/database.js';
+import { adminQuery, TEMPLATE_NAMES, withDatabaseName } from './postgres.js';
+
+export interface TestDatabaseOptions extends Pick<OpenOptions, 'onQuery'> {
+  /** start with the bundled fixtures loaded (default) or with empty tables */
+  fixtures?: boolean;
+}
+
+export async function openTestDatabase(options: TestDatabaseOptions = {}): Promise<Database> {
+  const fixtures = options.fixtures ?? true;
+  const target = inject('testDatabase');
+  if (target.kind === 'pglite') {
+    const tar = await readFile(fixtures ? target.fixturesTemplate : target.emptyTemplate);
+    return openDatabase(
+      { kind: 'pglite', dataDir: ':memory:' },
+      { loadDataDir: new Blob([tar]), ...(options.onQuery ? { onQuery: options.onQuery } : {}) },
+    );
+  }
+  const name = `tokengrid_test_${randomBytes(6).toString('hex')}`;
+  await adminQuery(target.url, `CREATE DATABASE "${name}" TEMPLATE "${fixtures ? TEMPLATE_NAMES.fixtures : TEMPLATE_NAMES.empty}"`);
+  const db = await openDatabase({ kind: 'postgres', url: withDatabaseName(target.url, name) }, options.onQuery ? { onQuery: options.onQuery } : {});
+  return {
+    ...db,
+    async close() {
+      await db.close();
+      await adminQuery(target.url, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+    },
+  };
+}

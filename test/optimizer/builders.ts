@@ -1,0 +1,56 @@
+// Small planning inputs written by hand, for tests that know their answer.
+import type { PlanningInput, PlanningRegion, PlanningSite } from '../../src/optimizer/types.js';
+
+export const CLASS_STD = 'STD';
+
+export function site(code: string, overrides: Partial<PlanningSite> & { gpus?: Record<string, number> } = {}): PlanningSite {
+  const { gpus, ...rest } = overrides;
+  return {
+    code,
+    country: 'US',
+    status: 'ACTIVE',
+    pue: 1,
+    powerCapKw: 1_000_000,
+    pricePerKwh: 0.1,
+    hourlyPricesPerKwh: [],
+    utcOffsetHours: 0,
+    carbonGramsPerKwh: 0,
+    inventory: Object.entries(gpus ?? { G1: 10 }).map(([gpuTypeCode, installed]) => ({
+      gpuTypeCode,
+      installed,
+      maxAdditional: 0,
+    })),
+    ...rest,
+  };
+}
+
+export function region(code: string, tokensPerSecond: number, overrides: Partial<PlanningRegion> = {}): PlanningRegion {
+  return {
+    code,
+    country: 'US',
+    utcOffsetHours: 0,
+    allowedCountries: [],
+    demand: [{ workloadClassCode: CLASS_STD, tokensPerSecond, rttBudgetMs: null }],
+    ...overrides,
+  };
+}
+
+/** One class (STD, 100 ms budget), one GPU type (G1: 1 kW, $2/h, 1000 tokens/s). */
+export function baseInput(overrides: Partial<PlanningInput> = {}): PlanningInput {
+  return {
+    workloadClasses: [{ code: CLASS_STD, rttBudgetMs: 100, hourlyDemandProfile: [] }],
+    gpuTypes: [{ code: 'G1', powerKw: 1, capexPerHour: 2, throughputs: [{ workloadClassCode: CLASS_STD, tokensPerSecond: 1000 }] }],
+    sites: [],
+    regions: [],
+    latencies: [],
+    ...overrides,
+  };
+}
+
+export function latencies(rows: [site: string, region: string, rttMs: number][]): PlanningInput['latencies'] {
+  return rows.map(([siteCode, regionCode, rttMs]) => ({ siteCode, regionCode, rttMs }));
+}
+
+/** $ per hour → $ per million tokens at `tokensPerSecond` */
+export const perMillion = (dollarsPerHour: number, tokensPerSecond: number): number =>
+  dollarsPerHour / ((tokensPerSecond * 3600) / 1e6);

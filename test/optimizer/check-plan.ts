@@ -1,0 +1,253 @@
+// Recomputes a plan's claims from its allocation and GPU rows and the input
+// alone (never from solver internals): demand, latency, residency, site
+// balance, GPU capacity, power, the objective, and the unserved reasons.
+import { expect } from 'vitest';
+import { localHour } from '../../src/optimizer/prepare.js';
+import type { PlanningInput, PlanOptions, PlanResult } from '../../src/optimizer/types.js';
+
+const close = (actual: number, expected: number, relative = 1e-6, absolute = 1e-6): boolean =>
+  Math.abs(actual - expected) <= Math.max(absolute, relative * Math.max(Math.abs(actual), Math.abs(expected)));
+
+function key(...parts: (string | number)[]): string {
+  return parts.join('|');
+}
+
+function add(map: Map<string, number>, k: string, value: number): void {
+  map.set(k, (map.get(k) ?? 0) + value);
+}
+
+export interface RecomputedCost {
+  energy: number;
+  capex: number;
+  egress: number;
+  carbon: number;
+  penalty: number;
+  total: number;
+}
+
+export function checkPlan(input: PlanningInput, options: PlanOptions, plan: PlanResult): RecomputedCost {
+  expect(['optimal', 'time_limit']).toContain(plan.status);
+  expect(plan.totals).not.toBeNull();
+  const T = options.periods;
+  const util = options.targetUtilization;
+  const sites = new Map(input.sites.map((s) => [s.code, s]));
+  const regions = new Map(input.regions.map((r) => [r.code, r]));
+  const classes = new Map(input.workloadClasses.map((c) => [c.code, c]));
+  const gpus = new Map(input.gpuTypes.map((g) => [g.code, g]));
+  const throughput = (gpu: string, klass: string): number =>
+    gpus.get(gpu)!.throughputs.find((t) => t.workloadClassCode === klass)?.tokensPerSecond ?? 0;
+  const rtt = new Map(input.latencies.map((l) => [key(l.siteCode, l.regionCode), l.rttMs]));
+  const demandAt = (regionCode: string, classCode: string, t: number): number => {
+    const region = regions.get(regionCode)!;
+    const row = region.demand.find((d) => d.workloadClassCode === classCode);
+    if (!row) return 0;
+    const profile = classes.get(classCode)!.hourlyDemandProfile;
+    return row.tokensPerSecond * (T === 1 || profile.length === 0 ? 1 : profile[localHour(t, region.utcOffsetHours)]!);
+  };
+  const budgetOf = (regionCode: string, classCode: string): number | null => {
+    const row = regions.get(regionCode)!.demand.find((d) => d.workloadClassCode === classCode);
+    return row?.rttBudgetMs ?? classes.get(classCode)!.rttBudgetMs;
+  };
+  const priceAt = (siteCode: string, t: number): number => {
+    const site = sites.get(siteCode)!;
+    return T === 1 || site.hourlyPricesPerKwh.length === 0 ? site.pricePerKwh : site.hourlyPricesPerKwh[localHour(t, site.utcOffsetHours)]!;
+  };
+  const excluded = new Set(options.excludeSites);
+
+  // Allocation rows: latency, residency, site status.
+  const servedByDemandPeriod = new Map<string, number>();
+  const routedBySiteClassPeriod = new Map<string, number>();
+  let egress = 0;
+  for (const a of plan.allocations) {
+    const site = sites.get(a.siteCode)!;
+    const region = regions.get(a.regionCode)!;
+    expect(excluded.has(a.siteCode)).toBe(false);
+    expect(site.status === 'ACTIVE' || (site.status === 'PLANNED' && options.allowExpansion)).toBe(true);
+    const budget = budgetOf(a.regionCode, a.workloadClassCode);
+    if (budget !== null) {
+      const ms = rtt.get(key(a.siteCode, a.regionCode));
+      expect(ms, `RTT ${a.siteCode}→${a.regionCode}`).toBeDefined();
+      expect(ms!).toBeLessThanOrEqual(budget + 1e-9);
+    }
+    if (region.allowedCountries.length > 0) expect(region.allowedCountries).toContain(site.country);
+    if (options.maxSiteShare !== null) {
+      expect(a.tokensPerSecond).toBeLessThanOrEqual(options.maxSiteShare * demandAt(a.regionCode, a.workloadClassCode, a.period) * (1 + 1e-6) + 1e-3);
+    }
+    add(servedByDemandPeriod, key(a.regionCode, a.workloadClassCode, a.period), a.tokensPerSecond);
+    add(routedBySiteClassPeriod, key(a.siteCode, a.workloadClassCode, a.period), a.tokensPerSecond);
+    if (region.country === null || region.country !== site.country) {
+      egress += ((a.tokensPerSecond * 3600) / 1e6) * options.egressPricePerMillionTokens / T;
+    }
+  }
+
+  // Demand: served never exceeds demand; served + unserved = demand on average.
+  const unservedMean = new Map(plan.unserved.map((u) => [key(u.regionCode, u.workloadClassCode), u.unservedTokensPerSecond]));
+  let penalty = 0;
+  for (const region of input.regions) {
+    for (const d of region.demand) {
+      let servedMean = 0;
+      let demandMean = 0;
+      for (let t = 0; t < T; t++) {
+        const served = servedByDemandPeriod.get(key(region.code, d.workloadClassCode, t)) ?? 0;
+        const demand = demandAt(region.code, d.workloadClassCode, t);
+        expect(served).toBeLessThanOrEqual(demand * (1 + 1e-6) + 1e-3);
+        servedMean += served / T;
+        demandMean += demand / T;
+      }
+      const unserved = unservedMean.get(key(region.code, d.workloadClassCode)) ?? 0;
+      expect(close(servedMean + unserved, demandMean, 1e-6, 1e-2), `${region.code} ${d.workloadClassCode}: ${servedMean} + ${unserved} vs ${demandMean}`).toBe(true);
+      penalty += ((unserved * 3600) / 1e6) * options.unservedPenaltyPerMillionTokens;
+    }
+  }
+
+  // GPU rows: balance with routes, capacity, power, energy, capex, carbon.
+  const servedBySiteClassPeriod = new Map<string, number>();
+  const occupancy = new Map<string, number>();
+  const facilityKw = new Map<string, number>();
+  let energy = 0;
+  let carbonKg = 0;
+  let capex = 0;
+  for (const row of plan.gpuAllocations) {
+    const site = sites.get(row.siteCode)!;
+    const gpu = gpus.get(row.gpuTypeCode)!;
+    const thr = throughput(row.gpuTypeCode, row.workloadClassCode);
+    expect(thr).toBeGreaterThan(0);
+    expect(site.inventory.some((i) => i.gpuTypeCode === row.gpuTypeCode)).toBe(true);
+    expect(close(row.gpusBusy, row.tokensPerSecond / (thr * util), 1e-6, 1e-6)).toBe(true);
+    add(servedBySiteClassPeriod, key(row.siteCode, row.workloadClassCode, row.period), row.tokensPerSecond);
+    add(occupancy, key(row.siteCode, row.gpuTypeCode, row.period), row.tokensPerSecond / (thr * util));
+    const kw = (row.tokensPerSecond / thr) * gpu.powerKw * site.pue;
+    add(facilityKw, key(row.siteCode, row.period), kw);
+    energy += (kw * priceAt(row.siteCode, row.period)) / T;
+    carbonKg += (kw * site.carbonGramsPerKwh) / 1000 / T;
+    if (options.capexMode === 'AMORTIZED' && !options.integerGpus) capex += (row.gpusBusy * gpu.capexPerHour) / T;
+  }
+  for (const [k, routed] of routedBySiteClassPeriod) {
+    expect(close(servedBySiteClassPeriod.get(k) ?? 0, routed, 1e-6, 1e-2), `balance ${k}`).toBe(true);
+  }
+  for (const [k, served] of servedBySiteClassPeriod) {
+    expect(close(routedBySiteClassPeriod.get(k) ?? 0, served, 1e-6, 1e-2), `balance ${k}`).toBe(true);
+  }
+
+  const sitePlans = new Map(plan.sites.map((s) => [s.siteCode, s]));
+  for (const [k, busy] of occupancy) {
+    const [siteCode, gpuCode] = k.split('|') as [string, string];
+    const site = sites.get(siteCode)!;
+    const inventory = site.inventory.find((i) => i.gpuTypeCode === gpuCode)!;
+    const gpuPlan = sitePlans.get(siteCode)!.gpus.find((g) => g.gpuTypeCode === gpuCode)!;
+    const installed = site.status === 'PLANNED' ? 0 : inventory.installed;
+    expect(gpuPlan.installed).toBe(installed);
+    const limit = installed + (options.allowExpansion ? (site.status === 'PLANNED' ? inventory.installed : 0) + inventory.maxAdditional : 0);
+    expect(gpuPlan.gpusAdded).toBeLessThanOrEqual(limit - installed + 1e-6);
+    expect(busy, `GPUs ${k}`).toBeLessThanOrEqual((installed + gpuPlan.gpusAdded) * (1 + 1e-6) + 1e-6);
+  }
+  for (const [k, kw] of facilityKw) {
+    const [siteCode] = k.split('|') as [string];
+    expect(kw, `power ${k}`).toBeLessThanOrEqual(sites.get(siteCode)!.powerCapKw * (1 + 1e-6) + 1e-6);
+  }
+  for (const sitePlan of plan.sites) {
+    for (const g of sitePlan.gpus) {
+      const capexPerHour = gpus.get(g.gpuTypeCode)!.capexPerHour;
+      if (options.capexMode === 'SUNK') capex += g.gpusAdded * capexPerHour;
+      else if (options.integerGpus) capex += g.gpusBusy * capexPerHour;
+      if (options.integerGpus) expect(Number.isInteger(g.gpusAdded)).toBe(true);
+    }
+  }
+
+  const carbon = (carbonKg / 1000) * options.carbonPricePerTonne;
+  const total = energy + capex + egress + carbon + penalty;
+  const reported = plan.totals!.costPerHour;
+  expect(close(reported.energy, energy, 1e-6, 1e-6), `energy ${reported.energy} vs ${energy}`).toBe(true);
+  expect(close(reported.capex, capex, 1e-6, 1e-6), `capex ${reported.capex} vs ${capex}`).toBe(true);
+  expect(close(reported.egress, egress, 1e-6, 1e-6)).toBe(true);
+  expect(close(reported.carbon, carbon, 1e-6, 1e-6)).toBe(true);
+  expect(close(reported.penalty, penalty, 1e-5, 1e-4), `penalty ${reported.penalty} vs ${penalty}`).toBe(true);
+  expect(close(reported.total, total, 1e-6, 1e-4)).toBe(true);
+  // The solver's objective is the same cost (within the MIP gap for whole GPUs).
+  const gap = options.integerGpus ? Math.max(options.mipGapRelative, plan.mipGap ?? 0) + 1e-6 : 1e-6;
+  if (plan.status === 'optimal') expect(close(plan.objectivePerHour!, total, gap, 1e-4), `objective ${plan.objectivePerHour} vs ${total}`).toBe(true);
+
+  checkUnservedReasons(input, options, plan, { occupancy, facilityKw, rtt, budgetOf });
+  return { energy, capex, egress, carbon, penalty, total };
+}
+
+function checkUnservedReasons(
+  input: PlanningInput,
+  options: PlanOptions,
+  plan: PlanResult,
+  ctx: {
+    occupancy: Map<string, number>;
+    facilityKw: Map<string, number>;
+    rtt: Map<string, number>;
+    budgetOf: (regionCode: string, classCode: string) => number | null;
+  },
+): void {
+  const excluded = new Set(options.excludeSites);
+  const gpus = new Map(input.gpuTypes.map((g) => [g.code, g]));
+  const usable = input.sites.filter(
+    (s) => !excluded.has(s.code) && (s.status === 'ACTIVE' || (s.status === 'PLANNED' && options.allowExpansion)) && s.powerCapKw > 0,
+  );
+  const runs = (site: PlanningInput['sites'][number], classCode: string): boolean =>
+    site.inventory.some(
+      (i) =>
+        (site.status === 'ACTIVE' ? i.installed : 0) + (options.allowExpansion ? i.maxAdditional + (site.status === 'PLANNED' ? i.installed : 0) : 0) > 0 &&
+        (gpus.get(i.gpuTypeCode)!.throughputs.find((t) => t.workloadClassCode === classCode)?.tokensPerSecond ?? 0) > 0,
+    );
+  for (const u of plan.unserved) {
+    const region = input.regions.find((r) => r.code === u.regionCode)!;
+    const budget = ctx.budgetOf(u.regionCode, u.workloadClassCode);
+    const withinLatency = usable.filter((s) => {
+      if (!runs(s, u.workloadClassCode)) return false;
+      if (budget === null) return true;
+      const ms = ctx.rtt.get(key(s.code, u.regionCode));
+      return ms !== undefined && ms <= budget;
+    });
+    const allowed = withinLatency.filter((s) => region.allowedCountries.length === 0 || region.allowedCountries.includes(s.country));
+    expect(u.candidateSites.map((c) => c.siteCode).sort()).toEqual(allowed.map((s) => s.code).sort());
+    switch (u.reason) {
+      case 'NO_SITE_WITHIN_LATENCY':
+        expect(withinLatency).toHaveLength(0);
+        break;
+      case 'RESIDENCY':
+        expect(withinLatency.length).toBeGreaterThan(0);
+        expect(allowed).toHaveLength(0);
+        break;
+      case 'CAPACITY':
+      case 'POWER': {
+        expect(allowed.length).toBeGreaterThan(0);
+        for (const candidate of u.candidateSites) {
+          expect(candidate.limitedBy, `${candidate.siteCode} should be full`).not.toBeNull();
+          const site = input.sites.find((s) => s.code === candidate.siteCode)!;
+          for (const t of u.periods) {
+            if (candidate.limitedBy === 'POWER') {
+              expect(ctx.facilityKw.get(key(site.code, t)) ?? 0).toBeGreaterThanOrEqual(site.powerCapKw * (1 - 1e-5) - 1e-6);
+            } else if (candidate.limitedBy === 'CAPACITY') {
+              // Either this period's pools that run the class are all full, or power is (both leave no room).
+              const poolsFull = site.inventory
+                .filter((i) => (gpus.get(i.gpuTypeCode)!.throughputs.find((x) => x.workloadClassCode === u.workloadClassCode)?.tokensPerSecond ?? 0) > 0)
+                .every((i) => {
+                  const capacity =
+                    (site.status === 'ACTIVE' ? i.installed : 0) +
+                    (options.allowExpansion ? i.maxAdditional + (site.status === 'PLANNED' ? i.installed : 0) : 0);
+                  const busy = ctx.occupancy.get(key(site.code, i.gpuTypeCode, t)) ?? 0;
+                  // whole GPUs: the last one may be partly used
+                  return busy >= capacity * (1 - 1e-5) - (options.integerGpus ? 1 : 1e-6);
+                });
+              expect(poolsFull, `${site.code} pools full in period ${t}`).toBe(true);
+            }
+          }
+        }
+        if (u.reason === 'POWER') {
+          expect(u.candidateSites.filter((c) => c.limitedBy === 'POWER').length * 2).toBeGreaterThan(u.candidateSites.length);
+        }
+        break;
+      }
+      case 'CARBON_CAP':
+        expect(options.carbonCapTonnesPerHour).not.toBeNull();
+        break;
+      case 'COST':
+        expect(u.candidateSites.some((c) => c.limitedBy === null)).toBe(true);
+        break;
+    }
+  }
+}
