@@ -15,7 +15,6 @@ const envSchema = z.object({
     .optional(),
   TOKENGRID_DATA_DIR: z.string().min(1).default('./data'),
   TOKENGRID_SEED_FIXTURES: booleanFlag.default(true),
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
 export type Config = {
@@ -23,7 +22,6 @@ export type Config = {
   host: string;
   database: DatabaseConfig;
   seedFixtures: boolean;
-  logLevel: z.infer<typeof envSchema>['LOG_LEVEL'];
 };
 
 export type DatabaseConfig =
@@ -48,6 +46,5 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       ? { kind: 'postgres', url: e.DATABASE_URL }
       : { kind: 'pglite', dataDir: e.TOKENGRID_DATA_DIR },
     seedFixtures: e.TOKENGRID_SEED_FIXTURES,
-    logLevel: e.LOG_LEVEL,
   };
 }

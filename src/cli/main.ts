@@ -26,7 +26,7 @@ Commands:
   plan [options]           solve a placement plan and print it (tokengrid plan --help)
 
 Environment: PORT, HOST, DATABASE_URL (postgres://… ; default: embedded PGlite),
-TOKENGRID_DATA_DIR (default ./data), TOKENGRID_SEED_FIXTURES (default true), LOG_LEVEL.`;
+TOKENGRID_DATA_DIR (default ./data), TOKENGRID_SEED_FIXTURES (default true).`;
 
 async function withDatabase<T>(config: Config, run: (db: Database) => Promise<T>): Promise<T> {
   const db = await openDatabase(config.database);

@@ -23,11 +23,13 @@ export interface WorkerSolveOptions {
   signal?: AbortSignal;
   /** overrides options.timeLimitSeconds */
   timeLimitSeconds?: number;
+  /** how long past the time limit the worker may run before it is stopped (default: 10% of the limit + 5 s) */
+  graceMs?: number;
 }
 
-/** How long past the time limit a worker may run before it is stopped: startup, model building, interpretation. */
-export function hardDeadlineMs(timeLimitSeconds: number): number {
-  return Math.round((timeLimitSeconds * 1.1 + 5) * 1000);
+/** Past the limit a worker still starts up, builds the model and interprets the plan; then it is stopped. */
+export function hardDeadlineMs(timeLimitSeconds: number, graceMs?: number): number {
+  return Math.round(timeLimitSeconds * 1000 + (graceMs ?? timeLimitSeconds * 100 + 5000));
 }
 
 function takeWorker(): Worker {
@@ -64,7 +66,7 @@ function abortReason(signal: AbortSignal): unknown {
 export function solvePlacementInWorker(
   input: PlanningInput,
   options: Partial<PlanOptions> = DEFAULT_PLAN_OPTIONS,
-  { signal, timeLimitSeconds }: WorkerSolveOptions = {},
+  { signal, timeLimitSeconds, graceMs }: WorkerSolveOptions = {},
 ): Promise<PlanResult> {
   if (signal?.aborted) return Promise.reject(abortReason(signal));
   const effectiveOptions: Partial<PlanOptions> =
@@ -124,7 +126,7 @@ export function solvePlacementInWorker(
         `the solver did not stop at the time limit of ${planOptions.timeLimitSeconds} s; ` +
           `it was stopped after ${((performance.now() - started) / 1000).toFixed(1)} s without a plan`,
       );
-    }, hardDeadlineMs(planOptions.timeLimitSeconds));
+    }, hardDeadlineMs(planOptions.timeLimitSeconds, graceMs));
 
     worker.on('message', onMessage);
     worker.on('error', onError);
