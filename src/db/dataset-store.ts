@@ -122,30 +122,88 @@ function required<V>(map: Map<string, V>, code: string, what: string): V {
   return value;
 }
 
+/**
+ * Makes the stored rows match `rows` (matched by `key`): creates the missing ones,
+ * updates only the fields that differ, leaves equal rows untouched.
+ */
+async function reconcile<Data extends object, Field extends keyof Data & string>(options: {
+  rows: Data[];
+  stored: ({ id: number } & Record<string, unknown>)[];
+  key: (row: Record<string, unknown>) => string;
+  fields: readonly Field[];
+  update: (id: number, data: Partial<Pick<Data, Field>>) => Promise<unknown>;
+  createMany: (rows: Data[]) => Promise<unknown>;
+  counts: WriteCounts;
+}): Promise<void> {
+  const byKey = new Map(options.stored.map((row) => [options.key(row), row]));
+  const fresh: Data[] = [];
+  for (const row of options.rows) {
+    const existing = byKey.get(options.key(row as Record<string, unknown>));
+    if (!existing) {
+      fresh.push(row);
+      continue;
+    }
+    const diff = changes(existing, row, options.fields);
+    const changed = Object.keys(diff).length > 0;
+    if (changed) await options.update(existing.id, diff);
+    count(options.counts, changed, true);
+  }
+  if (fresh.length > 0) await options.createMany(fresh);
+  options.counts.created += fresh.length;
+}
+
+const byCode = (row: Record<string, unknown>) => String(row.code);
+
 async function writeWorkloadClasses(tx: Tx, records: WorkloadClassRecord[], summary: ImportSummary) {
   if (records.length === 0) return;
-  const stored = new Map((await tx.workloadClass.findMany({ where: { code: { in: records.map((r) => r.code) } } })).map((r) => [r.code, r]));
-  for (const record of records) {
-    const existing = stored.get(record.code);
-    const diff = existing ? changes(existing, record, CLASS_FIELDS) : pick(record, CLASS_FIELDS);
-    const changed = Object.keys(diff).length > 0;
-    if (!existing) await tx.workloadClass.create({ data: { code: record.code, ...pick(record, CLASS_FIELDS) } });
-    else if (changed) await tx.workloadClass.update({ where: { id: existing.id }, data: diff });
-    count(summary.workloadClasses, changed, existing !== undefined);
-  }
+  await reconcile({
+    rows: records.map((r) => ({ code: r.code, ...pick(r, CLASS_FIELDS) })),
+    stored: await tx.workloadClass.findMany({ where: { code: { in: records.map((r) => r.code) } } }),
+    key: byCode,
+    fields: CLASS_FIELDS,
+    update: (id, data) => tx.workloadClass.update({ where: { id }, data }),
+    createMany: (data) => tx.workloadClass.createMany({ data }),
+    counts: summary.workloadClasses,
+  });
 }
 
 async function writeGpuTypes(tx: Tx, records: GpuTypeRecord[], summary: ImportSummary) {
   if (records.length === 0) return;
-  const stored = new Map((await tx.gpuType.findMany({ where: { code: { in: records.map((r) => r.code) } } })).map((r) => [r.code, r]));
-  for (const record of records) {
-    const existing = stored.get(record.code);
-    const diff = existing ? changes(existing, record, GPU_FIELDS) : pick(record, GPU_FIELDS);
-    const changed = Object.keys(diff).length > 0;
-    if (!existing) await tx.gpuType.create({ data: { code: record.code, ...pick(record, GPU_FIELDS) } });
-    else if (changed) await tx.gpuType.update({ where: { id: existing.id }, data: diff });
-    count(summary.gpuTypes, changed, existing !== undefined);
-  }
+  await reconcile({
+    rows: records.map((r) => ({ code: r.code, ...pick(r, GPU_FIELDS) })),
+    stored: await tx.gpuType.findMany({ where: { code: { in: records.map((r) => r.code) } } }),
+    key: byCode,
+    fields: GPU_FIELDS,
+    update: (id, data) => tx.gpuType.update({ where: { id }, data }),
+    createMany: (data) => tx.gpuType.createMany({ data }),
+    counts: summary.gpuTypes,
+  });
+}
+
+async function writeSites(tx: Tx, records: SiteRecord[], summary: ImportSummary) {
+  if (records.length === 0) return;
+  await reconcile({
+    rows: records.map((r) => ({ code: r.code, ...pick(r, SITE_FIELDS) })),
+    stored: await tx.site.findMany({ where: { code: { in: records.map((r) => r.code) } } }),
+    key: byCode,
+    fields: SITE_FIELDS,
+    update: (id, data) => tx.site.update({ where: { id }, data }),
+    createMany: (data) => tx.site.createMany({ data }),
+    counts: summary.sites,
+  });
+}
+
+async function writeRegions(tx: Tx, records: DemandRegionRecord[], summary: ImportSummary) {
+  if (records.length === 0) return;
+  await reconcile({
+    rows: records.map((r) => ({ code: r.code, ...pick(r, REGION_FIELDS) })),
+    stored: await tx.demandRegion.findMany({ where: { code: { in: records.map((r) => r.code) } } }),
+    key: byCode,
+    fields: REGION_FIELDS,
+    update: (id, data) => tx.demandRegion.update({ where: { id }, data }),
+    createMany: (data) => tx.demandRegion.createMany({ data }),
+    counts: summary.demandRegions,
+  });
 }
 
 /** Child rows nested in their parent, plus the detached ones whose parent is already stored. */
@@ -170,7 +228,10 @@ function demandRows(dataset: Partial<Dataset>): DetachedDemandRecord[] {
   ];
 }
 
-async function writeThroughputs(tx: Tx, records: DetachedThroughputRecord[], ids: Awaited<ReturnType<typeof idMaps>>, summary: ImportSummary) {
+type Ids = Awaited<ReturnType<typeof idMaps>>;
+const distinct = (values: number[]) => [...new Set(values)];
+
+async function writeThroughputs(tx: Tx, records: DetachedThroughputRecord[], ids: Ids, summary: ImportSummary) {
   const rows = records.map((t) => ({
     gpuTypeId: required(ids.gpus, t.gpuTypeCode, 'GPU type'),
     workloadClassId: required(ids.classes, t.workloadClassCode, 'workload class'),
@@ -178,42 +239,18 @@ async function writeThroughputs(tx: Tx, records: DetachedThroughputRecord[], ids
     derivation: t.derivation,
   }));
   if (rows.length === 0) return;
-  const stored = await tx.gpuThroughput.findMany({ where: { gpuTypeId: { in: [...new Set(rows.map((r) => r.gpuTypeId))] } } });
-  const byKey = new Map(stored.map((s) => [`${s.gpuTypeId}:${s.workloadClassId}`, s]));
-  const fresh = [];
-  for (const row of rows) {
-    const existing = byKey.get(`${row.gpuTypeId}:${row.workloadClassId}`);
-    if (!existing) fresh.push(row);
-    else {
-      const diff = changes(existing, row, ['tokensPerSecond', 'derivation'] as const);
-      if (Object.keys(diff).length > 0) await tx.gpuThroughput.update({ where: { id: existing.id }, data: diff });
-      count(summary.gpuThroughputs, Object.keys(diff).length > 0, true);
-    }
-  }
-  if (fresh.length > 0) await tx.gpuThroughput.createMany({ data: fresh });
-  summary.gpuThroughputs.created += fresh.length;
+  await reconcile({
+    rows,
+    stored: await tx.gpuThroughput.findMany({ where: { gpuTypeId: { in: distinct(rows.map((r) => r.gpuTypeId)) } } }),
+    key: (row) => `${row.gpuTypeId}:${row.workloadClassId}`,
+    fields: ['tokensPerSecond', 'derivation'] as const,
+    update: (id, data) => tx.gpuThroughput.update({ where: { id }, data }),
+    createMany: (data) => tx.gpuThroughput.createMany({ data }),
+    counts: summary.gpuThroughputs,
+  });
 }
 
-async function writeSites(tx: Tx, records: SiteRecord[], summary: ImportSummary) {
-  if (records.length === 0) return;
-  const stored = new Map((await tx.site.findMany({ where: { code: { in: records.map((r) => r.code) } } })).map((r) => [r.code, r]));
-  const fresh = [];
-  for (const record of records) {
-    const existing = stored.get(record.code);
-    if (!existing) {
-      fresh.push({ code: record.code, ...pick(record, SITE_FIELDS) });
-      continue;
-    }
-    const diff = changes(existing, record, SITE_FIELDS);
-    const changed = Object.keys(diff).length > 0;
-    if (changed) await tx.site.update({ where: { id: existing.id }, data: diff });
-    count(summary.sites, changed, true);
-  }
-  if (fresh.length > 0) await tx.site.createMany({ data: fresh });
-  summary.sites.created += fresh.length;
-}
-
-async function writeInventory(tx: Tx, records: DetachedInventoryRecord[], ids: Awaited<ReturnType<typeof idMaps>>, summary: ImportSummary) {
+async function writeInventory(tx: Tx, records: DetachedInventoryRecord[], ids: Ids, summary: ImportSummary) {
   const rows = records.map((inv) => ({
     siteId: required(ids.sites, inv.siteCode, 'site'),
     gpuTypeId: required(ids.gpus, inv.gpuTypeCode, 'GPU type'),
@@ -221,42 +258,18 @@ async function writeInventory(tx: Tx, records: DetachedInventoryRecord[], ids: A
     maxAdditional: inv.maxAdditional,
   }));
   if (rows.length === 0) return;
-  const stored = await tx.siteInventory.findMany({ where: { siteId: { in: [...new Set(rows.map((r) => r.siteId))] } } });
-  const byKey = new Map(stored.map((s) => [`${s.siteId}:${s.gpuTypeId}`, s]));
-  const fresh = [];
-  for (const row of rows) {
-    const existing = byKey.get(`${row.siteId}:${row.gpuTypeId}`);
-    if (!existing) fresh.push(row);
-    else {
-      const diff = changes(existing, row, ['installed', 'maxAdditional'] as const);
-      if (Object.keys(diff).length > 0) await tx.siteInventory.update({ where: { id: existing.id }, data: diff });
-      count(summary.inventory, Object.keys(diff).length > 0, true);
-    }
-  }
-  if (fresh.length > 0) await tx.siteInventory.createMany({ data: fresh });
-  summary.inventory.created += fresh.length;
+  await reconcile({
+    rows,
+    stored: await tx.siteInventory.findMany({ where: { siteId: { in: distinct(rows.map((r) => r.siteId)) } } }),
+    key: (row) => `${row.siteId}:${row.gpuTypeId}`,
+    fields: ['installed', 'maxAdditional'] as const,
+    update: (id, data) => tx.siteInventory.update({ where: { id }, data }),
+    createMany: (data) => tx.siteInventory.createMany({ data }),
+    counts: summary.inventory,
+  });
 }
 
-async function writeRegions(tx: Tx, records: DemandRegionRecord[], summary: ImportSummary) {
-  if (records.length === 0) return;
-  const stored = new Map((await tx.demandRegion.findMany({ where: { code: { in: records.map((r) => r.code) } } })).map((r) => [r.code, r]));
-  const fresh = [];
-  for (const record of records) {
-    const existing = stored.get(record.code);
-    if (!existing) {
-      fresh.push({ code: record.code, ...pick(record, REGION_FIELDS) });
-      continue;
-    }
-    const diff = changes(existing, record, REGION_FIELDS);
-    const changed = Object.keys(diff).length > 0;
-    if (changed) await tx.demandRegion.update({ where: { id: existing.id }, data: diff });
-    count(summary.demandRegions, changed, true);
-  }
-  if (fresh.length > 0) await tx.demandRegion.createMany({ data: fresh });
-  summary.demandRegions.created += fresh.length;
-}
-
-async function writeDemand(tx: Tx, records: DetachedDemandRecord[], ids: Awaited<ReturnType<typeof idMaps>>, summary: ImportSummary) {
+async function writeDemand(tx: Tx, records: DetachedDemandRecord[], ids: Ids, summary: ImportSummary) {
   const rows = records.map((d) => ({
     regionId: required(ids.regions, d.regionCode, 'region'),
     workloadClassId: required(ids.classes, d.workloadClassCode, 'workload class'),
@@ -264,43 +277,33 @@ async function writeDemand(tx: Tx, records: DetachedDemandRecord[], ids: Awaited
     rttBudgetMs: d.rttBudgetMs,
   }));
   if (rows.length === 0) return;
-  const stored = await tx.demand.findMany({ where: { regionId: { in: [...new Set(rows.map((r) => r.regionId))] } } });
-  const byKey = new Map(stored.map((s) => [`${s.regionId}:${s.workloadClassId}`, s]));
-  const fresh = [];
-  for (const row of rows) {
-    const existing = byKey.get(`${row.regionId}:${row.workloadClassId}`);
-    if (!existing) fresh.push(row);
-    else {
-      const diff = changes(existing, row, ['tokensPerSecond', 'rttBudgetMs'] as const);
-      if (Object.keys(diff).length > 0) await tx.demand.update({ where: { id: existing.id }, data: diff });
-      count(summary.demand, Object.keys(diff).length > 0, true);
-    }
-  }
-  if (fresh.length > 0) await tx.demand.createMany({ data: fresh });
-  summary.demand.created += fresh.length;
+  await reconcile({
+    rows,
+    stored: await tx.demand.findMany({ where: { regionId: { in: distinct(rows.map((r) => r.regionId)) } } }),
+    key: (row) => `${row.regionId}:${row.workloadClassId}`,
+    fields: ['tokensPerSecond', 'rttBudgetMs'] as const,
+    update: (id, data) => tx.demand.update({ where: { id }, data }),
+    createMany: (data) => tx.demand.createMany({ data }),
+    counts: summary.demand,
+  });
 }
 
-async function writeLatencies(tx: Tx, records: LatencyRecord[], ids: Awaited<ReturnType<typeof idMaps>>, summary: ImportSummary) {
+async function writeLatencies(tx: Tx, records: LatencyRecord[], ids: Ids, summary: ImportSummary) {
   if (records.length === 0) return;
   const rows = records.map((l) => ({
     siteId: required(ids.sites, l.siteCode, 'site'),
     regionId: required(ids.regions, l.regionCode, 'region'),
     ...pick(l, LATENCY_FIELDS),
   }));
-  const stored = await tx.latency.findMany({ where: { siteId: { in: [...new Set(rows.map((r) => r.siteId))] } } });
-  const byKey = new Map(stored.map((s) => [`${s.siteId}:${s.regionId}`, s]));
-  const fresh = [];
-  for (const row of rows) {
-    const existing = byKey.get(`${row.siteId}:${row.regionId}`);
-    if (!existing) fresh.push(row);
-    else {
-      const diff = changes(existing, row, LATENCY_FIELDS);
-      if (Object.keys(diff).length > 0) await tx.latency.update({ where: { id: existing.id }, data: diff });
-      count(summary.latencies, Object.keys(diff).length > 0, true);
-    }
-  }
-  if (fresh.length > 0) await tx.latency.createMany({ data: fresh });
-  summary.latencies.created += fresh.length;
+  await reconcile({
+    rows,
+    stored: await tx.latency.findMany({ where: { siteId: { in: distinct(rows.map((r) => r.siteId)) } } }),
+    key: (row) => `${row.siteId}:${row.regionId}`,
+    fields: LATENCY_FIELDS,
+    update: (id, data) => tx.latency.update({ where: { id }, data }),
+    createMany: (data) => tx.latency.createMany({ data }),
+    counts: summary.latencies,
+  });
 }
 
 /**

@@ -4,16 +4,37 @@
 //
 // Workers are reused (HiGHS loads once per worker) and kept unref'd while
 // idle, so they never hold a process open.
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { emptyResult } from './solve.js';
 import { DEFAULT_PLAN_OPTIONS, parsePlanOptions, type PlanOptions, type PlanningInput, type PlanResult } from './types.js';
 import type { WorkerRequest, WorkerResponse } from './worker.js';
 
-// Under vitest/tsx this module is TypeScript source and its worker must load
-// through tsx; compiled, both are plain JS under dist/src/optimizer/.
+// Compiled, the worker is plain JS beside this file (dist/src/optimizer/).
+// Under vitest/tsx this module is TypeScript source: the worker then boots
+// through tsx's API. (`execArgv: ['--import', 'tsx']` does not do it on Node
+// 20: the worker's entry module is resolved before that hook is in place.)
 const runningFromSource = import.meta.url.endsWith('.ts');
-const WORKER_URL = new URL(runningFromSource ? './worker.ts' : './worker.js', import.meta.url);
-const WORKER_EXEC_ARGV = runningFromSource ? ['--import', 'tsx'] : [];
+
+/** tsx's ES-module API (its CommonJS build cannot register hooks from a worker). */
+function tsxEsmApiUrl(): string {
+  const require = createRequire(import.meta.url);
+  const manifestPath = require.resolve('tsx/package.json');
+  const manifest = require(manifestPath) as { exports: Record<string, { import: { default: string } }> };
+  return pathToFileURL(join(dirname(manifestPath), manifest.exports['./esm/api']!.import.default)).href;
+}
+
+function startWorker(): Worker {
+  if (!runningFromSource) return new Worker(new URL('./worker.js', import.meta.url));
+  const tsxApi = tsxEsmApiUrl();
+  const entry = new URL('./worker.ts', import.meta.url).href;
+  const boot = `import(${JSON.stringify(tsxApi)})
+    .then(({ register }) => { register(); return import(${JSON.stringify(entry)}); })
+    .catch((error) => { console.error(error); process.exit(1); });`;
+  return new Worker(boot, { eval: true });
+}
 
 const MAX_IDLE_WORKERS = 2;
 const idleWorkers: Worker[] = [];
@@ -33,7 +54,7 @@ export function hardDeadlineMs(timeLimitSeconds: number, graceMs?: number): numb
 }
 
 function takeWorker(): Worker {
-  const worker = idleWorkers.pop() ?? new Worker(WORKER_URL, { execArgv: WORKER_EXEC_ARGV });
+  const worker = idleWorkers.pop() ?? startWorker();
   worker.ref();
   return worker;
 }

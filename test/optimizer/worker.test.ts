@@ -34,7 +34,7 @@ describe('solvePlacementInWorker', () => {
     // javascript-lp-solver does not check the clock while it pivots an LP.
     const started = performance.now();
     const plan = await solvePlacementInWorker(
-      syntheticInput({ sites: 60, regions: 20, seed: 42 }),
+      syntheticInput({ sites: 200, regions: 40, seed: 42 }),
       { solver: 'jslp' },
       { timeLimitSeconds: 0.3, graceMs: 1500 },
     );
@@ -53,6 +53,7 @@ describe('solvePlacementInWorker', () => {
     );
     // HiGHS keeps its incumbent: a plan marked time_limit, or a clear message when it had none yet.
     expect(['time_limit', 'error']).toContain(plan.status);
+    console.info(`HiGHS at its time limit: ${plan.status} — ${plan.message}`);
     if (plan.status === 'time_limit') {
       expect(plan.totals).not.toBeNull();
       expect(plan.message).toMatch(/time limit/);
