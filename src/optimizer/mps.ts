@@ -3,7 +3,19 @@
 import type { LpModel } from './lp-model.js';
 
 export function toFreeMps(model: LpModel, name = 'tokengrid'): string {
-  const out: string[] = [`NAME ${name}`, 'ROWS', ' N obj'];
+  const parts: string[] = [];
+  writeFreeMps(model, (chunk) => parts.push(chunk), name);
+  return parts.join('');
+}
+
+/** Streams the MPS text in chunks (a large model's text may not fit one string). */
+export function writeFreeMps(model: LpModel, write: (chunk: string) => void, name = 'tokengrid'): void {
+  let out: string[] = [`NAME ${name}`, 'ROWS', ' N obj'];
+  const flush = (): void => {
+    if (out.length === 0) return;
+    write(`${out.join('\n')}\n`);
+    out = [];
+  };
   const rowNames: string[] = new Array(model.numRows);
   const ranges: string[] = [];
   const rhs: string[] = [];
@@ -37,6 +49,7 @@ export function toFreeMps(model: LpModel, name = 'tokengrid'): string {
       out.push(` MARKER${marker++} 'MARKER' ${integer ? "'INTORG'" : "'INTEND'"}`);
       inInteger = integer;
     }
+    if (out.length > 50_000) flush();
     const cost = model.columnCost[j]!;
     if (cost !== 0) out.push(` ${columnName} obj ${cost}`);
     for (let k = model.matrixStarts[j]!; k < model.matrixStarts[j + 1]!; k++) {
@@ -51,9 +64,13 @@ export function toFreeMps(model: LpModel, name = 'tokengrid'): string {
     else if (integer) bounds.push(` PL BND ${columnName}`);
   }
   if (inInteger) out.push(` MARKER${marker} 'MARKER' 'INTEND'`);
-  out.push('RHS', ...rhs);
-  if (ranges.length > 0) out.push('RANGES', ...ranges);
-  if (bounds.length > 0) out.push('BOUNDS', ...bounds);
-  out.push('ENDATA', '');
-  return out.join('\n');
+  flush();
+  write(`RHS\n${rhs.join('\n')}${rhs.length > 0 ? '\n' : ''}`);
+  if (ranges.length > 0) write(`RANGES\n${ranges.join('\n')}\n`);
+  if (bounds.length > 0) {
+    write('BOUNDS\n');
+    for (let i = 0; i < bounds.length; i += 50_000) write(`${bounds.slice(i, i + 50_000).join('\n')}\n`);
+  }
+  out.push('ENDATA');
+  flush();
 }

@@ -21,11 +21,13 @@ import {
 
 /**
  * `auto` sends a continuous model to javascript-lp-solver only while it is at
- * most this many columns and rows; beyond, HiGHS is faster. Measured on the
- * 2-core development machine by bench/solver/thresholds.ts (see bench/README.md).
+ * most this many columns and rows; beyond, HiGHS is faster (and it alone gives
+ * shadow prices). Measured by bench/solver/thresholds.ts on the 2-core
+ * development machine: jslp wins below ~50 columns (0.5 ms vs 1.1 ms), HiGHS
+ * from 49 columns on (107 columns: 7 ms vs 1.8 ms; 1622: 61 ms vs 11 ms).
  */
-export const JSLP_MAX_COLUMNS = 300;
-export const JSLP_MAX_ROWS = 150;
+export const JSLP_MAX_COLUMNS = 48;
+export const JSLP_MAX_ROWS = 32;
 
 export function chooseSolver(options: PlanOptions, size: { columns: number; rows: number; integer: boolean }): SolverName {
   if (options.solver !== 'auto') return options.solver;

@@ -1,0 +1,89 @@
+// Solver benchmark: for each case, our end-to-end solve (cold process) against
+// native COIN-OR CBC on the same LP and on the naive formulation, measured in
+// the same run. Prints a Markdown table. Needs `cbc` (apt-get install coinor-cbc).
+// Run: npx tsx bench/solver/run.ts [case-name-filter]
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { BENCH_CASES } from './cases.js';
+
+const here = fileURLToPath(new URL('.', import.meta.url));
+const outRoot = join(here, '..', 'output');
+const NATIVE_TIME_LIMIT_S = 600;
+const filter = process.argv[2];
+
+interface SolveFigures {
+  status: string;
+  solver: string;
+  size: { variables: number; constraints: number; nonzeros: number; integerVariables: number };
+  timings: { buildMs: number; solveMs: number; interpretMs: number; totalMs: number };
+  objective: number | null;
+  costPerMillionTokens: number | null;
+  mipGap: number | null;
+  peakRssMb: number;
+}
+
+function runChild(args: string[]): { stdout: string; wallMs: number } {
+  const started = performance.now();
+  const child = spawnSync(process.execPath, ['--import', 'tsx', join(here, 'case.ts'), ...args], {
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  if (child.status !== 0) throw new Error(`case.ts ${args.join(' ')} failed: ${child.stderr}`);
+  return { stdout: child.stdout.trim().split('\n').at(-1)!, wallMs: performance.now() - started };
+}
+
+function runCbc(mpsPath: string, mipGap: number | null): { wallMs: number; objective: number | null; status: string } {
+  const args = [mpsPath, ...(mipGap !== null ? ['-ratioGap', String(mipGap)] : []), '-sec', String(NATIVE_TIME_LIMIT_S), '-solve', '-quit'];
+  const started = performance.now();
+  const child = spawnSync('cbc', args, { encoding: 'utf8', timeout: NATIVE_TIME_LIMIT_S * 1000 + 60_000, maxBuffer: 256 * 1024 * 1024 });
+  const wallMs = performance.now() - started;
+  if (child.error) return { wallMs, objective: null, status: `failed: ${child.error.message}` };
+  const text = child.stdout;
+  const objective = /Objective value:\s+([-\d.e+]+)/.exec(text) ?? /Optimal objective\s+([-\d.e+]+)/.exec(text) ?? /objective value\s+([-\d.e+]+)/i.exec(text);
+  const status = /Result - (.+)/.exec(text)?.[1]?.trim() ?? (/Optimal - objective/.test(text) ? 'Optimal' : 'see log');
+  return { wallMs, objective: objective ? Number(objective[1]) : null, status };
+}
+
+const fmtMs = (ms: number): string => (ms >= 10_000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms)} ms`);
+const rows: string[] = [];
+rows.push(
+  '| case | variables | rows | nonzeros | build | solve | interpret | ours end to end | peak RSS | CBC, our LP | ours ÷ CBC | naive variables | CBC, naive LP | ours ÷ CBC naive | objective check |',
+);
+rows.push('|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|');
+console.error(`node ${process.version}, cbc ${spawnSync('cbc', ['-quit'], { encoding: 'utf8' }).stdout.match(/Version: (\S+)/)?.[1] ?? '?'}`);
+
+for (const [index, benchCase] of BENCH_CASES.entries()) {
+  if (filter && !benchCase.name.includes(filter)) continue;
+  console.error(`… ${benchCase.name}`);
+  const dir = join(outRoot, `case-${index}`);
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  const ours = JSON.parse(runChild([String(index), 'solve', dir]).stdout) as SolveFigures;
+  const exported = JSON.parse(runChild([String(index), 'export', dir]).stdout) as {
+    naive: { columns: number } | null;
+    mipGap: number;
+    integer: boolean;
+  };
+  const cbcOurs = runCbc(join(dir, 'ours.mps'), exported.integer ? exported.mipGap : null);
+  const cbcNaive = exported.naive ? runCbc(join(dir, 'naive.mps'), null) : null;
+  const tolerance = exported.integer ? exported.mipGap * 2 : 1e-6;
+  const agree = (value: number | null) =>
+    value !== null && ours.objective !== null && Math.abs(value - ours.objective) <= tolerance * Math.max(1, Math.abs(ours.objective));
+  const check = [
+    cbcOurs.objective === null ? `CBC: ${cbcOurs.status}` : agree(cbcOurs.objective) ? 'same' : `CBC ${cbcOurs.objective}`,
+    cbcNaive === null ? '' : cbcNaive.objective === null ? `naive: ${cbcNaive.status}` : agree(cbcNaive.objective) ? 'naive same' : `naive ${cbcNaive.objective}`,
+  ]
+    .filter(Boolean)
+    .join(', ');
+  rows.push(
+    `| ${benchCase.name} | ${ours.size.variables}${ours.size.integerVariables ? ` (${ours.size.integerVariables} int)` : ''} | ${ours.size.constraints} | ${ours.size.nonzeros} | ` +
+      `${fmtMs(ours.timings.buildMs)} | ${fmtMs(ours.timings.solveMs)} | ${fmtMs(ours.timings.interpretMs)} | **${fmtMs(ours.timings.totalMs)}** (${ours.status}${ours.mipGap !== null ? `, gap ${(ours.mipGap * 100).toFixed(2)}%` : ''}) | ` +
+      `${Math.round(ours.peakRssMb)} MB | ${fmtMs(cbcOurs.wallMs)} | ${(ours.timings.totalMs / cbcOurs.wallMs).toFixed(2)}× | ` +
+      `${exported.naive ? exported.naive.columns : '—'} | ${cbcNaive ? fmtMs(cbcNaive.wallMs) : '—'} | ${cbcNaive ? `${(ours.timings.totalMs / cbcNaive.wallMs).toFixed(2)}×` : '—'} | ${check} |`,
+  );
+  console.error(rows.at(-1));
+  rmSync(dir, { recursive: true, force: true });
+}
+console.log(rows.join('\n'));
