@@ -15,6 +15,7 @@ const envSchema = z.object({
     .optional(),
   TOKENGRID_DATA_DIR: z.string().min(1).default('./data'),
   TOKENGRID_SEED_FIXTURES: booleanFlag.default(true),
+  TOKENGRID_SOLVE_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(1),
 });
 
 export type Config = {
@@ -22,6 +23,8 @@ export type Config = {
   host: string;
   database: DatabaseConfig;
   seedFixtures: boolean;
+  /** plan solves this process runs at a time */
+  solveConcurrency: number;
 };
 
 export type DatabaseConfig =
@@ -46,5 +49,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       ? { kind: 'postgres', url: e.DATABASE_URL }
       : { kind: 'pglite', dataDir: e.TOKENGRID_DATA_DIR },
     seedFixtures: e.TOKENGRID_SEED_FIXTURES,
+    solveConcurrency: e.TOKENGRID_SOLVE_CONCURRENCY,
   };
 }

@@ -13,11 +13,13 @@ import { listen } from '../server/http.js';
 import { prepareDatabase } from '../server/start.js';
 import { planCommand } from './plan.js';
 import { planningInputFromDatabase } from '../db/planning-input.js';
+import { PlanJobs } from '../jobs/plan-jobs.js';
+import { closeSolverWorkers } from '../optimizer/worker-pool.js';
 
 const USAGE = `Usage: tokengrid <command> [options]
 
 Commands:
-  serve                    start the GraphQL API (applies migrations; loads the fixtures on a new database)
+  serve                    start the GraphQL API and the plan solve worker (applies migrations; loads the fixtures on a new database)
   migrate                  apply pending migrations and exit
   migration <name>         write the next migration from prisma/schema.prisma (name: a-z, 0-9, _)
   import <dir|file> [--dry-run]
@@ -26,7 +28,8 @@ Commands:
   plan [options]           solve a placement plan and print it (tokengrid plan --help)
 
 Environment: PORT, HOST, DATABASE_URL (postgres://… ; default: embedded PGlite),
-TOKENGRID_DATA_DIR (default ./data), TOKENGRID_SEED_FIXTURES (default true).`;
+TOKENGRID_DATA_DIR (default ./data), TOKENGRID_SEED_FIXTURES (default true),
+TOKENGRID_SOLVE_CONCURRENCY (plan solves at a time, default 1).`;
 
 async function withDatabase<T>(config: Config, run: (db: Database) => Promise<T>): Promise<T> {
   const db = await openDatabase(config.database);
@@ -40,7 +43,8 @@ async function withDatabase<T>(config: Config, run: (db: Database) => Promise<T>
 async function serve(config: Config): Promise<number> {
   const started = performance.now();
   const { db, appliedMigrations, seeded } = await prepareDatabase(config.database, { seedFixtures: config.seedFixtures });
-  const running = await listen(createApp({ db }), config.host, config.port);
+  const planJobs = await PlanJobs.start(db, { concurrency: config.solveConcurrency });
+  const running = await listen(createApp({ db, planJobs }), config.host, config.port);
   const ms = Math.round(performance.now() - started);
   const notes = [
     appliedMigrations.length > 0 ? `applied ${appliedMigrations.length} migration(s)` : 'schema up to date',
@@ -54,8 +58,11 @@ async function serve(config: Config): Promise<number> {
     if (stopping) return;
     stopping = true;
     console.log(`${signal}: shutting down`);
-    await running.close();
+    // stop taking jobs and finish (or release) running solves, then the database, then HTTP
+    await planJobs.stop();
+    await closeSolverWorkers();
     await db.close();
+    await running.close();
     process.exit(0);
   };
   process.on('SIGTERM', () => void stop('SIGTERM'));

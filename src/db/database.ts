@@ -20,6 +20,11 @@ export interface Database {
   query<Row = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<Row[]>;
   /** Several statements without parameters. */
   exec(sql: string): Promise<void>;
+  /**
+   * SQL as the job queue (pg-boss) sends it: parameterized single statements,
+   * or several statements without parameters; answers the last one's rows.
+   */
+  executeSql(sql: string, params?: unknown[]): Promise<{ rows: Record<string, unknown>[] }>;
   /** The embedded engine itself, when embedded (tests dump it as a template). */
   readonly pglite?: PGlite;
   close(): Promise<void>;
@@ -66,6 +71,12 @@ async function openPglite(dataDir: string, options: OpenOptions): Promise<Databa
     async exec(sql: string) {
       await pglite.exec(sql);
     },
+    async executeSql(sql: string, params: unknown[] = []) {
+      // PGlite's `query` takes exactly one statement (extended protocol); `exec` takes several
+      if (params.length > 0) return { rows: (await pglite.query<Record<string, unknown>>(sql, params)).rows };
+      const results = await pglite.exec(sql);
+      return { rows: (results.at(-1)?.rows ?? []) as Record<string, unknown>[] };
+    },
     async close() {
       await prisma.$disconnect();
       if (!pglite.closed) await pglite.close();
@@ -89,6 +100,12 @@ async function openPostgres(url: string, options: OpenOptions): Promise<Database
     },
     async exec(sql: string) {
       await pool.query(sql);
+    },
+    async executeSql(sql: string, params: unknown[] = []) {
+      // without parameters pg uses the simple protocol and answers one result per statement
+      const result = (await pool.query(sql, params)) as pg.QueryResult | pg.QueryResult[];
+      const last = Array.isArray(result) ? result.at(-1) : result;
+      return { rows: (last?.rows ?? []) as Record<string, unknown>[] };
     },
     async close() {
       await prisma.$disconnect();

@@ -4,6 +4,7 @@
 import type { Database } from '../db/database.js';
 import type { GpuThroughputs } from '../domain/economics.js';
 import type { GpuThroughput, GpuType, WorkloadClass } from '../generated/prisma/client.js';
+import type { PlanJobs } from '../jobs/plan-jobs.js';
 
 export type GpuTypeWithThroughputs = GpuType & { throughputs: (GpuThroughput & { workloadClass: WorkloadClass })[] };
 
@@ -11,6 +12,8 @@ export interface Context {
   db: Database;
   requestId: string;
   reference: ReferenceLookups;
+  /** the job queue, when this process runs one (requestPlan needs it; reading plans does not) */
+  planJobs: PlanJobs | null;
 }
 
 export interface ReferenceLookups {
@@ -56,6 +59,6 @@ export function referenceLookups(db: Database): ReferenceLookups {
   };
 }
 
-export function createContext(db: Database, requestId: string): Context {
-  return { db, requestId, reference: referenceLookups(db) };
+export function createContext(db: Database, requestId: string, planJobs: PlanJobs | null = null): Context {
+  return { db, requestId, reference: referenceLookups(db), planJobs };
 }

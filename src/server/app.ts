@@ -6,9 +6,12 @@ import type { Database } from '../db/database.js';
 import { migrationStatus } from '../db/migrate.js';
 import { createContext, type Context } from '../graphql/context.js';
 import { schema } from '../graphql/schema/index.js';
+import type { PlanJobs } from '../jobs/plan-jobs.js';
 
 export interface AppOptions {
   db: Database;
+  /** the plan job queue; without it plans can be read but not requested */
+  planJobs?: PlanJobs | null;
   graphiql?: boolean;
 }
 
@@ -38,7 +41,7 @@ function useRequestIdHeader(): Plugin {
   };
 }
 
-export function createApp({ db, graphiql = true }: AppOptions) {
+export function createApp({ db, planJobs = null, graphiql = true }: AppOptions) {
   return createYoga<Record<string, unknown>, Context>({
     schema,
     graphqlEndpoint: '/graphql',
@@ -47,7 +50,7 @@ export function createApp({ db, graphiql = true }: AppOptions) {
     graphiql: graphiql ? { title: 'tokengrid', defaultQuery: DEFAULT_QUERY } : false,
     maskedErrors: true,
     batching: false,
-    context: ({ requestId }) => createContext(db, typeof requestId === 'string' ? requestId : randomUUID()),
+    context: ({ requestId }) => createContext(db, typeof requestId === 'string' ? requestId : randomUUID(), planJobs),
     plugins: [
       useRequestIdHeader(),
       useReadinessCheck({

@@ -1,5 +1,6 @@
 // GraphQL through the real HTTP app in process (yoga.fetch), against a real database.
 import type { Database } from '../../src/db/database.js';
+import type { PlanJobs } from '../../src/jobs/plan-jobs.js';
 import { createApp } from '../../src/server/app.js';
 
 export interface GraphQLResponse<T = Record<string, any>> {
@@ -7,8 +8,8 @@ export interface GraphQLResponse<T = Record<string, any>> {
   errors?: { message: string; path?: string[]; extensions?: Record<string, unknown> }[];
 }
 
-export function testApi(db: Database) {
-  const app = createApp({ db });
+export function testApi(db: Database, options: { planJobs?: PlanJobs } = {}) {
+  const app = createApp({ db, planJobs: options.planJobs ?? null });
   return {
     app,
     async graphql<T = Record<string, any>>(query: string, variables?: Record<string, unknown>): Promise<GraphQLResponse<T>> {

@@ -8,5 +8,6 @@ import './demand-region.js';
 import './latency.js';
 import './fleet.js';
 import './import.js';
+import './plan.js';
 
 export const schema = builder.toSchema({ sortSchema: true });

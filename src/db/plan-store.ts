@@ -1,0 +1,117 @@
+// Plans in the database: the row a request creates, and the guarded status
+// changes a solve job and a cancel make. Every change is one conditional UPDATE
+// (`WHERE status = …`), so a retried or duplicated job, or a cancel racing a
+// finishing solve, can never write a plan twice or overwrite a final status.
+import { createHash } from 'node:crypto';
+import type { PlanOptions, PlanResult, PlanningInput } from '../optimizer/types.js';
+import { Prisma, type Plan, type PlanStatus } from '../generated/prisma/client.js';
+import type { Database } from './database.js';
+
+type Client = Database['prisma'] | Prisma.TransactionClient;
+
+export const FINAL_PLAN_STATUSES: readonly PlanStatus[] = ['SOLVED', 'INFEASIBLE', 'TIME_LIMIT', 'FAILED', 'CANCELLED'];
+
+export function isFinal(status: PlanStatus): boolean {
+  return FINAL_PLAN_STATUSES.includes(status);
+}
+
+/** JSON with object keys sorted at every level: the same data always gives the same text. */
+export function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_key, inner: unknown) =>
+    inner !== null && typeof inner === 'object' && !Array.isArray(inner)
+      ? Object.fromEntries(Object.entries(inner as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : inner,
+  );
+}
+
+export function snapshotHash(snapshot: PlanningInput): string {
+  return createHash('sha256').update(canonicalJson(snapshot)).digest('hex');
+}
+
+export interface NewPlan {
+  name: string | null;
+  options: PlanOptions;
+  snapshot: PlanningInput;
+  sourcePlanId?: string | null;
+}
+
+export function createPlanRow(client: Client, plan: NewPlan): Promise<Plan> {
+  return client.plan.create({
+    data: {
+      name: plan.name,
+      status: 'QUEUED',
+      options: plan.options as unknown as Prisma.InputJsonValue,
+      inputSnapshot: plan.snapshot as unknown as Prisma.InputJsonValue,
+      inputHash: snapshotHash(plan.snapshot),
+      sourcePlanId: plan.sourcePlanId ?? null,
+    },
+  });
+}
+
+/** QUEUED → RUNNING; false when the plan was not queued (cancelled, already taken or finished). */
+export async function markRunning(client: Client, planId: string): Promise<boolean> {
+  const { count } = await client.plan.updateMany({
+    where: { id: planId, status: 'QUEUED' },
+    data: { status: 'RUNNING', startedAt: new Date() },
+  });
+  return count === 1;
+}
+
+const STATUS_OF_RESULT: Record<PlanResult['status'], PlanStatus> = {
+  optimal: 'SOLVED',
+  infeasible: 'INFEASIBLE',
+  time_limit: 'TIME_LIMIT',
+  error: 'FAILED',
+};
+
+/**
+ * RUNNING → the result's final status, with the result and its key figures, in
+ * one statement. False when the plan was no longer RUNNING (cancelled meanwhile,
+ * or another attempt finished it first): then nothing is written.
+ */
+export async function recordResult(client: Client, planId: string, result: PlanResult): Promise<boolean> {
+  const totals = result.totals;
+  const status = STATUS_OF_RESULT[result.status];
+  const { count } = await client.plan.updateMany({
+    where: { id: planId, status: 'RUNNING' },
+    data: {
+      status,
+      result: result as unknown as Prisma.InputJsonValue,
+      costPerMillionTokens: totals?.costPerMillionTokens ?? null,
+      // the penalty on unserved demand is a modelling price, not money spent
+      costPerHour: totals ? totals.costPerHour.total - totals.costPerHour.penalty : null,
+      servedTokensPerSecond: totals?.servedTokensPerSecond ?? null,
+      unservedTokensPerSecond: totals?.unservedTokensPerSecond ?? null,
+      itPowerKw: totals?.itPowerKw ?? null,
+      facilityPowerKw: totals?.facilityPowerKw ?? null,
+      solver: result.solver,
+      modelVariables: result.modelSize.variables,
+      modelConstraints: result.modelSize.constraints,
+      modelNonzeros: result.modelSize.nonzeros,
+      buildMs: result.timings.buildMs,
+      solveMs: result.timings.solveMs,
+      mipGap: result.mipGap,
+      errorMessage: status === 'FAILED' ? (result.message ?? 'the solver failed without a message') : null,
+      finishedAt: new Date(),
+    },
+  });
+  return count === 1;
+}
+
+/** RUNNING → FAILED when the job itself gave up (not a solver answer). */
+export async function markFailed(client: Client, planId: string, message: string): Promise<boolean> {
+  const { count } = await client.plan.updateMany({
+    where: { id: planId, status: { in: ['QUEUED', 'RUNNING'] } },
+    data: { status: 'FAILED', errorMessage: message, finishedAt: new Date() },
+  });
+  return count === 1;
+}
+
+/** QUEUED or RUNNING → CANCELLED; false when the plan had already finished. */
+export async function markCancelled(client: Client, planId: string): Promise<boolean> {
+  const { count } = await client.plan.updateMany({
+    where: { id: planId, status: { in: ['QUEUED', 'RUNNING'] } },
+    data: { status: 'CANCELLED', finishedAt: new Date() },
+  });
+  return count === 1;
+}

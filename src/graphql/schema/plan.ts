@@ -1,0 +1,470 @@
+// Plan: a placement plan solved by a job from a stored snapshot; its queries
+// (by id, list, latest) and mutations (request, cancel, re-solve a snapshot).
+import { GraphQLError } from 'graphql';
+import { zodIssuesToDatasetIssues } from '../../dataset/ranges.js';
+import { isFinal } from '../../db/plan-store.js';
+import { planningInputFromDatabase } from '../../db/planning-input.js';
+import type { Prisma } from '../../generated/prisma/client.js';
+import type { PlanJobs } from '../../jobs/plan-jobs.js';
+import {
+  CAPEX_MODES,
+  parsePlanOptions,
+  planOptionsSchema,
+  type AllocationRow,
+  type CostBreakdownPerHour,
+  type PlanOptions,
+  type PlanningInput,
+  type PlanResult,
+  type RegionPlan,
+  type ShadowPrices,
+  type SitePlan,
+  type UnservedDemand,
+} from '../../optimizer/types.js';
+import { builder } from '../builder.js';
+import type { Context } from '../context.js';
+import { NotFoundError, ValidationError } from '../errors.js';
+import { checkPageSize, MUTATION_ERRORS, selection } from './common.js';
+
+/** How long `wait: true` holds a request open before answering with the plan as it is. */
+export const MAX_PLAN_WAIT_MS = 60_000;
+
+function planJobsOrThrow(ctx: Context): PlanJobs {
+  if (!ctx.planJobs) {
+    throw new GraphQLError('this process does not run the plan job queue', { extensions: { code: 'SERVICE_UNAVAILABLE' } });
+  }
+  return ctx.planJobs;
+}
+
+const resultOf = (plan: { result: Prisma.JsonValue | null }): PlanResult | null => plan.result as unknown as PlanResult | null;
+
+// ---- enums and result rows
+
+export const PlanStatusEnum = builder.enumType('PlanStatus', {
+  description: 'QUEUED → RUNNING → SOLVED | INFEASIBLE | TIME_LIMIT | FAILED | CANCELLED (the last five are final).',
+  values: ['QUEUED', 'RUNNING', 'SOLVED', 'INFEASIBLE', 'TIME_LIMIT', 'FAILED', 'CANCELLED'] as const,
+});
+
+const CapexModeEnum = builder.enumType('CapexMode', {
+  description: 'AMORTIZED: every busy GPU-hour pays its capex. SUNK: installed GPUs cost only energy; bought ones pay capex.',
+  values: CAPEX_MODES,
+});
+
+const PlanSolverEnum = builder.enumType('PlanSolver', {
+  values: { AUTO: { value: 'auto' }, JSLP: { value: 'jslp' }, HIGHS: { value: 'highs' } } as const,
+});
+
+const CostPerHourRef = builder.objectRef<CostBreakdownPerHour>('PlanCostPerHour').implement({
+  description: 'USD per hour, averaged over the periods.',
+  fields: (t) => ({
+    total: t.exposeFloat('total', { description: 'everything below, penalty included' }),
+    energy: t.exposeFloat('energy'),
+    capex: t.exposeFloat('capex'),
+    egress: t.exposeFloat('egress'),
+    carbon: t.exposeFloat('carbon'),
+    penalty: t.exposeFloat('penalty', { description: 'the unserved-demand penalty: a modelling price, not money spent' }),
+  }),
+});
+
+const PlanTotalsRef = builder.objectRef<NonNullable<PlanResult['totals']>>('PlanTotals').implement({
+  fields: (t) => ({
+    costPerHour: t.field({ type: CostPerHourRef, resolve: (totals) => totals.costPerHour }),
+    costPerMillionTokens: t.exposeFloat('costPerMillionTokens', { nullable: true, description: 'null when nothing is served' }),
+    tokensPerJoule: t.exposeFloat('tokensPerJoule', { nullable: true }),
+    itPowerKw: t.exposeFloat('itPowerKw'),
+    facilityPowerKw: t.exposeFloat('facilityPowerKw'),
+    peakFacilityPowerKw: t.exposeFloat('peakFacilityPowerKw'),
+    carbonKgPerHour: t.exposeFloat('carbonKgPerHour'),
+    carbonKgPerMillionTokens: t.exposeFloat('carbonKgPerMillionTokens', { nullable: true }),
+    demandTokensPerSecond: t.exposeFloat('demandTokensPerSecond'),
+    servedTokensPerSecond: t.exposeFloat('servedTokensPerSecond'),
+    unservedTokensPerSecond: t.exposeFloat('unservedTokensPerSecond'),
+    gpusBusy: t.exposeFloat('gpusBusy'),
+    gpusAdded: t.exposeFloat('gpusAdded'),
+  }),
+});
+
+const SiteGpuPlanRef = builder.objectRef<SitePlan['gpus'][number]>('PlanSiteGpu').implement({
+  fields: (t) => ({
+    gpuTypeCode: t.exposeString('gpuTypeCode'),
+    installed: t.exposeInt('installed'),
+    gpusBusy: t.exposeFloat('gpusBusy', { description: 'mean over periods, headroom included' }),
+    peakGpusBusy: t.exposeFloat('peakGpusBusy'),
+    gpusAdded: t.exposeFloat('gpusAdded'),
+    utilization: t.exposeFloat('utilization', { description: 'peak busy / (installed + added)' }),
+  }),
+});
+
+const ClassLoadRef = builder.objectRef<SitePlan['loadByClass'][number]>('PlanClassLoad').implement({
+  fields: (t) => ({ workloadClassCode: t.exposeString('workloadClassCode'), tokensPerSecond: t.exposeFloat('tokensPerSecond') }),
+});
+
+const SitePlanRef = builder.objectRef<SitePlan>('PlanSite').implement({
+  description: "One site's part of a plan.",
+  fields: (t) => ({
+    siteCode: t.exposeString('siteCode'),
+    servedTokensPerSecond: t.exposeFloat('servedTokensPerSecond'),
+    loadByClass: t.field({ type: [ClassLoadRef], resolve: (site) => site.loadByClass }),
+    gpus: t.field({ type: [SiteGpuPlanRef], resolve: (site) => site.gpus }),
+    utilization: t.exposeFloat('utilization'),
+    itPowerKw: t.exposeFloat('itPowerKw'),
+    facilityPowerKw: t.exposeFloat('facilityPowerKw'),
+    peakFacilityPowerKw: t.exposeFloat('peakFacilityPowerKw'),
+    powerCapKw: t.exposeFloat('powerCapKw'),
+    powerUtilization: t.exposeFloat('powerUtilization'),
+    costPerHour: t.exposeFloat('costPerHour'),
+    costPerMillionTokens: t.exposeFloat('costPerMillionTokens', { nullable: true }),
+  }),
+});
+
+const RegionSourceRef = builder.objectRef<RegionPlan['sources'][number]>('PlanRegionSource').implement({
+  fields: (t) => ({
+    siteCode: t.exposeString('siteCode'),
+    tokensPerSecond: t.exposeFloat('tokensPerSecond'),
+    share: t.exposeFloat('share', { description: "share of the region's served tokens" }),
+    rttMs: t.exposeFloat('rttMs', { nullable: true }),
+  }),
+});
+
+const RegionPlanRef = builder.objectRef<RegionPlan>('PlanRegion').implement({
+  description: "How one demand region is served in a plan.",
+  fields: (t) => ({
+    regionCode: t.exposeString('regionCode'),
+    demandTokensPerSecond: t.exposeFloat('demandTokensPerSecond'),
+    servedTokensPerSecond: t.exposeFloat('servedTokensPerSecond'),
+    unservedTokensPerSecond: t.exposeFloat('unservedTokensPerSecond'),
+    sources: t.field({ type: [RegionSourceRef], resolve: (region) => region.sources }),
+    weightedRttMs: t.exposeFloat('weightedRttMs', { nullable: true }),
+    worstRttMs: t.exposeFloat('worstRttMs', { nullable: true }),
+  }),
+});
+
+const UnservedRef = builder.objectRef<UnservedDemand>('PlanUnservedDemand').implement({
+  fields: (t) => ({
+    regionCode: t.exposeString('regionCode'),
+    workloadClassCode: t.exposeString('workloadClassCode'),
+    unservedTokensPerSecond: t.exposeFloat('unservedTokensPerSecond'),
+    demandTokensPerSecond: t.exposeFloat('demandTokensPerSecond'),
+    periods: t.exposeIntList('periods'),
+    reason: t.exposeString('reason', { description: 'NO_SITE_WITHIN_LATENCY, RESIDENCY, CAPACITY, POWER, CARBON_CAP or COST' }),
+    explanation: t.exposeString('explanation'),
+  }),
+});
+
+const GpuShadowPriceRef = builder.objectRef<ShadowPrices['gpus'][number]>('GpuShadowPrice').implement({
+  fields: (t) => ({
+    siteCode: t.exposeString('siteCode'),
+    gpuTypeCode: t.exposeString('gpuTypeCode'),
+    valuePerGpuPerHour: t.exposeFloat('valuePerGpuPerHour', { description: 'USD/h saved by one more GPU of this type here' }),
+  }),
+});
+const PowerShadowPriceRef = builder.objectRef<ShadowPrices['power'][number]>('PowerShadowPrice').implement({
+  fields: (t) => ({
+    siteCode: t.exposeString('siteCode'),
+    valuePerKwPerHour: t.exposeFloat('valuePerKwPerHour', { description: 'USD/h saved by one more kW of power cap' }),
+  }),
+});
+const DemandShadowPriceRef = builder.objectRef<ShadowPrices['demand'][number]>('DemandShadowPrice').implement({
+  fields: (t) => ({
+    regionCode: t.exposeString('regionCode'),
+    workloadClassCode: t.exposeString('workloadClassCode'),
+    marginalCostPerMillionTokens: t.exposeFloat('marginalCostPerMillionTokens'),
+  }),
+});
+const ShadowPricesRef = builder.objectRef<ShadowPrices>('ShadowPrices').implement({
+  fields: (t) => ({
+    gpus: t.field({ type: [GpuShadowPriceRef], resolve: (prices) => prices.gpus }),
+    power: t.field({ type: [PowerShadowPriceRef], resolve: (prices) => prices.power }),
+    demand: t.field({ type: [DemandShadowPriceRef], resolve: (prices) => prices.demand }),
+    carbonCapValuePerTonne: t.exposeFloat('carbonCapValuePerTonne', { nullable: true }),
+  }),
+});
+
+const AllocationRef = builder.objectRef<AllocationRow>('PlanAllocation').implement({
+  description: "Tokens/s of one region's class-k demand served at one site in one period.",
+  fields: (t) => ({
+    siteCode: t.exposeString('siteCode'),
+    regionCode: t.exposeString('regionCode'),
+    workloadClassCode: t.exposeString('workloadClassCode'),
+    period: t.exposeInt('period', { description: 'UTC hour for 24-period plans; 0 for steady state' }),
+    tokensPerSecond: t.exposeFloat('tokensPerSecond'),
+  }),
+});
+
+const AllocationPageRef = builder.objectRef<{ totalCount: number; rows: AllocationRow[] }>('PlanAllocationPage').implement({
+  fields: (t) => ({
+    totalCount: t.exposeInt('totalCount', { description: 'rows matching the filter, over all pages' }),
+    rows: t.field({ type: [AllocationRef], resolve: (page) => page.rows }),
+  }),
+});
+
+const AllocationFilter = builder.inputType('PlanAllocationFilter', {
+  fields: (t) => ({
+    siteCodes: t.stringList({ required: false }),
+    regionCodes: t.stringList({ required: false }),
+    workloadClassCodes: t.stringList({ required: false }),
+    periods: t.intList({ required: false }),
+  }),
+});
+
+function filterAllocations(rows: AllocationRow[], filter: typeof AllocationFilter.$inferInput | null | undefined): AllocationRow[] {
+  if (!filter) return rows;
+  const sets = {
+    site: filter.siteCodes?.length ? new Set(filter.siteCodes) : null,
+    region: filter.regionCodes?.length ? new Set(filter.regionCodes) : null,
+    workloadClass: filter.workloadClassCodes?.length ? new Set(filter.workloadClassCodes) : null,
+    period: filter.periods?.length ? new Set(filter.periods) : null,
+  };
+  return rows.filter(
+    (row) =>
+      (!sets.site || sets.site.has(row.siteCode)) &&
+      (!sets.region || sets.region.has(row.regionCode)) &&
+      (!sets.workloadClass || sets.workloadClass.has(row.workloadClassCode)) &&
+      (!sets.period || sets.period.has(row.period)),
+  );
+}
+
+// ---- the plan
+
+export const PlanRef = builder.prismaObject('Plan', {
+  description: 'A placement plan, solved by a job from a stored snapshot of the data; never edited once final.',
+  fields: (t) => ({
+    id: t.exposeID('id'),
+    name: t.exposeString('name', { nullable: true }),
+    status: t.expose('status', { type: PlanStatusEnum }),
+    final: t.boolean({ description: 'the status will not change again', select: { status: true }, resolve: (plan) => isFinal(plan.status) }),
+    options: t.expose('options', { type: 'JSON', description: 'the PlanOptions it was solved with, defaults filled in' }),
+    inputHash: t.exposeString('inputHash', { description: "sha256 of the input snapshot's canonical JSON: equal hashes, equal inputs" }),
+    sourcePlan: t.relation('sourcePlan', { nullable: true, description: 'the plan whose snapshot this one re-solves' }),
+    requestedAt: t.expose('requestedAt', { type: 'DateTime' }),
+    startedAt: t.expose('startedAt', { type: 'DateTime', nullable: true }),
+    finishedAt: t.expose('finishedAt', { type: 'DateTime', nullable: true }),
+    solver: t.exposeString('solver', { nullable: true }),
+    modelVariables: t.exposeInt('modelVariables', { nullable: true }),
+    modelConstraints: t.exposeInt('modelConstraints', { nullable: true }),
+    modelNonzeros: t.exposeInt('modelNonzeros', { nullable: true }),
+    buildMs: t.exposeFloat('buildMs', { nullable: true }),
+    solveMs: t.exposeFloat('solveMs', { nullable: true }),
+    mipGap: t.exposeFloat('mipGap', { nullable: true, description: 'relative MIP gap of an integer plan' }),
+    errorMessage: t.exposeString('errorMessage', { nullable: true }),
+    message: t.string({
+      nullable: true,
+      description: "the solver's note on the plan (e.g. stopped at the time limit) or why there is none",
+      select: { result: true },
+      resolve: (plan) => resultOf(plan)?.message ?? null,
+    }),
+    costPerMillionTokens: t.exposeFloat('costPerMillionTokens', { nullable: true, description: 'USD per million tokens served' }),
+    costPerHour: t.exposeFloat('costPerHour', { nullable: true, description: 'USD per hour, unserved penalty excluded' }),
+    servedTokensPerSecond: t.exposeFloat('servedTokensPerSecond', { nullable: true }),
+    unservedTokensPerSecond: t.exposeFloat('unservedTokensPerSecond', { nullable: true }),
+    itPowerKw: t.exposeFloat('itPowerKw', { nullable: true }),
+    facilityPowerKw: t.exposeFloat('facilityPowerKw', { nullable: true }),
+    totals: t.field({ type: PlanTotalsRef, nullable: true, select: { result: true }, resolve: (plan) => resultOf(plan)?.totals ?? null }),
+    sites: t.field({ type: [SitePlanRef], select: { result: true }, resolve: (plan) => resultOf(plan)?.sites ?? [] }),
+    regions: t.field({ type: [RegionPlanRef], select: { result: true }, resolve: (plan) => resultOf(plan)?.regions ?? [] }),
+    unserved: t.field({ type: [UnservedRef], select: { result: true }, resolve: (plan) => resultOf(plan)?.unserved ?? [] }),
+    shadowPrices: t.field({
+      type: ShadowPricesRef,
+      nullable: true,
+      description: 'null when the solver gave no duals (see shadowPricesUnavailableReason)',
+      select: { result: true },
+      resolve: (plan) => resultOf(plan)?.shadowPrices ?? null,
+    }),
+    shadowPricesUnavailableReason: t.string({
+      nullable: true,
+      select: { result: true },
+      resolve: (plan) => resultOf(plan)?.shadowPricesUnavailableReason ?? null,
+    }),
+    allocations: t.field({
+      type: AllocationPageRef,
+      description: 'route rows (site × region × class × period), filtered, ordered by site, region, class, period',
+      args: {
+        filter: t.arg({ type: AllocationFilter, required: false }),
+        first: t.arg.int({ required: false, defaultValue: 50, description: '1–100' }),
+        offset: t.arg.int({ required: false, defaultValue: 0 }),
+      },
+      select: { result: true },
+      resolve: (plan, args) => {
+        const first = args.first ?? 50;
+        const offset = args.offset ?? 0;
+        checkPageSize({ first });
+        if (offset < 0) throw new GraphQLError('offset must be >= 0', { extensions: { code: 'BAD_USER_INPUT', argumentName: 'offset' } });
+        const rows = filterAllocations(resultOf(plan)?.allocations ?? [], args.filter);
+        return { totalCount: rows.length, rows: rows.slice(offset, offset + first) };
+      },
+    }),
+  }),
+});
+
+// ---- queries
+
+const PlanFilter = builder.inputType('PlanFilter', {
+  fields: (t) => ({ status: t.field({ type: [PlanStatusEnum], required: false }) }),
+});
+
+function planWhere(filter: typeof PlanFilter.$inferInput | null | undefined): Prisma.PlanWhereInput {
+  return filter?.status?.length ? { status: { in: filter.status } } : {};
+}
+
+const NEWEST_FIRST: Prisma.PlanOrderByWithRelationInput[] = [{ requestedAt: 'desc' }, { id: 'desc' }];
+
+builder.queryFields((t) => ({
+  plan: t.prismaField({
+    type: 'Plan',
+    nullable: true,
+    args: { id: t.arg.id({ required: true }) },
+    resolve: async (query, _root, args, ctx) => {
+      const id = String(args.id);
+      // a string that is no uuid names no plan (and would make PostgreSQL refuse the cast)
+      return ctx.db.prisma.plan.findFirst({ ...selection(query), where: UUID.test(id) ? { id } : { id: { in: [] } } });
+    },
+  }),
+  plans: t.prismaConnection(
+    {
+      type: 'Plan',
+      cursor: 'id',
+      description: 'Plans, newest request first.',
+      args: { filter: t.arg({ type: PlanFilter, required: false }) },
+      maxSize: checkPageSize,
+      resolve: (query, _root, args, ctx) =>
+        ctx.db.prisma.plan.findMany({ ...selection(query), where: planWhere(args.filter), orderBy: NEWEST_FIRST }),
+      totalCount: (_parent, args, ctx) => ctx.db.prisma.plan.count({ where: planWhere(args.filter) }),
+    },
+    {},
+  ),
+  latestPlan: t.prismaField({
+    type: 'Plan',
+    nullable: true,
+    description: 'The most recently requested plan with one of these statuses (default: SOLVED).',
+    args: { status: t.arg({ type: [PlanStatusEnum], required: false }) },
+    resolve: (query, _root, args, ctx) =>
+      ctx.db.prisma.plan.findFirst({
+        ...selection(query),
+        where: { status: { in: args.status?.length ? args.status : ['SOLVED'] } },
+        orderBy: NEWEST_FIRST,
+      }),
+  }),
+}));
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+// ---- mutations
+
+const PlanOptionsInput = builder.inputType('PlanOptionsInput', {
+  description: 'Omitted fields take their defaults; every value is checked (ValidationError names the field).',
+  fields: (t) => ({
+    periods: t.int({ required: false, description: '1 = steady state; 24 = hourly day-ahead' }),
+    capexMode: t.field({ type: CapexModeEnum, required: false }),
+    targetUtilization: t.float({ required: false, description: '(0, 1]' }),
+    maxSiteShare: t.float({ required: false, description: '(0, 1]; null = no limit' }),
+    allowExpansion: t.boolean({ required: false }),
+    carbonPricePerTonne: t.float({ required: false }),
+    carbonCapTonnesPerHour: t.float({ required: false, description: 'null = no cap' }),
+    egressPricePerMillionTokens: t.float({ required: false }),
+    unservedPenaltyPerMillionTokens: t.float({ required: false }),
+    excludeSites: t.stringList({ required: false }),
+    integerGpus: t.boolean({ required: false }),
+    mipGapRelative: t.float({ required: false }),
+    timeLimitSeconds: t.float({ required: false }),
+    solver: t.field({ type: PlanSolverEnum, required: false }),
+  }),
+});
+
+const RequestPlanInput = builder.inputType('RequestPlanInput', {
+  fields: (t) => ({
+    name: t.string({ required: false }),
+    options: t.field({ type: PlanOptionsInput, required: false }),
+    wait: t.boolean({ required: false, defaultValue: false, description: `answer when the plan is final, or after ${MAX_PLAN_WAIT_MS / 1000} s with it still running` }),
+  }),
+});
+
+const CancelPlanInput = builder.inputType('CancelPlanInput', { fields: (t) => ({ id: t.id({ required: true }) }) });
+
+const ResolvePlanInput = builder.inputType('ResolvePlanInput', {
+  fields: (t) => ({
+    sourcePlanId: t.id({ required: true, description: 'the plan whose stored snapshot and options are solved again' }),
+    name: t.string({ required: false }),
+    wait: t.boolean({ required: false, defaultValue: false }),
+  }),
+});
+
+/** The options as given, without the fields the client left out (explicit nulls stay: they mean "off"). */
+function givenOptions(options: Record<string, unknown> | null | undefined): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(options ?? {}).filter(([, value]) => value !== undefined));
+}
+
+function validatedOptions(given: Record<string, unknown>): PlanOptions {
+  const parsed = planOptionsSchema.safeParse(given);
+  if (parsed.success) return parsed.data;
+  throw new ValidationError(zodIssuesToDatasetIssues(parsed.error, 'input.options').map(({ path, message }) => ({ path, message })));
+}
+
+const NAME_MAX_LENGTH = 200;
+
+function checkedName(name: string | null | undefined): string | null {
+  if (name == null) return null;
+  if (name.length > NAME_MAX_LENGTH) throw new ValidationError([{ path: 'input.name', message: `must be at most ${NAME_MAX_LENGTH} characters` }]);
+  return name;
+}
+
+async function answer(ctx: Context, query: object, planId: string, wait: boolean | null | undefined) {
+  if (wait) await planJobsOrThrow(ctx).waitForFinal(planId, { timeoutMs: MAX_PLAN_WAIT_MS });
+  return ctx.db.prisma.plan.findUniqueOrThrow({ ...selection(query), where: { id: planId } });
+}
+
+async function storedPlanOrThrow(ctx: Context, id: string) {
+  const plan = UUID.test(id) ? await ctx.db.prisma.plan.findUnique({ where: { id }, select: { id: true, options: true, inputSnapshot: true } }) : null;
+  if (!plan) throw new NotFoundError('Plan', id);
+  return plan;
+}
+
+builder.mutationFields((t) => ({
+  requestPlan: t.prismaField({
+    type: 'Plan',
+    errors: { types: MUTATION_ERRORS },
+    description: 'Snapshots the current data, queues a plan and answers at once (or, with wait, when it is final).',
+    args: { input: t.arg({ type: RequestPlanInput, required: true }) },
+    resolve: async (query, _root, { input }, ctx) => {
+      const options = validatedOptions(givenOptions(input.options));
+      const name = checkedName(input.name);
+      const jobs = planJobsOrThrow(ctx);
+      const snapshot: PlanningInput = await planningInputFromDatabase(ctx.db);
+      const plan = await jobs.enqueue({ name, options, snapshot });
+      return answer(ctx, query, plan.id, input.wait);
+    },
+  }),
+  resolvePlan: t.prismaField({
+    type: 'Plan',
+    errors: { types: MUTATION_ERRORS },
+    description: "Solves a stored plan's snapshot again with its options, as a new plan pointing to it.",
+    args: { input: t.arg({ type: ResolvePlanInput, required: true }) },
+    resolve: async (query, _root, { input }, ctx) => {
+      const sourcePlanId = String(input.sourcePlanId);
+      const name = checkedName(input.name);
+      const source = await storedPlanOrThrow(ctx, sourcePlanId);
+      const options = parsePlanOptions(source.options);
+      if (!options.ok) {
+        throw new ValidationError(options.issues.map((issue) => ({ path: `sourcePlan.options.${issue.path}`, message: issue.message })));
+      }
+      const plan = await planJobsOrThrow(ctx).enqueue({
+        name,
+        options: options.options,
+        snapshot: source.inputSnapshot as unknown as PlanningInput,
+        sourcePlanId: source.id,
+      });
+      return answer(ctx, query, plan.id, input.wait);
+    },
+  }),
+  cancelPlan: t.prismaField({
+    type: 'Plan',
+    errors: { types: MUTATION_ERRORS },
+    description: 'Cancels a queued or running plan; a plan already final is returned unchanged.',
+    args: { input: t.arg({ type: CancelPlanInput, required: true }) },
+    resolve: async (query, _root, { input }, ctx) => {
+      const id = String(input.id);
+      const exists = UUID.test(id) && (await ctx.db.prisma.plan.findUnique({ where: { id }, select: { id: true } }));
+      if (!exists) throw new NotFoundError('Plan', id);
+      await planJobsOrThrow(ctx).cancel(id);
+      return ctx.db.prisma.plan.findUniqueOrThrow({ ...selection(query), where: { id } });
+    },
+  }),
+}));

@@ -1,0 +1,139 @@
+// Plan jobs in this process: enqueue a plan with its job, run the solve worker
+// (N jobs at a time), cancel, wait for a plan to finish, and stop in order.
+import type PgBoss from 'pg-boss';
+import type { Database } from '../db/database.js';
+import { createPlanRow, isFinal, markCancelled, markFailed, type NewPlan } from '../db/plan-store.js';
+import type { Plan } from '../generated/prisma/client.js';
+import { hardDeadlineMs } from '../optimizer/worker-pool.js';
+import { startJobQueue, transactionSql, type JobQueueOptions } from './queue.js';
+import { SOLVE_PLAN_QUEUE, solvePlan, solvePlanPayloadSchema } from './solve-plan.js';
+
+export interface PlanJobsOptions {
+  /** take solve jobs in this process (false: an API process that only enqueues) */
+  worker?: boolean;
+  /** solves at a time in this process */
+  concurrency?: number;
+  queue?: JobQueueOptions;
+  /** retries of a job whose run failed (not a plan the solver answered, even with an error) */
+  retryLimit?: number;
+}
+
+export interface WaitOptions {
+  timeoutMs: number;
+  pollMs?: number;
+}
+
+/** Why a solve was stopped: the plan's cancel, or this process shutting down. */
+const SHUTDOWN = Symbol('shutdown');
+
+export class PlanJobs {
+  /** the solves under way here, by plan id, so a cancel can stop them */
+  private readonly solving = new Map<string, AbortController>();
+  private readonly workerIds: string[] = [];
+  private stopped = false;
+
+  private constructor(
+    private readonly db: Database,
+    private readonly boss: PgBoss,
+    private readonly options: Required<Pick<PlanJobsOptions, 'retryLimit'>>,
+  ) {}
+
+  static async start(db: Database, options: PlanJobsOptions = {}): Promise<PlanJobs> {
+    const boss = await startJobQueue(db, options.queue);
+    // createQueue is idempotent (ON CONFLICT DO NOTHING)
+    await boss.createQueue(SOLVE_PLAN_QUEUE);
+    const jobs = new PlanJobs(db, boss, { retryLimit: options.retryLimit ?? 2 });
+    if (options.worker ?? true) await jobs.startWorkers(options.concurrency ?? 1);
+    return jobs;
+  }
+
+  private async startWorkers(concurrency: number): Promise<void> {
+    // pg-boss 10 runs one job per work() loop: concurrency is that many loops
+    for (let i = 0; i < concurrency; i++) {
+      const id = await this.boss.work<unknown>(SOLVE_PLAN_QUEUE, { includeMetadata: true, batchSize: 1 }, async ([job]) => {
+        if (job) await this.runJob(job);
+      });
+      this.workerIds.push(id);
+    }
+  }
+
+  private async runJob(job: PgBoss.JobWithMetadata<unknown>): Promise<void> {
+    const parsed = solvePlanPayloadSchema.safeParse(job.data);
+    const planId = parsed.success ? parsed.data.planId : null;
+    // another job for the same plan is being solved here: that one will write it
+    if (planId && this.solving.has(planId)) return;
+    const controller = new AbortController();
+    if (planId) this.solving.set(planId, controller);
+    try {
+      const outcome = await solvePlan(this.db, job.data, { signal: controller.signal, takeOverRunning: true });
+      if (outcome === 'cancelled' && controller.signal.reason === SHUTDOWN) {
+        // released, not cancelled: back to the queue for another worker or the next start
+        if (planId) await this.db.prisma.plan.updateMany({ where: { id: planId, status: 'RUNNING' }, data: { status: 'QUEUED', startedAt: null } });
+        throw new Error('the worker shut down during the solve; the plan was released to the queue');
+      }
+    } catch (error) {
+      // the last attempt must not leave the plan RUNNING for ever
+      if (planId && job.retryCount >= job.retryLimit && controller.signal.reason !== SHUTDOWN) {
+        await markFailed(this.db.prisma, planId, `the solve job failed: ${error instanceof Error ? error.message : String(error)}`);
+      }
+      throw error;
+    } finally {
+      if (planId && this.solving.get(planId) === controller) this.solving.delete(planId);
+    }
+  }
+
+  /**
+   * Creates the plan (QUEUED) and its job in one transaction: both exist or
+   * neither does. Idle workers in this process are woken at once.
+   */
+  async enqueue(plan: NewPlan): Promise<Plan> {
+    if (this.stopped) throw new Error('plan jobs are stopping: no new plans are taken');
+    // a job outlives its solve's hard deadline plus a margin before pg-boss expires (and retries) it
+    const expireInSeconds = Math.ceil(hardDeadlineMs(plan.options.timeLimitSeconds) / 1000) + 60;
+    const row = await this.db.prisma.$transaction(async (tx) => {
+      const created = await createPlanRow(tx, plan);
+      await this.boss.send(SOLVE_PLAN_QUEUE, { planId: created.id }, {
+        db: transactionSql(tx),
+        expireInSeconds,
+        retryLimit: this.options.retryLimit,
+        retryBackoff: true,
+      });
+      return created;
+    });
+    for (const id of this.workerIds) this.boss.notifyWorker(id);
+    return row;
+  }
+
+  /** QUEUED or RUNNING → CANCELLED, stopping the solve when it runs here. False when already final. */
+  async cancel(planId: string): Promise<boolean> {
+    // status first: a solve that finishes meanwhile then finds the plan no longer RUNNING
+    const cancelled = await markCancelled(this.db.prisma, planId);
+    if (cancelled) this.solving.get(planId)?.abort(new DOMException('The plan was cancelled', 'AbortError'));
+    return cancelled;
+  }
+
+  /** Resolves when the plan is final or the wait is over, whichever comes first. */
+  async waitForFinal(planId: string, { timeoutMs, pollMs = 100 }: WaitOptions): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const plan = await this.db.prisma.plan.findUnique({ where: { id: planId }, select: { status: true } });
+      if (!plan || isFinal(plan.status) || Date.now() >= deadline || this.stopped) return;
+      await new Promise((resolve) => setTimeout(resolve, Math.min(pollMs, Math.max(0, deadline - Date.now()))));
+    }
+  }
+
+  /**
+   * Shutdown: stop taking jobs, let running solves finish for up to `graceMs`,
+   * then release the rest to the queue (their jobs fail and are retried).
+   */
+  async stop({ graceMs = 10_000 }: { graceMs?: number } = {}): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    await this.boss.offWork(SOLVE_PLAN_QUEUE);
+    const deadline = Date.now() + graceMs;
+    while (this.solving.size > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+    for (const controller of this.solving.values()) controller.abort(SHUTDOWN);
+    // waits for the handlers to return and pg-boss to record their jobs; never closes our database
+    await this.boss.stop({ graceful: true, wait: true, close: false, timeout: 5_000 });
+  }
+}

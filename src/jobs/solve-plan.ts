@@ -1,0 +1,66 @@
+// The `solve-plan` job: take a queued plan, solve its stored snapshot with its
+// stored options off the event loop, and record the answer. Idempotent by plan
+// id: whatever runs it twice, the plan is written once.
+import { z } from 'zod';
+import type { Database } from '../db/database.js';
+import { markFailed, markRunning, recordResult } from '../db/plan-store.js';
+import { solvePlacementInWorker } from '../optimizer/worker-pool.js';
+import { parsePlanOptions, type PlanningInput } from '../optimizer/types.js';
+
+export const SOLVE_PLAN_QUEUE = 'solve-plan';
+
+/** Checked again when a job is taken: the queue is shared and rows outlive code versions. */
+export const solvePlanPayloadSchema = z.object({ planId: z.uuid() }).strict();
+export type SolvePlanPayload = z.infer<typeof solvePlanPayloadSchema>;
+
+export type SolveOutcome =
+  /** the result was written by this run */
+  | 'recorded'
+  /** the plan was not queued (cancelled, or finished by another attempt): nothing to do */
+  | 'skipped'
+  /** the plan was cancelled while it solved; the cancel wrote its status */
+  | 'cancelled'
+  /** solved, but the plan stopped being RUNNING before the write: the result was dropped */
+  | 'superseded';
+
+export interface SolvePlanOptions {
+  /** aborts the solve (cancelPlan) */
+  signal?: AbortSignal;
+  /**
+   * A RUNNING plan is taken over rather than skipped: the previous attempt's
+   * worker died (its job expired and came back). The caller knows no solve of
+   * this plan is under way in this process.
+   */
+  takeOverRunning?: boolean;
+}
+
+export async function solvePlan(db: Database, payload: unknown, options: SolvePlanOptions = {}): Promise<SolveOutcome> {
+  const parsedPayload = solvePlanPayloadSchema.safeParse(payload);
+  if (!parsedPayload.success) {
+    // a malformed job can never succeed: say so and let pg-boss record it as failed
+    throw new Error(`${SOLVE_PLAN_QUEUE}: invalid payload: ${parsedPayload.error.issues.map((i) => `${i.path.join('.') || '(payload)'}: ${i.message}`).join('; ')}`);
+  }
+  const { planId } = parsedPayload.data;
+
+  const started = await markRunning(db.prisma, planId);
+  if (!started) {
+    const plan = await db.prisma.plan.findUnique({ where: { id: planId }, select: { status: true } });
+    if (!(plan?.status === 'RUNNING' && options.takeOverRunning)) return 'skipped';
+  }
+
+  const plan = await db.prisma.plan.findUniqueOrThrow({ where: { id: planId }, select: { inputSnapshot: true, options: true } });
+  const planOptions = parsePlanOptions(plan.options);
+  if (!planOptions.ok) {
+    await markFailed(db.prisma, planId, `the stored options no longer validate: ${planOptions.issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`);
+    return 'recorded';
+  }
+
+  let result;
+  try {
+    result = await solvePlacementInWorker(plan.inputSnapshot as unknown as PlanningInput, planOptions.options, options.signal ? { signal: options.signal } : {});
+  } catch (error) {
+    if (options.signal?.aborted) return 'cancelled';
+    throw error;
+  }
+  return (await recordResult(db.prisma, planId, result)) ? 'recorded' : 'superseded';
+}
