@@ -33,6 +33,8 @@ export interface NewPlan {
   options: PlanOptions;
   snapshot: PlanningInput;
   sourcePlanId?: string | null;
+  /** the scenario applied to the snapshot, and its code and overrides as applied */
+  scenario?: { id: string; applied: { code: string; overrides: unknown } } | null;
 }
 
 export function createPlanRow(client: Client, plan: NewPlan): Promise<Plan> {
@@ -44,6 +46,8 @@ export function createPlanRow(client: Client, plan: NewPlan): Promise<Plan> {
       inputSnapshot: plan.snapshot as unknown as Prisma.InputJsonValue,
       inputHash: snapshotHash(plan.snapshot),
       sourcePlanId: plan.sourcePlanId ?? null,
+      scenarioId: plan.scenario?.id ?? null,
+      ...(plan.scenario ? { scenarioApplied: plan.scenario.applied as Prisma.InputJsonValue } : {}),
     },
   });
 }

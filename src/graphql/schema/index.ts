@@ -8,6 +8,8 @@ import './demand-region.js';
 import './latency.js';
 import './fleet.js';
 import './import.js';
+import './scenario.js';
 import './plan.js';
+import './plan-diff.js';
 
 export const schema = builder.toSchema({ sortSchema: true });

@@ -24,6 +24,7 @@ import { builder } from '../builder.js';
 import type { Context } from '../context.js';
 import { NotFoundError, ValidationError } from '../errors.js';
 import { checkPageSize, MUTATION_ERRORS, selection } from './common.js';
+import { scenarioForRequest } from './scenario.js';
 
 /** How long `wait: true` holds a request open before answering with the plan as it is. */
 export const MAX_PLAN_WAIT_MS = 60_000;
@@ -235,6 +236,12 @@ export const PlanRef = builder.prismaObject('Plan', {
     options: t.expose('options', { type: 'JSON', description: 'the PlanOptions it was solved with, defaults filled in' }),
     inputHash: t.exposeString('inputHash', { description: "sha256 of the input snapshot's canonical JSON: equal hashes, equal inputs" }),
     sourcePlan: t.relation('sourcePlan', { nullable: true, description: 'the plan whose snapshot this one re-solves' }),
+    scenario: t.relation('scenario', { nullable: true, description: 'the scenario applied to its snapshot (null once deleted)' }),
+    scenarioApplied: t.expose('scenarioApplied', {
+      type: 'JSON',
+      nullable: true,
+      description: "the scenario's code and overrides as they were applied: they stay here when the scenario changes",
+    }),
     requestedAt: t.expose('requestedAt', { type: 'DateTime' }),
     startedAt: t.expose('startedAt', { type: 'DateTime', nullable: true }),
     finishedAt: t.expose('finishedAt', { type: 'DateTime', nullable: true }),
@@ -373,6 +380,7 @@ const RequestPlanInput = builder.inputType('RequestPlanInput', {
   fields: (t) => ({
     name: t.string({ required: false }),
     options: t.field({ type: PlanOptionsInput, required: false }),
+    scenario: t.string({ required: false, description: "code of a scenario: its overrides change the snapshot, its planOptions sit under `options`" }),
     wait: t.boolean({ required: false, defaultValue: false, description: `answer when the plan is final, or after ${MAX_PLAN_WAIT_MS / 1000} s with it still running` }),
   }),
 });
@@ -424,11 +432,13 @@ builder.mutationFields((t) => ({
     description: 'Snapshots the current data, queues a plan and answers at once (or, with wait, when it is final).',
     args: { input: t.arg({ type: RequestPlanInput, required: true }) },
     resolve: async (query, _root, { input }, ctx) => {
-      const options = validatedOptions(givenOptions(input.options));
       const name = checkedName(input.name);
       const jobs = planJobsOrThrow(ctx);
-      const snapshot: PlanningInput = await planningInputFromDatabase(ctx.db);
-      const plan = await jobs.enqueue({ name, options, snapshot });
+      const current: PlanningInput = await planningInputFromDatabase(ctx.db);
+      const scenario = input.scenario == null ? null : await scenarioForRequest(ctx, input.scenario, current);
+      const options = validatedOptions({ ...scenario?.planOptions, ...givenOptions(input.options) });
+      const snapshot = scenario?.snapshot ?? current;
+      const plan = await jobs.enqueue({ name, options, snapshot, scenario: scenario?.stored ?? null });
       return answer(ctx, query, plan.id, input.wait);
     },
   }),

@@ -1,0 +1,143 @@
+// Applies a scenario's overrides to a planning snapshot: a pure function that
+// returns a new PlanningInput and leaves its argument untouched. Every code an
+// override names must exist in the snapshot; all unknown ones are reported
+// together, each with its path inside the overrides.
+import type { PlanningInput, PlanningSite } from '../optimizer/types.js';
+import type { ScenarioOverrides } from './overrides.js';
+
+export interface ScenarioIssue {
+  /** inside the overrides, e.g. `priceMultipliers[0].code` */
+  path: string;
+  message: string;
+}
+
+export class ScenarioError extends Error {
+  override name = 'ScenarioError';
+  constructor(readonly issues: ScenarioIssue[]) {
+    super(`the scenario does not fit the data: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`);
+  }
+}
+
+/** The issues applying these overrides to this input would raise (empty: it applies). */
+export function checkScenario(input: PlanningInput, overrides: ScenarioOverrides): ScenarioIssue[] {
+  try {
+    applyScenario(input, overrides);
+    return [];
+  } catch (error) {
+    if (error instanceof ScenarioError) return error.issues;
+    throw error;
+  }
+}
+
+export function applyScenario(input: PlanningInput, overrides: ScenarioOverrides): PlanningInput {
+  const out: PlanningInput = structuredClone(input);
+  const issues: ScenarioIssue[] = [];
+  const sites = new Set(out.sites.map((s) => s.code));
+  const countries = new Set(out.sites.map((s) => s.country));
+  const regions = new Set(out.regions.map((r) => r.code));
+  const classes = new Set(out.workloadClasses.map((c) => c.code));
+  const gpuTypes = new Set(out.gpuTypes.map((g) => g.code));
+  const known = (set: Set<string>, code: string | undefined, path: string, what: string): boolean => {
+    if (code === undefined || set.has(code)) return true;
+    issues.push({ path, message: `no ${what} ${code}` });
+    return false;
+  };
+
+  // prices: absolute first, then multipliers, each list in order
+  const sitesIn = (scope: string, code: string | undefined, path: string): PlanningSite[] => {
+    if (scope === 'SITE') return known(sites, code, path, 'site') ? out.sites.filter((s) => s.code === code) : [];
+    if (scope === 'COUNTRY') return known(countries, code, path, 'site in country') ? out.sites.filter((s) => s.country === code) : [];
+    return out.sites;
+  };
+  (overrides.absolutePricesPerKwh ?? []).forEach((p, i) => {
+    for (const site of sitesIn(p.scope, p.code, `absolutePricesPerKwh[${i}].code`)) {
+      // hourly prices keep their shape around the new mean
+      site.hourlyPricesPerKwh = site.pricePerKwh > 0 ? site.hourlyPricesPerKwh.map((h) => (h * p.pricePerKwh) / site.pricePerKwh) : [];
+      site.pricePerKwh = p.pricePerKwh;
+    }
+  });
+  (overrides.priceMultipliers ?? []).forEach((p, i) => {
+    for (const site of sitesIn(p.scope, p.code, `priceMultipliers[${i}].code`)) {
+      site.pricePerKwh *= p.multiplier;
+      site.hourlyPricesPerKwh = site.hourlyPricesPerKwh.map((h) => h * p.multiplier);
+    }
+  });
+
+  (overrides.demandGrowth ?? []).forEach((g, i) => {
+    const regionOk = known(regions, g.regionCode, `demandGrowth[${i}].regionCode`, 'region');
+    const classOk = known(classes, g.workloadClassCode, `demandGrowth[${i}].workloadClassCode`, 'workload class');
+    if (!regionOk || !classOk) return;
+    for (const region of out.regions) {
+      if (g.regionCode !== undefined && region.code !== g.regionCode) continue;
+      for (const demand of region.demand) {
+        if (g.workloadClassCode === undefined || demand.workloadClassCode === g.workloadClassCode) demand.tokensPerSecond *= g.multiplier;
+      }
+    }
+  });
+
+  (overrides.rttBudgetChanges ?? []).forEach((r, i) => {
+    const path = `rttBudgetChanges[${i}]`;
+    const classOk = known(classes, r.workloadClassCode, `${path}.workloadClassCode`, 'workload class');
+    const regionOk = known(regions, r.regionCode, `${path}.regionCode`, 'region');
+    if (!classOk || !regionOk) return;
+    const workloadClass = out.workloadClasses.find((c) => c.code === r.workloadClassCode)!;
+    const changed = (budget: number | null): number | null => (r.budgetMs !== undefined ? r.budgetMs : budget === null ? null : budget + r.deltaMs!);
+    const rows = out.regions
+      .filter((region) => r.regionCode === undefined || region.code === r.regionCode)
+      .flatMap((region) => region.demand.filter((d) => d.workloadClassCode === r.workloadClassCode));
+    if (r.regionCode !== undefined && rows.length === 0) {
+      issues.push({ path: `${path}.regionCode`, message: `region ${r.regionCode} has no ${r.workloadClassCode} demand` });
+      return;
+    }
+    const classBudget = workloadClass.rttBudgetMs;
+    const results: (number | null)[] = [];
+    if (r.regionCode === undefined) {
+      workloadClass.rttBudgetMs = changed(classBudget);
+      results.push(workloadClass.rttBudgetMs);
+    }
+    // a region's own budget for the class changes too; one without its own gets it when the change is per region
+    for (const row of rows) {
+      if (row.rttBudgetMs !== null || r.regionCode !== undefined) {
+        row.rttBudgetMs = changed(row.rttBudgetMs ?? classBudget);
+        results.push(row.rttBudgetMs);
+      }
+    }
+    if (results.some((b) => b !== null && b < 0)) issues.push({ path: `${path}.deltaMs`, message: 'would make an RTT budget negative' });
+  });
+
+  (overrides.inventoryDeltas ?? []).forEach((d, i) => {
+    const path = `inventoryDeltas[${i}]`;
+    const siteOk = known(sites, d.siteCode, `${path}.siteCode`, 'site');
+    const typeOk = known(gpuTypes, d.gpuTypeCode, `${path}.gpuTypeCode`, 'GPU type');
+    if (!siteOk || !typeOk) return;
+    const site = out.sites.find((s) => s.code === d.siteCode)!;
+    let row = site.inventory.find((inv) => inv.gpuTypeCode === d.gpuTypeCode);
+    if (!row) {
+      row = { gpuTypeCode: d.gpuTypeCode, installed: 0, maxAdditional: 0 };
+      site.inventory.push(row);
+    }
+    row.installed += d.installedDelta ?? 0;
+    row.maxAdditional += d.maxAdditionalDelta ?? 0;
+    if (row.installed < 0) issues.push({ path: `${path}.installedDelta`, message: `would leave ${row.installed} ${d.gpuTypeCode} installed at ${d.siteCode}` });
+    if (row.maxAdditional < 0) {
+      issues.push({ path: `${path}.maxAdditionalDelta`, message: `would leave maxAdditional ${row.maxAdditional} for ${d.gpuTypeCode} at ${d.siteCode}` });
+    }
+  });
+
+  const unavailable = new Set<string>();
+  (overrides.unavailableGpuTypes ?? []).forEach((code, i) => {
+    if (known(gpuTypes, code, `unavailableGpuTypes[${i}]`, 'GPU type')) unavailable.add(code);
+  });
+  const removedSites = new Set<string>();
+  (overrides.sitesOut ?? []).forEach((code, i) => {
+    if (known(sites, code, `sitesOut[${i}]`, 'site')) removedSites.add(code);
+  });
+
+  if (issues.length) throw new ScenarioError(issues);
+
+  for (const site of out.sites) site.inventory = site.inventory.filter((inv) => !unavailable.has(inv.gpuTypeCode));
+  out.gpuTypes = out.gpuTypes.filter((g) => !unavailable.has(g.code));
+  out.sites = out.sites.filter((s) => !removedSites.has(s.code));
+  out.latencies = out.latencies.filter((l) => !removedSites.has(l.siteCode));
+  return out;
+}

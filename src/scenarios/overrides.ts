@@ -1,0 +1,151 @@
+// What a scenario may change on top of the current data, as a zod schema: every
+// field optional, every message names its field. References to sites, regions,
+// classes and GPU types are checked against the data when the scenario is
+// applied (src/scenarios/apply.ts), not here.
+import { z } from 'zod';
+import { planOptionsSchema } from '../optimizer/types.js';
+
+const finite = (field: string) =>
+  z.number({ error: `${field} must be a number` }).refine(Number.isFinite, { error: `${field} must be finite` });
+
+const code = (field: string) => z.string({ error: `${field} must be a code` }).min(1, { error: `${field} must not be empty` }).max(200);
+
+const priceScope = z.enum(['ALL', 'COUNTRY', 'SITE'], { error: 'scope must be ALL, COUNTRY or SITE' });
+
+/** ALL takes no code; COUNTRY and SITE need one. */
+function scopedCode<T extends { scope: string; code?: string | undefined }>(value: T, ctx: z.RefinementCtx): void {
+  if (value.scope === 'ALL' && value.code !== undefined) ctx.addIssue({ code: 'custom', path: ['code'], message: 'code must be left out for scope ALL' });
+  if (value.scope !== 'ALL' && value.code === undefined) ctx.addIssue({ code: 'custom', path: ['code'], message: `code is required for scope ${value.scope}` });
+}
+
+const priceMultiplier = z
+  .object({
+    scope: priceScope,
+    code: code('code').optional(),
+    multiplier: finite('multiplier').refine((v) => v >= 0 && v <= 100, { error: 'multiplier must be in [0, 100]' }),
+  })
+  .strict()
+  .superRefine(scopedCode);
+
+const absolutePrice = z
+  .object({
+    scope: priceScope,
+    code: code('code').optional(),
+    pricePerKwh: finite('pricePerKwh').refine((v) => v >= 0 && v <= 2, { error: 'pricePerKwh must be between 0 and 2 USD/kWh' }),
+  })
+  .strict()
+  .superRefine(scopedCode);
+
+const demandGrowth = z
+  .object({
+    /** left out: every region */
+    regionCode: code('regionCode').optional(),
+    /** left out: every class */
+    workloadClassCode: code('workloadClassCode').optional(),
+    multiplier: finite('multiplier').refine((v) => v >= 0 && v <= 100, { error: 'multiplier must be in [0, 100]' }),
+  })
+  .strict();
+
+const rttBudgetChange = z
+  .object({
+    workloadClassCode: code('workloadClassCode'),
+    /** left out: the class's budget in every region */
+    regionCode: code('regionCode').optional(),
+    /** the new budget */
+    budgetMs: finite('budgetMs').refine((v) => v >= 0 && v <= 2000, { error: 'budgetMs must be between 0 and 2000 ms' }).optional(),
+    /** added to the budget (no effect where there is no limit) */
+    deltaMs: finite('deltaMs').refine((v) => v >= -2000 && v <= 2000, { error: 'deltaMs must be between -2000 and 2000 ms' }).optional(),
+  })
+  .strict()
+  .superRefine((value, ctx) => {
+    if ((value.budgetMs === undefined) === (value.deltaMs === undefined)) {
+      ctx.addIssue({ code: 'custom', path: ['budgetMs'], message: 'give exactly one of budgetMs or deltaMs' });
+    }
+  });
+
+const countDelta = (field: string) =>
+  z.number({ error: `${field} must be a number` }).int({ error: `${field} must be a whole number` }).min(-1_000_000).max(1_000_000);
+
+const inventoryDelta = z
+  .object({
+    siteCode: code('siteCode'),
+    gpuTypeCode: code('gpuTypeCode'),
+    installedDelta: countDelta('installedDelta').optional(),
+    maxAdditionalDelta: countDelta('maxAdditionalDelta').optional(),
+  })
+  .strict()
+  .superRefine((value, ctx) => {
+    if (value.installedDelta === undefined && value.maxAdditionalDelta === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['installedDelta'], message: 'give installedDelta, maxAdditionalDelta or both' });
+    }
+  });
+
+/** A partial PlanOptions, checked field by field by planOptionsSchema but stored as given (defaults come at request time). */
+const partialPlanOptions = z.record(z.string(), z.unknown(), { error: 'planOptions must be an object' }).superRefine((value, ctx) => {
+  const parsed = planOptionsSchema.safeParse(value);
+  if (parsed.success) return;
+  for (const issue of parsed.error.issues) {
+    if (issue.code === 'unrecognized_keys') {
+      for (const key of issue.keys) ctx.addIssue({ code: 'custom', path: [key], message: 'is not a known plan option' });
+    } else {
+      ctx.addIssue({ code: 'custom', path: issue.path as PropertyKey[] as (string | number)[], message: issue.message });
+    }
+  }
+});
+
+const list = <T extends z.ZodType>(item: T, field: string) => z.array(item, { error: `${field} must be a list` }).max(10_000);
+
+export const scenarioOverridesSchema = z
+  .object({
+    /** applied after absolutePricesPerKwh, in list order */
+    priceMultipliers: list(priceMultiplier, 'priceMultipliers').optional(),
+    /** applied first, in list order; a site's hourly prices keep their shape */
+    absolutePricesPerKwh: list(absolutePrice, 'absolutePricesPerKwh').optional(),
+    demandGrowth: list(demandGrowth, 'demandGrowth').optional(),
+    rttBudgetChanges: list(rttBudgetChange, 'rttBudgetChanges').optional(),
+    inventoryDeltas: list(inventoryDelta, 'inventoryDeltas').optional(),
+    unavailableGpuTypes: list(code('unavailableGpuTypes'), 'unavailableGpuTypes').optional(),
+    /** outage or export restriction: the sites take no load at all */
+    sitesOut: list(code('sitesOut'), 'sitesOut').optional(),
+    carbonPricePerTonne: finite('carbonPricePerTonne').refine((v) => v >= 0, { error: 'carbonPricePerTonne must be >= 0' }).optional(),
+    planOptions: partialPlanOptions.optional(),
+  })
+  .strict();
+
+export type ScenarioOverrides = z.infer<typeof scenarioOverridesSchema>;
+
+/** The plan options a scenario sets (its carbon price included), to be merged under a request's own. */
+export function scenarioPlanOptions(overrides: ScenarioOverrides): Record<string, unknown> {
+  return {
+    ...(overrides.planOptions ?? {}),
+    ...(overrides.carbonPricePerTonne !== undefined ? { carbonPricePerTonne: overrides.carbonPricePerTonne } : {}),
+  };
+}
+
+/** One line per override, in the planner's words. */
+export function describeOverrides(overrides: ScenarioOverrides): string[] {
+  const where = (scope: string, code?: string) => (scope === 'ALL' ? 'all sites' : scope === 'COUNTRY' ? `sites in ${code}` : `site ${code}`);
+  const lines: string[] = [];
+  for (const p of overrides.absolutePricesPerKwh ?? []) lines.push(`electricity at ${p.pricePerKwh} USD/kWh for ${where(p.scope, p.code)}`);
+  for (const p of overrides.priceMultipliers ?? []) lines.push(`electricity price ×${p.multiplier} for ${where(p.scope, p.code)}`);
+  for (const g of overrides.demandGrowth ?? []) {
+    lines.push(`demand ×${g.multiplier} for ${g.workloadClassCode ?? 'every class'} in ${g.regionCode ?? 'every region'}`);
+  }
+  for (const r of overrides.rttBudgetChanges ?? []) {
+    const change = r.budgetMs !== undefined ? `set to ${r.budgetMs} ms` : `${r.deltaMs! >= 0 ? '+' : ''}${r.deltaMs} ms`;
+    lines.push(`RTT budget of ${r.workloadClassCode}${r.regionCode ? ` in ${r.regionCode}` : ''} ${change}`);
+  }
+  for (const d of overrides.inventoryDeltas ?? []) {
+    const parts = [
+      d.installedDelta !== undefined ? `installed ${d.installedDelta >= 0 ? '+' : ''}${d.installedDelta}` : null,
+      d.maxAdditionalDelta !== undefined ? `max additional ${d.maxAdditionalDelta >= 0 ? '+' : ''}${d.maxAdditionalDelta}` : null,
+    ].filter(Boolean);
+    lines.push(`${d.gpuTypeCode} at ${d.siteCode}: ${parts.join(', ')}`);
+  }
+  if (overrides.unavailableGpuTypes?.length) lines.push(`GPU types unavailable: ${overrides.unavailableGpuTypes.join(', ')}`);
+  if (overrides.sitesOut?.length) lines.push(`sites out: ${overrides.sitesOut.join(', ')}`);
+  if (overrides.carbonPricePerTonne !== undefined) lines.push(`carbon price ${overrides.carbonPricePerTonne} USD/t`);
+  const options = Object.entries(overrides.planOptions ?? {});
+  if (options.length) lines.push(`plan options: ${options.map(([key, value]) => `${key}=${JSON.stringify(value)}`).join(', ')}`);
+  return lines;
+}
