@@ -1,0 +1,149 @@
+// Plans-service benchmark: the time from requestPlan to SOLVED over real HTTP
+// against the bare solve of the same snapshot (the service's overhead), on the
+// embedded database and on PostgreSQL; and the API's latency for a simple query
+// while a large solve runs, against idle. Prints figures; asserts nothing.
+// Run: npx tsx bench/plans/run.ts   (PostgreSQL: TOKENGRID_BENCH_DATABASE_URL,
+// default postgres://postgres@127.0.0.1:5432/postgres; skipped when it does not answer)
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { openDatabase, type Database } from '../../src/db/database.js';
+import { applyMigrations } from '../../src/db/migrate.js';
+import { planningInputFromDatabase } from '../../src/db/planning-input.js';
+import { PlanJobs } from '../../src/jobs/plan-jobs.js';
+import { closeSolverWorkers, solvePlacementInWorker } from '../../src/optimizer/worker-pool.js';
+import { createApp } from '../../src/server/app.js';
+import { listen } from '../../src/server/http.js';
+import { seedFixtures } from '../../src/server/start.js';
+
+const RUNS = 7;
+const LATENCY_REQUESTS = 60;
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+const percentile = (values: number[], p: number) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor(values.length * p))]!;
+const ms = (value: number) => `${value.toFixed(1)} ms`;
+
+async function graphql(url: string, query: string, variables?: Record<string, unknown>) {
+  const response = await fetch(`${url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ query, variables }),
+  });
+  const body = (await response.json()) as { data?: any; errors?: unknown };
+  if (body.errors) throw new Error(JSON.stringify(body.errors));
+  return body.data;
+}
+
+const REQUEST = `mutation ($options: PlanOptionsInput) { requestPlan(input: { name: "bench", options: $options, wait: true }) {
+  __typename ... on MutationRequestPlanSuccess { data { id status solveMs buildMs } } } }`;
+const SIMPLE = `{ sites(first: 10) { totalCount edges { node { code pricePerKwh } } } }`;
+/** a whole-GPU 24-hour plan: seconds of HiGHS branch and bound in the worker thread */
+const LARGE_OPTIONS = { periods: 24, integerGpus: true, mipGapRelative: 0.0001, timeLimitSeconds: 60 };
+
+/** a plan's status and a page of sites: what a tool following a plan asks */
+const FOLLOW = `query ($id: ID!) { plan(id: $id) { status } ${SIMPLE.slice(1, -1)} }`;
+
+async function latencies(url: string, planId: string): Promise<number[]> {
+  const out: number[] = [];
+  for (let i = 0; i < LATENCY_REQUESTS; i++) {
+    const started = performance.now();
+    await graphql(url, FOLLOW, { id: planId });
+    out.push(performance.now() - started);
+  }
+  return out;
+}
+
+async function bench(label: string, db: Database) {
+  await applyMigrations(db);
+  await seedFixtures(db);
+  const jobs = await PlanJobs.start(db, { queue: { supervise: false, pollingIntervalSeconds: 0.5 } });
+  const server = await listen(createApp({ db, planJobs: jobs }), '127.0.0.1', 0);
+  try {
+    const input = await planningInputFromDatabase(db);
+    await solvePlacementInWorker(input, {}); // warm the worker and HiGHS
+    const bare: number[] = [];
+    for (let i = 0; i < RUNS; i++) {
+      const started = performance.now();
+      const result = await solvePlacementInWorker(input, {});
+      if (result.status !== 'optimal') throw new Error(`bare solve: ${result.status}`);
+      bare.push(performance.now() - started);
+    }
+    await graphql(server.url, REQUEST); // warm the service path
+    const service: number[] = [];
+    let solvedId = '';
+    for (let i = 0; i < RUNS; i++) {
+      const started = performance.now();
+      const data = await graphql(server.url, REQUEST);
+      if (data.requestPlan.data?.status !== 'SOLVED') throw new Error(`service: ${JSON.stringify(data)}`);
+      service.push(performance.now() - started);
+      solvedId = data.requestPlan.data.id;
+    }
+
+    const idle = await latencies(server.url, solvedId);
+    // sample the same query for as long as a large solve runs in the worker thread
+    const busyStart = performance.now();
+    const started = await graphql(server.url, REQUEST.replace('wait: true', 'wait: false'), { options: LARGE_OPTIONS });
+    const planId: string = started.requestPlan.data.id;
+    const busy: number[] = [];
+    let status = 'QUEUED';
+    while (!['SOLVED', 'INFEASIBLE', 'TIME_LIMIT', 'FAILED', 'CANCELLED'].includes(status)) {
+      const sampled = performance.now();
+      const data = await graphql(server.url, FOLLOW, { id: planId });
+      if (status === 'RUNNING') busy.push(performance.now() - sampled);
+      status = data.plan.status;
+    }
+    const largeMs = performance.now() - busyStart;
+    const largePlan = { requestPlan: { data: { status } } };
+
+    console.log(`\n## ${label}`);
+    console.log(`| figure | value |\n|---|---|`);
+    console.log(`| bare solve of the fixture snapshot (warm worker), median of ${RUNS} | ${ms(median(bare))} |`);
+    console.log(`| requestPlan(wait: true) → SOLVED over HTTP, median of ${RUNS} | ${ms(median(service))} |`);
+    console.log(`| service overhead | ${ms(median(service) - median(bare))} (${(median(service) / median(bare)).toFixed(2)}×) |`);
+    console.log(`| plan status + 10 sites, idle, p50 / p95 (${LATENCY_REQUESTS} sequential) | ${ms(percentile(idle, 0.5))} / ${ms(percentile(idle, 0.95))} |`);
+    console.log(`| same query (with the plan's status) while it solves, p50 / p95 (${busy.length} samples) | ${ms(percentile(busy, 0.5))} / ${ms(percentile(busy, 0.95))} |`);
+    console.log(`| busy ÷ idle, p50 / p95 | ${(percentile(busy, 0.5) / percentile(idle, 0.5)).toFixed(2)}× / ${(percentile(busy, 0.95) / percentile(idle, 0.95)).toFixed(2)}× |`);
+    console.log(`| the large solve (${largePlan.requestPlan.data?.status}), request to finish | ${(largeMs / 1000).toFixed(1)} s |`);
+  } finally {
+    await server.close();
+    await jobs.stop({ graceMs: 0 });
+    await db.close();
+  }
+}
+
+async function postgresUrl(): Promise<{ url: string; drop: () => Promise<void> } | null> {
+  const admin = process.env.TOKENGRID_BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+  const name = `tokengrid_bench_${randomBytes(4).toString('hex')}`;
+  const client = new pg.Client({ connectionString: admin });
+  try {
+    await client.connect();
+    await client.query(`CREATE DATABASE "${name}"`);
+  } catch (error) {
+    console.log(`\n(PostgreSQL skipped: ${(error as Error).message})`);
+    return null;
+  } finally {
+    await client.end().catch(() => {});
+  }
+  const url = new URL(admin);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    drop: async () => {
+      const c = new pg.Client({ connectionString: admin });
+      await c.connect();
+      await c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+      await c.end();
+    },
+  };
+}
+
+console.log(`# Plans service (node ${process.version}, ${new Date().toISOString()})`);
+await bench('embedded (PGlite)', await openDatabase({ kind: 'pglite', dataDir: ':memory:' }));
+const postgres = await postgresUrl();
+if (postgres) {
+  try {
+    await bench('PostgreSQL', await openDatabase({ kind: 'postgres', url: postgres.url }));
+  } finally {
+    await postgres.drop();
+  }
+}
+await closeSolverWorkers();
