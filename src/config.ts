@@ -1,6 +1,7 @@
 // Environment parsed once, at start-up. A bad value stops the process with a
 // message that names the variable.
 import { z } from 'zod';
+import { LIMITS_ENV, limitsFromEnv, type Limits } from './server/limits-config.js';
 
 const booleanFlag = z
   .enum(['1', '0', 'true', 'false', 'yes', 'no', 'on', 'off'])
@@ -16,6 +17,10 @@ const envSchema = z.object({
   TOKENGRID_DATA_DIR: z.string().min(1).default('./data'),
   TOKENGRID_SEED_FIXTURES: booleanFlag.default(true),
   TOKENGRID_SOLVE_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(1),
+  TOKENGRID_SOLVE_JOB_EXPIRE_SECONDS: z.coerce.number().int().min(1).max(86_400).optional(),
+  TOKENGRID_QUEUE_MAINTENANCE_SECONDS: z.coerce.number().int().min(1).max(3_600).default(120),
+  // request limits, introspection, GraphiQL, CORS, rate limits (src/server/limits-config.ts)
+  ...LIMITS_ENV,
 });
 
 export type Config = {
@@ -25,6 +30,12 @@ export type Config = {
   seedFixtures: boolean;
   /** plan solves this process runs at a time */
   solveConcurrency: number;
+  /** how long a solve job may stay active before the queue expires it and another worker retries it (null: the solve's deadline + 60 s) */
+  solveJobExpireSeconds: number | null;
+  /** how often the queue expires stuck jobs and archives old ones */
+  queueMaintenanceSeconds: number;
+  /** request limits, introspection, GraphiQL, CORS and rate limits */
+  limits: Limits;
 };
 
 export type DatabaseConfig =
@@ -50,5 +61,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       : { kind: 'pglite', dataDir: e.TOKENGRID_DATA_DIR },
     seedFixtures: e.TOKENGRID_SEED_FIXTURES,
     solveConcurrency: e.TOKENGRID_SOLVE_CONCURRENCY,
+    solveJobExpireSeconds: e.TOKENGRID_SOLVE_JOB_EXPIRE_SECONDS ?? null,
+    queueMaintenanceSeconds: e.TOKENGRID_QUEUE_MAINTENANCE_SECONDS,
+    limits: limitsFromEnv(e, e.HOST),
   };
 }

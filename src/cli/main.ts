@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// tokengrid's command line: serve, migrate, migration, import, export, plan.
+// tokengrid's command line: serve, worker, migrate, migration, import, export, plan, plans, schedules.
 import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig, type Config } from '../config.js';
@@ -15,21 +15,32 @@ import { planCommand } from './plan.js';
 import { planningInputFromDatabase } from '../db/planning-input.js';
 import { PlanJobs } from '../jobs/plan-jobs.js';
 import { closeSolverWorkers } from '../optimizer/worker-pool.js';
+import { onPlanStatus } from '../plans/events.js';
+import { requestPlanFromService } from './plan-service.js';
+import { plansCommand } from './plans.js';
+import { inProcessGraphQL, schedulesCommand } from './schedules.js';
 
 const USAGE = `Usage: tokengrid <command> [options]
 
 Commands:
-  serve                    start the GraphQL API and the plan solve worker (applies migrations; loads the fixtures on a new database)
+  serve [--no-worker]      start the GraphQL API and the plan solve worker (applies migrations; loads the fixtures on a new database);
+                           --no-worker: API only (plans are queued for \`tokengrid worker\` processes on the same PostgreSQL)
+  worker                   solve queued plans (and run schedules), no HTTP; needs a migrated database
   migrate                  apply pending migrations and exit
   migration <name>         write the next migration from prisma/schema.prisma (name: a-z, 0-9, _)
   import <dir|file> [--dry-run]
                            import CSV files (a directory or one file) or a JSON document
   export [--out <file>]    write the whole data set as one JSON document (stdout by default)
-  plan [options]           solve a placement plan and print it (tokengrid plan --help)
+  plan [options]           solve a placement plan and print it, or --async/--wait through the plans service (tokengrid plan --help)
+  plans list|show|diff     stored plans (tokengrid plans --help)
+  schedules <list|create|pause|resume|delete>
+                           nightly re-optimization schedules (tokengrid schedules --help)
 
 Environment: PORT, HOST, DATABASE_URL (postgres://… ; default: embedded PGlite),
 TOKENGRID_DATA_DIR (default ./data), TOKENGRID_SEED_FIXTURES (default true),
-TOKENGRID_SOLVE_CONCURRENCY (plan solves at a time, default 1).`;
+TOKENGRID_SOLVE_CONCURRENCY (plan solves at a time, default 1),
+TOKENGRID_SOLVE_JOB_EXPIRE_SECONDS (a solve job whose worker died is retried after this; default the solve's deadline + 60 s),
+TOKENGRID_QUEUE_MAINTENANCE_SECONDS (how often expired jobs are looked for, default 120).`;
 
 async function withDatabase<T>(config: Config, run: (db: Database) => Promise<T>): Promise<T> {
   const db = await openDatabase(config.database);
@@ -40,17 +51,35 @@ async function withDatabase<T>(config: Config, run: (db: Database) => Promise<T>
   }
 }
 
-async function serve(config: Config): Promise<number> {
+/** The job-queue settings every long-running process shares. */
+function planJobsOptions(config: Config) {
+  return {
+    concurrency: config.solveConcurrency,
+    expireInSeconds: config.solveJobExpireSeconds,
+    queue: { maintenanceIntervalSeconds: config.queueMaintenanceSeconds },
+  };
+}
+
+async function serve(config: Config, args: string[]): Promise<number> {
+  const { values } = parseArgs({ args, options: { 'no-worker': { type: 'boolean', default: false } } });
+  const worker = !values['no-worker'];
   const started = performance.now();
   const { db, appliedMigrations, seeded } = await prepareDatabase(config.database, { seedFixtures: config.seedFixtures });
-  const planJobs = await PlanJobs.start(db, { concurrency: config.solveConcurrency });
-  const running = await listen(createApp({ db, planJobs }), config.host, config.port);
+  const planJobs = await PlanJobs.start(db, { ...planJobsOptions(config), worker });
+  const running = await listen(createApp({ db, planJobs, limits: config.limits }), config.host, config.port);
   const ms = Math.round(performance.now() - started);
   const notes = [
     appliedMigrations.length > 0 ? `applied ${appliedMigrations.length} migration(s)` : 'schema up to date',
     ...(seeded ? ['loaded the bundled fixtures'] : []),
   ];
   console.log(`tokengrid ready in ${ms} ms on ${db.kind === 'pglite' ? 'embedded PGlite at ' : 'PostgreSQL '}${db.location} (${notes.join('; ')})`);
+  if (!worker) {
+    console.log(
+      db.kind === 'pglite'
+        ? 'no solve worker (--no-worker): plans stay QUEUED, and no other process can open the embedded database to solve them'
+        : 'no solve worker (--no-worker): plans are solved by `tokengrid worker` processes on this database',
+    );
+  }
   console.log(`GraphiQL: ${running.url}/graphql`);
 
   let stopping = false;
@@ -63,6 +92,43 @@ async function serve(config: Config): Promise<number> {
     await closeSolverWorkers();
     await db.close();
     await running.close();
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
+  return new Promise<number>(() => {});
+}
+
+/** A solver process: takes plan jobs from the database's queue, no HTTP. */
+async function worker(config: Config): Promise<number> {
+  const db = await openDatabase(config.database);
+  // migrations are the API's (or `tokengrid migrate`'s) job: workers on several machines must not race to apply them
+  const status = await migrationStatus(db);
+  if (status.divergence !== null || status.pending.length > 0) {
+    await db.close();
+    console.error(
+      `tokengrid worker: ${status.divergence ?? `the database has ${status.pending.length} pending migration(s)`}; ` +
+        'run `tokengrid migrate` (or start `tokengrid serve`) with this build first',
+    );
+    return 1;
+  }
+  const planJobs = await PlanJobs.start(db, { ...planJobsOptions(config), worker: true });
+  // each line is a status this process wrote: RUNNING when it takes a plan, the final one when it records it
+  const stopLogging = onPlanStatus(({ planId, status: planStatus }) => console.log(`plan ${planId}: ${planStatus}`));
+  console.log(
+    `tokengrid worker ready on ${db.kind === 'pglite' ? 'embedded PGlite at ' : 'PostgreSQL '}${db.location}: ` +
+      `solving up to ${config.solveConcurrency} plan(s) at a time (pid ${process.pid})`,
+  );
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`${signal}: stopping (running solves finish or go back to the queue)`);
+    await planJobs.stop();
+    stopLogging();
+    await closeSolverWorkers();
+    await db.close();
     process.exit(0);
   };
   process.on('SIGTERM', () => void stop('SIGTERM'));
@@ -109,7 +175,9 @@ async function main(argv: string[]): Promise<number> {
   const config = loadConfig();
   switch (command) {
     case 'serve':
-      return serve(config);
+      return serve(config, rest);
+    case 'worker':
+      return worker(config);
     case 'migrate':
       return withDatabase(config, async (db) => {
         const applied = await applyMigrations(db);
@@ -145,6 +213,37 @@ async function main(argv: string[]): Promise<number> {
           await applyMigrations(db);
           return planningInputFromDatabase(db);
         }),
+        requestPlan: (request, io) =>
+          withDatabase(config, async (db) => {
+            await applyMigrations(db);
+            // the embedded database is this process's alone: nobody else can solve a plan we wait for
+            const solveHere = request.wait && db.kind === 'pglite';
+            const planJobs = await PlanJobs.start(db, {
+              worker: solveHere,
+              expireInSeconds: config.solveJobExpireSeconds,
+              // a short-lived command: no maintenance or cron timekeeping here
+              queue: { supervise: false, schedule: false },
+            });
+            try {
+              return await requestPlanFromService(db, planJobs, request, io);
+            } finally {
+              await planJobs.stop();
+              await closeSolverWorkers();
+            }
+          }),
+      });
+    case 'plans':
+      return plansCommand(rest, { withDatabase: (run) => withDatabase(config, run) });
+    case 'schedules':
+      return withDatabase(config, async (db) => {
+        await applyMigrations(db);
+        // enqueue-only job queue: the schedule mutations register their crons through it
+        const planJobs = await PlanJobs.start(db, { worker: false, queue: { supervise: false, schedule: false } });
+        try {
+          return await schedulesCommand(rest, { graphql: inProcessGraphQL(db, planJobs) });
+        } finally {
+          await planJobs.stop();
+        }
       });
     default:
       console.error(`tokengrid: unknown command "${command}"\n\n${USAGE}`);

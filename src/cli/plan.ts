@@ -1,5 +1,6 @@
 // `tokengrid plan`: solve a placement plan from the database (or a fixtures
-// directory) in a worker thread and print a summary or the whole plan as JSON.
+// directory) in a worker thread and print a summary or the whole plan as JSON;
+// with --async or --wait, request it from the plans service instead.
 import { parseArgs } from 'node:util';
 import { parseDataset, readDatasetFiles } from '../dataset/load.js';
 import { planningInputFromDataset } from '../optimizer/from-dataset.js';
@@ -9,7 +10,11 @@ import { closeSolverWorkers, solvePlacementInWorker } from '../optimizer/worker-
 export const PLAN_USAGE = `Usage: tokengrid plan [options]
 
 Solves a minimum cost-per-token placement of the stored demand on the stored
-sites and prints a summary.
+sites in this process and prints a summary (nothing is stored).
+
+With --async or --wait the plan goes through the plans service instead: it is
+stored with its data snapshot and solved by a worker (\`tokengrid serve\` or
+\`tokengrid worker\`; on the embedded database, --wait solves it in this process).
 
 Options:
   --periods 1|24            steady state (default) or an hourly day-ahead plan
@@ -22,15 +27,34 @@ Options:
   --carbon-price P          $ per tonne CO2
   --time-limit S            seconds (default 60)
   --fixtures <dir>          plan from a data set directory instead of the database
+  --async                   store the plan and queue its solve; print its id and exit
+  --wait                    store the plan, queue it and follow it to the end (status and
+                            elapsed time on stderr), then print it
+  --scenario CODE           apply a stored scenario (with --async or --wait)
+  --name TEXT               the stored plan's name (with --async or --wait)
   --json                    print the whole plan as JSON
   --top N                   sites and constraints to list in the summary (default 10)
   -h, --help`;
 
-export interface PlanCommandDeps {
-  loadPlanningInput: () => Promise<PlanningInput>;
+/** A plan for the plans service (--async, --wait): stored, queued, solved by a worker. */
+export interface ServicePlanRequest {
+  name: string | null;
+  scenarioCode: string | null;
+  /** the options given on the command line (a scenario's options fill the rest) */
+  options: Record<string, unknown>;
+  /** follow the plan to the end (else print its id at once) */
+  wait: boolean;
+  json: boolean;
+  top: number;
 }
 
-interface Output {
+export interface PlanCommandDeps {
+  loadPlanningInput: () => Promise<PlanningInput>;
+  /** --async / --wait: create the plan and its job in the database (src/cli/plan-service.ts) */
+  requestPlan?: (request: ServicePlanRequest, io: Output) => Promise<number>;
+}
+
+export interface Output {
   out: (text: string) => void;
   err: (text: string) => void;
 }
@@ -40,7 +64,7 @@ const defaultOutput: Output = {
   err: (text) => process.stderr.write(text),
 };
 
-function optionsFromArgs(values: Record<string, string | boolean | undefined>): unknown {
+function optionsFromArgs(values: Record<string, string | boolean | undefined>): Record<string, unknown> {
   const number = (value: string | boolean | undefined): number | undefined =>
     typeof value === 'string' ? (value.trim() === '' ? Number.NaN : Number(value)) : undefined;
   const options: Record<string, unknown> = {};
@@ -67,9 +91,9 @@ async function loadFixturesInput(dir: string, io: Output): Promise<PlanningInput
   return planningInputFromDataset(dataset);
 }
 
-const fmt = (value: number | null | undefined, digits = 2): string =>
+export const fmt = (value: number | null | undefined, digits = 2): string =>
   value === null || value === undefined ? '—' : value.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
-const tokens = (tokensPerSecond: number): string =>
+export const tokens = (tokensPerSecond: number): string =>
   tokensPerSecond >= 1e6 ? `${fmt(tokensPerSecond / 1e6)} M tok/s` : `${fmt(tokensPerSecond / 1e3, 1)} k tok/s`;
 
 export function formatPlanSummary(plan: PlanResult, top = 10): string {
@@ -160,6 +184,10 @@ export async function planCommand(argv: string[], deps: PlanCommandDeps, io: Out
         'carbon-price': { type: 'string' },
         'time-limit': { type: 'string' },
         fixtures: { type: 'string' },
+        async: { type: 'boolean' },
+        wait: { type: 'boolean' },
+        scenario: { type: 'string' },
+        name: { type: 'string' },
         json: { type: 'boolean' },
         top: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
@@ -173,7 +201,8 @@ export async function planCommand(argv: string[], deps: PlanCommandDeps, io: Out
     io.out(`${PLAN_USAGE}\n`);
     return 0;
   }
-  const parsed = parsePlanOptions(optionsFromArgs(values));
+  const givenOptions = optionsFromArgs(values);
+  const parsed = parsePlanOptions(givenOptions);
   if (!parsed.ok) {
     for (const issue of parsed.issues) io.err(`tokengrid plan: ${issue.path}: ${issue.message}\n`);
     return 2;
@@ -183,6 +212,31 @@ export async function planCommand(argv: string[], deps: PlanCommandDeps, io: Out
   if (!Number.isInteger(top) || top < 1) {
     io.err('tokengrid plan: --top must be a positive whole number\n');
     return 2;
+  }
+
+  const service = values.async === true || values.wait === true;
+  const usageError = (message: string) => {
+    io.err(`tokengrid plan: ${message}\n`);
+    return 2;
+  };
+  if (values.async && values.wait) return usageError('give --async or --wait, not both');
+  if (service && values.fixtures !== undefined) return usageError('--fixtures plans in this process; it cannot be used with --async or --wait');
+  if (!service && (values.scenario !== undefined || values.name !== undefined)) {
+    return usageError(`--${values.scenario !== undefined ? 'scenario' : 'name'} needs --async or --wait (the plans service stores the plan)`);
+  }
+  if (service) {
+    if (!deps.requestPlan) return usageError('the plans service is not available here');
+    return deps.requestPlan(
+      {
+        name: typeof values.name === 'string' ? values.name : null,
+        scenarioCode: typeof values.scenario === 'string' ? values.scenario : null,
+        options: givenOptions,
+        wait: values.wait === true,
+        json: values.json === true,
+        top,
+      },
+      io,
+    );
   }
 
   const started = performance.now();

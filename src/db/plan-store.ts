@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import type { PlanOptions, PlanResult, PlanningInput } from '../optimizer/types.js';
 import { Prisma, type Plan, type PlanStatus } from '../generated/prisma/client.js';
 import type { Database } from './database.js';
+import { notifyPlanStatus } from '../plans/events.js';
 
 type Client = Database['prisma'] | Prisma.TransactionClient;
 
@@ -35,6 +36,8 @@ export interface NewPlan {
   sourcePlanId?: string | null;
   /** the scenario applied to the snapshot, and its code and overrides as applied */
   scenario?: { id: string; applied: { code: string; overrides: unknown } } | null;
+  /** the schedule whose tick creates it, and that tick's job id (unique: one plan per tick) */
+  schedule?: { id: string; tickId: string } | null;
 }
 
 export function createPlanRow(client: Client, plan: NewPlan): Promise<Plan> {
@@ -48,6 +51,7 @@ export function createPlanRow(client: Client, plan: NewPlan): Promise<Plan> {
       sourcePlanId: plan.sourcePlanId ?? null,
       scenarioId: plan.scenario?.id ?? null,
       ...(plan.scenario ? { scenarioApplied: plan.scenario.applied as Prisma.InputJsonValue } : {}),
+      ...(plan.schedule ? { scheduleId: plan.schedule.id, scheduleTickId: plan.schedule.tickId } : {}),
     },
   });
 }
@@ -58,6 +62,7 @@ export async function markRunning(client: Client, planId: string): Promise<boole
     where: { id: planId, status: 'QUEUED' },
     data: { status: 'RUNNING', startedAt: new Date() },
   });
+  if (count === 1) notifyPlanStatus({ planId, status: 'RUNNING' });
   return count === 1;
 }
 
@@ -99,6 +104,7 @@ export async function recordResult(client: Client, planId: string, result: PlanR
       finishedAt: new Date(),
     },
   });
+  if (count === 1) notifyPlanStatus({ planId, status });
   return count === 1;
 }
 
@@ -108,6 +114,7 @@ export async function markFailed(client: Client, planId: string, message: string
     where: { id: planId, status: { in: ['QUEUED', 'RUNNING'] } },
     data: { status: 'FAILED', errorMessage: message, finishedAt: new Date() },
   });
+  if (count === 1) notifyPlanStatus({ planId, status: 'FAILED' });
   return count === 1;
 }
 
@@ -117,5 +124,27 @@ export async function markCancelled(client: Client, planId: string): Promise<boo
     where: { id: planId, status: { in: ['QUEUED', 'RUNNING'] } },
     data: { status: 'CANCELLED', finishedAt: new Date() },
   });
+  if (count === 1) notifyPlanStatus({ planId, status: 'CANCELLED' });
   return count === 1;
+}
+
+/**
+ * The plan a finished plan is compared with: the latest earlier SOLVED plan of
+ * the same schedule when it has one, else of the same scenario (or of no
+ * scenario). Earlier = requested before it (ties broken by id).
+ */
+export function previousSolvedPlan<S extends Prisma.PlanSelect>(
+  client: Client,
+  plan: { id: string; requestedAt: Date; scenarioId: string | null; scheduleId: string | null },
+  select: S,
+) {
+  return client.plan.findFirst({
+    where: {
+      status: 'SOLVED',
+      ...(plan.scheduleId ? { scheduleId: plan.scheduleId } : { scenarioId: plan.scenarioId }),
+      OR: [{ requestedAt: { lt: plan.requestedAt } }, { requestedAt: plan.requestedAt, id: { lt: plan.id } }],
+    },
+    orderBy: [{ requestedAt: 'desc' }, { id: 'desc' }],
+    select,
+  });
 }

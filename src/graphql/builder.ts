@@ -1,10 +1,12 @@
 // The one SchemaBuilder: plugins, context and scalars. It defines no types.
 import SchemaBuilder from '@pothos/core';
+import ComplexityPlugin from '@pothos/plugin-complexity';
 import ErrorsPlugin from '@pothos/plugin-errors';
 import PrismaPlugin from '@pothos/plugin-prisma';
 import RelayPlugin from '@pothos/plugin-relay';
 import type PrismaTypes from '../generated/pothos-prisma-types.js';
 import { getDatamodel } from '../generated/pothos-prisma-types.js';
+import { fieldComplexity } from './complexity.js';
 import type { Context } from './context.js';
 
 export const builder = new SchemaBuilder<{
@@ -16,8 +18,10 @@ export const builder = new SchemaBuilder<{
     JSON: { Input: unknown; Output: unknown };
   };
 }>({
-  // order matters: errors wraps resolvers before prisma and relay see them
-  plugins: [ErrorsPlugin, PrismaPlugin, RelayPlugin],
+  // order matters: errors wraps resolvers before prisma and relay see them; complexity
+  // only weighs fields here (the limit is applied per request, src/server/limits.ts)
+  plugins: [ErrorsPlugin, PrismaPlugin, RelayPlugin, ComplexityPlugin],
+  complexity: { fieldComplexity },
   defaultFieldNullability: false,
   errors: { defaultTypes: [] },
   prisma: {
@@ -38,3 +42,4 @@ export const builder = new SchemaBuilder<{
 
 builder.queryType({});
 builder.mutationType({});
+builder.subscriptionType({});

@@ -5,6 +5,7 @@ import type { Database } from '../db/database.js';
 import type { GpuThroughputs } from '../domain/economics.js';
 import type { GpuThroughput, GpuType, WorkloadClass } from '../generated/prisma/client.js';
 import type { PlanJobs } from '../jobs/plan-jobs.js';
+import type { SolverCaps } from '../plans/solver-caps.js';
 
 export type GpuTypeWithThroughputs = GpuType & { throughputs: (GpuThroughput & { workloadClass: WorkloadClass })[] };
 
@@ -14,6 +15,8 @@ export interface Context {
   reference: ReferenceLookups;
   /** the job queue, when this process runs one (requestPlan needs it; reading plans does not) */
   planJobs: PlanJobs | null;
+  /** this server's caps on a plan request (set by the HTTP app; absent = DEFAULT_SOLVER_CAPS) */
+  solverCaps?: SolverCaps;
 }
 
 export interface ReferenceLookups {

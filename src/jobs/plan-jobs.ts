@@ -5,7 +5,9 @@ import type { Database } from '../db/database.js';
 import { createPlanRow, isFinal, markCancelled, markFailed, type NewPlan } from '../db/plan-store.js';
 import type { Plan } from '../generated/prisma/client.js';
 import { hardDeadlineMs } from '../optimizer/worker-pool.js';
-import { startJobQueue, transactionSql, type JobQueueOptions } from './queue.js';
+import { notifyPlanStatus } from '../plans/events.js';
+import { ensureQueue, startJobQueue, transactionSql, type JobQueueOptions } from './queue.js';
+import { ScheduleRunner, type ScheduleRunnerOptions } from './schedules.js';
 import { SOLVE_PLAN_QUEUE, solvePlan, solvePlanPayloadSchema } from './solve-plan.js';
 
 export interface PlanJobsOptions {
@@ -16,6 +18,10 @@ export interface PlanJobsOptions {
   queue?: JobQueueOptions;
   /** retries of a job whose run failed (not a plan the solver answered, even with an error) */
   retryLimit?: number;
+  /** seconds a solve job may stay active before it expires and is retried (default: the solve's hard deadline + 60 s) */
+  expireInSeconds?: number | null;
+  /** schedule ticks and webhooks, taken by a worker process */
+  schedules?: ScheduleRunnerOptions;
 }
 
 export interface WaitOptions {
@@ -31,20 +37,39 @@ export class PlanJobs {
   private readonly solving = new Map<string, AbortController>();
   private readonly workerIds: string[] = [];
   private stopped = false;
+  /** takes schedule ticks and sends webhooks here (worker processes only) */
+  schedules: ScheduleRunner | null = null;
 
   private constructor(
     private readonly db: Database,
     private readonly boss: PgBoss,
-    private readonly options: Required<Pick<PlanJobsOptions, 'retryLimit'>>,
+    private readonly options: Required<Pick<PlanJobsOptions, 'retryLimit'>> & Pick<PlanJobsOptions, 'expireInSeconds'>,
   ) {}
 
   static async start(db: Database, options: PlanJobsOptions = {}): Promise<PlanJobs> {
     const boss = await startJobQueue(db, options.queue);
-    // createQueue is idempotent (ON CONFLICT DO NOTHING)
-    await boss.createQueue(SOLVE_PLAN_QUEUE);
-    const jobs = new PlanJobs(db, boss, { retryLimit: options.retryLimit ?? 2 });
-    if (options.worker ?? true) await jobs.startWorkers(options.concurrency ?? 1);
+    // idempotent (ON CONFLICT DO NOTHING), retried on a deadlock with another process's
+    await ensureQueue(boss, SOLVE_PLAN_QUEUE);
+    const jobs = new PlanJobs(db, boss, { retryLimit: options.retryLimit ?? 2, expireInSeconds: options.expireInSeconds ?? null });
+    if (options.worker ?? true) {
+      await jobs.startWorkers(options.concurrency ?? 1);
+      jobs.schedules = await ScheduleRunner.start(db, jobs, boss, options.schedules);
+    }
     return jobs;
+  }
+
+  /** The pg-boss instance, for registering schedules' crons. */
+  get jobQueue(): PgBoss {
+    return this.boss;
+  }
+
+  /** A plan became final here: its schedule's webhook, if any; never fails the solve job. */
+  private async planFinished(planId: string): Promise<void> {
+    try {
+      await this.schedules?.planFinished(planId);
+    } catch (error) {
+      console.error(`plan ${planId}: the webhook was not queued: ${error instanceof Error ? error.message : String(error)}`);
+    }
   }
 
   private async startWorkers(concurrency: number): Promise<void> {
@@ -66,15 +91,20 @@ export class PlanJobs {
     if (planId) this.solving.set(planId, controller);
     try {
       const outcome = await solvePlan(this.db, job.data, { signal: controller.signal, takeOverRunning: true });
+      if (outcome === 'recorded' && planId) await this.planFinished(planId);
       if (outcome === 'cancelled' && controller.signal.reason === SHUTDOWN) {
         // released, not cancelled: back to the queue for another worker or the next start
-        if (planId) await this.db.prisma.plan.updateMany({ where: { id: planId, status: 'RUNNING' }, data: { status: 'QUEUED', startedAt: null } });
+        if (planId) {
+          const { count } = await this.db.prisma.plan.updateMany({ where: { id: planId, status: 'RUNNING' }, data: { status: 'QUEUED', startedAt: null } });
+          if (count === 1) notifyPlanStatus({ planId, status: 'QUEUED' });
+        }
         throw new Error('the worker shut down during the solve; the plan was released to the queue');
       }
     } catch (error) {
       // the last attempt must not leave the plan RUNNING for ever
       if (planId && job.retryCount >= job.retryLimit && controller.signal.reason !== SHUTDOWN) {
-        await markFailed(this.db.prisma, planId, `the solve job failed: ${error instanceof Error ? error.message : String(error)}`);
+        const failed = await markFailed(this.db.prisma, planId, `the solve job failed: ${error instanceof Error ? error.message : String(error)}`);
+        if (failed) await this.planFinished(planId);
       }
       throw error;
     } finally {
@@ -89,7 +119,7 @@ export class PlanJobs {
   async enqueue(plan: NewPlan): Promise<Plan> {
     if (this.stopped) throw new Error('plan jobs are stopping: no new plans are taken');
     // a job outlives its solve's hard deadline plus a margin before pg-boss expires (and retries) it
-    const expireInSeconds = Math.ceil(hardDeadlineMs(plan.options.timeLimitSeconds) / 1000) + 60;
+    const expireInSeconds = this.options.expireInSeconds ?? Math.ceil(hardDeadlineMs(plan.options.timeLimitSeconds) / 1000) + 60;
     const row = await this.db.prisma.$transaction(async (tx) => {
       const created = await createPlanRow(tx, plan);
       await this.boss.send(SOLVE_PLAN_QUEUE, { planId: created.id }, {
@@ -129,6 +159,7 @@ export class PlanJobs {
   async stop({ graceMs = 10_000 }: { graceMs?: number } = {}): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
+    await this.schedules?.stop();
     await this.boss.offWork(SOLVE_PLAN_QUEUE);
     const deadline = Date.now() + graceMs;
     while (this.solving.size > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));

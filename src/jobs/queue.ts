@@ -10,20 +10,57 @@ export interface JobQueueOptions {
   supervise?: boolean;
   /** how often an idle worker looks for jobs; in-process requests also wake it at once */
   pollingIntervalSeconds?: number;
+  /** how often the supervisor expires stuck jobs (a worker that died) and archives old ones (pg-boss default 120) */
+  maintenanceIntervalSeconds?: number;
+  /**
+   * Run pg-boss's timekeeper (cron schedules; default on). Every instance may
+   * run it: per interval only one evaluates the crons, and each tick is sent
+   * once (a singleton per schedule and minute).
+   */
+  schedule?: boolean;
+  /** how often the timekeeper evaluates the crons, 1–45 s (default 30) */
+  cronMonitorIntervalSeconds?: number;
+  /** how often a due tick is moved onto its schedule's queue, 1–45 s (default 5) */
+  cronWorkerIntervalSeconds?: number;
 }
 
 export async function startJobQueue(db: Database, options: JobQueueOptions = {}): Promise<PgBoss> {
   const boss = new PgBoss({
     db: { executeSql: (text, values) => db.executeSql(text, values ?? []) },
-    // cron schedules are not used yet; a timekeeper would only poll for nothing
-    schedule: false,
+    schedule: options.schedule ?? true,
+    cronMonitorIntervalSeconds: options.cronMonitorIntervalSeconds ?? 30,
+    cronWorkerIntervalSeconds: options.cronWorkerIntervalSeconds ?? 5,
     supervise: options.supervise ?? true,
+    ...(options.maintenanceIntervalSeconds !== undefined ? { maintenanceIntervalSeconds: options.maintenanceIntervalSeconds } : {}),
     pollingIntervalSeconds: options.pollingIntervalSeconds ?? 2,
   });
   // pg-boss reports background errors (a failed poll) as events: they must not crash the process
   boss.on('error', (error) => console.error(`job queue: ${error.message}`));
   await boss.start();
+  // the timekeeper creates its queue at start but ignores a failure (e.g. the
+  // deadlock below, when several processes start on a new database at once)
+  if (options.schedule ?? true) await ensureQueue(boss, TIMEKEEPER_QUEUE);
   return boss;
+}
+
+/** pg-boss 10's timekeeper moves due ticks onto their schedules' queues through this queue. */
+const TIMEKEEPER_QUEUE = '__pgboss__send-it';
+
+/**
+ * createQueue, retried when PostgreSQL picks it as a deadlock victim: two
+ * processes creating different new queues at once (each adds a partition with
+ * a foreign key to pgboss.queue) can deadlock. Idempotent.
+ */
+export async function ensureQueue(boss: PgBoss, name: string, attempts = 5): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await boss.createQueue(name);
+      return;
+    } catch (error) {
+      if ((error as { code?: string }).code !== '40P01' || attempt >= attempts) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 50 + Math.random() * 200 * attempt));
+    }
+  }
 }
 
 /**

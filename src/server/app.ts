@@ -7,12 +7,17 @@ import { migrationStatus } from '../db/migrate.js';
 import { createContext, type Context } from '../graphql/context.js';
 import { schema } from '../graphql/schema/index.js';
 import type { PlanJobs } from '../jobs/plan-jobs.js';
+import { useMissingQueryIs400, useRequestIdInErrors } from './error-contract.js';
+import { corsFor, useBodySizeLimits, useCsrfPrevention, useDocumentLimits, useRateLimits } from './limits.js';
+import { DEFAULT_LIMITS, type Limits } from './limits-config.js';
 
 export interface AppOptions {
   db: Database;
   /** the plan job queue; without it plans can be read but not requested */
   planJobs?: PlanJobs | null;
   graphiql?: boolean;
+  /** request limits, introspection, GraphiQL, CORS, rate limits (default: DEFAULT_LIMITS, as on loopback) */
+  limits?: Limits;
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -23,8 +28,12 @@ function requestIdOf(request: Request): string {
   return given && REQUEST_ID.test(given) ? given : randomUUID();
 }
 
+const ids = new WeakMap<Request, string>();
+
+/** The id useRequestIdHeader gave a request. */
+const requestIdFor = (request: Request): string | undefined => ids.get(request);
+
 function useRequestIdHeader(): Plugin {
-  const ids = new WeakMap<Request, string>();
   return {
     onRequest({ request }) {
       ids.set(request, requestIdOf(request));
@@ -41,16 +50,24 @@ function useRequestIdHeader(): Plugin {
   };
 }
 
-export function createApp({ db, planJobs = null, graphiql = true }: AppOptions) {
+export function createApp({ db, planJobs = null, graphiql = true, limits = DEFAULT_LIMITS }: AppOptions) {
+  const solverCaps = { maxSolveTimeLimitSeconds: limits.maxSolveTimeLimitSeconds, maxModelVariables: limits.maxModelVariables };
   return createYoga<Record<string, unknown>, Context>({
     schema,
     graphqlEndpoint: '/graphql',
     healthCheckEndpoint: '/health',
     landingPage: false,
-    graphiql: graphiql ? { title: 'tokengrid', defaultQuery: DEFAULT_QUERY } : false,
+    graphiql: graphiql && limits.graphiql ? { title: 'tokengrid', defaultQuery: DEFAULT_QUERY } : false,
     maskedErrors: true,
     batching: false,
-    context: ({ requestId }) => createContext(db, typeof requestId === 'string' ? requestId : randomUUID(), planJobs),
+    multipart: false,
+    // the largest body read at all; src/server/limits.ts holds ordinary operations to maxBodyBytes
+    maxRequestBodySize: limits.maxImportBodyBytes,
+    cors: corsFor(limits.corsOrigins),
+    context: ({ requestId }) => ({
+      ...createContext(db, typeof requestId === 'string' ? requestId : randomUUID(), planJobs),
+      solverCaps,
+    }),
     plugins: [
       useRequestIdHeader(),
       useReadinessCheck({
@@ -64,6 +81,13 @@ export function createApp({ db, planJobs = null, graphiql = true }: AppOptions) 
           }
         },
       }),
+      // limits and the error contract (src/server/limits.ts, src/server/error-contract.ts)
+      useCsrfPrevention('/graphql'),
+      useMissingQueryIs400(),
+      useBodySizeLimits(limits),
+      useDocumentLimits(limits),
+      useRateLimits(limits),
+      useRequestIdInErrors(requestIdFor),
     ],
   });
 }

@@ -2,14 +2,26 @@
 import type { Database } from '../../src/db/database.js';
 import type { PlanJobs } from '../../src/jobs/plan-jobs.js';
 import { createApp } from '../../src/server/app.js';
+import { DEFAULT_LIMITS, type Limits } from '../../src/server/limits-config.js';
 
 export interface GraphQLResponse<T = Record<string, any>> {
   data?: T;
   errors?: { message: string; path?: string[]; extensions?: Record<string, unknown> }[];
 }
 
-export function testApi(db: Database, options: { planJobs?: PlanJobs } = {}) {
-  const app = createApp({ db, planJobs: options.planJobs ?? null });
+/**
+ * The default limits without the per-caller rate limits: every in-process
+ * request is the same caller, and suites make many plan requests and imports
+ * in a row (test/integration/limits.test.ts tests the rate limits).
+ */
+export const TEST_LIMITS: Limits = {
+  ...DEFAULT_LIMITS,
+  planRequestRate: { perMinute: 0, burst: 1 },
+  importRate: { perMinute: 0, burst: 1 },
+};
+
+export function testApi(db: Database, options: { planJobs?: PlanJobs; limits?: Limits } = {}) {
+  const app = createApp({ db, planJobs: options.planJobs ?? null, limits: options.limits ?? TEST_LIMITS });
   return {
     app,
     async graphql<T = Record<string, any>>(query: string, variables?: Record<string, unknown>): Promise<GraphQLResponse<T>> {

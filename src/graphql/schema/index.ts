@@ -11,5 +11,7 @@ import './import.js';
 import './scenario.js';
 import './plan.js';
 import './plan-diff.js';
+import './plan-updated.js';
+import './schedule.js';
 
 export const schema = builder.toSchema({ sortSchema: true });

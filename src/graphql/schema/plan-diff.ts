@@ -1,6 +1,7 @@
 // PlanDiff: what changed between two solved plans (src/plans/diff.ts), as
 // Plan.diff(against) and Plan.changesFromPrevious.
 import { GraphQLError } from 'graphql';
+import { previousSolvedPlan } from '../../db/plan-store.js';
 import type { Prisma } from '../../generated/prisma/client.js';
 import type { PlanResult } from '../../optimizer/types.js';
 import {
@@ -175,20 +176,12 @@ builder.prismaObjectFields(PlanRef, (t) => ({
     type: PlanDiffRef,
     nullable: true,
     description:
-      'The change from the most recent earlier SOLVED plan of the same scenario (or, for a plan without one, of no scenario); null when there is none or this plan has no solution.',
-    select: { id: true, status: true, result: true, requestedAt: true, scenarioId: true },
+      'The change from the previous plan: the most recent earlier SOLVED plan of the same schedule for a scheduled plan, else of the same scenario (or, for a plan without one, of no scenario); null when there is none or this plan has no solution.',
+    select: { id: true, status: true, result: true, requestedAt: true, scenarioId: true, scheduleId: true },
     resolve: async (plan, _args, ctx) => {
       const toResult = comparableResult(plan);
       if (!toResult) return null;
-      const previous = await ctx.db.prisma.plan.findFirst({
-        where: {
-          status: 'SOLVED',
-          scenarioId: plan.scenarioId,
-          OR: [{ requestedAt: { lt: plan.requestedAt } }, { requestedAt: plan.requestedAt, id: { lt: plan.id } }],
-        },
-        orderBy: [{ requestedAt: 'desc' }, { id: 'desc' }],
-        select: { id: true, status: true, result: true },
-      });
+      const previous = await previousSolvedPlan(ctx.db.prisma, plan, { id: true, status: true, result: true });
       const fromResult = previous && comparableResult(previous);
       return previous && fromResult ? { fromPlanId: previous.id, toPlanId: plan.id, ...diffPlans(fromResult, toResult) } : null;
     },

@@ -1,18 +1,14 @@
 // Plan: a placement plan solved by a job from a stored snapshot; its queries
 // (by id, list, latest) and mutations (request, cancel, re-solve a snapshot).
 import { GraphQLError } from 'graphql';
-import { zodIssuesToDatasetIssues } from '../../dataset/ranges.js';
 import { isFinal } from '../../db/plan-store.js';
-import { planningInputFromDatabase } from '../../db/planning-input.js';
 import type { Prisma } from '../../generated/prisma/client.js';
 import type { PlanJobs } from '../../jobs/plan-jobs.js';
 import {
   CAPEX_MODES,
   parsePlanOptions,
-  planOptionsSchema,
   type AllocationRow,
   type CostBreakdownPerHour,
-  type PlanOptions,
   type PlanningInput,
   type PlanResult,
   type RegionPlan,
@@ -23,13 +19,14 @@ import {
 import { builder } from '../builder.js';
 import type { Context } from '../context.js';
 import { NotFoundError, ValidationError } from '../errors.js';
+import { preparePlan } from '../../plans/request.js';
+import { checkSolverCaps, DEFAULT_SOLVER_CAPS } from '../../plans/solver-caps.js';
 import { checkPageSize, MUTATION_ERRORS, selection } from './common.js';
-import { scenarioForRequest } from './scenario.js';
 
 /** How long `wait: true` holds a request open before answering with the plan as it is. */
 export const MAX_PLAN_WAIT_MS = 60_000;
 
-function planJobsOrThrow(ctx: Context): PlanJobs {
+export function planJobsOrThrow(ctx: Context): PlanJobs {
   if (!ctx.planJobs) {
     throw new GraphQLError('this process does not run the plan job queue', { extensions: { code: 'SERVICE_UNAVAILABLE' } });
   }
@@ -305,11 +302,17 @@ export const PlanRef = builder.prismaObject('Plan', {
 // ---- queries
 
 const PlanFilter = builder.inputType('PlanFilter', {
-  fields: (t) => ({ status: t.field({ type: [PlanStatusEnum], required: false }) }),
+  fields: (t) => ({
+    status: t.field({ type: [PlanStatusEnum], required: false }),
+    scheduleName: t.string({ required: false, description: 'only the plans of this schedule' }),
+  }),
 });
 
 function planWhere(filter: typeof PlanFilter.$inferInput | null | undefined): Prisma.PlanWhereInput {
-  return filter?.status?.length ? { status: { in: filter.status } } : {};
+  return {
+    ...(filter?.status?.length ? { status: { in: filter.status } } : {}),
+    ...(filter?.scheduleName != null ? { schedule: { name: filter.scheduleName } } : {}),
+  };
 }
 
 const NEWEST_FIRST: Prisma.PlanOrderByWithRelationInput[] = [{ requestedAt: 'desc' }, { id: 'desc' }];
@@ -341,12 +344,18 @@ builder.queryFields((t) => ({
   latestPlan: t.prismaField({
     type: 'Plan',
     nullable: true,
-    description: 'The most recently requested plan with one of these statuses (default: SOLVED).',
-    args: { status: t.arg({ type: [PlanStatusEnum], required: false }) },
+    description: 'The most recently requested plan with one of these statuses (default: SOLVED), optionally of one schedule.',
+    args: {
+      status: t.arg({ type: [PlanStatusEnum], required: false }),
+      schedule: t.arg.string({ required: false, description: 'name of a schedule' }),
+    },
     resolve: (query, _root, args, ctx) =>
       ctx.db.prisma.plan.findFirst({
         ...selection(query),
-        where: { status: { in: args.status?.length ? args.status : ['SOLVED'] } },
+        where: {
+          status: { in: args.status?.length ? args.status : ['SOLVED'] },
+          ...(args.schedule != null ? { schedule: { name: args.schedule } } : {}),
+        },
         orderBy: NEWEST_FIRST,
       }),
   }),
@@ -356,7 +365,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 // ---- mutations
 
-const PlanOptionsInput = builder.inputType('PlanOptionsInput', {
+export const PlanOptionsInput = builder.inputType('PlanOptionsInput', {
   description: 'Omitted fields take their defaults; every value is checked (ValidationError names the field).',
   fields: (t) => ({
     periods: t.int({ required: false, description: '1 = steady state; 24 = hourly day-ahead' }),
@@ -396,14 +405,8 @@ const ResolvePlanInput = builder.inputType('ResolvePlanInput', {
 });
 
 /** The options as given, without the fields the client left out (explicit nulls stay: they mean "off"). */
-function givenOptions(options: Record<string, unknown> | null | undefined): Record<string, unknown> {
+export function givenOptions(options: Record<string, unknown> | null | undefined): Record<string, unknown> {
   return Object.fromEntries(Object.entries(options ?? {}).filter(([, value]) => value !== undefined));
-}
-
-function validatedOptions(given: Record<string, unknown>): PlanOptions {
-  const parsed = planOptionsSchema.safeParse(given);
-  if (parsed.success) return parsed.data;
-  throw new ValidationError(zodIssuesToDatasetIssues(parsed.error, 'input.options').map(({ path, message }) => ({ path, message })));
 }
 
 const NAME_MAX_LENGTH = 200;
@@ -434,11 +437,9 @@ builder.mutationFields((t) => ({
     resolve: async (query, _root, { input }, ctx) => {
       const name = checkedName(input.name);
       const jobs = planJobsOrThrow(ctx);
-      const current: PlanningInput = await planningInputFromDatabase(ctx.db);
-      const scenario = input.scenario == null ? null : await scenarioForRequest(ctx, input.scenario, current);
-      const options = validatedOptions({ ...scenario?.planOptions, ...givenOptions(input.options) });
-      const snapshot = scenario?.snapshot ?? current;
-      const plan = await jobs.enqueue({ name, options, snapshot, scenario: scenario?.stored ?? null });
+      const prepared = await preparePlan(ctx.db, { name, scenarioCode: input.scenario, options: givenOptions(input.options) });
+      checkSolverCaps(prepared, ctx.solverCaps ?? DEFAULT_SOLVER_CAPS);
+      const plan = await jobs.enqueue(prepared);
       return answer(ctx, query, plan.id, input.wait);
     },
   }),

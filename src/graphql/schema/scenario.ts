@@ -1,26 +1,19 @@
 // Scenario: a named, stored set of what-if overrides on top of the current data;
-// its queries and mutations, the lookup requestPlan uses to apply one, and
+// its queries and mutations, and
 // compareScenarios (plans side by side).
 import { GraphQLError } from 'graphql';
 import { z } from 'zod';
 import { CODE_MESSAGE, CODE_PATTERN } from '../../dataset/ranges.js';
 import { planningInputFromDatabase } from '../../db/planning-input.js';
 import type { Prisma } from '../../generated/prisma/client.js';
-import type { PlanningInput, PlanResult } from '../../optimizer/types.js';
-import { applyScenario, checkScenario, ScenarioError } from '../../scenarios/apply.js';
-import { describeOverrides, scenarioOverridesSchema, scenarioPlanOptions, type ScenarioOverrides } from '../../scenarios/overrides.js';
+import type { PlanResult } from '../../optimizer/types.js';
+import { checkScenario } from '../../scenarios/apply.js';
+import { describeOverrides, scenarioOverridesSchema, type ScenarioOverrides } from '../../scenarios/overrides.js';
 import { builder } from '../builder.js';
 import type { Context } from '../context.js';
 import { ConflictError, NotFoundError, ValidationError } from '../errors.js';
 import { checkPageSize, DeletedRef, MUTATION_ERRORS, selection } from './common.js';
 import { validated } from './validate.js';
-
-/** Stored overrides, read back through the schema (rows outlive code versions). */
-function storedOverrides(json: Prisma.JsonValue, path: string): ScenarioOverrides {
-  const parsed = scenarioOverridesSchema.safeParse(json);
-  if (parsed.success) return parsed.data;
-  throw new ValidationError(parsed.error.issues.map((issue) => ({ path: [path, ...issue.path.map(String)].join('.'), message: issue.message })));
-}
 
 export const ScenarioRef = builder.prismaObject('Scenario', {
   description: 'A named set of what-if overrides (prices, demand, latency budgets, GPUs, sites, carbon price, plan options) applied when a plan is requested with it.',
@@ -153,41 +146,17 @@ builder.mutationField('deleteScenario', (t) =>
   t.field({
     type: DeletedRef,
     errors: { types: MUTATION_ERRORS },
-    description: 'Deletes a scenario; its plans stay, with the overrides they were solved with.',
+    description: 'Deletes a scenario; its plans stay, with the overrides they were solved with. Refused while a schedule uses it.',
     args: { input: t.arg({ type: DeleteScenarioInput, required: true }) },
     resolve: async (_root, { input }, ctx) => {
+      const schedule = await ctx.db.prisma.schedule.findFirst({ where: { scenario: { code: input.code } }, select: { name: true } });
+      if (schedule) throw new ConflictError(`scenario "${input.code}" is used by schedule "${schedule.name}"`);
       const { count } = await ctx.db.prisma.scenario.deleteMany({ where: { code: input.code } });
       if (count === 0) throw new NotFoundError('Scenario', input.code);
       return { code: input.code };
     },
   }),
 );
-
-// ---- applying a scenario to a plan request
-
-export interface ScenarioForRequest {
-  snapshot: PlanningInput;
-  /** to be merged under the request's own options */
-  planOptions: Record<string, unknown>;
-  stored: { id: string; applied: { code: string; overrides: ScenarioOverrides } };
-}
-
-/** The named scenario applied to the current snapshot; NotFoundError or ValidationError (path `input.scenario…`). */
-export async function scenarioForRequest(ctx: Context, scenarioCode: string, current: PlanningInput): Promise<ScenarioForRequest> {
-  const row = await ctx.db.prisma.scenario.findUnique({ where: { code: scenarioCode }, select: { id: true, code: true, overrides: true } });
-  if (!row) throw new NotFoundError('Scenario', scenarioCode);
-  const overrides = storedOverrides(row.overrides, 'input.scenario.overrides');
-  try {
-    return {
-      snapshot: applyScenario(current, overrides),
-      planOptions: scenarioPlanOptions(overrides),
-      stored: { id: row.id, applied: { code: row.code, overrides } },
-    };
-  } catch (error) {
-    if (!(error instanceof ScenarioError)) throw error;
-    throw new ValidationError(error.issues.map((issue) => ({ path: `input.scenario.overrides.${issue.path}`, message: issue.message })));
-  }
-}
 
 // ---- comparing plans
 

@@ -1,0 +1,196 @@
+// `tokengrid plans list | show | diff`: stored plans, read from the database.
+import { parseArgs } from 'node:util';
+import type { Database } from '../db/database.js';
+import type { Plan, PlanStatus } from '../generated/prisma/client.js';
+import type { PlanResult } from '../optimizer/types.js';
+import { diffPlans, type PlanDiff } from '../plans/diff.js';
+import { fmt, tokens, type Output } from './plan.js';
+import { describePlan, planJson } from './plan-service.js';
+
+export const PLANS_USAGE = `Usage: tokengrid plans <list|show|diff> [options]
+
+  list [--status S[,S…]] [--limit N] [--json]
+                        stored plans, newest request first (N: 1–1000, default 20;
+                        S: QUEUED, RUNNING, SOLVED, INFEASIBLE, TIME_LIMIT, FAILED, CANCELLED)
+  show <id> [--json] [--top N]
+                        one plan: status, times, and its result's summary
+  diff <from> <to> [--json] [--top N]
+                        what changed from one solved plan to another: totals, site load,
+                        GPUs per site, load that moved between sites
+
+Exit status: 0 done, 1 a plan is missing or has no solution to compare, 2 bad arguments.`;
+
+export interface PlansCommandDeps {
+  withDatabase: <T>(run: (db: Database) => Promise<T>) => Promise<T>;
+}
+
+const defaultOutput: Output = {
+  out: (text) => process.stdout.write(text),
+  err: (text) => process.stderr.write(text),
+};
+
+const STATUSES: readonly PlanStatus[] = ['QUEUED', 'RUNNING', 'SOLVED', 'INFEASIBLE', 'TIME_LIMIT', 'FAILED', 'CANCELLED'];
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** plans whose result can be compared: solved, or stopped at the time limit with a solution */
+const COMPARABLE: readonly PlanStatus[] = ['SOLVED', 'TIME_LIMIT'];
+
+class UsageError extends Error {}
+
+function positiveInt(name: string, value: string | undefined, fallback: number, max: number): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > max) throw new UsageError(`--${name} must be a whole number from 1 to ${max}`);
+  return n;
+}
+
+export async function plansCommand(argv: string[], deps: PlansCommandDeps, io: Output = defaultOutput): Promise<number> {
+  const [sub, ...args] = argv;
+  if (sub === undefined || sub === '--help' || sub === '-h' || sub === 'help') {
+    (sub === undefined ? io.err : io.out)(`${PLANS_USAGE}\n`);
+    return sub === undefined ? 2 : 0;
+  }
+  try {
+    switch (sub) {
+      case 'list':
+        return await listPlans(args, deps, io);
+      case 'show':
+        return await showPlan(args, deps, io);
+      case 'diff':
+        return await diffCommand(args, deps, io);
+      default:
+        throw new UsageError(`unknown subcommand "${sub}"`);
+    }
+  } catch (error) {
+    if (!(error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS'))) throw error;
+    io.err(`tokengrid plans: ${(error as Error).message}\n\n${PLANS_USAGE}\n`);
+    return 2;
+  }
+}
+
+async function listPlans(args: string[], deps: PlansCommandDeps, io: Output): Promise<number> {
+  const { values } = parseArgs({ args, options: { status: { type: 'string' }, limit: { type: 'string' }, json: { type: 'boolean' } } });
+  const statuses = values.status === undefined ? [] : values.status.split(',').map((s) => s.trim().toUpperCase());
+  const unknown = statuses.filter((s) => !(STATUSES as readonly string[]).includes(s));
+  if (unknown.length > 0) throw new UsageError(`--status: unknown status ${unknown.join(', ')} (one of ${STATUSES.join(', ')})`);
+  const limit = positiveInt('limit', values.limit, 20, 1000);
+  const plans = await deps.withDatabase((db) =>
+    db.prisma.plan.findMany({
+      where: statuses.length > 0 ? { status: { in: statuses as PlanStatus[] } } : {},
+      orderBy: [{ requestedAt: 'desc' }, { id: 'desc' }],
+      take: limit,
+      select: {
+        id: true, name: true, status: true, requestedAt: true, finishedAt: true, solver: true,
+        costPerMillionTokens: true, unservedTokensPerSecond: true, scenarioApplied: true,
+      },
+    }),
+  );
+  if (values.json) {
+    io.out(`${JSON.stringify(plans, null, 2)}\n`);
+    return 0;
+  }
+  if (plans.length === 0) {
+    io.out('no plans\n');
+    return 0;
+  }
+  io.out(`${'ID'.padEnd(36)}  ${'STATUS'.padEnd(10)}  ${'REQUESTED'.padEnd(20)}  ${'$/M TOKENS'.padStart(10)}  ${'SOLVER'.padEnd(6)}  NAME / SCENARIO\n`);
+  for (const plan of plans) {
+    const scenario = (plan.scenarioApplied as { code?: string } | null)?.code;
+    const label = [plan.name, scenario ? `scenario ${scenario}` : null].filter(Boolean).join(' / ');
+    io.out(
+      `${plan.id}  ${plan.status.padEnd(10)}  ${plan.requestedAt.toISOString().slice(0, 19).replace('T', ' ').padEnd(20)}  ` +
+        `${(plan.costPerMillionTokens === null ? '—' : fmt(plan.costPerMillionTokens, 4)).padStart(10)}  ${(plan.solver ?? '—').padEnd(6)}  ${label}\n`,
+    );
+  }
+  return 0;
+}
+
+function planIdArg(value: string | undefined, what: string): string {
+  if (value === undefined) throw new UsageError(`give the ${what} plan's id`);
+  return value;
+}
+
+async function findPlan(db: Database, id: string): Promise<Plan | null> {
+  return UUID.test(id) ? db.prisma.plan.findUnique({ where: { id } }) : null;
+}
+
+async function showPlan(args: string[], deps: PlansCommandDeps, io: Output): Promise<number> {
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { json: { type: 'boolean' }, top: { type: 'string' } } });
+  if (positionals.length > 1) throw new UsageError('show takes one plan id');
+  const id = planIdArg(positionals[0], 'the');
+  const top = positiveInt('top', values.top, 10, 1000);
+  const plan = await deps.withDatabase((db) => findPlan(db, id));
+  if (!plan) {
+    io.err(`tokengrid plans: plan "${id}" does not exist\n`);
+    return 1;
+  }
+  io.out(values.json ? `${JSON.stringify(planJson(plan), null, 2)}\n` : describePlan(plan, top));
+  return 0;
+}
+
+async function diffCommand(args: string[], deps: PlansCommandDeps, io: Output): Promise<number> {
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { json: { type: 'boolean' }, top: { type: 'string' } } });
+  if (positionals.length > 2) throw new UsageError('diff takes two plan ids: <from> <to>');
+  const fromId = planIdArg(positionals[0], '"from"');
+  const toId = planIdArg(positionals[1], '"to"');
+  const top = positiveInt('top', values.top, 10, 1000);
+  const [from, to] = await deps.withDatabase((db) => Promise.all([findPlan(db, fromId), findPlan(db, toId)]));
+  for (const [id, plan] of [[fromId, from], [toId, to]] as const) {
+    if (!plan) {
+      io.err(`tokengrid plans: plan "${id}" does not exist\n`);
+      return 1;
+    }
+    if (!COMPARABLE.includes(plan.status) || !(plan.result as unknown as PlanResult | null)?.totals) {
+      io.err(`tokengrid plans: plan "${id}" is ${plan.status} and has no solution to compare\n`);
+      return 1;
+    }
+  }
+  const diff = diffPlans(from!.result as unknown as PlanResult, to!.result as unknown as PlanResult);
+  io.out(values.json ? `${JSON.stringify({ fromPlanId: fromId, toPlanId: toId, ...diff }, null, 2)}\n` : formatPlanDiff(fromId, toId, from!, to!, diff, top));
+  return 0;
+}
+
+const signed = (value: number, digits = 2) => `${value > 0 ? '+' : value < 0 ? '−' : '±'}${fmt(Math.abs(value), digits)}`;
+const signedTokens = (value: number) => `${value > 0 ? '+' : value < 0 ? '−' : '±'}${tokens(Math.abs(value))}`;
+
+export function formatPlanDiff(fromId: string, toId: string, from: Plan, to: Plan, diff: PlanDiff, top = 10): string {
+  const lines = [`Plan diff: ${fromId} → ${toId}`];
+  if (diff.unchanged) return `${lines.join('\n')}\nNo change.\n`;
+  const t = diff.totals;
+  if (t) {
+    lines.push(
+      `Cost per million tokens: $${fmt(from.costPerMillionTokens, 4)} → $${fmt(to.costPerMillionTokens, 4)}` +
+        `${t.costPerMillionTokens === null ? '' : ` (${signed(t.costPerMillionTokens, 4)})`}`,
+    );
+    const c = t.costPerHour;
+    lines.push(
+      `Cost per hour: ${signed(c.total - c.penalty)} $/h (energy ${signed(c.energy)}, capex ${signed(c.capex)}, egress ${signed(c.egress)}, carbon ${signed(c.carbon)})`,
+    );
+    lines.push(`Served: ${signedTokens(t.servedTokensPerSecond)}; unserved ${signedTokens(t.unservedTokensPerSecond)}`);
+    lines.push(
+      `Power: ${signed(t.facilityPowerKw / 1000, 3)} MW facility; GPUs busy ${signed(t.gpusBusy, 1)}, bought ${signed(t.gpusAdded, 1)}` +
+        `${t.tokensPerJoule === null ? '' : `; tokens/J ${signed(t.tokensPerJoule, 3)}`}; carbon ${signed(t.carbonKgPerHour, 1)} kg/h`,
+    );
+  }
+  const sites = [...diff.sites].sort((a, b) => Math.abs(b.tokensPerSecondChange) - Math.abs(a.tokensPerSecondChange));
+  lines.push('', `Sites whose load changed (${sites.length}):`);
+  for (const s of sites.slice(0, top)) {
+    lines.push(
+      `  ${s.siteCode.padEnd(12)} ${tokens(s.fromTokensPerSecond).padStart(15)} → ${tokens(s.toTokensPerSecond).padStart(15)}  (${signedTokens(s.tokensPerSecondChange)}; ${signed(s.costPerHourChange)} $/h)`,
+    );
+  }
+  if (sites.length > top) lines.push(`  … and ${sites.length - top} more`);
+  lines.push('', `GPUs per site and type (${diff.siteGpus.length} changed):`);
+  for (const g of diff.siteGpus.slice(0, top)) {
+    lines.push(
+      `  ${g.siteCode.padEnd(12)} ${g.gpuTypeCode.padEnd(12)} busy ${fmt(g.fromGpusBusy, 1)} → ${fmt(g.toGpusBusy, 1)}` +
+        `${g.gpusAddedChange !== 0 ? `; bought ${fmt(g.fromGpusAdded, 1)} → ${fmt(g.toGpusAdded, 1)}` : ''}`,
+    );
+  }
+  if (diff.siteGpus.length > top) lines.push(`  … and ${diff.siteGpus.length - top} more`);
+  lines.push('', `Load that moved (${diff.flows.length} flows, largest first):`);
+  for (const f of diff.flows.slice(0, top)) {
+    lines.push(`  ${f.regionCode} ${f.workloadClassCode}: ${tokens(f.tokensPerSecond)} ${f.fromSiteCode ?? '(unserved)'} → ${f.toSiteCode ?? '(unserved)'}`);
+  }
+  if (diff.flows.length > top) lines.push(`  … and ${diff.flows.length - top} more`);
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,197 @@
+// Scheduled plans through pg-boss's scheduler. pg-boss keys a cron by queue
+// name, so each Schedule has its own queue `schedule-<id>`; the timekeeper
+// sends one tick per cron occurrence to it, whichever instance evaluates it.
+// ScheduleRunner, in every worker process, takes those ticks (subscribing to
+// each schedule's queue, re-synced every few seconds so schedules created
+// elsewhere are picked up), turns a tick into a plan through the same path as
+// requestPlan, and queues the webhook of a scheduled plan once it finishes.
+import { z } from 'zod';
+import type PgBoss from 'pg-boss';
+import type { Database } from '../db/database.js';
+import { Prisma } from '../generated/prisma/client.js';
+import { preparePlan } from '../plans/request.js';
+import type { PlanJobs } from './plan-jobs.js';
+import {
+  DEFAULT_WEBHOOK_OPTIONS,
+  deliverWebhook,
+  PLAN_WEBHOOK_QUEUE,
+  WEBHOOK_PLAN_STATUSES,
+  webhookJobOptions,
+  type WebhookOptions,
+} from './plan-webhook.js';
+import { ensureQueue, transactionSql } from './queue.js';
+
+const QUEUE_PREFIX = 'schedule-';
+
+export const scheduleQueueName = (scheduleId: string): string => `${QUEUE_PREFIX}${scheduleId}`;
+
+/** A tick's payload, as registered with the cron; checked again when taken. */
+export const scheduleTickPayloadSchema = z.object({ scheduleId: z.uuid() }).strict();
+
+export interface ScheduleCron {
+  id: string;
+  cron: string;
+  timeZone: string;
+  enabled: boolean;
+}
+
+/**
+ * Makes pg-boss's cron match the row: its queue exists, and the cron is
+ * registered when enabled, unregistered when paused. Idempotent.
+ */
+export async function syncScheduleCron(boss: PgBoss, schedule: ScheduleCron): Promise<void> {
+  const queue = scheduleQueueName(schedule.id);
+  await ensureQueue(boss, queue);
+  if (schedule.enabled) {
+    await boss.schedule(queue, schedule.cron, { scheduleId: schedule.id }, { tz: schedule.timeZone, retryLimit: 2, retryBackoff: true });
+  } else {
+    await boss.unschedule(queue);
+  }
+}
+
+/** Unregisters the cron and drops the queue with its ticks. */
+export async function removeScheduleCron(boss: PgBoss, scheduleId: string): Promise<void> {
+  const queue = scheduleQueueName(scheduleId);
+  await boss.unschedule(queue);
+  // pg-boss 10's deleteQueue fails on a queue that still holds jobs (its job
+  // partition's foreign key is RESTRICT), and purgeQueue leaves finished ones
+  await boss.getDb().executeSql('DELETE FROM pgboss.job WHERE name = $1', [queue]);
+  await boss.deleteQueue(queue);
+}
+
+export interface ScheduleRunnerOptions {
+  /** how often the schedules are re-read from the database (default 5 s) */
+  resyncIntervalMs?: number;
+  webhook?: WebhookOptions;
+}
+
+const isUniqueViolation = (error: unknown) => error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002';
+
+export class ScheduleRunner {
+  /** schedule ids whose queue this process works */
+  private readonly subscribed = new Set<string>();
+  private timer: NodeJS.Timeout | undefined;
+  private resyncing: Promise<void> | undefined;
+  private stopped = false;
+
+  private constructor(
+    private readonly db: Database,
+    private readonly planJobs: PlanJobs,
+    private readonly boss: PgBoss,
+    private readonly webhook: Required<WebhookOptions>,
+  ) {}
+
+  static async start(db: Database, planJobs: PlanJobs, boss: PgBoss, options: ScheduleRunnerOptions = {}): Promise<ScheduleRunner> {
+    const runner = new ScheduleRunner(db, planJobs, boss, { ...DEFAULT_WEBHOOK_OPTIONS, ...options.webhook });
+    await ensureQueue(boss, PLAN_WEBHOOK_QUEUE);
+    await boss.work<unknown>(PLAN_WEBHOOK_QUEUE, { includeMetadata: true, batchSize: 1 }, async ([job]) => {
+      if (job) await deliverWebhook(db, job, runner.webhook);
+    });
+    await runner.resync();
+    runner.timer = setInterval(() => {
+      runner.resync().catch((error: unknown) => console.error(`schedules: re-sync failed: ${error instanceof Error ? error.message : String(error)}`));
+    }, options.resyncIntervalMs ?? 5_000);
+    runner.timer.unref();
+    return runner;
+  }
+
+  /**
+   * Reads the schedules: works the queue of each (and stops working those of
+   * deleted ones), and repairs pg-boss's crons where they differ from the rows
+   * (a process that died between writing a row and registering its cron).
+   */
+  resync(): Promise<void> {
+    this.resyncing ??= this.resyncOnce().finally(() => (this.resyncing = undefined));
+    return this.resyncing;
+  }
+
+  private async resyncOnce(): Promise<void> {
+    if (this.stopped) return;
+    const rows = await this.db.prisma.schedule.findMany({ select: { id: true, cron: true, timeZone: true, enabled: true } });
+    // the rows carry `timezone` too, which pg-boss's typings leave out
+    const crons = new Map((await this.boss.getSchedules()).map((cron) => [cron.name, cron as PgBoss.Schedule & { timezone?: string }]));
+    for (const row of rows) {
+      const cron = crons.get(scheduleQueueName(row.id));
+      const matches = row.enabled ? cron?.cron === row.cron && cron.timezone === row.timeZone : cron === undefined;
+      if (!matches) await syncScheduleCron(this.boss, row);
+      await this.subscribe(row.id);
+    }
+    const ids = new Set(rows.map((row) => row.id));
+    for (const name of crons.keys()) {
+      if (name.startsWith(QUEUE_PREFIX) && !ids.has(name.slice(QUEUE_PREFIX.length))) await this.boss.unschedule(name);
+    }
+    for (const id of this.subscribed) {
+      if (!ids.has(id)) {
+        this.subscribed.delete(id);
+        await this.boss.offWork(scheduleQueueName(id));
+      }
+    }
+  }
+
+  /** Starts taking the ticks of one schedule here (at once for one created in this process). */
+  async subscribe(scheduleId: string): Promise<void> {
+    if (this.stopped || this.subscribed.has(scheduleId)) return;
+    this.subscribed.add(scheduleId);
+    const queue = scheduleQueueName(scheduleId);
+    await ensureQueue(this.boss, queue);
+    await this.boss.work<unknown>(queue, { includeMetadata: true, batchSize: 1 }, async ([job]) => {
+      if (job) await this.runTick(job);
+    });
+  }
+
+  /** Stops taking a deleted schedule's ticks here. */
+  async unsubscribe(scheduleId: string): Promise<void> {
+    if (!this.subscribed.delete(scheduleId)) return;
+    await this.boss.offWork(scheduleQueueName(scheduleId));
+  }
+
+  /** One tick → one plan: the tick's job id is stored on the plan (unique), so a redelivered tick adds nothing. */
+  private async runTick(job: PgBoss.JobWithMetadata<unknown>): Promise<void> {
+    const parsed = scheduleTickPayloadSchema.safeParse(job.data);
+    if (!parsed.success) throw new Error(`${job.name}: invalid payload: ${parsed.error.issues.map((i) => i.message).join('; ')}`);
+    const schedule = await this.db.prisma.schedule.findUnique({
+      where: { id: parsed.data.scheduleId },
+      select: { id: true, name: true, enabled: true, options: true, scenario: { select: { code: true } } },
+    });
+    // deleted or paused after the tick was sent
+    if (!schedule?.enabled) return;
+    if (await this.db.prisma.plan.findUnique({ where: { scheduleTickId: job.id }, select: { id: true } })) return;
+    try {
+      const request = await preparePlan(this.db, {
+        name: schedule.name,
+        scenarioCode: schedule.scenario?.code ?? null,
+        options: schedule.options as Record<string, unknown>,
+      });
+      const plan = await this.planJobs.enqueue({ ...request, schedule: { id: schedule.id, tickId: job.id } });
+      await this.db.prisma.schedule.updateMany({ where: { id: schedule.id }, data: { lastPlanId: plan.id, lastRunAt: plan.requestedAt } });
+    } catch (error) {
+      // another run of the same tick created its plan first
+      if (isUniqueViolation(error)) return;
+      console.error(`schedule "${schedule.name}": the tick created no plan: ${error instanceof Error ? error.message : String(error)}`);
+      throw error;
+    }
+  }
+
+  /**
+   * Called once a plan is final: queues its webhook when it is a scheduled plan
+   * whose schedule has one. One delivery per plan (unique), queued with it.
+   */
+  async planFinished(planId: string): Promise<void> {
+    const plan = await this.db.prisma.plan.findUnique({ where: { id: planId }, select: { status: true, schedule: { select: { webhookUrl: true } } } });
+    const url = plan?.schedule?.webhookUrl;
+    if (!url || !WEBHOOK_PLAN_STATUSES.includes(plan.status)) return;
+    await this.db.prisma.$transaction(async (tx) => {
+      const [delivery] = await tx.webhookDelivery.createManyAndReturn({ data: [{ planId, url }], skipDuplicates: true, select: { id: true } });
+      if (delivery) await this.boss.send(PLAN_WEBHOOK_QUEUE, { deliveryId: delivery.id }, { ...webhookJobOptions(this.webhook), db: transactionSql(tx) });
+    });
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearInterval(this.timer);
+    await this.resyncing;
+    await this.boss.offWork(PLAN_WEBHOOK_QUEUE);
+    for (const id of this.subscribed) await this.boss.offWork(scheduleQueueName(id));
+    this.subscribed.clear();
+  }
+}

@@ -1,0 +1,66 @@
+// The one path from a plan request to the plan row it creates, shared by
+// requestPlan and schedule ticks: snapshot the current data, apply the named
+// scenario, merge its plan options under the request's own and validate them.
+import { zodIssuesToDatasetIssues } from '../dataset/ranges.js';
+import type { Database } from '../db/database.js';
+import type { NewPlan } from '../db/plan-store.js';
+import { planningInputFromDatabase } from '../db/planning-input.js';
+import type { Prisma } from '../generated/prisma/client.js';
+import { NotFoundError, ValidationError } from '../graphql/errors.js';
+import { planOptionsSchema, type PlanOptions, type PlanningInput } from '../optimizer/types.js';
+import { applyScenario, ScenarioError } from '../scenarios/apply.js';
+import { scenarioOverridesSchema, scenarioPlanOptions, type ScenarioOverrides } from '../scenarios/overrides.js';
+
+export interface PlanRequest {
+  name: string | null;
+  /** code of a stored scenario */
+  scenarioCode?: string | null;
+  /** the options given (omitted fields absent; explicit nulls mean "off") */
+  options?: Record<string, unknown>;
+}
+
+export interface ScenarioForRequest {
+  snapshot: PlanningInput;
+  /** to be merged under the request's own options */
+  planOptions: Record<string, unknown>;
+  stored: { id: string; applied: { code: string; overrides: ScenarioOverrides } };
+}
+
+/** Stored overrides, read back through the schema (rows outlive code versions). */
+function storedOverrides(json: Prisma.JsonValue, path: string): ScenarioOverrides {
+  const parsed = scenarioOverridesSchema.safeParse(json);
+  if (parsed.success) return parsed.data;
+  throw new ValidationError(parsed.error.issues.map((issue) => ({ path: [path, ...issue.path.map(String)].join('.'), message: issue.message })));
+}
+
+/** The named scenario applied to the current snapshot; NotFoundError or ValidationError (path `input.scenario…`). */
+export async function scenarioForRequest(db: Database, scenarioCode: string, current: PlanningInput): Promise<ScenarioForRequest> {
+  const row = await db.prisma.scenario.findUnique({ where: { code: scenarioCode }, select: { id: true, code: true, overrides: true } });
+  if (!row) throw new NotFoundError('Scenario', scenarioCode);
+  const overrides = storedOverrides(row.overrides, 'input.scenario.overrides');
+  try {
+    return {
+      snapshot: applyScenario(current, overrides),
+      planOptions: scenarioPlanOptions(overrides),
+      stored: { id: row.id, applied: { code: row.code, overrides } },
+    };
+  } catch (error) {
+    if (!(error instanceof ScenarioError)) throw error;
+    throw new ValidationError(error.issues.map((issue) => ({ path: `input.scenario.overrides.${issue.path}`, message: issue.message })));
+  }
+}
+
+/** The options, defaults filled in, or a ValidationError naming each field under `input.options`. */
+export function validatedPlanOptions(given: Record<string, unknown>): PlanOptions {
+  const parsed = planOptionsSchema.safeParse(given);
+  if (parsed.success) return parsed.data;
+  throw new ValidationError(zodIssuesToDatasetIssues(parsed.error, 'input.options').map(({ path, message }) => ({ path, message })));
+}
+
+/** The plan a request creates (not yet stored): its snapshot, scenario and validated options. */
+export async function preparePlan(db: Database, request: PlanRequest): Promise<NewPlan> {
+  const current = await planningInputFromDatabase(db);
+  const scenario = request.scenarioCode == null ? null : await scenarioForRequest(db, request.scenarioCode, current);
+  const options = validatedPlanOptions({ ...scenario?.planOptions, ...request.options });
+  return { name: request.name, options, snapshot: scenario?.snapshot ?? current, scenario: scenario?.stored ?? null };
+}

@@ -1,0 +1,70 @@
+// Where tokengrid's error contract differs from yoga's defaults:
+// - a request without a query is a 400 for every client (yoga answers 200 to
+//   application/json clients, as the GraphQL-over-HTTP spec allows);
+// - a masked unexpected error ("Unexpected error.") carries the request id in
+//   its extensions, and the original error is logged with that id, so the
+//   client's report leads to the log line.
+import { createGraphQLError, type Plugin, type YogaLogger } from 'graphql-yoga';
+import { GraphQLError } from 'graphql';
+
+export const MASKED_ERROR_MESSAGE = 'Unexpected error.';
+
+export function useMissingQueryIs400(): Plugin {
+  return {
+    onParams({ params }) {
+      const persisted = params.extensions?.['persistedQuery'] != null;
+      if (!persisted && (typeof params.query !== 'string' || params.query.trim() === '')) {
+        throw createGraphQLError('Must provide query string.', { extensions: { code: 'BAD_REQUEST', http: { status: 400, spec: false } } });
+      }
+    },
+  };
+}
+
+/** An error yoga will mask: anything thrown that is not a GraphQLError made on purpose. */
+function isUnexpected(error: GraphQLError): boolean {
+  const original = error.originalError;
+  return original != null && !(original instanceof GraphQLError) && !(error.extensions?.['http'] != null);
+}
+
+const isMasked = (error: { message: string; extensions?: Record<string, unknown> }) =>
+  error.message === MASKED_ERROR_MESSAGE && error.extensions?.['code'] === 'INTERNAL_SERVER_ERROR';
+
+export function useRequestIdInErrors(requestIdOf: (request: Request) => string | undefined): Plugin {
+  let logger: YogaLogger | null = null;
+  return {
+    onYogaInit({ yoga }) {
+      logger = yoga.logger;
+    },
+    onExecute() {
+      return {
+        // runs before yoga masks the errors: the one place the original is still there
+        onExecuteDone({ args, result }) {
+          if (!('errors' in result) || !result.errors) return;
+          const requestId = (args.contextValue as { requestId?: string }).requestId;
+          for (const error of result.errors) {
+            if (isUnexpected(error)) logger?.error({ requestId, path: error.path?.join('.'), error: error.originalError }, 'unexpected error');
+          }
+        },
+      };
+    },
+    onResultProcess({ request, result, setResult }) {
+      if (Array.isArray(result) || !('errors' in result) || !result.errors?.some(isMasked)) return;
+      const requestId = requestIdOf(request);
+      if (!requestId) return;
+      setResult({
+        ...result,
+        errors: result.errors.map((error) =>
+          isMasked(error)
+            ? new GraphQLError(error.message, {
+                ...(error.nodes ? { nodes: error.nodes } : {}),
+                ...(error.source ? { source: error.source } : {}),
+                ...(error.positions ? { positions: error.positions } : {}),
+                ...(error.path ? { path: error.path } : {}),
+                extensions: { ...error.extensions, requestId },
+              })
+            : error,
+        ),
+      });
+    },
+  };
+}

@@ -1,0 +1,116 @@
+// The request limits and their environment variables (parsed in src/config.ts).
+// Each default is documented in the README's "Limits" section.
+import { isIP } from 'node:net';
+import { z } from 'zod';
+import { DEFAULT_SOLVER_CAPS } from '../plans/solver-caps.js';
+import type { RateLimit } from './rate-limit.js';
+
+export interface Limits {
+  /** request body of every operation except importDataset */
+  maxBodyBytes: number;
+  /** request body of an importDataset mutation */
+  maxImportBodyBytes: number;
+  /** lexical tokens in a GraphQL document */
+  maxTokens: number;
+  /** field nesting (a root field is depth 1; introspection fields are not counted) */
+  maxDepth: number;
+  /** aliased fields in the executed operation, fragments included */
+  maxAliases: number;
+  /** query cost: list fields count their page size (first/last) times their selection */
+  maxComplexity: number;
+  /** requestPlan's options.timeLimitSeconds */
+  maxSolveTimeLimitSeconds: number;
+  /** columns of the LP a requestPlan would build */
+  maxModelVariables: number;
+  introspection: boolean;
+  graphiql: boolean;
+  /** origins allowed by CORS; empty = no CORS headers (same-origin only) */
+  corsOrigins: string[];
+  /** requestPlan and resolvePlan, per caller */
+  planRequestRate: RateLimit;
+  /** importDataset, per caller */
+  importRate: RateLimit;
+}
+
+export const MIB = 1024 * 1024;
+
+/** Defaults for a server on loopback (introspection and GraphiQL on). */
+export const DEFAULT_LIMITS: Readonly<Limits> = Object.freeze({
+  maxBodyBytes: 1 * MIB,
+  maxImportBodyBytes: 32 * MIB,
+  maxTokens: 5000,
+  maxDepth: 10,
+  maxAliases: 15,
+  maxComplexity: 50_000,
+  maxSolveTimeLimitSeconds: DEFAULT_SOLVER_CAPS.maxSolveTimeLimitSeconds,
+  maxModelVariables: DEFAULT_SOLVER_CAPS.maxModelVariables,
+  introspection: true,
+  graphiql: true,
+  corsOrigins: [],
+  planRequestRate: { perMinute: 10, burst: 5 },
+  importRate: { perMinute: 6, burst: 3 },
+});
+
+const flag = z
+  .enum(['1', '0', 'true', 'false', 'yes', 'no', 'on', 'off'])
+  .transform((value) => ['1', 'true', 'yes', 'on'].includes(value));
+
+const positiveInt = (max: number) => z.coerce.number().int().min(1).max(max);
+const rate = z.coerce.number().int().min(0).max(1_000_000);
+
+const origin = z
+  .string()
+  .regex(/^https?:\/\/[^/\s]+$/, 'must be an origin such as https://planner.example.com (scheme and host, no path)');
+
+/** Spread into the environment schema of src/config.ts. */
+export const LIMITS_ENV = {
+  TOKENGRID_MAX_BODY_BYTES: positiveInt(1024 * MIB).default(DEFAULT_LIMITS.maxBodyBytes),
+  TOKENGRID_MAX_IMPORT_BODY_BYTES: positiveInt(1024 * MIB).default(DEFAULT_LIMITS.maxImportBodyBytes),
+  TOKENGRID_MAX_TOKENS: positiveInt(1_000_000).default(DEFAULT_LIMITS.maxTokens),
+  TOKENGRID_MAX_DEPTH: positiveInt(1000).default(DEFAULT_LIMITS.maxDepth),
+  TOKENGRID_MAX_ALIASES: z.coerce.number().int().min(0).max(10_000).default(DEFAULT_LIMITS.maxAliases),
+  TOKENGRID_MAX_COMPLEXITY: positiveInt(100_000_000).default(DEFAULT_LIMITS.maxComplexity),
+  TOKENGRID_MAX_SOLVE_TIME_LIMIT_SECONDS: z.coerce.number().positive().max(86_400).default(DEFAULT_LIMITS.maxSolveTimeLimitSeconds),
+  TOKENGRID_MAX_MODEL_VARIABLES: positiveInt(100_000_000).default(DEFAULT_LIMITS.maxModelVariables),
+  TOKENGRID_INTROSPECTION: flag.optional(),
+  TOKENGRID_GRAPHIQL: flag.optional(),
+  TOKENGRID_CORS_ORIGINS: z
+    .string()
+    .default('')
+    .transform((value) => value.split(',').map((part) => part.trim()).filter(Boolean))
+    .pipe(z.array(origin)),
+  TOKENGRID_PLAN_REQUESTS_PER_MINUTE: rate.default(DEFAULT_LIMITS.planRequestRate.perMinute),
+  TOKENGRID_PLAN_REQUEST_BURST: positiveInt(1_000_000).default(DEFAULT_LIMITS.planRequestRate.burst),
+  TOKENGRID_IMPORTS_PER_MINUTE: rate.default(DEFAULT_LIMITS.importRate.perMinute),
+  TOKENGRID_IMPORT_BURST: positiveInt(1_000_000).default(DEFAULT_LIMITS.importRate.burst),
+};
+
+export type LimitsEnv = z.output<z.ZodObject<typeof LIMITS_ENV>>;
+
+/** 127.0.0.0/8, ::1 and localhost: only this machine can connect. */
+export function isLoopbackHost(host: string): boolean {
+  const bare = host.replace(/^\[|\]$/g, '');
+  if (bare === 'localhost') return true;
+  if (isIP(bare) === 4) return bare.startsWith('127.');
+  if (isIP(bare) === 6) return bare === '::1' || bare.startsWith('::ffff:127.');
+  return false;
+}
+
+export function limitsFromEnv(env: LimitsEnv, host: string): Limits {
+  const loopback = isLoopbackHost(host);
+  return {
+    maxBodyBytes: env.TOKENGRID_MAX_BODY_BYTES,
+    maxImportBodyBytes: Math.max(env.TOKENGRID_MAX_IMPORT_BODY_BYTES, env.TOKENGRID_MAX_BODY_BYTES),
+    maxTokens: env.TOKENGRID_MAX_TOKENS,
+    maxDepth: env.TOKENGRID_MAX_DEPTH,
+    maxAliases: env.TOKENGRID_MAX_ALIASES,
+    maxComplexity: env.TOKENGRID_MAX_COMPLEXITY,
+    maxSolveTimeLimitSeconds: env.TOKENGRID_MAX_SOLVE_TIME_LIMIT_SECONDS,
+    maxModelVariables: env.TOKENGRID_MAX_MODEL_VARIABLES,
+    introspection: env.TOKENGRID_INTROSPECTION ?? loopback,
+    graphiql: env.TOKENGRID_GRAPHIQL ?? loopback,
+    corsOrigins: env.TOKENGRID_CORS_ORIGINS,
+    planRequestRate: { perMinute: env.TOKENGRID_PLAN_REQUESTS_PER_MINUTE, burst: env.TOKENGRID_PLAN_REQUEST_BURST },
+    importRate: { perMinute: env.TOKENGRID_IMPORTS_PER_MINUTE, burst: env.TOKENGRID_IMPORT_BURST },
+  };
+}
