@@ -19,6 +19,8 @@ const envSchema = z.object({
   TOKENGRID_SOLVE_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(1),
   TOKENGRID_SOLVE_JOB_EXPIRE_SECONDS: z.coerce.number().int().min(1).max(86_400).optional(),
   TOKENGRID_QUEUE_MAINTENANCE_SECONDS: z.coerce.number().int().min(1).max(3_600).default(120),
+  TOKENGRID_CRON_MONITOR_SECONDS: z.coerce.number().int().min(1).max(45).default(30),
+  TOKENGRID_CRON_WORKER_SECONDS: z.coerce.number().int().min(1).max(45).default(5),
   // request limits, introspection, GraphiQL, CORS, rate limits (src/server/limits-config.ts)
   ...LIMITS_ENV,
 });
@@ -34,6 +36,9 @@ export type Config = {
   solveJobExpireSeconds: number | null;
   /** how often the queue expires stuck jobs and archives old ones */
   queueMaintenanceSeconds: number;
+  /** how often schedules are evaluated, and how often a tick is picked up (pg-boss timekeeper) */
+  cronMonitorSeconds: number;
+  cronWorkerSeconds: number;
   /** request limits, introspection, GraphiQL, CORS and rate limits */
   limits: Limits;
 };
@@ -63,6 +68,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     solveConcurrency: e.TOKENGRID_SOLVE_CONCURRENCY,
     solveJobExpireSeconds: e.TOKENGRID_SOLVE_JOB_EXPIRE_SECONDS ?? null,
     queueMaintenanceSeconds: e.TOKENGRID_QUEUE_MAINTENANCE_SECONDS,
+    cronMonitorSeconds: e.TOKENGRID_CRON_MONITOR_SECONDS,
+    cronWorkerSeconds: e.TOKENGRID_CRON_WORKER_SECONDS,
     limits: limitsFromEnv(e, e.HOST),
   };
 }

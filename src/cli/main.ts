@@ -40,7 +40,8 @@ Environment: PORT, HOST, DATABASE_URL (postgres://… ; default: embedded PGlite
 TOKENGRID_DATA_DIR (default ./data), TOKENGRID_SEED_FIXTURES (default true),
 TOKENGRID_SOLVE_CONCURRENCY (plan solves at a time, default 1),
 TOKENGRID_SOLVE_JOB_EXPIRE_SECONDS (a solve job whose worker died is retried after this; default the solve's deadline + 60 s),
-TOKENGRID_QUEUE_MAINTENANCE_SECONDS (how often expired jobs are looked for, default 120).`;
+TOKENGRID_QUEUE_MAINTENANCE_SECONDS (how often expired jobs are looked for, default 120),
+TOKENGRID_CRON_MONITOR_SECONDS / TOKENGRID_CRON_WORKER_SECONDS (schedule evaluation and tick pick-up, default 30 / 5).`;
 
 async function withDatabase<T>(config: Config, run: (db: Database) => Promise<T>): Promise<T> {
   const db = await openDatabase(config.database);
@@ -56,7 +57,11 @@ function planJobsOptions(config: Config) {
   return {
     concurrency: config.solveConcurrency,
     expireInSeconds: config.solveJobExpireSeconds,
-    queue: { maintenanceIntervalSeconds: config.queueMaintenanceSeconds },
+    queue: {
+      maintenanceIntervalSeconds: config.queueMaintenanceSeconds,
+      cronMonitorIntervalSeconds: config.cronMonitorSeconds,
+      cronWorkerIntervalSeconds: config.cronWorkerSeconds,
+    },
   };
 }
 

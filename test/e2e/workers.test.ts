@@ -149,6 +149,40 @@ describe.skipIf(!onPostgres)('API and workers as separate processes (PostgreSQL 
     console.log(`multi-process test: taken over ${(tookOverAfterMs / 1000).toFixed(1)} s after the kill; ${((Date.now() - started) / 1000).toFixed(1)} s in all`);
   });
 
+  it('two server instances with one schedule: one plan per tick', { timeout: 90_000 }, async () => {
+    // both instances run API + worker + scheduler; crons are evaluated every second
+    const fast = { TOKENGRID_CRON_MONITOR_SECONDS: '1', TOKENGRID_CRON_WORKER_SECONDS: '1' };
+    const servers = [run(['serve'], fast), run(['serve'], fast)];
+    const [url] = await Promise.all(servers.map((s) => s.waitFor(/GraphiQL: (http:\/\/\S+)\/graphql/).then((m) => m[1]!)));
+    const response = await fetch(`${url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        query: `mutation { createSchedule(input: { name: "every-minute", cron: "* * * * *", timeZone: "UTC" }) { __typename } }`,
+      }),
+    });
+    expect(((await response.json()) as any).data.createSchedule.__typename).toBe('MutationCreateScheduleSuccess');
+    const schedule = await db!.prisma.schedule.findUniqueOrThrow({ where: { name: 'every-minute' } });
+
+    // the first tick fires within seconds (the cron's previous minute is under 60 s old)
+    const deadline = Date.now() + 30_000;
+    while ((await db!.prisma.plan.count({ where: { scheduleId: schedule.id } })) === 0) {
+      if (Date.now() > deadline) throw new Error('the schedule did not fire within 30 s');
+      await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+    // give both instances several more evaluation intervals to (wrongly) fire again
+    await new Promise((resolve) => setTimeout(resolve, 6_000));
+    const plans = await db!.prisma.plan.findMany({ where: { scheduleId: schedule.id }, select: { requestedAt: true, scheduleTickId: true } });
+    const minutes = new Set(plans.map((p) => Math.floor(p.requestedAt.getTime() / 60_000)));
+    // one plan per cron minute; a test that straddles a minute boundary legitimately sees two
+    expect(plans.length).toBe(minutes.size);
+    expect(plans.length).toBeLessThanOrEqual(2);
+    expect(new Set(plans.map((p) => p.scheduleTickId)).size).toBe(plans.length);
+
+    for (const server of servers) server.child.kill('SIGTERM');
+    expect(await Promise.all(servers.map((s) => s.exited))).toEqual([0, 0]);
+  });
+
   it('a worker refuses a database with pending migrations', async () => {
     const name = `${pgDatabase}_empty`;
     await adminQuery((target as { url: string }).url, `CREATE DATABASE "${name}"`);
