@@ -1,6 +1,7 @@
 // Environment parsed once, at start-up. A bad value stops the process with a
 // message that names the variable.
 import { z } from 'zod';
+import { LOG_LEVELS } from './observability/logger.js';
 import { LIMITS_ENV, limitsFromEnv, type Limits } from './server/limits-config.js';
 
 const booleanFlag = z
@@ -21,6 +22,8 @@ const envSchema = z.object({
   TOKENGRID_QUEUE_MAINTENANCE_SECONDS: z.coerce.number().int().min(1).max(3_600).default(120),
   TOKENGRID_CRON_MONITOR_SECONDS: z.coerce.number().int().min(1).max(45).default(30),
   TOKENGRID_CRON_WORKER_SECONDS: z.coerce.number().int().min(1).max(45).default(5),
+  TOKENGRID_MAX_RUNNING_PLANS_PER_KEY: z.coerce.number().int().min(1).max(1_000).default(2),
+  LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
   // request limits, introspection, GraphiQL, CORS, rate limits (src/server/limits-config.ts)
   ...LIMITS_ENV,
 });
@@ -39,8 +42,12 @@ export type Config = {
   /** how often schedules are evaluated, and how often a tick is picked up (pg-boss timekeeper) */
   cronMonitorSeconds: number;
   cronWorkerSeconds: number;
+  /** plans one API key may have RUNNING at once; more stay QUEUED */
+  maxRunningPlansPerKey: number;
   /** request limits, introspection, GraphiQL, CORS and rate limits */
   limits: Limits;
+  /** the structured log's level (JSON lines on stdout) */
+  logLevel: (typeof LOG_LEVELS)[number];
 };
 
 export type DatabaseConfig =
@@ -70,6 +77,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     queueMaintenanceSeconds: e.TOKENGRID_QUEUE_MAINTENANCE_SECONDS,
     cronMonitorSeconds: e.TOKENGRID_CRON_MONITOR_SECONDS,
     cronWorkerSeconds: e.TOKENGRID_CRON_WORKER_SECONDS,
+    maxRunningPlansPerKey: e.TOKENGRID_MAX_RUNNING_PLANS_PER_KEY,
     limits: limitsFromEnv(e, e.HOST),
+    logLevel: e.LOG_LEVEL,
   };
 }

@@ -9,20 +9,22 @@ import type { TestProject } from 'vitest/node';
 import { openDatabase } from '../src/db/database.js';
 import { applyMigrations } from '../src/db/migrate.js';
 import { seedFixtures } from '../src/server/start.js';
-import { adminQuery, TEMPLATE_NAMES, withDatabaseName } from './helpers/postgres.js';
+import { randomBytes } from 'node:crypto';
+import { adminQuery, templateNames, withDatabaseName } from './helpers/postgres.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
     testDatabase:
       | { kind: 'pglite'; emptyTemplate: string; fixturesTemplate: string }
-      | { kind: 'postgres'; url: string };
+      | { kind: 'postgres'; url: string; templates: { empty: string; fixtures: string } };
   }
 }
 
 export default async function setup(project: TestProject) {
   const url = process.env.TOKENGRID_TEST_DATABASE_URL;
   if (url) {
-    for (const [name, seeded] of [[TEMPLATE_NAMES.empty, false], [TEMPLATE_NAMES.fixtures, true]] as const) {
+    const templates = templateNames(randomBytes(4).toString('hex'));
+    for (const [name, seeded] of [[templates.empty, false], [templates.fixtures, true]] as const) {
       await adminQuery(url, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
       await adminQuery(url, `CREATE DATABASE "${name}"`);
       const db = await openDatabase({ kind: 'postgres', url: withDatabaseName(url, name) });
@@ -30,8 +32,10 @@ export default async function setup(project: TestProject) {
       if (seeded) await seedFixtures(db);
       await db.close();
     }
-    project.provide('testDatabase', { kind: 'postgres', url });
-    return;
+    project.provide('testDatabase', { kind: 'postgres', url, templates });
+    return async () => {
+      for (const name of [templates.empty, templates.fixtures]) await adminQuery(url, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+    };
   }
 
   const dir = await mkdtemp(join(tmpdir(), 'tokengrid-test-'));

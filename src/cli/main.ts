@@ -8,6 +8,9 @@ import { readDataset } from '../db/dataset-store.js';
 import { importDataset } from '../db/import.js';
 import { applyMigrations, createMigration, MigrationDivergenceError, migrationStatus } from '../db/migrate.js';
 import { readDatasetFiles } from '../dataset/load.js';
+import { createLogger } from '../observability/logger.js';
+import { createMetrics } from '../observability/metrics.js';
+import { startupAccess } from '../auth/startup.js';
 import { createApp } from '../server/app.js';
 import { listen } from '../server/http.js';
 import { prepareDatabase } from '../server/start.js';
@@ -18,6 +21,7 @@ import { closeSolverWorkers } from '../optimizer/worker-pool.js';
 import { onPlanStatus } from '../plans/events.js';
 import { requestPlanFromService } from './plan-service.js';
 import { plansCommand } from './plans.js';
+import { keysCommand } from './keys.js';
 import { inProcessGraphQL, schedulesCommand } from './schedules.js';
 
 const USAGE = `Usage: tokengrid <command> [options]
@@ -35,13 +39,15 @@ Commands:
   plans list|show|diff     stored plans (tokengrid plans --help)
   schedules <list|create|pause|resume|delete>
                            nightly re-optimization schedules (tokengrid schedules --help)
+  keys create|list|revoke  API keys and their roles (tokengrid keys --help)
 
 Environment: PORT, HOST, DATABASE_URL (postgres://… ; default: embedded PGlite),
 TOKENGRID_DATA_DIR (default ./data), TOKENGRID_SEED_FIXTURES (default true),
 TOKENGRID_SOLVE_CONCURRENCY (plan solves at a time, default 1),
 TOKENGRID_SOLVE_JOB_EXPIRE_SECONDS (a solve job whose worker died is retried after this; default the solve's deadline + 60 s),
 TOKENGRID_QUEUE_MAINTENANCE_SECONDS (how often expired jobs are looked for, default 120),
-TOKENGRID_CRON_MONITOR_SECONDS / TOKENGRID_CRON_WORKER_SECONDS (schedule evaluation and tick pick-up, default 30 / 5).`;
+TOKENGRID_CRON_MONITOR_SECONDS / TOKENGRID_CRON_WORKER_SECONDS (schedule evaluation and tick pick-up, default 30 / 5),
+LOG_LEVEL (structured JSON log on stdout: fatal, error, warn, info, debug, trace, silent; default info).`;
 
 async function withDatabase<T>(config: Config, run: (db: Database) => Promise<T>): Promise<T> {
   const db = await openDatabase(config.database);
@@ -56,6 +62,7 @@ async function withDatabase<T>(config: Config, run: (db: Database) => Promise<T>
 function planJobsOptions(config: Config) {
   return {
     concurrency: config.solveConcurrency,
+    maxRunningPerKey: config.maxRunningPlansPerKey,
     expireInSeconds: config.solveJobExpireSeconds,
     queue: {
       maintenanceIntervalSeconds: config.queueMaintenanceSeconds,
@@ -70,8 +77,17 @@ async function serve(config: Config, args: string[]): Promise<number> {
   const worker = !values['no-worker'];
   const started = performance.now();
   const { db, appliedMigrations, seeded } = await prepareDatabase(config.database, { seedFixtures: config.seedFixtures });
-  const planJobs = await PlanJobs.start(db, { ...planJobsOptions(config), worker });
-  const running = await listen(createApp({ db, planJobs, limits: config.limits }), config.host, config.port);
+  // who may call: on a network address only key holders, and only once an admin key exists
+  const access = await startupAccess(db, config.host);
+  if (!access.ok) {
+    await db.close();
+    console.error(`tokengrid serve: ${access.message}`);
+    return 1;
+  }
+  const logger = createLogger(config.logLevel);
+  const metrics = createMetrics();
+  const planJobs = await PlanJobs.start(db, { ...planJobsOptions(config), worker, logger, metrics });
+  const running = await listen(createApp({ db, planJobs, limits: config.limits, logger, metrics, auth: access.mode }), config.host, config.port);
   const ms = Math.round(performance.now() - started);
   const notes = [
     appliedMigrations.length > 0 ? `applied ${appliedMigrations.length} migration(s)` : 'schema up to date',
@@ -85,6 +101,7 @@ async function serve(config: Config, args: string[]): Promise<number> {
         : 'no solve worker (--no-worker): plans are solved by `tokengrid worker` processes on this database',
     );
   }
+  console.log(`access: ${access.notice}`);
   console.log(`GraphiQL: ${running.url}/graphql`);
 
   let stopping = false;
@@ -117,7 +134,8 @@ async function worker(config: Config): Promise<number> {
     );
     return 1;
   }
-  const planJobs = await PlanJobs.start(db, { ...planJobsOptions(config), worker: true });
+  // a worker has no HTTP endpoint: its solves are in its log (no /metrics to scrape)
+  const planJobs = await PlanJobs.start(db, { ...planJobsOptions(config), worker: true, logger: createLogger(config.logLevel) });
   // each line is a status this process wrote: RUNNING when it takes a plan, the final one when it records it
   const stopLogging = onPlanStatus(({ planId, status: planStatus }) => console.log(`plan ${planId}: ${planStatus}`));
   console.log(
@@ -239,6 +257,14 @@ async function main(argv: string[]): Promise<number> {
       });
     case 'plans':
       return plansCommand(rest, { withDatabase: (run) => withDatabase(config, run) });
+    case 'keys':
+      return keysCommand(rest, {
+        withDatabase: (run) =>
+          withDatabase(config, async (db) => {
+            await applyMigrations(db);
+            return run(db);
+          }),
+      });
     case 'schedules':
       return withDatabase(config, async (db) => {
         await applyMigrations(db);

@@ -3,6 +3,7 @@
 // process or against a server), so the command line checks exactly what the
 // API checks.
 import { parseArgs } from 'node:util';
+import { LOCAL_ADMIN } from '../auth/authenticate.js';
 import type { Database } from '../db/database.js';
 import type { PlanJobs } from '../jobs/plan-jobs.js';
 import { createApp } from '../server/app.js';
@@ -33,7 +34,8 @@ export interface SchedulesCommandDeps {
 
 /** GraphQL through the app in this process: the mutations register crons through `planJobs`' queue. */
 export function inProcessGraphQL(db: Database, planJobs: PlanJobs): SchedulesCommandDeps['graphql'] {
-  const app = createApp({ db, planJobs, graphiql: false });
+  // the command holds the database itself: it acts as the local admin
+  const app = createApp({ db, planJobs, graphiql: false, auth: { kind: 'fixed', auth: LOCAL_ADMIN } });
   return async (query, variables) => {
     const response = await app.fetch('http://tokengrid.cli/graphql', {
       method: 'POST',

@@ -38,6 +38,8 @@ export interface NewPlan {
   scenario?: { id: string; applied: { code: string; overrides: unknown } } | null;
   /** the schedule whose tick creates it, and that tick's job id (unique: one plan per tick) */
   schedule?: { id: string; tickId: string } | null;
+  /** the API key that asked for it (its concurrent solves are capped) */
+  requestedByKeyId?: string | null;
 }
 
 export function createPlanRow(client: Client, plan: NewPlan): Promise<Plan> {
@@ -52,7 +54,26 @@ export function createPlanRow(client: Client, plan: NewPlan): Promise<Plan> {
       scenarioId: plan.scenario?.id ?? null,
       ...(plan.scenario ? { scenarioApplied: plan.scenario.applied as Prisma.InputJsonValue } : {}),
       ...(plan.schedule ? { scheduleId: plan.schedule.id, scheduleTickId: plan.schedule.tickId } : {}),
+      ...(plan.requestedByKeyId ? { requestedByKeyId: plan.requestedByKeyId } : {}),
     },
+  });
+}
+
+/**
+ * QUEUED → RUNNING as markRunning, unless the API key that requested the plan
+ * already has `maxRunningPerKey` plans RUNNING: then 'at-limit' and nothing is
+ * written. The count and the update hold a lock on that key, so two workers
+ * cannot both take the last place.
+ */
+export async function markRunningWithinKeyLimit(db: Database, planId: string, maxRunningPerKey: number | null): Promise<boolean | 'at-limit'> {
+  const plan = await db.prisma.plan.findUnique({ where: { id: planId }, select: { requestedByKeyId: true, status: true } });
+  const keyId = plan?.requestedByKeyId;
+  if (!keyId || maxRunningPerKey === null || plan.status !== 'QUEUED') return markRunning(db.prisma, planId);
+  return db.prisma.$transaction(async (tx) => {
+    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${`tokengrid-plan-key:${keyId}`}))`;
+    const running = await tx.plan.count({ where: { requestedByKeyId: keyId, status: 'RUNNING' } });
+    if (running >= maxRunningPerKey) return 'at-limit' as const;
+    return markRunning(tx, planId);
   });
 }
 

@@ -4,23 +4,29 @@ import ComplexityPlugin from '@pothos/plugin-complexity';
 import ErrorsPlugin from '@pothos/plugin-errors';
 import PrismaPlugin from '@pothos/plugin-prisma';
 import RelayPlugin from '@pothos/plugin-relay';
+import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
 import type PrismaTypes from '../generated/pothos-prisma-types.js';
 import { getDatamodel } from '../generated/pothos-prisma-types.js';
+import { authScopesOf, forbiddenError, type AuthScopes } from './authorization.js';
 import { fieldComplexity } from './complexity.js';
 import type { Context } from './context.js';
 
 export const builder = new SchemaBuilder<{
   PrismaTypes: PrismaTypes;
   Context: Context;
+  AuthScopes: AuthScopes;
   DefaultFieldNullability: false;
   Scalars: {
     DateTime: { Input: Date; Output: Date };
     JSON: { Input: unknown; Output: unknown };
   };
 }>({
-  // order matters: errors wraps resolvers before prisma and relay see them; complexity
-  // only weighs fields here (the limit is applied per request, src/server/limits.ts)
-  plugins: [ErrorsPlugin, PrismaPlugin, RelayPlugin, ComplexityPlugin],
+  // order matters: scope-auth checks the caller before anything runs; errors wraps
+  // resolvers before prisma and relay see them; complexity only weighs fields here
+  // (the limit is applied per request, src/server/limits.ts)
+  plugins: [ScopeAuthPlugin, ErrorsPlugin, PrismaPlugin, RelayPlugin, ComplexityPlugin],
+  // the roles and which fields need which: src/graphql/authorization.ts
+  scopeAuth: { authScopes: authScopesOf, unauthorizedError: forbiddenError, authorizeOnSubscribe: true },
   complexity: { fieldComplexity },
   defaultFieldNullability: false,
   errors: { defaultTypes: [] },
@@ -40,6 +46,9 @@ export const builder = new SchemaBuilder<{
   },
 });
 
-builder.queryType({});
-builder.mutationType({});
-builder.subscriptionType({});
+// Every root field needs a role, so everything below one is covered too: reading
+// needs viewer; a mutation needs admin unless it says otherwise (planner fields
+// lower it with `skipTypeScopes`), so a new mutation is admin-only until decided.
+builder.queryType({ authScopes: { viewer: true } });
+builder.mutationType({ authScopes: { admin: true } });
+builder.subscriptionType({ authScopes: { viewer: true } });

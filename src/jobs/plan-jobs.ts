@@ -5,6 +5,8 @@ import type { Database } from '../db/database.js';
 import { createPlanRow, isFinal, markCancelled, markFailed, type NewPlan } from '../db/plan-store.js';
 import type { Plan } from '../generated/prisma/client.js';
 import { hardDeadlineMs } from '../optimizer/worker-pool.js';
+import { silentLogger, type Logger } from '../observability/logger.js';
+import type { Metrics } from '../observability/metrics.js';
 import { notifyPlanStatus } from '../plans/events.js';
 import { ensureQueue, startJobQueue, transactionSql, type JobQueueOptions } from './queue.js';
 import { ScheduleRunner, type ScheduleRunnerOptions } from './schedules.js';
@@ -22,11 +24,35 @@ export interface PlanJobsOptions {
   expireInSeconds?: number | null;
   /** schedule ticks and webhooks, taken by a worker process */
   schedules?: ScheduleRunnerOptions;
+  /** RUNNING plans one API key may have at once; its further plans stay QUEUED (default 2; null: no limit) */
+  maxRunningPerKey?: number | null;
+  /** how long a plan held back by that limit waits before it is tried again (default 2 s) */
+  deferSeconds?: number;
+  /** solve runs and job-path failures are logged here (default: nowhere) */
+  logger?: Logger;
+  /** running solves, solve durations and plan outcomes (default: not counted) */
+  metrics?: Metrics | null;
 }
 
 export interface WaitOptions {
   timeoutMs: number;
   pollMs?: number;
+}
+
+export const DEFAULT_MAX_RUNNING_PER_KEY = 2;
+
+/** A job's expiry interval in whole seconds; undefined (the queue's default) when it cannot be read. */
+function intervalSeconds(interval: PgBoss.PostgresInterval | string | undefined): number | undefined {
+  let total = 0;
+  if (typeof interval === 'string') {
+    // PGlite may hand the interval over as text: "[N days ]HH:MM:SS"
+    const match = /(?:(\d+) days? )?(\d+):(\d+):(\d+(?:\.\d+)?)/.exec(interval);
+    if (match) total = Number(match[1] ?? 0) * 86_400 + Number(match[2]) * 3_600 + Number(match[3]) * 60 + Number(match[4]);
+  } else if (interval && typeof interval === 'object') {
+    const { days = 0, hours = 0, minutes = 0, seconds = 0 } = interval;
+    total = days * 86_400 + hours * 3_600 + minutes * 60 + seconds;
+  }
+  return total >= 1 ? Math.ceil(total) : undefined;
 }
 
 /** Why a solve was stopped: the plan's cancel, or this process shutting down. */
@@ -43,17 +69,25 @@ export class PlanJobs {
   private constructor(
     private readonly db: Database,
     private readonly boss: PgBoss,
-    private readonly options: Required<Pick<PlanJobsOptions, 'retryLimit'>> & Pick<PlanJobsOptions, 'expireInSeconds'>,
+    private readonly options: Required<Pick<PlanJobsOptions, 'retryLimit' | 'maxRunningPerKey' | 'deferSeconds'>> & Pick<PlanJobsOptions, 'expireInSeconds'>,
+    private readonly logger: Logger,
+    private readonly metrics: Metrics | null,
   ) {}
 
   static async start(db: Database, options: PlanJobsOptions = {}): Promise<PlanJobs> {
-    const boss = await startJobQueue(db, options.queue);
+    const logger = options.logger ?? silentLogger;
+    const boss = await startJobQueue(db, options.queue, logger);
     // idempotent (ON CONFLICT DO NOTHING), retried on a deadlock with another process's
     await ensureQueue(boss, SOLVE_PLAN_QUEUE);
-    const jobs = new PlanJobs(db, boss, { retryLimit: options.retryLimit ?? 2, expireInSeconds: options.expireInSeconds ?? null });
+    const jobs = new PlanJobs(db, boss, {
+        retryLimit: options.retryLimit ?? 2,
+        expireInSeconds: options.expireInSeconds ?? null,
+        maxRunningPerKey: options.maxRunningPerKey === undefined ? DEFAULT_MAX_RUNNING_PER_KEY : options.maxRunningPerKey,
+        deferSeconds: options.deferSeconds ?? 2,
+      }, logger, options.metrics ?? null);
     if (options.worker ?? true) {
       await jobs.startWorkers(options.concurrency ?? 1);
-      jobs.schedules = await ScheduleRunner.start(db, jobs, boss, options.schedules);
+      jobs.schedules = await ScheduleRunner.start(db, jobs, boss, { logger, ...options.schedules });
     }
     return jobs;
   }
@@ -63,12 +97,43 @@ export class PlanJobs {
     return this.boss;
   }
 
+  /** Solve jobs waiting to be taken (the /metrics queue depth). */
+  queueSize(): Promise<number> {
+    return this.boss.getQueueSize(SOLVE_PLAN_QUEUE);
+  }
+
+  /** One log line per solve this process ran, and the solve metrics, from what was recorded on the plan. */
+  private async solveFinished(planId: string, outcome: string, wallMs: number): Promise<void> {
+    const plan = await this.db.prisma.plan.findUnique({
+      where: { id: planId },
+      select: { status: true, solver: true, modelVariables: true, modelConstraints: true, modelNonzeros: true, buildMs: true, solveMs: true, errorMessage: true },
+    });
+    if (!plan) return;
+    const solver = plan.solver ?? 'none';
+    this.metrics?.solveSeconds.observe({ solver, status: plan.status }, wallMs / 1000);
+    if (outcome === 'recorded') this.metrics?.planOutcomes.inc({ status: plan.status });
+    const line = {
+      planId,
+      outcome,
+      status: plan.status,
+      solver: plan.solver,
+      modelVariables: plan.modelVariables,
+      modelConstraints: plan.modelConstraints,
+      modelNonzeros: plan.modelNonzeros,
+      buildMs: plan.buildMs,
+      solveMs: plan.solveMs,
+      wallMs: Math.round(wallMs),
+    };
+    if (plan.status === 'FAILED') this.logger.warn({ ...line, errorMessage: plan.errorMessage }, 'solve finished');
+    else this.logger.info(line, 'solve finished');
+  }
+
   /** A plan became final here: its schedule's webhook, if any; never fails the solve job. */
   private async planFinished(planId: string): Promise<void> {
     try {
       await this.schedules?.planFinished(planId);
     } catch (error) {
-      console.error(`plan ${planId}: the webhook was not queued: ${error instanceof Error ? error.message : String(error)}`);
+      this.logger.error({ planId, err: error }, 'the webhook was not queued');
     }
   }
 
@@ -89,8 +154,22 @@ export class PlanJobs {
     if (planId && this.solving.has(planId)) return;
     const controller = new AbortController();
     if (planId) this.solving.set(planId, controller);
+    const startedMs = performance.now();
+    this.metrics?.solvesRunning.inc();
     try {
-      const outcome = await solvePlan(this.db, job.data, { signal: controller.signal, takeOverRunning: true });
+      const outcome = await solvePlan(this.db, job.data, { signal: controller.signal, takeOverRunning: true, maxRunningPerKey: this.options.maxRunningPerKey });
+      if (outcome === 'deferred') {
+        // its key is at its limit: the plan stays QUEUED and a fresh job tries again shortly (this one completes)
+        await this.boss.send(SOLVE_PLAN_QUEUE, job.data as object, {
+          startAfter: this.options.deferSeconds,
+          expireInSeconds: intervalSeconds(job.expireIn as PgBoss.PostgresInterval | string | undefined),
+          retryLimit: job.retryLimit,
+          retryBackoff: true,
+        });
+        return;
+      }
+      // not awaited: the log line and metrics must not hold up the job's completion
+      if (planId && outcome !== 'skipped') void this.solveFinished(planId, outcome, performance.now() - startedMs).catch(() => {});
       if (outcome === 'recorded' && planId) await this.planFinished(planId);
       if (outcome === 'cancelled' && controller.signal.reason === SHUTDOWN) {
         // released, not cancelled: back to the queue for another worker or the next start
@@ -101,13 +180,18 @@ export class PlanJobs {
         throw new Error('the worker shut down during the solve; the plan was released to the queue');
       }
     } catch (error) {
+      if (controller.signal.reason !== SHUTDOWN) this.logger.error({ planId, attempt: job.retryCount + 1, retryLimit: job.retryLimit, err: error }, 'solve job failed');
       // the last attempt must not leave the plan RUNNING for ever
       if (planId && job.retryCount >= job.retryLimit && controller.signal.reason !== SHUTDOWN) {
         const failed = await markFailed(this.db.prisma, planId, `the solve job failed: ${error instanceof Error ? error.message : String(error)}`);
-        if (failed) await this.planFinished(planId);
+        if (failed) {
+          this.metrics?.planOutcomes.inc({ status: 'FAILED' });
+          await this.planFinished(planId);
+        }
       }
       throw error;
     } finally {
+      this.metrics?.solvesRunning.dec();
       if (planId && this.solving.get(planId) === controller) this.solving.delete(planId);
     }
   }

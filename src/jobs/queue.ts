@@ -4,6 +4,7 @@
 import PgBoss from 'pg-boss';
 import type { Database } from '../db/database.js';
 import type { Prisma } from '../generated/prisma/client.js';
+import { silentLogger, type Logger } from '../observability/logger.js';
 
 export interface JobQueueOptions {
   /** expire stuck jobs and archive old ones (off in short-lived tests) */
@@ -24,7 +25,7 @@ export interface JobQueueOptions {
   cronWorkerIntervalSeconds?: number;
 }
 
-export async function startJobQueue(db: Database, options: JobQueueOptions = {}): Promise<PgBoss> {
+export async function startJobQueue(db: Database, options: JobQueueOptions = {}, logger: Logger = silentLogger): Promise<PgBoss> {
   const boss = new PgBoss({
     db: { executeSql: (text, values) => db.executeSql(text, values ?? []) },
     schedule: options.schedule ?? true,
@@ -35,7 +36,7 @@ export async function startJobQueue(db: Database, options: JobQueueOptions = {})
     pollingIntervalSeconds: options.pollingIntervalSeconds ?? 2,
   });
   // pg-boss reports background errors (a failed poll) as events: they must not crash the process
-  boss.on('error', (error) => console.error(`job queue: ${error.message}`));
+  boss.on('error', (error) => logger.error({ err: error }, 'job queue error'));
   await boss.start();
   // the timekeeper creates its queue at start but ignores a failure (e.g. the
   // deadlock below, when several processes start on a new database at once)

@@ -9,6 +9,7 @@ import { z } from 'zod';
 import type PgBoss from 'pg-boss';
 import type { Database } from '../db/database.js';
 import { Prisma } from '../generated/prisma/client.js';
+import { silentLogger, type Logger } from '../observability/logger.js';
 import { preparePlan } from '../plans/request.js';
 import type { PlanJobs } from './plan-jobs.js';
 import {
@@ -63,6 +64,7 @@ export interface ScheduleRunnerOptions {
   /** how often the schedules are re-read from the database (default 5 s) */
   resyncIntervalMs?: number;
   webhook?: WebhookOptions;
+  logger?: Logger;
 }
 
 const isUniqueViolation = (error: unknown) => error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002';
@@ -79,17 +81,18 @@ export class ScheduleRunner {
     private readonly planJobs: PlanJobs,
     private readonly boss: PgBoss,
     private readonly webhook: Required<WebhookOptions>,
+    private readonly logger: Logger,
   ) {}
 
   static async start(db: Database, planJobs: PlanJobs, boss: PgBoss, options: ScheduleRunnerOptions = {}): Promise<ScheduleRunner> {
-    const runner = new ScheduleRunner(db, planJobs, boss, { ...DEFAULT_WEBHOOK_OPTIONS, ...options.webhook });
+    const runner = new ScheduleRunner(db, planJobs, boss, { ...DEFAULT_WEBHOOK_OPTIONS, ...options.webhook }, options.logger ?? silentLogger);
     await ensureQueue(boss, PLAN_WEBHOOK_QUEUE);
     await boss.work<unknown>(PLAN_WEBHOOK_QUEUE, { includeMetadata: true, batchSize: 1 }, async ([job]) => {
       if (job) await deliverWebhook(db, job, runner.webhook);
     });
     await runner.resync();
     runner.timer = setInterval(() => {
-      runner.resync().catch((error: unknown) => console.error(`schedules: re-sync failed: ${error instanceof Error ? error.message : String(error)}`));
+      runner.resync().catch((error: unknown) => runner.logger.error({ err: error }, 'schedules: re-sync failed'));
     }, options.resyncIntervalMs ?? 5_000);
     runner.timer.unref();
     return runner;
@@ -167,7 +170,7 @@ export class ScheduleRunner {
     } catch (error) {
       // another run of the same tick created its plan first
       if (isUniqueViolation(error)) return;
-      console.error(`schedule "${schedule.name}": the tick created no plan: ${error instanceof Error ? error.message : String(error)}`);
+      this.logger.error({ schedule: schedule.name, err: error }, 'the schedule tick created no plan');
       throw error;
     }
   }

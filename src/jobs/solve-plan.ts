@@ -3,7 +3,7 @@
 // id: whatever runs it twice, the plan is written once.
 import { z } from 'zod';
 import type { Database } from '../db/database.js';
-import { markFailed, markRunning, recordResult } from '../db/plan-store.js';
+import { markFailed, markRunningWithinKeyLimit, recordResult } from '../db/plan-store.js';
 import { solvePlacementInWorker } from '../optimizer/worker-pool.js';
 import { parsePlanOptions, type PlanningInput } from '../optimizer/types.js';
 
@@ -21,7 +21,9 @@ export type SolveOutcome =
   /** the plan was cancelled while it solved; the cancel wrote its status */
   | 'cancelled'
   /** solved, but the plan stopped being RUNNING before the write: the result was dropped */
-  | 'superseded';
+  | 'superseded'
+  /** its API key already has its maximum of plans RUNNING: still QUEUED, to be tried again later */
+  | 'deferred';
 
 export interface SolvePlanOptions {
   /** aborts the solve (cancelPlan) */
@@ -32,6 +34,8 @@ export interface SolvePlanOptions {
    * this plan is under way in this process.
    */
   takeOverRunning?: boolean;
+  /** RUNNING plans one API key may have at once (null: no limit) */
+  maxRunningPerKey?: number | null;
 }
 
 export async function solvePlan(db: Database, payload: unknown, options: SolvePlanOptions = {}): Promise<SolveOutcome> {
@@ -42,7 +46,8 @@ export async function solvePlan(db: Database, payload: unknown, options: SolvePl
   }
   const { planId } = parsedPayload.data;
 
-  const started = await markRunning(db.prisma, planId);
+  const started = await markRunningWithinKeyLimit(db, planId, options.maxRunningPerKey ?? null);
+  if (started === 'at-limit') return 'deferred';
   if (!started) {
     const plan = await db.prisma.plan.findUnique({ where: { id: planId }, select: { status: true } });
     if (!(plan?.status === 'RUNNING' && options.takeOverRunning)) return 'skipped';

@@ -62,5 +62,12 @@ export async function preparePlan(db: Database, request: PlanRequest): Promise<N
   const current = await planningInputFromDatabase(db);
   const scenario = request.scenarioCode == null ? null : await scenarioForRequest(db, request.scenarioCode, current);
   const options = validatedPlanOptions({ ...scenario?.planOptions, ...request.options });
+  const snapshot = scenario?.snapshot ?? current;
+  // a site that does not exist cannot be excluded: most likely a typo that would exclude nothing
+  const known = new Set(current.sites.map((site) => site.code));
+  const unknown = options.excludeSites.flatMap((code, index) =>
+    known.has(code) ? [] : [{ path: `input.options.excludeSites[${index}]`, message: `site "${code}" does not exist` }],
+  );
+  if (unknown.length > 0) throw new ValidationError(unknown);
   return { name: request.name, options, snapshot: scenario?.snapshot ?? current, scenario: scenario?.stored ?? null };
 }

@@ -2,13 +2,17 @@
 // (the process is alive) and /ready (the database answers and its schema is current).
 import { randomUUID } from 'node:crypto';
 import { createYoga, useReadinessCheck, type Plugin } from 'graphql-yoga';
+import { LOCAL_ADMIN, useAuthentication, type AuthMode } from '../auth/authenticate.js';
 import type { Database } from '../db/database.js';
 import { migrationStatus } from '../db/migrate.js';
 import { createContext, type Context } from '../graphql/context.js';
 import { schema } from '../graphql/schema/index.js';
 import type { PlanJobs } from '../jobs/plan-jobs.js';
-import { useMissingQueryIs400, useRequestIdInErrors } from './error-contract.js';
-import { corsFor, useBodySizeLimits, useCsrfPrevention, useDocumentLimits, useRateLimits } from './limits.js';
+import { silentLogger, type Logger } from '../observability/logger.js';
+import { createMetrics, type Metrics } from '../observability/metrics.js';
+import { useRequestLog, yogaLoggerFor } from '../observability/request-log.js';
+import { useMissingQueryIs400, useRequestIdInErrors, wasLoggedWithRequestId } from './error-contract.js';
+import { corsFor, REJECTION_REASONS, useBodySizeLimits, useCsrfPrevention, useDocumentLimits, useRateLimits } from './limits.js';
 import { DEFAULT_LIMITS, type Limits } from './limits-config.js';
 
 export interface AppOptions {
@@ -18,6 +22,33 @@ export interface AppOptions {
   graphiql?: boolean;
   /** request limits, introspection, GraphiQL, CORS, rate limits (default: DEFAULT_LIMITS, as on loopback) */
   limits?: Limits;
+  /** structured logs (default: none) */
+  logger?: Logger;
+  /** Prometheus metrics served at /metrics (default: a fresh registry without process metrics) */
+  metrics?: Metrics;
+  /**
+   * who may call (src/auth/authenticate.ts). `tokengrid serve` always passes the
+   * mode its address and keys call for (src/auth/startup.ts); the default is for
+   * in-process callers (the CLI, tests): every request is the local admin.
+   */
+  auth?: AuthMode;
+}
+
+/** GET /metrics: this app's registry in Prometheus text format; the queue depth is read at each scrape. */
+function useMetricsEndpoint(metrics: Metrics, planJobs: PlanJobs | null, logger: Logger): Plugin {
+  return {
+    async onRequest({ url, endResponse, fetchAPI }) {
+      if (url.pathname !== '/metrics') return;
+      if (planJobs) {
+        try {
+          metrics.queueDepth.set(await planJobs.queueSize());
+        } catch (error) {
+          logger.warn({ err: error }, 'metrics: the solve queue depth could not be read');
+        }
+      }
+      endResponse(new fetchAPI.Response(await metrics.registry.metrics(), { status: 200, headers: { 'content-type': metrics.registry.contentType } }));
+    },
+  };
 }
 
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
@@ -50,7 +81,15 @@ function useRequestIdHeader(): Plugin {
   };
 }
 
-export function createApp({ db, planJobs = null, graphiql = true, limits = DEFAULT_LIMITS }: AppOptions) {
+export function createApp({
+  db,
+  planJobs = null,
+  graphiql = true,
+  limits = DEFAULT_LIMITS,
+  logger = silentLogger,
+  metrics = createMetrics({ defaultMetrics: false }),
+  auth = { kind: 'fixed', auth: LOCAL_ADMIN },
+}: AppOptions) {
   const solverCaps = { maxSolveTimeLimitSeconds: limits.maxSolveTimeLimitSeconds, maxModelVariables: limits.maxModelVariables };
   return createYoga<Record<string, unknown>, Context>({
     schema,
@@ -59,6 +98,8 @@ export function createApp({ db, planJobs = null, graphiql = true, limits = DEFAU
     landingPage: false,
     graphiql: graphiql && limits.graphiql ? { title: 'tokengrid', defaultQuery: DEFAULT_QUERY } : false,
     maskedErrors: true,
+    // yoga's own log lines go to pino; a masked error is logged once, with its request id (error-contract.ts)
+    logging: yogaLoggerFor(logger, wasLoggedWithRequestId),
     batching: false,
     multipart: false,
     // the largest body read at all; src/server/limits.ts holds ordinary operations to maxBodyBytes
@@ -70,6 +111,8 @@ export function createApp({ db, planJobs = null, graphiql = true, limits = DEFAU
     }),
     plugins: [
       useRequestIdHeader(),
+      useRequestLog({ logger, metrics, requestIdFor, graphqlEndpoint: '/graphql', rejectionReasons: REJECTION_REASONS }),
+      useMetricsEndpoint(metrics, planJobs, logger),
       useReadinessCheck({
         endpoint: '/ready',
         check: async () => {
@@ -83,11 +126,13 @@ export function createApp({ db, planJobs = null, graphiql = true, limits = DEFAU
       }),
       // limits and the error contract (src/server/limits.ts, src/server/error-contract.ts)
       useCsrfPrevention('/graphql'),
+      // 401 before the body is read (src/auth/authenticate.ts); puts ctx.auth on the context
+      useAuthentication(db, auth, '/graphql'),
       useMissingQueryIs400(),
       useBodySizeLimits(limits),
       useDocumentLimits(limits),
       useRateLimits(limits),
-      useRequestIdInErrors(requestIdFor),
+      useRequestIdInErrors(requestIdFor, logger),
     ],
   });
 }

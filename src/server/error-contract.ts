@@ -4,8 +4,9 @@
 // - a masked unexpected error ("Unexpected error.") carries the request id in
 //   its extensions, and the original error is logged with that id, so the
 //   client's report leads to the log line.
-import { createGraphQLError, type Plugin, type YogaLogger } from 'graphql-yoga';
+import { createGraphQLError, type Plugin } from 'graphql-yoga';
 import { GraphQLError } from 'graphql';
+import { silentLogger, type Logger } from '../observability/logger.js';
 
 export const MASKED_ERROR_MESSAGE = 'Unexpected error.';
 
@@ -29,12 +30,14 @@ function isUnexpected(error: GraphQLError): boolean {
 const isMasked = (error: { message: string; extensions?: Record<string, unknown> }) =>
   error.message === MASKED_ERROR_MESSAGE && error.extensions?.['code'] === 'INTERNAL_SERVER_ERROR';
 
-export function useRequestIdInErrors(requestIdOf: (request: Request) => string | undefined): Plugin {
-  let logger: YogaLogger | null = null;
+/** Errors logged here with their request id; yoga's own logger skips them (one line per error). */
+const loggedErrors = new WeakSet<object>();
+
+export const wasLoggedWithRequestId = (error: unknown): boolean =>
+  error !== null && typeof error === 'object' && (loggedErrors.has(error) || loggedErrors.has((error as { originalError?: object }).originalError ?? {}));
+
+export function useRequestIdInErrors(requestIdOf: (request: Request) => string | undefined, logger: Logger = silentLogger): Plugin {
   return {
-    onYogaInit({ yoga }) {
-      logger = yoga.logger;
-    },
     onExecute() {
       return {
         // runs before yoga masks the errors: the one place the original is still there
@@ -42,7 +45,10 @@ export function useRequestIdInErrors(requestIdOf: (request: Request) => string |
           if (!('errors' in result) || !result.errors) return;
           const requestId = (args.contextValue as { requestId?: string }).requestId;
           for (const error of result.errors) {
-            if (isUnexpected(error)) logger?.error({ requestId, path: error.path?.join('.'), error: error.originalError }, 'unexpected error');
+            if (!isUnexpected(error)) continue;
+            loggedErrors.add(error);
+            if (error.originalError) loggedErrors.add(error.originalError);
+            logger.error({ requestId, path: error.path?.join('.'), err: error.originalError }, 'unexpected error');
           }
         },
       };

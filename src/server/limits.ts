@@ -236,11 +236,13 @@ export function useCsrfPrevention(graphqlEndpoint: string): Plugin {
 // ---- rate limits
 
 /**
- * PLACEHOLDER until API keys exist: the caller is the client's network
- * address (requests made in process, without a socket, share one identity).
- * Replace with the API key's id when keys land; the limiter takes any string.
+ * The caller a rate limit counts: the API key's id when the request carried a
+ * key; else (the loopback default) the client's network address (requests made
+ * in process, without a socket, share one identity).
  */
 export function callerIdentityOf(context: unknown): string {
+  const auth = (context as { auth?: { keyId: string | null } | null } | null)?.auth;
+  if (auth?.keyId) return `key:${auth.keyId}`;
   const req = (context as { req?: IncomingMessage } | null)?.req;
   const address = req?.socket?.remoteAddress;
   return address ? `address:${address}` : 'address:in-process';
@@ -305,3 +307,21 @@ export function corsFor(origins: readonly string[]) {
     };
   };
 }
+
+// ---- metrics
+
+/** The reason label of `tokengrid_rejected_requests_total` for each refusal's code (src/observability/request-log.ts). */
+export const REJECTION_REASONS: Readonly<Record<string, string>> = {
+  REQUEST_ENTITY_TOO_LARGE: 'size',
+  TOO_MANY_TOKENS: 'tokens',
+  QUERY_TOO_DEEP: 'depth',
+  TOO_MANY_ALIASES: 'aliases',
+  QUERY_TOO_COMPLEX: 'complexity',
+  RATE_LIMITED: 'rate_limit',
+  CSRF_PREVENTED: 'csrf',
+  UNAUTHENTICATED: 'auth',
+  FORBIDDEN: 'auth',
+  GRAPHQL_PARSE_FAILED: 'parse',
+  GRAPHQL_VALIDATION_FAILED: 'validation',
+  BAD_REQUEST: 'bad_request',
+};

@@ -9,7 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { openDatabase, type Database } from '../../src/db/database.js';
-import { adminQuery, TEMPLATE_NAMES, withDatabaseName } from '../helpers/postgres.js';
+import { adminQuery, withDatabaseName } from '../helpers/postgres.js';
 import { allEvents, subscribe } from '../helpers/sse.js';
 
 const CLI = join(import.meta.dirname, '../../src/cli/main.ts');
@@ -24,7 +24,7 @@ const children: ChildProcess[] = [];
 
 beforeAll(async () => {
   if (target.kind !== 'postgres') return;
-  await adminQuery(target.url, `CREATE DATABASE "${pgDatabase}" TEMPLATE "${TEMPLATE_NAMES.fixtures}"`);
+  await adminQuery(target.url, `CREATE DATABASE "${pgDatabase}" TEMPLATE "${target.templates.fixtures}"`);
   const url = withDatabaseName(target.url, pgDatabase);
   env = {
     DATABASE_URL: url,
@@ -130,8 +130,10 @@ describe.skipIf(!onPostgres)('API and workers as separate processes (PostgreSQL 
     const finalLines = workers.flatMap((w) => w.output().split('\n')).filter((line) => line.startsWith(`plan ${planId}: `) && !line.endsWith('RUNNING'));
     expect(finalLines).toEqual([`plan ${planId}: SOLVED`]);
     // the job's history: expired once (the killed attempt), then completed
-    const { rows } = await db!.executeSql(`SELECT state, retry_count FROM pgboss.job WHERE data->>'planId' = $1`, [planId]);
-    expect(rows).toEqual([{ state: 'completed', retry_count: 1 }]);
+    // (the job completes once its handler returns, just after the plan's status is written)
+    const jobState = async () => (await db!.executeSql(`SELECT state, retry_count FROM pgboss.job WHERE data->>'planId' = $1`, [planId])).rows;
+    for (let i = 0; i < 50 && (await jobState())[0]?.['state'] === 'active'; i++) await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(await jobState()).toEqual([{ state: 'completed', retry_count: 1 }]);
 
     // the API process solved nothing yet followed the plan to the end through the database
     const events = await updates;

@@ -1,7 +1,9 @@
 // GraphQL through the real HTTP app in process (yoga.fetch), against a real database.
+import type { Role } from '../../src/auth/api-keys.js';
+import type { AuthMode } from '../../src/auth/authenticate.js';
 import type { Database } from '../../src/db/database.js';
 import type { PlanJobs } from '../../src/jobs/plan-jobs.js';
-import { createApp } from '../../src/server/app.js';
+import { createApp, type AppOptions } from '../../src/server/app.js';
 import { DEFAULT_LIMITS, type Limits } from '../../src/server/limits-config.js';
 
 export interface GraphQLResponse<T = Record<string, any>> {
@@ -20,14 +22,39 @@ export const TEST_LIMITS: Limits = {
   importRate: { perMinute: 0, burst: 1 },
 };
 
-export function testApi(db: Database, options: { planJobs?: PlanJobs; limits?: Limits } = {}) {
-  const app = createApp({ db, planJobs: options.planJobs ?? null, limits: options.limits ?? TEST_LIMITS });
+export interface TestCaller {
+  /** every request acts as this role, without a key (default admin, so suites test what they test) */
+  role?: Role;
+  /** or: real authentication, with this key sent as `Authorization: Bearer <key>` (null: no header) */
+  authMode?: AuthMode;
+  key?: string | null;
+}
+
+export function testApi(
+  db: Database,
+  options: { planJobs?: PlanJobs; limits?: Limits } & Pick<AppOptions, 'logger' | 'metrics'> & TestCaller = {},
+) {
+  const role = options.role ?? 'admin';
+  const auth: AuthMode =
+    options.authMode ??
+    (role === 'admin'
+      ? { kind: 'fixed', auth: { role, keyName: null, keyId: null, source: 'loopback-default' } }
+      : { kind: 'fixed', auth: { role, keyName: `test-${role}`, keyId: null, source: 'key' } });
+  const authorization: Record<string, string> = options.key ? { authorization: `Bearer ${options.key}` } : {};
+  const app = createApp({
+    db,
+    auth,
+    planJobs: options.planJobs ?? null,
+    limits: options.limits ?? TEST_LIMITS,
+    ...(options.logger ? { logger: options.logger } : {}),
+    ...(options.metrics ? { metrics: options.metrics } : {}),
+  });
   return {
     app,
     async graphql<T = Record<string, any>>(query: string, variables?: Record<string, unknown>): Promise<GraphQLResponse<T>> {
       const response = await app.fetch('http://tokengrid.test/graphql', {
         method: 'POST',
-        headers: { 'content-type': 'application/json', accept: 'application/json' },
+        headers: { 'content-type': 'application/json', accept: 'application/json', ...authorization },
         body: JSON.stringify({ query, variables }),
       });
       return (await response.json()) as GraphQLResponse<T>;

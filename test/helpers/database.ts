@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { inject } from 'vitest';
 import { openDatabase, type Database, type OpenOptions } from '../../src/db/database.js';
-import { adminQuery, TEMPLATE_NAMES, withDatabaseName } from './postgres.js';
+import { adminQuery, withDatabaseName } from './postgres.js';
 
 export interface TestDatabaseOptions extends Pick<OpenOptions, 'onQuery'> {
   /** start with the bundled fixtures loaded (default) or with empty tables */
@@ -21,7 +21,7 @@ export async function openTestDatabase(options: TestDatabaseOptions = {}): Promi
     );
   }
   const name = `tokengrid_test_${randomBytes(6).toString('hex')}`;
-  await adminQuery(target.url, `CREATE DATABASE "${name}" TEMPLATE "${fixtures ? TEMPLATE_NAMES.fixtures : TEMPLATE_NAMES.empty}"`);
+  await adminQuery(target.url, `CREATE DATABASE "${name}" TEMPLATE "${fixtures ? target.templates.fixtures : target.templates.empty}"`);
   const db = await openDatabase({ kind: 'postgres', url: withDatabaseName(target.url, name) }, options.onQuery ? { onQuery: options.onQuery } : {});
   return {
     ...db,

@@ -1,7 +1,10 @@
 // Administration of throw-away PostgreSQL databases for tests.
 import pg from 'pg';
 
-export const TEMPLATE_NAMES = { empty: 'tokengrid_test_tpl_empty', fixtures: 'tokengrid_test_tpl_fixtures' } as const;
+/** Template database names of one test run: unique, so runs sharing a server do not drop each other's. */
+export function templateNames(runId: string) {
+  return { empty: `tokengrid_test_tpl_${runId}_empty`, fixtures: `tokengrid_test_tpl_${runId}_fixtures` };
+}
 
 export function withDatabaseName(url: string, name: string): string {
   const parsed = new URL(url);

@@ -8,7 +8,7 @@ import { builder } from '../builder.js';
 import { NotFoundError, ValidationError } from '../errors.js';
 import { DeletedRef, MUTATION_ERRORS, selection } from './common.js';
 import { SiteRef } from './site.js';
-import { validated } from './validate.js';
+import { duplicateIssues, validated } from './validate.js';
 
 const CandidateSiteRef = builder.objectRef<{ site: Site; rttMs: number; rttBudgetMs: number | null }>('CandidateSite');
 CandidateSiteRef.implement({
@@ -143,6 +143,7 @@ builder.mutationFields((t) => ({
           ? []
           : [{ path: `input.demand[${index}].workloadClassCode`, message: `workload class "${row.workloadClassCode}" does not exist` }],
       );
+      issues.push(...duplicateIssues(demand, (row) => row.workloadClassCode, (index) => `input.demand[${index}].workloadClassCode`));
       if (issues.length > 0) throw new ValidationError(issues);
       return ctx.db.prisma.$transaction(async (tx) => {
         const region = await tx.demandRegion.upsert({ where: { code: fields.code }, create: fields, update: fields, select: { id: true } });

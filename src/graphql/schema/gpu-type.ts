@@ -4,7 +4,7 @@ import { GPU_THROUGHPUT_DEFAULTS, GPU_TYPE_DEFAULTS, gpuTypeSchema, INVENTORY_DE
 import { builder } from '../builder.js';
 import { NotFoundError, ValidationError } from '../errors.js';
 import { MUTATION_ERRORS, selection } from './common.js';
-import { validated } from './validate.js';
+import { duplicateIssues, validated } from './validate.js';
 
 export const GpuTypeRef = builder.prismaNode('GpuType', {
   id: { field: 'id' },
@@ -131,6 +131,7 @@ builder.mutationFields((t) => ({
           ? []
           : [{ path: `input.throughputs[${index}].workloadClassCode`, message: `workload class "${row.workloadClassCode}" does not exist` }],
       );
+      issues.push(...duplicateIssues(throughputs, (row) => row.workloadClassCode, (index) => `input.throughputs[${index}].workloadClassCode`));
       if (issues.length > 0) throw new ValidationError(issues);
       return ctx.db.prisma.$transaction(async (tx) => {
         const gpu = await tx.gpuType.upsert({ where: { code: fields.code }, create: fields, update: fields, select: { id: true } });

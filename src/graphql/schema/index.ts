@@ -13,5 +13,6 @@ import './plan.js';
 import './plan-diff.js';
 import './plan-updated.js';
 import './schedule.js';
+import './api-key.js';
 
 export const schema = builder.toSchema({ sortSchema: true });

@@ -16,6 +16,7 @@ import {
   type SitePlan,
   type UnservedDemand,
 } from '../../optimizer/types.js';
+import { PLANNER_FIELD } from '../authorization.js';
 import { builder } from '../builder.js';
 import type { Context } from '../context.js';
 import { NotFoundError, ValidationError } from '../errors.js';
@@ -414,6 +415,8 @@ const NAME_MAX_LENGTH = 200;
 function checkedName(name: string | null | undefined): string | null {
   if (name == null) return null;
   if (name.length > NAME_MAX_LENGTH) throw new ValidationError([{ path: 'input.name', message: `must be at most ${NAME_MAX_LENGTH} characters` }]);
+  // PostgreSQL refuses NUL in text: without this it was an unexpected error
+  if (/\p{Cc}/u.test(name)) throw new ValidationError([{ path: 'input.name', message: 'must not contain control characters' }]);
   return name;
 }
 
@@ -430,6 +433,7 @@ async function storedPlanOrThrow(ctx: Context, id: string) {
 
 builder.mutationFields((t) => ({
   requestPlan: t.prismaField({
+    ...PLANNER_FIELD,
     type: 'Plan',
     errors: { types: MUTATION_ERRORS },
     description: 'Snapshots the current data, queues a plan and answers at once (or, with wait, when it is final).',
@@ -439,11 +443,12 @@ builder.mutationFields((t) => ({
       const jobs = planJobsOrThrow(ctx);
       const prepared = await preparePlan(ctx.db, { name, scenarioCode: input.scenario, options: givenOptions(input.options) });
       checkSolverCaps(prepared, ctx.solverCaps ?? DEFAULT_SOLVER_CAPS);
-      const plan = await jobs.enqueue(prepared);
+      const plan = await jobs.enqueue({ ...prepared, requestedByKeyId: ctx.auth?.keyId ?? null });
       return answer(ctx, query, plan.id, input.wait);
     },
   }),
   resolvePlan: t.prismaField({
+    ...PLANNER_FIELD,
     type: 'Plan',
     errors: { types: MUTATION_ERRORS },
     description: "Solves a stored plan's snapshot again with its options, as a new plan pointing to it.",
@@ -461,11 +466,13 @@ builder.mutationFields((t) => ({
         options: options.options,
         snapshot: source.inputSnapshot as unknown as PlanningInput,
         sourcePlanId: source.id,
+        requestedByKeyId: ctx.auth?.keyId ?? null,
       });
       return answer(ctx, query, plan.id, input.wait);
     },
   }),
   cancelPlan: t.prismaField({
+    ...PLANNER_FIELD,
     type: 'Plan',
     errors: { types: MUTATION_ERRORS },
     description: 'Cancels a queued or running plan; a plan already final is returned unchanged.',

@@ -9,6 +9,7 @@ import type { Prisma } from '../../generated/prisma/client.js';
 import type { PlanResult } from '../../optimizer/types.js';
 import { checkScenario } from '../../scenarios/apply.js';
 import { describeOverrides, scenarioOverridesSchema, type ScenarioOverrides } from '../../scenarios/overrides.js';
+import { PLANNER_FIELD } from '../authorization.js';
 import { builder } from '../builder.js';
 import type { Context } from '../context.js';
 import { ConflictError, NotFoundError, ValidationError } from '../errors.js';
@@ -59,7 +60,12 @@ builder.queryFields((t) => ({
 // ---- mutations
 
 const code = z.string({ error: 'must be a string' }).regex(CODE_PATTERN, { error: CODE_MESSAGE });
-const text = (max: number) => z.string({ error: 'must be a string' }).max(max, { error: `must be at most ${max} characters` });
+// no control characters but line breaks (PostgreSQL refuses NUL in text)
+const text = (max: number) =>
+  z
+    .string({ error: 'must be a string' })
+    .max(max, { error: `must be at most ${max} characters` })
+    .regex(/^(?:[^\p{Cc}]|[\t\n\r])*$/u, { error: 'must not contain control characters' });
 
 const createSchema = z.object({
   code,
@@ -110,6 +116,7 @@ async function checkAgainstData(ctx: Context, overrides: ScenarioOverrides): Pro
 
 builder.mutationFields((t) => ({
   createScenario: t.prismaField({
+    ...PLANNER_FIELD,
     type: 'Scenario',
     errors: { types: MUTATION_ERRORS },
     description: 'Stores a scenario; its overrides are checked against the current data.',
@@ -124,6 +131,7 @@ builder.mutationFields((t) => ({
     },
   }),
   updateScenario: t.prismaField({
+    ...PLANNER_FIELD,
     type: 'Scenario',
     errors: { types: MUTATION_ERRORS },
     description: 'Changes the fields given; plans already requested keep the overrides they were solved with.',
@@ -144,6 +152,7 @@ builder.mutationFields((t) => ({
 
 builder.mutationField('deleteScenario', (t) =>
   t.field({
+    ...PLANNER_FIELD,
     type: DeletedRef,
     errors: { types: MUTATION_ERRORS },
     description: 'Deletes a scenario; its plans stay, with the overrides they were solved with. Refused while a schedule uses it.',

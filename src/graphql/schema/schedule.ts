@@ -94,7 +94,12 @@ builder.queryFields((t) => ({
 
 // ---- mutations
 
-const name = z.string({ error: 'must be a string' }).trim().min(1, { error: 'must not be empty' }).max(200, { error: 'must be at most 200 characters' });
+const name = z
+  .string({ error: 'must be a string' })
+  .trim()
+  .min(1, { error: 'must not be empty' })
+  .max(200, { error: 'must be at most 200 characters' })
+  .regex(/^[^\p{Cc}]*$/u, { error: 'must not contain control characters' });
 const httpUrl = z.string({ error: 'must be a string' }).max(2000, { error: 'must be at most 2000 characters' }).refine(
   (value) => {
     try {

@@ -9,3 +9,17 @@ export function validated<S extends z.ZodType>(schema: S, input: unknown): z.out
   if (result.success) return result.data;
   throw new ValidationError(zodIssuesToDatasetIssues(result.error, 'input').map(({ path, message }) => ({ path, message })));
 }
+
+/** An issue for each row whose key an earlier row of the same list already has (the last would silently win). */
+export function duplicateIssues<T>(rows: readonly T[], keyOf: (row: T) => string, pathOf: (index: number) => string): { path: string; message: string }[] {
+  const first = new Map<string, number>();
+  return rows.flatMap((row, index) => {
+    const key = keyOf(row);
+    const earlier = first.get(key);
+    if (earlier === undefined) {
+      first.set(key, index);
+      return [];
+    }
+    return [{ path: pathOf(index), message: `"${key}" is given twice (also at [${earlier}])` }];
+  });
+}

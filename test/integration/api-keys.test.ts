@@ -1,0 +1,100 @@
+// API keys end to end on one database: the keys CLI (create, list, revoke) and
+// the per-key cap on concurrent solves (further plans wait QUEUED).
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createApiKey } from '../../src/auth/key-store.js';
+import { Authenticator } from '../../src/auth/authenticate.js';
+import { keysCommand } from '../../src/cli/keys.js';
+import type { Database } from '../../src/db/database.js';
+import { PlanJobs } from '../../src/jobs/plan-jobs.js';
+import { closeSolverWorkers } from '../../src/optimizer/worker-pool.js';
+import { preparePlan } from '../../src/plans/request.js';
+import { openTestDatabase } from '../helpers/database.js';
+
+let db: Database;
+beforeAll(async () => {
+  db = await openTestDatabase();
+}, 60_000);
+afterAll(async () => {
+  await closeSolverWorkers();
+  await db?.close();
+});
+
+async function run(argv: string[]) {
+  let out = '';
+  let err = '';
+  const code = await keysCommand(argv, { withDatabase: (fn) => fn(db), out: (t) => (out += t), err: (t) => (err += t) });
+  return { code, out, err };
+}
+
+describe('tokengrid keys', () => {
+  it('creates a key (printed once, stored hashed), lists it without the key or hash, and revokes it', async () => {
+    const created = await run(['create', '--role', 'planner', '--name', 'ci-bot', '--expires-in-days', '30']);
+    expect(created.code).toBe(0);
+    const key = created.out.trim();
+    expect(key).toMatch(/^tgk_[a-z0-9]{12}_[A-Za-z0-9_-]{32}$/);
+    expect(created.err).toContain('shown this once');
+    const row = await db.prisma.apiKey.findUniqueOrThrow({ where: { name: 'ci-bot' } });
+    expect(row.role).toBe('PLANNER');
+    expect(row.secretHash).not.toContain(key.split('_')[2]);
+    expect(row.expiresAt!.getTime() - row.createdAt.getTime()).toBeGreaterThan(29 * 86_400_000);
+
+    const authenticator = new Authenticator(db, { kind: 'keys' });
+    expect(await authenticator.authenticate(`Bearer ${key}`)).toMatchObject({ ok: true, auth: { role: 'planner', keyName: 'ci-bot', source: 'key' } });
+
+    const listed = await run(['list']);
+    expect(listed.code).toBe(0);
+    expect(listed.out).toMatch(/NAME\s+ROLE\s+ID\s+CREATED\s+EXPIRES\s+STATUS\s+LAST USED/);
+    expect(listed.out).toMatch(new RegExp(`ci-bot\\s+planner\\s+${row.keyId}`));
+    expect(listed.out).not.toContain(key.split('_')[2]);
+    expect(listed.out).not.toContain(row.secretHash);
+
+    expect((await run(['create', '--role', 'admin', '--name', 'ci-bot'])).code).toBe(1);
+    expect((await run(['create', '--role', 'owner', '--name', 'x'])).code).toBe(2);
+
+    const revoked = await run(['revoke', 'ci-bot']);
+    expect(revoked.code).toBe(0);
+    expect(await authenticator.authenticate(`Bearer ${key}`)).toEqual({ ok: false, reason: 'revoked' });
+    const json = JSON.parse((await run(['list', '--json'])).out) as { name: string; status: string }[];
+    expect(json.find((k) => k.name === 'ci-bot')?.status).toBe('revoked');
+    expect((await run(['revoke', 'nobody'])).code).toBe(1);
+  });
+});
+
+describe('concurrent solves per key', () => {
+  it('keeps a key to its maximum of RUNNING plans; the rest wait QUEUED and are solved after', async () => {
+    const jobs = await PlanJobs.start(db, {
+      concurrency: 3,
+      maxRunningPerKey: 1,
+      deferSeconds: 1,
+      queue: { supervise: false, schedule: false },
+    });
+    try {
+      const created = await createApiKey(db, { name: 'busy', role: 'planner' });
+      if (!created.ok) throw new Error('key not created');
+      const keyId = created.row.keyId;
+      const prepared = await preparePlan(db, { name: 'per-key', options: { periods: 24 } });
+      const plans = [];
+      for (let i = 0; i < 3; i++) plans.push(await jobs.enqueue({ ...prepared, requestedByKeyId: keyId }));
+      // a plan of nobody's key is not held back by that key's limit
+      const free = await jobs.enqueue(prepared);
+      let maxRunning = 0;
+      let sawQueuedWhileRunning = false;
+      const deadline = Date.now() + 90_000;
+      for (;;) {
+        const rows = await db.prisma.plan.findMany({ where: { id: { in: plans.map((p) => p.id) } }, select: { status: true } });
+        const running = rows.filter((r) => r.status === 'RUNNING').length;
+        maxRunning = Math.max(maxRunning, running);
+        if (running === 1 && rows.some((r) => r.status === 'QUEUED')) sawQueuedWhileRunning = true;
+        if (rows.every((r) => r.status === 'SOLVED') || Date.now() > deadline) break;
+        await new Promise((resolve) => setTimeout(resolve, 25));
+      }
+      expect(maxRunning).toBe(1);
+      expect(sawQueuedWhileRunning).toBe(true);
+      const statuses = await db.prisma.plan.findMany({ where: { id: { in: [...plans.map((p) => p.id), free.id] } }, select: { status: true, requestedByKeyId: true } });
+      expect(statuses.map((s) => s.status)).toEqual(['SOLVED', 'SOLVED', 'SOLVED', 'SOLVED']);
+      expect(statuses.filter((s) => s.requestedByKeyId === keyId)).toHaveLength(3);
+    } finally {
+      await jobs.stop();
+    }
+  }, 120_000);
+});
