@@ -92,6 +92,24 @@ describe('scenarios', () => {
     const sizes = changes.map((c: { changeTokensPerSecond: number }) => Math.abs(c.changeTokensPerSecond));
     expect(sizes).toEqual([...sizes].sort((a, b) => b - a));
     expect(changes.some((c: { siteCode: string; changeTokensPerSecond: number }) => c.siteCode.startsWith('US-') && c.changeTokensPerSecond < 0)).toBe(true);
+
+    // by scenario code: the latest SOLVED plan of each, the same rows
+    const byCode = await api.data(`{ compareScenarios(scenarioCodes: ["HALF-DEMAND", "US-PRICE-150"]) { planId costPerMillionTokens } }`);
+    expect(byCode.compareScenarios.map((row: { planId: string }) => row.planId)).toEqual([baseline.id, plan.id]);
+    const missing = await api.graphql(`{ compareScenarios(scenarioCodes: ["NO-SUCH"]) { planId } }`);
+    expect(missing.errors?.[0]?.message).toMatch(/scenarioCodes\[0\]: scenario "NO-SUCH" has no SOLVED plan/);
+    const both = await api.graphql(`{ compareScenarios(planIds: [], scenarioCodes: []) { planId } }`);
+    expect(both.errors?.[0]?.message).toMatch(/exactly one of planIds or scenarioCodes/);
+
+    // plans of one scenario, and latestPlan by scenario
+    const listed = await api.data(`{ plans(first: 10, filter: { scenarioCode: "US-PRICE-150" }) { totalCount edges { node { id } } }
+      latestPlan(scenario: "HALF-DEMAND") { id } }`);
+    expect(listed.plans.edges.map((e: { node: { id: string } }) => e.node.id)).toEqual([plan.id]);
+    expect(listed.latestPlan.id).toBe(baseline.id);
+    const window = await api.data(`query ($after: DateTime) { plans(first: 10, filter: { requestedAfter: $after }) { totalCount } }`, {
+      after: new Date(Date.now() + 60_000).toISOString(),
+    });
+    expect(window.plans.totalCount).toBe(0);
   });
 
   it('taking out every site in interactive reach of a region leaves its interactive demand unserved, with the reason', async () => {

@@ -306,6 +306,9 @@ const PlanFilter = builder.inputType('PlanFilter', {
   fields: (t) => ({
     status: t.field({ type: [PlanStatusEnum], required: false }),
     scheduleName: t.string({ required: false, description: 'only the plans of this schedule' }),
+    scenarioCode: t.string({ required: false, description: 'only the plans requested with this scenario' }),
+    requestedAfter: t.field({ type: 'DateTime', required: false, description: 'requested at or after this instant' }),
+    requestedBefore: t.field({ type: 'DateTime', required: false, description: 'requested before this instant' }),
   }),
 });
 
@@ -313,6 +316,15 @@ function planWhere(filter: typeof PlanFilter.$inferInput | null | undefined): Pr
   return {
     ...(filter?.status?.length ? { status: { in: filter.status } } : {}),
     ...(filter?.scheduleName != null ? { schedule: { name: filter.scheduleName } } : {}),
+    ...(filter?.scenarioCode != null ? { scenario: { code: filter.scenarioCode } } : {}),
+    ...(filter?.requestedAfter || filter?.requestedBefore
+      ? {
+          requestedAt: {
+            ...(filter.requestedAfter ? { gte: filter.requestedAfter } : {}),
+            ...(filter.requestedBefore ? { lt: filter.requestedBefore } : {}),
+          },
+        }
+      : {}),
   };
 }
 
@@ -345,10 +357,11 @@ builder.queryFields((t) => ({
   latestPlan: t.prismaField({
     type: 'Plan',
     nullable: true,
-    description: 'The most recently requested plan with one of these statuses (default: SOLVED), optionally of one schedule.',
+    description: 'The most recently requested plan with one of these statuses (default: SOLVED), optionally of one schedule or scenario.',
     args: {
       status: t.arg({ type: [PlanStatusEnum], required: false }),
       schedule: t.arg.string({ required: false, description: 'name of a schedule' }),
+      scenario: t.arg.string({ required: false, description: 'code of a scenario' }),
     },
     resolve: (query, _root, args, ctx) =>
       ctx.db.prisma.plan.findFirst({
@@ -356,6 +369,7 @@ builder.queryFields((t) => ({
         where: {
           status: { in: args.status?.length ? args.status : ['SOLVED'] },
           ...(args.schedule != null ? { schedule: { name: args.schedule } } : {}),
+          ...(args.scenario != null ? { scenario: { code: args.scenario } } : {}),
         },
         orderBy: NEWEST_FIRST,
       }),

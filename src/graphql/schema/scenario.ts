@@ -223,16 +223,44 @@ const ScenarioComparisonRef = builder.objectRef<ScenarioComparisonRow>('Scenario
 
 const MAX_COMPARED_PLANS = 20;
 
+/** The latest SOLVED plan of each scenario, in the order given. */
+async function latestSolvedPlanIds(ctx: Context, codes: string[]): Promise<string[]> {
+  if (codes.length < 1 || codes.length > MAX_COMPARED_PLANS) {
+    throw new GraphQLError(`give 1 to ${MAX_COMPARED_PLANS} scenario codes`, { extensions: { code: 'BAD_USER_INPUT', argumentName: 'scenarioCodes' } });
+  }
+  return Promise.all(
+    codes.map(async (code, index) => {
+      const plan = await ctx.db.prisma.plan.findFirst({
+        where: { status: 'SOLVED', scenario: { code } },
+        orderBy: [{ requestedAt: 'desc' }, { id: 'desc' }],
+        select: { id: true },
+      });
+      if (!plan) {
+        throw new GraphQLError(`scenarioCodes[${index}]: scenario "${code}" has no SOLVED plan; request one with requestPlan(input: { scenario: "${code}" })`, {
+          extensions: { code: 'BAD_USER_INPUT', argumentName: 'scenarioCodes' },
+        });
+      }
+      return plan.id;
+    }),
+  );
+}
+
 /** A query has no typed errors: a bad id is the client's mistake, said plainly. */
 const badPlanIds = (message: string) => new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT', argumentName: 'planIds' } });
 
 builder.queryField('compareScenarios', (t) =>
   t.field({
     type: [ScenarioComparisonRef],
-    description: `Finished plans side by side (2–${MAX_COMPARED_PLANS}, in the order given); site changes are against the first.`,
-    args: { planIds: t.arg.idList({ required: true }) },
+    description: `Finished plans side by side (1–${MAX_COMPARED_PLANS}, in the order given), named by plan id or by scenario code (its latest SOLVED plan); site changes are against the first.`,
+    args: {
+      planIds: t.arg.idList({ required: false }),
+      scenarioCodes: t.arg.stringList({ required: false, description: 'compare the latest SOLVED plan of each of these scenarios' }),
+    },
     resolve: async (_root, args, ctx) => {
-      const ids = args.planIds.map(String);
+      if ((args.planIds == null) === (args.scenarioCodes == null)) {
+        throw new GraphQLError('give exactly one of planIds or scenarioCodes', { extensions: { code: 'BAD_USER_INPUT', argumentName: 'planIds' } });
+      }
+      const ids = args.planIds ? args.planIds.map(String) : await latestSolvedPlanIds(ctx, args.scenarioCodes ?? []);
       if (ids.length < 1 || ids.length > MAX_COMPARED_PLANS) {
         throw badPlanIds(`give 1 to ${MAX_COMPARED_PLANS} plan ids`);
       }
