@@ -12,6 +12,7 @@ import { createLogger } from '../observability/logger.js';
 import { createMetrics } from '../observability/metrics.js';
 import { startupAccess } from '../auth/startup.js';
 import { createApp } from '../server/app.js';
+import { defaultWebDir } from '../server/static.js';
 import { listen } from '../server/http.js';
 import { prepareDatabase } from '../server/start.js';
 import { planCommand } from './plan.js';
@@ -87,7 +88,7 @@ async function serve(config: Config, args: string[]): Promise<number> {
   const logger = createLogger(config.logLevel);
   const metrics = createMetrics();
   const planJobs = await PlanJobs.start(db, { ...planJobsOptions(config), worker, logger, metrics });
-  const running = await listen(createApp({ db, planJobs, limits: config.limits, logger, metrics, auth: access.mode }), config.host, config.port);
+  const running = await listen(createApp({ db, planJobs, limits: config.limits, logger, metrics, auth: access.mode, webDir: defaultWebDir() }), config.host, config.port);
   const ms = Math.round(performance.now() - started);
   const notes = [
     appliedMigrations.length > 0 ? `applied ${appliedMigrations.length} migration(s)` : 'schema up to date',
@@ -102,6 +103,7 @@ async function serve(config: Config, args: string[]): Promise<number> {
     );
   }
   console.log(`access: ${access.notice}`);
+  console.log(`web app: ${running.url}/`);
   console.log(`GraphiQL: ${running.url}/graphql`);
 
   let stopping = false;

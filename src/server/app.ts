@@ -1,4 +1,5 @@
-// The HTTP application: GraphQL at /graphql (GraphiQL in the browser), /health
+// The HTTP application: GraphQL at /graphql (GraphiQL in the browser), the web app
+// at / (when given its directory), /health
 // (the process is alive) and /ready (the database answers and its schema is current).
 import { randomUUID } from 'node:crypto';
 import { createYoga, useReadinessCheck, type Plugin } from 'graphql-yoga';
@@ -14,6 +15,7 @@ import { useRequestLog, yogaLoggerFor } from '../observability/request-log.js';
 import { useMissingQueryIs400, useRequestIdInErrors, wasLoggedWithRequestId } from './error-contract.js';
 import { corsFor, REJECTION_REASONS, useBodySizeLimits, useCsrfPrevention, useDocumentLimits, useRateLimits } from './limits.js';
 import { DEFAULT_LIMITS, type Limits } from './limits-config.js';
+import { useWebApp } from './static.js';
 
 export interface AppOptions {
   db: Database;
@@ -32,6 +34,8 @@ export interface AppOptions {
    * in-process callers (the CLI, tests): every request is the local admin.
    */
   auth?: AuthMode;
+  /** the built web app (dist/web) served at `/`; none by default (src/server/static.ts) */
+  webDir?: string | null;
 }
 
 /** GET /metrics: this app's registry in Prometheus text format; the queue depth is read at each scrape. */
@@ -89,6 +93,7 @@ export function createApp({
   logger = silentLogger,
   metrics = createMetrics({ defaultMetrics: false }),
   auth = { kind: 'fixed', auth: LOCAL_ADMIN },
+  webDir = null,
 }: AppOptions) {
   const solverCaps = { maxSolveTimeLimitSeconds: limits.maxSolveTimeLimitSeconds, maxModelVariables: limits.maxModelVariables };
   return createYoga<Record<string, unknown>, Context>({
@@ -113,6 +118,7 @@ export function createApp({
       useRequestIdHeader(),
       useRequestLog({ logger, metrics, requestIdFor, graphqlEndpoint: '/graphql', rejectionReasons: REJECTION_REASONS }),
       useMetricsEndpoint(metrics, planJobs, logger),
+      ...(webDir ? [useWebApp(webDir)] : []),
       useReadinessCheck({
         endpoint: '/ready',
         check: async () => {

@@ -1,0 +1,297 @@
+// The planner's web view in a real browser: `tokengrid serve` on a fresh data
+// directory (or PostgreSQL database), Debian's Chromium driven by playwright-core.
+// Screenshots go to test-output/web/ for a reviewer.
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { adminQuery, withDatabaseName } from '../helpers/postgres.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const hasChromium = existsSync(CHROMIUM);
+const ROOT = join(import.meta.dirname, '../..');
+const CLI = join(ROOT, 'src/cli/main.ts');
+const WEB_SOURCES = join(ROOT, 'web');
+const WEB_BUILD = join(ROOT, 'dist/web/index.html');
+const SCREENSHOTS = join(ROOT, 'test-output/web');
+
+function newestMtime(dir: string): number {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestMtime(path) : statSync(path).mtimeMs);
+  }
+  return newest;
+}
+
+/** Builds dist/web when it is missing or older than web/ (a few seconds). */
+function ensureWebBuild(): void {
+  if (existsSync(WEB_BUILD) && statSync(WEB_BUILD).mtimeMs >= newestMtime(WEB_SOURCES)) return;
+  execFileSync(process.execPath, [join(ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--config', join(WEB_SOURCES, 'vite.config.ts')], { cwd: ROOT, stdio: 'pipe' });
+}
+
+const target = inject('testDatabase');
+const pgDatabase = `tokengrid_web_${randomBytes(6).toString('hex')}`;
+let dataDir: string;
+let server: ChildProcess | undefined;
+let url: string;
+let browser: Browser | undefined;
+let page: Page;
+
+function startServer(env: Record<string, string>): Promise<{ child: ChildProcess; url: string }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', CLI, 'serve'], {
+    env: { ...process.env, NODE_ENV: 'production', HOST: '127.0.0.1', PORT: '0', TOKENGRID_DATA_DIR: dataDir, LOG_LEVEL: 'warn', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`server did not start:\n${output}`)), 90_000);
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = /GraphiQL: (http:\/\/\S+)\/graphql/.exec(output);
+      if (match) {
+        clearTimeout(timer);
+        resolve({ child, url: match[1]! });
+      }
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`server exited with ${code}:\n${output}`));
+    });
+  });
+}
+
+async function api(query: string, variables: Record<string, unknown> = {}): Promise<any> {
+  const response = await fetch(`${url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) });
+  const body = (await response.json()) as { data?: any; errors?: unknown };
+  expect(body.errors).toBeUndefined();
+  return body.data;
+}
+
+async function apiAllocations(id: string): Promise<string[]> {
+  const rows: string[] = [];
+  for (let offset = 0; ; offset += 100) {
+    const data = await api(`query($id: ID!, $offset: Int!) { plan(id: $id) { allocations(first: 100, offset: $offset) { totalCount rows { siteCode regionCode workloadClassCode period tokensPerSecond } } } }`, { id, offset });
+    const page = data.plan.allocations;
+    rows.push(...page.rows.map((r: any) => [r.siteCode, r.regionCode, r.workloadClassCode, r.period, r.tokensPerSecond].join(',')));
+    if (rows.length >= page.totalCount) return rows;
+  }
+}
+
+const shot = (name: string) => page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
+
+/** Requests a plan through the form and waits for the page to show it SOLVED; returns its id. */
+async function requestThroughPage(name: string, options: { carbonPricePerTonne?: number; periods?: 1 | 24 } = {}): Promise<string> {
+  const form = page.getByTestId('request-form');
+  await form.locator('input[name=name]').fill(name);
+  await form.locator('select[name=periods]').selectOption(String(options.periods ?? 1));
+  if (options.carbonPricePerTonne !== undefined) await form.locator('input[name=carbonPricePerTonne]').fill(String(options.carbonPricePerTonne));
+  const previous = await page.getByTestId('current-plan').getAttribute('data-plan-id');
+  await form.getByRole('button', { name: 'Request plan' }).click();
+  await page.locator('[data-testid=request-status][data-status=SOLVED]').waitFor({ timeout: 60_000 });
+  await page.waitForFunction((old) => {
+    const id = document.querySelector<HTMLElement>('[data-testid=current-plan]')?.dataset.planId;
+    return Boolean(id) && id !== old;
+  }, previous);
+  return (await page.getByTestId('current-plan').getAttribute('data-plan-id'))!;
+}
+
+describe.skipIf(!hasChromium)(hasChromium ? 'the web app in Chromium' : `the web app in Chromium (skipped: ${CHROMIUM} is not installed)`, () => {
+  const planIds: string[] = [];
+
+  beforeAll(async () => {
+    ensureWebBuild();
+    await mkdir(SCREENSHOTS, { recursive: true });
+    dataDir = await mkdtemp(join(tmpdir(), 'tokengrid-web-'));
+    let databaseEnv: Record<string, string> = {};
+    if (target.kind === 'postgres') {
+      await adminQuery(target.url, `CREATE DATABASE "${pgDatabase}"`);
+      databaseEnv = { DATABASE_URL: withDatabaseName(target.url, pgDatabase) };
+    }
+    const started = await startServer(databaseEnv);
+    server = started.child;
+    url = started.url;
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+    const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, acceptDownloads: true });
+    page = await context.newPage();
+    page.on('pageerror', (error) => console.error('page error:', error));
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    if (server) {
+      await new Promise<void>((resolve) => {
+        server!.removeAllListeners('exit');
+        server!.once('exit', () => resolve());
+        server!.kill('SIGTERM');
+      });
+    }
+    if (dataDir) await rm(dataDir, { recursive: true, force: true });
+    if (target.kind === 'postgres') await adminQuery(target.url, `DROP DATABASE IF EXISTS "${pgDatabase}" WITH (FORCE)`);
+  });
+
+  it('serves the app at / with its hashed assets cached, and GraphiQL still at /graphql', async () => {
+    const index = await fetch(`${url}/`);
+    expect(index.status).toBe(200);
+    expect(index.headers.get('content-type')).toMatch(/text\/html/);
+    expect(index.headers.get('cache-control')).toBe('no-cache');
+    const html = await index.text();
+    const script = /src="(\/assets\/[^"]+\.js)"/.exec(html)?.[1];
+    expect(script).toBeDefined();
+    const asset = await fetch(`${url}${script}`);
+    expect(asset.headers.get('content-type')).toMatch(/text\/javascript/);
+    expect(asset.headers.get('cache-control')).toMatch(/immutable/);
+    expect((await fetch(`${url}/assets/nothing-here.js`)).status).toBe(404);
+    expect(await (await fetch(`${url}/graphql`, { headers: { accept: 'text/html' } })).text()).toMatch(/graphiql/i);
+    expect((await fetch(`${url}/health`)).status).toBe(200);
+  });
+
+  it('loads the 36 fixture sites and 20 regions on the map', async () => {
+    const started = Date.now();
+    await page.goto(`${url}/`);
+    await page.locator('body[data-ready=true]').waitFor();
+    const loadMs = Date.now() - started;
+    expect(await page.locator('svg circle.site').count()).toBe(36);
+    expect(await page.locator('svg rect.region').count()).toBe(20);
+    expect(loadMs).toBeLessThan(5_000); // about 0.2 s on loopback; generous for a loaded CI machine
+    await shot('01-map-before-any-plan');
+  });
+
+  it('requests a plan and follows it live to SOLVED', async () => {
+    const statuses: string[] = [];
+    await page.exposeFunction('recordStatus', (status: string) => statuses.push(status));
+    await page.evaluate(() => {
+      const element = document.querySelector('[data-testid=request-status]')!;
+      new MutationObserver(() => (window as any).recordStatus((element as HTMLElement).dataset.status)).observe(element, { attributes: true });
+    });
+    planIds.push(await requestThroughPage('web e2e first'));
+    expect(statuses).toContain('SOLVED');
+    expect(statuses[0]).toBe('REQUESTING');
+    const { plan } = await api(`query($id: ID!) { plan(id: $id) { status name } }`, { id: planIds[0] });
+    expect(plan).toEqual({ status: 'SOLVED', name: 'web e2e first' });
+    expect(await page.locator('svg path.flow').count()).toBeGreaterThan(20);
+    await shot('02-plan-solved');
+  });
+
+  it('shows the summary figures the API returns for that plan', async () => {
+    const { plan } = await api(
+      `query($id: ID!) { plan(id: $id) { totals { costPerMillionTokens tokensPerJoule facilityPowerKw carbonKgPerHour servedTokensPerSecond unservedTokensPerSecond gpusBusy costPerHour { total energy capex egress carbon penalty } } } }`,
+      { id: planIds[0] },
+    );
+    const value = async (id: string) => Number(await page.getByTestId(`summary-${id}`).getAttribute('data-value'));
+    const t = plan.totals;
+    for (const key of ['costPerMillionTokens', 'tokensPerJoule', 'facilityPowerKw', 'carbonKgPerHour', 'servedTokensPerSecond', 'unservedTokensPerSecond', 'gpusBusy']) {
+      expect(await value(key), key).toBe(t[key]);
+    }
+    expect(await value('costPerHour')).toBe(t.costPerHour.total);
+    for (const part of ['energy', 'capex', 'egress', 'carbon', 'penalty']) expect(await value(`cost-${part}`), part).toBe(t.costPerHour[part]);
+    await expect.poll(() => page.getByTestId('summary-costPerMillionTokens').textContent()).toBe(`$${t.costPerMillionTokens.toFixed(4)}`);
+    await expect.poll(() => page.getByTestId('summary-status').textContent()).toBe('SOLVED');
+  });
+
+  it('opens a site panel from the keyboard, with its shadow prices', async () => {
+    const { plan } = await api(`query($id: ID!) { plan(id: $id) { shadowPrices { gpus { siteCode gpuTypeCode valuePerGpuPerHour } } } }`, { id: planIds[0] });
+    const gpus = plan.shadowPrices.gpus as { siteCode: string; gpuTypeCode: string; valuePerGpuPerHour: number }[];
+    expect(gpus.length).toBeGreaterThan(0);
+    const siteCode = gpus[0]!.siteCode;
+    const site = page.locator(`svg circle.site[data-code="${siteCode}"]`);
+    await site.focus();
+    await expect.poll(() => page.locator('#tooltip').isVisible()).toBe(true);
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.getByTestId('panel-title').textContent()).toBe(`Site ${siteCode}`);
+    for (const price of gpus.filter((g) => g.siteCode === siteCode)) {
+      const item = page.locator(`[data-testid=shadow-prices] li[data-gpu="${price.gpuTypeCode}"]`);
+      expect(Number(await item.getAttribute('data-value'))).toBe(price.valuePerGpuPerHour);
+      expect(await item.textContent()).toContain(`One more ${price.gpuTypeCode} here saves $${price.valuePerGpuPerHour.toFixed(2)}/h`);
+    }
+    await shot('03-site-panel');
+    // a region opens by mouse
+    // (a site's circle may lie over the square: dispatch the click on the square itself)
+    await page.locator('svg rect.region[data-code="EU-CENTRAL"]').dispatchEvent('click');
+    await expect.poll(() => page.getByTestId('panel-title').textContent()).toBe('Region EU-CENTRAL');
+    expect(await page.getByTestId('region-sources').locator('tbody tr').count()).toBeGreaterThan(0);
+    await shot('04-region-panel');
+  });
+
+  it('compares two plans', async () => {
+    planIds.push(await requestThroughPage('web e2e carbon priced', { carbonPricePerTonne: 400 }));
+    const [from, to] = planIds as [string, string];
+    await page.locator('#compare-from').selectOption(from);
+    await page.locator('#compare-to').selectOption(to);
+    await page.getByTestId('compare-form').getByRole('button', { name: 'Compare' }).click();
+    await page.getByTestId('diff-heading').waitFor();
+    const { plan } = await api(`query($from: ID!, $to: ID!) { plan(id: $to) { diff(against: $from) { totals { costPerHour { total } carbonKgPerHour } sites { siteCode tokensPerSecondChange } } } }`, { from, to });
+    expect(Number(await page.getByTestId('diff-costPerHour').getAttribute('data-value'))).toBe(plan.diff.totals.costPerHour.total);
+    expect(Number(await page.getByTestId('diff-carbonKgPerHour').getAttribute('data-value'))).toBe(plan.diff.totals.carbonKgPerHour);
+    const moved = (plan.diff.sites as { siteCode: string; tokensPerSecondChange: number }[]).filter((s) => Math.abs(s.tokensPerSecondChange) > 0.5);
+    expect(await page.getByTestId('diff-sites').locator('tbody tr').count()).toBe(moved.length);
+    await shot('05-compare');
+  });
+
+  it('exports the plan as a CSV whose rows are the API allocations, and as JSON', async () => {
+    const id = (await page.getByTestId('current-plan').getAttribute('data-plan-id'))!;
+    expect(id).toBe(planIds[1]);
+    const [csvDownload] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-csv').click()]);
+    const csv = (await readFile((await csvDownload.path())!, 'utf8')).trimEnd().split('\n');
+    expect(csv[0]).toBe('siteCode,regionCode,workloadClassCode,period,tokensPerSecond');
+    const expected = await apiAllocations(id);
+    expect(csv.slice(1)).toEqual(expected);
+    expect(expected.length).toBeGreaterThan(20);
+    const [jsonDownload] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-json').click()]);
+    const json = JSON.parse(await readFile((await jsonDownload.path())!, 'utf8'));
+    expect(json.id).toBe(id);
+    expect(json.allocations).toHaveLength(expected.length);
+  });
+
+  it('shows the hourly view of a 24-period plan', async () => {
+    const id = await requestThroughPage('web e2e day-ahead', { periods: 24 });
+    await page.getByTestId('hourly-chart').waitFor();
+    const { plan } = await api(`query($id: ID!) { plan(id: $id) { options } }`, { id });
+    expect(plan.options.periods).toBe(24);
+    expect(await page.getByTestId('hourly-chart').locator('path').count()).toBeGreaterThan(3);
+    await page.getByTestId('hourly').screenshot({ path: join(SCREENSHOTS, '06-hourly.png') });
+  });
+
+  it('is usable at phone width', async () => {
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.goto(`${url}/#plan=${planIds[0]}`);
+    await page.reload();
+    await page.locator('body[data-ready=true]').waitFor();
+    await expect.poll(() => page.getByTestId('current-plan').getAttribute('data-plan-id')).toBe(planIds[0]);
+    const overflowing = await page.evaluate(() => {
+      const width = document.documentElement.clientWidth;
+      return [...document.querySelectorAll('body *')].filter((e) => e.getBoundingClientRect().right > width + 1 && !e.closest('.table-wrap')).map((e) => `${e.tagName}.${e.className}`);
+    });
+    expect(overflowing).toEqual([]);
+    await shot('07-phone');
+    await page.setViewportSize({ width: 1280, height: 800 });
+  });
+
+  it('asks for an API key once keys are required, and keeps it only in memory', async () => {
+    const created = await api(`mutation { createApiKey(input: { name: "web-viewer", role: VIEWER }) { ... on MutationCreateApiKeySuccess { data { key } } } }`);
+    const key = created.createApiKey.data.key as string;
+    await page.reload();
+    const form = page.getByTestId('key-form');
+    await form.waitFor({ state: 'visible' });
+    await shot('08-key-entry');
+    await form.locator('input[type=password]').fill(key);
+    await form.getByRole('button', { name: 'Use key' }).click();
+    await page.locator('body[data-ready=true]').waitFor();
+    expect(await page.locator('svg circle.site').count()).toBe(36);
+    expect(await form.isHidden()).toBe(true);
+    expect(await page.evaluate(() => sessionStorage.length)).toBe(0);
+    // a viewer may read plans but not request them: the page says why
+    await page.getByTestId('request-form').getByRole('button', { name: 'Request plan' }).click();
+    await expect.poll(() => page.getByTestId('request-status').textContent()).toMatch(/planner|forbidden|not allowed/i);
+  });
+});

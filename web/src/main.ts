@@ -1,0 +1,330 @@
+// The planner's web view: wires the API, the map and the panels together.
+import './styles.css';
+import { AuthRequired, gql, setApiKey, subscribe } from './api.js';
+import { allocationsCsv, download, planJson } from './export.js';
+import { esc, tokensPerSecond, usd, when } from './format.js';
+import { hourlyHtml } from './hourly.js';
+import { WorldMap, type MapData, type MapFlow } from './map.js';
+import { compareHtml, regionPanelHtml, sitePanelHtml, summaryHtml } from './panels.js';
+import {
+  ALLOCATIONS_QUERY,
+  BASE_QUERY,
+  DIFF_QUERY,
+  PLAN_QUERY,
+  PLAN_UPDATED,
+  PLANS_QUERY,
+  REQUEST_PLAN,
+  type Allocation,
+  type BaseData,
+  type Plan,
+  type PlanDiff,
+  type PlanListItem,
+  type PlanStatus,
+} from './queries.js';
+
+const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
+
+const state: {
+  base: BaseData | null;
+  plans: PlanListItem[];
+  plan: Plan | null;
+  selected: { kind: 'site' | 'region'; code: string } | null;
+  diff: PlanDiff | null;
+} = { base: null, plans: [], plan: null, selected: null, diff: null };
+
+const worldMap = new WorldMap($('map'), $('legend'), $('tooltip'), {
+  onSelectSite: (code) => select({ kind: 'site', code }),
+  onSelectRegion: (code) => select({ kind: 'region', code }),
+});
+
+function sites() {
+  return state.base?.sites.edges.map((e) => e.node) ?? [];
+}
+
+function renderMap(): void {
+  const plan = state.plan;
+  const planSites = new Map(plan?.sites.map((s) => [s.siteCode, s]) ?? []);
+  let flows: MapFlow[] = [];
+  if (state.diff) {
+    for (const f of state.diff.flows) {
+      if (f.fromSiteCode) flows.push({ siteCode: f.fromSiteCode, regionCode: f.regionCode, tokensPerSecond: f.tokensPerSecond, kind: 'loss' });
+      if (f.toSiteCode) flows.push({ siteCode: f.toSiteCode, regionCode: f.regionCode, tokensPerSecond: f.tokensPerSecond, kind: 'gain' });
+    }
+  } else if (plan) {
+    flows = plan.regions.flatMap((r) => r.sources.map((s) => ({ siteCode: s.siteCode, regionCode: r.regionCode, tokensPerSecond: s.tokensPerSecond })));
+  }
+  const data: MapData = {
+    sizeLabel: plan ? 'load in the plan' : 'installed capacity',
+    flows,
+    sites: sites().map((site) => {
+      const load = planSites.get(site.code);
+      const cost = plan ? (load?.costPerMillionTokens ?? null) : site.costPerMillionTokens;
+      return {
+        code: site.code,
+        name: site.name,
+        latitude: site.latitude,
+        longitude: site.longitude,
+        sizeTokensPerSecond: plan ? (load?.servedTokensPerSecond ?? 0) : site.installedCapacity.tokensPerSecond,
+        costPerMillionTokens: cost,
+        tooltip: `<strong>${esc(site.code)}</strong> ${esc(site.name)}<br>${
+          load
+            ? `load ${esc(tokensPerSecond(load.servedTokensPerSecond))}<br>GPU util. ${Math.round(load.utilization * 100)}%, power ${Math.round(load.powerUtilization * 100)}% of cap<br>${esc(usd(load.costPerMillionTokens, 4))} / M tok`
+            : `capacity ${esc(tokensPerSecond(site.installedCapacity.tokensPerSecond))}<br>H100 ${esc(usd(site.costPerMillionTokens, 4))} / M tok`
+        }<br>${esc(usd(site.pricePerKwh, 4))}/kWh`,
+      };
+    }),
+    regions: (state.base?.demandRegions ?? []).map((region) => {
+      const served = plan?.regions.find((r) => r.regionCode === region.code);
+      return {
+        code: region.code,
+        name: region.name,
+        latitude: region.latitude,
+        longitude: region.longitude,
+        demandTokensPerSecond: region.totalTokensPerSecond,
+        tooltip: `<strong>${esc(region.code)}</strong> ${esc(region.name)}<br>demand ${esc(tokensPerSecond(region.totalTokensPerSecond))}${
+          served ? `<br>served ${esc(tokensPerSecond(served.servedTokensPerSecond))}, ${served.sources.length} site(s)<br>unserved ${esc(tokensPerSecond(served.unservedTokensPerSecond))}` : ''
+        }`,
+      };
+    }),
+  };
+  worldMap.render(data);
+}
+
+function renderPanel(): void {
+  const panel = $('panel');
+  const selected = state.selected;
+  if (!selected || !state.base) return;
+  if (selected.kind === 'site') {
+    const site = sites().find((s) => s.code === selected.code);
+    if (site) panel.innerHTML = sitePanelHtml(site, state.plan, state.plan?.totals?.costPerMillionTokens ?? null);
+  } else {
+    const region = state.base.demandRegions.find((r) => r.code === selected.code);
+    if (region) panel.innerHTML = regionPanelHtml(region, state.plan);
+  }
+}
+
+function select(selected: { kind: 'site' | 'region'; code: string }): void {
+  state.selected = selected;
+  renderPanel();
+  // on a phone the panel sits below the map: bring it into view
+  if (window.matchMedia('(max-width: 900px)').matches) $('side').scrollIntoView({ block: 'start' });
+}
+
+function renderSummary(): void {
+  $('summary').innerHTML = summaryHtml(state.plan);
+  const current = $('current-plan');
+  current.textContent = state.plan ? `plan ${state.plan.name ?? ''} (${state.plan.id.slice(0, 8)}) · ${state.plan.status}` : 'no plan selected';
+  current.dataset.planId = state.plan?.id ?? '';
+  for (const id of ['export-csv', 'export-json']) ($(id) as HTMLButtonElement).disabled = !state.plan?.totals;
+}
+
+function planLabel(plan: PlanListItem): string {
+  return `${plan.name ?? 'unnamed'} · ${plan.id.slice(0, 8)} · ${when(plan.requestedAt)}`;
+}
+
+function renderPlans(): void {
+  const body = $('plans-table').querySelector('tbody')!;
+  body.innerHTML = state.plans.length
+    ? state.plans
+        .map(
+          (p) => `<tr data-plan-id="${esc(p.id)}"${state.plan?.id === p.id ? ' class="current-row" aria-current="true"' : ''}>
+            <td><button type="button" class="link" data-show="${esc(p.id)}">${esc(p.name ?? 'unnamed')}</button> <code>${esc(p.id.slice(0, 8))}</code></td>
+            <td><span class="badge status-${esc(p.status)}">${esc(p.status)}</span></td>
+            <td>${esc(p.scenario?.code ?? '')}${p.schedule ? ` ⏲ ${esc(p.schedule.name)}` : ''}</td>
+            <td>${esc(when(p.requestedAt))}</td>
+            <td class="num">${esc(usd(p.costPerMillionTokens, 4))}</td></tr>`,
+        )
+        .join('')
+    : '<tr><td colspan="5">No plans yet: request one above.</td></tr>';
+  const solved = state.plans.filter((p) => p.status === 'SOLVED' || p.status === 'TIME_LIMIT');
+  for (const [id, pick] of [['compare-from', 1], ['compare-to', 0]] as const) {
+    const selectEl = $(id) as HTMLSelectElement;
+    const previous = selectEl.value;
+    selectEl.innerHTML = solved.map((p) => `<option value="${esc(p.id)}">${esc(planLabel(p))}</option>`).join('');
+    selectEl.value = solved.some((p) => p.id === previous) ? previous : (solved[pick]?.id ?? solved[0]?.id ?? '');
+  }
+}
+
+async function loadPlans(): Promise<void> {
+  const data = await gql<{ plans: { edges: { node: PlanListItem }[] } }>(PLANS_QUERY);
+  state.plans = data.plans.edges.map((e) => e.node);
+  renderPlans();
+}
+
+async function showPlan(id: string): Promise<void> {
+  const data = await gql<{ plan: Plan | null }>(PLAN_QUERY, { id });
+  if (!data.plan) return;
+  state.plan = data.plan;
+  state.diff = null;
+  $('compare').innerHTML = '';
+  history.replaceState(null, '', `#plan=${id}`);
+  renderSummary();
+  renderMap();
+  renderPanel();
+  renderPlans();
+  const hourly = $('hourly');
+  hourly.hidden = data.plan.options.periods !== 24 || !data.plan.totals;
+  hourly.innerHTML = '';
+  if (!hourly.hidden) hourly.innerHTML = hourlyHtml(await allAllocations(id), sites());
+}
+
+async function allAllocations(id: string): Promise<Allocation[]> {
+  const rows: Allocation[] = [];
+  for (let offset = 0; ; offset += 100) {
+    const data = await gql<{ plan: { allocations: { totalCount: number; rows: Allocation[] } } }>(ALLOCATIONS_QUERY, { id, offset });
+    rows.push(...data.plan.allocations.rows);
+    if (rows.length >= data.plan.allocations.totalCount || data.plan.allocations.rows.length === 0) return rows;
+  }
+}
+
+const FINAL: PlanStatus[] = ['SOLVED', 'INFEASIBLE', 'TIME_LIMIT', 'FAILED', 'CANCELLED'];
+
+function setRequestStatus(text: string, status: string): void {
+  const element = $('request-status');
+  element.textContent = text;
+  element.dataset.status = status;
+}
+
+async function requestPlan(form: HTMLFormElement): Promise<void> {
+  const fields = new FormData(form);
+  const number = (name: string) => Number(fields.get(name));
+  const input = {
+    name: String(fields.get('name') || '') || null,
+    scenario: String(fields.get('scenario') || '') || null,
+    options: {
+      periods: number('periods'),
+      capexMode: String(fields.get('capexMode')),
+      solver: String(fields.get('solver')),
+      targetUtilization: number('targetUtilization'),
+      carbonPricePerTonne: number('carbonPricePerTonne'),
+      allowExpansion: fields.get('allowExpansion') === 'on',
+    },
+  };
+  const button = $('request-button') as HTMLButtonElement;
+  button.disabled = true;
+  setRequestStatus('requesting…', 'REQUESTING');
+  try {
+    const { requestPlan: result } = await gql<{ requestPlan: { __typename: string; data?: { id: string; status: PlanStatus }; message?: string; issues?: { path: string[]; message: string }[] } }>(REQUEST_PLAN, { input });
+    if (!result.data) {
+      setRequestStatus(`refused: ${result.issues?.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') ?? result.message ?? result.__typename}`, 'REFUSED');
+      return;
+    }
+    const id = result.data.id;
+    const started = performance.now();
+    let status: PlanStatus = result.data.status;
+    setRequestStatus(`plan ${id.slice(0, 8)}: ${status}`, status);
+    await loadPlans();
+    const tick = setInterval(() => setRequestStatus(`plan ${id.slice(0, 8)}: ${status} · ${((performance.now() - started) / 1000).toFixed(1)} s`, status), 200);
+    try {
+      await subscribe<{ planUpdated: { id: string; status: PlanStatus; final: boolean; message: string | null; errorMessage: string | null } }>(PLAN_UPDATED, { id }, (data) => {
+        status = data.planUpdated.status;
+        setRequestStatus(`plan ${id.slice(0, 8)}: ${status}${data.planUpdated.errorMessage ? ` — ${data.planUpdated.errorMessage}` : ''}`, status);
+        void loadPlans();
+      }).done;
+    } finally {
+      clearInterval(tick);
+    }
+    setRequestStatus(`plan ${id.slice(0, 8)}: ${status} in ${((performance.now() - started) / 1000).toFixed(1)} s`, status);
+    await loadPlans();
+    if (FINAL.includes(status)) await showPlan(id);
+  } finally {
+    button.disabled = false;
+  }
+}
+
+async function compare(form: HTMLFormElement): Promise<void> {
+  const fields = new FormData(form);
+  const from = String(fields.get('from') ?? '');
+  const to = String(fields.get('to') ?? '');
+  const target = $('compare');
+  if (!from || !to) {
+    target.textContent = 'Two solved plans are needed.';
+    return;
+  }
+  const data = await gql<{ plan: { diff: PlanDiff | null } | null }>(DIFF_QUERY, { from, to });
+  const diff = data.plan?.diff;
+  if (!diff) {
+    target.textContent = 'These plans cannot be compared (no solution).';
+    return;
+  }
+  const name = (id: string) => planLabel(state.plans.find((p) => p.id === id) ?? ({ id, name: null, requestedAt: '' } as PlanListItem));
+  target.innerHTML = compareHtml(diff, { from: name(from), to: name(to) }) + '<p><button type="button" id="compare-close">Back to the plan on the map</button></p>';
+  state.diff = diff;
+  renderMap();
+  $('compare-close').addEventListener('click', () => {
+    state.diff = null;
+    target.innerHTML = '';
+    renderMap();
+  });
+}
+
+async function exportPlan(kind: 'csv' | 'json'): Promise<void> {
+  const plan = state.plan;
+  if (!plan) return;
+  const rows = await allAllocations(plan.id);
+  const base = `tokengrid-plan-${plan.id}`;
+  if (kind === 'csv') download(`${base}-allocations.csv`, 'text/csv', allocationsCsv(rows));
+  else download(`${base}.json`, 'application/json', planJson(plan, rows));
+}
+
+/** Runs an action; a 401 asks for a key and runs `retry` once it is given. */
+function guarded(action: () => Promise<void>, retry: () => Promise<void> = action): Promise<void> {
+  return action().catch((error: unknown) => {
+    if (error instanceof AuthRequired) {
+      const form = $('key-form');
+      $('key-reason').textContent = error.reason === 'missing' ? 'This server needs an API key.' : `The API key was refused (${error.reason}).`;
+      form.hidden = false;
+      $('key-input').focus();
+      pendingRetry = retry;
+      return;
+    }
+    $('request-status').textContent = `error: ${error instanceof Error ? error.message : String(error)}`;
+    console.error(error);
+  });
+}
+
+let pendingRetry: (() => Promise<void>) | null = null;
+
+async function init(): Promise<void> {
+  const base = await gql<BaseData>(BASE_QUERY);
+  state.base = base;
+  const scenarioSelect = $('scenario-select') as HTMLSelectElement;
+  scenarioSelect.innerHTML = '<option value="">none (stored data)</option>' + base.scenarios.edges.map((e) => `<option value="${esc(e.node.code)}">${esc(e.node.code)} — ${esc(e.node.name)}</option>`).join('');
+  $('map').dataset.sites = String(base.sites.edges.length);
+  renderMap();
+  await loadPlans();
+  const wanted = /^#plan=([\w-]+)$/.exec(location.hash)?.[1];
+  const first = wanted ?? state.plans.find((p) => p.status === 'SOLVED')?.id;
+  if (first) await showPlan(first);
+  document.body.dataset.ready = 'true';
+}
+
+renderSummary();
+$('key-form').addEventListener('submit', (event) => {
+  event.preventDefault();
+  setApiKey(($('key-input') as HTMLInputElement).value, ($('key-remember') as HTMLInputElement).checked);
+  ($('key-input') as HTMLInputElement).value = '';
+  $('key-form').hidden = true;
+  const retry = pendingRetry ?? init;
+  pendingRetry = null;
+  void guarded(retry);
+});
+$('request-form').addEventListener('submit', (event) => {
+  event.preventDefault();
+  void guarded(() => requestPlan(event.currentTarget as HTMLFormElement), init);
+});
+$('compare-form').addEventListener('submit', (event) => {
+  event.preventDefault();
+  void guarded(() => compare(event.currentTarget as HTMLFormElement));
+});
+$('plans-table').addEventListener('click', (event) => {
+  const id = (event.target as HTMLElement).closest<HTMLElement>('[data-show]')?.dataset.show;
+  if (id) void guarded(() => showPlan(id));
+});
+$('export-csv').addEventListener('click', () => void guarded(() => exportPlan('csv')));
+$('export-json').addEventListener('click', () => void guarded(() => exportPlan('json')));
+window.addEventListener('hashchange', () => {
+  const id = /^#plan=([\w-]+)$/.exec(location.hash)?.[1];
+  if (id && id !== state.plan?.id) void guarded(() => showPlan(id));
+});
+void guarded(init);

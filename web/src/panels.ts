@@ -1,0 +1,147 @@
+// The plan summary, the site and region panels and the comparison, as HTML.
+// Figures carry data-value with the API's number so tests compare them exactly.
+import { esc, fmt, percent, signed, tokensPerSecond, usd, when } from './format.js';
+import type { Plan, PlanDiff, Region, Site } from './queries.js';
+
+function figure(id: string, label: string, value: number | null | undefined, text: string): string {
+  return `<div class="figure"><dt>${esc(label)}</dt><dd data-testid="summary-${id}" data-value="${value ?? ''}">${esc(text)}</dd></div>`;
+}
+
+const COST_PARTS = ['energy', 'capex', 'egress', 'carbon', 'penalty'] as const;
+
+/** Reserved layout with dashes before a plan is loaded, so nothing shifts when it arrives. */
+export function summaryHtml(plan: Plan | null): string {
+  const t = plan?.totals ?? null;
+  const cost = t?.costPerHour;
+  const total = cost ? COST_PARTS.reduce((sum, part) => sum + cost[part], 0) : 0;
+  const bar = COST_PARTS.map((part) => {
+    const share = cost && total > 0 ? cost[part] / total : 0;
+    return `<span class="seg seg-${part}" style="flex-grow:${share}" title="${part} ${esc(usd(cost?.[part]))}/h"></span>`;
+  }).join('');
+  const legend = COST_PARTS.map((part) => `<li><span class="swatch seg-${part}"></span>${part} <span data-testid="summary-cost-${part}" data-value="${cost?.[part] ?? ''}">${esc(usd(cost?.[part]))}</span>/h</li>`).join('');
+  const served = t && t.demandTokensPerSecond > 0 ? t.servedTokensPerSecond / t.demandTokensPerSecond : null;
+  return `
+    <h2>Plan summary <span class="badge status-${esc(plan?.status ?? 'NONE')}" data-testid="summary-status">${esc(plan?.status ?? 'no plan')}</span></h2>
+    <dl class="figures">
+      ${figure('costPerMillionTokens', 'Cost per million tokens', t?.costPerMillionTokens, usd(t?.costPerMillionTokens, 4))}
+      ${figure('costPerHour', 'Cost per hour', cost?.total, usd(cost?.total))}
+      ${figure('tokensPerJoule', 'Tokens per joule', t?.tokensPerJoule, fmt(t?.tokensPerJoule, 3))}
+      ${figure('facilityPowerKw', 'Facility power', t?.facilityPowerKw, t ? `${fmt(t.facilityPowerKw / 1000, 2)} MW` : '—')}
+      ${figure('carbonKgPerHour', 'Carbon', t?.carbonKgPerHour, t ? `${fmt(t.carbonKgPerHour, 0)} kg/h` : '—')}
+      ${figure('servedTokensPerSecond', 'Served', t?.servedTokensPerSecond, t ? `${tokensPerSecond(t.servedTokensPerSecond)} (${percent(served, 1)})` : '—')}
+      ${figure('unservedTokensPerSecond', 'Unserved', t?.unservedTokensPerSecond, tokensPerSecond(t?.unservedTokensPerSecond))}
+      ${figure('gpusBusy', 'GPUs busy / bought', t?.gpusBusy, t ? `${fmt(t.gpusBusy, 1)} / ${fmt(t.gpusAdded, 1)}` : '—')}
+    </dl>
+    <div class="costbar" role="img" aria-label="Cost per hour split">${bar}</div>
+    <ul class="costlegend">${legend}</ul>
+    <p class="meta" data-testid="summary-meta">
+      Solver ${esc(plan?.solver ?? '—')} · model ${esc(fmt(plan?.modelVariables))} variables, ${esc(fmt(plan?.modelConstraints))} constraints, ${esc(fmt(plan?.modelNonzeros))} nonzeros
+      · build ${esc(fmt(plan?.buildMs))} ms, solve ${esc(fmt(plan?.solveMs))} ms${plan?.mipGap != null ? ` · gap ${esc(percent(plan.mipGap, 2))}` : ''}
+      · periods ${esc(plan?.options.periods ?? '—')}, capex ${esc(plan?.options.capexMode ?? '—')}
+      · requested ${esc(when(plan?.requestedAt))}, finished ${esc(when(plan?.finishedAt))}
+    </p>
+    ${plan?.message ? `<p class="note">${esc(plan.message)}</p>` : ''}
+    ${plan?.errorMessage ? `<p class="error">${esc(plan.errorMessage)}</p>` : ''}`;
+}
+
+export function sitePanelHtml(site: Site, plan: Plan | null, fleetCostPerMillionTokens: number | null): string {
+  const load = plan?.sites.find((s) => s.siteCode === site.code) ?? null;
+  const gpuPrices = plan?.shadowPrices?.gpus.filter((g) => g.siteCode === site.code) ?? [];
+  const powerPrice = plan?.shadowPrices?.power.find((p) => p.siteCode === site.code) ?? null;
+  const shadow = plan
+    ? plan.shadowPrices
+      ? gpuPrices.length || powerPrice
+        ? `<ul class="shadow" data-testid="shadow-prices">${gpuPrices
+            .map((g) => `<li data-gpu="${esc(g.gpuTypeCode)}" data-value="${g.valuePerGpuPerHour}">One more ${esc(g.gpuTypeCode)} here saves <strong>${esc(usd(g.valuePerGpuPerHour, 2))}/h</strong></li>`)
+            .join('')}${powerPrice ? `<li data-power data-value="${powerPrice.valuePerKwPerHour}">One more kW of power cap saves <strong>${esc(usd(powerPrice.valuePerKwPerHour, 4))}/h</strong></li>` : ''}</ul>`
+        : '<p data-testid="shadow-prices">No binding GPU or power constraint here: one more GPU would save nothing.</p>'
+      : `<p data-testid="shadow-prices">No shadow prices: ${esc(plan.shadowPricesUnavailableReason ?? 'the solver gave none')}</p>`
+    : '';
+  const versusFleet =
+    load?.costPerMillionTokens != null && fleetCostPerMillionTokens
+      ? `${usd(load.costPerMillionTokens, 4)} per million tokens, ${signed(((load.costPerMillionTokens - fleetCostPerMillionTokens) / fleetCostPerMillionTokens) * 100, 1)}% vs the plan's ${usd(fleetCostPerMillionTokens, 4)}`
+      : '—';
+  return `
+    <h2 data-testid="panel-title">Site ${esc(site.code)}</h2>
+    <p class="sub">${esc(site.name)} (${esc(site.country)}) · ${esc(usd(site.pricePerKwh, 4))}/kWh · cap ${esc(fmt(site.powerCapKw))} kW · ${esc(fmt(site.installedCapacity.gpus))} GPUs installed</p>
+    ${
+      plan
+        ? load
+          ? `<dl class="kv">
+              <dt>Load</dt><dd data-testid="site-load" data-value="${load.servedTokensPerSecond}">${esc(tokensPerSecond(load.servedTokensPerSecond))}</dd>
+              <dt>GPU utilization</dt><dd>${esc(percent(load.utilization))}</dd>
+              <dt>Power vs cap</dt><dd><meter min="0" max="1" value="${load.powerUtilization}"></meter> ${esc(fmt(load.peakFacilityPowerKw))} / ${esc(fmt(load.powerCapKw))} kW (${esc(percent(load.powerUtilization))})</dd>
+              <dt>Cost</dt><dd>${esc(usd(load.costPerHour))}/h · ${esc(versusFleet)}</dd>
+            </dl>
+            <h3>Load by class</h3>
+            <table><thead><tr><th scope="col">Class</th><th scope="col" class="num">tok/s</th></tr></thead><tbody>${load.loadByClass
+              .map((c) => `<tr><td>${esc(c.workloadClassCode)}</td><td class="num">${esc(tokensPerSecond(c.tokensPerSecond))}</td></tr>`)
+              .join('')}</tbody></table>
+            <h3>By GPU type</h3>
+            <table><thead><tr><th scope="col">GPU</th><th scope="col" class="num">installed</th><th scope="col" class="num">busy</th><th scope="col" class="num">added</th><th scope="col" class="num">util.</th></tr></thead><tbody>${load.gpus
+              .map((g) => `<tr><td>${esc(g.gpuTypeCode)}</td><td class="num">${esc(fmt(g.installed))}</td><td class="num">${esc(fmt(g.gpusBusy, 1))}</td><td class="num">${esc(fmt(g.gpusAdded, 1))}</td><td class="num">${esc(percent(g.utilization))}</td></tr>`)
+              .join('')}</tbody></table>`
+          : '<p>This site carries no load in the plan.</p>'
+        : `<p>No plan selected: installed capacity ${esc(tokensPerSecond(site.installedCapacity.tokensPerSecond))} (standard class); H100 cost ${esc(usd(site.costPerMillionTokens, 4))} per million tokens.</p>`
+    }
+    ${plan ? `<h3>Shadow prices</h3>${shadow}` : ''}`;
+}
+
+export function regionPanelHtml(region: Region, plan: Plan | null): string {
+  const served = plan?.regions.find((r) => r.regionCode === region.code) ?? null;
+  const unserved = plan?.unserved.filter((u) => u.regionCode === region.code) ?? [];
+  return `
+    <h2 data-testid="panel-title">Region ${esc(region.code)}</h2>
+    <p class="sub">${esc(region.name)} · ${esc(region.city)} · demand ${esc(tokensPerSecond(region.totalTokensPerSecond))}</p>
+    <h3>RTT budget per class</h3>
+    <table><thead><tr><th scope="col">Class</th><th scope="col" class="num">demand</th><th scope="col" class="num">budget</th></tr></thead><tbody>${region.demand
+      .map((d) => `<tr><td>${esc(d.workloadClass.code)}</td><td class="num">${esc(tokensPerSecond(d.tokensPerSecond))}</td><td class="num">${d.effectiveRttBudgetMs === null ? 'none' : `${esc(fmt(d.effectiveRttBudgetMs))} ms`}</td></tr>`)
+      .join('')}</tbody></table>
+    ${
+      served
+        ? `<h3>Served from</h3>
+           <p>${esc(tokensPerSecond(served.servedTokensPerSecond))} of ${esc(tokensPerSecond(served.demandTokensPerSecond))}; RTT weighted ${esc(fmt(served.weightedRttMs, 1))} ms, worst ${esc(fmt(served.worstRttMs, 1))} ms (tightest budget ${esc(fmt(Math.min(...region.demand.map((d) => d.effectiveRttBudgetMs ?? Infinity))))} ms)</p>
+           <table data-testid="region-sources"><thead><tr><th scope="col">Site</th><th scope="col" class="num">tok/s</th><th scope="col" class="num">share</th><th scope="col" class="num">RTT</th></tr></thead><tbody>${served.sources
+             .map((s) => `<tr><td>${esc(s.siteCode)}</td><td class="num">${esc(tokensPerSecond(s.tokensPerSecond))}</td><td class="num">${esc(percent(s.share, 1))}</td><td class="num">${esc(fmt(s.rttMs, 1))} ms</td></tr>`)
+             .join('')}</tbody></table>`
+        : plan
+          ? '<p>Not in this plan.</p>'
+          : '<p>No plan selected.</p>'
+    }
+    ${
+      unserved.length
+        ? `<h3>Unserved</h3><ul>${unserved.map((u) => `<li>${esc(u.workloadClassCode)}: ${esc(tokensPerSecond(u.unservedTokensPerSecond))} — <strong>${esc(u.reason)}</strong>: ${esc(u.explanation)}</li>`).join('')}</ul>`
+        : plan
+          ? '<p>All demand served.</p>'
+          : ''
+    }`;
+}
+
+function change(label: string, id: string, value: number | null | undefined, text: string): string {
+  return `<tr><th scope="row">${esc(label)}</th><td class="num" data-testid="diff-${id}" data-value="${value ?? ''}">${esc(text)}</td></tr>`;
+}
+
+export function compareHtml(diff: PlanDiff, names: { from: string; to: string }): string {
+  const t = diff.totals;
+  const moved = diff.sites.filter((s) => Math.abs(s.tokensPerSecondChange) > 0.5).sort((a, b) => Math.abs(b.tokensPerSecondChange) - Math.abs(a.tokensPerSecondChange));
+  return `
+    <p data-testid="diff-heading">From <strong>${esc(names.from)}</strong> to <strong>${esc(names.to)}</strong>${diff.unchanged ? ': <strong>unchanged</strong>' : ''}.</p>
+    ${
+      t
+        ? `<table class="diff-totals"><tbody>
+            ${change('Cost per million tokens', 'costPerMillionTokens', t.costPerMillionTokens, t.costPerMillionTokens === null ? '—' : `${signed(t.costPerMillionTokens, 4)} $`)}
+            ${change('Cost per hour', 'costPerHour', t.costPerHour.total, `${signed(t.costPerHour.total)} $/h`)}
+            ${change('Energy', 'energy', t.costPerHour.energy, `${signed(t.costPerHour.energy)} $/h`)}
+            ${change('Capex', 'capex', t.costPerHour.capex, `${signed(t.costPerHour.capex)} $/h`)}
+            ${change('Facility power', 'facilityPowerKw', t.facilityPowerKw, `${signed(t.facilityPowerKw, 0)} kW`)}
+            ${change('Carbon', 'carbonKgPerHour', t.carbonKgPerHour, `${signed(t.carbonKgPerHour, 0)} kg/h`)}
+            ${change('Served', 'servedTokensPerSecond', t.servedTokensPerSecond, `${signed(t.servedTokensPerSecond, 0)} tok/s`)}
+            ${change('GPUs busy', 'gpusBusy', t.gpusBusy, signed(t.gpusBusy, 1))}
+          </tbody></table>`
+        : ''
+    }
+    <h3>Sites whose load changed (${moved.length})</h3>
+    <div class="table-wrap"><table data-testid="diff-sites"><thead><tr><th scope="col">Site</th><th scope="col" class="num">from</th><th scope="col" class="num">to</th><th scope="col" class="num">change</th><th scope="col" class="num">$/h change</th></tr></thead><tbody>${moved
+      .map((s) => `<tr data-site="${esc(s.siteCode)}"><td>${esc(s.siteCode)}</td><td class="num">${esc(tokensPerSecond(s.fromTokensPerSecond))}</td><td class="num">${esc(tokensPerSecond(s.toTokensPerSecond))}</td><td class="num">${esc(tokensPerSecond(s.tokensPerSecondChange))}</td><td class="num">${esc(signed(s.costPerHourChange))}</td></tr>`)
+      .join('')}</tbody></table></div>`;
+}
