@@ -76,11 +76,17 @@ async function api(query: string, variables: Record<string, unknown> = {}): Prom
 
 async function apiAllocations(id: string): Promise<string[]> {
   const rows: string[] = [];
-  for (let offset = 0; ; offset += 100) {
-    const data = await api(`query($id: ID!, $offset: Int!) { plan(id: $id) { allocations(first: 100, offset: $offset) { totalCount rows { siteCode regionCode workloadClassCode period tokensPerSecond } } } }`, { id, offset });
+  let after: string | null = null;
+  for (;;) {
+    const data = await api(
+      `query($id: ID!, $after: String) { plan(id: $id) { allocations(first: 100, after: $after) { totalCount pageInfo { hasNextPage endCursor }
+        edges { node { siteCode regionCode workloadClassCode period tokensPerSecond } } } } }`,
+      { id, after },
+    );
     const page = data.plan.allocations;
-    rows.push(...page.rows.map((r: any) => [r.siteCode, r.regionCode, r.workloadClassCode, r.period, r.tokensPerSecond].join(',')));
-    if (rows.length >= page.totalCount) return rows;
+    rows.push(...page.edges.map(({ node: r }: any) => [r.siteCode, r.regionCode, r.workloadClassCode, r.period, r.tokensPerSecond].join(',')));
+    if (!page.pageInfo.hasNextPage) return rows;
+    after = page.pageInfo.endCursor;
   }
 }
 

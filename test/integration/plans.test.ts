@@ -128,9 +128,8 @@ describe('with a solving worker', () => {
       regions { regionCode servedTokensPerSecond sources { siteCode share } }
       unserved { regionCode reason explanation }
       shadowPrices { gpus { siteCode valuePerGpuPerHour } power { siteCode } demand { regionCode } }
-      all: allocations(first: 100) { totalCount rows { siteCode regionCode workloadClassCode tokensPerSecond } }
-      page2: allocations(first: 2, offset: 2) { rows { siteCode regionCode workloadClassCode } }
-      atSite: allocations(filter: { siteCodes: [$site] }, first: 100) { totalCount rows { siteCode } }
+      all: allocations(first: 100) { totalCount edges { cursor node { siteCode regionCode workloadClassCode tokensPerSecond } } }
+      atSite: allocations(filter: { siteCodes: [$site] }, first: 100) { totalCount edges { node { siteCode } } }
     } }`;
     const busiest = (await db.prisma.plan.findUniqueOrThrow({ where: { id: solved.id } })).result as any;
     const site = [...busiest.sites].sort((a: any, b: any) => b.servedTokensPerSecond - a.servedTokensPerSecond)[0].siteCode;
@@ -139,9 +138,15 @@ describe('with a solving worker', () => {
     expect(plan.sites.length).toBeGreaterThan(0);
     expect(plan.regions.length).toBeGreaterThan(0);
     expect(plan.all.totalCount).toBe(busiest.allocations.length);
-    expect(plan.page2.rows).toEqual(plan.all.rows.slice(2, 4).map(({ tokensPerSecond: _, ...row }: any) => row));
+    // the page after the second row starts at the third
+    const after = plan.all.edges[1].cursor;
+    const page2 = await api.data(`query ($id: ID!, $after: String) { plan(id: $id) { allocations(first: 2, after: $after) {
+      pageInfo { hasNextPage } edges { node { siteCode regionCode workloadClassCode } } } } }`, { id: solved.id, after });
+    expect(page2.plan.allocations.edges.map((e: any) => e.node)).toEqual(
+      plan.all.edges.slice(2, 4).map(({ node: { tokensPerSecond: _, ...row } }: any) => row),
+    );
     expect(plan.atSite.totalCount).toBeGreaterThan(0);
-    expect(plan.atSite.rows.every((row: { siteCode: string }) => row.siteCode === site)).toBe(true);
+    expect(plan.atSite.edges.every((edge: { node: { siteCode: string } }) => edge.node.siteCode === site)).toBe(true);
     const bad = await api.graphql(`query ($id: ID!) { plan(id: $id) { allocations(first: 500) { totalCount } } }`, { id: solved.id });
     expect(bad.errors?.[0]?.message).toMatch(/first must be between 1 and 100/);
   });

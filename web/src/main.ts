@@ -170,10 +170,14 @@ async function showPlan(id: string): Promise<void> {
 
 async function allAllocations(id: string): Promise<Allocation[]> {
   const rows: Allocation[] = [];
-  for (let offset = 0; ; offset += 100) {
-    const data = await gql<{ plan: { allocations: { totalCount: number; rows: Allocation[] } } }>(ALLOCATIONS_QUERY, { id, offset });
-    rows.push(...data.plan.allocations.rows);
-    if (rows.length >= data.plan.allocations.totalCount || data.plan.allocations.rows.length === 0) return rows;
+  let after: string | null = null;
+  for (;;) {
+    type Page = { totalCount: number; pageInfo: { hasNextPage: boolean; endCursor: string | null }; edges: { node: Allocation }[] };
+    const data: { plan: { allocations: Page } } = await gql(ALLOCATIONS_QUERY, { id, after });
+    const page = data.plan.allocations;
+    rows.push(...page.edges.map((edge) => edge.node));
+    if (!page.pageInfo.hasNextPage || !page.pageInfo.endCursor) return rows;
+    after = page.pageInfo.endCursor;
   }
 }
 

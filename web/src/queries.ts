@@ -60,8 +60,14 @@ export const PLAN_QUERY = /* GraphQL */ `
 `;
 
 export const ALLOCATIONS_QUERY = /* GraphQL */ `
-  query WebAllocations($id: ID!, $offset: Int!) {
-    plan(id: $id) { allocations(first: 100, offset: $offset) { totalCount rows { siteCode regionCode workloadClassCode period tokensPerSecond } } }
+  query WebAllocations($id: ID!, $after: String) {
+    plan(id: $id) {
+      allocations(first: 100, after: $after) {
+        totalCount
+        pageInfo { hasNextPage endCursor }
+        edges { node { siteCode regionCode workloadClassCode period tokensPerSecond } }
+      }
+    }
   }
 `;
 

@@ -1,5 +1,6 @@
 // Plan: a placement plan solved by a job from a stored snapshot; its queries
 // (by id, list, latest) and mutations (request, cancel, re-solve a snapshot).
+import { resolveArrayConnection } from '@pothos/plugin-relay';
 import { GraphQLError } from 'graphql';
 import { isFinal } from '../../db/plan-store.js';
 import type { Prisma } from '../../generated/prisma/client.js';
@@ -22,7 +23,7 @@ import type { Context } from '../context.js';
 import { NotFoundError, ValidationError } from '../errors.js';
 import { preparePlan } from '../../plans/request.js';
 import { checkSolverCaps, DEFAULT_SOLVER_CAPS } from '../../plans/solver-caps.js';
-import { checkPageSize, MUTATION_ERRORS, selection } from './common.js';
+import { checkPageSize, MAX_PAGE_SIZE, MUTATION_ERRORS, selection } from './common.js';
 
 /** How long `wait: true` holds a request open before answering with the plan as it is. */
 export const MAX_PLAN_WAIT_MS = 60_000;
@@ -189,13 +190,6 @@ const AllocationRef = builder.objectRef<AllocationRow>('PlanAllocation').impleme
   }),
 });
 
-const AllocationPageRef = builder.objectRef<{ totalCount: number; rows: AllocationRow[] }>('PlanAllocationPage').implement({
-  fields: (t) => ({
-    totalCount: t.exposeInt('totalCount', { description: 'rows matching the filter, over all pages' }),
-    rows: t.field({ type: [AllocationRef], resolve: (page) => page.rows }),
-  }),
-});
-
 const AllocationFilter = builder.inputType('PlanAllocationFilter', {
   fields: (t) => ({
     siteCodes: t.stringList({ required: false }),
@@ -279,24 +273,26 @@ export const PlanRef = builder.prismaObject('Plan', {
       select: { result: true },
       resolve: (plan) => resultOf(plan)?.shadowPricesUnavailableReason ?? null,
     }),
-    allocations: t.field({
-      type: AllocationPageRef,
-      description: 'route rows (site × region × class × period), filtered, ordered by site, region, class, period',
-      args: {
-        filter: t.arg({ type: AllocationFilter, required: false }),
-        first: t.arg.int({ required: false, defaultValue: 50, description: '1–100' }),
-        offset: t.arg.int({ required: false, defaultValue: 0 }),
+    allocations: t.connection(
+      {
+        type: AllocationRef,
+        description: 'route rows (site × region × class × period), filtered, ordered by site, region, class, period; 1–100 a page',
+        args: { filter: t.arg({ type: AllocationFilter, required: false }) },
+        select: { result: true },
+        resolve: (plan, args) => {
+          checkPageSize(args);
+          const rows = filterAllocations(resultOf(plan)?.allocations ?? [], args.filter);
+          return { ...resolveArrayConnection({ args, defaultSize: 50, maxSize: MAX_PAGE_SIZE }, rows), totalCount: rows.length };
+        },
       },
-      select: { result: true },
-      resolve: (plan, args) => {
-        const first = args.first ?? 50;
-        const offset = args.offset ?? 0;
-        checkPageSize({ first });
-        if (offset < 0) throw new GraphQLError('offset must be >= 0', { extensions: { code: 'BAD_USER_INPUT', argumentName: 'offset' } });
-        const rows = filterAllocations(resultOf(plan)?.allocations ?? [], args.filter);
-        return { totalCount: rows.length, rows: rows.slice(offset, offset + first) };
+      {
+        name: 'PlanAllocationConnection',
+        fields: (c) => ({
+          totalCount: c.int({ description: 'rows matching the filter, over all pages', resolve: (connection) => (connection as { totalCount: number }).totalCount }),
+        }),
       },
-    }),
+      { name: 'PlanAllocationEdge' },
+    ),
   }),
 });
 
