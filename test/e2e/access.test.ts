@@ -2,74 +2,23 @@
 // local admin (and the server says so); on a network address the server will not
 // start without an admin key, and once one exists (made with `tokengrid keys
 // create` on the same database) it answers only requests that carry a key.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { adminQuery, withDatabaseName } from '../helpers/postgres.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cliWorkspace, runCli as run, serve as start, stop, type CliWorkspace } from '../helpers/cli.js';
 
-const CLI = join(import.meta.dirname, '../../src/cli/main.ts');
-const target = inject('testDatabase');
-let dataDir: string;
-let databaseEnv: Record<string, string> = {};
-const pgDatabase = `tokengrid_e2e_${randomBytes(6).toString('hex')}`;
+let workspace: CliWorkspace;
 
 beforeAll(async () => {
-  dataDir = await mkdtemp(join(tmpdir(), 'tokengrid-access-'));
-  if (target.kind === 'postgres') {
-    await adminQuery(target.url, `CREATE DATABASE "${pgDatabase}"`);
-    databaseEnv = { DATABASE_URL: withDatabaseName(target.url, pgDatabase) };
-  }
+  workspace = await cliWorkspace('access');
 });
 afterAll(async () => {
-  await rm(dataDir, { recursive: true, force: true });
-  if (target.kind === 'postgres') await adminQuery(target.url, `DROP DATABASE IF EXISTS "${pgDatabase}" WITH (FORCE)`);
+  await workspace?.cleanup();
 });
 
-const env = (extra: Record<string, string>) => ({ ...process.env, NODE_ENV: 'production', PORT: '0', TOKENGRID_DATA_DIR: dataDir, ...databaseEnv, ...extra });
-
-/** Runs the CLI to its end. */
-function runCli(args: string[], extra: Record<string, string> = {}): Promise<{ code: number | null; out: string; err: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', CLI, ...args], { env: env(extra), stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  let err = '';
-  child.stdout!.on('data', (chunk: Buffer) => (out += chunk.toString()));
-  child.stderr!.on('data', (chunk: Buffer) => (err += chunk.toString()));
-  return new Promise((resolve) => child.once('exit', (code) => resolve({ code, out, err })));
-}
-
-/** Starts `serve` and resolves once it prints its URL (with everything printed so far). */
-function serve(extra: Record<string, string>): Promise<{ child: ChildProcess; url: string; output: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', CLI, 'serve'], { env: env(extra), stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start:\n${output}`)), 90_000);
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /GraphiQL: http:\/\/\S+:(\d+)\/graphql/.exec(output);
-      if (match) {
-        clearTimeout(timer);
-        resolve({ child, url: `http://127.0.0.1:${match[1]}`, output });
-      }
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(Object.assign(new Error(`server exited with ${code}:\n${output}`), { code, output }));
-    });
-  });
-}
-
-function stop(child: ChildProcess): Promise<void> {
-  return new Promise((resolve) => {
-    child.removeAllListeners('exit');
-    child.once('exit', () => resolve());
-    child.kill('SIGTERM');
-  });
-}
+const runCli = (args: string[]) => run(workspace, args);
+const serve = async (env: Record<string, string>) => {
+  const server = await start(workspace, env);
+  return { ...server, output: server.output() };
+};
 
 const fleet = (url: string, key?: string) =>
   fetch(`${url}/graphql`, {

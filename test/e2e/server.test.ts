@@ -1,70 +1,18 @@
 // The real program over real HTTP: `tokengrid serve` on a fresh data directory,
 // then again on the same directory, with a graceful SIGTERM in between.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { randomBytes } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { adminQuery, withDatabaseName } from '../helpers/postgres.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cliWorkspace, serve, stop, type CliWorkspace } from '../helpers/cli.js';
 
-const CLI = join(import.meta.dirname, '../../src/cli/main.ts');
-const target = inject('testDatabase');
-let dataDir: string;
-/** on a PostgreSQL run the server gets an empty database of its own */
-let databaseEnv: Record<string, string> = {};
-const pgDatabase = `tokengrid_e2e_${randomBytes(6).toString('hex')}`;
+let workspace: CliWorkspace;
 
 beforeAll(async () => {
-  dataDir = await mkdtemp(join(tmpdir(), 'tokengrid-e2e-'));
-  if (target.kind === 'postgres') {
-    await adminQuery(target.url, `CREATE DATABASE "${pgDatabase}"`);
-    databaseEnv = { DATABASE_URL: withDatabaseName(target.url, pgDatabase) };
-  }
+  workspace = await cliWorkspace('e2e');
 });
 afterAll(async () => {
-  await rm(dataDir, { recursive: true, force: true });
-  if (target.kind === 'postgres') await adminQuery(target.url, `DROP DATABASE IF EXISTS "${pgDatabase}" WITH (FORCE)`);
+  await workspace?.cleanup();
 });
 
-interface Started {
-  child: ChildProcess;
-  url: string;
-  output: () => string;
-}
-
-function start(env: Record<string, string>): Promise<Started> {
-  const child = spawn(process.execPath, ['--import', 'tsx', CLI, 'serve'], {
-    env: { ...process.env, NODE_ENV: 'production', HOST: '127.0.0.1', PORT: '0', TOKENGRID_DATA_DIR: dataDir, ...databaseEnv, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start:\n${output}`)), 90_000);
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /GraphiQL: (http:\/\/\S+)\/graphql/.exec(output);
-      if (match) {
-        clearTimeout(timer);
-        resolve({ child, url: match[1]!, output: () => output });
-      }
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`server exited with ${code}:\n${output}`));
-    });
-  });
-}
-
-function stop(child: ChildProcess): Promise<number | null> {
-  return new Promise((resolve) => {
-    child.removeAllListeners('exit');
-    child.once('exit', (code) => resolve(code));
-    child.kill('SIGTERM');
-  });
-}
+const start = (env: Record<string, string>) => serve(workspace, env);
 
 async function graphql(url: string, query: string) {
   const response = await fetch(`${url}/graphql`, {

@@ -1,20 +1,17 @@
 // The planner's web view in a real browser: `tokengrid serve` on a fresh data
 // directory (or PostgreSQL database), Debian's Chromium driven by playwright-core.
 // Screenshots go to test-output/web/ for a reviewer.
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { execFileSync, type ChildProcess } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { adminQuery, withDatabaseName } from '../helpers/postgres.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cliWorkspace, serve, stop, type CliWorkspace } from '../helpers/cli.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const hasChromium = existsSync(CHROMIUM);
 const ROOT = join(import.meta.dirname, '../..');
-const CLI = join(ROOT, 'src/cli/main.ts');
 const WEB_SOURCES = join(ROOT, 'web');
 const WEB_BUILD = join(ROOT, 'dist/web/index.html');
 const SCREENSHOTS = join(ROOT, 'test-output/web');
@@ -34,38 +31,11 @@ function ensureWebBuild(): void {
   execFileSync(process.execPath, [join(ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--config', join(WEB_SOURCES, 'vite.config.ts')], { cwd: ROOT, stdio: 'pipe' });
 }
 
-const target = inject('testDatabase');
-const pgDatabase = `tokengrid_web_${randomBytes(6).toString('hex')}`;
-let dataDir: string;
+let workspace: CliWorkspace | undefined;
 let server: ChildProcess | undefined;
 let url: string;
 let browser: Browser | undefined;
 let page: Page;
-
-function startServer(env: Record<string, string>): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', CLI, 'serve'], {
-    env: { ...process.env, NODE_ENV: 'production', HOST: '127.0.0.1', PORT: '0', TOKENGRID_DATA_DIR: dataDir, LOG_LEVEL: 'warn', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start:\n${output}`)), 90_000);
-    const onData = (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /GraphiQL: (http:\/\/\S+)\/graphql/.exec(output);
-      if (match) {
-        clearTimeout(timer);
-        resolve({ child, url: match[1]! });
-      }
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`server exited with ${code}:\n${output}`));
-    });
-  });
-}
 
 async function api(query: string, variables: Record<string, unknown> = {}): Promise<any> {
   const response = await fetch(`${url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) });
@@ -114,13 +84,8 @@ describe.skipIf(!hasChromium)(hasChromium ? 'the web app in Chromium' : `the web
   beforeAll(async () => {
     ensureWebBuild();
     await mkdir(SCREENSHOTS, { recursive: true });
-    dataDir = await mkdtemp(join(tmpdir(), 'tokengrid-web-'));
-    let databaseEnv: Record<string, string> = {};
-    if (target.kind === 'postgres') {
-      await adminQuery(target.url, `CREATE DATABASE "${pgDatabase}"`);
-      databaseEnv = { DATABASE_URL: withDatabaseName(target.url, pgDatabase) };
-    }
-    const started = await startServer(databaseEnv);
+    workspace = await cliWorkspace('web');
+    const started = await serve(workspace, { LOG_LEVEL: 'warn' });
     server = started.child;
     url = started.url;
     browser = await chromium.launch({
@@ -135,15 +100,8 @@ describe.skipIf(!hasChromium)(hasChromium ? 'the web app in Chromium' : `the web
 
   afterAll(async () => {
     await browser?.close();
-    if (server) {
-      await new Promise<void>((resolve) => {
-        server!.removeAllListeners('exit');
-        server!.once('exit', () => resolve());
-        server!.kill('SIGTERM');
-      });
-    }
-    if (dataDir) await rm(dataDir, { recursive: true, force: true });
-    if (target.kind === 'postgres') await adminQuery(target.url, `DROP DATABASE IF EXISTS "${pgDatabase}" WITH (FORCE)`);
+    if (server) await stop(server);
+    await workspace?.cleanup();
   });
 
   it('serves the app at / with its hashed assets cached, and GraphiQL still at /graphql', async () => {
