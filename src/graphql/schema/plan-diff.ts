@@ -12,11 +12,10 @@ import {
   type RegionClassChange,
   type SiteChange,
   type SiteGpuChange,
-  type TotalsChange,
 } from '../../plans/diff.js';
 import { builder } from '../builder.js';
 import type { Context } from '../context.js';
-import { PlanRef } from './plan.js';
+import { PlanRef, PlanTotalsRef } from './plan.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -81,37 +80,6 @@ const RegionClassChangeRef = builder.objectRef<RegionClassChange>('PlanDiffRegio
   }),
 });
 
-const CostPerHourChangeRef = builder.objectRef<CostPerHourChange>('PlanDiffCostPerHour').implement({
-  description: 'Change in USD per hour, by part.',
-  fields: (t) => ({
-    total: t.exposeFloat('total'),
-    energy: t.exposeFloat('energy'),
-    capex: t.exposeFloat('capex'),
-    egress: t.exposeFloat('egress'),
-    carbon: t.exposeFloat('carbon'),
-    penalty: t.exposeFloat('penalty'),
-  }),
-});
-
-const TotalsChangeRef = builder.objectRef<TotalsChange>('PlanDiffTotals').implement({
-  description: 'Change in the totals (to − from); 0 within the tolerance; null where either plan has no value.',
-  fields: (t) => ({
-    costPerMillionTokens: t.exposeFloat('costPerMillionTokens', { nullable: true }),
-    costPerHour: t.field({ type: CostPerHourChangeRef, resolve: (totals) => totals.costPerHour }),
-    tokensPerJoule: t.exposeFloat('tokensPerJoule', { nullable: true }),
-    itPowerKw: t.exposeFloat('itPowerKw'),
-    facilityPowerKw: t.exposeFloat('facilityPowerKw'),
-    peakFacilityPowerKw: t.exposeFloat('peakFacilityPowerKw'),
-    carbonKgPerHour: t.exposeFloat('carbonKgPerHour'),
-    carbonKgPerMillionTokens: t.exposeFloat('carbonKgPerMillionTokens', { nullable: true }),
-    demandTokensPerSecond: t.exposeFloat('demandTokensPerSecond'),
-    servedTokensPerSecond: t.exposeFloat('servedTokensPerSecond'),
-    unservedTokensPerSecond: t.exposeFloat('unservedTokensPerSecond'),
-    gpusBusy: t.exposeFloat('gpusBusy'),
-    gpusAdded: t.exposeFloat('gpusAdded'),
-  }),
-});
-
 interface PlanDiffView extends PlanDiff {
   fromPlanId: string;
   toPlanId: string;
@@ -138,7 +106,12 @@ const PlanDiffRef = builder.objectRef<PlanDiffView>('PlanDiff').implement({
           (flow) => (args.fromSiteCode == null || flow.fromSiteCode === args.fromSiteCode) && (args.toSiteCode == null || flow.toSiteCode === args.toSiteCode),
         ),
     }),
-    totals: t.field({ type: TotalsChangeRef, nullable: true, resolve: (diff) => diff.totals }),
+    totals: t.field({
+      type: PlanTotalsRef,
+      nullable: true,
+      description: 'the change in every total (to − from), in the same units; 0 within the tolerance; null where either plan has no value',
+      resolve: (diff) => diff.totals,
+    }),
   }),
 });
 

@@ -65,7 +65,7 @@ const CostPerHourRef = builder.objectRef<CostBreakdownPerHour>('PlanCostPerHour'
   }),
 });
 
-const PlanTotalsRef = builder.objectRef<NonNullable<PlanResult['totals']>>('PlanTotals').implement({
+export const PlanTotalsRef = builder.objectRef<NonNullable<PlanResult['totals']>>('PlanTotals').implement({
   fields: (t) => ({
     costPerHour: t.field({ type: CostPerHourRef, resolve: (totals) => totals.costPerHour }),
     costPerMillionTokens: t.exposeFloat('costPerMillionTokens', { nullable: true, description: 'null when nothing is served' }),
