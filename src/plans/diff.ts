@@ -50,25 +50,8 @@ export interface RegionClassChange {
   flows: LoadFlow[];
 }
 
-/** change in each part of the cost, $/h */
-export type CostPerHourChange = CostBreakdownPerHour;
-
-export interface TotalsChange {
-  /** null when either plan serves nothing */
-  costPerMillionTokens: number | null;
-  costPerHour: CostPerHourChange;
-  tokensPerJoule: number | null;
-  itPowerKw: number;
-  facilityPowerKw: number;
-  peakFacilityPowerKw: number;
-  carbonKgPerHour: number;
-  carbonKgPerMillionTokens: number | null;
-  demandTokensPerSecond: number;
-  servedTokensPerSecond: number;
-  unservedTokensPerSecond: number;
-  gpusBusy: number;
-  gpusAdded: number;
-}
+/** The change in every total (to − from), in the totals' own units and shape; null where either plan has none. */
+export type TotalsChange = PlanTotals;
 
 export interface PlanDiff {
   /** true when no row changed and every total is unchanged (within the tolerance) */

@@ -2,25 +2,18 @@
 // expensive loses load in changesFromPrevious; a plan against itself is empty;
 // bad `against` ids are errors naming the argument.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Database } from '../../src/db/database.js';
-import { PlanJobs } from '../../src/jobs/plan-jobs.js';
-import { closeSolverWorkers } from '../../src/optimizer/worker-pool.js';
-import { testApi } from '../helpers/api.js';
-import { openTestDatabase } from '../helpers/database.js';
+import type { testApi } from '../helpers/api.js';
+import { openPlanService, type PlanService } from '../helpers/plan-service.js';
 
-let db: Database;
-let jobs: PlanJobs;
 let api: ReturnType<typeof testApi>;
+let service: PlanService;
 
 beforeAll(async () => {
-  db = await openTestDatabase();
-  jobs = await PlanJobs.start(db, { queue: { supervise: false, pollingIntervalSeconds: 0.5 } });
-  api = testApi(db, { planJobs: jobs });
+  service = await openPlanService();
+  ({ api } = service);
 });
 afterAll(async () => {
-  await jobs?.stop({ graceMs: 0 });
-  await closeSolverWorkers();
-  await db?.close();
+  await service?.close();
 });
 
 const REQUEST = `mutation ($name: String) { requestPlan(input: { name: $name, wait: true }) {

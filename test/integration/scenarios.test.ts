@@ -4,27 +4,25 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/db/database.js';
 import { planningInputFromDatabase } from '../../src/db/planning-input.js';
-import { PlanJobs } from '../../src/jobs/plan-jobs.js';
-import { closeSolverWorkers } from '../../src/optimizer/worker-pool.js';
+import type { PlanJobs } from '../../src/jobs/plan-jobs.js';
 import type { PlanningInput } from '../../src/optimizer/types.js';
-import { testApi } from '../helpers/api.js';
-import { openTestDatabase } from '../helpers/database.js';
+import type { testApi } from '../helpers/api.js';
+import { openPlanService, type PlanService } from '../helpers/plan-service.js';
 
 let db: Database;
 let jobs: PlanJobs;
 let api: ReturnType<typeof testApi>;
 let fixtures: PlanningInput;
 
+let service: PlanService;
+
 beforeAll(async () => {
-  db = await openTestDatabase();
-  jobs = await PlanJobs.start(db, { queue: { supervise: false, pollingIntervalSeconds: 0.5 } });
-  api = testApi(db, { planJobs: jobs });
+  service = await openPlanService();
+  ({ db, jobs, api } = service);
   fixtures = await planningInputFromDatabase(db);
 });
 afterAll(async () => {
-  await jobs?.stop({ graceMs: 0 });
-  await closeSolverWorkers();
-  await db?.close();
+  await service?.close();
 });
 
 const CREATE = `mutation ($input: CreateScenarioInput!) { createScenario(input: $input) {

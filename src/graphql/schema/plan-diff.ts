@@ -6,7 +6,6 @@ import type { Prisma } from '../../generated/prisma/client.js';
 import type { PlanResult } from '../../optimizer/types.js';
 import {
   diffPlans,
-  type CostPerHourChange,
   type LoadFlow,
   type PlanDiff,
   type RegionClassChange,
