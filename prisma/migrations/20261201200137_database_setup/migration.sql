@@ -7,5 +7,5 @@ CREATE TABLE "DatabaseSetup" (
     CONSTRAINT "DatabaseSetup_pkey" PRIMARY KEY ("id")
 );
 
--- one row only (Prisma does not model CHECK constraints; its diff ignores them)
+-- one row only (Prisma does not model CHECK constraints, and its diff ignores them)
 ALTER TABLE "DatabaseSetup" ADD CONSTRAINT "DatabaseSetup_one_row" CHECK ("id" = 1);
