@@ -3,7 +3,8 @@
 import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig, type Config } from '../config.js';
-import { openDatabase, type Database } from '../db/database.js';
+import { openDatabase, recordServerUrl, type Database } from '../db/database.js';
+import { DatabaseLockedError } from '../db/lock.js';
 import { readDataset } from '../db/dataset-store.js';
 import { importDataset } from '../db/import.js';
 import { applyMigrations, createMigration, MigrationDivergenceError, migrationStatus } from '../db/migrate.js';
@@ -89,6 +90,7 @@ async function serve(config: Config, args: string[]): Promise<number> {
   const metrics = createMetrics();
   const planJobs = await PlanJobs.start(db, { ...planJobsOptions(config), worker, logger, metrics });
   const running = await listen(createApp({ db, planJobs, limits: config.limits, logger, metrics, auth: access.mode, webDir: defaultWebDir() }), config.host, config.port);
+  recordServerUrl(db, running.url);
   const ms = Math.round(performance.now() - started);
   const notes = [
     appliedMigrations.length > 0 ? `applied ${appliedMigrations.length} migration(s)` : 'schema up to date',
@@ -287,7 +289,7 @@ async function main(argv: string[]): Promise<number> {
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error: unknown) => {
-    if (error instanceof ConfigError || error instanceof MigrationDivergenceError) {
+    if (error instanceof ConfigError || error instanceof MigrationDivergenceError || error instanceof DatabaseLockedError) {
       console.error(`tokengrid: ${error.message}`);
     } else {
       console.error(error);

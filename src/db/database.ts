@@ -9,6 +9,7 @@ import pg from 'pg';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
 import type { DatabaseConfig } from '../config.js';
 import { PrismaClient } from '../generated/prisma/client.js';
+import { acquireDataDirLock, type DataDirLock } from './lock.js';
 
 export interface Database {
   readonly kind: DatabaseConfig['kind'];
@@ -27,6 +28,8 @@ export interface Database {
   executeSql(sql: string, params?: unknown[]): Promise<{ rows: Record<string, unknown>[] }>;
   /** The embedded engine itself, when embedded (tests dump it as a template). */
   readonly pglite?: PGlite;
+  /** the data directory's lock, when embedded on disk (this process is its one owner until close) */
+  readonly lock?: DataDirLock;
   close(): Promise<void>;
 }
 
@@ -35,6 +38,8 @@ export interface OpenOptions {
   loadDataDir?: Blob | File;
   /** called with each SQL statement Prisma sends (tests count queries per operation) */
   onQuery?: (sql: string) => void;
+  /** who holds an embedded data directory, for the message another process gets (default: this command line) */
+  command?: string;
 }
 
 export async function openDatabase(config: DatabaseConfig, options: OpenOptions = {}): Promise<Database> {
@@ -52,11 +57,22 @@ function prismaClient(adapterFactory: SqlMigrationAwareDriverAdapterFactory, opt
 async function openPglite(dataDir: string, options: OpenOptions): Promise<Database> {
   // ':memory:' keeps nothing on disk (tests); anything else is a directory
   const inMemory = dataDir === ':memory:';
-  if (!inMemory) await mkdir(dataDir, { recursive: true });
-  const pglite = await PGlite.create({
-    ...(inMemory ? {} : { dataDir }),
-    ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}),
-  });
+  let lock: DataDirLock | undefined;
+  if (!inMemory) {
+    await mkdir(dataDir, { recursive: true });
+    // before PGlite touches the directory: a second owner corrupts it (DatabaseLockedError)
+    lock = acquireDataDirLock(dataDir, options.command);
+  }
+  let pglite: PGlite;
+  try {
+    pglite = await PGlite.create({
+      ...(inMemory ? {} : { dataDir }),
+      ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}),
+    });
+  } catch (error) {
+    lock?.release();
+    throw error;
+  }
   const adapterFactory = new PrismaPGlite(pglite);
   const prisma = prismaClient(adapterFactory, options);
   return {
@@ -65,6 +81,7 @@ async function openPglite(dataDir: string, options: OpenOptions): Promise<Databa
     prisma,
     adapterFactory,
     pglite,
+    ...(lock ? { lock } : {}),
     async query<Row>(sql: string, params: unknown[] = []) {
       return (await pglite.query<Row>(sql, params)).rows;
     },
@@ -78,8 +95,12 @@ async function openPglite(dataDir: string, options: OpenOptions): Promise<Databa
       return { rows: (results.at(-1)?.rows ?? []) as Record<string, unknown>[] };
     },
     async close() {
-      await prisma.$disconnect();
-      if (!pglite.closed) await pglite.close();
+      try {
+        await prisma.$disconnect();
+        if (!pglite.closed) await pglite.close();
+      } finally {
+        lock?.release();
+      }
     },
   };
 }
@@ -112,6 +133,11 @@ async function openPostgres(url: string, options: OpenOptions): Promise<Database
       await pool.end();
     },
   };
+}
+
+/** A server records where it listens in its data directory's lock, so another process's refusal can point at it. */
+export function recordServerUrl(db: Database, url: string): void {
+  db.lock?.recordUrl(url);
 }
 
 export function redactUrl(url: string): string {

@@ -316,22 +316,31 @@ export async function writeDataset(
   /** runs inside the transaction after every write; throwing rolls it all back (dry runs) */
   beforeCommit?: (summary: ImportSummary) => void,
 ): Promise<ImportSummary> {
-  const summary = emptySummary();
-  await db.prisma.$transaction(
+  return db.prisma.$transaction(
     async (tx) => {
-      await writeWorkloadClasses(tx, dataset.workloadClasses ?? [], summary);
-      await writeGpuTypes(tx, dataset.gpuTypes ?? [], summary);
-      await writeSites(tx, dataset.sites ?? [], summary);
-      await writeRegions(tx, dataset.demandRegions ?? [], summary);
-      const ids = await idMaps(tx);
-      await writeThroughputs(tx, throughputRows(dataset), ids, summary);
-      await writeInventory(tx, inventoryRows(dataset), ids, summary);
-      await writeDemand(tx, demandRows(dataset), ids, summary);
-      await writeLatencies(tx, dataset.latencies ?? [], ids, summary);
+      const summary = await writeDatasetIn(tx, dataset);
       beforeCommit?.(summary);
+      return summary;
     },
-    { timeout: 600_000, maxWait: 60_000 },
+    IMPORT_TRANSACTION,
   );
+}
+
+/** An import can be large: the transaction may run for minutes. */
+export const IMPORT_TRANSACTION = { timeout: 600_000, maxWait: 60_000 } as const;
+
+/** The writes of `writeDataset` inside a transaction the caller holds (seeding adds its record to it). */
+export async function writeDatasetIn(tx: Tx, dataset: Partial<Dataset>): Promise<ImportSummary> {
+  const summary = emptySummary();
+  await writeWorkloadClasses(tx, dataset.workloadClasses ?? [], summary);
+  await writeGpuTypes(tx, dataset.gpuTypes ?? [], summary);
+  await writeSites(tx, dataset.sites ?? [], summary);
+  await writeRegions(tx, dataset.demandRegions ?? [], summary);
+  const ids = await idMaps(tx);
+  await writeThroughputs(tx, throughputRows(dataset), ids, summary);
+  await writeInventory(tx, inventoryRows(dataset), ids, summary);
+  await writeDemand(tx, demandRows(dataset), ids, summary);
+  await writeLatencies(tx, dataset.latencies ?? [], ids, summary);
   return summary;
 }
 

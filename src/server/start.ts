@@ -1,15 +1,15 @@
 // Getting a database ready to serve: open it, apply pending migrations (refusing a
-// diverged history), and load the bundled fixtures the first time.
+// diverged history), and load the bundled fixtures into a database that never had
+// them and holds no site (the rule: src/db/seed.ts).
 import type { DatabaseConfig } from '../config.js';
 import { openDatabase, type Database } from '../db/database.js';
-import { importDataset } from '../db/import.js';
-import { applyMigrations, readLocalMigrations } from '../db/migrate.js';
-import { FIXTURES_DIR, readDatasetFiles } from '../dataset/load.js';
+import { applyMigrations } from '../db/migrate.js';
+import { seedFixturesIfNeeded, type SeedOptions } from '../db/seed.js';
 
 export interface PreparedDatabase {
   db: Database;
   appliedMigrations: string[];
-  /** the fixtures were loaded because the database was created in this start */
+  /** the fixtures were loaded in this start (the database had never been seeded and held no site) */
   seeded: boolean;
 }
 
@@ -17,11 +17,11 @@ export async function prepareDatabase(config: DatabaseConfig, options: { seedFix
   const db = await openDatabase(config);
   try {
     const appliedMigrations = await applyMigrations(db);
-    const [first] = await readLocalMigrations();
-    // "the first time" = the very first migration was applied just now
-    const fresh = first !== undefined && appliedMigrations.includes(first.name);
-    const seeded = fresh && options.seedFixtures;
-    if (seeded) await seedFixtures(db);
+    const seeded = await seedFixtures(db, {
+      seedFixtures: options.seedFixtures,
+      // stderr: stdout may be a command's JSON output
+      onSeeding: () => process.stderr.write(`tokengrid: ${db.location} has no data yet: loading the bundled fixtures\n`),
+    });
     return { db, appliedMigrations, seeded };
   } catch (error) {
     await db.close();
@@ -29,10 +29,20 @@ export async function prepareDatabase(config: DatabaseConfig, options: { seedFix
   }
 }
 
-export async function seedFixtures(db: Database): Promise<void> {
-  const outcome = await importDataset(db, { files: await readDatasetFiles(FIXTURES_DIR) });
-  if (!outcome.ok) {
-    const lines = outcome.issues.slice(0, 10).map((i) => `  ${i.path}: ${i.message}`);
-    throw new Error(`the bundled fixtures do not validate:\n${lines.join('\n')}`);
-  }
+/**
+ * Writes that belong to the first-start seed besides the fixtures (e.g. the example
+ * scenarios shipped with them): they run in the seeding transaction, after the fixtures.
+ */
+const SEED_EXTRAS: NonNullable<SeedOptions['beforeCommit']>[] = [];
+
+/** Loads the bundled fixtures (and SEED_EXTRAS) when the rule says so; true when it did. */
+export async function seedFixtures(db: Database, options: Partial<SeedOptions> = {}): Promise<boolean> {
+  return seedFixturesIfNeeded(db, {
+    seedFixtures: true,
+    ...options,
+    beforeCommit: async (tx) => {
+      for (const extra of SEED_EXTRAS) await extra(tx);
+      await options.beforeCommit?.(tx);
+    },
+  });
 }
