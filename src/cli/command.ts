@@ -53,7 +53,9 @@ export function outputOf(command: Command): Output {
 export function errorLine(error: unknown): string {
   if (process.env.TOKENGRID_DEBUG === '1' && error instanceof Error && error.stack) return error.stack;
   const message = error instanceof Error ? error.message : String(error);
-  return message.split('\n')[0]!.trim() || (error instanceof Error ? error.name : 'failed');
+  // a multi-line message (e.g. "Invalid environment:\n  PORT: …") is joined into one line
+  const line = message.split('\n').map((part) => part.trim()).filter(Boolean).join(' ');
+  return line || (error instanceof Error ? error.name : 'failed');
 }
 
 /**

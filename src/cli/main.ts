@@ -296,6 +296,14 @@ function graphqlOnce(config: Config, query: string, variables?: Record<string, u
   }).then(() => result);
 }
 
+// a reader that stops early (`tokengrid export | head`) is not an error of ours
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw error;
+  });
+}
+
 const argv = process.argv.slice(2);
 // a bare `tokengrid` lists the commands (it used to start a server)
 runCommand(tokengridProgram(), argv.length === 0 ? ['--help'] : argv).then(
