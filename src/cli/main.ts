@@ -149,7 +149,6 @@ async function importCommand(config: Config, path: string, dryRun: boolean, io: 
   const progress = progressLine(io);
   const step = (message: string) => progress.update(`${message} (${((performance.now() - started) / 1000).toFixed(1)} s)`);
   step(`reading ${path}`);
-  await requireFile(path);
   const input = { files: await readDatasetFiles(path) };
   // an import brings its own data: the fixtures are not loaded under it
   return withDatabase(
@@ -243,7 +242,11 @@ export function tokengridProgram(): Command {
       .description('import CSV files (a directory or one file) or a JSON document; all or nothing')
       .argument('<path>', 'a directory of CSV files, one CSV file or a JSON document')
       .option('--dry-run', 'validate and count, write nothing'),
-    ([path], flags, io) => importCommand(config(), path!, flags.dryRun === true, io),
+    // the file first: a missing one is the answer whatever the configuration
+    async ([path], flags, io) => {
+      await requireFile(path!);
+      return importCommand(config(), path!, flags.dryRun === true, io);
+    },
   );
   onAction<{ out?: string }>(
     program

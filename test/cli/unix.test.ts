@@ -13,7 +13,7 @@ import { BIN, ensureBuilt, ROOT, run } from './run.js';
 let scratch: string;
 /** a data directory that must never come to exist */
 let untouched: string;
-const env = () => ({ TOKENGRID_DATA_DIR: untouched, DATABASE_URL: '' });
+const env = () => ({ TOKENGRID_DATA_DIR: untouched });
 
 beforeAll(async () => {
   await ensureBuilt();
