@@ -1,13 +1,16 @@
 #!/usr/bin/env node
-// tokengrid's command line: serve, worker, migrate, migration, import, export, plan, plans, schedules.
+// tokengrid's command line: serve, worker, migrate, migration, import, export,
+// plan, plans, scenarios, schedules, keys. commander parses every command, so
+// help, unknown options and exit codes are uniform (0 done, 1 failed, 2 bad
+// usage); the process ends by itself once stdout is flushed (never process.exit
+// after a short command: a pipe would lose what is still buffered).
 import { writeFile } from 'node:fs/promises';
-import { parseArgs } from 'node:util';
-import { ConfigError, loadConfig, type Config } from '../config.js';
-import { openDatabase, recordServerUrl, type Database } from '../db/database.js';
-import { DatabaseLockedError } from '../db/lock.js';
+import { Command } from 'commander';
+import { loadConfig, type Config } from '../config.js';
+import { openDatabase, recordServerUrl } from '../db/database.js';
 import { readDataset } from '../db/dataset-store.js';
 import { importDataset } from '../db/import.js';
-import { applyMigrations, createMigration, MigrationDivergenceError, migrationStatus } from '../db/migrate.js';
+import { applyMigrations, createMigration, migrationStatus } from '../db/migrate.js';
 import { readDatasetFiles } from '../dataset/load.js';
 import { createLogger } from '../observability/logger.js';
 import { createMetrics } from '../observability/metrics.js';
@@ -16,49 +19,32 @@ import { createApp } from '../server/app.js';
 import { defaultWebDir } from '../server/static.js';
 import { listen } from '../server/http.js';
 import { prepareDatabase } from '../server/start.js';
-import { planCommand } from './plan.js';
 import { planningInputFromDatabase } from '../db/planning-input.js';
 import { PlanJobs } from '../jobs/plan-jobs.js';
 import { closeSolverWorkers } from '../optimizer/worker-pool.js';
 import { onPlanStatus } from '../plans/events.js';
+import { CommandFailure, errorLine, onAction, progressLine, requireFile, runCommand, type Output } from './command.js';
+import { withDatabase } from './database.js';
+import { planProgram } from './plan.js';
 import { requestPlanFromService } from './plan-service.js';
-import { plansCommand } from './plans.js';
-import { keysCommand } from './keys.js';
-import { inProcessGraphQL, schedulesCommand } from './schedules.js';
+import { plansProgram } from './plans.js';
+import { keysProgram } from './keys.js';
+import { scenariosProgram } from './scenarios.js';
+import { inProcessGraphQL, schedulesProgram, type SchedulesCommandDeps } from './schedules.js';
 
-const USAGE = `Usage: tokengrid <command> [options]
-
-Commands:
-  serve [--no-worker]      start the GraphQL API and the plan solve worker (applies migrations; loads the fixtures on a new database);
-                           --no-worker: API only (plans are queued for \`tokengrid worker\` processes on the same PostgreSQL)
-  worker                   solve queued plans (and run schedules), no HTTP; needs a migrated database
-  migrate                  apply pending migrations and exit
-  migration <name>         write the next migration from prisma/schema.prisma (name: a-z, 0-9, _)
-  import <dir|file> [--dry-run]
-                           import CSV files (a directory or one file) or a JSON document
-  export [--out <file>]    write the whole data set as one JSON document (stdout by default)
-  plan [options]           solve a placement plan and print it, or --async/--wait through the plans service (tokengrid plan --help)
-  plans list|show|diff     stored plans (tokengrid plans --help)
-  schedules <list|create|pause|resume|delete>
-                           nightly re-optimization schedules (tokengrid schedules --help)
-  keys create|list|revoke  API keys and their roles (tokengrid keys --help)
-
+const ENVIRONMENT = `
 Environment: PORT, HOST, DATABASE_URL (postgres://… ; default: embedded PGlite),
 TOKENGRID_DATA_DIR (default ./data), TOKENGRID_SEED_FIXTURES (default true),
 TOKENGRID_SOLVE_CONCURRENCY (plan solves at a time, default 1),
 TOKENGRID_SOLVE_JOB_EXPIRE_SECONDS (a solve job whose worker died is retried after this; default the solve's deadline + 60 s),
 TOKENGRID_QUEUE_MAINTENANCE_SECONDS (how often expired jobs are looked for, default 120),
 TOKENGRID_CRON_MONITOR_SECONDS / TOKENGRID_CRON_WORKER_SECONDS (schedule evaluation and tick pick-up, default 30 / 5),
-LOG_LEVEL (structured JSON log on stdout: fatal, error, warn, info, debug, trace, silent; default info).`;
+LOG_LEVEL (structured JSON log on stdout: fatal, error, warn, info, debug, trace, silent; default info),
+TOKENGRID_DEBUG=1 (errors with their stack).
 
-async function withDatabase<T>(config: Config, run: (db: Database) => Promise<T>): Promise<T> {
-  const db = await openDatabase(config.database);
-  try {
-    return await run(db);
-  } finally {
-    await db.close();
-  }
-}
+Exit status: 0 done, 1 failed (including a missing file: "no such file: PATH"), 2 bad usage
+(unknown command or option, missing or invalid argument). \`tokengrid help <command>\` or
+\`tokengrid <command> --help\` prints a command's usage and does nothing else.`;
 
 /** The job-queue settings every long-running process shares. */
 function planJobsOptions(config: Config) {
@@ -74,17 +60,14 @@ function planJobsOptions(config: Config) {
   };
 }
 
-async function serve(config: Config, args: string[]): Promise<number> {
-  const { values } = parseArgs({ args, options: { 'no-worker': { type: 'boolean', default: false } } });
-  const worker = !values['no-worker'];
+async function serve(config: Config, worker: boolean): Promise<number> {
   const started = performance.now();
   const { db, appliedMigrations, seeded } = await prepareDatabase(config.database, { seedFixtures: config.seedFixtures });
   // who may call: on a network address only key holders, and only once an admin key exists
   const access = await startupAccess(db, config.host);
   if (!access.ok) {
     await db.close();
-    console.error(`tokengrid serve: ${access.message}`);
-    return 1;
+    throw new CommandFailure(access.message);
   }
   const logger = createLogger(config.logLevel);
   const metrics = createMetrics();
@@ -132,11 +115,10 @@ async function worker(config: Config): Promise<number> {
   const status = await migrationStatus(db);
   if (status.divergence !== null || status.pending.length > 0) {
     await db.close();
-    console.error(
-      `tokengrid worker: ${status.divergence ?? `the database has ${status.pending.length} pending migration(s)`}; ` +
+    throw new CommandFailure(
+      `${status.divergence ?? `the database has ${status.pending.length} pending migration(s)`}; ` +
         'run `tokengrid migrate` (or start `tokengrid serve`) with this build first',
     );
-    return 1;
   }
   // a worker has no HTTP endpoint: its solves are in its log (no /metrics to scrape)
   const planJobs = await PlanJobs.start(db, { ...planJobsOptions(config), worker: true, logger: createLogger(config.logLevel) });
@@ -163,137 +145,177 @@ async function worker(config: Config): Promise<number> {
   return new Promise<number>(() => {});
 }
 
-async function importCommand(config: Config, args: string[]): Promise<number> {
-  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { 'dry-run': { type: 'boolean', default: false } } });
-  const path = positionals[0];
-  if (!path) {
-    console.error('tokengrid import: give a directory of CSV files, one CSV file or a JSON document');
-    return 2;
-  }
+async function importCommand(config: Config, path: string, dryRun: boolean, io: Output): Promise<number> {
   const started = performance.now();
-  const progress = (message: string) => process.stderr.write(`\r\x1b[K${message} (${((performance.now() - started) / 1000).toFixed(1)} s)`);
-  progress(`reading ${path}`);
+  const progress = progressLine(io);
+  const step = (message: string) => progress.update(`${message} (${((performance.now() - started) / 1000).toFixed(1)} s)`);
+  step(`reading ${path}`);
   const input = { files: await readDatasetFiles(path) };
+  // an import brings its own data: the fixtures are not loaded under it
+  return withDatabase(
+    config,
+    async (db) => {
+      step('validating and writing');
+      const outcome = await importDataset(db, input, { dryRun });
+      progress.clear();
+      if (!outcome.ok) {
+        io.err(`tokengrid import: refused, nothing was written: ${outcome.issues.length} problem(s)\n`);
+        for (const issue of outcome.issues.slice(0, 200)) io.err(`  ${issue.path}: ${issue.message}\n`);
+        if (outcome.issues.length > 200) io.err(`  … and ${outcome.issues.length - 200} more\n`);
+        return 1;
+      }
+      io.out(outcome.dryRun ? 'dry run, nothing written:\n' : 'imported:\n');
+      for (const [kind, counts] of Object.entries(outcome.summary)) {
+        io.out(`  ${kind.padEnd(16)} ${counts.created} created, ${counts.updated} updated, ${counts.unchanged} unchanged\n`);
+      }
+      return 0;
+    },
+    { seed: false },
+  );
+}
+
+/** The API in this process over the database (as the local admin), with an enqueue-only job queue. */
+function withGraphQL(config: Config, run: (graphql: SchedulesCommandDeps['graphql']) => Promise<number>): Promise<number> {
   return withDatabase(config, async (db) => {
-    await applyMigrations(db);
-    progress('validating and writing');
-    const outcome = await importDataset(db, input, { dryRun: values['dry-run'] });
-    process.stderr.write('\n');
-    if (!outcome.ok) {
-      console.error(`import refused, nothing was written: ${outcome.issues.length} problem(s)`);
-      for (const issue of outcome.issues.slice(0, 200)) console.error(`  ${issue.path}: ${issue.message}`);
-      if (outcome.issues.length > 200) console.error(`  … and ${outcome.issues.length - 200} more`);
-      return 1;
+    // the schedule mutations register their crons through the queue; nothing is solved here
+    const planJobs = await PlanJobs.start(db, { worker: false, queue: { supervise: false, schedule: false } });
+    try {
+      return await run(inProcessGraphQL(db, planJobs));
+    } finally {
+      await planJobs.stop();
     }
-    console.log(outcome.dryRun ? 'dry run, nothing written:' : 'imported:');
-    for (const [kind, counts] of Object.entries(outcome.summary)) {
-      console.log(`  ${kind.padEnd(16)} ${counts.created} created, ${counts.updated} updated, ${counts.unchanged} unchanged`);
-    }
-    return 0;
   });
 }
 
-async function main(argv: string[]): Promise<number> {
-  const [command = 'serve', ...rest] = argv;
-  if (command === '--help' || command === '-h' || command === 'help') {
-    console.log(USAGE);
-    return 0;
-  }
-  const config = loadConfig();
-  switch (command) {
-    case 'serve':
-      return serve(config, rest);
-    case 'worker':
-      return worker(config);
-    case 'migrate':
-      return withDatabase(config, async (db) => {
+export function tokengridProgram(): Command {
+  // read when a command runs, never for --help: a bad variable is that command's failure
+  let loaded: Config | undefined;
+  const config = () => (loaded ??= loadConfig());
+
+  const program = new Command('tokengrid')
+    .description('placement plans for AI inference capacity: a GraphQL service and its command line')
+    .addHelpText('after', ENVIRONMENT)
+    .showSuggestionAfterError();
+
+  onAction<{ worker: boolean }>(
+    program
+      .command('serve')
+      .description('start the GraphQL API and the plan solve worker (applies migrations; loads the fixtures on a new database)')
+      .option('--no-worker', 'API only: plans are queued for `tokengrid worker` processes on the same PostgreSQL'),
+    (_args, flags) => serve(config(), flags.worker),
+  );
+  onAction(
+    program.command('worker').description('solve queued plans (and run schedules), no HTTP; needs a migrated database'),
+    () => worker(config()),
+  );
+  onAction(program.command('migrate').description('apply pending migrations and exit'), (_args, _flags, io) =>
+    withDatabase(
+      config(),
+      async (db) => {
         const applied = await applyMigrations(db);
         const status = await migrationStatus(db);
-        console.log(applied.length > 0 ? `applied: ${applied.join(', ')}` : `up to date (${status.applied.length} migrations)`);
+        io.out(applied.length > 0 ? `applied: ${applied.join(', ')}\n` : `up to date (${status.applied.length} migrations)\n`);
         return 0;
-      });
-    case 'migration': {
-      const name = rest[0];
-      if (!name) {
-        console.error('tokengrid migration: give the new migration a name, e.g. `npm run db:migration -- add_site_owner`');
-        return 2;
-      }
-      return withDatabase({ ...config, database: { kind: 'pglite', dataDir: ':memory:' } }, async (db) => {
-        const folder = await createMigration(db, name);
-        console.log(folder ? `wrote ${folder}/migration.sql` : 'the schema matches the migrations: nothing to write');
-        return 0;
-      });
-    }
-    case 'import':
-      return importCommand(config, rest);
-    case 'export':
-      return withDatabase(config, async (db) => {
-        const { values } = parseArgs({ args: rest, options: { out: { type: 'string' } } });
+      },
+      { prepare: false },
+    ),
+  );
+  onAction(
+    program
+      .command('migration')
+      .description('write the next migration from prisma/schema.prisma')
+      .argument('<name>', 'the migration\'s name: a-z, 0-9, _ (e.g. add_site_owner)'),
+    ([name], _flags, io) =>
+      // diffed on a throw-away in-memory database: the configured one is not touched
+      withDatabase(
+        { ...config(), database: { kind: 'pglite', dataDir: ':memory:' } },
+        async (db) => {
+          const folder = await createMigration(db, name!);
+          io.out(folder ? `wrote ${folder}/migration.sql\n` : 'the schema matches the migrations: nothing to write\n');
+          return 0;
+        },
+        { prepare: false },
+      ),
+  );
+  onAction<{ dryRun?: boolean }>(
+    program
+      .command('import')
+      .description('import CSV files (a directory or one file) or a JSON document; all or nothing')
+      .argument('<path>', 'a directory of CSV files, one CSV file or a JSON document')
+      .option('--dry-run', 'validate and count, write nothing'),
+    // the file first: a missing one is the answer whatever the configuration
+    async ([path], flags, io) => {
+      await requireFile(path!);
+      return importCommand(config(), path!, flags.dryRun === true, io);
+    },
+  );
+  onAction<{ out?: string }>(
+    program
+      .command('export')
+      .description('write the whole data set as one JSON document (stdout by default)')
+      .option('--out <file>', 'write it to this file instead'),
+    (_args, flags, io) =>
+      withDatabase(config(), async (db) => {
         const json = JSON.stringify(await readDataset(db), null, 2) + '\n';
-        if (values.out) await writeFile(values.out, json);
-        else process.stdout.write(json);
+        if (flags.out) await writeFile(flags.out, json);
+        else io.out(json);
         return 0;
-      });
-    case 'plan':
-      return planCommand(rest, {
-        loadPlanningInput: () => withDatabase(config, async (db) => {
-          await applyMigrations(db);
-          return planningInputFromDatabase(db);
+      }),
+  );
+  program.addCommand(
+    planProgram({
+      loadPlanningInput: () => withDatabase(config(), (db) => planningInputFromDatabase(db)),
+      requestPlan: (request, io) =>
+        withDatabase(config(), async (db) => {
+          // the embedded database is this process's alone: nobody else can solve a plan we wait for
+          const solveHere = request.wait && db.kind === 'pglite';
+          const planJobs = await PlanJobs.start(db, {
+            worker: solveHere,
+            expireInSeconds: config().solveJobExpireSeconds,
+            // a short-lived command: no maintenance or cron timekeeping here
+            queue: { supervise: false, schedule: false },
+          });
+          try {
+            return await requestPlanFromService(db, planJobs, request, io);
+          } finally {
+            await planJobs.stop();
+            await closeSolverWorkers();
+          }
         }),
-        requestPlan: (request, io) =>
-          withDatabase(config, async (db) => {
-            await applyMigrations(db);
-            // the embedded database is this process's alone: nobody else can solve a plan we wait for
-            const solveHere = request.wait && db.kind === 'pglite';
-            const planJobs = await PlanJobs.start(db, {
-              worker: solveHere,
-              expireInSeconds: config.solveJobExpireSeconds,
-              // a short-lived command: no maintenance or cron timekeeping here
-              queue: { supervise: false, schedule: false },
-            });
-            try {
-              return await requestPlanFromService(db, planJobs, request, io);
-            } finally {
-              await planJobs.stop();
-              await closeSolverWorkers();
-            }
-          }),
-      });
-    case 'plans':
-      return plansCommand(rest, { withDatabase: (run) => withDatabase(config, run) });
-    case 'keys':
-      return keysCommand(rest, {
-        withDatabase: (run) =>
-          withDatabase(config, async (db) => {
-            await applyMigrations(db);
-            return run(db);
-          }),
-      });
-    case 'schedules':
-      return withDatabase(config, async (db) => {
-        await applyMigrations(db);
-        // enqueue-only job queue: the schedule mutations register their crons through it
-        const planJobs = await PlanJobs.start(db, { worker: false, queue: { supervise: false, schedule: false } });
-        try {
-          return await schedulesCommand(rest, { graphql: inProcessGraphQL(db, planJobs) });
-        } finally {
-          await planJobs.stop();
-        }
-      });
-    default:
-      console.error(`tokengrid: unknown command "${command}"\n\n${USAGE}`);
-      return 2;
-  }
+    }),
+  );
+  program.addCommand(plansProgram({ withDatabase: (run) => withDatabase(config(), run) }));
+  program.addCommand(scenariosProgram({ graphql: (query, variables) => graphqlOnce(config(), query, variables) }));
+  program.addCommand(schedulesProgram({ graphql: (query, variables) => graphqlOnce(config(), query, variables) }));
+  program.addCommand(keysProgram({ withDatabase: (run) => withDatabase(config(), run) }));
+  return program;
 }
 
-main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
+/** One GraphQL operation on the API in this process (each subcommand runs one). */
+function graphqlOnce(config: Config, query: string, variables?: Record<string, unknown>) {
+  let result: Awaited<ReturnType<SchedulesCommandDeps['graphql']>> = {};
+  return withGraphQL(config, async (graphql) => {
+    result = await graphql(query, variables);
+    return 0;
+  }).then(() => result);
+}
+
+// a reader that stops early (`tokengrid export | head`) is not an error of ours
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw error;
+  });
+}
+
+const argv = process.argv.slice(2);
+// a bare `tokengrid` lists the commands (it used to start a server)
+runCommand(tokengridProgram(), argv.length === 0 ? ['--help'] : argv).then(
+  (code) => {
+    process.exitCode = code;
+  },
   (error: unknown) => {
-    if (error instanceof ConfigError || error instanceof MigrationDivergenceError || error instanceof DatabaseLockedError) {
-      console.error(`tokengrid: ${error.message}`);
-    } else {
-      console.error(error);
-    }
-    process.exit(1);
+    process.stderr.write(`tokengrid: ${errorLine(error)}\n`);
+    process.exitCode = 1;
   },
 );

@@ -1,40 +1,15 @@
 // `tokengrid plan`: solve a placement plan from the database (or a fixtures
 // directory) in a worker thread and print a summary or the whole plan as JSON;
 // with --async or --wait, request it from the plans service instead.
-import { parseArgs } from 'node:util';
+import { Command } from 'commander';
 import { parseDataset, readDatasetFiles } from '../dataset/load.js';
 import { planningInputFromDataset } from '../optimizer/from-dataset.js';
 import { parsePlanOptions, type PlanningInput, type PlanOptions, type PlanResult } from '../optimizer/types.js';
 import { closeSolverWorkers, solvePlacementInWorker } from '../optimizer/worker-pool.js';
+import { CommandFailure, onAction, processOutput, progressLine, requireFile, runCommand, UsageError, wholeNumber, type Output } from './command.js';
+import { givenPlanOptions, kebab, planOptionOptions } from './plan-options.js';
 
-export const PLAN_USAGE = `Usage: tokengrid plan [options]
-
-Solves a minimum cost-per-token placement of the stored demand on the stored
-sites in this process and prints a summary (nothing is stored).
-
-With --async or --wait the plan goes through the plans service instead: it is
-stored with its data snapshot and solved by a worker (\`tokengrid serve\` or
-\`tokengrid worker\`; on the embedded database, --wait solves it in this process).
-
-Options:
-  --periods 1|24            steady state (default) or an hourly day-ahead plan
-  --capex amortized|sunk    busy GPUs pay their capex (default), or only bought GPUs do
-  --solver auto|jslp|highs  default auto (small models: javascript-lp-solver; else HiGHS)
-  --integer                 whole GPUs (solved by HiGHS)
-  --expansion               allow buying GPUs up to each site's limit, and PLANNED sites
-  --utilization X           target GPU utilization, 0 < X <= 1 (default 0.8)
-  --max-site-share X        most of a region's class demand one site may take (0 < X <= 1)
-  --carbon-price P          $ per tonne CO2
-  --time-limit S            seconds (default 60)
-  --fixtures <dir>          plan from a data set directory instead of the database
-  --async                   store the plan and queue its solve; print its id and exit
-  --wait                    store the plan, queue it and follow it to the end (status and
-                            elapsed time on stderr), then print it
-  --scenario CODE           apply a stored scenario (with --async or --wait)
-  --name TEXT               the stored plan's name (with --async or --wait)
-  --json                    print the whole plan as JSON
-  --top N                   sites and constraints to list in the summary (default 10)
-  -h, --help`;
+export type { Output } from './command.js';
 
 /** A plan for the plans service (--async, --wait): stored, queued, solved by a worker. */
 export interface ServicePlanRequest {
@@ -54,33 +29,8 @@ export interface PlanCommandDeps {
   requestPlan?: (request: ServicePlanRequest, io: Output) => Promise<number>;
 }
 
-export interface Output {
-  out: (text: string) => void;
-  err: (text: string) => void;
-}
-
-const defaultOutput: Output = {
-  out: (text) => process.stdout.write(text),
-  err: (text) => process.stderr.write(text),
-};
-
-function optionsFromArgs(values: Record<string, string | boolean | undefined>): Record<string, unknown> {
-  const number = (value: string | boolean | undefined): number | undefined =>
-    typeof value === 'string' ? (value.trim() === '' ? Number.NaN : Number(value)) : undefined;
-  const options: Record<string, unknown> = {};
-  if (values.periods !== undefined) options.periods = number(values.periods);
-  if (typeof values.capex === 'string') options.capexMode = values.capex.toUpperCase();
-  if (typeof values.solver === 'string') options.solver = values.solver;
-  if (values.integer) options.integerGpus = true;
-  if (values.expansion) options.allowExpansion = true;
-  if (values.utilization !== undefined) options.targetUtilization = number(values.utilization);
-  if (values['max-site-share'] !== undefined) options.maxSiteShare = number(values['max-site-share']);
-  if (values['carbon-price'] !== undefined) options.carbonPricePerTonne = number(values['carbon-price']);
-  if (values['time-limit'] !== undefined) options.timeLimitSeconds = number(values['time-limit']);
-  return options;
-}
-
 async function loadFixturesInput(dir: string, io: Output): Promise<PlanningInput | null> {
+  await requireFile(dir);
   const { dataset, issues } = parseDataset({ files: await readDatasetFiles(dir) });
   if (issues.length > 0) {
     io.err(`tokengrid plan: ${issues.length} problem(s) in ${dir}:\n`);
@@ -136,6 +86,7 @@ export function formatPlanSummary(plan: PlanResult, top = 10): string {
         `power ${fmt(site.peakFacilityPowerKw, 0)}/${fmt(site.powerCapKw, 0)} kW  $${fmt(site.costPerMillionTokens, 4)}/M tok`,
     );
   }
+  if (busySites.length > top) lines.push(`  … and ${busySites.length - top} more`);
 
   lines.push('');
   if (plan.unserved.length === 0) lines.push('Unserved demand: none');
@@ -144,7 +95,7 @@ export function formatPlanSummary(plan: PlanResult, top = 10): string {
     for (const u of plan.unserved.slice(0, top)) {
       const full = u.candidateSites.filter((c) => c.limitedBy !== null).map((c) => `${c.siteCode}:${c.limitedBy}`);
       lines.push(`  ${u.regionCode} ${u.workloadClassCode}: ${tokens(u.unservedTokensPerSecond)} — ${u.reason}: ${u.explanation}`);
-      if (full.length > 0) lines.push(`    full sites: ${full.slice(0, 8).join(', ')}${full.length > 8 ? ', …' : ''}`);
+      if (full.length > 0) lines.push(`    full sites: ${full.slice(0, 8).join(', ')}${full.length > 8 ? ` … and ${full.length - 8} more` : ''}`);
     }
     if (plan.unserved.length > top) lines.push(`  … and ${plan.unserved.length - top} more`);
   }
@@ -156,6 +107,7 @@ export function formatPlanSummary(plan: PlanResult, top = 10): string {
     const hours = plan.options.periods === 24 ? ` (${b.periods.length} h)` : '';
     lines.push(`  ${b.description}${hours}${value}`);
   }
+  if (plan.bindingConstraints.length > top) lines.push(`  … and ${plan.bindingConstraints.length - top} more`);
   if (plan.shadowPricesUnavailableReason) lines.push(`Shadow prices: ${plan.shadowPricesUnavailableReason}`);
   else if (plan.shadowPrices) {
     const demand = [...plan.shadowPrices.demand].sort((a, b) => b.marginalCostPerMillionTokens - a.marginalCostPerMillionTokens);
@@ -163,76 +115,79 @@ export function formatPlanSummary(plan: PlanResult, top = 10): string {
     for (const d of demand.slice(0, Math.min(5, top))) {
       lines.push(`  ${d.regionCode} ${d.workloadClassCode}: $${fmt(d.marginalCostPerMillionTokens, 4)} per million tokens`);
     }
+    if (demand.length > Math.min(5, top)) lines.push(`  … and ${demand.length - Math.min(5, top)} more`);
   }
   return `${lines.join('\n')}\n`;
 }
 
-export async function planCommand(argv: string[], deps: PlanCommandDeps, io: Output = defaultOutput): Promise<number> {
-  let values: Record<string, string | boolean | undefined>;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      allowPositionals: false,
-      options: {
-        periods: { type: 'string' },
-        capex: { type: 'string' },
-        solver: { type: 'string' },
-        integer: { type: 'boolean' },
-        expansion: { type: 'boolean' },
-        utilization: { type: 'string' },
-        'max-site-share': { type: 'string' },
-        'carbon-price': { type: 'string' },
-        'time-limit': { type: 'string' },
-        fixtures: { type: 'string' },
-        async: { type: 'boolean' },
-        wait: { type: 'boolean' },
-        scenario: { type: 'string' },
-        name: { type: 'string' },
-        json: { type: 'boolean' },
-        top: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-    }));
-  } catch (error) {
-    io.err(`tokengrid plan: ${(error as Error).message}\n\n${PLAN_USAGE}\n`);
-    return 2;
-  }
-  if (values.help) {
-    io.out(`${PLAN_USAGE}\n`);
-    return 0;
-  }
-  const givenOptions = optionsFromArgs(values);
+interface PlanFlags extends Record<string, unknown> {
+  fixtures?: string;
+  async?: boolean;
+  wait?: boolean;
+  scenario?: string;
+  name?: string;
+  json?: boolean;
+  top?: string;
+}
+
+/** The `plan` command: every plan option of the API (from planOptionsSchema), and how to run and print the plan. */
+export function planProgram(deps: PlanCommandDeps): Command {
+  const command = new Command('plan')
+    .description('solve a placement plan and print it (nothing is stored), or store and solve it through the plans service (--async, --wait)')
+    .addHelpText(
+      'after',
+      `
+Without --async or --wait the plan is solved in this process from the stored
+data (or --fixtures) and printed; nothing is stored. With --async or --wait it
+goes through the plans service: stored with its data snapshot and solved by a
+worker (\`tokengrid serve\` or \`tokengrid worker\`; on the embedded database,
+--wait solves it in this process).
+
+Exit status: 0 solved (or stopped at the time limit with a solution), 1 failed
+or infeasible, 2 bad usage, 130 interrupted.`,
+    );
+  for (const option of planOptionOptions()) command.addOption(option);
+  command
+    .option('--fixtures <dir>', 'plan from a data set directory (or file) instead of the database')
+    .option('--async', 'store the plan and queue its solve; print its id and exit')
+    .option('--wait', 'store the plan, queue it and follow it to the end, then print it')
+    .option('--scenario <code>', 'apply a stored scenario (with --async or --wait)')
+    .option('--name <text>', "the stored plan's name (with --async or --wait)")
+    .option('--json', 'print the whole plan as JSON')
+    .option('--top <n>', 'sites, constraints and unserved demands to list in the summary', '10');
+  return onAction<PlanFlags>(command, (_args, flags, io) => runPlan(flags, deps, io));
+}
+
+/** Runs `tokengrid plan` with `argv` (the arguments after `plan`); answers the exit code. */
+export function planCommand(argv: string[], deps: PlanCommandDeps, io: Output = processOutput): Promise<number> {
+  return runCommand(planProgram(deps), argv, io);
+}
+
+async function runPlan(flags: PlanFlags, deps: PlanCommandDeps, io: Output): Promise<number> {
+  const givenOptions = givenPlanOptions(flags);
   const parsed = parsePlanOptions(givenOptions);
   if (!parsed.ok) {
-    for (const issue of parsed.issues) io.err(`tokengrid plan: ${issue.path}: ${issue.message}\n`);
+    for (const issue of parsed.issues) io.err(`tokengrid plan: ${issue.path in flags ? `--${kebab(issue.path)}` : issue.path}: ${issue.message}\n`);
     return 2;
   }
   const options: PlanOptions = parsed.options;
-  const top = values.top === undefined ? 10 : Number(values.top);
-  if (!Number.isInteger(top) || top < 1) {
-    io.err('tokengrid plan: --top must be a positive whole number\n');
-    return 2;
-  }
+  const top = wholeNumber('--top', flags.top, 10, 1, 1000);
 
-  const service = values.async === true || values.wait === true;
-  const usageError = (message: string) => {
-    io.err(`tokengrid plan: ${message}\n`);
-    return 2;
-  };
-  if (values.async && values.wait) return usageError('give --async or --wait, not both');
-  if (service && values.fixtures !== undefined) return usageError('--fixtures plans in this process; it cannot be used with --async or --wait');
-  if (!service && (values.scenario !== undefined || values.name !== undefined)) {
-    return usageError(`--${values.scenario !== undefined ? 'scenario' : 'name'} needs --async or --wait (the plans service stores the plan)`);
+  const service = flags.async === true || flags.wait === true;
+  if (flags.async && flags.wait) throw new UsageError('give --async or --wait, not both');
+  if (service && flags.fixtures !== undefined) throw new UsageError('--fixtures plans in this process; it cannot be used with --async or --wait');
+  if (!service && (flags.scenario !== undefined || flags.name !== undefined)) {
+    throw new UsageError(`--${flags.scenario !== undefined ? 'scenario' : 'name'} needs --async or --wait (the plans service stores the plan)`);
   }
   if (service) {
-    if (!deps.requestPlan) return usageError('the plans service is not available here');
+    if (!deps.requestPlan) throw new UsageError('the plans service is not available here');
     return deps.requestPlan(
       {
-        name: typeof values.name === 'string' ? values.name : null,
-        scenarioCode: typeof values.scenario === 'string' ? values.scenario : null,
+        name: flags.name ?? null,
+        scenarioCode: flags.scenario ?? null,
         options: givenOptions,
-        wait: values.wait === true,
-        json: values.json === true,
+        wait: flags.wait === true,
+        json: flags.json === true,
         top,
       },
       io,
@@ -241,41 +196,38 @@ export async function planCommand(argv: string[], deps: PlanCommandDeps, io: Out
 
   const started = performance.now();
   const elapsed = () => `${((performance.now() - started) / 1000).toFixed(1)} s`;
-  const interactive = process.stderr.isTTY === true;
-  const progress = (message: string, final = false) => {
-    if (interactive) io.err(`\r\x1b[K${message}${final ? '\n' : ''}`);
-    else io.err(`${message}\n`);
-  };
+  const progress = progressLine(io);
 
-  progress(values.fixtures ? `reading ${String(values.fixtures)}` : 'loading the database');
+  progress.update(flags.fixtures ? `reading ${flags.fixtures}` : 'loading the database');
   let input: PlanningInput | null;
   try {
-    input = typeof values.fixtures === 'string' ? await loadFixturesInput(values.fixtures, io) : await deps.loadPlanningInput();
+    input = flags.fixtures !== undefined ? await loadFixturesInput(flags.fixtures, io) : await deps.loadPlanningInput();
   } catch (error) {
-    progress(`tokengrid plan: could not load the planning data: ${(error as Error).message}`, true);
-    return 1;
+    progress.clear();
+    if (error instanceof CommandFailure) throw error;
+    throw new CommandFailure(`could not load the planning data: ${(error as Error).message}`);
   }
   if (!input) return 1;
 
   const controller = new AbortController();
   const onSigint = () => controller.abort(new Error('interrupted'));
   process.once('SIGINT', onSigint);
-  // Non-interactive output gets a line every 5 s; a terminal gets a live counter.
-  const ticker = setInterval(() => progress(`solving… ${elapsed()}`), interactive ? 200 : 5000);
-  progress(`solving ${input.sites.length} sites × ${input.regions.length} regions, ${options.periods} period(s)…`);
+  // a terminal gets a live counter; a log or a pipe only the final line
+  const ticker = progress.interactive ? setInterval(() => progress.update(`solving… ${elapsed()}`), 200) : undefined;
+  progress.update(`solving ${input.sites.length} sites × ${input.regions.length} regions, ${options.periods} period(s)…`);
   let plan: PlanResult;
   try {
     plan = await solvePlacementInWorker(input, options, { signal: controller.signal });
   } catch (error) {
-    progress(`tokengrid plan: cancelled after ${elapsed()} (${(error as Error).message})`, true);
+    progress.done(`tokengrid plan: cancelled after ${elapsed()} (${(error as Error).message})`);
     return 130;
   } finally {
     clearInterval(ticker);
     process.off('SIGINT', onSigint);
     await closeSolverWorkers();
   }
-  progress(`solved in ${elapsed()}: ${plan.status}`, true);
+  progress.done(`solved in ${elapsed()}: ${plan.status}`);
 
-  io.out(values.json ? `${JSON.stringify(plan, null, 2)}\n` : formatPlanSummary(plan, top));
+  io.out(flags.json ? `${JSON.stringify(plan, null, 2)}\n` : formatPlanSummary(plan, top));
   return plan.status === 'optimal' || plan.status === 'time_limit' ? 0 : 1;
 }

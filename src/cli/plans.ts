@@ -1,78 +1,71 @@
 // `tokengrid plans list | show | diff`: stored plans, read from the database.
-import { parseArgs } from 'node:util';
+import { Command } from 'commander';
 import type { Database } from '../db/database.js';
 import type { Plan, PlanStatus } from '../generated/prisma/client.js';
 import type { PlanResult } from '../optimizer/types.js';
 import { diffPlans, type PlanDiff } from '../plans/diff.js';
-import { fmt, tokens, type Output } from './plan.js';
+import { onAction, processOutput, runCommand, UsageError, wholeNumber, type Output } from './command.js';
+import { fmt, tokens } from './plan.js';
 import { describePlan, planJson } from './plan-service.js';
-
-export const PLANS_USAGE = `Usage: tokengrid plans <list|show|diff> [options]
-
-  list [--status S[,S…]] [--limit N] [--json]
-                        stored plans, newest request first (N: 1–1000, default 20;
-                        S: QUEUED, RUNNING, SOLVED, INFEASIBLE, TIME_LIMIT, FAILED, CANCELLED)
-  show <id> [--json] [--top N]
-                        one plan: status, times, and its result's summary
-  diff <from> <to> [--json] [--top N]
-                        what changed from one solved plan to another: totals, site load,
-                        GPUs per site, load that moved between sites
-
-Exit status: 0 done, 1 a plan is missing or has no solution to compare, 2 bad arguments.`;
 
 export interface PlansCommandDeps {
   withDatabase: <T>(run: (db: Database) => Promise<T>) => Promise<T>;
 }
-
-const defaultOutput: Output = {
-  out: (text) => process.stdout.write(text),
-  err: (text) => process.stderr.write(text),
-};
 
 const STATUSES: readonly PlanStatus[] = ['QUEUED', 'RUNNING', 'SOLVED', 'INFEASIBLE', 'TIME_LIMIT', 'FAILED', 'CANCELLED'];
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** plans whose result can be compared: solved, or stopped at the time limit with a solution */
 const COMPARABLE: readonly PlanStatus[] = ['SOLVED', 'TIME_LIMIT'];
 
-class UsageError extends Error {}
+interface ListFlags { status?: string; limit?: string; json?: boolean }
+interface ShowFlags { json?: boolean; top?: string }
 
-function positiveInt(name: string, value: string | undefined, fallback: number, max: number): number {
-  if (value === undefined) return fallback;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1 || n > max) throw new UsageError(`--${name} must be a whole number from 1 to ${max}`);
-  return n;
+/** The `plans` command group. */
+export function plansProgram(deps: PlansCommandDeps): Command {
+  const plans = new Command('plans')
+    .description('stored plans: list, show one, compare two')
+    .addHelpText('after', '\nExit status: 0 done, 1 a plan is missing or has no solution to compare, 2 bad usage.');
+  onAction<ListFlags>(
+    plans
+      .command('list')
+      .description('stored plans, newest request first')
+      .option('--status <S[,S…]>', `only plans in these statuses (${STATUSES.join(', ')})`)
+      .option('--limit <n>', 'at most this many, 1–1000', '20')
+      .option('--json', 'print them as JSON'),
+    (_args, flags, io) => listPlans(flags, deps, io),
+  );
+  onAction<ShowFlags>(
+    plans
+      .command('show')
+      .description("one plan: status, times, and its result's summary")
+      .argument('<id>', "the plan's id")
+      .option('--json', 'print the stored plan (and its whole result) as JSON')
+      .option('--top <n>', 'rows to list in the summary', '10'),
+    ([id], flags, io) => showPlan(id!, flags, deps, io),
+  );
+  onAction<ShowFlags>(
+    plans
+      .command('diff')
+      .description('what changed from one solved plan to another: totals, site load, GPUs per site, load that moved')
+      .argument('<from>', "the first plan's id")
+      .argument('<to>', "the second plan's id")
+      .option('--json', 'print the diff as JSON')
+      .option('--top <n>', 'rows to list per section', '10'),
+    ([fromId, toId], flags, io) => diffCommand(fromId!, toId!, flags, deps, io),
+  );
+  return plans;
 }
 
-export async function plansCommand(argv: string[], deps: PlansCommandDeps, io: Output = defaultOutput): Promise<number> {
-  const [sub, ...args] = argv;
-  if (sub === undefined || sub === '--help' || sub === '-h' || sub === 'help') {
-    (sub === undefined ? io.err : io.out)(`${PLANS_USAGE}\n`);
-    return sub === undefined ? 2 : 0;
-  }
-  try {
-    switch (sub) {
-      case 'list':
-        return await listPlans(args, deps, io);
-      case 'show':
-        return await showPlan(args, deps, io);
-      case 'diff':
-        return await diffCommand(args, deps, io);
-      default:
-        throw new UsageError(`unknown subcommand "${sub}"`);
-    }
-  } catch (error) {
-    if (!(error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS'))) throw error;
-    io.err(`tokengrid plans: ${(error as Error).message}\n\n${PLANS_USAGE}\n`);
-    return 2;
-  }
+/** Runs `tokengrid plans` with `argv` (the arguments after `plans`); answers the exit code. */
+export function plansCommand(argv: string[], deps: PlansCommandDeps, io: Output = processOutput): Promise<number> {
+  return runCommand(plansProgram(deps), argv, io);
 }
 
-async function listPlans(args: string[], deps: PlansCommandDeps, io: Output): Promise<number> {
-  const { values } = parseArgs({ args, options: { status: { type: 'string' }, limit: { type: 'string' }, json: { type: 'boolean' } } });
-  const statuses = values.status === undefined ? [] : values.status.split(',').map((s) => s.trim().toUpperCase());
+async function listPlans(flags: ListFlags, deps: PlansCommandDeps, io: Output): Promise<number> {
+  const statuses = flags.status === undefined ? [] : flags.status.split(',').map((s) => s.trim().toUpperCase());
   const unknown = statuses.filter((s) => !(STATUSES as readonly string[]).includes(s));
   if (unknown.length > 0) throw new UsageError(`--status: unknown status ${unknown.join(', ')} (one of ${STATUSES.join(', ')})`);
-  const limit = positiveInt('limit', values.limit, 20, 1000);
+  const limit = wholeNumber('--limit', flags.limit, 20, 1, 1000);
   const plans = await deps.withDatabase((db) =>
     db.prisma.plan.findMany({
       where: statuses.length > 0 ? { status: { in: statuses as PlanStatus[] } } : {},
@@ -84,14 +77,18 @@ async function listPlans(args: string[], deps: PlansCommandDeps, io: Output): Pr
       },
     }),
   );
-  if (values.json) {
+  if (plans.length === 0) {
+    // an empty answer must not look like a quiet success: say so where a reader sees it
+    io.err(
+      `no plans${statuses.length > 0 ? ` with status ${statuses.join(', ')}` : ''}; request one with \`tokengrid plan --wait\` ` +
+        '(or the requestPlan mutation)\n',
+    );
+  }
+  if (flags.json) {
     io.out(`${JSON.stringify(plans, null, 2)}\n`);
     return 0;
   }
-  if (plans.length === 0) {
-    io.out('no plans\n');
-    return 0;
-  }
+  if (plans.length === 0) return 0;
   io.out(`${'ID'.padEnd(36)}  ${'STATUS'.padEnd(10)}  ${'REQUESTED'.padEnd(20)}  ${'$/M TOKENS'.padStart(10)}  ${'SOLVER'.padEnd(6)}  NAME / SCENARIO\n`);
   for (const plan of plans) {
     const scenario = (plan.scenarioApplied as { code?: string } | null)?.code;
@@ -104,35 +101,23 @@ async function listPlans(args: string[], deps: PlansCommandDeps, io: Output): Pr
   return 0;
 }
 
-function planIdArg(value: string | undefined, what: string): string {
-  if (value === undefined) throw new UsageError(`give the ${what} plan's id`);
-  return value;
-}
-
 async function findPlan(db: Database, id: string): Promise<Plan | null> {
   return UUID.test(id) ? db.prisma.plan.findUnique({ where: { id } }) : null;
 }
 
-async function showPlan(args: string[], deps: PlansCommandDeps, io: Output): Promise<number> {
-  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { json: { type: 'boolean' }, top: { type: 'string' } } });
-  if (positionals.length > 1) throw new UsageError('show takes one plan id');
-  const id = planIdArg(positionals[0], 'the');
-  const top = positiveInt('top', values.top, 10, 1000);
+async function showPlan(id: string, flags: ShowFlags, deps: PlansCommandDeps, io: Output): Promise<number> {
+  const top = wholeNumber('--top', flags.top, 10, 1, 1000);
   const plan = await deps.withDatabase((db) => findPlan(db, id));
   if (!plan) {
     io.err(`tokengrid plans: plan "${id}" does not exist\n`);
     return 1;
   }
-  io.out(values.json ? `${JSON.stringify(planJson(plan), null, 2)}\n` : describePlan(plan, top));
+  io.out(flags.json ? `${JSON.stringify(planJson(plan), null, 2)}\n` : describePlan(plan, top));
   return 0;
 }
 
-async function diffCommand(args: string[], deps: PlansCommandDeps, io: Output): Promise<number> {
-  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { json: { type: 'boolean' }, top: { type: 'string' } } });
-  if (positionals.length > 2) throw new UsageError('diff takes two plan ids: <from> <to>');
-  const fromId = planIdArg(positionals[0], '"from"');
-  const toId = planIdArg(positionals[1], '"to"');
-  const top = positiveInt('top', values.top, 10, 1000);
+async function diffCommand(fromId: string, toId: string, flags: ShowFlags, deps: PlansCommandDeps, io: Output): Promise<number> {
+  const top = wholeNumber('--top', flags.top, 10, 1, 1000);
   const [from, to] = await deps.withDatabase((db) => Promise.all([findPlan(db, fromId), findPlan(db, toId)]));
   for (const [id, plan] of [[fromId, from], [toId, to]] as const) {
     if (!plan) {
@@ -145,7 +130,7 @@ async function diffCommand(args: string[], deps: PlansCommandDeps, io: Output): 
     }
   }
   const diff = diffPlans(from!.result as unknown as PlanResult, to!.result as unknown as PlanResult);
-  io.out(values.json ? `${JSON.stringify({ fromPlanId: fromId, toPlanId: toId, ...diff }, null, 2)}\n` : formatPlanDiff(fromId, toId, from!, to!, diff, top));
+  io.out(flags.json ? `${JSON.stringify({ fromPlanId: fromId, toPlanId: toId, ...diff }, null, 2)}\n` : formatPlanDiff(fromId, toId, from!, to!, diff, top));
   return 0;
 }
 

@@ -2,23 +2,12 @@
 // mutations and query of the GraphQL API, run through the same schema (in
 // process or against a server), so the command line checks exactly what the
 // API checks.
-import { parseArgs } from 'node:util';
+import { Command } from 'commander';
 import { LOCAL_ADMIN } from '../auth/authenticate.js';
 import type { Database } from '../db/database.js';
 import type { PlanJobs } from '../jobs/plan-jobs.js';
 import { createApp } from '../server/app.js';
-
-export const SCHEDULES_USAGE = `Usage: tokengrid schedules <list|create|pause|resume|delete> [options]
-
-  list [--json]                    every schedule: cron, zone, state, next and last run
-  create <name> --cron "<5 fields>" [--tz <IANA zone>] [--scenario <code>]
-         [--options '<json PlanOptionsInput>'] [--webhook <http(s) URL>] [--paused]
-                                   e.g. create nightly --cron "0 2 * * *" --tz Europe/Berlin
-                                        --options '{"periods":24,"capexMode":"SUNK"}'
-  pause <name>                     stop its ticks (the schedule and its plans stay)
-  resume <name>                    start them again
-  delete <name>                    delete it and its cron (its plans stay)
-  -h, --help`;
+import { CommandFailure, onAction, runCommand, UsageError, type Output } from './command.js';
 
 export interface GraphQLResult {
   data?: Record<string, any> | null;
@@ -81,111 +70,109 @@ function describe(schedule: ScheduleView): string {
   ].join('\n');
 }
 
-/** Exit code: 0 done, 1 refused (validation, not found, conflict) or failed, 2 usage. */
-export async function schedulesCommand(argv: string[], deps: SchedulesCommandDeps): Promise<number> {
-  const out = deps.out ?? ((text: string) => process.stdout.write(text));
-  const err = deps.err ?? ((text: string) => process.stderr.write(text));
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        cron: { type: 'string' },
-        tz: { type: 'string' },
-        scenario: { type: 'string' },
-        options: { type: 'string' },
-        webhook: { type: 'string' },
-        paused: { type: 'boolean', default: false },
-        json: { type: 'boolean', default: false },
-        help: { type: 'boolean', short: 'h', default: false },
-      },
-    });
-  } catch (error) {
-    err(`tokengrid schedules: ${error instanceof Error ? error.message : String(error)}\n${SCHEDULES_USAGE}\n`);
-    return 2;
-  }
-  const { values, positionals } = parsed;
-  const [action, name, ...extra] = positionals;
-  if (values.help) {
-    out(`${SCHEDULES_USAGE}\n`);
-    return 0;
-  }
-  const usage = (message: string) => {
-    err(`tokengrid schedules: ${message}\n${SCHEDULES_USAGE}\n`);
-    return 2;
-  };
-  if (extra.length) return usage(`unexpected arguments: ${extra.join(' ')}`);
+/** Runs one operation; a GraphQL error (not a typed answer) is a failure. */
+export async function runGraphQL(graphql: SchedulesCommandDeps['graphql'], query: string, variables?: Record<string, unknown>): Promise<Record<string, any>> {
+  const result = await graphql(query, variables);
+  if (result.errors?.length) throw new Error(result.errors.map((e) => e.message).join('; '));
+  return result.data ?? {};
+}
 
-  const run = async (query: string, variables?: Record<string, unknown>) => {
-    const result = await deps.graphql(query, variables);
-    if (result.errors?.length) throw new Error(result.errors.map((e) => e.message).join('; '));
-    return result.data ?? {};
-  };
-  /** A mutation's typed answer: the data, or the error printed. */
-  const answer = (result: Record<string, any>) => {
-    if (result.__typename?.endsWith('Success')) return result.data;
-    const issues: { path: string; message: string }[] = result.issues ?? [];
-    err(`tokengrid schedules: ${issues.length ? issues.map((i) => `${i.path}: ${i.message}`).join('\n  ') : result.message}\n`);
-    return null;
-  };
+/**
+ * A mutation's typed answer: the data, or its error printed (a ValidationError
+ * one line per issue, `<label>: <path>: <message>`) and a failure thrown (exit 1).
+ */
+export function typedAnswer(label: string, result: Record<string, any>, io: Output): any {
+  if (result.__typename?.endsWith('Success')) return result.data;
+  const issues: { path: string; message: string }[] = result.issues ?? [];
+  if (issues.length === 0) throw new CommandFailure(result.message ?? `refused (${result.__typename})`);
+  for (const issue of issues) io.err(`${label}: ${issue.path.replace(/^input\./, '')}: ${issue.message}\n`);
+  throw new CommandFailure('');
+}
 
-  try {
-    switch (action) {
-      case 'list': {
-        if (name) return usage(`list takes no name`);
-        const { schedules } = await run(LIST);
-        const rows: ScheduleView[] = schedules.edges.map((edge: { node: ScheduleView }) => edge.node);
-        if (values.json) out(`${JSON.stringify(rows, null, 2)}\n`);
-        else out(rows.length ? `${rows.map(describe).join('\n')}\n` : 'no schedules\n');
-        return 0;
-      }
-      case 'create': {
-        if (!name) return usage('create needs a name');
-        if (!values.cron) return usage('create needs --cron "<minute hour day month weekday>"');
-        let options: unknown;
-        if (values.options !== undefined) {
-          try {
-            options = JSON.parse(values.options);
-          } catch {
-            return usage('--options must be a JSON object, e.g. \'{"periods":24}\'');
-          }
+interface CreateFlags { cron: string; tz?: string; scenario?: string; options?: string; webhook?: string; paused?: boolean }
+
+/** The `schedules` command group. Exit code: 0 done, 1 refused (validation, not found, conflict) or failed, 2 usage. */
+export function schedulesProgram(deps: SchedulesCommandDeps): Command {
+  const schedules = new Command('schedules').description('nightly re-optimization schedules');
+  const run = (query: string, variables?: Record<string, unknown>) => runGraphQL(deps.graphql, query, variables);
+  const answer = (result: Record<string, any>, io: Output) => typedAnswer('tokengrid schedules', result, io);
+
+  onAction<{ json?: boolean }>(
+    schedules.command('list').description('every schedule: cron, zone, state, next and last run').option('--json', 'print them as JSON'),
+    async (_args, flags, io) => {
+      const { schedules: page } = await run(LIST);
+      const rows: ScheduleView[] = page.edges.map((edge: { node: ScheduleView }) => edge.node);
+      if (rows.length === 0) io.err('no schedules (create one with `tokengrid schedules create <name> --cron "0 2 * * *"`)\n');
+      if (flags.json) io.out(`${JSON.stringify(rows, null, 2)}\n`);
+      else if (rows.length) io.out(`${rows.map(describe).join('\n')}\n`);
+      return 0;
+    },
+  );
+  onAction<CreateFlags>(
+    schedules
+      .command('create')
+      .description('a schedule that requests a plan at every tick of its cron')
+      .argument('<name>', "the schedule's name")
+      .requiredOption('--cron <5 fields>', 'minute hour day month weekday, e.g. "0 2 * * *"')
+      .option('--tz <zone>', 'IANA time zone of the cron (default UTC)')
+      .option('--scenario <code>', 'apply this stored scenario to every plan')
+      .option('--options <json>', 'PlanOptionsInput as JSON, e.g. \'{"periods":24,"capexMode":"SUNK"}\'')
+      .option('--webhook <url>', 'http(s) URL told about every finished plan')
+      .option('--paused', 'create it paused')
+      .addHelpText('after', '\nExample: tokengrid schedules create nightly --cron "0 2 * * *" --tz Europe/Berlin --options \'{"periods":24}\''),
+    async ([name], flags, io) => {
+      let options: unknown;
+      if (flags.options !== undefined) {
+        try {
+          options = JSON.parse(flags.options);
+        } catch {
+          throw new UsageError('--options must be a JSON object, e.g. \'{"periods":24}\'');
         }
-        const input = {
-          name,
-          cron: values.cron,
-          ...(values.tz !== undefined ? { timeZone: values.tz } : {}),
-          ...(values.scenario !== undefined ? { scenario: values.scenario } : {}),
-          ...(options !== undefined ? { options } : {}),
-          ...(values.webhook !== undefined ? { webhookUrl: values.webhook } : {}),
-          enabled: !values.paused,
-        };
-        const data = answer((await run(mutation('createSchedule', 'CreateScheduleInput'), { input })).createSchedule);
-        if (!data) return 1;
-        out(`created\n${describe(data)}\n`);
-        return 0;
       }
-      case 'pause':
-      case 'resume': {
-        if (!name) return usage(`${action} needs a name`);
+      const input = {
+        name,
+        cron: flags.cron,
+        ...(flags.tz !== undefined ? { timeZone: flags.tz } : {}),
+        ...(flags.scenario !== undefined ? { scenario: flags.scenario } : {}),
+        ...(options !== undefined ? { options } : {}),
+        ...(flags.webhook !== undefined ? { webhookUrl: flags.webhook } : {}),
+        enabled: !flags.paused,
+      };
+      const data = answer((await run(mutation('createSchedule', 'CreateScheduleInput'), { input })).createSchedule, io);
+      io.out(`created\n${describe(data)}\n`);
+      return 0;
+    },
+  );
+  for (const action of ['pause', 'resume'] as const) {
+    onAction(
+      schedules
+        .command(action)
+        .description(action === 'pause' ? 'stop its ticks (the schedule and its plans stay)' : 'start its ticks again')
+        .argument('<name>', "the schedule's name"),
+      async ([name], _flags, io) => {
         const field = `${action}Schedule`;
-        const data = answer((await run(mutation(field, 'ScheduleNameInput'), { input: { name } }))[field]);
-        if (!data) return 1;
-        out(`${action === 'pause' ? 'paused' : 'resumed'}\n${describe(data)}\n`);
+        const data = answer((await run(mutation(field, 'ScheduleNameInput'), { input: { name } }))[field], io);
+        io.out(`${action === 'pause' ? 'paused' : 'resumed'}\n${describe(data)}\n`);
         return 0;
-      }
-      case 'delete': {
-        if (!name) return usage('delete needs a name');
-        const data = answer((await run(DELETE, { input: { name } })).deleteSchedule);
-        if (!data) return 1;
-        out(`deleted ${data.name}\n`);
-        return 0;
-      }
-      default:
-        return usage(action ? `unknown action "${action}"` : 'give an action');
-    }
-  } catch (error) {
-    err(`tokengrid schedules: ${error instanceof Error ? error.message : String(error)}\n`);
-    return 1;
+      },
+    );
   }
+  onAction(
+    schedules.command('delete').description('delete it and its cron (its plans stay)').argument('<name>', "the schedule's name"),
+    async ([name], _flags, io) => {
+      const data = answer((await run(DELETE, { input: { name } })).deleteSchedule, io);
+      io.out(`deleted ${data.name}\n`);
+      return 0;
+    },
+  );
+  return schedules;
+}
+
+/** Runs `tokengrid schedules` with `argv` (the arguments after `schedules`); answers the exit code. */
+export function schedulesCommand(argv: string[], deps: SchedulesCommandDeps): Promise<number> {
+  const io: Output = {
+    out: deps.out ?? ((text) => void process.stdout.write(text)),
+    err: deps.err ?? ((text) => void process.stderr.write(text)),
+  };
+  return runCommand(schedulesProgram(deps), argv, io);
 }
