@@ -17,6 +17,7 @@ import { listen } from '../server/http.js';
 import { prepareDatabase } from '../server/start.js';
 import { planCommand } from './plan.js';
 import { planningInputFromDatabase } from '../db/planning-input.js';
+import { assertPlannable } from '../plans/plannable.js';
 import { PlanJobs } from '../jobs/plan-jobs.js';
 import { closeSolverWorkers } from '../optimizer/worker-pool.js';
 import { onPlanStatus } from '../plans/events.js';
@@ -236,7 +237,7 @@ async function main(argv: string[]): Promise<number> {
       return planCommand(rest, {
         loadPlanningInput: () => withDatabase(config, async (db) => {
           await applyMigrations(db);
-          return planningInputFromDatabase(db);
+          return assertPlannable(await planningInputFromDatabase(db));
         }),
         requestPlan: (request, io) =>
           withDatabase(config, async (db) => {
