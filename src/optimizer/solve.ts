@@ -82,7 +82,11 @@ export function earlyStopNote(outcome: SolverOutcome, solver: SolverName, solver
     return `stopped at the time limit (${timeLimitSeconds} s) after ${seconds} s of solving; ${best}`;
   }
   const name = solver === 'highs' ? 'HiGHS' : 'javascript-lp-solver';
-  const why = reportsTimeLimit ? 'before proving optimality' : `at its ${outcome.solverStatus.replace(/_/g, ' ')}`;
+  const why = reportsTimeLimit
+    ? 'before proving optimality'
+    : outcome.solverStatus === 'interrupted'
+      ? 'when interrupted'
+      : `at its ${outcome.solverStatus.replace(/_/g, ' ')}`;
   return `${name} stopped ${why} after ${seconds} s (its time limit was ${timeLimitSeconds} s); ${best}`;
 }
 
