@@ -20,6 +20,7 @@ import { defaultWebDir } from '../server/static.js';
 import { listen } from '../server/http.js';
 import { prepareDatabase } from '../server/start.js';
 import { planningInputFromDatabase } from '../db/planning-input.js';
+import { assertPlannable } from '../plans/plannable.js';
 import { PlanJobs } from '../jobs/plan-jobs.js';
 import { closeSolverWorkers } from '../optimizer/worker-pool.js';
 import { onPlanStatus } from '../plans/events.js';
@@ -264,7 +265,7 @@ export function tokengridProgram(): Command {
   );
   program.addCommand(
     planProgram({
-      loadPlanningInput: () => withDatabase(config(), (db) => planningInputFromDatabase(db)),
+      loadPlanningInput: () => withDatabase(config(), async (db) => assertPlannable(await planningInputFromDatabase(db))),
       requestPlan: (request, io) =>
         withDatabase(config(), async (db) => {
           // the embedded database is this process's alone: nobody else can solve a plan we wait for

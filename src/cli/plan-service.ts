@@ -6,6 +6,7 @@ import type { Plan } from '../generated/prisma/client.js';
 import { NotFoundError, ValidationError } from '../graphql/errors.js';
 import type { PlanJobs } from '../jobs/plan-jobs.js';
 import type { PlanResult } from '../optimizer/types.js';
+import { unservedSentence } from '../plans/headline.js';
 import { preparePlan } from '../plans/request.js';
 import { planStatusUpdates } from '../plans/updates.js';
 import { formatPlanSummary, type Output, type ServicePlanRequest } from './plan.js';
@@ -85,13 +86,14 @@ export function planJson(plan: Plan): Record<string, unknown> {
 export function describePlan(plan: Plan, top = 10): string {
   const lines: string[] = [];
   const scenario = (plan.scenarioApplied as { code?: string } | null)?.code;
-  lines.push(`Plan ${plan.id}${plan.name ? ` "${plan.name}"` : ''}: ${plan.status}${scenario ? `, scenario ${scenario}` : ''}`);
+  const result = plan.result as unknown as PlanResult | null;
+  const unserved = result ? unservedSentence(result) : null;
+  lines.push(`Plan ${plan.id}${plan.name ? ` "${plan.name}"` : ''}: ${plan.status}${scenario ? `, scenario ${scenario}` : ''}${unserved ? `; ${unserved}` : ''}`);
   const times = [`requested ${plan.requestedAt.toISOString()}`];
   if (plan.startedAt) times.push(`started ${plan.startedAt.toISOString()}`);
   if (plan.finishedAt) times.push(`finished ${plan.finishedAt.toISOString()} (${((plan.finishedAt.getTime() - plan.requestedAt.getTime()) / 1000).toFixed(1)} s after the request)`);
   lines.push(times.join(', '));
   lines.push(`Input: sha256 ${plan.inputHash}${plan.sourcePlanId ? `; re-solves plan ${plan.sourcePlanId}` : ''}`);
   if (plan.errorMessage) lines.push(`Error: ${plan.errorMessage}`);
-  const result = plan.result as unknown as PlanResult | null;
   return `${lines.join('\n')}\n${result ? `\n${formatPlanSummary(result, top)}` : ''}`;
 }

@@ -8,6 +8,8 @@ import { parsePlanOptions, type PlanningInput, type PlanOptions, type PlanResult
 import { closeSolverWorkers, solvePlacementInWorker } from '../optimizer/worker-pool.js';
 import { CommandFailure, onAction, processOutput, progressLine, requireFile, runCommand, UsageError, wholeNumber, type Output } from './command.js';
 import { givenPlanOptions, kebab, planOptionOptions } from './plan-options.js';
+import { unservedSentence } from '../plans/headline.js';
+import { assertPlannable } from '../plans/plannable.js';
 
 export type { Output } from './command.js';
 
@@ -38,7 +40,7 @@ async function loadFixturesInput(dir: string, io: Output): Promise<PlanningInput
     if (issues.length > 20) io.err(`  … and ${issues.length - 20} more\n`);
     return null;
   }
-  return planningInputFromDataset(dataset);
+  return assertPlannable(planningInputFromDataset(dataset), { kind: 'directory', path: dir });
 }
 
 export const fmt = (value: number | null | undefined, digits = 2): string =>
@@ -46,12 +48,35 @@ export const fmt = (value: number | null | undefined, digits = 2): string =>
 export const tokens = (tokensPerSecond: number): string =>
   tokensPerSecond >= 1e6 ? `${fmt(tokensPerSecond / 1e6)} M tok/s` : `${fmt(tokensPerSecond / 1e3, 1)} k tok/s`;
 
+/**
+ * " — saves $0.1000/h per GPU", or, when the value is the unserved penalty
+ * avoided, " — would serve 1.2 k tok/s of demand now unserved (penalty avoided
+ * $2,866.38/h per GPU, not money)".
+ */
+function bindingValueWords(plan: PlanResult, b: PlanResult['bindingConstraints'][number]): string {
+  if (b.shadowPrice === null || b.shadowPrice === 0) return '';
+  const unit = b.kind === 'POWER' ? 'kW' : b.kind === 'GPU_CAPACITY' ? 'GPU' : 'unit';
+  const price =
+    b.kind === 'GPU_CAPACITY'
+      ? plan.shadowPrices?.gpus.find((g) => g.siteCode === b.siteCode && g.gpuTypeCode === b.gpuTypeCode)
+      : b.kind === 'POWER'
+        ? plan.shadowPrices?.power.find((p) => p.siteCode === b.siteCode)
+        : undefined;
+  if (price?.basis === 'UNSERVED_DEMAND') {
+    return ` — one more ${unit} would serve ${tokens(price.servesUnservedTokensPerSecond)} of demand now unserved (penalty avoided $${fmt(b.shadowPrice, 2)}/h, not money)`;
+  }
+  return ` — saves $${fmt(b.shadowPrice, 4)}/h per ${unit}`;
+}
+
 export function formatPlanSummary(plan: PlanResult, top = 10): string {
   const lines: string[] = [];
   const size = plan.modelSize;
+  // the first line says what is left unserved and why, before anything else
+  const unserved = unservedSentence(plan);
   lines.push(
     `Plan: ${plan.status} — ${plan.options.periods === 24 ? '24-hour day-ahead' : 'steady state'}, capex ${plan.options.capexMode.toLowerCase()}` +
-      `${plan.options.integerGpus ? ', whole GPUs' : ''}${plan.options.allowExpansion ? ', expansion allowed' : ''}`,
+      `${plan.options.integerGpus ? ', whole GPUs' : ''}${plan.options.allowExpansion ? ', expansion allowed' : ''}` +
+      `${unserved ? `; ${unserved}` : ''}`,
   );
   lines.push(
     `Solver: ${plan.solver ?? '—'} (${plan.solverStatus ?? '—'}); ${size.variables} variables, ${size.constraints} constraints, ${size.nonzeros} nonzeros; ` +
@@ -65,12 +90,13 @@ export function formatPlanSummary(plan: PlanResult, top = 10): string {
   lines.push('');
   lines.push(`Cost per million tokens: $${fmt(totals.costPerMillionTokens, 4)}`);
   lines.push(
-    `Cost per hour: $${fmt(cost.total - cost.penalty)} (energy $${fmt(cost.energy)}, capex $${fmt(cost.capex)}, egress $${fmt(cost.egress)}, carbon $${fmt(cost.carbon)})` +
-      `${cost.penalty > 0 ? `; unserved penalty $${fmt(cost.penalty)}` : ''}`,
+    `Cost per hour: $${fmt(cost.total)} (energy $${fmt(cost.energy)}, capex $${fmt(cost.capex)}, egress $${fmt(cost.egress)}, carbon $${fmt(cost.carbon)})`,
   );
   lines.push(
     `Served ${tokens(totals.servedTokensPerSecond)} of ${tokens(totals.demandTokensPerSecond)}` +
-      ` (${fmt((100 * totals.servedTokensPerSecond) / Math.max(1, totals.demandTokensPerSecond), 1)}%); unserved ${tokens(totals.unservedTokensPerSecond)}`,
+      ` (${fmt((100 * totals.servedTokensPerSecond) / Math.max(1, totals.demandTokensPerSecond), 1)}%); unserved ${tokens(totals.unservedTokensPerSecond)}` +
+      // a modelling price, not money: reported beside the unserved demand, never in a cost
+      `${totals.unservedPenaltyPerHour > 0 ? ` (penalty $${fmt(totals.unservedPenaltyPerHour)}/h at $${fmt(plan.options.unservedPenaltyPerMillionTokens)}/M tok, not money)` : ''}`,
   );
   lines.push(
     `Power: ${fmt(totals.itPowerKw / 1000, 3)} MW IT, ${fmt(totals.facilityPowerKw / 1000, 3)} MW facility; ${fmt(totals.tokensPerJoule, 3)} tokens/J; ` +
@@ -103,9 +129,8 @@ export function formatPlanSummary(plan: PlanResult, top = 10): string {
   lines.push('');
   lines.push(`Binding constraints (${plan.bindingConstraints.length}):`);
   for (const b of plan.bindingConstraints.slice(0, top)) {
-    const value = b.shadowPrice === null ? '' : ` — worth $${fmt(b.shadowPrice, 4)}/h per ${b.kind === 'POWER' ? 'kW' : b.kind === 'GPU_CAPACITY' ? 'GPU' : 'unit'}`;
     const hours = plan.options.periods === 24 ? ` (${b.periods.length} h)` : '';
-    lines.push(`  ${b.description}${hours}${value}`);
+    lines.push(`  ${b.description}${hours}${bindingValueWords(plan, b)}`);
   }
   if (plan.bindingConstraints.length > top) lines.push(`  … and ${plan.bindingConstraints.length - top} more`);
   if (plan.shadowPricesUnavailableReason) lines.push(`Shadow prices: ${plan.shadowPricesUnavailableReason}`);
@@ -113,7 +138,10 @@ export function formatPlanSummary(plan: PlanResult, top = 10): string {
     const demand = [...plan.shadowPrices.demand].sort((a, b) => b.marginalCostPerMillionTokens - a.marginalCostPerMillionTokens);
     lines.push('Marginal cost of more demand (highest):');
     for (const d of demand.slice(0, Math.min(5, top))) {
-      lines.push(`  ${d.regionCode} ${d.workloadClassCode}: $${fmt(d.marginalCostPerMillionTokens, 4)} per million tokens`);
+      lines.push(
+        `  ${d.regionCode} ${d.workloadClassCode}: $${fmt(d.marginalCostPerMillionTokens, 4)} per million tokens` +
+          `${d.basis === 'UNSERVED_DEMAND' ? ' (the unserved penalty: more of it would go unserved)' : ''}`,
+      );
     }
     if (demand.length > Math.min(5, top)) lines.push(`  … and ${demand.length - Math.min(5, top)} more`);
   }

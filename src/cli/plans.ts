@@ -148,9 +148,12 @@ export function formatPlanDiff(fromId: string, toId: string, from: Plan, to: Pla
     );
     const c = t.costPerHour;
     lines.push(
-      `Cost per hour: ${signed(c.total - c.penalty)} $/h (energy ${signed(c.energy)}, capex ${signed(c.capex)}, egress ${signed(c.egress)}, carbon ${signed(c.carbon)})`,
+      `Cost per hour: ${signed(c.total)} $/h (energy ${signed(c.energy)}, capex ${signed(c.capex)}, egress ${signed(c.egress)}, carbon ${signed(c.carbon)})`,
     );
-    lines.push(`Served: ${signedTokens(t.servedTokensPerSecond)}; unserved ${signedTokens(t.unservedTokensPerSecond)}`);
+    lines.push(
+      `Served: ${signedTokens(t.servedTokensPerSecond)}; unserved ${signedTokens(t.unservedTokensPerSecond)}` +
+        `${t.unservedPenaltyPerHour !== 0 ? ` (penalty ${signed(t.unservedPenaltyPerHour)} $/h, not money)` : ''}`,
+    );
     lines.push(
       `Power: ${signed(t.facilityPowerKw / 1000, 3)} MW facility; GPUs busy ${signed(t.gpusBusy, 1)}, bought ${signed(t.gpusAdded, 1)}` +
         `${t.tokensPerJoule === null ? '' : `; tokens/J ${signed(t.tokensPerJoule, 3)}`}; carbon ${signed(t.carbonKgPerHour, 1)} kg/h`,

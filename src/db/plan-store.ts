@@ -108,8 +108,8 @@ export async function recordResult(client: Client, planId: string, result: PlanR
       status,
       result: result as unknown as Prisma.InputJsonValue,
       costPerMillionTokens: totals?.costPerMillionTokens ?? null,
-      // the penalty on unserved demand is a modelling price, not money spent
-      costPerHour: totals ? totals.costPerHour.total - totals.costPerHour.penalty : null,
+      // money only (the unserved penalty is not in it)
+      costPerHour: totals?.costPerHour.total ?? null,
       servedTokensPerSecond: totals?.servedTokensPerSecond ?? null,
       unservedTokensPerSecond: totals?.unservedTokensPerSecond ?? null,
       itPowerKw: totals?.itPowerKw ?? null,

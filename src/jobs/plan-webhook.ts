@@ -9,6 +9,7 @@ import { previousSolvedPlan } from '../db/plan-store.js';
 import type { PlanStatus } from '../generated/prisma/client.js';
 import type { PlanResult } from '../optimizer/types.js';
 import { diffPlans } from '../plans/diff.js';
+import { planHeadline } from '../plans/headline.js';
 
 export const PLAN_WEBHOOK_QUEUE = 'plan-webhook';
 
@@ -66,10 +67,15 @@ export async function webhookSummary(db: Database, planId: string) {
       scenarioCode: (plan.scenarioApplied as { code?: string } | null)?.code ?? null,
     },
     schedule: plan.schedule,
+    /** the plan in one line: cost (money only) and, first, any demand left unserved with its reasons */
+    headline: result ? planHeadline(result) : `Plan ${plan.status}${plan.errorMessage ? `: ${plan.errorMessage}` : ''}`,
     costPerMillionTokens: plan.costPerMillionTokens,
     totals: totals && {
-      costPerHour: totals.costPerHour.total - totals.costPerHour.penalty,
+      /** money: energy + capex + egress + carbon */
+      costPerHour: totals.costPerHour.total,
       costPerHourSplit: totals.costPerHour,
+      /** the unserved demand and the penalty the model charged for it (a modelling price, not money) */
+      unserved: { tokensPerSecond: totals.unservedTokensPerSecond, penaltyPerHour: totals.unservedPenaltyPerHour },
       tokensPerJoule: totals.tokensPerJoule,
       facilityPowerKw: totals.facilityPowerKw,
       carbonKgPerHour: totals.carbonKgPerHour,

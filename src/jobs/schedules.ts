@@ -10,6 +10,7 @@ import type PgBoss from 'pg-boss';
 import type { Database } from '../db/database.js';
 import { Prisma } from '../generated/prisma/client.js';
 import { silentLogger, type Logger } from '../observability/logger.js';
+import { ValidationError } from '../graphql/errors.js';
 import { preparePlan } from '../plans/request.js';
 import type { PlanJobs } from './plan-jobs.js';
 import {
@@ -170,6 +171,15 @@ export class ScheduleRunner {
     } catch (error) {
       // another run of the same tick created its plan first
       if (isUniqueViolation(error)) return;
+      // nothing to plan (no sites, no demand) or options the data no longer takes:
+      // no plan is made, and retrying the tick would not change that
+      if (error instanceof ValidationError) {
+        this.logger.error(
+          { schedule: schedule.name, issues: error.issues },
+          `the schedule tick created no plan: ${error.issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`,
+        );
+        return;
+      }
       this.logger.error({ schedule: schedule.name, err: error }, 'the schedule tick created no plan');
       throw error;
     }

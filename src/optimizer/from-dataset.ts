@@ -1,16 +1,23 @@
 // The one bridge from the planning data set (database export, fixtures) to the
 // optimizer's input snapshot.
 //
-// Site status: RETIRED sites are dropped here; ACTIVE and PLANNED sites pass
+// Site status: RETIRED sites are dropped here, with their inventory and
+// latency rows (withoutSites); ACTIVE and PLANNED sites pass
 // with their status, and the compiler lets PLANNED sites take load only when
 // the plan allows expansion (their GPUs are then all bought capacity).
 import type { Dataset } from '../dataset/types.js';
 import { effectivePue } from '../domain/cooling.js';
+import { withoutSites } from './drop-sites.js';
 import type { PlanningInput, PlanningSiteStatus } from './types.js';
 
 const WATTS_PER_KW = 1000;
 
 export function planningInputFromDataset(dataset: Dataset): PlanningInput {
+  const retired = dataset.sites.filter((s) => s.status === 'RETIRED').map((s) => s.code);
+  return withoutSites(planningInputFromAllSites(dataset), retired);
+}
+
+function planningInputFromAllSites(dataset: Dataset): PlanningInput {
   return {
     workloadClasses: dataset.workloadClasses.map((c) => ({
       code: c.code,
@@ -24,7 +31,6 @@ export function planningInputFromDataset(dataset: Dataset): PlanningInput {
       throughputs: g.throughputs.map((t) => ({ workloadClassCode: t.workloadClassCode, tokensPerSecond: t.tokensPerSecond })),
     })),
     sites: dataset.sites
-      .filter((s) => s.status !== 'RETIRED')
       .map((s) => ({
         code: s.code,
         country: s.country,

@@ -6,6 +6,7 @@
 import { crossesBorder, MILLION_TOKENS_PER_KTOK_HOUR, TOKENS_PER_KTOK, type CompiledModel } from './compile.js';
 import { rowActivities } from './lp-model.js';
 import type { PreparedInput } from './prepare.js';
+import { shadowPriceBasis } from './shadow-basis.js';
 import type {
   AllocationRow,
   BindingConstraint,
@@ -27,6 +28,8 @@ const tight = (value: number, limit: number): boolean => value >= limit - 1e-6 *
 /** 12 significant digits: drops solver noise in the JSON, keeps every real figure */
 const round = (value: number): number => Number(value.toPrecision(12));
 const cleanDual = (value: number): number => (Math.abs(value) < 1e-9 ? 0 : round(value));
+/** code order, the same in every locale (codes are ASCII) */
+const byCode = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 export interface InterpretedPlan {
   totals: PlanTotals;
@@ -333,6 +336,7 @@ export function interpretSolution(
   const gpuValue = new Float64Array(totalPools);
   const powerValue = new Float64Array(sites.length);
   if (rowDuals) {
+    const basisOf = shadowPriceBasis(prepared, compiled, options, rowDuals, unservedKtokByDemandPeriod);
     const gpuPrices: ShadowPrices['gpus'] = [];
     const powerPrices: ShadowPrices['power'] = [];
     const demandPrices: ShadowPrices['demand'] = [];
@@ -340,39 +344,56 @@ export function interpretSolution(
       sites[s]!.pools.forEach((pool, p) => {
         const g = layout.poolOffset[s]! + p;
         let value = 0;
-        let hasRow = false;
         for (let t = 0; t < T; t++) {
           const row = layout.gpuRowOf[g * T + t]!;
-          if (row < 0) continue;
-          hasRow = true;
-          value -= rowDuals[row]!;
+          if (row >= 0) value -= rowDuals[row]!;
         }
         gpuValue[g] = cleanDual(value);
-        if (hasRow) gpuPrices.push({ siteCode: sites[s]!.code, gpuTypeCode: gpus[pool.gpuIndex]!.code, valuePerGpuPerHour: gpuValue[g]! });
+        // a GPU worth nothing more is not a shadow price worth listing
+        if (gpuValue[g] === 0) return;
+        const { basis, servesUnservedKtok } = basisOf.pool(s, p);
+        gpuPrices.push({
+          siteCode: sites[s]!.code,
+          gpuTypeCode: gpus[pool.gpuIndex]!.code,
+          valuePerGpuPerHour: gpuValue[g]!,
+          basis,
+          servesUnservedTokensPerSecond: round(servesUnservedKtok * TOKENS_PER_KTOK),
+        });
       });
       let value = 0;
-      let hasRow = false;
       for (let t = 0; t < T; t++) {
         const row = layout.powerRowOf[s * T + t]!;
-        if (row < 0) continue;
-        hasRow = true;
-        value -= rowDuals[row]!;
+        if (row >= 0) value -= rowDuals[row]!;
       }
       powerValue[s] = cleanDual(value);
-      if (hasRow) powerPrices.push({ siteCode: sites[s]!.code, valuePerKwPerHour: powerValue[s]! });
+      if (powerValue[s] === 0) continue;
+      const { basis, servesUnservedKtok } = basisOf.power(s);
+      powerPrices.push({
+        siteCode: sites[s]!.code,
+        valuePerKwPerHour: powerValue[s]!,
+        basis,
+        servesUnservedTokensPerSecond: round(servesUnservedKtok * TOKENS_PER_KTOK),
+      });
     }
     regions.forEach((region, r) => {
       region.demands.forEach((demand, d) => {
         const groupIndex = layout.groupOfDemand[layout.demandOffset[r]! + d]!;
+        // One more token/s of this demand follows its hourly profile: period t
+        // gets profile[t] of it (mean 1), so its marginal cost is the
+        // profile-weighted sum of the hourly duals.
+        const mean = demand.meanTokensPerSecond;
         let value = 0;
         for (let t = 0; t < T; t++) {
           const row = layout.demandRowOf[groupIndex * T + t]!;
-          if (row >= 0) value += rowDuals[row]!;
+          if (row < 0) continue;
+          const profile = mean > 0 ? demand.tokensPerSecondByPeriod[t]! / mean : 1;
+          value += profile * rowDuals[row]!;
         }
         demandPrices.push({
           regionCode: region.code,
           workloadClassCode: classes[demand.classIndex]!.code,
           marginalCostPerMillionTokens: cleanDual(value / MILLION_TOKENS_PER_KTOK_HOUR),
+          basis: basisOf.demand(groupIndex),
         });
       });
     });
@@ -508,8 +529,8 @@ export function interpretSolution(
       const candidateInfo = layout.candidates[g]!;
       const candidateSites: CandidateSite[] = candidateInfo.sites.map((s, index) => {
         const limitAt = (t: number): SiteLimit | null => {
-          const routeStart = layout.routeStartOf[layout.groupOfDemand[g]! * T + t]!;
-          if (routeStart >= 0 && routeAtShare(routeStart + index)) return 'SITE_SHARE';
+          // A physical limit (power, GPUs) is named before the site share:
+          // SITE_SHARE means the site took its share while it still had room.
           if (powerFull(s, t)) return 'POWER';
           const pools = sites[s]!.pools;
           let anyPool = false;
@@ -519,7 +540,9 @@ export function interpretSolution(
             anyPool = true;
             if (!poolFull(layout.poolOffset[s]! + p, t, s, p)) allFull = false;
           });
-          return anyPool && allFull ? 'CAPACITY' : null;
+          if (anyPool && allFull) return 'CAPACITY';
+          const routeStart = layout.routeStartOf[layout.groupOfDemand[g]! * T + t]!;
+          return routeStart >= 0 && routeAtShare(routeStart + index) ? 'SITE_SHARE' : null;
         };
         // A site counts as full only if it was full in every period with unserved demand.
         const limitedInAll = periods.every((t) => limitAt(t) !== null);
@@ -535,7 +558,8 @@ export function interpretSolution(
         reason = candidateInfo.withinLatency > 0 && candidateInfo.residencyBlocked > 0 ? 'RESIDENCY' : 'NO_SITE_WITHIN_LATENCY';
       } else if (candidateSites.every((c) => c.limitedBy !== null)) {
         const power = candidateSites.filter((c) => c.limitedBy === 'POWER').length;
-        reason = power * 2 > candidateSites.length ? 'POWER' : 'CAPACITY';
+        const share = candidateSites.filter((c) => c.limitedBy === 'SITE_SHARE').length;
+        reason = power * 2 > candidateSites.length ? 'POWER' : share * 2 > candidateSites.length ? 'SITE_SHARE' : 'CAPACITY';
       } else {
         reason = carbonBinding ? 'CARBON_CAP' : 'COST';
       }
@@ -545,6 +569,7 @@ export function interpretSolution(
         NO_SITE_WITHIN_LATENCY: `no site that runs ${classCode} is within ${budget} of ${region.code}`,
         RESIDENCY: `the ${candidateInfo.residencyBlocked} site(s) within ${budget} of ${region.code} are in countries its residency rules exclude`,
         CAPACITY: `every site that may serve ${region.code} ${classCode} is full (GPUs${options.maxSiteShare !== null ? ' or site share' : ''})`,
+        SITE_SHARE: `the sites that may serve ${region.code} ${classCode} took the most they may (${(options.maxSiteShare ?? 1) * 100}% each) while they still had GPUs and power`,
         POWER: `the sites that may serve ${region.code} ${classCode} are mostly at their power caps`,
         CARBON_CAP: `sites had room but the carbon cap of ${options.carbonCapTonnesPerHour} t/h did not`,
         COST: `serving it would cost more than the unserved penalty of $${options.unservedPenaltyPerMillionTokens} per million tokens`,
@@ -594,12 +619,11 @@ export function interpretSolution(
   const servedMillionTokensPerHour = servedKtok * MILLION_TOKENS_PER_KTOK_HOUR;
   const totals: PlanTotals = {
     costPerHour: {
-      total: round(spent + penaltyPerHour),
+      total: round(spent),
       energy: round(energyPerHour),
       capex: round(capexPerHour),
       egress: round(egressPerHour),
       carbon: round(carbonPerHour),
-      penalty: round(penaltyPerHour),
     },
     costPerMillionTokens: servedMillionTokensPerHour > 0 ? round(spent / servedMillionTokensPerHour) : null,
     tokensPerJoule: facilityKw > 0 ? round((servedKtok * TOKENS_PER_KTOK) / (facilityKw * 1000)) : null,
@@ -611,9 +635,26 @@ export function interpretSolution(
     demandTokensPerSecond: round(demandKtok * TOKENS_PER_KTOK),
     servedTokensPerSecond: round(servedKtok * TOKENS_PER_KTOK),
     unservedTokensPerSecond: round(unservedKtok * TOKENS_PER_KTOK),
+    unservedPenaltyPerHour: round(penaltyPerHour),
     gpusBusy: round(gpusBusy),
     gpusAdded: round(gpusAdded),
   };
+
+  // documented order: by codes, not by the internal indices the model uses
+  allocations.sort(
+    (a, b) =>
+      byCode(a.siteCode, b.siteCode) ||
+      byCode(a.regionCode, b.regionCode) ||
+      byCode(a.workloadClassCode, b.workloadClassCode) ||
+      a.period - b.period,
+  );
+  gpuAllocations.sort(
+    (a, b) =>
+      byCode(a.siteCode, b.siteCode) ||
+      byCode(a.gpuTypeCode, b.gpuTypeCode) ||
+      byCode(a.workloadClassCode, b.workloadClassCode) ||
+      a.period - b.period,
+  );
 
   return {
     totals,

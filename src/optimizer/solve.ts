@@ -65,6 +65,31 @@ export function emptyResult(options: PlanOptions, status: PlanResult['status'], 
 
 const ms = (value: number): number => Math.round(value * 1000) / 1000;
 
+/** the solver's clock may stop a little before the limit it was given */
+const AT_THE_LIMIT = 0.9;
+
+/**
+ * The note on a plan the solver stopped before proving optimal. It says "time
+ * limit" only when the solver reports its time limit and its clock ran that
+ * long; any other early stop (iteration or solution limit, interruption) is
+ * named for what it was.
+ */
+export function earlyStopNote(outcome: SolverOutcome, solver: SolverName, solverLimitSeconds: number, timeLimitSeconds: number): string {
+  const seconds = (outcome.solveMs / 1000).toFixed(outcome.solveMs < 10_000 ? 2 : 0);
+  const best = `this is the best plan found${outcome.mipGap !== null ? `, within ${(outcome.mipGap * 100).toFixed(2)}% of optimal` : ''}`;
+  const reportsTimeLimit = outcome.solverStatus === 'time_limit' || outcome.solverStatus === 'timeout';
+  if (reportsTimeLimit && outcome.solveMs >= AT_THE_LIMIT * solverLimitSeconds * 1000) {
+    return `stopped at the time limit (${timeLimitSeconds} s) after ${seconds} s of solving; ${best}`;
+  }
+  const name = solver === 'highs' ? 'HiGHS' : 'javascript-lp-solver';
+  const why = reportsTimeLimit
+    ? 'before proving optimality'
+    : outcome.solverStatus === 'interrupted'
+      ? 'when interrupted'
+      : `at its ${outcome.solverStatus.replace(/_/g, ' ')}`;
+  return `${name} stopped ${why} after ${seconds} s (its time limit was ${timeLimitSeconds} s); ${best}`;
+}
+
 export interface CompiledPlan {
   prepared: PreparedInput;
   compiled: CompiledModel;
@@ -163,10 +188,7 @@ export async function solvePlacement(
     ...base,
     ...plan,
     status: outcome.status === 'time_limit' ? 'time_limit' : 'optimal',
-    message:
-      outcome.status === 'time_limit'
-        ? `stopped at the time limit (${planOptions.timeLimitSeconds} s); this is the best plan found${outcome.mipGap !== null ? `, within ${(outcome.mipGap * 100).toFixed(2)}% of optimal` : ''}`
-        : null,
+    message: outcome.status === 'time_limit' ? earlyStopNote(outcome, solver, remainingSeconds, planOptions.timeLimitSeconds) : null,
     shadowPricesUnavailableReason,
     timings: timings(interpretMs),
   };

@@ -243,6 +243,8 @@ export type UnservedReason =
   | 'NO_SITE_WITHIN_LATENCY'
   | 'RESIDENCY'
   | 'CAPACITY'
+  /** only with `maxSiteShare`: the sites that may serve it took their share and most still had GPUs and power */
+  | 'SITE_SHARE'
   | 'POWER'
   /** only with `carbonCapTonnesPerHour`: sites had room but the cap did not */
   | 'CARBON_CAP'
@@ -267,15 +269,14 @@ export interface PlanTimings {
   totalMs: number;
 }
 
-/** $/h, averaged over the plan's periods */
+/** money, $/h, averaged over the plan's periods; the unserved penalty is not money and is not here */
 export interface CostBreakdownPerHour {
+  /** energy + capex + egress + carbon */
   total: number;
   energy: number;
   capex: number;
   egress: number;
   carbon: number;
-  /** the unserved-demand penalty; a modelling price, not money spent */
-  penalty: number;
 }
 
 export interface PlanTotals {
@@ -292,6 +293,11 @@ export interface PlanTotals {
   demandTokensPerSecond: number;
   servedTokensPerSecond: number;
   unservedTokensPerSecond: number;
+  /**
+   * the penalty the model charged for the unserved demand, $/h: a modelling
+   * price (how hard to avoid leaving demand unserved), never money, never in a cost
+   */
+  unservedPenaltyPerHour: number;
   gpusBusy: number;
   gpusAdded: number;
 }
@@ -377,24 +383,43 @@ export interface GpuAllocationRow {
   gpusBusy: number;
 }
 
+/**
+ * Where a shadow price's value comes from. COST: money saved (energy, capex,
+ * egress, carbon). UNSERVED_DEMAND: mostly the unserved penalty avoided, because
+ * the extra unit would serve demand the plan leaves unserved; a modelling price,
+ * not money.
+ */
+export type ShadowPriceBasis = 'COST' | 'UNSERVED_DEMAND';
+
 export interface GpuShadowPrice {
   siteCode: string;
   gpuTypeCode: string;
-  /** $/h saved by one more GPU of this type at this site (all periods) */
+  /** $/h saved by one more GPU of this type at this site (all periods); never 0 (zero rows are left out) */
   valuePerGpuPerHour: number;
+  basis: ShadowPriceBasis;
+  /** mean tokens/s of now-unserved demand one more GPU would serve; 0 when basis is COST */
+  servesUnservedTokensPerSecond: number;
 }
 
 export interface PowerShadowPrice {
   siteCode: string;
-  /** $/h saved by one more kW of power cap */
+  /** $/h saved by one more kW of power cap; never 0 (zero rows are left out) */
   valuePerKwPerHour: number;
+  basis: ShadowPriceBasis;
+  /** mean tokens/s of now-unserved demand one more kW would serve; 0 when basis is COST */
+  servesUnservedTokensPerSecond: number;
 }
 
 export interface DemandShadowPrice {
   regionCode: string;
   workloadClassCode: string;
-  /** marginal cost of serving more of this demand, $ per million tokens */
+  /**
+   * marginal cost of one more token/s of this demand (following its hourly
+   * profile in 24-hour plans: the profile-weighted sum of the hourly duals), $ per million tokens
+   */
   marginalCostPerMillionTokens: number;
+  /** UNSERVED_DEMAND: more of this demand would go unserved, so its price is the penalty's */
+  basis: ShadowPriceBasis;
 }
 
 export interface ShadowPrices {

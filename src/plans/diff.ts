@@ -317,7 +317,6 @@ function diffTotals(from: PlanTotals, to: PlanTotals, delta: Delta): TotalsChang
       capex: cost('capex'),
       egress: cost('egress'),
       carbon: cost('carbon'),
-      penalty: cost('penalty'),
     },
     tokensPerJoule: nullable(from.tokensPerJoule, to.tokensPerJoule),
     itPowerKw: delta(from.itPowerKw, to.itPowerKw),
@@ -328,6 +327,7 @@ function diffTotals(from: PlanTotals, to: PlanTotals, delta: Delta): TotalsChang
     demandTokensPerSecond: delta(from.demandTokensPerSecond, to.demandTokensPerSecond),
     servedTokensPerSecond: delta(from.servedTokensPerSecond, to.servedTokensPerSecond),
     unservedTokensPerSecond: delta(from.unservedTokensPerSecond, to.unservedTokensPerSecond),
+    unservedPenaltyPerHour: delta(from.unservedPenaltyPerHour, to.unservedPenaltyPerHour),
     gpusBusy: delta(from.gpusBusy, to.gpusBusy),
     gpusAdded: delta(from.gpusAdded, to.gpusAdded),
   };

@@ -9,6 +9,7 @@ import type { Prisma } from '../generated/prisma/client.js';
 import { NotFoundError, ValidationError } from '../graphql/errors.js';
 import { planOptionsSchema, type PlanOptions, type PlanningInput } from '../optimizer/types.js';
 import { applyScenario, ScenarioError } from '../scenarios/apply.js';
+import { plannabilityProblem } from './plannable.js';
 import { scenarioOverridesSchema, scenarioPlanOptions, type ScenarioOverrides } from '../scenarios/overrides.js';
 
 export interface PlanRequest {
@@ -57,8 +58,13 @@ export function validatedPlanOptions(given: Record<string, unknown>): PlanOption
   throw new ValidationError(zodIssuesToDatasetIssues(parsed.error, 'input.options').map(({ path, message }) => ({ path, message })));
 }
 
-/** The plan a request creates (not yet stored): its snapshot, scenario and validated options. */
-export async function preparePlan(db: Database, request: PlanRequest): Promise<NewPlan> {
+/**
+ * The plan a request creates (not yet stored): its snapshot, scenario and
+ * validated options. A snapshot with no sites or no demand is refused
+ * (ValidationError, path `input`) unless `checkData` is false (a schedule may
+ * be created before its data is loaded).
+ */
+export async function preparePlan(db: Database, request: PlanRequest, { checkData = true } = {}): Promise<NewPlan> {
   const current = await planningInputFromDatabase(db);
   const scenario = request.scenarioCode == null ? null : await scenarioForRequest(db, request.scenarioCode, current);
   const options = validatedPlanOptions({ ...scenario?.planOptions, ...request.options });
@@ -69,5 +75,12 @@ export async function preparePlan(db: Database, request: PlanRequest): Promise<N
     known.has(code) ? [] : [{ path: `input.options.excludeSites[${index}]`, message: `site "${code}" does not exist` }],
   );
   if (unknown.length > 0) throw new ValidationError(unknown);
+  if (checkData) {
+    const problem = plannabilityProblem(current) ?? (scenario ? plannabilityProblem(snapshot) : null);
+    if (problem) {
+      const message = plannabilityProblem(current) || !scenario ? problem : `with scenario ${request.scenarioCode} applied, ${problem}`;
+      throw new ValidationError([{ path: 'input', message }]);
+    }
+  }
   return { name: request.name, options, snapshot: scenario?.snapshot ?? current, scenario: scenario?.stored ?? null };
 }

@@ -3,6 +3,7 @@
 // override names must exist in the snapshot; all unknown ones are reported
 // together, each with its path inside the overrides.
 import type { PlanningInput, PlanningSite } from '../optimizer/types.js';
+import { withoutSites } from '../optimizer/drop-sites.js';
 import type { ScenarioOverrides } from './overrides.js';
 
 export interface ScenarioIssue {
@@ -137,7 +138,5 @@ export function applyScenario(input: PlanningInput, overrides: ScenarioOverrides
 
   for (const site of out.sites) site.inventory = site.inventory.filter((inv) => !unavailable.has(inv.gpuTypeCode));
   out.gpuTypes = out.gpuTypes.filter((g) => !unavailable.has(g.code));
-  out.sites = out.sites.filter((s) => !removedSites.has(s.code));
-  out.latencies = out.latencies.filter((l) => !removedSites.has(l.siteCode));
-  return out;
+  return withoutSites(out, removedSites);
 }

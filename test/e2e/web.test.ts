@@ -149,7 +149,8 @@ describe.skipIf(!hasChromium)(hasChromium ? 'the web app in Chromium' : `the web
 
   it('shows the summary figures the API returns for that plan', async () => {
     const { plan } = await api(
-      `query($id: ID!) { plan(id: $id) { totals { costPerMillionTokens tokensPerJoule facilityPowerKw carbonKgPerHour servedTokensPerSecond unservedTokensPerSecond gpusBusy costPerHour { total energy capex egress carbon penalty } } } }`,
+      `query($id: ID!) { plan(id: $id) { totals { costPerMillionTokens tokensPerJoule facilityPowerKw carbonKgPerHour servedTokensPerSecond unservedTokensPerSecond gpusBusy demandTokensPerSecond
+        costPerHour { total energy capex egress carbon } unserved { tokensPerSecond penaltyPerHour } } } }`,
       { id: planIds[0] },
     );
     const value = async (id: string) => Number(await page.getByTestId(`summary-${id}`).getAttribute('data-value'));
@@ -157,15 +158,33 @@ describe.skipIf(!hasChromium)(hasChromium ? 'the web app in Chromium' : `the web
     for (const key of ['costPerMillionTokens', 'tokensPerJoule', 'facilityPowerKw', 'carbonKgPerHour', 'servedTokensPerSecond', 'unservedTokensPerSecond', 'gpusBusy']) {
       expect(await value(key), key).toBe(t[key]);
     }
+    // cost per hour is money: the API's total, which is the sum of its parts (the unserved penalty is apart)
     expect(await value('costPerHour')).toBe(t.costPerHour.total);
-    for (const part of ['energy', 'capex', 'egress', 'carbon', 'penalty']) expect(await value(`cost-${part}`), part).toBe(t.costPerHour[part]);
+    expect(t.costPerHour.total).toBeCloseTo(t.costPerHour.energy + t.costPerHour.capex + t.costPerHour.egress + t.costPerHour.carbon, 6);
+    for (const part of ['energy', 'capex', 'egress', 'carbon']) expect(await value(`cost-${part}`), part).toBe(t.costPerHour[part]);
+    expect(await page.getByTestId('summary-cost-penalty').count()).toBe(0);
+    const money = `$${t.costPerHour.total.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
+    expect(await page.getByTestId('summary-costPerHour').textContent()).toBe(money);
+    // the first line: the same money figure, and the unserved demand with its reasons when there is any
+    const headline = (await page.getByTestId('summary-headline').textContent())!;
+    expect(headline.startsWith(`${money}/h for `)).toBe(true);
+    if (t.unservedTokensPerSecond > 0) {
+      expect(headline).toMatch(/; leaves [\d.,]+ (k |M )?tok\/s \([\d.]+%\) of demand unserved: /);
+      expect(await page.getByTestId('summary-unservedTokensPerSecond').textContent()).toContain('not money');
+    } else {
+      expect(headline).toMatch(/all demand served$/);
+    }
     await expect.poll(() => page.getByTestId('summary-costPerMillionTokens').textContent()).toBe(`$${t.costPerMillionTokens.toFixed(4)}`);
     await expect.poll(() => page.getByTestId('summary-status').textContent()).toBe('SOLVED');
   });
 
   it('opens a site panel from the keyboard, with its shadow prices', async () => {
-    const { plan } = await api(`query($id: ID!) { plan(id: $id) { shadowPrices { gpus { siteCode gpuTypeCode valuePerGpuPerHour } } } }`, { id: planIds[0] });
-    const gpus = plan.shadowPrices.gpus as { siteCode: string; gpuTypeCode: string; valuePerGpuPerHour: number }[];
+    const { plan } = await api(
+      `query($id: ID!) { plan(id: $id) { shadowPrices { gpus { siteCode gpuTypeCode valuePerGpuPerHour basis servesUnservedTokensPerSecond } } } }`,
+      { id: planIds[0] },
+    );
+    const gpus = plan.shadowPrices.gpus as { siteCode: string; gpuTypeCode: string; valuePerGpuPerHour: number; basis: string }[];
+    expect(gpus.every((g) => g.valuePerGpuPerHour !== 0)).toBe(true);
     expect(gpus.length).toBeGreaterThan(0);
     const siteCode = gpus[0]!.siteCode;
     const site = page.locator(`svg circle.site[data-code="${siteCode}"]`);
@@ -176,7 +195,13 @@ describe.skipIf(!hasChromium)(hasChromium ? 'the web app in Chromium' : `the web
     for (const price of gpus.filter((g) => g.siteCode === siteCode)) {
       const item = page.locator(`[data-testid=shadow-prices] li[data-gpu="${price.gpuTypeCode}"]`);
       expect(Number(await item.getAttribute('data-value'))).toBe(price.valuePerGpuPerHour);
-      expect(await item.textContent()).toContain(`One more ${price.gpuTypeCode} here saves $${price.valuePerGpuPerHour.toFixed(2)}/h`);
+      expect(await item.getAttribute('data-basis')).toBe(price.basis);
+      // a value that is the unserved penalty avoided says so, with the demand it would serve
+      if (price.basis === 'UNSERVED_DEMAND') {
+        expect(await item.textContent()).toMatch(new RegExp(`^One more ${price.gpuTypeCode} here would serve .+ of demand now unserved \\(penalty avoided \\$[\\d,.]+/h, not money\\)$`));
+      } else {
+        expect(await item.textContent()).toContain(`One more ${price.gpuTypeCode} here saves $${price.valuePerGpuPerHour.toFixed(2)}/h`);
+      }
     }
     await shot('03-site-panel');
     // a region opens by mouse
@@ -224,6 +249,26 @@ describe.skipIf(!hasChromium)(hasChromium ? 'the web app in Chromium' : `the web
     expect(plan.options.periods).toBe(24);
     expect(await page.getByTestId('hourly-chart').locator('path').count()).toBeGreaterThan(3);
     await page.getByTestId('hourly').screenshot({ path: join(SCREENSHOTS, '06-hourly.png') });
+
+    // the fixtures' day-ahead plan leaves peak demand unserved: the summary says so first,
+    // and a GPU whose value is the penalty avoided says what it would serve
+    const { plan: day } = await api(
+      `query($id: ID!) { plan(id: $id) { totals { unservedTokensPerSecond costPerHour { total } }
+        shadowPrices { gpus { siteCode gpuTypeCode basis servesUnservedTokensPerSecond } } } }`,
+      { id },
+    );
+    expect(day.totals.unservedTokensPerSecond).toBeGreaterThan(0);
+    const headline = (await page.getByTestId('summary-headline').textContent())!;
+    expect(headline).toMatch(/^\$[\d,.]+\/h for [\d.,]+ (k |M )?tok\/s served; leaves [\d.,]+ (k |M )?tok\/s \([\d.]+%\) of demand unserved: [\d.,]+ (k |M )?tok\/s [A-Za-z]/);
+    expect(headline.startsWith(`$${day.totals.costPerHour.total.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}/h`)).toBe(true);
+    const penalty = (day.shadowPrices.gpus as { siteCode: string; gpuTypeCode: string; basis: string }[]).find((g) => g.basis === 'UNSERVED_DEMAND');
+    expect(penalty).toBeDefined();
+    await page.locator(`svg circle.site[data-code="${penalty!.siteCode}"]`).dispatchEvent('click');
+    await expect.poll(() => page.getByTestId('panel-title').textContent()).toBe(`Site ${penalty!.siteCode}`);
+    const item = page.locator(`[data-testid=shadow-prices] li[data-gpu="${penalty!.gpuTypeCode}"]`);
+    expect(await item.getAttribute('data-basis')).toBe('UNSERVED_DEMAND');
+    expect(await item.textContent()).toMatch(/would serve [\d.,]+ (k |M )?tok\/s of demand now unserved \(penalty avoided/);
+    await shot('06b-day-ahead-unserved');
   });
 
   it('is usable at phone width', async () => {

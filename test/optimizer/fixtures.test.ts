@@ -88,3 +88,21 @@ describe('plans on the fixtures', () => {
     expect(JSON.parse(JSON.stringify(plan))).toEqual(plan);
   });
 });
+
+describe('a RETIRED site in the data set (fixtures path)', () => {
+  it('plans exactly as the same data set without the site, its inventory and its latency rows', async () => {
+    const code = dataset.sites.find((s) => s.status === 'ACTIVE' && dataset.latencies.some((l) => l.siteCode === s.code))!.code;
+    const retired = structuredClone(dataset);
+    retired.sites.find((s) => s.code === code)!.status = 'RETIRED';
+    const removed = structuredClone(dataset);
+    removed.sites = removed.sites.filter((s) => s.code !== code);
+    removed.latencies = removed.latencies.filter((l) => l.siteCode !== code);
+    const options: PlanOptions = { ...DEFAULT_PLAN_OPTIONS, solver: 'highs' };
+    const withRetired = await solvePlacement(planningInputFromDataset(retired), options);
+    const without = await solvePlacement(planningInputFromDataset(removed), options);
+    expect(withRetired.status, withRetired.message ?? '').toBe('optimal');
+    expect(withRetired.objectivePerHour).toBe(without.objectivePerHour);
+    expect(withRetired.allocations).toEqual(without.allocations);
+    expect(planningInputFromDataset(retired).latencies.some((l) => l.siteCode === code)).toBe(false);
+  });
+});

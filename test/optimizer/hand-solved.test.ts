@@ -86,7 +86,9 @@ describe.each(SOLVERS)('hand-solved cases with %s', (solver) => {
     expect(plan.unserved).toHaveLength(1);
     expect(plan.unserved[0]!.reason).toBe('NO_SITE_WITHIN_LATENCY');
     // the penalty: 12 ktok/s × 3.6 M tok/h × $1000
-    expect(plan.totals!.costPerHour.penalty).toBeCloseTo(43.2 * 1000, 6);
+    expect(plan.totals!.unservedPenaltyPerHour).toBeCloseTo(43.2 * 1000, 6);
+    // and it is not money: nothing is served, nothing is spent
+    expect(plan.totals!.costPerHour.total).toBe(0);
     checkPlan(input, options, plan);
   });
 

@@ -63,7 +63,7 @@ function plan(
     mipGap: null,
     objectivePerHour: 1,
     totals: {
-      costPerHour: { total: 10, energy: 6, capex: 4, egress: 0, carbon: 0, penalty: 0 },
+      costPerHour: { total: 10, energy: 6, capex: 4, egress: 0, carbon: 0 },
       costPerMillionTokens: 2,
       tokensPerJoule: 5,
       itPowerKw: 100,
@@ -74,6 +74,7 @@ function plan(
       demandTokensPerSecond: served,
       servedTokensPerSecond: served,
       unservedTokensPerSecond: 0,
+      unservedPenaltyPerHour: 0,
       gpusBusy: 0,
       gpusAdded: 0,
       ...totals,
@@ -120,7 +121,7 @@ describe('diffPlans', () => {
         ['A', 'US', 'BATCH', 0, 200],
       ],
       { A: { busy: { H100: 5.5 } }, B: { busy: { H100: 6.5 } } },
-      { costPerMillionTokens: 1.5, costPerHour: { total: 8, energy: 5, capex: 3, egress: 0, carbon: 0, penalty: 0 } },
+      { costPerMillionTokens: 1.5, costPerHour: { total: 8, energy: 5, capex: 3, egress: 0, carbon: 0 } },
     );
     const diff = diffPlans(from, to);
     expect(diff.unchanged).toBe(false);

@@ -1,13 +1,43 @@
 // The plan summary, the site and region panels and the comparison, as HTML.
 // Figures carry data-value with the API's number so tests compare them exactly.
 import { esc, fmt, percent, signed, tokensPerSecond, usd, when } from './format.js';
-import type { Plan, PlanDiff, Region, Site } from './queries.js';
+import type { Plan, PlanDiff, Region, Site, UnservedReason } from './queries.js';
 
 function figure(id: string, label: string, value: number | null | undefined, text: string): string {
   return `<div class="figure"><dt>${esc(label)}</dt><dd data-testid="summary-${id}" data-value="${value ?? ''}">${esc(text)}</dd></div>`;
 }
 
-const COST_PARTS = ['energy', 'capex', 'egress', 'carbon', 'penalty'] as const;
+/** money only: the unserved penalty is a modelling price, shown beside the unserved demand */
+const COST_PARTS = ['energy', 'capex', 'egress', 'carbon'] as const;
+
+/** the same words as the CLI and the webhook (src/plans/headline.ts) */
+export const REASON_WORDS: Record<UnservedReason, string> = {
+  NO_SITE_WITHIN_LATENCY: 'no site within latency',
+  RESIDENCY: 'residency rules',
+  CAPACITY: 'GPU capacity',
+  SITE_SHARE: 'the site-share limit',
+  POWER: 'power caps',
+  CARBON_CAP: 'the carbon cap',
+  COST: 'cost above the penalty',
+};
+
+/**
+ * The plan's first line: cost per hour (money) and, when demand is left
+ * unserved, how much and the dominant reasons, as src/plans/headline.ts writes it.
+ */
+export function headlineText(plan: Plan): string {
+  const t = plan.totals;
+  if (!t) return plan.errorMessage ? `No plan: ${plan.errorMessage}` : `Plan ${plan.status.toLowerCase()}`;
+  const head = `${usd(t.costPerHour.total)}/h for ${tokensPerSecond(t.servedTokensPerSecond)} served`;
+  if (!(t.unservedTokensPerSecond > 0)) return `${head}; all demand served`;
+  const share = t.demandTokensPerSecond > 0 ? (100 * t.unservedTokensPerSecond) / t.demandTokensPerSecond : 100;
+  const sums = new Map<UnservedReason, number>();
+  for (const u of plan.unserved) sums.set(u.reason, (sums.get(u.reason) ?? 0) + u.unservedTokensPerSecond);
+  const reasons = [...sums].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
+  const shown = reasons.slice(0, 3).map(([reason, value]) => `${tokensPerSecond(value)} ${REASON_WORDS[reason] ?? reason}`);
+  const more = reasons.length > 3 ? `, … and ${reasons.length - 3} more` : '';
+  return `${head}; leaves ${tokensPerSecond(t.unservedTokensPerSecond)} (${share.toFixed(1)}%) of demand unserved${shown.length ? `: ${shown.join(', ')}${more}` : ''}`;
+}
 
 /** Reserved layout with dashes before a plan is loaded, so nothing shifts when it arrives. */
 export function summaryHtml(plan: Plan | null): string {
@@ -22,6 +52,7 @@ export function summaryHtml(plan: Plan | null): string {
   const served = t && t.demandTokensPerSecond > 0 ? t.servedTokensPerSecond / t.demandTokensPerSecond : null;
   return `
     <h2>Plan summary <span class="badge status-${esc(plan?.status ?? 'NONE')}" data-testid="summary-status">${esc(plan?.status ?? 'no plan')}</span></h2>
+    ${plan ? `<p class="headline${t && t.unservedTokensPerSecond > 0 ? ' unserved' : ''}" data-testid="summary-headline">${esc(headlineText(plan))}</p>` : ''}
     <dl class="figures">
       ${figure('costPerMillionTokens', 'Cost per million tokens', t?.costPerMillionTokens, usd(t?.costPerMillionTokens, 4))}
       ${figure('costPerHour', 'Cost per hour', cost?.total, usd(cost?.total))}
@@ -29,7 +60,14 @@ export function summaryHtml(plan: Plan | null): string {
       ${figure('facilityPowerKw', 'Facility power', t?.facilityPowerKw, t ? `${fmt(t.facilityPowerKw / 1000, 2)} MW` : '—')}
       ${figure('carbonKgPerHour', 'Carbon', t?.carbonKgPerHour, t ? `${fmt(t.carbonKgPerHour, 0)} kg/h` : '—')}
       ${figure('servedTokensPerSecond', 'Served', t?.servedTokensPerSecond, t ? `${tokensPerSecond(t.servedTokensPerSecond)} (${percent(served, 1)})` : '—')}
-      ${figure('unservedTokensPerSecond', 'Unserved', t?.unservedTokensPerSecond, tokensPerSecond(t?.unservedTokensPerSecond))}
+      ${figure(
+        'unservedTokensPerSecond',
+        'Unserved',
+        t?.unservedTokensPerSecond,
+        t && t.unserved.penaltyPerHour > 0
+          ? `${tokensPerSecond(t.unservedTokensPerSecond)} (penalty ${usd(t.unserved.penaltyPerHour)}/h, not money)`
+          : tokensPerSecond(t?.unservedTokensPerSecond),
+      )}
       ${figure('gpusBusy', 'GPUs busy / bought', t?.gpusBusy, t ? `${fmt(t.gpusBusy, 1)} / ${fmt(t.gpusAdded, 1)}` : '—')}
     </dl>
     <div class="costbar" role="img" aria-label="Cost per hour split">${bar}</div>
@@ -52,8 +90,18 @@ export function sitePanelHtml(site: Site, plan: Plan | null, fleetCostPerMillion
     ? plan.shadowPrices
       ? gpuPrices.length || powerPrice
         ? `<ul class="shadow" data-testid="shadow-prices">${gpuPrices
-            .map((g) => `<li data-gpu="${esc(g.gpuTypeCode)}" data-value="${g.valuePerGpuPerHour}">One more ${esc(g.gpuTypeCode)} here saves <strong>${esc(usd(g.valuePerGpuPerHour, 2))}/h</strong></li>`)
-            .join('')}${powerPrice ? `<li data-power data-value="${powerPrice.valuePerKwPerHour}">One more kW of power cap saves <strong>${esc(usd(powerPrice.valuePerKwPerHour, 4))}/h</strong></li>` : ''}</ul>`
+            .map((g) =>
+              g.basis === 'UNSERVED_DEMAND'
+                ? `<li data-gpu="${esc(g.gpuTypeCode)}" data-basis="UNSERVED_DEMAND" data-value="${g.valuePerGpuPerHour}">One more ${esc(g.gpuTypeCode)} here would serve <strong>${esc(tokensPerSecond(g.servesUnservedTokensPerSecond))}</strong> of demand now unserved (penalty avoided ${esc(usd(g.valuePerGpuPerHour, 2))}/h, not money)</li>`
+                : `<li data-gpu="${esc(g.gpuTypeCode)}" data-basis="COST" data-value="${g.valuePerGpuPerHour}">One more ${esc(g.gpuTypeCode)} here saves <strong>${esc(usd(g.valuePerGpuPerHour, 2))}/h</strong></li>`,
+            )
+            .join('')}${
+            powerPrice
+              ? powerPrice.basis === 'UNSERVED_DEMAND'
+                ? `<li data-power data-basis="UNSERVED_DEMAND" data-value="${powerPrice.valuePerKwPerHour}">One more kW of power cap would serve <strong>${esc(tokensPerSecond(powerPrice.servesUnservedTokensPerSecond))}</strong> of demand now unserved (penalty avoided ${esc(usd(powerPrice.valuePerKwPerHour, 2))}/h, not money)</li>`
+                : `<li data-power data-basis="COST" data-value="${powerPrice.valuePerKwPerHour}">One more kW of power cap saves <strong>${esc(usd(powerPrice.valuePerKwPerHour, 4))}/h</strong></li>`
+              : ''
+          }</ul>`
         : '<p data-testid="shadow-prices">No binding GPU or power constraint here: one more GPU would save nothing.</p>'
       : `<p data-testid="shadow-prices">No shadow prices: ${esc(plan.shadowPricesUnavailableReason ?? 'the solver gave none')}</p>`
     : '';
@@ -110,7 +158,7 @@ export function regionPanelHtml(region: Region, plan: Plan | null): string {
     }
     ${
       unserved.length
-        ? `<h3>Unserved</h3><ul>${unserved.map((u) => `<li>${esc(u.workloadClassCode)}: ${esc(tokensPerSecond(u.unservedTokensPerSecond))} — <strong>${esc(u.reason)}</strong>: ${esc(u.explanation)}</li>`).join('')}</ul>`
+        ? `<h3>Unserved</h3><ul>${unserved.map((u) => `<li>${esc(u.workloadClassCode)}: ${esc(tokensPerSecond(u.unservedTokensPerSecond))} — <strong data-reason="${esc(u.reason)}">${esc(REASON_WORDS[u.reason] ?? u.reason)}</strong>: ${esc(u.explanation)}</li>`).join('')}</ul>`
         : plan
           ? '<p>All demand served.</p>'
           : ''
@@ -136,6 +184,7 @@ export function compareHtml(diff: PlanDiff, names: { from: string; to: string })
             ${change('Facility power', 'facilityPowerKw', t.facilityPowerKw, `${signed(t.facilityPowerKw, 0)} kW`)}
             ${change('Carbon', 'carbonKgPerHour', t.carbonKgPerHour, `${signed(t.carbonKgPerHour, 0)} kg/h`)}
             ${change('Served', 'servedTokensPerSecond', t.servedTokensPerSecond, `${signed(t.servedTokensPerSecond, 0)} tok/s`)}
+            ${change('Unserved', 'unservedTokensPerSecond', t.unservedTokensPerSecond, `${signed(t.unservedTokensPerSecond, 0)} tok/s (penalty ${signed(t.unserved.penaltyPerHour)} $/h, not money)`)}
             ${change('GPUs busy', 'gpusBusy', t.gpusBusy, signed(t.gpusBusy, 1))}
           </tbody></table>`
         : ''

@@ -36,7 +36,8 @@ export const PLAN_QUERY = /* GraphQL */ `
         costPerMillionTokens tokensPerJoule facilityPowerKw peakFacilityPowerKw itPowerKw
         carbonKgPerHour carbonKgPerMillionTokens demandTokensPerSecond servedTokensPerSecond unservedTokensPerSecond
         gpusBusy gpusAdded
-        costPerHour { total energy capex egress carbon penalty }
+        costPerHour { total energy capex egress carbon }
+        unserved { tokensPerSecond penaltyPerHour }
       }
       sites {
         siteCode servedTokensPerSecond utilization powerUtilization facilityPowerKw peakFacilityPowerKw powerCapKw costPerHour costPerMillionTokens
@@ -50,9 +51,9 @@ export const PLAN_QUERY = /* GraphQL */ `
       unserved { regionCode workloadClassCode demandTokensPerSecond unservedTokensPerSecond reason explanation }
       shadowPrices {
         carbonCapValuePerTonne
-        gpus { siteCode gpuTypeCode valuePerGpuPerHour }
-        power { siteCode valuePerKwPerHour }
-        demand { regionCode workloadClassCode marginalCostPerMillionTokens }
+        gpus { siteCode gpuTypeCode valuePerGpuPerHour basis servesUnservedTokensPerSecond }
+        power { siteCode valuePerKwPerHour basis servesUnservedTokensPerSecond }
+        demand { regionCode workloadClassCode marginalCostPerMillionTokens basis }
       }
       shadowPricesUnavailableReason
     }
@@ -94,7 +95,8 @@ export const DIFF_QUERY = /* GraphQL */ `
         fromPlanId toPlanId unchanged
         totals {
           costPerMillionTokens tokensPerJoule facilityPowerKw carbonKgPerHour servedTokensPerSecond unservedTokensPerSecond gpusBusy gpusAdded
-          costPerHour { total energy capex egress carbon penalty }
+          costPerHour { total energy capex egress carbon }
+          unserved { tokensPerSecond penaltyPerHour }
         }
         sites { siteCode fromTokensPerSecond toTokensPerSecond tokensPerSecondChange fromCostPerHour toCostPerHour costPerHourChange }
         flows { fromSiteCode toSiteCode regionCode workloadClassCode tokensPerSecond }
@@ -147,14 +149,25 @@ export interface PlanListItem {
   schedule: { name: string } | null;
 }
 
+/** money: total = energy + capex + egress + carbon (the unserved penalty is not money: see UnservedTotals) */
 export interface CostPerHour {
   total: number;
   energy: number;
   capex: number;
   egress: number;
   carbon: number;
-  penalty: number;
 }
+
+export interface UnservedTotals {
+  tokensPerSecond: number;
+  /** a modelling price, never money */
+  penaltyPerHour: number;
+}
+
+export type UnservedReason = 'NO_SITE_WITHIN_LATENCY' | 'RESIDENCY' | 'CAPACITY' | 'SITE_SHARE' | 'POWER' | 'CARBON_CAP' | 'COST';
+
+/** COST: money saved; UNSERVED_DEMAND: mostly the unserved penalty avoided */
+export type ShadowPriceBasis = 'COST' | 'UNSERVED_DEMAND';
 
 export interface PlanSite {
   siteCode: string;
@@ -214,15 +227,16 @@ export interface Plan {
     gpusBusy: number;
     gpusAdded: number;
     costPerHour: CostPerHour;
+    unserved: UnservedTotals;
   } | null;
   sites: PlanSite[];
   regions: PlanRegion[];
-  unserved: { regionCode: string; workloadClassCode: string; demandTokensPerSecond: number; unservedTokensPerSecond: number; reason: string; explanation: string }[];
+  unserved: { regionCode: string; workloadClassCode: string; demandTokensPerSecond: number; unservedTokensPerSecond: number; reason: UnservedReason; explanation: string }[];
   shadowPrices: {
     carbonCapValuePerTonne: number | null;
-    gpus: { siteCode: string; gpuTypeCode: string; valuePerGpuPerHour: number }[];
-    power: { siteCode: string; valuePerKwPerHour: number }[];
-    demand: { regionCode: string; workloadClassCode: string; marginalCostPerMillionTokens: number }[];
+    gpus: { siteCode: string; gpuTypeCode: string; valuePerGpuPerHour: number; basis: ShadowPriceBasis; servesUnservedTokensPerSecond: number }[];
+    power: { siteCode: string; valuePerKwPerHour: number; basis: ShadowPriceBasis; servesUnservedTokensPerSecond: number }[];
+    demand: { regionCode: string; workloadClassCode: string; marginalCostPerMillionTokens: number; basis: ShadowPriceBasis }[];
   } | null;
   shadowPricesUnavailableReason: string | null;
 }
@@ -249,6 +263,7 @@ export interface PlanDiff {
     gpusBusy: number;
     gpusAdded: number;
     costPerHour: CostPerHour;
+    unserved: UnservedTotals;
   } | null;
   sites: { siteCode: string; fromTokensPerSecond: number; toTokensPerSecond: number; tokensPerSecondChange: number; fromCostPerHour: number; toCostPerHour: number; costPerHourChange: number }[];
   flows: { fromSiteCode: string | null; toSiteCode: string | null; regionCode: string; workloadClassCode: string; tokensPerSecond: number }[];

@@ -44,6 +44,19 @@ export const PlanStatusEnum = builder.enumType('PlanStatus', {
   values: ['QUEUED', 'RUNNING', 'SOLVED', 'INFEASIBLE', 'TIME_LIMIT', 'FAILED', 'CANCELLED'] as const,
 });
 
+const UnservedReasonEnum = builder.enumType('UnservedReason', {
+  description: 'Why demand is left unserved.',
+  values: {
+    NO_SITE_WITHIN_LATENCY: { description: 'no site that runs the class is within its RTT budget' },
+    RESIDENCY: { description: 'the sites within the budget are in countries the region may not be served from' },
+    CAPACITY: { description: 'every site that may serve it has all its GPUs busy' },
+    SITE_SHARE: { description: 'the sites that may serve it took their maxSiteShare while they still had GPUs and power' },
+    POWER: { description: 'most sites that may serve it are at their power caps' },
+    CARBON_CAP: { description: 'sites had room but the carbon cap did not' },
+    COST: { description: 'serving it would cost more than the unserved penalty' },
+  } as const,
+});
+
 const CapexModeEnum = builder.enumType('CapexMode', {
   description: 'AMORTIZED: every busy GPU-hour pays its capex. SUNK: installed GPUs cost only energy; bought ones pay capex.',
   values: CAPEX_MODES,
@@ -53,21 +66,42 @@ const PlanSolverEnum = builder.enumType('PlanSolver', {
   values: { AUTO: { value: 'auto' }, JSLP: { value: 'jslp' }, HIGHS: { value: 'highs' } } as const,
 });
 
-const CostPerHourRef = builder.objectRef<CostBreakdownPerHour>('PlanCostPerHour').implement({
-  description: 'USD per hour, averaged over the periods.',
+/** the money split, with the unserved penalty carried along only for the deprecated `penalty` field */
+type CostPerHourRow = CostBreakdownPerHour & { unservedPenaltyPerHour: number };
+
+const CostPerHourRef = builder.objectRef<CostPerHourRow>('PlanCostPerHour').implement({
+  description: 'Money, USD per hour, averaged over the periods. The unserved penalty is not money and is not here (see PlanTotals.unserved).',
   fields: (t) => ({
-    total: t.exposeFloat('total', { description: 'everything below, penalty included' }),
+    total: t.exposeFloat('total', { description: 'energy + capex + egress + carbon: what the plan spends' }),
     energy: t.exposeFloat('energy'),
     capex: t.exposeFloat('capex'),
     egress: t.exposeFloat('egress'),
     carbon: t.exposeFloat('carbon'),
-    penalty: t.exposeFloat('penalty', { description: 'the unserved-demand penalty: a modelling price, not money spent' }),
+    penalty: t.float({
+      description: 'the unserved-demand penalty: a modelling price, not money, never in total',
+      deprecationReason: 'not money: use PlanTotals.unserved.penaltyPerHour',
+      resolve: (cost) => cost.unservedPenaltyPerHour,
+    }),
+  }),
+});
+
+const UnservedTotalsRef = builder.objectRef<NonNullable<PlanResult['totals']>>('PlanUnservedTotals').implement({
+  description: 'Demand the plan leaves unserved, and the penalty the model charged for it (a modelling price, not money).',
+  fields: (t) => ({
+    tokensPerSecond: t.exposeFloat('unservedTokensPerSecond', { description: 'mean over the periods' }),
+    penaltyPerHour: t.exposeFloat('unservedPenaltyPerHour', {
+      description: 'USD/h at the unserved penalty price: how hard the model tried to serve it, never spent',
+    }),
   }),
 });
 
 export const PlanTotalsRef = builder.objectRef<NonNullable<PlanResult['totals']>>('PlanTotals').implement({
   fields: (t) => ({
-    costPerHour: t.field({ type: CostPerHourRef, resolve: (totals) => totals.costPerHour }),
+    costPerHour: t.field({
+      type: CostPerHourRef,
+      resolve: (totals) => ({ ...totals.costPerHour, unservedPenaltyPerHour: totals.unservedPenaltyPerHour }),
+    }),
+    unserved: t.field({ type: UnservedTotalsRef, resolve: (totals) => totals }),
     costPerMillionTokens: t.exposeFloat('costPerMillionTokens', { nullable: true, description: 'null when nothing is served' }),
     tokensPerJoule: t.exposeFloat('tokensPerJoule', { nullable: true }),
     itPowerKw: t.exposeFloat('itPowerKw'),
@@ -145,29 +179,46 @@ const UnservedRef = builder.objectRef<UnservedDemand>('PlanUnservedDemand').impl
     unservedTokensPerSecond: t.exposeFloat('unservedTokensPerSecond'),
     demandTokensPerSecond: t.exposeFloat('demandTokensPerSecond'),
     periods: t.exposeIntList('periods'),
-    reason: t.exposeString('reason', { description: 'NO_SITE_WITHIN_LATENCY, RESIDENCY, CAPACITY, POWER, CARBON_CAP or COST' }),
+    reason: t.expose('reason', { type: UnservedReasonEnum }),
     explanation: t.exposeString('explanation'),
   }),
 });
 
+const ShadowPriceBasisEnum = builder.enumType('ShadowPriceBasis', {
+  description:
+    'COST: the value is money saved (energy, capex, egress, carbon). UNSERVED_DEMAND: the value is mostly the unserved penalty avoided, ' +
+    'because the extra unit would serve demand the plan leaves unserved: a modelling price, not money.',
+  values: ['COST', 'UNSERVED_DEMAND'] as const,
+});
+const servesUnserved = 'tokens/s of demand now unserved that one more unit would serve (mean over periods); 0 when basis is COST';
+
 const GpuShadowPriceRef = builder.objectRef<ShadowPrices['gpus'][number]>('GpuShadowPrice').implement({
+  description: 'One more GPU of a type at a site; rows worth nothing are left out.',
   fields: (t) => ({
     siteCode: t.exposeString('siteCode'),
     gpuTypeCode: t.exposeString('gpuTypeCode'),
-    valuePerGpuPerHour: t.exposeFloat('valuePerGpuPerHour', { description: 'USD/h saved by one more GPU of this type here' }),
+    valuePerGpuPerHour: t.exposeFloat('valuePerGpuPerHour', { description: 'USD/h the objective drops with one more GPU of this type here (see basis)' }),
+    basis: t.expose('basis', { type: ShadowPriceBasisEnum }),
+    servesUnservedTokensPerSecond: t.exposeFloat('servesUnservedTokensPerSecond', { description: servesUnserved }),
   }),
 });
 const PowerShadowPriceRef = builder.objectRef<ShadowPrices['power'][number]>('PowerShadowPrice').implement({
+  description: 'One more kW of power cap at a site; rows worth nothing are left out.',
   fields: (t) => ({
     siteCode: t.exposeString('siteCode'),
-    valuePerKwPerHour: t.exposeFloat('valuePerKwPerHour', { description: 'USD/h saved by one more kW of power cap' }),
+    valuePerKwPerHour: t.exposeFloat('valuePerKwPerHour', { description: 'USD/h the objective drops with one more kW of power cap (see basis)' }),
+    basis: t.expose('basis', { type: ShadowPriceBasisEnum }),
+    servesUnservedTokensPerSecond: t.exposeFloat('servesUnservedTokensPerSecond', { description: servesUnserved }),
   }),
 });
 const DemandShadowPriceRef = builder.objectRef<ShadowPrices['demand'][number]>('DemandShadowPrice').implement({
   fields: (t) => ({
     regionCode: t.exposeString('regionCode'),
     workloadClassCode: t.exposeString('workloadClassCode'),
-    marginalCostPerMillionTokens: t.exposeFloat('marginalCostPerMillionTokens'),
+    marginalCostPerMillionTokens: t.exposeFloat('marginalCostPerMillionTokens', {
+      description: 'USD per million tokens of one more token/s of this demand, following its hourly profile in 24-hour plans',
+    }),
+    basis: t.expose('basis', { type: ShadowPriceBasisEnum, description: 'UNSERVED_DEMAND: more of it would go unserved (the price is the penalty)' }),
   }),
 });
 const ShadowPricesRef = builder.objectRef<ShadowPrices>('ShadowPrices').implement({

@@ -203,7 +203,7 @@ const ScenarioComparisonRef = builder.objectRef<ScenarioComparisonRow>('Scenario
     planName: t.exposeString('planName', { nullable: true }),
     scenarioCode: t.exposeString('scenarioCode', { nullable: true, description: 'the scenario as applied to the plan' }),
     costPerMillionTokens: t.float({ nullable: true, resolve: (row) => row.totals.costPerMillionTokens }),
-    costPerHour: t.float({ description: 'USD/h, unserved penalty excluded', resolve: (row) => row.totals.costPerHour.total - row.totals.costPerHour.penalty }),
+    costPerHour: t.float({ description: 'USD/h: energy + capex + egress + carbon (the unserved penalty is not money)', resolve: (row) => row.totals.costPerHour.total }),
     energyCostPerHour: t.float({ resolve: (row) => row.totals.costPerHour.energy }),
     capexCostPerHour: t.float({ resolve: (row) => row.totals.costPerHour.capex }),
     egressCostPerHour: t.float({ resolve: (row) => row.totals.costPerHour.egress }),

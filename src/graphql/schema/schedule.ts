@@ -173,9 +173,12 @@ const DeletedScheduleRef = builder.objectRef<{ name: string }>('DeletedSchedule'
   fields: (t) => ({ name: t.exposeString('name') }),
 });
 
-/** Checks scenario and options exactly as a tick will use them (NotFoundError / ValidationError under `input.`). */
+/**
+ * Checks scenario and options exactly as a tick will use them (NotFoundError /
+ * ValidationError under `input.`); not the data itself: it may be loaded before the first tick.
+ */
 async function checkPlanRequest(ctx: Context, scheduleName: string, scenarioCode: string | null, given: Record<string, unknown>): Promise<string | null> {
-  await preparePlan(ctx.db, { name: scheduleName, scenarioCode, options: given });
+  await preparePlan(ctx.db, { name: scheduleName, scenarioCode, options: given }, { checkData: false });
   if (scenarioCode == null) return null;
   const scenario = await ctx.db.prisma.scenario.findUniqueOrThrow({ where: { code: scenarioCode }, select: { id: true } });
   return scenario.id;
