@@ -180,7 +180,7 @@ describe('tokengrid schedules', () => {
     expect(await cli('create', 'cli nightly', '--cron', '0 2 * * *', '--tz', 'Europe/Berlin', '--options', '{"periods":1}', '--paused')).toBe(0);
     expect(output).toContain('cli nightly  "0 2 * * *" Europe/Berlin  PAUSED');
     expect(await cli('create', 'cli bad', '--cron', '0 25 * * *')).toBe(1);
-    expect(errors).toContain('input.cron:');
+    expect(errors).toContain('tokengrid schedules: cron:');
     expect(await cli('resume', 'cli nightly')).toBe(0);
     expect(output).toMatch(/resumed\ncli nightly .* next 20/);
     expect(await cli('pause', 'cli nightly')).toBe(0);
