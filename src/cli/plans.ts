@@ -1,6 +1,7 @@
 // `tokengrid plans list | show | diff`: stored plans, read from the database.
 import { parseArgs } from 'node:util';
 import type { Database } from '../db/database.js';
+import { storedPlanResult } from '../db/plan-store.js';
 import type { Plan, PlanStatus } from '../generated/prisma/client.js';
 import type { PlanResult } from '../optimizer/types.js';
 import { diffPlans, type PlanDiff } from '../plans/diff.js';
@@ -144,7 +145,7 @@ async function diffCommand(args: string[], deps: PlansCommandDeps, io: Output): 
       return 1;
     }
   }
-  const diff = diffPlans(from!.result as unknown as PlanResult, to!.result as unknown as PlanResult);
+  const diff = diffPlans(storedPlanResult(from!.result)!, storedPlanResult(to!.result)!);
   io.out(values.json ? `${JSON.stringify({ fromPlanId: fromId, toPlanId: toId, ...diff }, null, 2)}\n` : formatPlanDiff(fromId, toId, from!, to!, diff, top));
   return 0;
 }
