@@ -1,6 +1,7 @@
 // `tokengrid plans list | show | diff`: stored plans, read from the database.
 import { Command } from 'commander';
 import type { Database } from '../db/database.js';
+import { storedPlanResult } from '../db/plan-store.js';
 import type { Plan, PlanStatus } from '../generated/prisma/client.js';
 import type { PlanResult } from '../optimizer/types.js';
 import { diffPlans, type PlanDiff } from '../plans/diff.js';
@@ -129,7 +130,7 @@ async function diffCommand(fromId: string, toId: string, flags: ShowFlags, deps:
       return 1;
     }
   }
-  const diff = diffPlans(from!.result as unknown as PlanResult, to!.result as unknown as PlanResult);
+  const diff = diffPlans(storedPlanResult(from!.result)!, storedPlanResult(to!.result)!);
   io.out(flags.json ? `${JSON.stringify({ fromPlanId: fromId, toPlanId: toId, ...diff }, null, 2)}\n` : formatPlanDiff(fromId, toId, from!, to!, diff, top));
   return 0;
 }

@@ -169,3 +169,26 @@ export function previousSolvedPlan<S extends Prisma.PlanSelect>(
     select,
   });
 }
+
+/**
+ * A stored result, read back. Results stored before cost meant money only
+ * carry `costPerHour.penalty` inside a `total` that included it: they are read
+ * as the current shape (total = energy + capex + egress + carbon, the penalty
+ * in `totals.unservedPenaltyPerHour`, their shadow prices withheld), so every
+ * reader sees one meaning.
+ */
+export function storedPlanResult(json: Prisma.JsonValue | null | undefined): PlanResult | null {
+  if (json === null || json === undefined) return null;
+  const result = json as unknown as PlanResult;
+  const totals = result.totals as (PlanResult['totals'] & { costPerHour: { penalty?: number } }) | null;
+  if (!totals || typeof totals.unservedPenaltyPerHour === 'number') return result;
+  const { penalty = 0, ...money } = totals.costPerHour;
+  return {
+    ...result,
+    totals: { ...totals, costPerHour: { ...money, total: money.total - penalty }, unservedPenaltyPerHour: penalty },
+    // their shadow prices do not say which are the penalty avoided: not shown rather than shown as money
+    ...(result.shadowPrices
+      ? { shadowPrices: null, shadowPricesUnavailableReason: 'solved before shadow prices said whether they are money or the unserved penalty: re-solve the plan (resolvePlan) for them' }
+      : {}),
+  };
+}

@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import type PgBoss from 'pg-boss';
 import type { Database } from '../db/database.js';
-import { previousSolvedPlan } from '../db/plan-store.js';
+import { previousSolvedPlan, storedPlanResult } from '../db/plan-store.js';
 import type { PlanStatus } from '../generated/prisma/client.js';
 import type { PlanResult } from '../optimizer/types.js';
 import { diffPlans } from '../plans/diff.js';
@@ -48,12 +48,12 @@ export async function webhookSummary(db: Database, planId: string) {
       schedule: { select: { id: true, name: true, cron: true, timeZone: true } },
     },
   });
-  const result = plan.result as unknown as PlanResult | null;
+  const result = storedPlanResult(plan.result);
   const totals = result?.totals ?? null;
   const previous = plan.status === 'SOLVED' || plan.status === 'TIME_LIMIT'
     ? await previousSolvedPlan(db.prisma, plan, { id: true, result: true })
     : null;
-  const previousResult = previous?.result as unknown as PlanResult | null | undefined;
+  const previousResult = storedPlanResult(previous?.result);
   const diff = result?.totals && previousResult?.totals ? diffPlans(previousResult, result) : null;
   return {
     event: 'plan.finished',

@@ -109,17 +109,25 @@ describe('one meaning of cost, and unserved demand said first', () => {
     expect(reasons.length).toBeGreaterThan(0);
   });
 
-  it('marks GPU shadow prices that are the unserved penalty avoided, and lists no zero rows', async () => {
-    const steady = await requestPlan({ periods: 1, solver: 'HIGHS' });
-    const gpus = steady.shadowPrices.gpus as { valuePerGpuPerHour: number; basis: string; servesUnservedTokensPerSecond: number }[];
+  it('marks GPU shadow prices that are the unserved penalty avoided, lists no zero rows, and the CLI says it in words', async () => {
+    // the fixtures' day-ahead plan leaves peak demand unserved (see above)
+    const gpus = plain.shadowPrices.gpus as { siteCode: string; gpuTypeCode: string; valuePerGpuPerHour: number; basis: string; servesUnservedTokensPerSecond: number }[];
     expect(gpus.length).toBeGreaterThan(0);
     expect(gpus.every((g) => g.valuePerGpuPerHour !== 0)).toBe(true);
-    if (steady.totals.unservedTokensPerSecond > 0) {
-      const penalty = gpus.filter((g) => g.basis === 'UNSERVED_DEMAND');
-      expect(penalty.length).toBeGreaterThan(0);
-      expect(penalty.every((g) => g.servesUnservedTokensPerSecond > 0)).toBe(true);
-    }
+    const penalty = gpus.filter((g) => g.basis === 'UNSERVED_DEMAND');
+    expect(penalty.length).toBeGreaterThan(0);
+    expect(penalty.every((g) => g.servesUnservedTokensPerSecond > 0)).toBe(true);
     for (const g of gpus.filter((x) => x.basis === 'COST')) expect(g.servesUnservedTokensPerSecond).toBe(0);
+
+    const result = await storedResult(plain.id);
+    const summary = formatPlanSummary(result, 1000);
+    const binding = result.bindingConstraints.find(
+      (b) => b.kind === 'GPU_CAPACITY' && penalty.some((g) => g.siteCode === b.siteCode && g.gpuTypeCode === b.gpuTypeCode),
+    )!;
+    expect(binding).toBeDefined();
+    const line = summary.split('\n').find((l) => l.includes(binding.description))!;
+    expect(line).toMatch(/— one more GPU would serve [\d.,]+ [kM] tok\/s of demand now unserved \(penalty avoided \$[\d,.]+\/h, not money\)$/);
+    expect(summary).not.toMatch(/saves \$0\.0000\/h/);
   });
 
   it('returns allocations ordered by site, region, class and period codes', async () => {

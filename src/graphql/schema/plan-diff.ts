@@ -1,7 +1,7 @@
 // PlanDiff: what changed between two solved plans (src/plans/diff.ts), as
 // Plan.diff(against) and Plan.changesFromPrevious.
 import { GraphQLError } from 'graphql';
-import { previousSolvedPlan } from '../../db/plan-store.js';
+import { previousSolvedPlan, storedPlanResult } from '../../db/plan-store.js';
 import type { Prisma } from '../../generated/prisma/client.js';
 import type { PlanResult } from '../../optimizer/types.js';
 import {
@@ -22,7 +22,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const COMPARABLE_STATUSES = ['SOLVED', 'TIME_LIMIT'] as const;
 
 function comparableResult(plan: { status: string; result: Prisma.JsonValue | null }): PlanResult | null {
-  const result = plan.result as unknown as PlanResult | null;
+  const result = storedPlanResult(plan.result);
   return (COMPARABLE_STATUSES as readonly string[]).includes(plan.status) && result?.totals ? result : null;
 }
 

@@ -2,7 +2,7 @@
 // (by id, list, latest) and mutations (request, cancel, re-solve a snapshot).
 import { resolveArrayConnection } from '@pothos/plugin-relay';
 import { GraphQLError } from 'graphql';
-import { isFinal } from '../../db/plan-store.js';
+import { isFinal, storedPlanResult } from '../../db/plan-store.js';
 import type { Prisma } from '../../generated/prisma/client.js';
 import type { PlanJobs } from '../../jobs/plan-jobs.js';
 import {
@@ -35,7 +35,7 @@ export function planJobsOrThrow(ctx: Context): PlanJobs {
   return ctx.planJobs;
 }
 
-const resultOf = (plan: { result: Prisma.JsonValue | null }): PlanResult | null => plan.result as unknown as PlanResult | null;
+const resultOf = (plan: { result: Prisma.JsonValue | null }): PlanResult | null => storedPlanResult(plan.result);
 
 // ---- enums and result rows
 

@@ -4,6 +4,7 @@
 import { GraphQLError } from 'graphql';
 import { z } from 'zod';
 import { CODE_MESSAGE, CODE_PATTERN } from '../../dataset/ranges.js';
+import { storedPlanResult } from '../../db/plan-store.js';
 import { planningInputFromDatabase } from '../../db/planning-input.js';
 import type { Prisma } from '../../generated/prisma/client.js';
 import type { PlanResult } from '../../optimizer/types.js';
@@ -272,7 +273,7 @@ builder.queryField('compareScenarios', (t) =>
       const byId = new Map(plans.map((plan) => [plan.id, plan]));
       const rows = ids.map((id, index) => {
         const plan = byId.get(id);
-        const result = plan?.result as unknown as PlanResult | null | undefined;
+        const result = storedPlanResult(plan?.result);
         if (!plan) throw badPlanIds(`planIds[${index}]: no plan ${id}`);
         if (!result?.totals) throw badPlanIds(`planIds[${index}]: plan ${id} has no solved result`);
         const applied = plan.scenarioApplied as { code?: string } | null;
