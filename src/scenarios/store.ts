@@ -61,14 +61,19 @@ export async function checkOverridesAgainstData(client: ScenarioClient, override
 }
 
 /**
- * Checks a createScenario input (`{ code, name, description?, overrides }`) and
- * stores it; ValidationError (nothing written) or ConflictError when the code is taken.
- * `pathPrefix` starts every issue path (`input` for the mutation, a file name for a shipped example).
+ * A createScenario input (`{ code, name, description?, overrides }`) checked as
+ * the mutation checks it: its shape and ranges (zod), then its codes against the
+ * data. ValidationError otherwise; `pathPrefix` starts every issue path (`input`
+ * for the mutation, a file name for a shipped example).
  */
-export async function createScenario(client: ScenarioClient, input: unknown, options: { pathPrefix?: string } = {}): Promise<StoredScenario> {
-  const pathPrefix = options.pathPrefix ?? 'input';
+export async function checkNewScenario(client: ScenarioClient, input: unknown, pathPrefix = 'input'): Promise<CreateScenario> {
   const scenario = parsed(createScenarioSchema, input, pathPrefix);
   await checkOverridesAgainstData(client, scenario.overrides, pathPrefix);
+  return scenario;
+}
+
+/** Stores a checked scenario; ConflictError when its code is taken. */
+export async function insertScenario(client: ScenarioClient, scenario: CreateScenario): Promise<StoredScenario> {
   if (await client.scenario.findUnique({ where: { code: scenario.code }, select: { id: true } })) {
     throw new ConflictError(`a scenario with code "${scenario.code}" already exists`);
   }
@@ -76,6 +81,11 @@ export async function createScenario(client: ScenarioClient, input: unknown, opt
     select: { id: true, code: true },
     data: { ...scenario, overrides: scenario.overrides as Prisma.InputJsonValue },
   });
+}
+
+/** checkNewScenario, then insertScenario: what createScenario(input:) does. */
+export async function createScenario(client: ScenarioClient, input: unknown, pathPrefix = 'input'): Promise<StoredScenario> {
+  return insertScenario(client, await checkNewScenario(client, input, pathPrefix));
 }
 
 /** Changes the fields given (the overrides as a whole); NotFoundError when there is no such scenario. */
