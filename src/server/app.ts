@@ -168,7 +168,7 @@ export function createApp({
 
 export type App = ReturnType<typeof createApp>;
 
-const DEFAULT_QUERY = `# tokengrid: sites, GPU fleets, demand and latency.
+const DEFAULT_QUERY = `# tokengrid: the ten cheapest-power sites, their GPUs and the cost of a million tokens there; the fleet in total.
 query Sites {
   sites(first: 10, orderBy: { field: PRICE_PER_KWH }) {
     totalCount

@@ -7,15 +7,14 @@ import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { cliWorkspace, serve, stop, type CliWorkspace } from '../helpers/cli.js';
+import { describeIf } from '../helpers/skip.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const hasChromium = existsSync(CHROMIUM);
 const SCREENSHOTS = join(import.meta.dirname, '../../test-output/web');
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
-
-if (!hasChromium) console.log(`skipped: GraphiQL in Chromium, because ${CHROMIUM} is not installed`);
 
 let workspace: CliWorkspace | undefined;
 let server: ChildProcess | undefined;
@@ -25,7 +24,7 @@ let browser: Browser | undefined;
 /** defined in the page by an init script */
 declare function editorText(selector: string): string;
 
-describe.skipIf(!hasChromium)(hasChromium ? 'GraphiQL offline in Chromium' : `GraphiQL offline in Chromium (skipped: ${CHROMIUM} is not installed)`, () => {
+describeIf(hasChromium, 'GraphiQL offline in Chromium', `${CHROMIUM} is not installed (apt-get install chromium)`, () => {
   beforeAll(async () => {
     await mkdir(SCREENSHOTS, { recursive: true });
     workspace = await cliWorkspace('graphiql');
