@@ -55,6 +55,38 @@ describe('example scenarios', () => {
     expect(byCode['EU-RESIDENCY'].summary[0]).toMatch(/^regions EU-WEST, EU-CENTRAL, NORDICS served only from AT, BE, /);
   });
 
+  it('takes each file as it is as the createScenario input variable (what `scenarios create --file` sends), typed overrides back', async () => {
+    const CREATE = `mutation ($input: CreateScenarioInput!) { createScenario(input: $input) {
+      __typename
+      ... on MutationCreateScenarioSuccess { data { code overridesJson overrides {
+        priceMultipliers { scope code multiplier } pueChanges { scope code multiplier delta }
+        powerCapMultipliers { scope code multiplier } residencyRules { regionCodes regionCountries allowedCountries } } } }
+      ... on ValidationError { issues { path message } }
+    } }`;
+    for (const file of ['pricey-us.json', 'eu-heatwave.json', 'eu-residency.json']) {
+      const input = JSON.parse(await readFile(join(EXAMPLE_SCENARIOS_DIR, file), 'utf8'));
+      const created = (await service.api.data(CREATE, { input: { ...input, code: `GQL-${input.code}` } })).createScenario;
+      expect(created.__typename, file).toBe('MutationCreateScenarioSuccess');
+      expect(created.data.overridesJson).toEqual(input.overrides);
+    }
+    const heat = JSON.parse(await readFile(join(EXAMPLE_SCENARIOS_DIR, 'eu-heatwave.json'), 'utf8'));
+    const typed = (await service.api.data(`{ scenario(code: "EU-HEATWAVE") { overrides { pueChanges { scope code multiplier delta } powerCapMultipliers { scope code multiplier } } } }`)).scenario;
+    expect(typed.overrides.pueChanges[0]).toEqual({ scope: 'COUNTRY', code: 'DE', multiplier: null, delta: 0.15 });
+    expect(typed.overrides.powerCapMultipliers).toHaveLength(heat.overrides.powerCapMultipliers.length);
+    const bad = (await service.api.data(CREATE, {
+      input: { code: 'GQL-BAD', name: 'bad', overrides: { pueChanges: [{ scope: 'SITE', code: 'DE-FRA', delta: 0.1, multiplier: 1.1 }], residencyRules: [{ regionCountries: ['DE'], allowedCountries: ['DE'] }, { regionCodes: ['ATLANTIS'], allowedCountries: ['DE'] }] } },
+    })).createScenario;
+    expect(bad).toEqual({
+      __typename: 'ValidationError',
+      issues: [{ path: 'input.overrides.pueChanges[0].multiplier', message: 'give exactly one of multiplier or delta' }],
+    });
+    const unknownRegion = (await service.api.data(CREATE, {
+      input: { code: 'GQL-BAD', name: 'bad', overrides: { residencyRules: [{ regionCountries: ['DE'], allowedCountries: ['DE'] }, { regionCodes: ['ATLANTIS'], allowedCountries: ['DE'] }] } },
+    })).createScenario;
+    expect(unknownRegion.issues).toEqual([{ path: 'input.overrides.residencyRules[1].regionCodes[0]', message: 'no region ATLANTIS' }]);
+    expect(await service.db.prisma.scenario.count({ where: { code: 'GQL-BAD' } })).toBe(0);
+  });
+
   it('refuses a directory with a bad file naming the file and field, and stores nothing from it', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'tokengrid-scenarios-'));
     try {
