@@ -10,7 +10,7 @@ export type ScenariosCommandDeps = Pick<SchedulesCommandDeps, 'graphql'>;
 
 const LIST = '{ scenarios(first: 100) { totalCount edges { node { code name description summary } } } }';
 // `summary` is the overrides in words (describeOverrides); `overrides` the stored JSON
-const SHOW = 'query ($code: String!) { scenario(code: $code) { code name description summary overrides createdAt updatedAt } }';
+const SHOW = 'query ($code: String!) { scenario(code: $code) { code name description summary overrides: overridesJson createdAt updatedAt } }';
 const ERRORS = '... on ValidationError { message issues { path message } } ... on NotFoundError { message } ... on ConflictError { message }';
 const CREATE = `mutation ($input: CreateScenarioInput!) { createScenario(input: $input) { __typename ... on MutationCreateScenarioSuccess { data { code name summary } } ${ERRORS} } }`;
 const DELETE = `mutation ($input: DeleteScenarioInput!) { deleteScenario(input: $input) { __typename ... on MutationDeleteScenarioSuccess { data { code } } ${ERRORS} } }`;

@@ -361,8 +361,8 @@ export async function knownCodes(db: Database) {
   };
 }
 
-/** The whole database as a Dataset, in a stable order (codes ascending). */
-export async function readDataset(db: Database): Promise<Dataset> {
+/** The whole database as a Dataset, in a stable order (codes ascending); inside a transaction too (`{ prisma: tx }`). */
+export async function readDataset(db: { prisma: Prisma.TransactionClient }): Promise<Dataset> {
   const p = db.prisma;
   const [classes, gpuTypes, sites, regions, latencies] = await Promise.all([
     p.workloadClass.findMany({ orderBy: { id: 'asc' } }),

@@ -30,6 +30,8 @@ export function checkScenario(input: PlanningInput, overrides: ScenarioOverrides
   }
 }
 
+const round = (value: number) => Math.round(value * 1000) / 1000;
+
 export function applyScenario(input: PlanningInput, overrides: ScenarioOverrides): PlanningInput {
   const out: PlanningInput = structuredClone(input);
   const issues: ScenarioIssue[] = [];
@@ -61,6 +63,31 @@ export function applyScenario(input: PlanningInput, overrides: ScenarioOverrides
     for (const site of sitesIn(p.scope, p.code, `priceMultipliers[${i}].code`)) {
       site.pricePerKwh *= p.multiplier;
       site.hourlyPricesPerKwh = site.hourlyPricesPerKwh.map((h) => h * p.multiplier);
+    }
+  });
+
+  (overrides.pueChanges ?? []).forEach((p, i) => {
+    for (const site of sitesIn(p.scope, p.code, `pueChanges[${i}].code`)) {
+      const pue = p.multiplier !== undefined ? site.pue * p.multiplier : site.pue + p.delta!;
+      if (pue < 1 || pue > 3) {
+        issues.push({ path: `pueChanges[${i}].${p.multiplier !== undefined ? 'multiplier' : 'delta'}`, message: `would make the PUE of ${site.code} ${round(pue)} (must stay in [1, 3])` });
+      }
+      site.pue = pue;
+    }
+  });
+  (overrides.powerCapMultipliers ?? []).forEach((p, i) => {
+    for (const site of sitesIn(p.scope, p.code, `powerCapMultipliers[${i}].code`)) site.powerCapKw *= p.multiplier;
+  });
+
+  const regionCountries = new Set(out.regions.flatMap((r) => (r.country ? [r.country] : [])));
+  (overrides.residencyRules ?? []).forEach((rule, i) => {
+    const path = `residencyRules[${i}]`;
+    const codesOk = (rule.regionCodes ?? []).map((code, j) => known(regions, code, `${path}.regionCodes[${j}]`, 'region')).every(Boolean);
+    const countriesOk = (rule.regionCountries ?? []).map((code, j) => known(regionCountries, code, `${path}.regionCountries[${j}]`, 'region in country')).every(Boolean);
+    if (!codesOk || !countriesOk) return;
+    for (const region of out.regions) {
+      const chosen = rule.regionCodes ? rule.regionCodes.includes(region.code) : region.country !== null && rule.regionCountries!.includes(region.country);
+      if (chosen) region.allowedCountries = [...rule.allowedCountries];
     }
   });
 

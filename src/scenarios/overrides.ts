@@ -3,6 +3,7 @@
 // classes and GPU types are checked against the data when the scenario is
 // applied (src/scenarios/apply.ts), not here.
 import { z } from 'zod';
+import { isIsoCountryCode } from '../dataset/countries.js';
 import { planOptionsSchema } from '../optimizer/types.js';
 
 const finite = (field: string) =>
@@ -10,7 +11,11 @@ const finite = (field: string) =>
 
 const code = (field: string) => z.string({ error: `${field} must be a code` }).min(1, { error: `${field} must not be empty` }).max(200);
 
-const priceScope = z.enum(['ALL', 'COUNTRY', 'SITE'], { error: 'scope must be ALL, COUNTRY or SITE' });
+export const SITE_SCOPES = ['ALL', 'COUNTRY', 'SITE'] as const;
+const priceScope = z.enum(SITE_SCOPES, { error: 'scope must be ALL, COUNTRY or SITE' });
+
+const country = (field: string) =>
+  z.string({ error: `${field} must be a country code` }).refine(isIsoCountryCode, { error: `${field} must be an ISO 3166-1 alpha-2 country code` });
 
 /** ALL takes no code; COUNTRY and SITE need one. */
 function scopedCode<T extends { scope: string; code?: string | undefined }>(value: T, ctx: z.RefinementCtx): void {
@@ -80,6 +85,48 @@ const inventoryDelta = z
     }
   });
 
+const pueChange = z
+  .object({
+    scope: priceScope,
+    code: code('code').optional(),
+    /** the site's PUE times this */
+    multiplier: finite('multiplier').refine((v) => v >= 0.5 && v <= 3, { error: 'multiplier must be in [0.5, 3]' }).optional(),
+    /** added to the site's PUE */
+    delta: finite('delta').refine((v) => v >= -2 && v <= 2, { error: 'delta must be in [-2, 2]' }).optional(),
+  })
+  .strict()
+  .superRefine(scopedCode)
+  .superRefine((value, ctx) => {
+    if ((value.multiplier === undefined) === (value.delta === undefined)) {
+      ctx.addIssue({ code: 'custom', path: ['multiplier'], message: 'give exactly one of multiplier or delta' });
+    }
+  });
+
+const powerCapMultiplier = z
+  .object({
+    scope: priceScope,
+    code: code('code').optional(),
+    multiplier: finite('multiplier').refine((v) => v >= 0 && v <= 10, { error: 'multiplier must be in [0, 10]' }),
+  })
+  .strict()
+  .superRefine(scopedCode);
+
+const residencyRule = z
+  .object({
+    /** the regions by code */
+    regionCodes: z.array(code('regionCodes'), { error: 'regionCodes must be a list' }).min(1, { error: 'regionCodes must not be empty' }).max(1000).optional(),
+    /** or every region located in one of these countries */
+    regionCountries: z.array(country('regionCountries'), { error: 'regionCountries must be a list' }).min(1, { error: 'regionCountries must not be empty' }).max(300).optional(),
+    /** the countries whose sites may serve them from now on (replaces their own rule) */
+    allowedCountries: z.array(country('allowedCountries'), { error: 'allowedCountries must be a list' }).min(1, { error: 'allowedCountries must not be empty' }).max(300),
+  })
+  .strict()
+  .superRefine((value, ctx) => {
+    if ((value.regionCodes === undefined) === (value.regionCountries === undefined)) {
+      ctx.addIssue({ code: 'custom', path: ['regionCodes'], message: 'give exactly one of regionCodes or regionCountries' });
+    }
+  });
+
 /** A partial PlanOptions, checked field by field by planOptionsSchema but stored as given (defaults come at request time). */
 const partialPlanOptions = z.record(z.string(), z.unknown(), { error: 'planOptions must be an object' }).superRefine((value, ctx) => {
   const parsed = planOptionsSchema.safeParse(value);
@@ -107,6 +154,12 @@ export const scenarioOverridesSchema = z
     unavailableGpuTypes: list(code('unavailableGpuTypes'), 'unavailableGpuTypes').optional(),
     /** outage or export restriction: the sites take no load at all */
     sitesOut: list(code('sitesOut'), 'sitesOut').optional(),
+    /** heat wave, cooling failure: applied in list order; the result must stay in [1, 3] */
+    pueChanges: list(pueChange, 'pueChanges').optional(),
+    /** grid curtailment, cooling derating: applied in list order */
+    powerCapMultipliers: list(powerCapMultiplier, 'powerCapMultipliers').optional(),
+    /** cross-border rules: which countries may serve these regions (applied in list order, a later rule wins) */
+    residencyRules: list(residencyRule, 'residencyRules').optional(),
     carbonPricePerTonne: finite('carbonPricePerTonne').refine((v) => v >= 0, { error: 'carbonPricePerTonne must be >= 0' }).optional(),
     planOptions: partialPlanOptions.optional(),
   })
@@ -141,6 +194,15 @@ export function describeOverrides(overrides: ScenarioOverrides): string[] {
       d.maxAdditionalDelta !== undefined ? `max additional ${d.maxAdditionalDelta >= 0 ? '+' : ''}${d.maxAdditionalDelta}` : null,
     ].filter(Boolean);
     lines.push(`${d.gpuTypeCode} at ${d.siteCode}: ${parts.join(', ')}`);
+  }
+  for (const p of overrides.pueChanges ?? []) {
+    const change = p.multiplier !== undefined ? `×${p.multiplier}` : `${p.delta! >= 0 ? '+' : ''}${p.delta}`;
+    lines.push(`PUE ${change} for ${where(p.scope, p.code)}`);
+  }
+  for (const p of overrides.powerCapMultipliers ?? []) lines.push(`power cap ×${p.multiplier} for ${where(p.scope, p.code)}`);
+  for (const r of overrides.residencyRules ?? []) {
+    const regions = r.regionCodes ? `regions ${r.regionCodes.join(', ')}` : `regions in ${r.regionCountries!.join(', ')}`;
+    lines.push(`${regions} served only from ${r.allowedCountries.join(', ')}`);
   }
   if (overrides.unavailableGpuTypes?.length) lines.push(`GPU types unavailable: ${overrides.unavailableGpuTypes.join(', ')}`);
   if (overrides.sitesOut?.length) lines.push(`sites out: ${overrides.sitesOut.join(', ')}`);

@@ -2,7 +2,8 @@
 // at / (when given its directory), /health
 // (the process is alive) and /ready (the database answers and its schema is current).
 import { randomUUID } from 'node:crypto';
-import { createYoga, useReadinessCheck, type Plugin } from 'graphql-yoga';
+import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
+import { createYoga, type Plugin } from 'graphql-yoga';
 import { LOCAL_ADMIN, useAuthentication, type AuthMode } from '../auth/authenticate.js';
 import type { Database } from '../db/database.js';
 import { migrationStatus } from '../db/migrate.js';
@@ -12,6 +13,7 @@ import type { PlanJobs } from '../jobs/plan-jobs.js';
 import { silentLogger, type Logger } from '../observability/logger.js';
 import { createMetrics, type Metrics } from '../observability/metrics.js';
 import { useRequestLog, yogaLoggerFor } from '../observability/request-log.js';
+import { useHealthEndpoints, type Readiness } from './health.js';
 import { useMissingQueryIs400, useRequestIdInErrors, wasLoggedWithRequestId } from './error-contract.js';
 import { corsFor, REJECTION_REASONS, useBodySizeLimits, useCsrfPrevention, useDocumentLimits, useRateLimits } from './limits.js';
 import { DEFAULT_LIMITS, type Limits } from './limits-config.js';
@@ -55,6 +57,15 @@ function useMetricsEndpoint(metrics: Metrics, planJobs: PlanJobs | null, logger:
   };
 }
 
+let renderedGraphiQL: { key: string; html: string } | undefined;
+
+/** The page is about 14 MB of inlined assets: rendered once per set of options, not per request. */
+function renderGraphiQLOffline(options: Parameters<typeof renderGraphiQL>[0]): string {
+  const key = JSON.stringify(options ?? {});
+  if (renderedGraphiQL?.key !== key) renderedGraphiQL = { key, html: renderGraphiQL(options) };
+  return renderedGraphiQL.html;
+}
+
 const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 /** Takes the caller's x-request-id when it is sane, else makes one; echoes it back. */
@@ -67,6 +78,22 @@ const ids = new WeakMap<Request, string>();
 
 /** The id useRequestIdHeader gave a request. */
 const requestIdFor = (request: Request): string | undefined => ids.get(request);
+
+/** Ready when the database answers and its migration history is current; else what is wrong, in one line. */
+async function readinessOf(db: Database, logger: Logger): Promise<Readiness> {
+  try {
+    const status = await migrationStatus(db);
+    if (status.divergence) return { ready: false, reason: `the migration history has diverged: ${status.divergence}` };
+    if (status.pending.length) {
+      return { ready: false, reason: `${status.pending.length} migration(s) pending (${status.pending.join(', ')}): run tokengrid migrate` };
+    }
+    return { ready: true };
+  } catch (error) {
+    // the driver's message may name hosts or users: it goes to the log, not to the probe
+    logger.warn({ err: error }, 'ready: the database did not answer');
+    return { ready: false, reason: 'the database does not answer' };
+  }
+}
 
 function useRequestIdHeader(): Plugin {
   return {
@@ -99,9 +126,15 @@ export function createApp({
   return createYoga<Record<string, unknown>, Context>({
     schema,
     graphqlEndpoint: '/graphql',
-    healthCheckEndpoint: '/health',
+    // yoga always installs its own health check, ahead of every plugin (so without
+    // x-request-id) and with an empty body; it is moved out of the way and
+    // src/server/health.ts answers /health and /ready
+    healthCheckEndpoint: '/.yoga-health-check-unused',
     landingPage: false,
     graphiql: graphiql && limits.graphiql ? { title: 'tokengrid', defaultQuery: DEFAULT_QUERY } : false,
+    // GraphiQL from the installed package (scripts, styles, fonts, workers and
+    // favicon inlined), never from a CDN: it works on a network without the internet
+    renderGraphiQL: renderGraphiQLOffline,
     maskedErrors: true,
     // yoga's own log lines go to pino; a masked error is logged once, with its request id (error-contract.ts)
     logging: yogaLoggerFor(logger, wasLoggedWithRequestId),
@@ -119,17 +152,7 @@ export function createApp({
       useRequestLog({ logger, metrics, requestIdFor, graphqlEndpoint: '/graphql', rejectionReasons: REJECTION_REASONS }),
       useMetricsEndpoint(metrics, planJobs, logger),
       ...(webDir ? [useWebApp(webDir)] : []),
-      useReadinessCheck({
-        endpoint: '/ready',
-        check: async () => {
-          try {
-            const status = await migrationStatus(db);
-            return status.pending.length === 0 && status.divergence === null;
-          } catch {
-            return false;
-          }
-        },
-      }),
+      useHealthEndpoints({ readiness: () => readinessOf(db, logger) }),
       // limits and the error contract (src/server/limits.ts, src/server/error-contract.ts)
       useCsrfPrevention('/graphql'),
       // 401 before the body is read (src/auth/authenticate.ts); puts ctx.auth on the context
@@ -145,7 +168,7 @@ export function createApp({
 
 export type App = ReturnType<typeof createApp>;
 
-const DEFAULT_QUERY = `# tokengrid: sites, GPU fleets, demand and latency.
+const DEFAULT_QUERY = `# tokengrid: the ten cheapest-power sites, their GPUs and the cost of a million tokens there; the fleet in total.
 query Sites {
   sites(first: 10, orderBy: { field: PRICE_PER_KWH }) {
     totalCount

@@ -5,6 +5,7 @@ import type { DatabaseConfig } from '../config.js';
 import { openDatabase, type Database } from '../db/database.js';
 import { applyMigrations } from '../db/migrate.js';
 import { seedFixturesIfNeeded, type SeedOptions } from '../db/seed.js';
+import { seedExampleScenarios } from '../scenarios/examples.js';
 
 export interface PreparedDatabase {
   db: Database;
@@ -33,7 +34,11 @@ export async function prepareDatabase(config: DatabaseConfig, options: { seedFix
  * Writes that belong to the first-start seed besides the fixtures (e.g. the example
  * scenarios shipped with them): they run in the seeding transaction, after the fixtures.
  */
-const SEED_EXTRAS: NonNullable<SeedOptions['beforeCommit']>[] = [];
+const SEED_EXTRAS: NonNullable<SeedOptions['beforeCommit']>[] = [
+  async (tx) => {
+    await seedExampleScenarios(tx);
+  },
+];
 
 /** Loads the bundled fixtures (and SEED_EXTRAS) when the rule says so; true when it did. */
 export async function seedFixtures(db: Database, options: Partial<SeedOptions> = {}): Promise<boolean> {

@@ -6,8 +6,9 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, expect, it } from 'vitest';
 import { cliWorkspace, serve, stop, type CliWorkspace } from '../helpers/cli.js';
+import { describeIf } from '../helpers/skip.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const hasChromium = existsSync(CHROMIUM);
@@ -78,7 +79,7 @@ async function requestThroughPage(name: string, options: { carbonPricePerTonne?:
   return (await page.getByTestId('current-plan').getAttribute('data-plan-id'))!;
 }
 
-describe.skipIf(!hasChromium)(hasChromium ? 'the web app in Chromium' : `the web app in Chromium (skipped: ${CHROMIUM} is not installed)`, () => {
+describeIf(hasChromium, 'the web app in Chromium', `${CHROMIUM} is not installed (apt-get install chromium)`, () => {
   const planIds: string[] = [];
 
   beforeAll(async () => {

@@ -7,9 +7,10 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, expect, inject, it } from 'vitest';
 import { openDatabase, type Database } from '../../src/db/database.js';
 import { adminQuery, withDatabaseName } from '../helpers/postgres.js';
+import { describeIf } from '../helpers/skip.js';
 import { allEvents, subscribe } from '../helpers/sse.js';
 
 const CLI = join(import.meta.dirname, '../../src/cli/main.ts');
@@ -92,7 +93,7 @@ function run(args: string[], extraEnv: Record<string, string> = {}): Proc {
   };
 }
 
-describe.skipIf(!onPostgres)('API and workers as separate processes (PostgreSQL only: the embedded database admits one process)', () => {
+describeIf(onPostgres, 'API and workers as separate processes', 'PostgreSQL only (the embedded database admits one process): run `npm run test:postgres`', () => {
   it('a worker killed mid-solve: the other takes the job over after its expiry and the plan is SOLVED once', { timeout: 90_000 }, async () => {
     const started = Date.now();
     const api = run(['serve', '--no-worker']);

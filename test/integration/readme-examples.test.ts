@@ -4,6 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../../src/db/migrate.js';
+import { seedExampleScenarios } from '../../src/scenarios/examples.js';
 import type { testApi } from '../helpers/api.js';
 import { openPlanService, type PlanService } from '../helpers/plan-service.js';
 
@@ -13,6 +14,8 @@ let service: PlanService;
 beforeAll(async () => {
   service = await openPlanService();
   ({ api } = service);
+  // as a first start seeds them with the fixtures (the README's examples use PRICEY-US)
+  await seedExampleScenarios(service.db.prisma);
 });
 afterAll(async () => {
   await service?.close();

@@ -27,7 +27,8 @@ afterAll(async () => {
 
 const CREATE = `mutation ($input: CreateScenarioInput!) { createScenario(input: $input) {
   __typename
-  ... on MutationCreateScenarioSuccess { data { id code name overrides summary } }
+  ... on MutationCreateScenarioSuccess { data { id code name overridesJson summary
+    overrides { priceMultipliers { scope code multiplier } demandGrowth { regionCode workloadClassCode multiplier } sitesOut carbonPricePerTonne planOptions } } }
   ... on ValidationError { issues { path message } }
   ... on ConflictError { message }
 } }`;
@@ -71,6 +72,15 @@ describe('scenarios', () => {
     });
     expect(scenario.__typename).toBe('MutationCreateScenarioSuccess');
     expect(scenario.data.summary).toEqual(['electricity price ×1.5 for sites in US', 'demand ×0.5 for every class in every region']);
+    // stored as given (GraphQL's nulls for fields left out are not stored), read back typed
+    expect(scenario.data.overridesJson).toEqual({ ...halfDemand, priceMultipliers: [{ scope: 'COUNTRY', code: 'US', multiplier: 1.5 }] });
+    expect(scenario.data.overrides).toEqual({
+      priceMultipliers: [{ scope: 'COUNTRY', code: 'US', multiplier: 1.5 }],
+      demandGrowth: [{ regionCode: null, workloadClassCode: null, multiplier: 0.5 }],
+      sitesOut: [],
+      carbonPricePerTonne: null,
+      planOptions: null,
+    });
 
     const result = await request({ name: 'us-price', scenario: 'US-PRICE-150' });
     const plan = result.data;
@@ -164,10 +174,14 @@ describe('scenarios', () => {
 
   it('updates, lists and deletes scenarios; plans keep the overrides they were solved with', async () => {
     const update = await api.data(
-      `mutation { updateScenario(input: { code: "US-PRICE-150", name: "US power +80 %", overrides: { priceMultipliers: [{ scope: "COUNTRY", code: "US", multiplier: 1.8 }] } }) {
-        ... on MutationUpdateScenarioSuccess { data { name summary } } } }`,
+      `mutation { updateScenario(input: { code: "US-PRICE-150", name: "US power +80 %", overrides: { priceMultipliers: [{ scope: COUNTRY, code: "US", multiplier: 1.8 }] } }) {
+        ... on MutationUpdateScenarioSuccess { data { name summary overrides { priceMultipliers { scope code multiplier } demandGrowth { multiplier } } } } } }`,
     );
-    expect(update.updateScenario.data).toEqual({ name: 'US power +80 %', summary: ['electricity price ×1.8 for sites in US'] });
+    expect(update.updateScenario.data).toEqual({
+      name: 'US power +80 %',
+      summary: ['electricity price ×1.8 for sites in US'],
+      overrides: { priceMultipliers: [{ scope: 'COUNTRY', code: 'US', multiplier: 1.8 }], demandGrowth: [] },
+    });
     const list = await api.data(`{ scenarios(first: 2) { totalCount edges { node { code } } pageInfo { hasNextPage } } scenario(code: "OPTS") { code } }`);
     expect(list.scenarios.totalCount).toBe(5);
     expect(list.scenarios.edges.map((e: { node: { code: string } }) => e.node.code)).toEqual(['EAST-OUT', 'GONE-SITE']);

@@ -145,6 +145,57 @@ describe('applyScenario', () => {
     expect(describeOverrides(overrides)).toEqual(['carbon price 80 USD/t', 'plan options: allowExpansion=true, maxSiteShare=null']);
   });
 
+  it('raises PUE by a delta or a multiplier, by country or site, and refuses a PUE outside [1, 3]', () => {
+    const hot = applyScenario(
+      input(),
+      parse({ pueChanges: [{ scope: 'COUNTRY', code: 'US', delta: 0.25 }, { scope: 'SITE', code: 'US-A', multiplier: 1.2 }] }),
+    );
+    const pue = (result: PlanningInput, code: string) => result.sites.find((s) => s.code === code)!.pue;
+    expect([pue(hot, 'US-A'), pue(hot, 'US-B'), pue(hot, 'DE-A')]).toEqual([expect.closeTo(1.5, 12), 1.25, 1]);
+    expect(describeOverrides(parse({ pueChanges: [{ scope: 'COUNTRY', code: 'US', delta: 0.25 }, { scope: 'ALL', multiplier: 1.1 }] }))).toEqual([
+      'PUE +0.25 for sites in US',
+      'PUE ×1.1 for all sites',
+    ]);
+    expect(() => applyScenario(input(), parse({ pueChanges: [{ scope: 'ALL', delta: -0.5 }] }))).toThrow(
+      'pueChanges[0].delta: would make the PUE of US-A 0.5 (must stay in [1, 3])',
+    );
+    expect(scenarioOverridesSchema.safeParse({ pueChanges: [{ scope: 'ALL', delta: 0.1, multiplier: 1.1 }] }).error?.issues[0]).toMatchObject({
+      path: ['pueChanges', 0, 'multiplier'],
+      message: 'give exactly one of multiplier or delta',
+    });
+  });
+
+  it('multiplies power caps by country, by site or everywhere', () => {
+    const capped = applyScenario(
+      input(),
+      parse({ powerCapMultipliers: [{ scope: 'ALL', multiplier: 0.9 }, { scope: 'COUNTRY', code: 'DE', multiplier: 0.5 }] }),
+    );
+    expect(capped.sites.map((s) => s.powerCapKw)).toEqual([900_000, 900_000, 450_000]);
+    expect(describeOverrides(parse({ powerCapMultipliers: [{ scope: 'SITE', code: 'DE-A', multiplier: 0.8 }] }))).toEqual(['power cap ×0.8 for site DE-A']);
+  });
+
+  it('sets which countries may serve regions, named by code or by their country', () => {
+    const base = input();
+    base.regions.find((r) => r.code === 'R2')!.country = 'DE';
+    const byCode = applyScenario(base, parse({ residencyRules: [{ regionCodes: ['R1'], allowedCountries: ['US', 'CA'] }] }));
+    expect(byCode.regions.map((r) => r.allowedCountries)).toEqual([['US', 'CA'], []]);
+    const byCountry = applyScenario(base, parse({ residencyRules: [{ regionCountries: ['DE'], allowedCountries: ['DE', 'FR'] }] }));
+    expect(byCountry.regions.map((r) => r.allowedCountries)).toEqual([[], ['DE', 'FR']]);
+    expect(describeOverrides(parse({ residencyRules: [{ regionCountries: ['DE'], allowedCountries: ['DE', 'FR'] }] }))).toEqual([
+      'regions in DE served only from DE, FR',
+    ]);
+    expect(() => applyScenario(base, parse({ residencyRules: [{ regionCodes: ['R1', 'MARS'], allowedCountries: ['US'] }, { regionCountries: ['JP'], allowedCountries: ['JP'] }] }))).toThrow(
+      'residencyRules[0].regionCodes[1]: no region MARS; residencyRules[1].regionCountries[0]: no region in country JP',
+    );
+    const bad = scenarioOverridesSchema.safeParse({ residencyRules: [{ regionCodes: ['R1'], regionCountries: ['DE'], allowedCountries: ['XX'] }] });
+    expect(bad.error?.issues.map((i) => [i.path.join('.'), i.message])).toEqual(
+      expect.arrayContaining([
+        ['residencyRules.0.allowedCountries.0', 'allowedCountries must be an ISO 3166-1 alpha-2 country code'],
+        ['residencyRules.0.regionCodes', 'give exactly one of regionCodes or regionCountries'],
+      ]),
+    );
+  });
+
   it('reports every unknown site, country, region, class and GPU type with its path', () => {
     const overrides = parse({
       priceMultipliers: [{ scope: 'COUNTRY', code: 'FR', multiplier: 2 }],

@@ -2,20 +2,103 @@
 // its queries and mutations, and
 // compareScenarios (plans side by side).
 import { GraphQLError } from 'graphql';
-import { z } from 'zod';
-import { CODE_MESSAGE, CODE_PATTERN } from '../../dataset/ranges.js';
 import { storedPlanResult } from '../../db/plan-store.js';
-import { planningInputFromDatabase } from '../../db/planning-input.js';
-import type { Prisma } from '../../generated/prisma/client.js';
 import type { PlanResult } from '../../optimizer/types.js';
-import { checkScenario } from '../../scenarios/apply.js';
-import { describeOverrides, scenarioOverridesSchema, type ScenarioOverrides } from '../../scenarios/overrides.js';
+import { describeOverrides, scenarioOverridesSchema, SITE_SCOPES, type ScenarioOverrides } from '../../scenarios/overrides.js';
+import { createScenario, updateScenario } from '../../scenarios/store.js';
 import { PLANNER_FIELD } from '../authorization.js';
 import { builder } from '../builder.js';
 import type { Context } from '../context.js';
-import { ConflictError, NotFoundError, ValidationError } from '../errors.js';
+import { ConflictError, NotFoundError } from '../errors.js';
 import { checkPageSize, DeletedRef, MUTATION_ERRORS, selection } from './common.js';
-import { validated } from './validate.js';
+import { PlanOptionsInput } from './plan.js';
+
+const SiteScopeEnum = builder.enumType('ScenarioSiteScope', {
+  description: 'which sites an override applies to: ALL (no code), COUNTRY (code = ISO country), SITE (code = site code)',
+  values: SITE_SCOPES,
+});
+
+type Overrides = ScenarioOverrides;
+type Item<K extends keyof Overrides> = NonNullable<Overrides[K]> extends readonly (infer T)[] ? T : never;
+
+// The stored overrides, typed: the same fields and names as ScenarioOverridesInput.
+const PriceMultiplierRef = builder.objectRef<Item<'priceMultipliers'>>('ScenarioPriceMultiplier').implement({
+  fields: (t) => ({
+    scope: t.field({ type: SiteScopeEnum, resolve: (row) => row.scope }),
+    code: t.exposeString('code', { nullable: true }),
+    multiplier: t.exposeFloat('multiplier'),
+  }),
+});
+const AbsolutePriceRef = builder.objectRef<Item<'absolutePricesPerKwh'>>('ScenarioAbsolutePrice').implement({
+  fields: (t) => ({
+    scope: t.field({ type: SiteScopeEnum, resolve: (row) => row.scope }),
+    code: t.exposeString('code', { nullable: true }),
+    pricePerKwh: t.exposeFloat('pricePerKwh'),
+  }),
+});
+const DemandGrowthRef = builder.objectRef<Item<'demandGrowth'>>('ScenarioDemandGrowth').implement({
+  fields: (t) => ({
+    regionCode: t.exposeString('regionCode', { nullable: true }),
+    workloadClassCode: t.exposeString('workloadClassCode', { nullable: true }),
+    multiplier: t.exposeFloat('multiplier'),
+  }),
+});
+const RttBudgetChangeRef = builder.objectRef<Item<'rttBudgetChanges'>>('ScenarioRttBudgetChange').implement({
+  fields: (t) => ({
+    workloadClassCode: t.exposeString('workloadClassCode'),
+    regionCode: t.exposeString('regionCode', { nullable: true }),
+    budgetMs: t.exposeFloat('budgetMs', { nullable: true }),
+    deltaMs: t.exposeFloat('deltaMs', { nullable: true }),
+  }),
+});
+const InventoryDeltaRef = builder.objectRef<Item<'inventoryDeltas'>>('ScenarioInventoryDelta').implement({
+  fields: (t) => ({
+    siteCode: t.exposeString('siteCode'),
+    gpuTypeCode: t.exposeString('gpuTypeCode'),
+    installedDelta: t.exposeInt('installedDelta', { nullable: true }),
+    maxAdditionalDelta: t.exposeInt('maxAdditionalDelta', { nullable: true }),
+  }),
+});
+const PueChangeRef = builder.objectRef<Item<'pueChanges'>>('ScenarioPueChange').implement({
+  fields: (t) => ({
+    scope: t.field({ type: SiteScopeEnum, resolve: (row) => row.scope }),
+    code: t.exposeString('code', { nullable: true }),
+    multiplier: t.exposeFloat('multiplier', { nullable: true }),
+    delta: t.exposeFloat('delta', { nullable: true }),
+  }),
+});
+const PowerCapMultiplierRef = builder.objectRef<Item<'powerCapMultipliers'>>('ScenarioPowerCapMultiplier').implement({
+  fields: (t) => ({
+    scope: t.field({ type: SiteScopeEnum, resolve: (row) => row.scope }),
+    code: t.exposeString('code', { nullable: true }),
+    multiplier: t.exposeFloat('multiplier'),
+  }),
+});
+const ResidencyRuleRef = builder.objectRef<Item<'residencyRules'>>('ScenarioResidencyRule').implement({
+  fields: (t) => ({
+    regionCodes: t.exposeStringList('regionCodes', { nullable: true }),
+    regionCountries: t.exposeStringList('regionCountries', { nullable: true }),
+    allowedCountries: t.exposeStringList('allowedCountries'),
+  }),
+});
+const list = <T,>(rows: T[] | undefined): T[] => rows ?? [];
+const ScenarioOverridesRef = builder.objectRef<Overrides>('ScenarioOverrides').implement({
+  description: 'What a scenario changes; a kind the scenario does not use is an empty list (or null).',
+  fields: (t) => ({
+    absolutePricesPerKwh: t.field({ type: [AbsolutePriceRef], resolve: (o) => list(o.absolutePricesPerKwh) }),
+    priceMultipliers: t.field({ type: [PriceMultiplierRef], resolve: (o) => list(o.priceMultipliers) }),
+    demandGrowth: t.field({ type: [DemandGrowthRef], resolve: (o) => list(o.demandGrowth) }),
+    rttBudgetChanges: t.field({ type: [RttBudgetChangeRef], resolve: (o) => list(o.rttBudgetChanges) }),
+    inventoryDeltas: t.field({ type: [InventoryDeltaRef], resolve: (o) => list(o.inventoryDeltas) }),
+    unavailableGpuTypes: t.stringList({ resolve: (o) => list(o.unavailableGpuTypes) }),
+    sitesOut: t.stringList({ resolve: (o) => list(o.sitesOut) }),
+    pueChanges: t.field({ type: [PueChangeRef], resolve: (o) => list(o.pueChanges) }),
+    powerCapMultipliers: t.field({ type: [PowerCapMultiplierRef], resolve: (o) => list(o.powerCapMultipliers) }),
+    residencyRules: t.field({ type: [ResidencyRuleRef], resolve: (o) => list(o.residencyRules) }),
+    carbonPricePerTonne: t.float({ nullable: true, resolve: (o) => o.carbonPricePerTonne ?? null }),
+    planOptions: t.field({ type: 'JSON', nullable: true, description: 'the plan options the scenario sets, as given (like Plan.options)', resolve: (o) => o.planOptions ?? null }),
+  }),
+});
 
 export const ScenarioRef = builder.prismaObject('Scenario', {
   description: 'A named set of what-if overrides (prices, demand, latency budgets, GPUs, sites, carbon price, plan options) applied when a plan is requested with it.',
@@ -24,7 +107,22 @@ export const ScenarioRef = builder.prismaObject('Scenario', {
     code: t.exposeString('code'),
     name: t.exposeString('name'),
     description: t.exposeString('description'),
-    overrides: t.expose('overrides', { type: 'JSON', description: 'as validated by the scenario overrides schema' }),
+    overrides: t.field({
+      type: ScenarioOverridesRef,
+      nullable: true,
+      description: 'the overrides, typed (null only if the stored ones no longer pass the overrides schema)',
+      select: { overrides: true },
+      resolve: (scenario) => {
+        const parsed = scenarioOverridesSchema.safeParse(scenario.overrides);
+        return parsed.success ? parsed.data : null;
+      },
+    }),
+    overridesJson: t.field({
+      type: 'JSON',
+      description: 'the overrides as stored: the shape of createScenario\'s `overrides`, for copying a scenario or saving it as a file',
+      select: { overrides: true },
+      resolve: (scenario) => scenario.overrides,
+    }),
     summary: t.stringList({
       description: 'the overrides, one line each, in words',
       select: { overrides: true },
@@ -60,25 +158,91 @@ builder.queryFields((t) => ({
 
 // ---- mutations
 
-const code = z.string({ error: 'must be a string' }).regex(CODE_PATTERN, { error: CODE_MESSAGE });
-// no control characters but line breaks (PostgreSQL refuses NUL in text)
-const text = (max: number) =>
-  z
-    .string({ error: 'must be a string' })
-    .max(max, { error: `must be at most ${max} characters` })
-    .regex(/^(?:[^\p{Cc}]|[\t\n\r])*$/u, { error: 'must not contain control characters' });
+// One input type per kind of override. Their GraphQL types say the shape; the
+// rules (ranges, one of two fields, codes that exist) are the zod schema's
+// (src/scenarios/overrides.ts), checked by the same function for every caller.
+const scoped = { scope: 'ALL, COUNTRY or SITE', code: 'a country (COUNTRY) or site code (SITE); left out for ALL' };
 
-const createSchema = z.object({
-  code,
-  name: text(200).min(1, { error: 'must not be empty' }),
-  description: text(2000).default(''),
-  overrides: scenarioOverridesSchema,
+const PriceMultiplierInput = builder.inputType('ScenarioPriceMultiplierInput', {
+  fields: (t) => ({
+    scope: t.field({ type: SiteScopeEnum, required: true, description: scoped.scope }),
+    code: t.string({ required: false, description: scoped.code }),
+    multiplier: t.float({ required: true, description: 'the price (hourly prices too) times this, [0, 100]' }),
+  }),
 });
-const updateSchema = z.object({
-  code,
-  name: text(200).min(1, { error: 'must not be empty' }).optional(),
-  description: text(2000).optional(),
-  overrides: scenarioOverridesSchema.optional(),
+const AbsolutePriceInput = builder.inputType('ScenarioAbsolutePriceInput', {
+  fields: (t) => ({
+    scope: t.field({ type: SiteScopeEnum, required: true, description: scoped.scope }),
+    code: t.string({ required: false, description: scoped.code }),
+    pricePerKwh: t.float({ required: true, description: 'USD/kWh, [0, 2]; hourly prices keep their shape around it' }),
+  }),
+});
+const DemandGrowthInput = builder.inputType('ScenarioDemandGrowthInput', {
+  fields: (t) => ({
+    regionCode: t.string({ required: false, description: 'left out: every region' }),
+    workloadClassCode: t.string({ required: false, description: 'left out: every class' }),
+    multiplier: t.float({ required: true, description: '[0, 100]' }),
+  }),
+});
+const RttBudgetChangeInput = builder.inputType('ScenarioRttBudgetChangeInput', {
+  description: 'give exactly one of budgetMs or deltaMs',
+  fields: (t) => ({
+    workloadClassCode: t.string({ required: true }),
+    regionCode: t.string({ required: false, description: "left out: the class's budget in every region" }),
+    budgetMs: t.float({ required: false, description: 'the new budget, [0, 2000] ms' }),
+    deltaMs: t.float({ required: false, description: 'added to the budget, [-2000, 2000] ms (no effect where there is no limit)' }),
+  }),
+});
+const InventoryDeltaInput = builder.inputType('ScenarioInventoryDeltaInput', {
+  description: 'give installedDelta, maxAdditionalDelta or both',
+  fields: (t) => ({
+    siteCode: t.string({ required: true }),
+    gpuTypeCode: t.string({ required: true }),
+    installedDelta: t.int({ required: false }),
+    maxAdditionalDelta: t.int({ required: false }),
+  }),
+});
+const PueChangeInput = builder.inputType('ScenarioPueChangeInput', {
+  description: 'give exactly one of multiplier or delta; the PUE must stay in [1, 3]',
+  fields: (t) => ({
+    scope: t.field({ type: SiteScopeEnum, required: true, description: scoped.scope }),
+    code: t.string({ required: false, description: scoped.code }),
+    multiplier: t.float({ required: false, description: 'the PUE times this, [0.5, 3]' }),
+    delta: t.float({ required: false, description: 'added to the PUE, [-2, 2]' }),
+  }),
+});
+const PowerCapMultiplierInput = builder.inputType('ScenarioPowerCapMultiplierInput', {
+  fields: (t) => ({
+    scope: t.field({ type: SiteScopeEnum, required: true, description: scoped.scope }),
+    code: t.string({ required: false, description: scoped.code }),
+    multiplier: t.float({ required: true, description: 'the power cap times this, [0, 10]' }),
+  }),
+});
+const ResidencyRuleInput = builder.inputType('ScenarioResidencyRuleInput', {
+  description: 'give exactly one of regionCodes or regionCountries',
+  fields: (t) => ({
+    regionCodes: t.stringList({ required: false, description: 'the regions by code' }),
+    regionCountries: t.stringList({ required: false, description: 'every region located in one of these countries' }),
+    allowedCountries: t.stringList({ required: true, description: "the countries whose sites may serve them (replaces the regions' own rule)" }),
+  }),
+});
+
+const ScenarioOverridesInput = builder.inputType('ScenarioOverridesInput', {
+  description: 'What a scenario changes on top of the current data; every field optional, every list applied in order.',
+  fields: (t) => ({
+    absolutePricesPerKwh: t.field({ type: [AbsolutePriceInput], required: false, description: 'applied first' }),
+    priceMultipliers: t.field({ type: [PriceMultiplierInput], required: false, description: 'applied after absolutePricesPerKwh' }),
+    demandGrowth: t.field({ type: [DemandGrowthInput], required: false }),
+    rttBudgetChanges: t.field({ type: [RttBudgetChangeInput], required: false }),
+    inventoryDeltas: t.field({ type: [InventoryDeltaInput], required: false }),
+    unavailableGpuTypes: t.stringList({ required: false, description: 'GPU type codes taken out everywhere' }),
+    sitesOut: t.stringList({ required: false, description: 'outage or export restriction: these sites take no load' }),
+    pueChanges: t.field({ type: [PueChangeInput], required: false, description: 'heat wave, cooling failure' }),
+    powerCapMultipliers: t.field({ type: [PowerCapMultiplierInput], required: false, description: 'grid curtailment, cooling derating' }),
+    residencyRules: t.field({ type: [ResidencyRuleInput], required: false, description: 'which countries may serve which regions' }),
+    carbonPricePerTonne: t.float({ required: false, description: 'USD per tonne CO2, >= 0' }),
+    planOptions: t.field({ type: PlanOptionsInput, required: false, description: "plan options under the request's own" }),
+  }),
 });
 
 const CreateScenarioInput = builder.inputType('CreateScenarioInput', {
@@ -86,14 +250,7 @@ const CreateScenarioInput = builder.inputType('CreateScenarioInput', {
     code: t.string({ required: true, description: '[A-Z0-9-]{2,32}' }),
     name: t.string({ required: true }),
     description: t.string({ required: false }),
-    overrides: t.field({
-      type: 'JSON',
-      required: true,
-      description:
-        '{ priceMultipliers, absolutePricesPerKwh: [{ scope: ALL|COUNTRY|SITE, code?, multiplier | pricePerKwh }], demandGrowth: [{ regionCode?, workloadClassCode?, multiplier }], ' +
-        'rttBudgetChanges: [{ workloadClassCode, regionCode?, budgetMs | deltaMs }], inventoryDeltas: [{ siteCode, gpuTypeCode, installedDelta?, maxAdditionalDelta? }], ' +
-        'unavailableGpuTypes: [code], sitesOut: [code], carbonPricePerTonne, planOptions: {…} } — every field optional',
-    }),
+    overrides: t.field({ type: ScenarioOverridesInput, required: true }),
   }),
 });
 const UpdateScenarioInput = builder.inputType('UpdateScenarioInput', {
@@ -101,7 +258,7 @@ const UpdateScenarioInput = builder.inputType('UpdateScenarioInput', {
     code: t.string({ required: true }),
     name: t.string({ required: false }),
     description: t.string({ required: false }),
-    overrides: t.field({ type: 'JSON', required: false, description: 'replaces the overrides as a whole' }),
+    overrides: t.field({ type: ScenarioOverridesInput, required: false, description: 'replaces the overrides as a whole' }),
   }),
 });
 const DeleteScenarioInput = builder.inputType('DeleteScenarioInput', { fields: (t) => ({ code: t.string({ required: true }) }) });
@@ -109,11 +266,25 @@ const DeleteScenarioInput = builder.inputType('DeleteScenarioInput', { fields: (
 /** The given fields only: omitted ones (undefined or null) are left out. */
 const given = (input: Record<string, unknown>) => Object.fromEntries(Object.entries(input).filter(([, value]) => value != null));
 
-/** Refuses overrides naming sites, countries, regions, classes or GPU types the data does not have. */
-async function checkAgainstData(ctx: Context, overrides: ScenarioOverrides): Promise<void> {
-  const issues = checkScenario(await planningInputFromDatabase(ctx.db), overrides);
-  if (issues.length) throw new ValidationError(issues.map((issue) => ({ path: `input.overrides.${issue.path}`, message: issue.message })));
+const definedOnly = (input: Record<string, unknown>) => Object.fromEntries(Object.entries(input).filter(([, value]) => value !== undefined));
+
+/** A GraphQL null means "left out" everywhere in the overrides but in planOptions, where it means "off" (maxSiteShare: null). */
+function overridesFromInput(overrides: Record<string, unknown> | null | undefined): Record<string, unknown> | undefined {
+  if (overrides == null) return undefined;
+  const { planOptions, ...rest } = overrides;
+  const kinds = Object.fromEntries(
+    Object.entries(given(rest)).map(([key, value]) => [
+      key,
+      Array.isArray(value) ? value.map((item) => (item !== null && typeof item === 'object' ? given(item as Record<string, unknown>) : item)) : value,
+    ]),
+  );
+  return { ...kinds, ...(planOptions != null ? { planOptions: definedOnly(planOptions as Record<string, unknown>) } : {}) };
 }
+
+const scenarioInput = (input: Record<string, unknown>) => {
+  const overrides = overridesFromInput(input.overrides as Record<string, unknown> | null | undefined);
+  return { ...given(input), ...(overrides ? { overrides } : {}) };
+};
 
 builder.mutationFields((t) => ({
   createScenario: t.prismaField({
@@ -123,12 +294,8 @@ builder.mutationFields((t) => ({
     description: 'Stores a scenario; its overrides are checked against the current data.',
     args: { input: t.arg({ type: CreateScenarioInput, required: true }) },
     resolve: async (query, _root, args, ctx) => {
-      const input = validated(createSchema, given(args.input));
-      await checkAgainstData(ctx, input.overrides);
-      if (await ctx.db.prisma.scenario.findUnique({ where: { code: input.code }, select: { id: true } })) {
-        throw new ConflictError(`a scenario with code "${input.code}" already exists`);
-      }
-      return ctx.db.prisma.scenario.create({ ...selection(query), data: { ...input, overrides: input.overrides as Prisma.InputJsonValue } });
+      const { id } = await createScenario(ctx.db.prisma, scenarioInput(args.input));
+      return ctx.db.prisma.scenario.findUniqueOrThrow({ ...selection(query), where: { id } });
     },
   }),
   updateScenario: t.prismaField({
@@ -138,15 +305,8 @@ builder.mutationFields((t) => ({
     description: 'Changes the fields given; plans already requested keep the overrides they were solved with.',
     args: { input: t.arg({ type: UpdateScenarioInput, required: true }) },
     resolve: async (query, _root, args, ctx) => {
-      const { code: scenarioCode, overrides, ...changes } = validated(updateSchema, given(args.input));
-      const existing = await ctx.db.prisma.scenario.findUnique({ where: { code: scenarioCode }, select: { id: true } });
-      if (!existing) throw new NotFoundError('Scenario', scenarioCode);
-      if (overrides) await checkAgainstData(ctx, overrides);
-      return ctx.db.prisma.scenario.update({
-        ...selection(query),
-        where: { id: existing.id },
-        data: { ...changes, ...(overrides ? { overrides: overrides as Prisma.InputJsonValue } : {}) },
-      });
+      const { id } = await updateScenario(ctx.db.prisma, scenarioInput(args.input));
+      return ctx.db.prisma.scenario.findUniqueOrThrow({ ...selection(query), where: { id } });
     },
   }),
 }));

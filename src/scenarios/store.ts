@@ -1,0 +1,102 @@
+// Storing scenarios: the one place their input is checked (zod, then against the
+// data) and written, for the createScenario/updateScenario mutations and for the
+// example scenarios shipped with the fixtures (src/scenarios/examples.ts). It
+// takes a Prisma client or a transaction client, so a caller can make it part
+// of a larger all-or-nothing write.
+import { z } from 'zod';
+import { CODE_MESSAGE, CODE_PATTERN, zodIssuesToDatasetIssues } from '../dataset/ranges.js';
+import { readDataset } from '../db/dataset-store.js';
+import type { Prisma } from '../generated/prisma/client.js';
+import { ConflictError, NotFoundError, ValidationError } from '../graphql/errors.js';
+import { planningInputFromDataset } from '../optimizer/from-dataset.js';
+import { checkScenario } from './apply.js';
+import { scenarioOverridesSchema, type ScenarioOverrides } from './overrides.js';
+
+/** A PrismaClient or the client of an interactive transaction. */
+export type ScenarioClient = Prisma.TransactionClient;
+
+const code = z.string({ error: 'must be a string' }).regex(CODE_PATTERN, { error: CODE_MESSAGE });
+// no control characters but line breaks (PostgreSQL refuses NUL in text)
+const text = (max: number) =>
+  z
+    .string({ error: 'must be a string' })
+    .max(max, { error: `must be at most ${max} characters` })
+    .regex(/^(?:[^\p{Cc}]|[\t\n\r])*$/u, { error: 'must not contain control characters' });
+
+export const createScenarioSchema = z
+  .object({
+    code,
+    name: text(200).min(1, { error: 'must not be empty' }),
+    description: text(2000).default(''),
+    overrides: scenarioOverridesSchema,
+  })
+  .strict();
+export const updateScenarioSchema = z
+  .object({
+    code,
+    name: text(200).min(1, { error: 'must not be empty' }).optional(),
+    description: text(2000).optional(),
+    overrides: scenarioOverridesSchema.optional(),
+  })
+  .strict();
+
+export type CreateScenario = z.output<typeof createScenarioSchema>;
+
+export interface StoredScenario {
+  id: string;
+  code: string;
+}
+
+/** The parsed input, or a ValidationError naming every field (`input.overrides.priceMultipliers[0].multiplier`). */
+function parsed<S extends z.ZodType>(schema: S, input: unknown, pathPrefix: string): z.output<S> {
+  const result = schema.safeParse(input);
+  if (result.success) return result.data;
+  throw new ValidationError(zodIssuesToDatasetIssues(result.error, pathPrefix).map(({ path, message }) => ({ path, message })));
+}
+
+/** Refuses overrides naming sites, countries, regions, classes or GPU types the data does not have. */
+export async function checkOverridesAgainstData(client: ScenarioClient, overrides: ScenarioOverrides, pathPrefix = 'input'): Promise<void> {
+  const issues = checkScenario(planningInputFromDataset(await readDataset({ prisma: client })), overrides);
+  if (issues.length) throw new ValidationError(issues.map((issue) => ({ path: `${pathPrefix}.overrides.${issue.path}`, message: issue.message })));
+}
+
+/**
+ * A createScenario input (`{ code, name, description?, overrides }`) checked as
+ * the mutation checks it: its shape and ranges (zod), then its codes against the
+ * data. ValidationError otherwise; `pathPrefix` starts every issue path (`input`
+ * for the mutation, a file name for a shipped example).
+ */
+export async function checkNewScenario(client: ScenarioClient, input: unknown, pathPrefix = 'input'): Promise<CreateScenario> {
+  const scenario = parsed(createScenarioSchema, input, pathPrefix);
+  await checkOverridesAgainstData(client, scenario.overrides, pathPrefix);
+  return scenario;
+}
+
+/** Stores a checked scenario; ConflictError when its code is taken. */
+export async function insertScenario(client: ScenarioClient, scenario: CreateScenario): Promise<StoredScenario> {
+  if (await client.scenario.findUnique({ where: { code: scenario.code }, select: { id: true } })) {
+    throw new ConflictError(`a scenario with code "${scenario.code}" already exists`);
+  }
+  return client.scenario.create({
+    select: { id: true, code: true },
+    data: { ...scenario, overrides: scenario.overrides as Prisma.InputJsonValue },
+  });
+}
+
+/** checkNewScenario, then insertScenario: what createScenario(input:) does. */
+export async function createScenario(client: ScenarioClient, input: unknown, pathPrefix = 'input'): Promise<StoredScenario> {
+  return insertScenario(client, await checkNewScenario(client, input, pathPrefix));
+}
+
+/** Changes the fields given (the overrides as a whole); NotFoundError when there is no such scenario. */
+export async function updateScenario(client: ScenarioClient, input: unknown): Promise<StoredScenario> {
+  const { code: scenarioCode, overrides, ...changes } = parsed(updateScenarioSchema, input, 'input');
+  const existing = await client.scenario.findUnique({ where: { code: scenarioCode }, select: { id: true } });
+  if (!existing) throw new NotFoundError('Scenario', scenarioCode);
+  if (overrides) await checkOverridesAgainstData(client, overrides);
+  return client.scenario.update({
+    select: { id: true, code: true },
+    where: { id: existing.id },
+    data: { ...changes, ...(overrides ? { overrides: overrides as Prisma.InputJsonValue } : {}) },
+  });
+}
