@@ -15,6 +15,9 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    // vitest's default on 2 cores is one file at a time; many files here wait on
+    // child processes (the CLI, servers, Chromium), so two at once use the machine
+    maxWorkers: 2,
     env: { NODE_ENV: 'test' },
   },
 });

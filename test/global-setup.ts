@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { openDatabase } from '../src/db/database.js';
 import { applyMigrations } from '../src/db/migrate.js';
-import { seedFixtures } from '../src/server/start.js';
+// the data set alone: the example scenarios a first start also stores are seeded by the tests that use them
+import { seedFixturesIfNeeded } from '../src/db/seed.js';
 import { randomBytes } from 'node:crypto';
 import { adminQuery, templateNames, withDatabaseName } from './helpers/postgres.js';
 
@@ -29,7 +30,7 @@ export default async function setup(project: TestProject) {
       await adminQuery(url, `CREATE DATABASE "${name}"`);
       const db = await openDatabase({ kind: 'postgres', url: withDatabaseName(url, name) });
       await applyMigrations(db);
-      if (seeded) await seedFixtures(db);
+      if (seeded) await seedFixturesIfNeeded(db, { seedFixtures: true });
       await db.close();
     }
     project.provide('testDatabase', { kind: 'postgres', url, templates });
@@ -43,7 +44,7 @@ export default async function setup(project: TestProject) {
   await applyMigrations(db);
   const emptyTemplate = join(dir, 'empty.tar');
   await writeFile(emptyTemplate, Buffer.from(await (await db.pglite!.dumpDataDir('none')).arrayBuffer()));
-  await seedFixtures(db);
+  await seedFixturesIfNeeded(db, { seedFixtures: true });
   const fixturesTemplate = join(dir, 'fixtures.tar');
   await writeFile(fixturesTemplate, Buffer.from(await (await db.pglite!.dumpDataDir('none')).arrayBuffer()));
   await db.close();

@@ -12,12 +12,6 @@ import { readDataset } from '../db/dataset-store.js';
 import { importDataset } from '../db/import.js';
 import { applyMigrations, createMigration, migrationStatus } from '../db/migrate.js';
 import { readDatasetFiles } from '../dataset/load.js';
-import { createLogger } from '../observability/logger.js';
-import { createMetrics } from '../observability/metrics.js';
-import { startupAccess } from '../auth/startup.js';
-import { createApp } from '../server/app.js';
-import { defaultWebDir } from '../server/static.js';
-import { listen } from '../server/http.js';
 import { prepareDatabase } from '../server/start.js';
 import { planningInputFromDatabase } from '../db/planning-input.js';
 import { assertPlannable } from '../plans/plannable.js';
@@ -63,6 +57,15 @@ function planJobsOptions(config: Config) {
 
 async function serve(config: Config, worker: boolean): Promise<number> {
   const started = performance.now();
+  // the HTTP server's modules load only for `serve`: every other command starts without them
+  const [{ startupAccess }, { createLogger }, { createMetrics }, { createApp }, { defaultWebDir }, { listen }] = await Promise.all([
+    import('../auth/startup.js'),
+    import('../observability/logger.js'),
+    import('../observability/metrics.js'),
+    import('../server/app.js'),
+    import('../server/static.js'),
+    import('../server/http.js'),
+  ]);
   const { db, appliedMigrations, seeded } = await prepareDatabase(config.database, { seedFixtures: config.seedFixtures });
   // who may call: on a network address only key holders, and only once an admin key exists
   const access = await startupAccess(db, config.host);
@@ -122,6 +125,7 @@ async function worker(config: Config): Promise<number> {
     );
   }
   // a worker has no HTTP endpoint: its solves are in its log (no /metrics to scrape)
+  const { createLogger } = await import('../observability/logger.js');
   const planJobs = await PlanJobs.start(db, { ...planJobsOptions(config), worker: true, logger: createLogger(config.logLevel) });
   // each line is a status this process wrote: RUNNING when it takes a plan, the final one when it records it
   const stopLogging = onPlanStatus(({ planId, status: planStatus }) => console.log(`plan ${planId}: ${planStatus}`));

@@ -2,6 +2,7 @@
 // directory) in a worker thread and print a summary or the whole plan as JSON;
 // with --async or --wait, request it from the plans service instead.
 import { Command } from 'commander';
+import { STATUS_OF_RESULT } from '../db/plan-store.js';
 import { parseDataset, readDatasetFiles } from '../dataset/load.js';
 import { planningInputFromDataset } from '../optimizer/from-dataset.js';
 import { parsePlanOptions, type PlanningInput, type PlanOptions, type PlanResult } from '../optimizer/types.js';
@@ -74,7 +75,7 @@ export function formatPlanSummary(plan: PlanResult, top = 10): string {
   // the first line says what is left unserved and why, before anything else
   const unserved = unservedSentence(plan);
   lines.push(
-    `Plan: ${plan.status} — ${plan.options.periods === 24 ? '24-hour day-ahead' : 'steady state'}, capex ${plan.options.capexMode.toLowerCase()}` +
+    `Plan: ${STATUS_OF_RESULT[plan.status]} — ${plan.options.periods === 24 ? '24-hour day-ahead' : 'steady state'}, capex ${plan.options.capexMode.toLowerCase()}` +
       `${plan.options.integerGpus ? ', whole GPUs' : ''}${plan.options.allowExpansion ? ', expansion allowed' : ''}` +
       `${unserved ? `; ${unserved}` : ''}`,
   );

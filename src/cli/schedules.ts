@@ -6,7 +6,6 @@ import { Command } from 'commander';
 import { LOCAL_ADMIN } from '../auth/authenticate.js';
 import type { Database } from '../db/database.js';
 import type { PlanJobs } from '../jobs/plan-jobs.js';
-import { createApp } from '../server/app.js';
 import { CommandFailure, onAction, runCommand, UsageError, type Output } from './command.js';
 
 export interface GraphQLResult {
@@ -24,9 +23,11 @@ export interface SchedulesCommandDeps {
 /** GraphQL through the app in this process: the mutations register crons through `planJobs`' queue. */
 export function inProcessGraphQL(db: Database, planJobs: PlanJobs): SchedulesCommandDeps['graphql'] {
   // the command holds the database itself: it acts as the local admin
-  const app = createApp({ db, planJobs, graphiql: false, auth: { kind: 'fixed', auth: LOCAL_ADMIN } });
+  // loaded when the first operation runs: `--help` and usage errors never pay for the schema
+  let app: Promise<ReturnType<typeof import('../server/app.js').createApp>> | undefined;
   return async (query, variables) => {
-    const response = await app.fetch('http://tokengrid.cli/graphql', {
+    app ??= import('../server/app.js').then(({ createApp }) => createApp({ db, planJobs, graphiql: false, auth: { kind: 'fixed', auth: LOCAL_ADMIN } }));
+    const response = await (await app).fetch('http://tokengrid.cli/graphql', {
       method: 'POST',
       headers: { 'content-type': 'application/json', accept: 'application/json' },
       body: JSON.stringify({ query, variables }),

@@ -87,7 +87,8 @@ export async function markRunning(client: Client, planId: string): Promise<boole
   return count === 1;
 }
 
-const STATUS_OF_RESULT: Record<PlanResult['status'], PlanStatus> = {
+/** The stored plan's status for a solve's outcome: one vocabulary for the API, the CLI and the web view. */
+export const STATUS_OF_RESULT: Record<PlanResult['status'], PlanStatus> = {
   optimal: 'SOLVED',
   infeasible: 'INFEASIBLE',
   time_limit: 'TIME_LIMIT',

@@ -2,7 +2,7 @@
 // at / (when given its directory), /health
 // (the process is alive) and /ready (the database answers and its schema is current).
 import { randomUUID } from 'node:crypto';
-import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
+import type { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import { createYoga, type Plugin } from 'graphql-yoga';
 import { LOCAL_ADMIN, useAuthentication, type AuthMode } from '../auth/authenticate.js';
 import type { Database } from '../db/database.js';
@@ -59,10 +59,17 @@ function useMetricsEndpoint(metrics: Metrics, planJobs: PlanJobs | null, logger:
 
 let renderedGraphiQL: { key: string; html: string } | undefined;
 
-/** The page is about 14 MB of inlined assets: rendered once per set of options, not per request. */
-function renderGraphiQLOffline(options: Parameters<typeof renderGraphiQL>[0]): string {
+/**
+ * The page is about 14 MB of inlined assets: rendered once per set of options, not
+ * per request, and its package loaded at the first render (not by every CLI command
+ * that builds an app for in-process GraphQL).
+ */
+async function renderGraphiQLOffline(options: Parameters<typeof renderGraphiQL>[0]): Promise<string> {
   const key = JSON.stringify(options ?? {});
-  if (renderedGraphiQL?.key !== key) renderedGraphiQL = { key, html: renderGraphiQL(options) };
+  if (renderedGraphiQL?.key !== key) {
+    const { renderGraphiQL: render } = await import('@graphql-yoga/render-graphiql');
+    renderedGraphiQL = { key, html: render(options) };
+  }
   return renderedGraphiQL.html;
 }
 
