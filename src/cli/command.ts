@@ -52,10 +52,25 @@ export function outputOf(command: Command): Output {
 /** One line per error: the message's first line, or the whole stack when debugging. */
 export function errorLine(error: unknown): string {
   if (process.env.TOKENGRID_DEBUG === '1' && error instanceof Error && error.stack) return error.stack;
-  const message = error instanceof Error ? error.message : String(error);
+  const message = error instanceof Error ? systemErrorMessage(error) ?? error.message : String(error);
   // a multi-line message (e.g. "Invalid environment:\n  PORT: …") is joined into one line
   const line = message.split('\n').map((part) => part.trim()).filter(Boolean).join(' ');
   return line || (error instanceof Error ? error.name : 'failed');
+}
+
+const SYSTEM_ERRORS: Record<string, string> = {
+  ENOENT: 'no such file or directory',
+  EACCES: 'permission denied',
+  EISDIR: 'is a directory',
+  ENOTDIR: 'a part of the path is not a directory',
+  ENOSPC: 'no space left on the device',
+  EROFS: 'read-only file system',
+};
+
+/** A file system error in words with its path ("/x/y.json: no such file or directory"), not Node's "ENOENT: …, open '…'". */
+function systemErrorMessage(error: Error): string | undefined {
+  const { code, path } = error as NodeJS.ErrnoException;
+  return code && path && code in SYSTEM_ERRORS ? `${path}: ${SYSTEM_ERRORS[code]}` : undefined;
 }
 
 /**

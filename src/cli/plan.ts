@@ -255,7 +255,7 @@ async function runPlan(flags: PlanFlags, deps: PlanCommandDeps, io: Output): Pro
     process.off('SIGINT', onSigint);
     await closeSolverWorkers();
   }
-  progress.done(`solved in ${elapsed()}: ${plan.status}`);
+  progress.done(`plan ${STATUS_OF_RESULT[plan.status]} in ${elapsed()} (solve ${Math.round(plan.timings.solveMs)} ms)`);
 
   io.out(flags.json ? `${JSON.stringify(plan, null, 2)}\n` : formatPlanSummary(plan, top));
   return plan.status === 'optimal' || plan.status === 'time_limit' ? 0 : 1;

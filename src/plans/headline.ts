@@ -37,8 +37,8 @@ export function unservedByReason(plan: Pick<PlanResult, 'unserved'>): { reason: 
 }
 
 /**
- * "leaves 12.3 k tok/s (1.0%) of demand unserved: 10.0 k tok/s GPU capacity,
- * 2.3 k tok/s power caps" — or null when everything is served. At most three
+ * "leaves 12.3 k tok/s (1.0%) of demand unserved: GPU capacity 10.0 k tok/s,
+ * power caps 2.3 k tok/s" — or null when everything is served. At most three
  * reasons, then "… and N more".
  */
 export function unservedSentence(plan: Pick<PlanResult, 'totals' | 'unserved'>): string | null {
@@ -46,7 +46,7 @@ export function unservedSentence(plan: Pick<PlanResult, 'totals' | 'unserved'>):
   if (!totals || !(totals.unservedTokensPerSecond > 0)) return null;
   const share = totals.demandTokensPerSecond > 0 ? (100 * totals.unservedTokensPerSecond) / totals.demandTokensPerSecond : 100;
   const reasons = unservedByReason(plan);
-  const shown = reasons.slice(0, 3).map((r) => `${tokensText(r.tokensPerSecond)} ${REASON_WORDS[r.reason]}`);
+  const shown = reasons.slice(0, 3).map((r) => `${REASON_WORDS[r.reason]} ${tokensText(r.tokensPerSecond)}`);
   const more = reasons.length > 3 ? `, … and ${reasons.length - 3} more` : '';
   return `leaves ${tokensText(totals.unservedTokensPerSecond)} (${share.toFixed(1)}%) of demand unserved${shown.length ? `: ${shown.join(', ')}${more}` : ''}`;
 }

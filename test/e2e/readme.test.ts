@@ -11,12 +11,13 @@ import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { inject } from 'vitest';
+import { afterAll, beforeAll, expect, inject, it, vi } from 'vitest';
 import { ensureBuilt, ROOT } from '../cli/run.js';
 import { describeIf } from '../helpers/skip.js';
 
 const CHROMIUM = '/usr/bin/chromium';
+// each step is a real process (2-4 s each on the embedded database): the steps of a test add up
+vi.setConfig({ testTimeout: 300_000 });
 const embedded = inject('testDatabase').kind === 'pglite';
 
 interface Ran {

@@ -260,7 +260,7 @@ describeIf(hasChromium, 'the web app in Chromium', `${CHROMIUM} is not installed
     );
     expect(day.totals.unservedTokensPerSecond).toBeGreaterThan(0);
     const headline = (await page.getByTestId('summary-headline').textContent())!;
-    expect(headline).toMatch(/^\$[\d,.]+\/h for [\d.,]+ (k |M )?tok\/s served; leaves [\d.,]+ (k |M )?tok\/s \([\d.]+%\) of demand unserved: [\d.,]+ (k |M )?tok\/s [A-Za-z]/);
+    expect(headline).toMatch(/^\$[\d,.]+\/h for [\d.,]+ (k |M )?tok\/s served; leaves [\d.,]+ (k |M )?tok\/s \([\d.]+%\) of demand unserved: [A-Za-z][^;]* [\d.,]+ (k |M )?tok\/s/);
     expect(headline.startsWith(`$${day.totals.costPerHour.total.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}/h`)).toBe(true);
     const penalty = (day.shadowPrices.gpus as { siteCode: string; gpuTypeCode: string; basis: string }[]).find((g) => g.basis === 'UNSERVED_DEMAND');
     expect(penalty).toBeDefined();

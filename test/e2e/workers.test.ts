@@ -134,7 +134,11 @@ describeIf(onPostgres, 'API and workers as separate processes', 'PostgreSQL only
     // (the job completes once its handler returns, just after the plan's status is written)
     const jobState = async () => (await db!.executeSql(`SELECT state, retry_count FROM pgboss.job WHERE data->>'planId' = $1`, [planId])).rows;
     for (let i = 0; i < 50 && (await jobState())[0]?.['state'] === 'active'; i++) await new Promise((resolve) => setTimeout(resolve, 100));
-    expect(await jobState()).toEqual([{ state: 'completed', retry_count: 1 }]);
+    // on a loaded machine the surviving attempt can itself outlive an expiry before it
+    // finishes (retry 2): the plan is still written once, as checked above
+    const [job] = await jobState();
+    expect(job).toMatchObject({ state: 'completed' });
+    expect(Number(job!['retry_count'])).toBeGreaterThanOrEqual(1);
 
     // the API process solved nothing yet followed the plan to the end through the database
     const events = await updates;

@@ -26,7 +26,7 @@ describe('tokengrid plan', () => {
     expect(text).toMatch(/Cost per million tokens: \$\d/);
     expect(text).toMatch(/Top sites/);
     expect(text).toMatch(/Binding constraints/);
-    expect(err.join('')).toMatch(/solved in \d+\.\d s/);
+    expect(err.join('')).toMatch(/plan SOLVED in \d+\.\d s/);
   });
 
   it('prints the whole plan as JSON', async () => {

@@ -34,7 +34,7 @@ export function headlineText(plan: Plan): string {
   const sums = new Map<UnservedReason, number>();
   for (const u of plan.unserved) sums.set(u.reason, (sums.get(u.reason) ?? 0) + u.unservedTokensPerSecond);
   const reasons = [...sums].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
-  const shown = reasons.slice(0, 3).map(([reason, value]) => `${tokensPerSecond(value)} ${REASON_WORDS[reason] ?? reason}`);
+  const shown = reasons.slice(0, 3).map(([reason, value]) => `${REASON_WORDS[reason] ?? reason} ${tokensPerSecond(value)}`);
   const more = reasons.length > 3 ? `, … and ${reasons.length - 3} more` : '';
   return `${head}; leaves ${tokensPerSecond(t.unservedTokensPerSecond)} (${share.toFixed(1)}%) of demand unserved${shown.length ? `: ${shown.join(', ')}${more}` : ''}`;
 }
