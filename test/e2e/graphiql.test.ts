@@ -3,16 +3,14 @@
 // host other than 127.0.0.1/localhost fails the test. The editor must render and
 // its default query (the ten cheapest-power sites) must run and show data.
 import { type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
+import { CHROMIUM, hasChromium, launchChromium } from '../helpers/browser.js';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { cliWorkspace, serve, stop, type CliWorkspace } from '../helpers/cli.js';
 import { describeIf } from '../helpers/skip.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const hasChromium = existsSync(CHROMIUM);
 const SCREENSHOTS = join(import.meta.dirname, '../../test-output/web');
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
 
@@ -31,11 +29,7 @@ describeIf(hasChromium, 'GraphiQL offline in Chromium', `${CHROMIUM} is not inst
     const started = await serve(workspace, { LOG_LEVEL: 'warn' });
     server = started.child;
     url = started.url;
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchChromium();
   });
 
   afterAll(async () => {

@@ -6,16 +6,14 @@
 // A README command that no step here runs fails the last test, so the README
 // cannot gain a command nobody tried.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium } from 'playwright-core';
+import { CHROMIUM, hasChromium, launchChromium } from '../helpers/browser.js';
 import { afterAll, beforeAll, expect, inject, it, vi } from 'vitest';
 import { ensureBuilt, ROOT } from '../cli/run.js';
 import { describeIf } from '../helpers/skip.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 // each step is a real process (2-4 s each on the embedded database): the steps of a test add up
 vi.setConfig({ testTimeout: 300_000 });
 const embedded = inject('testDatabase').kind === 'pglite';
@@ -100,7 +98,7 @@ async function graphql(url: string, query: string): Promise<{ data?: Record<stri
 
 /** GraphiQL runs its default query and the web view draws the map, with every request beyond loopback refused. */
 async function browse(url: string): Promise<void> {
-  const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'] });
+  const browser = await launchChromium();
   try {
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     const refused: string[] = [];
@@ -238,7 +236,7 @@ describeIf(embedded, 'the README, followed word for word', 'it follows the quick
       covered.add(readmeCurl);
       for (const path of ['/health', '/ready']) expect(((await (await fetch(`${url}${path}`)).json()) as { status: string }).status).toBe('ok');
 
-      if (existsSync(CHROMIUM)) await browse(url);
+      if (hasChromium) await browse(url);
       else console.log(`skipped: GraphiQL and the web view of the README test: ${CHROMIUM} is not installed`);
 
       // the embedded database has one owner: the CLI says so in one line and changes nothing

@@ -5,13 +5,12 @@ import { execFileSync, type ChildProcess } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { CHROMIUM, hasChromium, launchChromium } from '../helpers/browser.js';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { cliWorkspace, serve, stop, type CliWorkspace } from '../helpers/cli.js';
 import { describeIf } from '../helpers/skip.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const hasChromium = existsSync(CHROMIUM);
 const ROOT = join(import.meta.dirname, '../..');
 const WEB_SOURCES = join(ROOT, 'web');
 const WEB_BUILD = join(ROOT, 'dist/web/index.html');
@@ -89,11 +88,7 @@ describeIf(hasChromium, 'the web app in Chromium', `${CHROMIUM} is not installed
     const started = await serve(workspace, { LOG_LEVEL: 'warn' });
     server = started.child;
     url = started.url;
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    browser = await launchChromium();
     const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, acceptDownloads: true });
     page = await context.newPage();
     page.on('pageerror', (error) => console.error('page error:', error));
