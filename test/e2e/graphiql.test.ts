@@ -81,7 +81,10 @@ describeIf(hasChromium, 'GraphiQL offline in Chromium', `${CHROMIUM} is not inst
     expect(await page.locator('link[rel=icon]').getAttribute('href')).toMatch(/^data:image\//);
 
     // the answer as it came over the wire (the response pane, Monaco, draws only the lines in view)
-    const answered = page.waitForResponse((response) => response.url().startsWith(`${url}/graphql`) && response.request().method() === 'POST');
+    // (GraphiQL posts its introspection query too: wait for the default query's answer)
+    const answered = page.waitForResponse(
+      (response) => response.url().startsWith(`${url}/graphql`) && response.request().method() === 'POST' && (response.request().postData() ?? '').includes('fleet'),
+    );
     await page.locator('.graphiql-execute-button').click();
     const body = (await (await answered).json()) as { data?: { fleet: { sites: number }; sites: { edges: unknown[] } }; errors?: unknown };
     expect(body.errors).toBeUndefined();
