@@ -50,9 +50,7 @@ export type Config = {
   logLevel: (typeof LOG_LEVELS)[number];
 };
 
-export type DatabaseConfig =
-  | { kind: 'pglite'; dataDir: string }
-  | { kind: 'postgres'; url: string };
+export type DatabaseConfig = { kind: 'pglite'; dataDir: string } | { kind: 'postgres'; url: string };
 
 export class ConfigError extends Error {
   override name = 'ConfigError';

@@ -25,7 +25,10 @@ export default async function setup(project: TestProject) {
   const url = process.env.TOKENGRID_TEST_DATABASE_URL;
   if (url) {
     const templates = templateNames(randomBytes(4).toString('hex'));
-    for (const [name, seeded] of [[templates.empty, false], [templates.fixtures, true]] as const) {
+    for (const [name, seeded] of [
+      [templates.empty, false],
+      [templates.fixtures, true],
+    ] as const) {
       await adminQuery(url, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
       await adminQuery(url, `CREATE DATABASE "${name}"`);
       const db = await openDatabase({ kind: 'postgres', url: withDatabaseName(url, name) });
@@ -35,7 +38,8 @@ export default async function setup(project: TestProject) {
     }
     project.provide('testDatabase', { kind: 'postgres', url, templates });
     return async () => {
-      for (const name of [templates.empty, templates.fixtures]) await adminQuery(url, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+      for (const name of [templates.empty, templates.fixtures])
+        await adminQuery(url, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
     };
   }
 

@@ -33,8 +33,14 @@ const READS = {
 };
 const PLAN_REQUEST = `mutation { requestPlan(input: { name: "load" }) { __typename ... on MutationRequestPlanSuccess { data { id } } } }`;
 
-async function startProcess(args: string[], env: Record<string, string>): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+async function startProcess(
+  args: string[],
+  env: Record<string, string>,
+): Promise<{ child: ChildProcess; url: string }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', ...args], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const url = await new Promise<string>((resolve, reject) => {
     let output = '';
     const timer = setTimeout(() => reject(new Error(`no URL within 60 s:\n${output}`)), 60_000);
@@ -63,7 +69,11 @@ async function stop(child: ChildProcess): Promise<void> {
 }
 
 async function post(url: string, query: string): Promise<{ status: number; body: any }> {
-  const response = await fetch(`${url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query }) });
+  const response = await fetch(`${url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ query }),
+  });
   return { status: response.status, body: await response.json() };
 }
 
@@ -137,7 +147,12 @@ async function main() {
       planRequests++;
       post(server.url, PLAN_REQUEST).then(
         (r) => {
-          if (r.status !== 200 || r.body.errors || r.body.data?.requestPlan?.__typename !== 'MutationRequestPlanSuccess') planFailures++;
+          if (
+            r.status !== 200 ||
+            r.body.errors ||
+            r.body.data?.requestPlan?.__typename !== 'MutationRequestPlanSuccess'
+          )
+            planFailures++;
         },
         () => planFailures++,
       );
@@ -153,18 +168,29 @@ async function main() {
     const baseline = await load(bare.url, ['{ hello }']);
     await stop(bare.child);
 
-    console.log('\n| server, load | requests | req/s | mean ms | p50 ms | p90 ms | p99 ms | errors | non-2xx | GraphQL errors |');
+    console.log(
+      '\n| server, load | requests | req/s | mean ms | p50 ms | p90 ms | p99 ms | errors | non-2xx | GraphQL errors |',
+    );
     console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
     console.log(row('tokengrid, mixed reads + plan requests', ours));
     console.log(row('tokengrid, `{ sites(first: 1) { totalCount } }`', oursSimple));
     console.log(row('bare graphql-yoga, `{ hello }`', baseline));
-    console.log(`\nplan requests during the mixed load: ${planRequests} sent, ${planFailures} failed (limit ${PLAN_REQUESTS_PER_MINUTE}/min)`);
+    console.log(
+      `\nplan requests during the mixed load: ${planRequests} sent, ${planFailures} failed (limit ${PLAN_REQUESTS_PER_MINUTE}/min)`,
+    );
     console.log(
       `overhead against bare yoga: throughput ×${(baseline.throughput / ours.throughput).toFixed(1)} lower (mixed), ` +
         `×${(baseline.throughput / oursSimple.throughput).toFixed(1)} lower (simple); ` +
         `mean latency ×${(ours.meanMs / baseline.meanMs).toFixed(1)} (mixed), ×${(oursSimple.meanMs / baseline.meanMs).toFixed(1)} (simple)`,
     );
-    const failed = ours.errors + ours.non2xx + ours.graphqlErrors + oursSimple.errors + oursSimple.non2xx + oursSimple.graphqlErrors + planFailures;
+    const failed =
+      ours.errors +
+      ours.non2xx +
+      ours.graphqlErrors +
+      oursSimple.errors +
+      oursSimple.non2xx +
+      oursSimple.graphqlErrors +
+      planFailures;
     if (failed > 0) {
       console.error(`\n${failed} failed request(s) below the rate limit: that is a bug`);
       process.exitCode = 1;

@@ -19,7 +19,8 @@ const RUNS = 7;
 const LATENCY_REQUESTS = 60;
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
-const percentile = (values: number[], p: number) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor(values.length * p))]!;
+const percentile = (values: number[], p: number) =>
+  [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor(values.length * p))]!;
 const ms = (value: number) => `${value.toFixed(1)} ms`;
 
 async function graphql(url: string, query: string, variables?: Record<string, unknown>) {
@@ -98,11 +99,21 @@ async function bench(label: string, db: Database) {
     console.log(`| figure | value |\n|---|---|`);
     console.log(`| bare solve of the fixture snapshot (warm worker), median of ${RUNS} | ${ms(median(bare))} |`);
     console.log(`| requestPlan(wait: true) → SOLVED over HTTP, median of ${RUNS} | ${ms(median(service))} |`);
-    console.log(`| service overhead | ${ms(median(service) - median(bare))} (${(median(service) / median(bare)).toFixed(2)}×) |`);
-    console.log(`| plan status + 10 sites, idle, p50 / p95 (${LATENCY_REQUESTS} sequential) | ${ms(percentile(idle, 0.5))} / ${ms(percentile(idle, 0.95))} |`);
-    console.log(`| same query (with the plan's status) while it solves, p50 / p95 (${busy.length} samples) | ${ms(percentile(busy, 0.5))} / ${ms(percentile(busy, 0.95))} |`);
-    console.log(`| busy ÷ idle, p50 / p95 | ${(percentile(busy, 0.5) / percentile(idle, 0.5)).toFixed(2)}× / ${(percentile(busy, 0.95) / percentile(idle, 0.95)).toFixed(2)}× |`);
-    console.log(`| the large solve (${largePlan.requestPlan.data?.status}), request to finish | ${(largeMs / 1000).toFixed(1)} s |`);
+    console.log(
+      `| service overhead | ${ms(median(service) - median(bare))} (${(median(service) / median(bare)).toFixed(2)}×) |`,
+    );
+    console.log(
+      `| plan status + 10 sites, idle, p50 / p95 (${LATENCY_REQUESTS} sequential) | ${ms(percentile(idle, 0.5))} / ${ms(percentile(idle, 0.95))} |`,
+    );
+    console.log(
+      `| same query (with the plan's status) while it solves, p50 / p95 (${busy.length} samples) | ${ms(percentile(busy, 0.5))} / ${ms(percentile(busy, 0.95))} |`,
+    );
+    console.log(
+      `| busy ÷ idle, p50 / p95 | ${(percentile(busy, 0.5) / percentile(idle, 0.5)).toFixed(2)}× / ${(percentile(busy, 0.95) / percentile(idle, 0.95)).toFixed(2)}× |`,
+    );
+    console.log(
+      `| the large solve (${largePlan.requestPlan.data?.status}), request to finish | ${(largeMs / 1000).toFixed(1)} s |`,
+    );
   } finally {
     await server.close();
     await jobs.stop({ graceMs: 0 });

@@ -16,13 +16,22 @@ const fixtures = async (): Promise<PlanningInput> => {
   if (issues.length > 0) throw new Error(`fixtures have ${issues.length} issue(s)`);
   return planningInputFromDataset(dataset);
 };
-const synthetic = (sites: number, regions: number) => async () => syntheticInput({ sites, regions, classes: 4, gpuTypes: 10, seed: 1 });
+const synthetic = (sites: number, regions: number) => async () =>
+  syntheticInput({ sites, regions, classes: 4, gpuTypes: 10, seed: 1 });
 
 export const BENCH_CASES: BenchCase[] = [
   { name: 'fixtures, 1 period', input: fixtures, options: {} },
   { name: 'fixtures, 24 periods', input: fixtures, options: { periods: 24 } },
-  { name: 'fixtures, integer, 1 period', input: fixtures, options: { integerGpus: true, allowExpansion: true, capexMode: 'SUNK' } },
-  { name: 'fixtures, integer, 24 periods', input: fixtures, options: { integerGpus: true, allowExpansion: true, capexMode: 'SUNK', periods: 24 } },
+  {
+    name: 'fixtures, integer, 1 period',
+    input: fixtures,
+    options: { integerGpus: true, allowExpansion: true, capexMode: 'SUNK' },
+  },
+  {
+    name: 'fixtures, integer, 24 periods',
+    input: fixtures,
+    options: { integerGpus: true, allowExpansion: true, capexMode: 'SUNK', periods: 24 },
+  },
   { name: 'synthetic 200×50', input: synthetic(200, 50), options: {} },
   { name: 'synthetic 500×100', input: synthetic(500, 100), options: {} },
   { name: 'synthetic 1000×200', input: synthetic(1000, 200), options: {} },

@@ -41,7 +41,10 @@ export function compileNaiveModel(prepared: PreparedInput, options: PlanOptions)
       for (let t = 0; t < T; t++) {
         const row = demandRow.get(`${r}:${d}:${t}`);
         if (row === undefined) continue;
-        const upper = options.maxSiteShare === null ? Infinity : (options.maxSiteShare * demand.tokensPerSecondByPeriod[t]!) / TOKENS_PER_KTOK;
+        const upper =
+          options.maxSiteShare === null
+            ? Infinity
+            : (options.maxSiteShare * demand.tokensPerSecondByPeriod[t]!) / TOKENS_PER_KTOK;
         sites.forEach((site, s) => {
           const rtt = prepared.rttMs[s * R + r]!;
           if (demand.rttBudgetMs !== null && !(rtt <= demand.rttBudgetMs)) return;
@@ -54,10 +57,21 @@ export function compileNaiveModel(prepared: PreparedInput, options: PlanOptions)
             const gpusPerKtok = TOKENS_PER_KTOK / thr;
             const facilityKw = gpusPerKtok * gpu.powerKw * site.pue;
             const cost =
-              w * (facilityKw * site.pricePerKwhByPeriod[t]! + facilityKw * site.carbonGramsPerKwh * 1e-6 * options.carbonPricePerTonne) +
-              (options.capexMode === 'AMORTIZED' ? (w * gpusPerKtok * gpu.capexPerHour) / options.targetUtilization : 0) +
+              w *
+                (facilityKw * site.pricePerKwhByPeriod[t]! +
+                  facilityKw * site.carbonGramsPerKwh * 1e-6 * options.carbonPricePerTonne) +
+              (options.capexMode === 'AMORTIZED'
+                ? (w * gpusPerKtok * gpu.capexPerHour) / options.targetUtilization
+                : 0) +
               (crossesBorder(site.country, region.country) ? egress : 0);
-            b.addColumn(0, upper, cost, false, [row, gpuRow.get(`${s}:${p}:${t}`)!, powerRow.get(`${s}:${t}`)!], [1, gpusPerKtok / options.targetUtilization, facilityKw]);
+            b.addColumn(
+              0,
+              upper,
+              cost,
+              false,
+              [row, gpuRow.get(`${s}:${p}:${t}`)!, powerRow.get(`${s}:${t}`)!],
+              [1, gpusPerKtok / options.targetUtilization, facilityKw],
+            );
           });
         });
         b.addColumn(0, Infinity, penalty, false, [row], [1]);
@@ -71,7 +85,14 @@ export function compileNaiveModel(prepared: PreparedInput, options: PlanOptions)
         if (pool.buyable <= 0) return;
         const rows: number[] = [];
         for (let t = 0; t < T; t++) rows.push(gpuRow.get(`${s}:${p}:${t}`)!);
-        b.addColumn(0, pool.buyable, options.capexMode === 'SUNK' ? gpus[pool.gpuIndex]!.capexPerHour : 0, false, rows, rows.map(() => -1));
+        b.addColumn(
+          0,
+          pool.buyable,
+          options.capexMode === 'SUNK' ? gpus[pool.gpuIndex]!.capexPerHour : 0,
+          false,
+          rows,
+          rows.map(() => -1),
+        );
       }),
     );
   }

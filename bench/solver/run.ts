@@ -35,13 +35,27 @@ function runChild(args: string[]): { stdout: string; wallMs: number } {
 }
 
 function runCbc(mpsPath: string, mipGap: number | null): { wallMs: number; objective: number | null; status: string } {
-  const args = [mpsPath, ...(mipGap !== null ? ['-ratioGap', String(mipGap)] : []), '-sec', String(NATIVE_TIME_LIMIT_S), '-solve', '-quit'];
+  const args = [
+    mpsPath,
+    ...(mipGap !== null ? ['-ratioGap', String(mipGap)] : []),
+    '-sec',
+    String(NATIVE_TIME_LIMIT_S),
+    '-solve',
+    '-quit',
+  ];
   const started = performance.now();
-  const child = spawnSync('cbc', args, { encoding: 'utf8', timeout: NATIVE_TIME_LIMIT_S * 1000 + 60_000, maxBuffer: 256 * 1024 * 1024 });
+  const child = spawnSync('cbc', args, {
+    encoding: 'utf8',
+    timeout: NATIVE_TIME_LIMIT_S * 1000 + 60_000,
+    maxBuffer: 256 * 1024 * 1024,
+  });
   const wallMs = performance.now() - started;
   if (child.error) return { wallMs, objective: null, status: `failed: ${child.error.message}` };
   const text = child.stdout;
-  const objective = /Objective value:\s+([-\d.e+]+)/.exec(text) ?? /Optimal objective\s+([-\d.e+]+)/.exec(text) ?? /objective value\s+([-\d.e+]+)/i.exec(text);
+  const objective =
+    /Objective value:\s+([-\d.e+]+)/.exec(text) ??
+    /Optimal objective\s+([-\d.e+]+)/.exec(text) ??
+    /objective value\s+([-\d.e+]+)/i.exec(text);
   const status = /Result - (.+)/.exec(text)?.[1]?.trim() ?? (/Optimal - objective/.test(text) ? 'Optimal' : 'see log');
   return { wallMs, objective: objective ? Number(objective[1]) : null, status };
 }
@@ -52,7 +66,9 @@ rows.push(
   '| case | variables | rows | nonzeros | build | solve | interpret | ours end to end | peak RSS | CBC, our LP | ours ÷ CBC | naive variables | CBC, naive LP | ours ÷ CBC naive | objective check |',
 );
 rows.push('|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|');
-console.error(`node ${process.version}, cbc ${spawnSync('cbc', ['-quit'], { encoding: 'utf8' }).stdout.match(/Version: (\S+)/)?.[1] ?? '?'}`);
+console.error(
+  `node ${process.version}, cbc ${spawnSync('cbc', ['-quit'], { encoding: 'utf8' }).stdout.match(/Version: (\S+)/)?.[1] ?? '?'}`,
+);
 
 for (const [index, benchCase] of BENCH_CASES.entries()) {
   if (filter && !benchCase.name.includes(filter)) continue;
@@ -70,10 +86,22 @@ for (const [index, benchCase] of BENCH_CASES.entries()) {
   const cbcNaive = exported.naive ? runCbc(join(dir, 'naive.mps'), null) : null;
   const tolerance = exported.integer ? exported.mipGap * 2 : 1e-6;
   const agree = (value: number | null) =>
-    value !== null && ours.objective !== null && Math.abs(value - ours.objective) <= tolerance * Math.max(1, Math.abs(ours.objective));
+    value !== null &&
+    ours.objective !== null &&
+    Math.abs(value - ours.objective) <= tolerance * Math.max(1, Math.abs(ours.objective));
   const check = [
-    cbcOurs.objective === null ? `CBC: ${cbcOurs.status}` : agree(cbcOurs.objective) ? 'same' : `CBC ${cbcOurs.objective}`,
-    cbcNaive === null ? '' : cbcNaive.objective === null ? `naive: ${cbcNaive.status}` : agree(cbcNaive.objective) ? 'naive same' : `naive ${cbcNaive.objective}`,
+    cbcOurs.objective === null
+      ? `CBC: ${cbcOurs.status}`
+      : agree(cbcOurs.objective)
+        ? 'same'
+        : `CBC ${cbcOurs.objective}`,
+    cbcNaive === null
+      ? ''
+      : cbcNaive.objective === null
+        ? `naive: ${cbcNaive.status}`
+        : agree(cbcNaive.objective)
+          ? 'naive same'
+          : `naive ${cbcNaive.objective}`,
   ]
     .filter(Boolean)
     .join(', ');

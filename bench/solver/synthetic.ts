@@ -38,7 +38,28 @@ const CLASS_DEFS = [
   { code: 'BATCH', rttBudgetMs: null, speed: 1, share: 0.1, peakHour: 3 },
 ] as const;
 
-const COUNTRIES = ['US', 'CA', 'BR', 'GB', 'DE', 'FR', 'NL', 'SE', 'IN', 'SG', 'JP', 'KR', 'AU', 'ZA', 'AE', 'MX', 'CL', 'NO', 'FI', 'ID'];
+const COUNTRIES = [
+  'US',
+  'CA',
+  'BR',
+  'GB',
+  'DE',
+  'FR',
+  'NL',
+  'SE',
+  'IN',
+  'SG',
+  'JP',
+  'KR',
+  'AU',
+  'ZA',
+  'AE',
+  'MX',
+  'CL',
+  'NO',
+  'FI',
+  'ID',
+];
 
 function greatCircleKm(lat1: number, lon1: number, lat2: number, lon2: number): number {
   const rad = Math.PI / 180;
@@ -71,10 +92,15 @@ export function syntheticInput(spec: SyntheticSpec): PlanningInput {
       capexPerHour: Number((0.6 * generation ** 1.3 * between(0.8, 1.25)).toFixed(3)),
       throughputs: classes
         .filter((_, k) => k === 1 || random() > 0.1)
-        .map((c) => ({ workloadClassCode: c.code, tokensPerSecond: Math.round(1500 * generation * c.speed * between(0.85, 1.15)) })),
+        .map((c) => ({
+          workloadClassCode: c.code,
+          tokensPerSecond: Math.round(1500 * generation * c.speed * between(0.85, 1.15)),
+        })),
     };
   });
-  const standardSpeed = new Map(gpuTypes.map((g) => [g.code, g.throughputs.find((t) => t.workloadClassCode === 'STANDARD')!.tokensPerSecond]));
+  const standardSpeed = new Map(
+    gpuTypes.map((g) => [g.code, g.throughputs.find((t) => t.workloadClassCode === 'STANDARD')!.tokensPerSecond]),
+  );
   const gpuPower = new Map(gpuTypes.map((g) => [g.code, g.powerKw]));
 
   const place = () => {
@@ -127,7 +153,9 @@ export function syntheticInput(spec: SyntheticSpec): PlanningInput {
       allowedCountries: restricted ? [p.country, pick(COUNTRIES)] : [],
       demand: classes.map((c) => ({
         workloadClassCode: c.code,
-        tokensPerSecond: Math.round((totalDemand * (weights[r]! / weightSum) * c.share) / classes.reduce((a, x) => a + x.share, 0)),
+        tokensPerSecond: Math.round(
+          (totalDemand * (weights[r]! / weightSum) * c.share) / classes.reduce((a, x) => a + x.share, 0),
+        ),
         rttBudgetMs: null,
       })),
     };
@@ -138,12 +166,20 @@ export function syntheticInput(spec: SyntheticSpec): PlanningInput {
     for (let r = 0; r < regions.length; r++) {
       const km = greatCircleKm(sitePlaces[s]!.lat, sitePlaces[s]!.lon, regionPlaces[r]!.lat, regionPlaces[r]!.lon);
       // Fibre at ~200 km/ms, routes ~1.5× the great circle, both ways, plus 2 ms.
-      latencies.push({ siteCode: sites[s]!.code, regionCode: regions[r]!.code, rttMs: Number((2 + (2 * 1.5 * km) / 200).toFixed(2)) });
+      latencies.push({
+        siteCode: sites[s]!.code,
+        regionCode: regions[r]!.code,
+        rttMs: Number((2 + (2 * 1.5 * km) / 200).toFixed(2)),
+      });
     }
   }
 
   return {
-    workloadClasses: classes.map((c) => ({ code: c.code, rttBudgetMs: c.rttBudgetMs, hourlyDemandProfile: profile(c.peakHour) })),
+    workloadClasses: classes.map((c) => ({
+      code: c.code,
+      rttBudgetMs: c.rttBudgetMs,
+      hourlyDemandProfile: profile(c.peakHour),
+    })),
     gpuTypes,
     sites,
     regions,

@@ -9,7 +9,17 @@ import { DEFAULT_PLAN_OPTIONS } from '../../src/optimizer/types.js';
 
 const settings = { timeLimitSeconds: 60, mipGapRelative: 0.005 };
 const sizes: [sites: number, regions: number, classes: number][] = [
-  [2, 2, 2], [3, 2, 4], [4, 3, 4], [6, 4, 4], [8, 5, 4], [10, 6, 4], [12, 8, 4], [16, 10, 4], [20, 12, 4], [30, 15, 4], [40, 20, 4],
+  [2, 2, 2],
+  [3, 2, 4],
+  [4, 3, 4],
+  [6, 4, 4],
+  [8, 5, 4],
+  [10, 6, 4],
+  [12, 8, 4],
+  [16, 10, 4],
+  [20, 12, 4],
+  [30, 15, 4],
+  [40, 20, 4],
 ];
 const median = (values: number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 

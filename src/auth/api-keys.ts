@@ -27,14 +27,17 @@ export function hashSecret(secret: string): string {
 }
 
 export function generateApiKey(): NewApiKey {
-  const keyId = randomBytes(9).toString('base64url').toLowerCase().replace(/[^a-z0-9]/g, '0').slice(0, 12).padEnd(12, '0');
+  const keyId = randomBytes(9)
+    .toString('base64url')
+    .toLowerCase()
+    .replace(/[^a-z0-9]/g, '0')
+    .slice(0, 12)
+    .padEnd(12, '0');
   const secret = randomBytes(24).toString('base64url');
   return { key: `tgk_${keyId}_${secret}`, keyId, secretHash: hashSecret(secret) };
 }
 
-export type BearerParse =
-  | { ok: true; keyId: string; secret: string }
-  | { ok: false; reason: 'missing' | 'malformed' };
+export type BearerParse = { ok: true; keyId: string; secret: string } | { ok: false; reason: 'missing' | 'malformed' };
 
 /** Reads `Authorization: Bearer tgk_…`; anything else is missing or malformed, never an exception. */
 export function parseBearer(header: string | null | undefined): BearerParse {

@@ -32,7 +32,8 @@ export type AuthMode = { kind: 'keys' } | { kind: 'loopback' } | { kind: 'fixed'
 export type AuthFailure = 'missing' | 'malformed' | 'invalid' | 'revoked' | 'expired';
 
 const MESSAGES: Record<AuthFailure, string> = {
-  missing: 'An API key is required: send `Authorization: Bearer <key>` (create one with `tokengrid keys create --role viewer --name …`).',
+  missing:
+    'An API key is required: send `Authorization: Bearer <key>` (create one with `tokengrid keys create --role viewer --name …`).',
   malformed: 'The Authorization header is not `Bearer tgk_<id>_<secret>`.',
   // one message for an unknown id and a wrong secret: the answer must not tell whether the id exists
   invalid: 'The API key is not valid.',
@@ -41,11 +42,16 @@ const MESSAGES: Record<AuthFailure, string> = {
 };
 
 export function unauthenticatedError(reason: AuthFailure): GraphQLError {
-  return new GraphQLError(MESSAGES[reason], { extensions: { code: 'UNAUTHENTICATED', reason, http: { status: 401, spec: false } } });
+  return new GraphQLError(MESSAGES[reason], {
+    extensions: { code: 'UNAUTHENTICATED', reason, http: { status: 401, spec: false } },
+  });
 }
 
 /** A key that can be used now: not revoked, not expired. */
-export const usableKeyWhere = (now: Date) => ({ revokedAt: null, OR: [{ expiresAt: null }, { expiresAt: { gt: now } }] });
+export const usableKeyWhere = (now: Date) => ({
+  revokedAt: null,
+  OR: [{ expiresAt: null }, { expiresAt: { gt: now } }],
+});
 
 export type Authentication = { ok: true; auth: Auth } | { ok: false; reason: AuthFailure };
 
@@ -78,7 +84,15 @@ export class Authenticator {
     }
     const key = await this.db.prisma.apiKey.findUnique({
       where: { keyId: bearer.keyId },
-      select: { keyId: true, name: true, role: true, secretHash: true, expiresAt: true, revokedAt: true, lastUsedAt: true },
+      select: {
+        keyId: true,
+        name: true,
+        role: true,
+        secretHash: true,
+        expiresAt: true,
+        revokedAt: true,
+        lastUsedAt: true,
+      },
     });
     // a well-formed hash is compared even for an unknown id, so both take the same time
     const matches = secretMatches(bearer.secret, key?.secretHash ?? '0'.repeat(64));
@@ -94,7 +108,8 @@ export class Authenticator {
   private async anyUsableKey(): Promise<boolean> {
     const now = this.now();
     const ttl = this.options.anyKeyCacheMs ?? 2_000;
-    if (this.anyKeyCache && now - this.anyKeyCache.at < ttl && keysVersion === this.seenKeysVersion) return this.anyKeyCache.value;
+    if (this.anyKeyCache && now - this.anyKeyCache.at < ttl && keysVersion === this.seenKeysVersion)
+      return this.anyKeyCache.value;
     this.seenKeysVersion = keysVersion;
     const count = await this.db.prisma.apiKey.count({ where: usableKeyWhere(new Date(now)) });
     this.anyKeyCache = { value: count > 0, at: now };
@@ -137,7 +152,12 @@ export function useAuthentication(db: Database, mode: AuthMode, graphqlEndpoint 
     async onRequest({ request, url, endResponse, fetchAPI }) {
       if (url.pathname !== graphqlEndpoint || request.method === 'OPTIONS') return;
       // the GraphiQL page itself carries no data; its requests carry the key
-      if (request.method === 'GET' && !url.searchParams.has('query') && (request.headers.get('accept') ?? '').includes('text/html')) return;
+      if (
+        request.method === 'GET' &&
+        !url.searchParams.has('query') &&
+        (request.headers.get('accept') ?? '').includes('text/html')
+      )
+        return;
       const result = await authenticator.authenticate(request.headers.get('authorization'));
       if (result.ok) {
         auths.set(request, result.auth);
@@ -145,10 +165,18 @@ export function useAuthentication(db: Database, mode: AuthMode, graphqlEndpoint 
       }
       const error = unauthenticatedError(result.reason);
       endResponse(
-        new fetchAPI.Response(JSON.stringify({ errors: [{ message: error.message, extensions: { code: 'UNAUTHENTICATED', reason: result.reason } }] }), {
-          status: 401,
-          headers: { 'content-type': 'application/json; charset=utf-8', 'www-authenticate': 'Bearer realm="tokengrid"' },
-        }),
+        new fetchAPI.Response(
+          JSON.stringify({
+            errors: [{ message: error.message, extensions: { code: 'UNAUTHENTICATED', reason: result.reason } }],
+          }),
+          {
+            status: 401,
+            headers: {
+              'content-type': 'application/json; charset=utf-8',
+              'www-authenticate': 'Bearer realm="tokengrid"',
+            },
+          },
+        ),
       );
     },
     onContextBuilding({ context, extendContext }) {

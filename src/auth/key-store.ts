@@ -23,10 +23,18 @@ export type CreateApiKeyOutcome =
   | { ok: false; kind: 'validation'; issues: ApiKeyIssue[] }
   | { ok: false; kind: 'conflict'; message: string };
 
-export async function createApiKey(db: Database, request: NewApiKeyRequest, now = new Date()): Promise<CreateApiKeyOutcome> {
+export async function createApiKey(
+  db: Database,
+  request: NewApiKeyRequest,
+  now = new Date(),
+): Promise<CreateApiKeyOutcome> {
   const parsed = newApiKeySchema.safeParse(request);
   if (!parsed.success) {
-    return { ok: false, kind: 'validation', issues: parsed.error.issues.map((i) => ({ path: i.path.join('.') || 'input', message: i.message })) };
+    return {
+      ok: false,
+      kind: 'validation',
+      issues: parsed.error.issues.map((i) => ({ path: i.path.join('.') || 'input', message: i.message })),
+    };
   }
   const { name, role, expiresInDays } = parsed.data;
   const generated = generateApiKey();
@@ -68,7 +76,10 @@ export function usableAdminKeys(db: Database, now = new Date()): Promise<number>
   return db.prisma.apiKey.count({ where: { role: 'ADMIN', ...usableKeyWhere(now) } });
 }
 
-export function keyStatus(key: Pick<ApiKey, 'revokedAt' | 'expiresAt'>, now = new Date()): 'active' | 'revoked' | 'expired' {
+export function keyStatus(
+  key: Pick<ApiKey, 'revokedAt' | 'expiresAt'>,
+  now = new Date(),
+): 'active' | 'revoked' | 'expired' {
   if (key.revokedAt) return 'revoked';
   if (key.expiresAt && key.expiresAt <= now) return 'expired';
   return 'active';

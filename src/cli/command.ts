@@ -52,9 +52,13 @@ export function outputOf(command: Command): Output {
 /** One line per error: the message's first line, or the whole stack when debugging. */
 export function errorLine(error: unknown): string {
   if (process.env.TOKENGRID_DEBUG === '1' && error instanceof Error && error.stack) return error.stack;
-  const message = error instanceof Error ? systemErrorMessage(error) ?? error.message : String(error);
+  const message = error instanceof Error ? (systemErrorMessage(error) ?? error.message) : String(error);
   // a multi-line message (e.g. "Invalid environment:\n  PORT: …") is joined into one line
-  const line = message.split('\n').map((part) => part.trim()).filter(Boolean).join(' ');
+  const line = message
+    .split('\n')
+    .map((part) => part.trim())
+    .filter(Boolean)
+    .join(' ');
   return line || (error instanceof Error ? error.name : 'failed');
 }
 
@@ -77,7 +81,10 @@ function systemErrorMessage(error: Error): string | undefined {
  * Sets the command's action: `run` gets the parsed arguments and options and
  * answers the exit code; a UsageError answers 2, any other error 1, each as one line.
  */
-export function onAction<O>(command: Command, run: (args: string[], options: O, io: Output) => Promise<number>): Command {
+export function onAction<O>(
+  command: Command,
+  run: (args: string[], options: O, io: Output) => Promise<number>,
+): Command {
   return command.action(async function (this: Command) {
     const io = outputOf(this);
     let code: number;
@@ -133,10 +140,17 @@ export async function requireFile(path: string): Promise<void> {
 }
 
 /** A whole number in [min, max] from an option's text, or a UsageError naming the option. */
-export function wholeNumber(option: string, value: string | undefined, fallback: number, min: number, max: number): number {
+export function wholeNumber(
+  option: string,
+  value: string | undefined,
+  fallback: number,
+  min: number,
+  max: number,
+): number {
   if (value === undefined) return fallback;
   const n = Number(value);
-  if (value.trim() === '' || !Number.isInteger(n) || n < min || n > max) throw new UsageError(`${option} must be a whole number from ${min} to ${max}`);
+  if (value.trim() === '' || !Number.isInteger(n) || n < min || n > max)
+    throw new UsageError(`${option} must be a whole number from ${min} to ${max}`);
   return n;
 }
 

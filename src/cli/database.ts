@@ -13,7 +13,11 @@ export interface WithDatabaseOptions {
   seed?: boolean;
 }
 
-export async function withDatabase<T>(config: Config, run: (db: Database) => Promise<T>, options: WithDatabaseOptions = {}): Promise<T> {
+export async function withDatabase<T>(
+  config: Config,
+  run: (db: Database) => Promise<T>,
+  options: WithDatabaseOptions = {},
+): Promise<T> {
   const prepare = options.prepare ?? true;
   const db = prepare
     ? (await prepareDatabase(config.database, { seedFixtures: options.seed ?? config.seedFixtures })).db

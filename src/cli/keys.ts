@@ -15,7 +15,11 @@ export interface KeysCommandDeps {
 
 const day = (date: Date | null) => (date ? date.toISOString().replace(/\.\d{3}Z$/, 'Z') : '-');
 
-interface CreateFlags { role: string; name: string; expiresInDays?: string }
+interface CreateFlags {
+  role: string;
+  name: string;
+  expiresInDays?: string;
+}
 
 /** The `keys` command group. */
 export function keysProgram(deps: KeysCommandDeps): Command {
@@ -28,7 +32,8 @@ export function keysProgram(deps: KeysCommandDeps): Command {
         new Option(`--role <${ROLES.join('|')}>`, 'what the key may do')
           .argParser((value: string) => {
             const role = value.toLowerCase();
-            if (!(ROLES as readonly string[]).includes(role)) throw new InvalidArgumentError(`must be one of ${ROLES.join(', ')}`);
+            if (!(ROLES as readonly string[]).includes(role))
+              throw new InvalidArgumentError(`must be one of ${ROLES.join(', ')}`);
             return role;
           })
           .makeOptionMandatory(),
@@ -48,7 +53,9 @@ export function keysProgram(deps: KeysCommandDeps): Command {
           for (const issue of outcome.issues) io.err(`tokengrid keys: ${issue.path}: ${issue.message}\n`);
           return 2;
         }
-        io.err(`created ${roleOf(outcome.row.role)} key "${outcome.row.name}" (id ${outcome.row.keyId}${outcome.row.expiresAt ? `, expires ${day(outcome.row.expiresAt)}` : ''}); it is shown this once:\n`);
+        io.err(
+          `created ${roleOf(outcome.row.role)} key "${outcome.row.name}" (id ${outcome.row.keyId}${outcome.row.expiresAt ? `, expires ${day(outcome.row.expiresAt)}` : ''}); it is shown this once:\n`,
+        );
         io.out(`${outcome.key}\n`);
         return 0;
       });
@@ -72,16 +79,29 @@ export function keysProgram(deps: KeysCommandDeps): Command {
           revokedAt: day(key.revokedAt),
           lastUsedAt: day(key.lastUsedAt),
         }));
-        if (rows.length === 0) io.err('no API keys (create one with `tokengrid keys create --role admin --name <name>`)\n');
+        if (rows.length === 0)
+          io.err('no API keys (create one with `tokengrid keys create --role admin --name <name>`)\n');
         if (flags.json) {
           io.out(JSON.stringify(rows, null, 2) + '\n');
           return 0;
         }
         if (rows.length === 0) return 0;
         const header = ['NAME', 'ROLE', 'ID', 'CREATED', 'EXPIRES', 'STATUS', 'LAST USED'];
-        const table = [header, ...rows.map((r) => [r.name, r.role, r.keyId, r.createdAt, r.expiresAt, r.status, r.lastUsedAt])];
+        const table = [
+          header,
+          ...rows.map((r) => [r.name, r.role, r.keyId, r.createdAt, r.expiresAt, r.status, r.lastUsedAt]),
+        ];
         const widths = header.map((_, i) => Math.max(...table.map((row) => row[i]!.length)));
-        io.out(table.map((row) => row.map((cell, i) => cell.padEnd(widths[i]!)).join('  ').trimEnd()).join('\n') + '\n');
+        io.out(
+          table
+            .map((row) =>
+              row
+                .map((cell, i) => cell.padEnd(widths[i]!))
+                .join('  ')
+                .trimEnd(),
+            )
+            .join('\n') + '\n',
+        );
         return 0;
       }),
   );

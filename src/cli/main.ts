@@ -58,15 +58,18 @@ function planJobsOptions(config: Config) {
 async function serve(config: Config, worker: boolean): Promise<number> {
   const started = performance.now();
   // the HTTP server's modules load only for `serve`: every other command starts without them
-  const [{ startupAccess }, { createLogger }, { createMetrics }, { createApp }, { defaultWebDir }, { listen }] = await Promise.all([
-    import('../auth/startup.js'),
-    import('../observability/logger.js'),
-    import('../observability/metrics.js'),
-    import('../server/app.js'),
-    import('../server/static.js'),
-    import('../server/http.js'),
-  ]);
-  const { db, appliedMigrations, seeded } = await prepareDatabase(config.database, { seedFixtures: config.seedFixtures });
+  const [{ startupAccess }, { createLogger }, { createMetrics }, { createApp }, { defaultWebDir }, { listen }] =
+    await Promise.all([
+      import('../auth/startup.js'),
+      import('../observability/logger.js'),
+      import('../observability/metrics.js'),
+      import('../server/app.js'),
+      import('../server/static.js'),
+      import('../server/http.js'),
+    ]);
+  const { db, appliedMigrations, seeded } = await prepareDatabase(config.database, {
+    seedFixtures: config.seedFixtures,
+  });
   // who may call: on a network address only key holders, and only once an admin key exists
   const access = await startupAccess(db, config.host);
   if (!access.ok) {
@@ -76,14 +79,20 @@ async function serve(config: Config, worker: boolean): Promise<number> {
   const logger = createLogger(config.logLevel);
   const metrics = createMetrics();
   const planJobs = await PlanJobs.start(db, { ...planJobsOptions(config), worker, logger, metrics });
-  const running = await listen(createApp({ db, planJobs, limits: config.limits, logger, metrics, auth: access.mode, webDir: defaultWebDir() }), config.host, config.port);
+  const running = await listen(
+    createApp({ db, planJobs, limits: config.limits, logger, metrics, auth: access.mode, webDir: defaultWebDir() }),
+    config.host,
+    config.port,
+  );
   recordServerUrl(db, running.url);
   const ms = Math.round(performance.now() - started);
   const notes = [
     appliedMigrations.length > 0 ? `applied ${appliedMigrations.length} migration(s)` : 'schema up to date',
     ...(seeded ? ['loaded the bundled fixtures'] : []),
   ];
-  console.log(`tokengrid ready in ${ms} ms on ${db.kind === 'pglite' ? 'embedded PGlite at ' : 'PostgreSQL '}${db.location} (${notes.join('; ')})`);
+  console.log(
+    `tokengrid ready in ${ms} ms on ${db.kind === 'pglite' ? 'embedded PGlite at ' : 'PostgreSQL '}${db.location} (${notes.join('; ')})`,
+  );
   if (!worker) {
     console.log(
       db.kind === 'pglite'
@@ -126,7 +135,11 @@ async function worker(config: Config): Promise<number> {
   }
   // a worker has no HTTP endpoint: its solves are in its log (no /metrics to scrape)
   const { createLogger } = await import('../observability/logger.js');
-  const planJobs = await PlanJobs.start(db, { ...planJobsOptions(config), worker: true, logger: createLogger(config.logLevel) });
+  const planJobs = await PlanJobs.start(db, {
+    ...planJobsOptions(config),
+    worker: true,
+    logger: createLogger(config.logLevel),
+  });
   // each line is a status this process wrote: RUNNING when it takes a plan, the final one when it records it
   const stopLogging = onPlanStatus(({ planId, status: planStatus }) => console.log(`plan ${planId}: ${planStatus}`));
   console.log(
@@ -153,7 +166,8 @@ async function worker(config: Config): Promise<number> {
 async function importCommand(config: Config, path: string, dryRun: boolean, io: Output): Promise<number> {
   const started = performance.now();
   const progress = progressLine(io);
-  const step = (message: string) => progress.update(`${message} (${((performance.now() - started) / 1000).toFixed(1)} s)`);
+  const step = (message: string) =>
+    progress.update(`${message} (${((performance.now() - started) / 1000).toFixed(1)} s)`);
   step(`reading ${path}`);
   const input = { files: await readDatasetFiles(path) };
   // an import brings its own data: the fixtures are not loaded under it
@@ -171,7 +185,9 @@ async function importCommand(config: Config, path: string, dryRun: boolean, io: 
       }
       io.out(outcome.dryRun ? 'dry run, nothing written:\n' : 'imported:\n');
       for (const [kind, counts] of Object.entries(outcome.summary)) {
-        io.out(`  ${kind.padEnd(16)} ${counts.created} created, ${counts.updated} updated, ${counts.unchanged} unchanged\n`);
+        io.out(
+          `  ${kind.padEnd(16)} ${counts.created} created, ${counts.updated} updated, ${counts.unchanged} unchanged\n`,
+        );
       }
       return 0;
     },
@@ -180,7 +196,10 @@ async function importCommand(config: Config, path: string, dryRun: boolean, io: 
 }
 
 /** The API in this process over the database (as the local admin), with an enqueue-only job queue. */
-function withGraphQL(config: Config, run: (graphql: SchedulesCommandDeps['graphql']) => Promise<number>): Promise<number> {
+function withGraphQL(
+  config: Config,
+  run: (graphql: SchedulesCommandDeps['graphql']) => Promise<number>,
+): Promise<number> {
   return withDatabase(config, async (db) => {
     // the schedule mutations register their crons through the queue; nothing is solved here
     const planJobs = await PlanJobs.start(db, { worker: false, queue: { supervise: false, schedule: false } });
@@ -205,7 +224,9 @@ export function tokengridProgram(): Command {
   onAction<{ worker: boolean }>(
     program
       .command('serve')
-      .description('start the GraphQL API and the plan solve worker (applies migrations; loads the fixtures on a new database)')
+      .description(
+        'start the GraphQL API and the plan solve worker (applies migrations; loads the fixtures on a new database)',
+      )
       .option('--no-worker', 'API only: plans are queued for `tokengrid worker` processes on the same PostgreSQL'),
     (_args, flags) => serve(config(), flags.worker),
   );
@@ -219,7 +240,11 @@ export function tokengridProgram(): Command {
       async (db) => {
         const applied = await applyMigrations(db);
         const status = await migrationStatus(db);
-        io.out(applied.length > 0 ? `applied: ${applied.join(', ')}\n` : `up to date (${status.applied.length} migrations)\n`);
+        io.out(
+          applied.length > 0
+            ? `applied: ${applied.join(', ')}\n`
+            : `up to date (${status.applied.length} migrations)\n`,
+        );
         return 0;
       },
       { prepare: false },
@@ -229,7 +254,7 @@ export function tokengridProgram(): Command {
     program
       .command('migration')
       .description('write the next migration from prisma/schema.prisma')
-      .argument('<name>', 'the migration\'s name: a-z, 0-9, _ (e.g. add_site_owner)'),
+      .argument('<name>', "the migration's name: a-z, 0-9, _ (e.g. add_site_owner)"),
     ([name], _flags, io) =>
       // diffed on a throw-away in-memory database: the configured one is not touched
       withDatabase(
@@ -269,7 +294,8 @@ export function tokengridProgram(): Command {
   );
   program.addCommand(
     planProgram({
-      loadPlanningInput: () => withDatabase(config(), async (db) => assertPlannable(await planningInputFromDatabase(db))),
+      loadPlanningInput: () =>
+        withDatabase(config(), async (db) => assertPlannable(await planningInputFromDatabase(db))),
       requestPlan: (request, io) =>
         withDatabase(config(), async (db) => {
           // the embedded database is this process's alone: nobody else can solve a plan we wait for

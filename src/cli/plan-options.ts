@@ -11,13 +11,14 @@ export type PlanOptionField = keyof PlanOptions;
 export const PLAN_OPTION_DESCRIPTIONS: Record<PlanOptionField, string> = {
   periods: 'steady state (1) or an hourly day-ahead plan (24)',
   capexMode: 'AMORTIZED: busy GPUs pay their capex; SUNK: only bought GPUs do',
-  targetUtilization: 'share of a GPU\'s rated throughput planned for, 0 < X <= 1',
-  maxSiteShare: 'most of a region\'s class demand one site may take, 0 < X <= 1 (default: no limit)',
-  allowExpansion: 'allow buying GPUs up to each site\'s limit, and PLANNED sites',
+  targetUtilization: "share of a GPU's rated throughput planned for, 0 < X <= 1",
+  maxSiteShare: "most of a region's class demand one site may take, 0 < X <= 1 (default: no limit)",
+  allowExpansion: "allow buying GPUs up to each site's limit, and PLANNED sites",
   carbonPricePerTonne: '$ per tonne of CO2 emitted',
   carbonCapTonnesPerHour: 'most tonnes of CO2 per hour, day average (default: no cap)',
   egressPricePerMillionTokens: '$ per million tokens served across a border',
-  unservedPenaltyPerMillionTokens: 'price of leaving demand unserved, $ per million tokens (a modelling price, not money)',
+  unservedPenaltyPerMillionTokens:
+    'price of leaving demand unserved, $ per million tokens (a modelling price, not money)',
   excludeSites: 'site codes left out of the plan (comma-separated or repeated)',
   integerGpus: 'whole GPUs (solved by HiGHS)',
   mipGapRelative: 'relative MIP gap at which an integer plan stops, 0 <= X < 1',
@@ -37,7 +38,8 @@ export const PLAN_OPTION_ALIASES: Partial<Record<PlanOptionField, string>> = {
 
 export const kebab = (field: string) => field.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 
-type Kind = { type: 'number'; choices?: number[] } | { type: 'enum'; choices: string[] } | { type: 'boolean' } | { type: 'list' };
+type Kind =
+  { type: 'number'; choices?: number[] } | { type: 'enum'; choices: string[] } | { type: 'boolean' } | { type: 'list' };
 
 function kindOf(field: string, schema: z.ZodType): Kind {
   let inner: z.ZodType = schema;
@@ -46,7 +48,10 @@ function kindOf(field: string, schema: z.ZodType): Kind {
   if (inner instanceof z.ZodBoolean) return { type: 'boolean' };
   if (inner instanceof z.ZodArray) return { type: 'list' };
   if (inner instanceof z.ZodEnum) return { type: 'enum', choices: inner.options.map(String) };
-  if (inner instanceof z.ZodUnion && inner.options.every((o) => o instanceof z.ZodLiteral && typeof o.value === 'number')) {
+  if (
+    inner instanceof z.ZodUnion &&
+    inner.options.every((o) => o instanceof z.ZodLiteral && typeof o.value === 'number')
+  ) {
     return { type: 'number', choices: inner.options.map((o) => (o as z.ZodLiteral<number>).value) };
   }
   throw new Error(`plan option ${field}: no command-line parser for its type`);
@@ -76,7 +81,8 @@ export const PLAN_OPTION_SPECS: PlanOptionSpec[] = Object.entries(planOptionsSch
 function optionsFor(spec: PlanOptionSpec, name: string, hidden: boolean): Option {
   const described = PLAN_OPTION_DESCRIPTIONS[spec.field] + (hidden || !spec.alias ? '' : ` (also --${spec.alias})`);
   const fallback = DEFAULT_PLAN_OPTIONS[spec.field];
-  const shownDefault = Array.isArray(fallback) || fallback === null || fallback === false ? '' : ` [default: ${String(fallback)}]`;
+  const shownDefault =
+    Array.isArray(fallback) || fallback === null || fallback === false ? '' : ` [default: ${String(fallback)}]`;
   let option: Option;
   switch (spec.kind.type) {
     case 'boolean':
@@ -84,7 +90,9 @@ function optionsFor(spec: PlanOptionSpec, name: string, hidden: boolean): Option
       break;
     case 'number': {
       const choices = spec.kind.choices;
-      option = new Option(`--${name} <${choices ? choices.join('|') : 'number'}>`, described + shownDefault).argParser(parseNumber);
+      option = new Option(`--${name} <${choices ? choices.join('|') : 'number'}>`, described + shownDefault).argParser(
+        parseNumber,
+      );
       break;
     }
     case 'enum': {
@@ -100,7 +108,10 @@ function optionsFor(spec: PlanOptionSpec, name: string, hidden: boolean): Option
     case 'list':
       option = new Option(`--${name} <codes>`, described).argParser((value: string, previous: string[] | undefined) => [
         ...(previous ?? []),
-        ...value.split(',').map((code) => code.trim()).filter((code) => code !== ''),
+        ...value
+          .split(',')
+          .map((code) => code.trim())
+          .filter((code) => code !== ''),
       ]);
       break;
   }
@@ -111,7 +122,10 @@ function optionsFor(spec: PlanOptionSpec, name: string, hidden: boolean): Option
 
 /** The commander options of every plan option (and the hidden aliases). */
 export function planOptionOptions(): Option[] {
-  return PLAN_OPTION_SPECS.flatMap((spec) => [optionsFor(spec, spec.flag, false), ...(spec.alias ? [optionsFor(spec, spec.alias, true)] : [])]);
+  return PLAN_OPTION_SPECS.flatMap((spec) => [
+    optionsFor(spec, spec.flag, false),
+    ...(spec.alias ? [optionsFor(spec, spec.alias, true)] : []),
+  ]);
 }
 
 /** The plan options given on the command line, by field (those not given are left out). */

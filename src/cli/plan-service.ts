@@ -6,7 +6,6 @@ import { storedPlanResult } from '../db/plan-store.js';
 import type { Plan } from '../generated/prisma/client.js';
 import { NotFoundError, ValidationError } from '../graphql/errors.js';
 import type { PlanJobs } from '../jobs/plan-jobs.js';
-import type { PlanResult } from '../optimizer/types.js';
 import { unservedSentence } from '../plans/headline.js';
 import { preparePlan } from '../plans/request.js';
 import { planStatusUpdates } from '../plans/updates.js';
@@ -15,13 +14,21 @@ import { formatPlanSummary, type Output, type ServicePlanRequest } from './plan.
 /** After this long still QUEUED, --wait says that no worker seems to be running. */
 const NO_WORKER_HINT_MS = 10_000;
 
-export async function requestPlanFromService(db: Database, jobs: PlanJobs, request: ServicePlanRequest, io: Output): Promise<number> {
+export async function requestPlanFromService(
+  db: Database,
+  jobs: PlanJobs,
+  request: ServicePlanRequest,
+  io: Output,
+): Promise<number> {
   let plan: Plan;
   try {
-    plan = await jobs.enqueue(await preparePlan(db, { name: request.name, scenarioCode: request.scenarioCode, options: request.options }));
+    plan = await jobs.enqueue(
+      await preparePlan(db, { name: request.name, scenarioCode: request.scenarioCode, options: request.options }),
+    );
   } catch (error) {
     if (error instanceof ValidationError) {
-      for (const issue of error.issues) io.err(`tokengrid plan: ${issue.path.replace(/^input\./, '')}: ${issue.message}\n`);
+      for (const issue of error.issues)
+        io.err(`tokengrid plan: ${issue.path.replace(/^input\./, '')}: ${issue.message}\n`);
       return 2;
     }
     if (error instanceof NotFoundError) {
@@ -39,7 +46,12 @@ export async function requestPlanFromService(db: Database, jobs: PlanJobs, reque
 }
 
 /** Follows a plan until it is final, with progress on stderr; prints it and answers the exit code. */
-export async function followPlan(db: Database, planId: string, display: { json: boolean; top: number }, io: Output): Promise<number> {
+export async function followPlan(
+  db: Database,
+  planId: string,
+  display: { json: boolean; top: number },
+  io: Output,
+): Promise<number> {
   const started = performance.now();
   const elapsedMs = () => performance.now() - started;
   const elapsed = () => `${(elapsedMs() / 1000).toFixed(1)} s`;
@@ -51,13 +63,18 @@ export async function followPlan(db: Database, planId: string, display: { json: 
     io.err(interactive ? `\r\x1b[K${line}${final ? '\n' : ''}` : `${line}\n`);
   };
   // a terminal gets a live counter; a log gets the changes and a line every 5 s
-  const ticker = setInterval(() => {
-    progress();
-    if (!hinted && status === 'QUEUED' && elapsedMs() > NO_WORKER_HINT_MS) {
-      hinted = true;
-      io.err(`${interactive ? '\n' : ''}no worker has taken the plan yet: is \`tokengrid serve\` or \`tokengrid worker\` running on this database?\n`);
-    }
-  }, interactive ? 200 : 5_000);
+  const ticker = setInterval(
+    () => {
+      progress();
+      if (!hinted && status === 'QUEUED' && elapsedMs() > NO_WORKER_HINT_MS) {
+        hinted = true;
+        io.err(
+          `${interactive ? '\n' : ''}no worker has taken the plan yet: is \`tokengrid serve\` or \`tokengrid worker\` running on this database?\n`,
+        );
+      }
+    },
+    interactive ? 200 : 5_000,
+  );
   try {
     for await (const id of planStatusUpdates(db, planId)) {
       const row = await db.prisma.plan.findUnique({ where: { id }, select: { status: true } });
@@ -89,10 +106,15 @@ export function describePlan(plan: Plan, top = 10): string {
   const scenario = (plan.scenarioApplied as { code?: string } | null)?.code;
   const result = storedPlanResult(plan.result);
   const unserved = result ? unservedSentence(result) : null;
-  lines.push(`Plan ${plan.id}${plan.name ? ` "${plan.name}"` : ''}: ${plan.status}${scenario ? `, scenario ${scenario}` : ''}${unserved ? `; ${unserved}` : ''}`);
+  lines.push(
+    `Plan ${plan.id}${plan.name ? ` "${plan.name}"` : ''}: ${plan.status}${scenario ? `, scenario ${scenario}` : ''}${unserved ? `; ${unserved}` : ''}`,
+  );
   const times = [`requested ${plan.requestedAt.toISOString()}`];
   if (plan.startedAt) times.push(`started ${plan.startedAt.toISOString()}`);
-  if (plan.finishedAt) times.push(`finished ${plan.finishedAt.toISOString()} (${((plan.finishedAt.getTime() - plan.requestedAt.getTime()) / 1000).toFixed(1)} s after the request)`);
+  if (plan.finishedAt)
+    times.push(
+      `finished ${plan.finishedAt.toISOString()} (${((plan.finishedAt.getTime() - plan.requestedAt.getTime()) / 1000).toFixed(1)} s after the request)`,
+    );
   lines.push(times.join(', '));
   lines.push(`Input: sha256 ${plan.inputHash}${plan.sourcePlanId ? `; re-solves plan ${plan.sourcePlanId}` : ''}`);
   if (plan.errorMessage) lines.push(`Error: ${plan.errorMessage}`);

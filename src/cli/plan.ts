@@ -7,7 +7,17 @@ import { parseDataset, readDatasetFiles } from '../dataset/load.js';
 import { planningInputFromDataset } from '../optimizer/from-dataset.js';
 import { parsePlanOptions, type PlanningInput, type PlanOptions, type PlanResult } from '../optimizer/types.js';
 import { closeSolverWorkers, solvePlacementInWorker } from '../optimizer/worker-pool.js';
-import { CommandFailure, onAction, processOutput, progressLine, requireFile, runCommand, UsageError, wholeNumber, type Output } from './command.js';
+import {
+  CommandFailure,
+  onAction,
+  processOutput,
+  progressLine,
+  requireFile,
+  runCommand,
+  UsageError,
+  wholeNumber,
+  type Output,
+} from './command.js';
 import { givenPlanOptions, kebab, planOptionOptions } from './plan-options.js';
 import { unservedSentence } from '../plans/headline.js';
 import { assertPlannable } from '../plans/plannable.js';
@@ -45,7 +55,9 @@ async function loadFixturesInput(dir: string, io: Output): Promise<PlanningInput
 }
 
 export const fmt = (value: number | null | undefined, digits = 2): string =>
-  value === null || value === undefined ? '—' : value.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+  value === null || value === undefined
+    ? '—'
+    : value.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
 export const tokens = (tokensPerSecond: number): string =>
   tokensPerSecond >= 1e6 ? `${fmt(tokensPerSecond / 1e6)} M tok/s` : `${fmt(tokensPerSecond / 1e3, 1)} k tok/s`;
 
@@ -104,7 +116,9 @@ export function formatPlanSummary(plan: PlanResult, top = 10): string {
       `${fmt(totals.carbonKgPerMillionTokens, 3)} kg CO2 per million tokens; ${fmt(totals.gpusBusy, 1)} GPUs busy, ${fmt(totals.gpusAdded, 1)} bought`,
   );
 
-  const busySites = [...plan.sites].filter((s) => s.servedTokensPerSecond > 0).sort((a, b) => b.servedTokensPerSecond - a.servedTokensPerSecond);
+  const busySites = [...plan.sites]
+    .filter((s) => s.servedTokensPerSecond > 0)
+    .sort((a, b) => b.servedTokensPerSecond - a.servedTokensPerSecond);
   lines.push('');
   lines.push(`Top sites (${busySites.length} of ${plan.sites.length} carry load):`);
   for (const site of busySites.slice(0, top)) {
@@ -121,8 +135,13 @@ export function formatPlanSummary(plan: PlanResult, top = 10): string {
     lines.push('Unserved demand:');
     for (const u of plan.unserved.slice(0, top)) {
       const full = u.candidateSites.filter((c) => c.limitedBy !== null).map((c) => `${c.siteCode}:${c.limitedBy}`);
-      lines.push(`  ${u.regionCode} ${u.workloadClassCode}: ${tokens(u.unservedTokensPerSecond)} — ${u.reason}: ${u.explanation}`);
-      if (full.length > 0) lines.push(`    full sites: ${full.slice(0, 8).join(', ')}${full.length > 8 ? ` … and ${full.length - 8} more` : ''}`);
+      lines.push(
+        `  ${u.regionCode} ${u.workloadClassCode}: ${tokens(u.unservedTokensPerSecond)} — ${u.reason}: ${u.explanation}`,
+      );
+      if (full.length > 0)
+        lines.push(
+          `    full sites: ${full.slice(0, 8).join(', ')}${full.length > 8 ? ` … and ${full.length - 8} more` : ''}`,
+        );
     }
     if (plan.unserved.length > top) lines.push(`  … and ${plan.unserved.length - top} more`);
   }
@@ -136,7 +155,9 @@ export function formatPlanSummary(plan: PlanResult, top = 10): string {
   if (plan.bindingConstraints.length > top) lines.push(`  … and ${plan.bindingConstraints.length - top} more`);
   if (plan.shadowPricesUnavailableReason) lines.push(`Shadow prices: ${plan.shadowPricesUnavailableReason}`);
   else if (plan.shadowPrices) {
-    const demand = [...plan.shadowPrices.demand].sort((a, b) => b.marginalCostPerMillionTokens - a.marginalCostPerMillionTokens);
+    const demand = [...plan.shadowPrices.demand].sort(
+      (a, b) => b.marginalCostPerMillionTokens - a.marginalCostPerMillionTokens,
+    );
     lines.push('Marginal cost of more demand (highest):');
     for (const d of demand.slice(0, Math.min(5, top))) {
       lines.push(
@@ -162,7 +183,9 @@ interface PlanFlags extends Record<string, unknown> {
 /** The `plan` command: every plan option of the API (from planOptionsSchema), and how to run and print the plan. */
 export function planProgram(deps: PlanCommandDeps): Command {
   const command = new Command('plan')
-    .description('solve a placement plan and print it (nothing is stored), or store and solve it through the plans service (--async, --wait)')
+    .description(
+      'solve a placement plan and print it (nothing is stored), or store and solve it through the plans service (--async, --wait)',
+    )
     .addHelpText(
       'after',
       `
@@ -196,7 +219,8 @@ async function runPlan(flags: PlanFlags, deps: PlanCommandDeps, io: Output): Pro
   const givenOptions = givenPlanOptions(flags);
   const parsed = parsePlanOptions(givenOptions);
   if (!parsed.ok) {
-    for (const issue of parsed.issues) io.err(`tokengrid plan: ${issue.path in flags ? `--${kebab(issue.path)}` : issue.path}: ${issue.message}\n`);
+    for (const issue of parsed.issues)
+      io.err(`tokengrid plan: ${issue.path in flags ? `--${kebab(issue.path)}` : issue.path}: ${issue.message}\n`);
     return 2;
   }
   const options: PlanOptions = parsed.options;
@@ -204,9 +228,12 @@ async function runPlan(flags: PlanFlags, deps: PlanCommandDeps, io: Output): Pro
 
   const service = flags.async === true || flags.wait === true;
   if (flags.async && flags.wait) throw new UsageError('give --async or --wait, not both');
-  if (service && flags.fixtures !== undefined) throw new UsageError('--fixtures plans in this process; it cannot be used with --async or --wait');
+  if (service && flags.fixtures !== undefined)
+    throw new UsageError('--fixtures plans in this process; it cannot be used with --async or --wait');
   if (!service && (flags.scenario !== undefined || flags.name !== undefined)) {
-    throw new UsageError(`--${flags.scenario !== undefined ? 'scenario' : 'name'} needs --async or --wait (the plans service stores the plan)`);
+    throw new UsageError(
+      `--${flags.scenario !== undefined ? 'scenario' : 'name'} needs --async or --wait (the plans service stores the plan)`,
+    );
   }
   if (service) {
     if (!deps.requestPlan) throw new UsageError('the plans service is not available here');
@@ -243,7 +270,9 @@ async function runPlan(flags: PlanFlags, deps: PlanCommandDeps, io: Output): Pro
   process.once('SIGINT', onSigint);
   // a terminal gets a live counter; a log or a pipe only the final line
   const ticker = progress.interactive ? setInterval(() => progress.update(`solving… ${elapsed()}`), 200) : undefined;
-  progress.update(`solving ${input.sites.length} sites × ${input.regions.length} regions, ${options.periods} period(s)…`);
+  progress.update(
+    `solving ${input.sites.length} sites × ${input.regions.length} regions, ${options.periods} period(s)…`,
+  );
   let plan: PlanResult;
   try {
     plan = await solvePlacementInWorker(input, options, { signal: controller.signal });

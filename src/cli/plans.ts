@@ -13,13 +13,28 @@ export interface PlansCommandDeps {
   withDatabase: <T>(run: (db: Database) => Promise<T>) => Promise<T>;
 }
 
-const STATUSES: readonly PlanStatus[] = ['QUEUED', 'RUNNING', 'SOLVED', 'INFEASIBLE', 'TIME_LIMIT', 'FAILED', 'CANCELLED'];
+const STATUSES: readonly PlanStatus[] = [
+  'QUEUED',
+  'RUNNING',
+  'SOLVED',
+  'INFEASIBLE',
+  'TIME_LIMIT',
+  'FAILED',
+  'CANCELLED',
+];
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** plans whose result can be compared: solved, or stopped at the time limit with a solution */
 const COMPARABLE: readonly PlanStatus[] = ['SOLVED', 'TIME_LIMIT'];
 
-interface ListFlags { status?: string; limit?: string; json?: boolean }
-interface ShowFlags { json?: boolean; top?: string }
+interface ListFlags {
+  status?: string;
+  limit?: string;
+  json?: boolean;
+}
+interface ShowFlags {
+  json?: boolean;
+  top?: string;
+}
 
 /** The `plans` command group. */
 export function plansProgram(deps: PlansCommandDeps): Command {
@@ -65,7 +80,8 @@ export function plansCommand(argv: string[], deps: PlansCommandDeps, io: Output 
 async function listPlans(flags: ListFlags, deps: PlansCommandDeps, io: Output): Promise<number> {
   const statuses = flags.status === undefined ? [] : flags.status.split(',').map((s) => s.trim().toUpperCase());
   const unknown = statuses.filter((s) => !(STATUSES as readonly string[]).includes(s));
-  if (unknown.length > 0) throw new UsageError(`--status: unknown status ${unknown.join(', ')} (one of ${STATUSES.join(', ')})`);
+  if (unknown.length > 0)
+    throw new UsageError(`--status: unknown status ${unknown.join(', ')} (one of ${STATUSES.join(', ')})`);
   const limit = wholeNumber('--limit', flags.limit, 20, 1, 1000);
   const plans = await deps.withDatabase((db) =>
     db.prisma.plan.findMany({
@@ -73,8 +89,15 @@ async function listPlans(flags: ListFlags, deps: PlansCommandDeps, io: Output): 
       orderBy: [{ requestedAt: 'desc' }, { id: 'desc' }],
       take: limit,
       select: {
-        id: true, name: true, status: true, requestedAt: true, finishedAt: true, solver: true,
-        costPerMillionTokens: true, unservedTokensPerSecond: true, scenarioApplied: true,
+        id: true,
+        name: true,
+        status: true,
+        requestedAt: true,
+        finishedAt: true,
+        solver: true,
+        costPerMillionTokens: true,
+        unservedTokensPerSecond: true,
+        scenarioApplied: true,
       },
     }),
   );
@@ -90,7 +113,9 @@ async function listPlans(flags: ListFlags, deps: PlansCommandDeps, io: Output): 
     return 0;
   }
   if (plans.length === 0) return 0;
-  io.out(`${'ID'.padEnd(36)}  ${'STATUS'.padEnd(10)}  ${'REQUESTED'.padEnd(20)}  ${'$/M TOKENS'.padStart(10)}  ${'SOLVER'.padEnd(6)}  NAME / SCENARIO\n`);
+  io.out(
+    `${'ID'.padEnd(36)}  ${'STATUS'.padEnd(10)}  ${'REQUESTED'.padEnd(20)}  ${'$/M TOKENS'.padStart(10)}  ${'SOLVER'.padEnd(6)}  NAME / SCENARIO\n`,
+  );
   for (const plan of plans) {
     const scenario = (plan.scenarioApplied as { code?: string } | null)?.code;
     const label = [plan.name, scenario ? `scenario ${scenario}` : null].filter(Boolean).join(' / ');
@@ -117,10 +142,19 @@ async function showPlan(id: string, flags: ShowFlags, deps: PlansCommandDeps, io
   return 0;
 }
 
-async function diffCommand(fromId: string, toId: string, flags: ShowFlags, deps: PlansCommandDeps, io: Output): Promise<number> {
+async function diffCommand(
+  fromId: string,
+  toId: string,
+  flags: ShowFlags,
+  deps: PlansCommandDeps,
+  io: Output,
+): Promise<number> {
   const top = wholeNumber('--top', flags.top, 10, 1, 1000);
   const [from, to] = await deps.withDatabase((db) => Promise.all([findPlan(db, fromId), findPlan(db, toId)]));
-  for (const [id, plan] of [[fromId, from], [toId, to]] as const) {
+  for (const [id, plan] of [
+    [fromId, from],
+    [toId, to],
+  ] as const) {
     if (!plan) {
       io.err(`tokengrid plans: plan "${id}" does not exist\n`);
       return 1;
@@ -131,11 +165,16 @@ async function diffCommand(fromId: string, toId: string, flags: ShowFlags, deps:
     }
   }
   const diff = diffPlans(storedPlanResult(from!.result)!, storedPlanResult(to!.result)!);
-  io.out(flags.json ? `${JSON.stringify({ fromPlanId: fromId, toPlanId: toId, ...diff }, null, 2)}\n` : formatPlanDiff(fromId, toId, from!, to!, diff, top));
+  io.out(
+    flags.json
+      ? `${JSON.stringify({ fromPlanId: fromId, toPlanId: toId, ...diff }, null, 2)}\n`
+      : formatPlanDiff(fromId, toId, from!, to!, diff, top),
+  );
   return 0;
 }
 
-const signed = (value: number, digits = 2) => `${value > 0 ? '+' : value < 0 ? '−' : '±'}${fmt(Math.abs(value), digits)}`;
+const signed = (value: number, digits = 2) =>
+  `${value > 0 ? '+' : value < 0 ? '−' : '±'}${fmt(Math.abs(value), digits)}`;
 const signedTokens = (value: number) => `${value > 0 ? '+' : value < 0 ? '−' : '±'}${tokens(Math.abs(value))}`;
 
 export function formatPlanDiff(fromId: string, toId: string, from: Plan, to: Plan, diff: PlanDiff, top = 10): string {
@@ -178,7 +217,9 @@ export function formatPlanDiff(fromId: string, toId: string, from: Plan, to: Pla
   if (diff.siteGpus.length > top) lines.push(`  … and ${diff.siteGpus.length - top} more`);
   lines.push('', `Load that moved (${diff.flows.length} flows, largest first):`);
   for (const f of diff.flows.slice(0, top)) {
-    lines.push(`  ${f.regionCode} ${f.workloadClassCode}: ${tokens(f.tokensPerSecond)} ${f.fromSiteCode ?? '(unserved)'} → ${f.toSiteCode ?? '(unserved)'}`);
+    lines.push(
+      `  ${f.regionCode} ${f.workloadClassCode}: ${tokens(f.tokensPerSecond)} ${f.fromSiteCode ?? '(unserved)'} → ${f.toSiteCode ?? '(unserved)'}`,
+    );
   }
   if (diff.flows.length > top) lines.push(`  … and ${diff.flows.length - top} more`);
   return `${lines.join('\n')}\n`;

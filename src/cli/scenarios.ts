@@ -10,8 +10,10 @@ export type ScenariosCommandDeps = Pick<SchedulesCommandDeps, 'graphql'>;
 
 const LIST = '{ scenarios(first: 100) { totalCount edges { node { code name description summary } } } }';
 // `summary` is the overrides in words (describeOverrides); `overrides` the stored JSON
-const SHOW = 'query ($code: String!) { scenario(code: $code) { code name description summary overrides: overridesJson createdAt updatedAt } }';
-const ERRORS = '... on ValidationError { message issues { path message } } ... on NotFoundError { message } ... on ConflictError { message }';
+const SHOW =
+  'query ($code: String!) { scenario(code: $code) { code name description summary overrides: overridesJson createdAt updatedAt } }';
+const ERRORS =
+  '... on ValidationError { message issues { path message } } ... on NotFoundError { message } ... on ConflictError { message }';
 const CREATE = `mutation ($input: CreateScenarioInput!) { createScenario(input: $input) { __typename ... on MutationCreateScenarioSuccess { data { code name summary } } ${ERRORS} } }`;
 const DELETE = `mutation ($input: DeleteScenarioInput!) { deleteScenario(input: $input) { __typename ... on MutationDeleteScenarioSuccess { data { code } } ${ERRORS} } }`;
 
@@ -34,11 +36,16 @@ function describe(scenario: ScenarioView): string {
 
 /** The `scenarios` command group. Exit code: 0 done, 1 refused (validation, not found, conflict) or failed, 2 usage. */
 export function scenariosProgram(deps: ScenariosCommandDeps): Command {
-  const scenarios = new Command('scenarios').description('what-if scenarios: overrides applied to a plan requested with --scenario');
+  const scenarios = new Command('scenarios').description(
+    'what-if scenarios: overrides applied to a plan requested with --scenario',
+  );
   const run = (query: string, variables?: Record<string, unknown>) => runGraphQL(deps.graphql, query, variables);
 
   onAction<{ json?: boolean }>(
-    scenarios.command('list').description('every scenario by code, with its overrides in words').option('--json', 'print them as JSON'),
+    scenarios
+      .command('list')
+      .description('every scenario by code, with its overrides in words')
+      .option('--json', 'print them as JSON'),
     async (_args, flags, io) => {
       const { scenarios: page } = await run(LIST);
       const rows: ScenarioView[] = page.edges.map((edge: { node: ScenarioView }) => edge.node);
@@ -77,7 +84,10 @@ export function scenariosProgram(deps: ScenariosCommandDeps): Command {
     },
   );
   onAction(
-    scenarios.command('delete').description('delete a scenario (its plans stay; refused while a schedule uses it)').argument('<code>', "the scenario's code"),
+    scenarios
+      .command('delete')
+      .description('delete a scenario (its plans stay; refused while a schedule uses it)')
+      .argument('<code>', "the scenario's code"),
     async ([code], _flags, io: Output) => {
       const data = typedAnswer(LABEL, (await run(DELETE, { input: { code } })).deleteScenario, io) as { code: string };
       io.out(`deleted ${data.code}\n`);
@@ -96,7 +106,9 @@ async function readScenarioFile(path: string): Promise<Record<string, unknown>> 
     throw new CommandFailure(`${path}: not a JSON document (${(error as Error).message})`);
   }
   if (document === null || typeof document !== 'object' || Array.isArray(document)) {
-    throw new CommandFailure(`${path}: must hold one JSON object { "code", "name", "description"?, "overrides": { … } }`);
+    throw new CommandFailure(
+      `${path}: must hold one JSON object { "code", "name", "description"?, "overrides": { … } }`,
+    );
   }
   return document as Record<string, unknown>;
 }

@@ -26,8 +26,12 @@ export function inProcessGraphQL(db: Database, planJobs: PlanJobs): SchedulesCom
   // loaded when the first operation runs: `--help` and usage errors never pay for the schema
   let app: Promise<ReturnType<typeof import('../server/app.js').createApp>> | undefined;
   return async (query, variables) => {
-    app ??= import('../server/app.js').then(({ createApp }) => createApp({ db, planJobs, graphiql: false, auth: { kind: 'fixed', auth: LOCAL_ADMIN } }));
-    const response = await (await app).fetch('http://tokengrid.cli/graphql', {
+    app ??= import('../server/app.js').then(({ createApp }) =>
+      createApp({ db, planJobs, graphiql: false, auth: { kind: 'fixed', auth: LOCAL_ADMIN } }),
+    );
+    const response = await (
+      await app
+    ).fetch('http://tokengrid.cli/graphql', {
       method: 'POST',
       headers: { 'content-type': 'application/json', accept: 'application/json' },
       body: JSON.stringify({ query, variables }),
@@ -36,7 +40,8 @@ export function inProcessGraphQL(db: Database, planJobs: PlanJobs): SchedulesCom
   };
 }
 
-const FIELDS = 'name cron timeZone enabled webhookUrl options nextRunAt lastRunAt scenario { code } lastPlan { id status costPerMillionTokens }';
+const FIELDS =
+  'name cron timeZone enabled webhookUrl options nextRunAt lastRunAt scenario { code } lastPlan { id status costPerMillionTokens }';
 
 const LIST = `{ schedules(first: 100) { totalCount edges { node { ${FIELDS} } } } }`;
 
@@ -72,7 +77,11 @@ function describe(schedule: ScheduleView): string {
 }
 
 /** Runs one operation; a GraphQL error (not a typed answer) is a failure. */
-export async function runGraphQL(graphql: SchedulesCommandDeps['graphql'], query: string, variables?: Record<string, unknown>): Promise<Record<string, any>> {
+export async function runGraphQL(
+  graphql: SchedulesCommandDeps['graphql'],
+  query: string,
+  variables?: Record<string, unknown>,
+): Promise<Record<string, any>> {
   const result = await graphql(query, variables);
   if (result.errors?.length) throw new Error(result.errors.map((e) => e.message).join('; '));
   return result.data ?? {};
@@ -90,7 +99,14 @@ export function typedAnswer(label: string, result: Record<string, any>, io: Outp
   throw new CommandFailure('');
 }
 
-interface CreateFlags { cron: string; tz?: string; scenario?: string; options?: string; webhook?: string; paused?: boolean }
+interface CreateFlags {
+  cron: string;
+  tz?: string;
+  scenario?: string;
+  options?: string;
+  webhook?: string;
+  paused?: boolean;
+}
 
 /** The `schedules` command group. Exit code: 0 done, 1 refused (validation, not found, conflict) or failed, 2 usage. */
 export function schedulesProgram(deps: SchedulesCommandDeps): Command {
@@ -99,11 +115,15 @@ export function schedulesProgram(deps: SchedulesCommandDeps): Command {
   const answer = (result: Record<string, any>, io: Output) => typedAnswer('tokengrid schedules', result, io);
 
   onAction<{ json?: boolean }>(
-    schedules.command('list').description('every schedule: cron, zone, state, next and last run').option('--json', 'print them as JSON'),
+    schedules
+      .command('list')
+      .description('every schedule: cron, zone, state, next and last run')
+      .option('--json', 'print them as JSON'),
     async (_args, flags, io) => {
       const { schedules: page } = await run(LIST);
       const rows: ScheduleView[] = page.edges.map((edge: { node: ScheduleView }) => edge.node);
-      if (rows.length === 0) io.err('no schedules (create one with `tokengrid schedules create <name> --cron "0 2 * * *"`)\n');
+      if (rows.length === 0)
+        io.err('no schedules (create one with `tokengrid schedules create <name> --cron "0 2 * * *"`)\n');
       if (flags.json) io.out(`${JSON.stringify(rows, null, 2)}\n`);
       else if (rows.length) io.out(`${rows.map(describe).join('\n')}\n`);
       return 0;
@@ -120,7 +140,10 @@ export function schedulesProgram(deps: SchedulesCommandDeps): Command {
       .option('--options <json>', 'PlanOptionsInput as JSON, e.g. \'{"periods":24,"capexMode":"SUNK"}\'')
       .option('--webhook <url>', 'http(s) URL told about every finished plan')
       .option('--paused', 'create it paused')
-      .addHelpText('after', '\nExample: tokengrid schedules create nightly --cron "0 2 * * *" --tz Europe/Berlin --options \'{"periods":24}\''),
+      .addHelpText(
+        'after',
+        '\nExample: tokengrid schedules create nightly --cron "0 2 * * *" --tz Europe/Berlin --options \'{"periods":24}\'',
+      ),
     async ([name], flags, io) => {
       let options: unknown;
       if (flags.options !== undefined) {
@@ -159,7 +182,10 @@ export function schedulesProgram(deps: SchedulesCommandDeps): Command {
     );
   }
   onAction(
-    schedules.command('delete').description('delete it and its cron (its plans stay)').argument('<name>', "the schedule's name"),
+    schedules
+      .command('delete')
+      .description('delete it and its cron (its plans stay)')
+      .argument('<name>', "the schedule's name"),
     async ([name], _flags, io) => {
       const data = answer((await run(DELETE, { input: { name } })).deleteSchedule, io);
       io.out(`deleted ${data.name}\n`);

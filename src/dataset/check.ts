@@ -81,32 +81,79 @@ export function checkDataset(dataset: Dataset, known: KnownCodes = {}, locate?: 
 
   // Duplicate codes within one import
   const byCode = (r: { code: string }) => r.code;
-  checkDuplicates(ctx, located(dataset.workloadClasses, 'workloadClasses'), byCode, 'code', (r) => `workload class code "${r.code}"`);
+  checkDuplicates(
+    ctx,
+    located(dataset.workloadClasses, 'workloadClasses'),
+    byCode,
+    'code',
+    (r) => `workload class code "${r.code}"`,
+  );
   checkDuplicates(ctx, located(dataset.gpuTypes, 'gpuTypes'), byCode, 'code', (r) => `GPU type code "${r.code}"`);
   checkDuplicates(ctx, located(dataset.sites, 'sites'), byCode, 'code', (r) => `site code "${r.code}"`);
-  checkDuplicates(ctx, located(dataset.demandRegions, 'demandRegions'), byCode, 'code', (r) => `demand region code "${r.code}"`);
+  checkDuplicates(
+    ctx,
+    located(dataset.demandRegions, 'demandRegions'),
+    byCode,
+    'code',
+    (r) => `demand region code "${r.code}"`,
+  );
 
   // Duplicate child rows: nested ones by parent, detached ones by (parent, child) pair
   dataset.gpuTypes.forEach((gpu, i) =>
-    checkDuplicates(ctx, located(gpu.throughputs, `gpuTypes[${i}].throughputs`), (t) => t.workloadClassCode, 'workloadClassCode',
-      (t) => `throughput for GPU type ${gpu.code} and workload class ${t.workloadClassCode}`),
+    checkDuplicates(
+      ctx,
+      located(gpu.throughputs, `gpuTypes[${i}].throughputs`),
+      (t) => t.workloadClassCode,
+      'workloadClassCode',
+      (t) => `throughput for GPU type ${gpu.code} and workload class ${t.workloadClassCode}`,
+    ),
   );
   dataset.sites.forEach((site, i) =>
-    checkDuplicates(ctx, located(site.inventory, `sites[${i}].inventory`), (r) => r.gpuTypeCode, 'gpuTypeCode',
-      (r) => `inventory row for site ${site.code} and GPU type ${r.gpuTypeCode}`),
+    checkDuplicates(
+      ctx,
+      located(site.inventory, `sites[${i}].inventory`),
+      (r) => r.gpuTypeCode,
+      'gpuTypeCode',
+      (r) => `inventory row for site ${site.code} and GPU type ${r.gpuTypeCode}`,
+    ),
   );
   dataset.demandRegions.forEach((region, i) =>
-    checkDuplicates(ctx, located(region.demand, `demandRegions[${i}].demand`), (d) => d.workloadClassCode, 'workloadClassCode',
-      (d) => `demand row for region ${region.code} and workload class ${d.workloadClassCode}`),
+    checkDuplicates(
+      ctx,
+      located(region.demand, `demandRegions[${i}].demand`),
+      (d) => d.workloadClassCode,
+      'workloadClassCode',
+      (d) => `demand row for region ${region.code} and workload class ${d.workloadClassCode}`,
+    ),
   );
-  checkDuplicates(ctx, located(gpuThroughputs, 'gpuThroughputs'), (t) => `${t.gpuTypeCode}\u0000${t.workloadClassCode}`, 'workloadClassCode',
-    (t) => `throughput for GPU type ${t.gpuTypeCode} and workload class ${t.workloadClassCode}`);
-  checkDuplicates(ctx, located(siteInventory, 'siteInventory'), (r) => `${r.siteCode}\u0000${r.gpuTypeCode}`, 'gpuTypeCode',
-    (r) => `inventory row for site ${r.siteCode} and GPU type ${r.gpuTypeCode}`);
-  checkDuplicates(ctx, located(demands, 'demands'), (d) => `${d.regionCode}\u0000${d.workloadClassCode}`, 'workloadClassCode',
-    (d) => `demand row for region ${d.regionCode} and workload class ${d.workloadClassCode}`);
-  checkDuplicates(ctx, located(dataset.latencies, 'latencies'), (l) => `${l.siteCode}\u0000${l.regionCode}`, 'regionCode',
-    (l) => `latency for site ${l.siteCode} and region ${l.regionCode}`);
+  checkDuplicates(
+    ctx,
+    located(gpuThroughputs, 'gpuThroughputs'),
+    (t) => `${t.gpuTypeCode}\u0000${t.workloadClassCode}`,
+    'workloadClassCode',
+    (t) => `throughput for GPU type ${t.gpuTypeCode} and workload class ${t.workloadClassCode}`,
+  );
+  checkDuplicates(
+    ctx,
+    located(siteInventory, 'siteInventory'),
+    (r) => `${r.siteCode}\u0000${r.gpuTypeCode}`,
+    'gpuTypeCode',
+    (r) => `inventory row for site ${r.siteCode} and GPU type ${r.gpuTypeCode}`,
+  );
+  checkDuplicates(
+    ctx,
+    located(demands, 'demands'),
+    (d) => `${d.regionCode}\u0000${d.workloadClassCode}`,
+    'workloadClassCode',
+    (d) => `demand row for region ${d.regionCode} and workload class ${d.workloadClassCode}`,
+  );
+  checkDuplicates(
+    ctx,
+    located(dataset.latencies, 'latencies'),
+    (l) => `${l.siteCode}\u0000${l.regionCode}`,
+    'regionCode',
+    (l) => `latency for site ${l.siteCode} and region ${l.regionCode}`,
+  );
 
   // References: to the import or to what is already stored
   const sites = codeSet(dataset.sites, known.siteCodes);
@@ -114,7 +161,8 @@ export function checkDataset(dataset: Dataset, known: KnownCodes = {}, locate?: 
   const classes = codeSet(dataset.workloadClasses, known.workloadClassCodes);
   const regions = codeSet(dataset.demandRegions, known.regionCodes);
   const ref = (set: Set<string>, noun: string, record: object, path: string, field: string, code: string) => {
-    if (!set.has(code)) report(ctx, record, path, field, `unknown ${noun} "${code}": not in this import nor already stored`);
+    if (!set.has(code))
+      report(ctx, record, path, field, `unknown ${noun} "${code}": not in this import nor already stored`);
   };
 
   dataset.gpuTypes.forEach((gpu, i) =>
@@ -123,7 +171,9 @@ export function checkDataset(dataset: Dataset, known: KnownCodes = {}, locate?: 
     ),
   );
   dataset.sites.forEach((site, i) =>
-    site.inventory.forEach((r, j) => ref(gpuTypes, 'GPU type', r, `sites[${i}].inventory[${j}]`, 'gpuTypeCode', r.gpuTypeCode)),
+    site.inventory.forEach((r, j) =>
+      ref(gpuTypes, 'GPU type', r, `sites[${i}].inventory[${j}]`, 'gpuTypeCode', r.gpuTypeCode),
+    ),
   );
   dataset.demandRegions.forEach((region, i) =>
     region.demand.forEach((d, j) =>
@@ -156,7 +206,13 @@ export function checkDataset(dataset: Dataset, known: KnownCodes = {}, locate?: 
     const seen = new Set<string>();
     for (const country of region.allowedCountries) {
       if (!isIsoCountryCode(country)) {
-        report(ctx, region, `demandRegions[${i}]`, 'allowedCountries', `lists "${country}", which is not an ISO 3166-1 alpha-2 country code`);
+        report(
+          ctx,
+          region,
+          `demandRegions[${i}]`,
+          'allowedCountries',
+          `lists "${country}", which is not an ISO 3166-1 alpha-2 country code`,
+        );
       } else if (seen.has(country)) {
         report(ctx, region, `demandRegions[${i}]`, 'allowedCountries', `lists ${country} twice`);
       }

@@ -69,8 +69,13 @@ const SPECS = {
   workloadClasses: {
     fileName: 'workload-classes.csv',
     fields: {
-      code: 'text', name: 'text', description: 'text', rttBudgetMs: 'number', ttftTargetMs: 'number',
-      tpotTargetMs: 'number', hourlyDemandProfile: 'numberList',
+      code: 'text',
+      name: 'text',
+      description: 'text',
+      rttBudgetMs: 'number',
+      ttftTargetMs: 'number',
+      tpotTargetMs: 'number',
+      hourlyDemandProfile: 'numberList',
     },
     defaults: WORKLOAD_CLASS_DEFAULTS,
     schema: workloadClassSchema,
@@ -78,10 +83,25 @@ const SPECS = {
   gpuTypes: {
     fileName: 'gpu-types.csv',
     fields: {
-      code: 'text', name: 'text', vendor: 'text', formFactor: 'text', boardPowerWatts: 'number', powerWatts: 'number',
-      memoryGb: 'number', memoryType: 'text', memoryBandwidthTbPerS: 'number', capexPerHour: 'number', priceUsd: 'number',
-      referenceTokensPerSecond: 'number', throughputType: 'text', throughputSource: 'text', specSource: 'text',
-      priceBasis: 'text', priceSource: 'text', amortizationBasis: 'text', notes: 'text',
+      code: 'text',
+      name: 'text',
+      vendor: 'text',
+      formFactor: 'text',
+      boardPowerWatts: 'number',
+      powerWatts: 'number',
+      memoryGb: 'number',
+      memoryType: 'text',
+      memoryBandwidthTbPerS: 'number',
+      capexPerHour: 'number',
+      priceUsd: 'number',
+      referenceTokensPerSecond: 'number',
+      throughputType: 'text',
+      throughputSource: 'text',
+      specSource: 'text',
+      priceBasis: 'text',
+      priceSource: 'text',
+      amortizationBasis: 'text',
+      notes: 'text',
     },
     defaults: WITHOUT_CHILDREN(GPU_TYPE_DEFAULTS, 'throughputs'),
     schema: gpuTypeRowSchema,
@@ -95,11 +115,31 @@ const SPECS = {
   sites: {
     fileName: 'sites.csv',
     fields: {
-      code: 'text', name: 'text', country: 'text', regionLabel: 'text', latitude: 'number', longitude: 'number',
-      pricePerKwh: 'number', hourlyPricesPerKwh: 'numberList', utcOffsetHours: 'number', coolingType: 'text',
-      pue: 'number', powerCapKw: 'number', carbonGramsPerKwh: 'number', status: 'text', notes: 'text',
-      coolingDescription: 'text', priceLocal: 'number', priceCurrency: 'text', priceBasis: 'text', priceSource: 'text',
-      priceYear: 'text', priceConfidence: 'text', pueBasis: 'text', carbonSource: 'text', carbonYear: 'text',
+      code: 'text',
+      name: 'text',
+      country: 'text',
+      regionLabel: 'text',
+      latitude: 'number',
+      longitude: 'number',
+      pricePerKwh: 'number',
+      hourlyPricesPerKwh: 'numberList',
+      utcOffsetHours: 'number',
+      coolingType: 'text',
+      pue: 'number',
+      powerCapKw: 'number',
+      carbonGramsPerKwh: 'number',
+      status: 'text',
+      notes: 'text',
+      coolingDescription: 'text',
+      priceLocal: 'number',
+      priceCurrency: 'text',
+      priceBasis: 'text',
+      priceSource: 'text',
+      priceYear: 'text',
+      priceConfidence: 'text',
+      pueBasis: 'text',
+      carbonSource: 'text',
+      carbonYear: 'text',
       powerCapBasis: 'text',
     },
     defaults: WITHOUT_CHILDREN(SITE_DEFAULTS, 'inventory'),
@@ -114,9 +154,18 @@ const SPECS = {
   demandRegions: {
     fileName: 'demand-regions.csv',
     fields: {
-      code: 'text', name: 'text', city: 'text', country: 'text', latitude: 'number', longitude: 'number',
-      utcOffsetHours: 'number', allowedCountries: 'textList', shareOfGlobalTokensPct: 'number', shareBasis: 'text',
-      latencyAnchor: 'text', notes: 'text',
+      code: 'text',
+      name: 'text',
+      city: 'text',
+      country: 'text',
+      latitude: 'number',
+      longitude: 'number',
+      utcOffsetHours: 'number',
+      allowedCountries: 'textList',
+      shareOfGlobalTokensPct: 'number',
+      shareBasis: 'text',
+      latencyAnchor: 'text',
+      notes: 'text',
     },
     defaults: WITHOUT_CHILDREN(DEMAND_REGION_DEFAULTS, 'demand'),
     schema: demandRegionRowSchema,
@@ -130,7 +179,12 @@ const SPECS = {
   latencies: {
     fileName: 'latencies.csv',
     fields: {
-      siteCode: 'text', regionCode: 'text', rttMs: 'number', method: 'text', greatCircleKm: 'number', source: 'text',
+      siteCode: 'text',
+      regionCode: 'text',
+      rttMs: 'number',
+      method: 'text',
+      greatCircleKm: 'number',
+      source: 'text',
     },
     defaults: LATENCY_DEFAULTS,
     schema: latencySchema,
@@ -179,7 +233,13 @@ interface ParsedRow {
 }
 
 /** Reads one file into validated row objects (camelCase fields). */
-function readFile(file: CsvFile, fileName: string, spec: FileSpec, issues: DatasetIssue[], rejected: string[]): ParsedRow[] {
+function readFile(
+  file: CsvFile,
+  fileName: string,
+  spec: FileSpec,
+  issues: DatasetIssue[],
+  rejected: string[],
+): ParsedRow[] {
   const fileIssue = (line: number | undefined, column: string | undefined, message: string) =>
     issues.push({
       path: `${fileName}${line === undefined ? '' : `:${line}`}${column === undefined ? '' : ` ${column}`}`,
@@ -191,7 +251,12 @@ function readFile(file: CsvFile, fileName: string, spec: FileSpec, issues: Datas
 
   let records: { record: string[]; info: { lines: number } }[];
   try {
-    records = parse(file.text, { bom: true, relax_column_count: true, skip_empty_lines: true, info: true }) as unknown as typeof records;
+    records = parse(file.text, {
+      bom: true,
+      relax_column_count: true,
+      skip_empty_lines: true,
+      info: true,
+    }) as unknown as typeof records;
   } catch (error) {
     const line = (error as { lines?: number }).lines;
     fileIssue(line, undefined, `is not valid CSV: ${(error as Error).message}`);
@@ -306,7 +371,12 @@ export function parseCsvFiles(files: readonly CsvFile[]): ParsedCsv {
   const issues: DatasetIssue[] = [];
   const dataset = emptyDataset();
   const sources = new WeakMap<object, Source>();
-  const rejectedCodes = { siteCodes: [] as string[], gpuTypeCodes: [] as string[], workloadClassCodes: [] as string[], regionCodes: [] as string[] };
+  const rejectedCodes = {
+    siteCodes: [] as string[],
+    gpuTypeCodes: [] as string[],
+    workloadClassCodes: [] as string[],
+    regionCodes: [] as string[],
+  };
   const rows = new Map<Section, ParsedRow[]>();
   const given = new Set<string>();
 
@@ -314,7 +384,11 @@ export function parseCsvFiles(files: readonly CsvFile[]): ParsedCsv {
     const fileName = baseName(file.name);
     const entry = (Object.entries(SPECS) as [Section, FileSpec][]).find(([, spec]) => spec.fileName === fileName);
     if (entry === undefined) {
-      issues.push({ path: fileName, file: fileName, message: `unknown file name (expected one of ${CSV_FILE_NAMES.join(', ')})` });
+      issues.push({
+        path: fileName,
+        file: fileName,
+        message: `unknown file name (expected one of ${CSV_FILE_NAMES.join(', ')})`,
+      });
       continue;
     }
     if (given.has(fileName)) {
@@ -324,11 +398,15 @@ export function parseCsvFiles(files: readonly CsvFile[]): ParsedCsv {
     given.add(fileName);
     const [section, spec] = entry;
     const rejected =
-      section === 'sites' ? rejectedCodes.siteCodes
-      : section === 'gpuTypes' ? rejectedCodes.gpuTypeCodes
-      : section === 'workloadClasses' ? rejectedCodes.workloadClassCodes
-      : section === 'demandRegions' ? rejectedCodes.regionCodes
-      : [];
+      section === 'sites'
+        ? rejectedCodes.siteCodes
+        : section === 'gpuTypes'
+          ? rejectedCodes.gpuTypeCodes
+          : section === 'workloadClasses'
+            ? rejectedCodes.workloadClassCodes
+            : section === 'demandRegions'
+              ? rejectedCodes.regionCodes
+              : [];
     rows.set(section, readFile(file, fileName, spec, issues, rejected));
   }
 
@@ -344,7 +422,11 @@ export function parseCsvFiles(files: readonly CsvFile[]): ParsedCsv {
   dataset.sites = take<Omit<SiteRecord, 'inventory'>>('sites').map((s) => ({ ...s, inventory: [] }));
   dataset.demandRegions = take<Omit<DemandRegionRecord, 'demand'>>('demandRegions').map((r) => ({ ...r, demand: [] }));
   // keep the parents' sources on the copies
-  for (const [list, section] of [[dataset.gpuTypes, 'gpuTypes'], [dataset.sites, 'sites'], [dataset.demandRegions, 'demandRegions']] as const) {
+  for (const [list, section] of [
+    [dataset.gpuTypes, 'gpuTypes'],
+    [dataset.sites, 'sites'],
+    [dataset.demandRegions, 'demandRegions'],
+  ] as const) {
     list.forEach((record, i) => {
       const row = rows.get(section)?.[i];
       if (row !== undefined) sources.set(record, row.source);

@@ -92,7 +92,12 @@ const CHILD_KEYS = ['throughputs', 'inventory', 'demand'] as const;
 export function parseJsonDataset(json: unknown, pathPrefix = ''): ParsedJson {
   const issues: DatasetIssue[] = [];
   const dataset = emptyDataset();
-  const rejectedCodes = { siteCodes: [] as string[], gpuTypeCodes: [] as string[], workloadClassCodes: [] as string[], regionCodes: [] as string[] };
+  const rejectedCodes = {
+    siteCodes: [] as string[],
+    gpuTypeCodes: [] as string[],
+    workloadClassCodes: [] as string[],
+    regionCodes: [] as string[],
+  };
   const at = (key: string) => (pathPrefix === '' ? key : `${pathPrefix}.${key}`);
   const paths = new WeakMap<object, string>();
   const locate: RecordLocator = (record, field) => {
@@ -101,12 +106,16 @@ export function parseJsonDataset(json: unknown, pathPrefix = ''): ParsedJson {
   };
 
   if (typeof json !== 'object' || json === null || Array.isArray(json)) {
-    issues.push({ path: pathPrefix === '' ? '(document)' : pathPrefix, message: 'must be an object with workloadClasses, gpuTypes, sites, demandRegions and/or latencies' });
+    issues.push({
+      path: pathPrefix === '' ? '(document)' : pathPrefix,
+      message: 'must be an object with workloadClasses, gpuTypes, sites, demandRegions and/or latencies',
+    });
     return { dataset, issues, rejectedCodes, locate };
   }
   const document = json as Record<string, unknown>;
   for (const key of Object.keys(document)) {
-    if (!(key in SECTIONS)) issues.push({ path: at(key), message: `is not a known section (expected one of ${JSON_SECTIONS.join(', ')})` });
+    if (!(key in SECTIONS))
+      issues.push({ path: at(key), message: `is not a known section (expected one of ${JSON_SECTIONS.join(', ')})` });
   }
   for (const [section, spec] of Object.entries(SECTIONS) as [keyof typeof SECTIONS, SectionSpec][]) {
     const raw = document[section];

@@ -451,7 +451,8 @@ export function formatIssuePath(prefix: string, segments: readonly PropertyKey[]
 
 function plainMessage(issue: z.core.$ZodIssue): string {
   if (issue.code === 'invalid_type' && issue.message.startsWith('Invalid input')) {
-    const expected = issue.expected === 'array' ? 'a list' : issue.expected === 'object' ? 'an object' : `a ${issue.expected}`;
+    const expected =
+      issue.expected === 'array' ? 'a list' : issue.expected === 'object' ? 'an object' : `a ${issue.expected}`;
     return `must be ${expected}`;
   }
   return issue.message;

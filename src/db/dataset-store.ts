@@ -56,7 +56,8 @@ function emptySummary(): ImportSummary {
  */
 function sameValue(a: unknown, b: unknown): boolean {
   if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((v, i) => sameValue(v, b[i]));
-  if (typeof a === 'number' && typeof b === 'number') return a === b || Math.abs(a - b) <= 1e-12 * Math.max(Math.abs(a), Math.abs(b));
+  if (typeof a === 'number' && typeof b === 'number')
+    return a === b || Math.abs(a - b) <= 1e-12 * Math.max(Math.abs(a), Math.abs(b));
   return a === b || (a == null && b == null);
 }
 
@@ -73,21 +74,73 @@ function changes<T extends object, K extends keyof T & string>(
   return out;
 }
 
-const CLASS_FIELDS = ['name', 'description', 'rttBudgetMs', 'ttftTargetMs', 'tpotTargetMs', 'hourlyDemandProfile'] as const;
+const CLASS_FIELDS = [
+  'name',
+  'description',
+  'rttBudgetMs',
+  'ttftTargetMs',
+  'tpotTargetMs',
+  'hourlyDemandProfile',
+] as const;
 const GPU_FIELDS = [
-  'name', 'vendor', 'formFactor', 'boardPowerWatts', 'powerWatts', 'memoryGb', 'memoryType', 'memoryBandwidthTbPerS',
-  'capexPerHour', 'priceUsd', 'referenceTokensPerSecond', 'throughputType', 'throughputSource', 'specSource',
-  'priceBasis', 'priceSource', 'amortizationBasis', 'notes',
+  'name',
+  'vendor',
+  'formFactor',
+  'boardPowerWatts',
+  'powerWatts',
+  'memoryGb',
+  'memoryType',
+  'memoryBandwidthTbPerS',
+  'capexPerHour',
+  'priceUsd',
+  'referenceTokensPerSecond',
+  'throughputType',
+  'throughputSource',
+  'specSource',
+  'priceBasis',
+  'priceSource',
+  'amortizationBasis',
+  'notes',
 ] as const;
 const SITE_FIELDS = [
-  'name', 'country', 'regionLabel', 'latitude', 'longitude', 'pricePerKwh', 'hourlyPricesPerKwh', 'utcOffsetHours',
-  'coolingType', 'pue', 'powerCapKw', 'carbonGramsPerKwh', 'status', 'notes', 'coolingDescription', 'priceLocal',
-  'priceCurrency', 'priceBasis', 'priceSource', 'priceYear', 'priceConfidence', 'pueBasis', 'carbonSource',
-  'carbonYear', 'powerCapBasis',
+  'name',
+  'country',
+  'regionLabel',
+  'latitude',
+  'longitude',
+  'pricePerKwh',
+  'hourlyPricesPerKwh',
+  'utcOffsetHours',
+  'coolingType',
+  'pue',
+  'powerCapKw',
+  'carbonGramsPerKwh',
+  'status',
+  'notes',
+  'coolingDescription',
+  'priceLocal',
+  'priceCurrency',
+  'priceBasis',
+  'priceSource',
+  'priceYear',
+  'priceConfidence',
+  'pueBasis',
+  'carbonSource',
+  'carbonYear',
+  'powerCapBasis',
 ] as const;
 const REGION_FIELDS = [
-  'name', 'city', 'country', 'latitude', 'longitude', 'utcOffsetHours', 'allowedCountries',
-  'shareOfGlobalTokensPct', 'shareBasis', 'latencyAnchor', 'notes',
+  'name',
+  'city',
+  'country',
+  'latitude',
+  'longitude',
+  'utcOffsetHours',
+  'allowedCountries',
+  'shareOfGlobalTokensPct',
+  'shareBasis',
+  'latencyAnchor',
+  'notes',
 ] as const;
 const LATENCY_FIELDS = ['rttMs', 'method', 'greatCircleKm', 'source'] as const;
 
@@ -223,7 +276,9 @@ function inventoryRows(dataset: Partial<Dataset>): DetachedInventoryRecord[] {
 
 function demandRows(dataset: Partial<Dataset>): DetachedDemandRecord[] {
   return [
-    ...(dataset.demandRegions ?? []).flatMap((region) => region.demand.map((row) => ({ ...row, regionCode: region.code }))),
+    ...(dataset.demandRegions ?? []).flatMap((region) =>
+      region.demand.map((row) => ({ ...row, regionCode: region.code })),
+    ),
     ...(dataset.demands ?? []),
   ];
 }
@@ -316,14 +371,11 @@ export async function writeDataset(
   /** runs inside the transaction after every write; throwing rolls it all back (dry runs) */
   beforeCommit?: (summary: ImportSummary) => void,
 ): Promise<ImportSummary> {
-  return db.prisma.$transaction(
-    async (tx) => {
-      const summary = await writeDatasetIn(tx, dataset);
-      beforeCommit?.(summary);
-      return summary;
-    },
-    IMPORT_TRANSACTION,
-  );
+  return db.prisma.$transaction(async (tx) => {
+    const summary = await writeDatasetIn(tx, dataset);
+    beforeCommit?.(summary);
+    return summary;
+  }, IMPORT_TRANSACTION);
 }
 
 /** An import can be large: the transaction may run for minutes. */
@@ -366,9 +418,18 @@ export async function readDataset(db: { prisma: Prisma.TransactionClient }): Pro
   const p = db.prisma;
   const [classes, gpuTypes, sites, regions, latencies] = await Promise.all([
     p.workloadClass.findMany({ orderBy: { id: 'asc' } }),
-    p.gpuType.findMany({ orderBy: { code: 'asc' }, include: { throughputs: { include: { workloadClass: { select: { code: true } } } } } }),
-    p.site.findMany({ orderBy: { code: 'asc' }, include: { inventory: { include: { gpuType: { select: { code: true } } } } } }),
-    p.demandRegion.findMany({ orderBy: { code: 'asc' }, include: { demands: { include: { workloadClass: { select: { code: true } } } } } }),
+    p.gpuType.findMany({
+      orderBy: { code: 'asc' },
+      include: { throughputs: { include: { workloadClass: { select: { code: true } } } } },
+    }),
+    p.site.findMany({
+      orderBy: { code: 'asc' },
+      include: { inventory: { include: { gpuType: { select: { code: true } } } } },
+    }),
+    p.demandRegion.findMany({
+      orderBy: { code: 'asc' },
+      include: { demands: { include: { workloadClass: { select: { code: true } } } } },
+    }),
     p.latency.findMany({ include: { site: { select: { code: true } }, region: { select: { code: true } } } }),
   ]);
   const classOrder = new Map(classes.map((c, i) => [c.code, i]));
@@ -380,7 +441,11 @@ export async function readDataset(db: { prisma: Prisma.TransactionClient }): Pro
       code: g.code,
       ...pick(g, GPU_FIELDS),
       throughputs: g.throughputs
-        .map((t) => ({ workloadClassCode: t.workloadClass.code, tokensPerSecond: t.tokensPerSecond, derivation: t.derivation }))
+        .map((t) => ({
+          workloadClassCode: t.workloadClass.code,
+          tokensPerSecond: t.tokensPerSecond,
+          derivation: t.derivation,
+        }))
         .sort(byClass),
     })),
     sites: sites.map((s) => ({
@@ -394,7 +459,11 @@ export async function readDataset(db: { prisma: Prisma.TransactionClient }): Pro
       code: r.code,
       ...pick(r, REGION_FIELDS),
       demand: r.demands
-        .map((d) => ({ workloadClassCode: d.workloadClass.code, tokensPerSecond: d.tokensPerSecond, rttBudgetMs: d.rttBudgetMs }))
+        .map((d) => ({
+          workloadClassCode: d.workloadClass.code,
+          tokensPerSecond: d.tokensPerSecond,
+          rttBudgetMs: d.rttBudgetMs,
+        }))
         .sort(byClass),
     })),
     latencies: latencies

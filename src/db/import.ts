@@ -7,8 +7,7 @@ import type { Database } from './database.js';
 import { knownCodes, writeDataset, type ImportSummary } from './dataset-store.js';
 
 export type ImportOutcome =
-  | { ok: true; summary: ImportSummary; dryRun: boolean }
-  | { ok: false; issues: DatasetIssue[] };
+  { ok: true; summary: ImportSummary; dryRun: boolean } | { ok: false; issues: DatasetIssue[] };
 
 export async function importDataset(
   db: Database,

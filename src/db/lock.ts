@@ -131,9 +131,13 @@ export function acquireDataDirLock(dataDir: string, command = currentCommand()):
     if (createExclusive(path, JSON.stringify(owner) + '\n')) break;
     const current = readOwner(path);
     if (current === 'gone') continue; // released meanwhile: try again
-    if (current !== null && current.pid !== process.pid && alive(current.pid)) throw new DatabaseLockedError(dataDir, current);
+    if (current !== null && current.pid !== process.pid && alive(current.pid))
+      throw new DatabaseLockedError(dataDir, current);
     if (attempt >= 3) {
-      throw new DatabaseLockedError(dataDir, current ?? { pid: 0, command: 'another tokengrid process', startedAt: 'unknown' });
+      throw new DatabaseLockedError(
+        dataDir,
+        current ?? { pid: 0, command: 'another tokengrid process', startedAt: 'unknown' },
+      );
     }
     takeOverStale(path, current);
     pause(20 * (attempt + 1));

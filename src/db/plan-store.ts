@@ -20,7 +20,9 @@ export function isFinal(status: PlanStatus): boolean {
 export function canonicalJson(value: unknown): string {
   return JSON.stringify(value, (_key, inner: unknown) =>
     inner !== null && typeof inner === 'object' && !Array.isArray(inner)
-      ? Object.fromEntries(Object.entries(inner as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      ? Object.fromEntries(
+          Object.entries(inner as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+        )
       : inner,
   );
 }
@@ -65,8 +67,15 @@ export function createPlanRow(client: Client, plan: NewPlan): Promise<Plan> {
  * written. The count and the update hold a lock on that key, so two workers
  * cannot both take the last place.
  */
-export async function markRunningWithinKeyLimit(db: Database, planId: string, maxRunningPerKey: number | null): Promise<boolean | 'at-limit'> {
-  const plan = await db.prisma.plan.findUnique({ where: { id: planId }, select: { requestedByKeyId: true, status: true } });
+export async function markRunningWithinKeyLimit(
+  db: Database,
+  planId: string,
+  maxRunningPerKey: number | null,
+): Promise<boolean | 'at-limit'> {
+  const plan = await db.prisma.plan.findUnique({
+    where: { id: planId },
+    select: { requestedByKeyId: true, status: true },
+  });
   const keyId = plan?.requestedByKeyId;
   if (!keyId || maxRunningPerKey === null || plan.status !== 'QUEUED') return markRunning(db.prisma, planId);
   return db.prisma.$transaction(async (tx) => {
@@ -189,7 +198,11 @@ export function storedPlanResult(json: Prisma.JsonValue | null | undefined): Pla
     totals: { ...totals, costPerHour: { ...money, total: money.total - penalty }, unservedPenaltyPerHour: penalty },
     // their shadow prices do not say which are the penalty avoided: not shown rather than shown as money
     ...(result.shadowPrices
-      ? { shadowPrices: null, shadowPricesUnavailableReason: 'solved before shadow prices said whether they are money or the unserved penalty: re-solve the plan (resolvePlan) for them' }
+      ? {
+          shadowPrices: null,
+          shadowPricesUnavailableReason:
+            'solved before shadow prices said whether they are money or the unserved penalty: re-solve the plan (resolvePlan) for them',
+        }
       : {}),
   };
 }

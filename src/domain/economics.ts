@@ -2,11 +2,7 @@
 // a million tokens cost at full utilization, how many tokens a joule buys, and
 // the capacity and power of an installed fleet. Pure functions on plain records.
 
-import type {
-  DemandRegionRecord,
-  GpuTypeRecord,
-  SiteRecord,
-} from '../dataset/types.js';
+import type { DemandRegionRecord, GpuTypeRecord, SiteRecord } from '../dataset/types.js';
 import { effectivePue } from './cooling.js';
 
 export const SECONDS_PER_HOUR = 3600;
@@ -25,7 +21,10 @@ export interface PriceOptions {
 }
 
 /** USD/kWh at a site: the hour's price when asked for and known, else the flat price. */
-export function pricePerKwhAt(site: Pick<SiteRecord, 'pricePerKwh' | 'hourlyPricesPerKwh'>, options: PriceOptions = {}): number {
+export function pricePerKwhAt(
+  site: Pick<SiteRecord, 'pricePerKwh' | 'hourlyPricesPerKwh'>,
+  options: PriceOptions = {},
+): number {
   const { localHour } = options;
   if (localHour === undefined || site.hourlyPricesPerKwh.length === 0) return site.pricePerKwh;
   const hour = ((Math.floor(localHour) % 24) + 24) % 24;
@@ -40,12 +39,19 @@ export function meanPricePerKwh(site: Pick<SiteRecord, 'pricePerKwh' | 'hourlyPr
 }
 
 /** Facility kW one busy GPU draws at a site: its IT power (host share included) × PUE. */
-export function facilityKwPerGpu(site: Pick<SiteRecord, 'pue' | 'coolingType'>, gpu: Pick<GpuTypeRecord, 'powerWatts'>): number {
+export function facilityKwPerGpu(
+  site: Pick<SiteRecord, 'pue' | 'coolingType'>,
+  gpu: Pick<GpuTypeRecord, 'powerWatts'>,
+): number {
   return (gpu.powerWatts / 1000) * effectivePue(site);
 }
 
 /** USD per busy GPU-hour of electricity: powerWatts/1000 × PUE × USD/kWh. */
-export function energyCostPerGpuHour(site: SitePricing, gpu: Pick<GpuTypeRecord, 'powerWatts'>, options: PriceOptions = {}): number {
+export function energyCostPerGpuHour(
+  site: SitePricing,
+  gpu: Pick<GpuTypeRecord, 'powerWatts'>,
+  options: PriceOptions = {},
+): number {
   return facilityKwPerGpu(site, gpu) * pricePerKwhAt(site, options);
 }
 
@@ -153,7 +159,9 @@ export interface FleetCapacity {
   missingThroughput: string[];
 }
 
-function gpuIndex(gpuTypes: readonly GpuThroughputs[] | ReadonlyMap<string, GpuThroughputs>): ReadonlyMap<string, GpuThroughputs> {
+function gpuIndex(
+  gpuTypes: readonly GpuThroughputs[] | ReadonlyMap<string, GpuThroughputs>,
+): ReadonlyMap<string, GpuThroughputs> {
   return gpuTypes instanceof Map ? gpuTypes : new Map((gpuTypes as readonly GpuThroughputs[]).map((g) => [g.code, g]));
 }
 
@@ -219,8 +227,14 @@ export function fleetTotals(
   const byCode = gpuIndex(data.gpuTypes);
   const workload = mix ?? demandMix(data.demandRegions);
   const totals: FleetTotals = {
-    gpus: 0, tokensPerSecond: 0, itKw: 0, facilityKw: 0, missingThroughput: [],
-    powerCapKw: 0, demandTokensPerSecond: 0, utilization: null,
+    gpus: 0,
+    tokensPerSecond: 0,
+    itKw: 0,
+    facilityKw: 0,
+    missingThroughput: [],
+    powerCapKw: 0,
+    demandTokensPerSecond: 0,
+    utilization: null,
   };
   for (const site of data.sites) {
     if (site.status === 'RETIRED') continue;
@@ -230,7 +244,8 @@ export function fleetTotals(
     totals.itKw += c.itKw;
     totals.facilityKw += c.facilityKw;
     totals.powerCapKw += site.powerCapKw;
-    for (const code of c.missingThroughput) if (!totals.missingThroughput.includes(code)) totals.missingThroughput.push(code);
+    for (const code of c.missingThroughput)
+      if (!totals.missingThroughput.includes(code)) totals.missingThroughput.push(code);
   }
   totals.demandTokensPerSecond = Object.values(demandMix(data.demandRegions)).reduce((sum, tps) => sum + tps, 0);
   totals.utilization = totals.tokensPerSecond > 0 ? totals.demandTokensPerSecond / totals.tokensPerSecond : null;

@@ -35,7 +35,12 @@ function neededRoles(failure: AuthFailure): Role[] {
   }
 }
 
-export function forbiddenError(_parent: unknown, ctx: Context, info: { fieldName: string; parentType: { name: string } }, result: ForbiddenResult): GraphQLError {
+export function forbiddenError(
+  _parent: unknown,
+  ctx: Context,
+  info: { fieldName: string; parentType: { name: string } },
+  result: ForbiddenResult,
+): GraphQLError {
   const needed = ROLES.find((role) => neededRoles(result.failure).includes(role)) ?? 'admin';
   const caller = ctx.auth ? `this caller is a ${ctx.auth.role}` : 'no caller was authenticated';
   return new GraphQLError(`${info.parentType.name}.${info.fieldName} needs the ${needed} role; ${caller}.`, {

@@ -9,9 +9,14 @@ import { getNamedType, getNullableType, isListType, type GraphQLField } from 'gr
 export const DEFAULT_CONNECTION_SIZE = 20;
 export const UNPAGED_LIST_MULTIPLIER = 10;
 
-const pageSizeOf = (value: unknown): number | null => (typeof value === 'number' && Number.isFinite(value) ? Math.max(0, value) : null);
+const pageSizeOf = (value: unknown): number | null =>
+  typeof value === 'number' && Number.isFinite(value) ? Math.max(0, value) : null;
 
-export function fieldComplexity<Ctx>(args: Record<string, unknown>, _ctx: Ctx, field: GraphQLField<unknown, Ctx, Record<string, unknown>>) {
+export function fieldComplexity<Ctx>(
+  args: Record<string, unknown>,
+  _ctx: Ctx,
+  field: GraphQLField<unknown, Ctx, Record<string, unknown>>,
+) {
   const paged = field.args.some((arg) => arg.name === 'first' || arg.name === 'last');
   if (paged) {
     return { field: 1, multiplier: pageSizeOf(args['first']) ?? pageSizeOf(args['last']) ?? DEFAULT_CONNECTION_SIZE };

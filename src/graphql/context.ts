@@ -18,7 +18,12 @@ export interface Context {
   /** this server's caps on a plan request (set by the HTTP app; absent = DEFAULT_SOLVER_CAPS) */
   solverCaps?: SolverCaps;
   /** who is calling (src/auth/authenticate.ts); null = nobody authenticated, and every field is refused */
-  auth: { role: 'viewer' | 'planner' | 'admin'; keyName: string | null; keyId: string | null; source: 'key' | 'loopback-default' } | null;
+  auth: {
+    role: 'viewer' | 'planner' | 'admin';
+    keyName: string | null;
+    keyId: string | null;
+    source: 'key' | 'loopback-default';
+  } | null;
 }
 
 export interface ReferenceLookups {
@@ -64,6 +69,11 @@ export function referenceLookups(db: Database): ReferenceLookups {
   };
 }
 
-export function createContext(db: Database, requestId: string, planJobs: PlanJobs | null = null, auth: Context['auth'] = null): Context {
+export function createContext(
+  db: Database,
+  requestId: string,
+  planJobs: PlanJobs | null = null,
+  auth: Context['auth'] = null,
+): Context {
   return { db, requestId, reference: referenceLookups(db), planJobs, auth };
 }

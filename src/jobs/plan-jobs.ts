@@ -47,7 +47,8 @@ function intervalSeconds(interval: PgBoss.PostgresInterval | string | undefined)
   if (typeof interval === 'string') {
     // PGlite may hand the interval over as text: "[N days ]HH:MM:SS"
     const match = /(?:(\d+) days? )?(\d+):(\d+):(\d+(?:\.\d+)?)/.exec(interval);
-    if (match) total = Number(match[1] ?? 0) * 86_400 + Number(match[2]) * 3_600 + Number(match[3]) * 60 + Number(match[4]);
+    if (match)
+      total = Number(match[1] ?? 0) * 86_400 + Number(match[2]) * 3_600 + Number(match[3]) * 60 + Number(match[4]);
   } else if (interval && typeof interval === 'object') {
     const { days = 0, hours = 0, minutes = 0, seconds = 0 } = interval;
     total = days * 86_400 + hours * 3_600 + minutes * 60 + seconds;
@@ -69,7 +70,8 @@ export class PlanJobs {
   private constructor(
     private readonly db: Database,
     private readonly boss: PgBoss,
-    private readonly options: Required<Pick<PlanJobsOptions, 'retryLimit' | 'maxRunningPerKey' | 'deferSeconds'>> & Pick<PlanJobsOptions, 'expireInSeconds'>,
+    private readonly options: Required<Pick<PlanJobsOptions, 'retryLimit' | 'maxRunningPerKey' | 'deferSeconds'>> &
+      Pick<PlanJobsOptions, 'expireInSeconds'>,
     private readonly logger: Logger,
     private readonly metrics: Metrics | null,
   ) {}
@@ -79,12 +81,19 @@ export class PlanJobs {
     const boss = await startJobQueue(db, options.queue, logger);
     // idempotent (ON CONFLICT DO NOTHING), retried on a deadlock with another process's
     await ensureQueue(boss, SOLVE_PLAN_QUEUE);
-    const jobs = new PlanJobs(db, boss, {
+    const jobs = new PlanJobs(
+      db,
+      boss,
+      {
         retryLimit: options.retryLimit ?? 2,
         expireInSeconds: options.expireInSeconds ?? null,
-        maxRunningPerKey: options.maxRunningPerKey === undefined ? DEFAULT_MAX_RUNNING_PER_KEY : options.maxRunningPerKey,
+        maxRunningPerKey:
+          options.maxRunningPerKey === undefined ? DEFAULT_MAX_RUNNING_PER_KEY : options.maxRunningPerKey,
         deferSeconds: options.deferSeconds ?? 2,
-      }, logger, options.metrics ?? null);
+      },
+      logger,
+      options.metrics ?? null,
+    );
     if (options.worker ?? true) {
       await jobs.startWorkers(options.concurrency ?? 1);
       jobs.schedules = await ScheduleRunner.start(db, jobs, boss, { logger, ...options.schedules });
@@ -106,7 +115,16 @@ export class PlanJobs {
   private async solveFinished(planId: string, outcome: string, wallMs: number): Promise<void> {
     const plan = await this.db.prisma.plan.findUnique({
       where: { id: planId },
-      select: { status: true, solver: true, modelVariables: true, modelConstraints: true, modelNonzeros: true, buildMs: true, solveMs: true, errorMessage: true },
+      select: {
+        status: true,
+        solver: true,
+        modelVariables: true,
+        modelConstraints: true,
+        modelNonzeros: true,
+        buildMs: true,
+        solveMs: true,
+        errorMessage: true,
+      },
     });
     if (!plan) return;
     const solver = plan.solver ?? 'none';
@@ -140,9 +158,13 @@ export class PlanJobs {
   private async startWorkers(concurrency: number): Promise<void> {
     // pg-boss 10 runs one job per work() loop: concurrency is that many loops
     for (let i = 0; i < concurrency; i++) {
-      const id = await this.boss.work<unknown>(SOLVE_PLAN_QUEUE, { includeMetadata: true, batchSize: 1 }, async ([job]) => {
-        if (job) await this.runJob(job);
-      });
+      const id = await this.boss.work<unknown>(
+        SOLVE_PLAN_QUEUE,
+        { includeMetadata: true, batchSize: 1 },
+        async ([job]) => {
+          if (job) await this.runJob(job);
+        },
+      );
       this.workerIds.push(id);
     }
   }
@@ -157,7 +179,11 @@ export class PlanJobs {
     const startedMs = performance.now();
     this.metrics?.solvesRunning.inc();
     try {
-      const outcome = await solvePlan(this.db, job.data, { signal: controller.signal, takeOverRunning: true, maxRunningPerKey: this.options.maxRunningPerKey });
+      const outcome = await solvePlan(this.db, job.data, {
+        signal: controller.signal,
+        takeOverRunning: true,
+        maxRunningPerKey: this.options.maxRunningPerKey,
+      });
       if (outcome === 'deferred') {
         // its key is at its limit: the plan stays QUEUED and a fresh job tries again shortly (this one completes)
         await this.boss.send(SOLVE_PLAN_QUEUE, job.data as object, {
@@ -169,21 +195,33 @@ export class PlanJobs {
         return;
       }
       // not awaited: the log line and metrics must not hold up the job's completion
-      if (planId && outcome !== 'skipped') void this.solveFinished(planId, outcome, performance.now() - startedMs).catch(() => {});
+      if (planId && outcome !== 'skipped')
+        void this.solveFinished(planId, outcome, performance.now() - startedMs).catch(() => {});
       if (outcome === 'recorded' && planId) await this.planFinished(planId);
       if (outcome === 'cancelled' && controller.signal.reason === SHUTDOWN) {
         // released, not cancelled: back to the queue for another worker or the next start
         if (planId) {
-          const { count } = await this.db.prisma.plan.updateMany({ where: { id: planId, status: 'RUNNING' }, data: { status: 'QUEUED', startedAt: null } });
+          const { count } = await this.db.prisma.plan.updateMany({
+            where: { id: planId, status: 'RUNNING' },
+            data: { status: 'QUEUED', startedAt: null },
+          });
           if (count === 1) notifyPlanStatus({ planId, status: 'QUEUED' });
         }
         throw new Error('the worker shut down during the solve; the plan was released to the queue');
       }
     } catch (error) {
-      if (controller.signal.reason !== SHUTDOWN) this.logger.error({ planId, attempt: job.retryCount + 1, retryLimit: job.retryLimit, err: error }, 'solve job failed');
+      if (controller.signal.reason !== SHUTDOWN)
+        this.logger.error(
+          { planId, attempt: job.retryCount + 1, retryLimit: job.retryLimit, err: error },
+          'solve job failed',
+        );
       // the last attempt must not leave the plan RUNNING for ever
       if (planId && job.retryCount >= job.retryLimit && controller.signal.reason !== SHUTDOWN) {
-        const failed = await markFailed(this.db.prisma, planId, `the solve job failed: ${error instanceof Error ? error.message : String(error)}`);
+        const failed = await markFailed(
+          this.db.prisma,
+          planId,
+          `the solve job failed: ${error instanceof Error ? error.message : String(error)}`,
+        );
         if (failed) {
           this.metrics?.planOutcomes.inc({ status: 'FAILED' });
           await this.planFinished(planId);
@@ -203,15 +241,20 @@ export class PlanJobs {
   async enqueue(plan: NewPlan): Promise<Plan> {
     if (this.stopped) throw new Error('plan jobs are stopping: no new plans are taken');
     // a job outlives its solve's hard deadline plus a margin before pg-boss expires (and retries) it
-    const expireInSeconds = this.options.expireInSeconds ?? Math.ceil(hardDeadlineMs(plan.options.timeLimitSeconds) / 1000) + 60;
+    const expireInSeconds =
+      this.options.expireInSeconds ?? Math.ceil(hardDeadlineMs(plan.options.timeLimitSeconds) / 1000) + 60;
     const row = await this.db.prisma.$transaction(async (tx) => {
       const created = await createPlanRow(tx, plan);
-      await this.boss.send(SOLVE_PLAN_QUEUE, { planId: created.id }, {
-        db: transactionSql(tx),
-        expireInSeconds,
-        retryLimit: this.options.retryLimit,
-        retryBackoff: true,
-      });
+      await this.boss.send(
+        SOLVE_PLAN_QUEUE,
+        { planId: created.id },
+        {
+          db: transactionSql(tx),
+          expireInSeconds,
+          retryLimit: this.options.retryLimit,
+          retryBackoff: true,
+        },
+      );
       return created;
     });
     for (const id of this.workerIds) this.boss.notifyWorker(id);

@@ -7,7 +7,6 @@ import type PgBoss from 'pg-boss';
 import type { Database } from '../db/database.js';
 import { previousSolvedPlan, storedPlanResult } from '../db/plan-store.js';
 import type { PlanStatus } from '../generated/prisma/client.js';
-import type { PlanResult } from '../optimizer/types.js';
 import { diffPlans } from '../plans/diff.js';
 import { planHeadline } from '../plans/headline.js';
 
@@ -29,7 +28,12 @@ export interface WebhookOptions {
   timeoutMs?: number;
 }
 
-export const DEFAULT_WEBHOOK_OPTIONS: Required<WebhookOptions> = { attempts: 3, retryDelaySeconds: 10, backoff: true, timeoutMs: 5_000 };
+export const DEFAULT_WEBHOOK_OPTIONS: Required<WebhookOptions> = {
+  attempts: 3,
+  retryDelaySeconds: 10,
+  backoff: true,
+  timeoutMs: 5_000,
+};
 
 /** pg-boss send options for a delivery job. */
 export function webhookJobOptions(options: Required<WebhookOptions>): PgBoss.SendOptions {
@@ -43,16 +47,26 @@ export async function webhookSummary(db: Database, planId: string) {
   const plan = await db.prisma.plan.findUniqueOrThrow({
     where: { id: planId },
     select: {
-      id: true, name: true, status: true, requestedAt: true, finishedAt: true, errorMessage: true, result: true,
-      costPerMillionTokens: true, scenarioId: true, scheduleId: true, scenarioApplied: true,
+      id: true,
+      name: true,
+      status: true,
+      requestedAt: true,
+      finishedAt: true,
+      errorMessage: true,
+      result: true,
+      costPerMillionTokens: true,
+      scenarioId: true,
+      scheduleId: true,
+      scenarioApplied: true,
       schedule: { select: { id: true, name: true, cron: true, timeZone: true } },
     },
   });
   const result = storedPlanResult(plan.result);
   const totals = result?.totals ?? null;
-  const previous = plan.status === 'SOLVED' || plan.status === 'TIME_LIMIT'
-    ? await previousSolvedPlan(db.prisma, plan, { id: true, result: true })
-    : null;
+  const previous =
+    plan.status === 'SOLVED' || plan.status === 'TIME_LIMIT'
+      ? await previousSolvedPlan(db.prisma, plan, { id: true, result: true })
+      : null;
   const previousResult = storedPlanResult(previous?.result);
   const diff = result?.totals && previousResult?.totals ? diffPlans(previousResult, result) : null;
   return {
@@ -106,9 +120,14 @@ export type WebhookSummary = Awaited<ReturnType<typeof webhookSummary>>;
  * One attempt. Records it on the delivery; throws (so pg-boss retries) while
  * attempts remain, and marks the delivery FAILED on the last one.
  */
-export async function deliverWebhook(db: Database, job: PgBoss.JobWithMetadata<unknown>, options: Required<WebhookOptions>): Promise<void> {
+export async function deliverWebhook(
+  db: Database,
+  job: PgBoss.JobWithMetadata<unknown>,
+  options: Required<WebhookOptions>,
+): Promise<void> {
   const parsed = planWebhookPayloadSchema.safeParse(job.data);
-  if (!parsed.success) throw new Error(`${PLAN_WEBHOOK_QUEUE}: invalid payload: ${parsed.error.issues.map((i) => i.message).join('; ')}`);
+  if (!parsed.success)
+    throw new Error(`${PLAN_WEBHOOK_QUEUE}: invalid payload: ${parsed.error.issues.map((i) => i.message).join('; ')}`);
   const delivery = await db.prisma.webhookDelivery.findUnique({ where: { id: parsed.data.deliveryId } });
   if (!delivery || delivery.status !== 'PENDING') return;
 
@@ -127,7 +146,12 @@ export async function deliverWebhook(db: Database, job: PgBoss.JobWithMetadata<u
     await response.body?.cancel();
     if (!response.ok) error = `HTTP ${response.status}`;
   } catch (caught) {
-    error = caught instanceof Error && caught.name === 'TimeoutError' ? `no answer within ${options.timeoutMs} ms` : caught instanceof Error ? caught.message : String(caught);
+    error =
+      caught instanceof Error && caught.name === 'TimeoutError'
+        ? `no answer within ${options.timeoutMs} ms`
+        : caught instanceof Error
+          ? caught.message
+          : String(caught);
   }
 
   const last = job.retryCount >= job.retryLimit;

@@ -25,14 +25,20 @@ export interface JobQueueOptions {
   cronWorkerIntervalSeconds?: number;
 }
 
-export async function startJobQueue(db: Database, options: JobQueueOptions = {}, logger: Logger = silentLogger): Promise<PgBoss> {
+export async function startJobQueue(
+  db: Database,
+  options: JobQueueOptions = {},
+  logger: Logger = silentLogger,
+): Promise<PgBoss> {
   const boss = new PgBoss({
     db: { executeSql: (text, values) => db.executeSql(text, values ?? []) },
     schedule: options.schedule ?? true,
     cronMonitorIntervalSeconds: options.cronMonitorIntervalSeconds ?? 30,
     cronWorkerIntervalSeconds: options.cronWorkerIntervalSeconds ?? 5,
     supervise: options.supervise ?? true,
-    ...(options.maintenanceIntervalSeconds !== undefined ? { maintenanceIntervalSeconds: options.maintenanceIntervalSeconds } : {}),
+    ...(options.maintenanceIntervalSeconds !== undefined
+      ? { maintenanceIntervalSeconds: options.maintenanceIntervalSeconds }
+      : {}),
     pollingIntervalSeconds: options.pollingIntervalSeconds ?? 2,
   });
   // pg-boss reports background errors (a failed poll) as events: they must not crash the process
@@ -73,7 +79,11 @@ export function transactionSql(tx: Prisma.TransactionClient): PgBoss.Db {
     async executeSql(text, values) {
       // Prisma binds plain JS values; pg-boss passes job data as an object and omits unset options
       const args = (values ?? []).map((value) =>
-        value === undefined ? null : value !== null && typeof value === 'object' && !(value instanceof Date) ? JSON.stringify(value) : value,
+        value === undefined
+          ? null
+          : value !== null && typeof value === 'object' && !(value instanceof Date)
+            ? JSON.stringify(value)
+            : value,
       );
       return { rows: await tx.$queryRawUnsafe<Record<string, unknown>[]>(text, ...args) };
     },

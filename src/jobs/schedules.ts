@@ -45,7 +45,12 @@ export async function syncScheduleCron(boss: PgBoss, schedule: ScheduleCron): Pr
   const queue = scheduleQueueName(schedule.id);
   await ensureQueue(boss, queue);
   if (schedule.enabled) {
-    await boss.schedule(queue, schedule.cron, { scheduleId: schedule.id }, { tz: schedule.timeZone, retryLimit: 2, retryBackoff: true });
+    await boss.schedule(
+      queue,
+      schedule.cron,
+      { scheduleId: schedule.id },
+      { tz: schedule.timeZone, retryLimit: 2, retryBackoff: true },
+    );
   } else {
     await boss.unschedule(queue);
   }
@@ -68,7 +73,8 @@ export interface ScheduleRunnerOptions {
   logger?: Logger;
 }
 
-const isUniqueViolation = (error: unknown) => error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002';
+const isUniqueViolation = (error: unknown) =>
+  error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002';
 
 export class ScheduleRunner {
   /** schedule ids whose queue this process works */
@@ -85,8 +91,19 @@ export class ScheduleRunner {
     private readonly logger: Logger,
   ) {}
 
-  static async start(db: Database, planJobs: PlanJobs, boss: PgBoss, options: ScheduleRunnerOptions = {}): Promise<ScheduleRunner> {
-    const runner = new ScheduleRunner(db, planJobs, boss, { ...DEFAULT_WEBHOOK_OPTIONS, ...options.webhook }, options.logger ?? silentLogger);
+  static async start(
+    db: Database,
+    planJobs: PlanJobs,
+    boss: PgBoss,
+    options: ScheduleRunnerOptions = {},
+  ): Promise<ScheduleRunner> {
+    const runner = new ScheduleRunner(
+      db,
+      planJobs,
+      boss,
+      { ...DEFAULT_WEBHOOK_OPTIONS, ...options.webhook },
+      options.logger ?? silentLogger,
+    );
     await ensureQueue(boss, PLAN_WEBHOOK_QUEUE);
     await boss.work<unknown>(PLAN_WEBHOOK_QUEUE, { includeMetadata: true, batchSize: 1 }, async ([job]) => {
       if (job) await deliverWebhook(db, job, runner.webhook);
@@ -111,9 +128,13 @@ export class ScheduleRunner {
 
   private async resyncOnce(): Promise<void> {
     if (this.stopped) return;
-    const rows = await this.db.prisma.schedule.findMany({ select: { id: true, cron: true, timeZone: true, enabled: true } });
+    const rows = await this.db.prisma.schedule.findMany({
+      select: { id: true, cron: true, timeZone: true, enabled: true },
+    });
     // the rows carry `timezone` too, which pg-boss's typings leave out
-    const crons = new Map((await this.boss.getSchedules()).map((cron) => [cron.name, cron as PgBoss.Schedule & { timezone?: string }]));
+    const crons = new Map(
+      (await this.boss.getSchedules()).map((cron) => [cron.name, cron as PgBoss.Schedule & { timezone?: string }]),
+    );
     for (const row of rows) {
       const cron = crons.get(scheduleQueueName(row.id));
       const matches = row.enabled ? cron?.cron === row.cron && cron.timezone === row.timeZone : cron === undefined;
@@ -152,7 +173,8 @@ export class ScheduleRunner {
   /** One tick → one plan: the tick's job id is stored on the plan (unique), so a redelivered tick adds nothing. */
   private async runTick(job: PgBoss.JobWithMetadata<unknown>): Promise<void> {
     const parsed = scheduleTickPayloadSchema.safeParse(job.data);
-    if (!parsed.success) throw new Error(`${job.name}: invalid payload: ${parsed.error.issues.map((i) => i.message).join('; ')}`);
+    if (!parsed.success)
+      throw new Error(`${job.name}: invalid payload: ${parsed.error.issues.map((i) => i.message).join('; ')}`);
     const schedule = await this.db.prisma.schedule.findUnique({
       where: { id: parsed.data.scheduleId },
       select: { id: true, name: true, enabled: true, options: true, scenario: { select: { code: true } } },
@@ -167,7 +189,10 @@ export class ScheduleRunner {
         options: schedule.options as Record<string, unknown>,
       });
       const plan = await this.planJobs.enqueue({ ...request, schedule: { id: schedule.id, tickId: job.id } });
-      await this.db.prisma.schedule.updateMany({ where: { id: schedule.id }, data: { lastPlanId: plan.id, lastRunAt: plan.requestedAt } });
+      await this.db.prisma.schedule.updateMany({
+        where: { id: schedule.id },
+        data: { lastPlanId: plan.id, lastRunAt: plan.requestedAt },
+      });
     } catch (error) {
       // another run of the same tick created its plan first
       if (isUniqueViolation(error)) return;
@@ -190,12 +215,24 @@ export class ScheduleRunner {
    * whose schedule has one. One delivery per plan (unique), queued with it.
    */
   async planFinished(planId: string): Promise<void> {
-    const plan = await this.db.prisma.plan.findUnique({ where: { id: planId }, select: { status: true, schedule: { select: { webhookUrl: true } } } });
+    const plan = await this.db.prisma.plan.findUnique({
+      where: { id: planId },
+      select: { status: true, schedule: { select: { webhookUrl: true } } },
+    });
     const url = plan?.schedule?.webhookUrl;
     if (!url || !WEBHOOK_PLAN_STATUSES.includes(plan.status)) return;
     await this.db.prisma.$transaction(async (tx) => {
-      const [delivery] = await tx.webhookDelivery.createManyAndReturn({ data: [{ planId, url }], skipDuplicates: true, select: { id: true } });
-      if (delivery) await this.boss.send(PLAN_WEBHOOK_QUEUE, { deliveryId: delivery.id }, { ...webhookJobOptions(this.webhook), db: transactionSql(tx) });
+      const [delivery] = await tx.webhookDelivery.createManyAndReturn({
+        data: [{ planId, url }],
+        skipDuplicates: true,
+        select: { id: true },
+      });
+      if (delivery)
+        await this.boss.send(
+          PLAN_WEBHOOK_QUEUE,
+          { deliveryId: delivery.id },
+          { ...webhookJobOptions(this.webhook), db: transactionSql(tx) },
+        );
     });
   }
 

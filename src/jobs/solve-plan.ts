@@ -42,7 +42,9 @@ export async function solvePlan(db: Database, payload: unknown, options: SolvePl
   const parsedPayload = solvePlanPayloadSchema.safeParse(payload);
   if (!parsedPayload.success) {
     // a malformed job can never succeed: say so and let pg-boss record it as failed
-    throw new Error(`${SOLVE_PLAN_QUEUE}: invalid payload: ${parsedPayload.error.issues.map((i) => `${i.path.join('.') || '(payload)'}: ${i.message}`).join('; ')}`);
+    throw new Error(
+      `${SOLVE_PLAN_QUEUE}: invalid payload: ${parsedPayload.error.issues.map((i) => `${i.path.join('.') || '(payload)'}: ${i.message}`).join('; ')}`,
+    );
   }
   const { planId } = parsedPayload.data;
 
@@ -53,16 +55,27 @@ export async function solvePlan(db: Database, payload: unknown, options: SolvePl
     if (!(plan?.status === 'RUNNING' && options.takeOverRunning)) return 'skipped';
   }
 
-  const plan = await db.prisma.plan.findUniqueOrThrow({ where: { id: planId }, select: { inputSnapshot: true, options: true } });
+  const plan = await db.prisma.plan.findUniqueOrThrow({
+    where: { id: planId },
+    select: { inputSnapshot: true, options: true },
+  });
   const planOptions = parsePlanOptions(plan.options);
   if (!planOptions.ok) {
-    await markFailed(db.prisma, planId, `the stored options no longer validate: ${planOptions.issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`);
+    await markFailed(
+      db.prisma,
+      planId,
+      `the stored options no longer validate: ${planOptions.issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`,
+    );
     return 'recorded';
   }
 
   let result;
   try {
-    result = await solvePlacementInWorker(plan.inputSnapshot as unknown as PlanningInput, planOptions.options, options.signal ? { signal: options.signal } : {});
+    result = await solvePlacementInWorker(
+      plan.inputSnapshot as unknown as PlanningInput,
+      planOptions.options,
+      options.signal ? { signal: options.signal } : {},
+    );
   } catch (error) {
     if (options.signal?.aborted) return 'cancelled';
     throw error;

@@ -12,7 +12,16 @@ export function createLogger(level: LevelWithSilent = 'info', destination?: pino
       level,
       base: { service: 'tokengrid' },
       redact: {
-        paths: ['authorization', 'headers.authorization', 'req.headers.authorization', 'apiKey', 'key', 'secret', '*.apiKey', '*.secret'],
+        paths: [
+          'authorization',
+          'headers.authorization',
+          'req.headers.authorization',
+          'apiKey',
+          'key',
+          'secret',
+          '*.apiKey',
+          '*.secret',
+        ],
         censor: '[redacted]',
       },
     },

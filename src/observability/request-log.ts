@@ -83,7 +83,13 @@ export interface RequestLogOptions {
   rejectionReasons: Readonly<Record<string, string>>;
 }
 
-export function useRequestLog({ logger, metrics, requestIdFor, graphqlEndpoint, rejectionReasons }: RequestLogOptions): Plugin {
+export function useRequestLog({
+  logger,
+  metrics,
+  requestIdFor,
+  graphqlEndpoint,
+  rejectionReasons,
+}: RequestLogOptions): Plugin {
   const states = new WeakMap<Request, RequestState>();
   const operationLabels = new Set<string>();
   const labelFor = (name: string | null): string => {
@@ -96,7 +102,14 @@ export function useRequestLog({ logger, metrics, requestIdFor, graphqlEndpoint, 
   return {
     onRequest({ request, url }) {
       if (url.pathname !== graphqlEndpoint) return;
-      states.set(request, { startedMs: performance.now(), operationName: null, operationType: null, keyName: null, outcome: null, rejectedCode: null });
+      states.set(request, {
+        startedMs: performance.now(),
+        operationName: null,
+        operationType: null,
+        keyName: null,
+        outcome: null,
+        rejectedCode: null,
+      });
     },
     onParams({ request, params }) {
       const state = states.get(request);
@@ -175,14 +188,16 @@ async function errorCodeOfBody(response: Response): Promise<string | null> {
  * it, so errors already logged there are skipped here (one line per error).
  */
 export function yogaLoggerFor(logger: Logger, alreadyLogged: (error: unknown) => boolean): YogaLogger {
-  const log = (level: 'debug' | 'info' | 'warn' | 'error') => (...args: unknown[]) => {
-    const [first, ...rest] = args;
-    if (first instanceof Error) {
-      if (level === 'error' && alreadyLogged(first)) return;
-      logger[level]({ err: first }, rest.length > 0 ? rest.map(String).join(' ') : first.message);
-    } else {
-      logger[level](args.map((a) => (typeof a === 'string' ? a : JSON.stringify(a))).join(' '));
-    }
-  };
+  const log =
+    (level: 'debug' | 'info' | 'warn' | 'error') =>
+    (...args: unknown[]) => {
+      const [first, ...rest] = args;
+      if (first instanceof Error) {
+        if (level === 'error' && alreadyLogged(first)) return;
+        logger[level]({ err: first }, rest.length > 0 ? rest.map(String).join(' ') : first.message);
+      } else {
+        logger[level](args.map((a) => (typeof a === 'string' ? a : JSON.stringify(a))).join(' '));
+      }
+    };
   return { debug: log('debug'), info: log('info'), warn: log('warn'), error: log('error') };
 }

@@ -218,7 +218,13 @@ export function compileModel(prepared: PreparedInput, options: PlanOptions): Com
       let group = key === null ? undefined : groupByKey.get(key);
       if (group === undefined) {
         group = groups.length;
-        groups.push({ classIndex: demand.classIndex, members: [], sites: list, regionIndex: r, demandKtokByPeriod: new Float64Array(T) });
+        groups.push({
+          classIndex: demand.classIndex,
+          members: [],
+          sites: list,
+          regionIndex: r,
+          demandKtokByPeriod: new Float64Array(T),
+        });
         if (key !== null) groupByKey.set(key, group);
       }
       groupOfDemand[g] = group;
@@ -297,7 +303,8 @@ export function compileModel(prepared: PreparedInput, options: PlanOptions): Com
   }
   const powerRows = { start: powerStart, end: b.numRows };
 
-  const carbonRow = options.carbonCapTonnesPerHour === null ? -1 : row(-Infinity, options.carbonCapTonnesPerHour, -1, -1, -1);
+  const carbonRow =
+    options.carbonCapTonnesPerHour === null ? -1 : row(-Infinity, options.carbonCapTonnesPerHour, -1, -1, -1);
 
   // Columns: routes.
   const egressPerKtokHour = options.egressPricePerMillionTokens * MILLION_TOKENS_PER_KTOK_HOUR * weight;
@@ -308,8 +315,7 @@ export function compileModel(prepared: PreparedInput, options: PlanOptions): Com
       const demandRow = demandRowOf[i * T + t]!;
       if (demandRow < 0) return;
       const region = regions[group.regionIndex]!;
-      const upper =
-        options.maxSiteShare === null ? Infinity : options.maxSiteShare * group.demandKtokByPeriod[t]!;
+      const upper = options.maxSiteShare === null ? Infinity : options.maxSiteShare * group.demandKtokByPeriod[t]!;
       routeStartOf[i * T + t] = b.numColumns;
       for (const s of group.sites) {
         const cost = crossesBorder(sites[s]!.country, region.country) ? egressPerKtokHour : 0;
@@ -377,7 +383,18 @@ export function compileModel(prepared: PreparedInput, options: PlanOptions): Com
       }
       // SUNK: a bought GPU costs its capex every hour. AMORTIZED: it is paid through busy hours.
       const cost = amortized ? 0 : gpus[pool.gpuIndex]!.capexPerHour;
-      addColumnOf[g] = column(0, pool.buyable, cost, integer, rows, rows.map(() => -1), s, p, -1, -1);
+      addColumnOf[g] = column(
+        0,
+        pool.buyable,
+        cost,
+        integer,
+        rows,
+        rows.map(() => -1),
+        s,
+        p,
+        -1,
+        -1,
+      );
     });
   }
   const add = { start: addStart, end: b.numColumns };

@@ -264,7 +264,10 @@ export function interpretSolution(
       siteCode: site.code,
       servedTokensPerSecond: round(servedKtok * TOKENS_PER_KTOK),
       loadByClass: classes
-        .map((c, k) => ({ workloadClassCode: c.code, tokensPerSecond: round(siteLoadKtok[s * K + k]! * TOKENS_PER_KTOK) }))
+        .map((c, k) => ({
+          workloadClassCode: c.code,
+          tokensPerSecond: round(siteLoadKtok[s * K + k]! * TOKENS_PER_KTOK),
+        }))
         .filter((row) => row.tokensPerSecond > 0),
       gpus: gpuRows,
       utilization: available > 0 ? round(peakBusyAll / available) : 0,
@@ -480,7 +483,9 @@ export function interpretSolution(
     }
   }
   const carbonBinding =
-    layout.carbonRow >= 0 && options.carbonCapTonnesPerHour !== null && tight(activity[layout.carbonRow]!, options.carbonCapTonnesPerHour);
+    layout.carbonRow >= 0 &&
+    options.carbonCapTonnesPerHour !== null &&
+    tight(activity[layout.carbonRow]!, options.carbonCapTonnesPerHour);
   if (carbonBinding) {
     bindingConstraints.push({
       kind: 'CARBON_CAP',
@@ -555,11 +560,15 @@ export function interpretSolution(
       });
       let reason: UnservedReason;
       if (candidateSites.length === 0) {
-        reason = candidateInfo.withinLatency > 0 && candidateInfo.residencyBlocked > 0 ? 'RESIDENCY' : 'NO_SITE_WITHIN_LATENCY';
+        reason =
+          candidateInfo.withinLatency > 0 && candidateInfo.residencyBlocked > 0
+            ? 'RESIDENCY'
+            : 'NO_SITE_WITHIN_LATENCY';
       } else if (candidateSites.every((c) => c.limitedBy !== null)) {
         const power = candidateSites.filter((c) => c.limitedBy === 'POWER').length;
         const share = candidateSites.filter((c) => c.limitedBy === 'SITE_SHARE').length;
-        reason = power * 2 > candidateSites.length ? 'POWER' : share * 2 > candidateSites.length ? 'SITE_SHARE' : 'CAPACITY';
+        reason =
+          power * 2 > candidateSites.length ? 'POWER' : share * 2 > candidateSites.length ? 'SITE_SHARE' : 'CAPACITY';
       } else {
         reason = carbonBinding ? 'CARBON_CAP' : 'COST';
       }
@@ -586,7 +595,9 @@ export function interpretSolution(
       });
     });
   });
-  unserved.sort((a, b) => b.unservedTokensPerSecond - a.unservedTokensPerSecond || (a.regionCode < b.regionCode ? -1 : 1));
+  unserved.sort(
+    (a, b) => b.unservedTokensPerSecond - a.unservedTokensPerSecond || (a.regionCode < b.regionCode ? -1 : 1),
+  );
 
   // Totals.
   let demandKtok = 0;
@@ -631,7 +642,8 @@ export function interpretSolution(
     facilityPowerKw: round(facilityKw),
     peakFacilityPowerKw: round(peakFacilityKw),
     carbonKgPerHour: round(carbonKgPerHour),
-    carbonKgPerMillionTokens: servedMillionTokensPerHour > 0 ? round(carbonKgPerHour / servedMillionTokensPerHour) : null,
+    carbonKgPerMillionTokens:
+      servedMillionTokensPerHour > 0 ? round(carbonKgPerHour / servedMillionTokensPerHour) : null,
     demandTokensPerSecond: round(demandKtok * TOKENS_PER_KTOK),
     servedTokensPerSecond: round(servedKtok * TOKENS_PER_KTOK),
     unservedTokensPerSecond: round(unservedKtok * TOKENS_PER_KTOK),

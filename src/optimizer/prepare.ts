@@ -5,7 +5,9 @@ import type { PlanningInput, PlanOptions } from './types.js';
 
 export class PlanInputError extends Error {
   constructor(readonly problems: string[]) {
-    super(`invalid planning input: ${problems.slice(0, 5).join('; ')}${problems.length > 5 ? ` (+${problems.length - 5} more)` : ''}`);
+    super(
+      `invalid planning input: ${problems.slice(0, 5).join('; ')}${problems.length > 5 ? ` (+${problems.length - 5} more)` : ''}`,
+    );
     this.name = 'PlanInputError';
   }
 }
@@ -88,10 +90,22 @@ export function prepareInput(input: PlanningInput, options: PlanOptions): Prepar
       seen.add(code);
     }
   };
-  duplicates(input.workloadClasses.map((c) => c.code), 'workload class');
-  duplicates(input.gpuTypes.map((g) => g.code), 'GPU type');
-  duplicates(input.sites.map((s) => s.code), 'site');
-  duplicates(input.regions.map((r) => r.code), 'region');
+  duplicates(
+    input.workloadClasses.map((c) => c.code),
+    'workload class',
+  );
+  duplicates(
+    input.gpuTypes.map((g) => g.code),
+    'GPU type',
+  );
+  duplicates(
+    input.sites.map((s) => s.code),
+    'site',
+  );
+  duplicates(
+    input.regions.map((r) => r.code),
+    'region',
+  );
 
   const T = options.periods;
   const classes = [...input.workloadClasses].sort(byCode);
@@ -108,7 +122,10 @@ export function prepareInput(input: PlanningInput, options: PlanOptions): Prepar
   const gpuTypes = [...input.gpuTypes].sort(byCode);
   const gpuIndex = new Map(gpuTypes.map((g, i) => [g.code, i]));
   const gpus: PreparedGpu[] = gpuTypes.map((g) => {
-    check(typeof g.powerKw === 'number' && g.powerKw > 0 && Number.isFinite(g.powerKw), `GPU ${g.code}: powerKw must be > 0`);
+    check(
+      typeof g.powerKw === 'number' && g.powerKw > 0 && Number.isFinite(g.powerKw),
+      `GPU ${g.code}: powerKw must be > 0`,
+    );
     check(nonNegative(g.capexPerHour), `GPU ${g.code}: capexPerHour must be >= 0`);
     const tokensPerSecondByClass = new Float64Array(classes.length);
     for (const t of g.throughputs) {
@@ -124,7 +141,10 @@ export function prepareInput(input: PlanningInput, options: PlanOptions): Prepar
   const excludedSites: { siteCode: string; reason: string }[] = [];
   const sites: PreparedSite[] = [];
   for (const site of [...input.sites].sort(byCode)) {
-    check(typeof site.pue === 'number' && site.pue >= 1 && Number.isFinite(site.pue), `site ${site.code}: pue must be >= 1`);
+    check(
+      typeof site.pue === 'number' && site.pue >= 1 && Number.isFinite(site.pue),
+      `site ${site.code}: pue must be >= 1`,
+    );
     check(nonNegative(site.powerCapKw), `site ${site.code}: powerCapKw must be >= 0`);
     check(nonNegative(site.pricePerKwh), `site ${site.code}: pricePerKwh must be >= 0`);
     check(nonNegative(site.carbonGramsPerKwh), `site ${site.code}: carbonGramsPerKwh must be >= 0`);
@@ -136,7 +156,10 @@ export function prepareInput(input: PlanningInput, options: PlanOptions): Prepar
     check(site.hourlyPricesPerKwh.every(nonNegative), `site ${site.code}: hourlyPricesPerKwh values must be >= 0`);
     for (const item of site.inventory) {
       check(gpuIndex.has(item.gpuTypeCode), `site ${site.code}: unknown GPU type ${JSON.stringify(item.gpuTypeCode)}`);
-      check(nonNegative(item.installed) && nonNegative(item.maxAdditional), `site ${site.code}: GPU counts must be >= 0`);
+      check(
+        nonNegative(item.installed) && nonNegative(item.maxAdditional),
+        `site ${site.code}: GPU counts must be >= 0`,
+      );
     }
     if (excluded.has(site.code)) {
       excludedSites.push({ siteCode: site.code, reason: 'excluded by the plan options' });
@@ -194,7 +217,10 @@ export function prepareInput(input: PlanningInput, options: PlanOptions): Prepar
       check(k !== undefined, `region ${region.code}: unknown workload class ${JSON.stringify(d.workloadClassCode)}`);
       check(!seenClasses.has(d.workloadClassCode), `region ${region.code}: two demand rows for ${d.workloadClassCode}`);
       check(nonNegative(d.tokensPerSecond), `region ${region.code}: tokensPerSecond must be >= 0`);
-      check(d.rttBudgetMs === null || nonNegative(d.rttBudgetMs), `region ${region.code}: rttBudgetMs must be >= 0 or null`);
+      check(
+        d.rttBudgetMs === null || nonNegative(d.rttBudgetMs),
+        `region ${region.code}: rttBudgetMs must be >= 0 or null`,
+      );
       seenClasses.add(d.workloadClassCode);
       if (k === undefined || !(d.tokensPerSecond > 0)) continue;
       const profile = classes[k]!.hourlyDemandProfile;

@@ -92,7 +92,8 @@ export function shadowPriceBasis(
           for (const pool of site.pools) {
             const gpu = gpus[pool.gpuIndex]!;
             const tokens = gpu.tokensPerSecondByClass[k]!;
-            if (tokens > 0 && gpu.powerKw > 0) best = Math.max(best, tokens / (gpu.powerKw * site.pue) / TOKENS_PER_KTOK);
+            if (tokens > 0 && gpu.powerKw > 0)
+              best = Math.max(best, tokens / (gpu.powerKw * site.pue) / TOKENS_PER_KTOK);
           }
           return best;
         },

@@ -29,7 +29,10 @@ import {
 export const JSLP_MAX_COLUMNS = 48;
 export const JSLP_MAX_ROWS = 32;
 
-export function chooseSolver(options: PlanOptions, size: { columns: number; rows: number; integer: boolean }): SolverName {
+export function chooseSolver(
+  options: PlanOptions,
+  size: { columns: number; rows: number; integer: boolean },
+): SolverName {
   if (options.solver !== 'auto') return options.solver;
   if (size.integer) return 'highs';
   return size.columns <= JSLP_MAX_COLUMNS && size.rows <= JSLP_MAX_ROWS ? 'jslp' : 'highs';
@@ -74,7 +77,12 @@ const AT_THE_LIMIT = 0.9;
  * long; any other early stop (iteration or solution limit, interruption) is
  * named for what it was.
  */
-export function earlyStopNote(outcome: SolverOutcome, solver: SolverName, solverLimitSeconds: number, timeLimitSeconds: number): string {
+export function earlyStopNote(
+  outcome: SolverOutcome,
+  solver: SolverName,
+  solverLimitSeconds: number,
+  timeLimitSeconds: number,
+): string {
   const seconds = (outcome.solveMs / 1000).toFixed(outcome.solveMs < 10_000 ? 2 : 0);
   const best = `this is the best plan found${outcome.mipGap !== null ? `, within ${(outcome.mipGap * 100).toFixed(2)}% of optimal` : ''}`;
   const reportsTimeLimit = outcome.solverStatus === 'time_limit' || outcome.solverStatus === 'timeout';
@@ -157,7 +165,12 @@ export async function solvePlacement(
     totalMs: ms(performance.now() - started),
   });
 
-  if (outcome.status === 'infeasible' || outcome.status === 'unbounded' || outcome.status === 'error' || !outcome.columnValues) {
+  if (
+    outcome.status === 'infeasible' ||
+    outcome.status === 'unbounded' ||
+    outcome.status === 'error' ||
+    !outcome.columnValues
+  ) {
     const message =
       outcome.message ??
       (outcome.status === 'infeasible'
@@ -188,7 +201,10 @@ export async function solvePlacement(
     ...base,
     ...plan,
     status: outcome.status === 'time_limit' ? 'time_limit' : 'optimal',
-    message: outcome.status === 'time_limit' ? earlyStopNote(outcome, solver, remainingSeconds, planOptions.timeLimitSeconds) : null,
+    message:
+      outcome.status === 'time_limit'
+        ? earlyStopNote(outcome, solver, remainingSeconds, planOptions.timeLimitSeconds)
+        : null,
     shadowPricesUnavailableReason,
     timings: timings(interpretMs),
   };

@@ -9,7 +9,13 @@ import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { emptyResult } from './solve.js';
-import { DEFAULT_PLAN_OPTIONS, parsePlanOptions, type PlanOptions, type PlanningInput, type PlanResult } from './types.js';
+import {
+  DEFAULT_PLAN_OPTIONS,
+  parsePlanOptions,
+  type PlanOptions,
+  type PlanningInput,
+  type PlanResult,
+} from './types.js';
 import type { WorkerRequest, WorkerResponse } from './worker.js';
 
 // Compiled, the worker is plain JS beside this file (dist/src/optimizer/).
@@ -140,14 +146,17 @@ export function solvePlacementInWorker(
       finish(false);
       reject(abortReason(signal!));
     };
-    const deadline = setTimeout(() => {
-      if (settled) return;
-      finish(false);
-      fail(
-        `the solver did not stop at the time limit of ${planOptions.timeLimitSeconds} s; ` +
-          `it was stopped after ${((performance.now() - started) / 1000).toFixed(1)} s without a plan`,
-      );
-    }, hardDeadlineMs(planOptions.timeLimitSeconds, graceMs));
+    const deadline = setTimeout(
+      () => {
+        if (settled) return;
+        finish(false);
+        fail(
+          `the solver did not stop at the time limit of ${planOptions.timeLimitSeconds} s; ` +
+            `it was stopped after ${((performance.now() - started) / 1000).toFixed(1)} s without a plan`,
+        );
+      },
+      hardDeadlineMs(planOptions.timeLimitSeconds, graceMs),
+    );
 
     worker.on('message', onMessage);
     worker.on('error', onError);

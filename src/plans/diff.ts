@@ -165,7 +165,9 @@ function diffSiteGpus(from: PlanResult, to: PlanResult, changed: Changed, delta:
     }))
     .sort(
       (a, b) =>
-        Math.abs(b.gpusBusyChange) + Math.abs(b.gpusAddedChange) - (Math.abs(a.gpusBusyChange) + Math.abs(a.gpusAddedChange)) ||
+        Math.abs(b.gpusBusyChange) +
+          Math.abs(b.gpusAddedChange) -
+          (Math.abs(a.gpusBusyChange) + Math.abs(a.gpusAddedChange)) ||
         Math.abs(b.tokensPerSecondChange) - Math.abs(a.tokensPerSecondChange) ||
         byCode(a.siteCode, b.siteCode) ||
         byCode(a.gpuTypeCode, b.gpuTypeCode),
@@ -226,7 +228,10 @@ function diffRegions(from: PlanResult, to: PlanResult, changed: Changed): Region
   const samePeriods = periodsOf(from) === periodsOf(to);
   const periods = samePeriods ? periodsOf(from) : 1;
   // region × class → period → site → [from, to] tokens/s
-  const loads = new Map<string, { regionCode: string; workloadClassCode: string; byPeriod: Map<number, Map<string, [number, number]>> }>();
+  const loads = new Map<
+    string,
+    { regionCode: string; workloadClassCode: string; byPeriod: Map<number, Map<string, [number, number]>> }
+  >();
   for (const [plan, side] of [
     [from, 0],
     [to, 1],
@@ -255,7 +260,14 @@ function diffRegions(from: PlanResult, to: PlanResult, changed: Changed): Region
       const k = key(fromSiteCode ?? '', toSiteCode ?? '');
       const flow = flows.get(k);
       if (flow) flow.tokensPerSecond += tokensPerSecond;
-      else flows.set(k, { regionCode: group.regionCode, workloadClassCode: group.workloadClassCode, fromSiteCode, toSiteCode, tokensPerSecond });
+      else
+        flows.set(k, {
+          regionCode: group.regionCode,
+          workloadClassCode: group.workloadClassCode,
+          fromSiteCode,
+          toSiteCode,
+          tokensPerSecond,
+        });
     };
     for (const sites of group.byPeriod.values()) {
       const losses: [string, number][] = [];
@@ -268,20 +280,31 @@ function diffRegions(from: PlanResult, to: PlanResult, changed: Changed): Region
       const totalGain = gains.reduce((sum, [, v]) => sum + v, 0);
       const matched = Math.min(totalLoss, totalGain);
       for (const [lost, loss] of losses) {
-        for (const [gained, gain] of gains) addFlow(lost, gained, (matched * (loss / totalLoss) * (gain / totalGain)) / periods);
+        for (const [gained, gain] of gains)
+          addFlow(lost, gained, (matched * (loss / totalLoss) * (gain / totalGain)) / periods);
         if (totalLoss > totalGain) addFlow(lost, null, ((totalLoss - totalGain) * (loss / totalLoss)) / periods);
       }
       if (totalGain > totalLoss) {
-        for (const [gained, gain] of gains) addFlow(null, gained, ((totalGain - totalLoss) * (gain / totalGain)) / periods);
+        for (const [gained, gain] of gains)
+          addFlow(null, gained, ((totalGain - totalLoss) * (gain / totalGain)) / periods);
       }
     }
     // a flow counts when it is more than noise on the region × class's own scale
     let scaleTokens = 0;
-    for (const sites of group.byPeriod.values()) for (const [a, b] of sites.values()) scaleTokens = Math.max(scaleTokens, a, b);
-    const kept = [...flows.values()].filter((flow) => changed(0, flow.tokensPerSecond / Math.max(1, scaleTokens)) ).sort(byFlow);
+    for (const sites of group.byPeriod.values())
+      for (const [a, b] of sites.values()) scaleTokens = Math.max(scaleTokens, a, b);
+    const kept = [...flows.values()]
+      .filter((flow) => changed(0, flow.tokensPerSecond / Math.max(1, scaleTokens)))
+      .sort(byFlow);
     if (kept.length === 0) continue;
-    const moved = kept.filter((f) => f.fromSiteCode !== null && f.toSiteCode !== null).reduce((sum, f) => sum + f.tokensPerSecond, 0);
-    const served = kept.reduce((sum, f) => sum + (f.fromSiteCode === null ? f.tokensPerSecond : 0) - (f.toSiteCode === null ? f.tokensPerSecond : 0), 0);
+    const moved = kept
+      .filter((f) => f.fromSiteCode !== null && f.toSiteCode !== null)
+      .reduce((sum, f) => sum + f.tokensPerSecond, 0);
+    const served = kept.reduce(
+      (sum, f) =>
+        sum + (f.fromSiteCode === null ? f.tokensPerSecond : 0) - (f.toSiteCode === null ? f.tokensPerSecond : 0),
+      0,
+    );
     result.push({
       regionCode: group.regionCode,
       workloadClassCode: group.workloadClassCode,
@@ -292,7 +315,8 @@ function diffRegions(from: PlanResult, to: PlanResult, changed: Changed): Region
   }
   const size = (r: RegionClassChange) => r.flows.reduce((sum, f) => sum + f.tokensPerSecond, 0);
   return result.sort(
-    (a, b) => size(b) - size(a) || byCode(a.regionCode, b.regionCode) || byCode(a.workloadClassCode, b.workloadClassCode),
+    (a, b) =>
+      size(b) - size(a) || byCode(a.regionCode, b.regionCode) || byCode(a.workloadClassCode, b.workloadClassCode),
   );
 }
 

@@ -20,7 +20,9 @@ export const unservedReasonWords = (reason: UnservedReason): string => REASON_WO
 export function tokensText(tokensPerSecond: number): string {
   const fixed = (value: number, digits: number) =>
     value.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
-  return tokensPerSecond >= 1e6 ? `${fixed(tokensPerSecond / 1e6, 2)} M tok/s` : `${fixed(tokensPerSecond / 1e3, 1)} k tok/s`;
+  return tokensPerSecond >= 1e6
+    ? `${fixed(tokensPerSecond / 1e6, 2)} M tok/s`
+    : `${fixed(tokensPerSecond / 1e3, 1)} k tok/s`;
 }
 
 /** "$18,652.10" */
@@ -28,7 +30,9 @@ export const dollarsText = (value: number): string =>
   `$${value.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
 
 /** The unserved demand by reason, largest first: the dominant reasons. */
-export function unservedByReason(plan: Pick<PlanResult, 'unserved'>): { reason: UnservedReason; tokensPerSecond: number }[] {
+export function unservedByReason(
+  plan: Pick<PlanResult, 'unserved'>,
+): { reason: UnservedReason; tokensPerSecond: number }[] {
   const sums = new Map<UnservedReason, number>();
   for (const u of plan.unserved) sums.set(u.reason, (sums.get(u.reason) ?? 0) + u.unservedTokensPerSecond);
   return [...sums]
@@ -44,7 +48,8 @@ export function unservedByReason(plan: Pick<PlanResult, 'unserved'>): { reason: 
 export function unservedSentence(plan: Pick<PlanResult, 'totals' | 'unserved'>): string | null {
   const totals = plan.totals;
   if (!totals || !(totals.unservedTokensPerSecond > 0)) return null;
-  const share = totals.demandTokensPerSecond > 0 ? (100 * totals.unservedTokensPerSecond) / totals.demandTokensPerSecond : 100;
+  const share =
+    totals.demandTokensPerSecond > 0 ? (100 * totals.unservedTokensPerSecond) / totals.demandTokensPerSecond : 100;
   const reasons = unservedByReason(plan);
   const shown = reasons.slice(0, 3).map((r) => `${REASON_WORDS[r.reason]} ${tokensText(r.tokensPerSecond)}`);
   const more = reasons.length > 3 ? `, … and ${reasons.length - 3} more` : '';

@@ -11,12 +11,18 @@ export type PlanningSource = { kind: 'database' } | { kind: 'directory'; path: s
 const LOAD_DATA = 'load data first: npx tokengrid import fixtures';
 
 /** Why this snapshot cannot be planned, in one line; null when it can. */
-export function plannabilityProblem(input: PlanningInput, source: PlanningSource = { kind: 'database' }): string | null {
+export function plannabilityProblem(
+  input: PlanningInput,
+  source: PlanningSource = { kind: 'database' },
+): string | null {
   const where = source.kind === 'database' ? 'the database' : `the data set in ${source.path}`;
   const hasDemand = input.regions.some((region) => region.demand.some((d) => d.tokensPerSecond > 0));
-  if (input.sites.length === 0 && !hasDemand) return `nothing to plan: ${where} has no sites and no demand (${LOAD_DATA})`;
-  if (input.sites.length === 0) return `nothing to plan: ${where} has no ACTIVE or PLANNED site (${LOAD_DATA}, or add a site)`;
-  if (!hasDemand) return `nothing to plan: ${where} has no demand (no region has tokens/s above 0; ${LOAD_DATA}, or set a region's demand)`;
+  if (input.sites.length === 0 && !hasDemand)
+    return `nothing to plan: ${where} has no sites and no demand (${LOAD_DATA})`;
+  if (input.sites.length === 0)
+    return `nothing to plan: ${where} has no ACTIVE or PLANNED site (${LOAD_DATA}, or add a site)`;
+  if (!hasDemand)
+    return `nothing to plan: ${where} has no demand (no region has tokens/s above 0; ${LOAD_DATA}, or set a region's demand)`;
   return null;
 }
 

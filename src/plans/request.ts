@@ -31,12 +31,21 @@ export interface ScenarioForRequest {
 function storedOverrides(json: Prisma.JsonValue, path: string): ScenarioOverrides {
   const parsed = scenarioOverridesSchema.safeParse(json);
   if (parsed.success) return parsed.data;
-  throw new ValidationError(parsed.error.issues.map((issue) => ({ path: [path, ...issue.path.map(String)].join('.'), message: issue.message })));
+  throw new ValidationError(
+    parsed.error.issues.map((issue) => ({ path: [path, ...issue.path.map(String)].join('.'), message: issue.message })),
+  );
 }
 
 /** The named scenario applied to the current snapshot; NotFoundError or ValidationError (path `input.scenario…`). */
-export async function scenarioForRequest(db: Database, scenarioCode: string, current: PlanningInput): Promise<ScenarioForRequest> {
-  const row = await db.prisma.scenario.findUnique({ where: { code: scenarioCode }, select: { id: true, code: true, overrides: true } });
+export async function scenarioForRequest(
+  db: Database,
+  scenarioCode: string,
+  current: PlanningInput,
+): Promise<ScenarioForRequest> {
+  const row = await db.prisma.scenario.findUnique({
+    where: { code: scenarioCode },
+    select: { id: true, code: true, overrides: true },
+  });
   if (!row) throw new NotFoundError('Scenario', scenarioCode);
   const overrides = storedOverrides(row.overrides, 'input.scenario.overrides');
   try {
@@ -47,7 +56,9 @@ export async function scenarioForRequest(db: Database, scenarioCode: string, cur
     };
   } catch (error) {
     if (!(error instanceof ScenarioError)) throw error;
-    throw new ValidationError(error.issues.map((issue) => ({ path: `input.scenario.overrides.${issue.path}`, message: issue.message })));
+    throw new ValidationError(
+      error.issues.map((issue) => ({ path: `input.scenario.overrides.${issue.path}`, message: issue.message })),
+    );
   }
 }
 
@@ -55,7 +66,9 @@ export async function scenarioForRequest(db: Database, scenarioCode: string, cur
 export function validatedPlanOptions(given: Record<string, unknown>): PlanOptions {
   const parsed = planOptionsSchema.safeParse(given);
   if (parsed.success) return parsed.data;
-  throw new ValidationError(zodIssuesToDatasetIssues(parsed.error, 'input.options').map(({ path, message }) => ({ path, message })));
+  throw new ValidationError(
+    zodIssuesToDatasetIssues(parsed.error, 'input.options').map(({ path, message }) => ({ path, message })),
+  );
 }
 
 /**
@@ -78,7 +91,10 @@ export async function preparePlan(db: Database, request: PlanRequest, { checkDat
   if (checkData) {
     const problem = plannabilityProblem(current) ?? (scenario ? plannabilityProblem(snapshot) : null);
     if (problem) {
-      const message = plannabilityProblem(current) || !scenario ? problem : `with scenario ${request.scenarioCode} applied, ${problem}`;
+      const message =
+        plannabilityProblem(current) || !scenario
+          ? problem
+          : `with scenario ${request.scenarioCode} applied, ${problem}`;
       throw new ValidationError([{ path: 'input', message }]);
     }
   }

@@ -42,4 +42,7 @@ export function checkSolverCaps(plan: { options: PlanOptions; snapshot: Planning
   }
 }
 
-export const DEFAULT_SOLVER_CAPS: Readonly<SolverCaps> = Object.freeze({ maxSolveTimeLimitSeconds: 600, maxModelVariables: 200_000 });
+export const DEFAULT_SOLVER_CAPS: Readonly<SolverCaps> = Object.freeze({
+  maxSolveTimeLimitSeconds: 600,
+  maxModelVariables: 200_000,
+});

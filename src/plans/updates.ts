@@ -14,7 +14,11 @@ export const PLAN_UPDATES_POLL_MS = 1_000;
  * when the plan is deleted). `return()` (a subscriber that leaves) stops it at
  * once, even in the middle of a wait.
  */
-export function planStatusUpdates(db: Database, planId: string, { pollMs = PLAN_UPDATES_POLL_MS } = {}): AsyncIterableIterator<string> {
+export function planStatusUpdates(
+  db: Database,
+  planId: string,
+  { pollMs = PLAN_UPDATES_POLL_MS } = {},
+): AsyncIterableIterator<string> {
   let closed = false;
   let finished = false;
   let changed = false;

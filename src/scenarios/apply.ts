@@ -49,13 +49,15 @@ export function applyScenario(input: PlanningInput, overrides: ScenarioOverrides
   // prices: absolute first, then multipliers, each list in order
   const sitesIn = (scope: string, code: string | undefined, path: string): PlanningSite[] => {
     if (scope === 'SITE') return known(sites, code, path, 'site') ? out.sites.filter((s) => s.code === code) : [];
-    if (scope === 'COUNTRY') return known(countries, code, path, 'site in country') ? out.sites.filter((s) => s.country === code) : [];
+    if (scope === 'COUNTRY')
+      return known(countries, code, path, 'site in country') ? out.sites.filter((s) => s.country === code) : [];
     return out.sites;
   };
   (overrides.absolutePricesPerKwh ?? []).forEach((p, i) => {
     for (const site of sitesIn(p.scope, p.code, `absolutePricesPerKwh[${i}].code`)) {
       // hourly prices keep their shape around the new mean
-      site.hourlyPricesPerKwh = site.pricePerKwh > 0 ? site.hourlyPricesPerKwh.map((h) => (h * p.pricePerKwh) / site.pricePerKwh) : [];
+      site.hourlyPricesPerKwh =
+        site.pricePerKwh > 0 ? site.hourlyPricesPerKwh.map((h) => (h * p.pricePerKwh) / site.pricePerKwh) : [];
       site.pricePerKwh = p.pricePerKwh;
     }
   });
@@ -70,7 +72,10 @@ export function applyScenario(input: PlanningInput, overrides: ScenarioOverrides
     for (const site of sitesIn(p.scope, p.code, `pueChanges[${i}].code`)) {
       const pue = p.multiplier !== undefined ? site.pue * p.multiplier : site.pue + p.delta!;
       if (pue < 1 || pue > 3) {
-        issues.push({ path: `pueChanges[${i}].${p.multiplier !== undefined ? 'multiplier' : 'delta'}`, message: `would make the PUE of ${site.code} ${round(pue)} (must stay in [1, 3])` });
+        issues.push({
+          path: `pueChanges[${i}].${p.multiplier !== undefined ? 'multiplier' : 'delta'}`,
+          message: `would make the PUE of ${site.code} ${round(pue)} (must stay in [1, 3])`,
+        });
       }
       site.pue = pue;
     }
@@ -82,11 +87,17 @@ export function applyScenario(input: PlanningInput, overrides: ScenarioOverrides
   const regionCountries = new Set(out.regions.flatMap((r) => (r.country ? [r.country] : [])));
   (overrides.residencyRules ?? []).forEach((rule, i) => {
     const path = `residencyRules[${i}]`;
-    const codesOk = (rule.regionCodes ?? []).map((code, j) => known(regions, code, `${path}.regionCodes[${j}]`, 'region')).every(Boolean);
-    const countriesOk = (rule.regionCountries ?? []).map((code, j) => known(regionCountries, code, `${path}.regionCountries[${j}]`, 'region in country')).every(Boolean);
+    const codesOk = (rule.regionCodes ?? [])
+      .map((code, j) => known(regions, code, `${path}.regionCodes[${j}]`, 'region'))
+      .every(Boolean);
+    const countriesOk = (rule.regionCountries ?? [])
+      .map((code, j) => known(regionCountries, code, `${path}.regionCountries[${j}]`, 'region in country'))
+      .every(Boolean);
     if (!codesOk || !countriesOk) return;
     for (const region of out.regions) {
-      const chosen = rule.regionCodes ? rule.regionCodes.includes(region.code) : region.country !== null && rule.regionCountries!.includes(region.country);
+      const chosen = rule.regionCodes
+        ? rule.regionCodes.includes(region.code)
+        : region.country !== null && rule.regionCountries!.includes(region.country);
       if (chosen) region.allowedCountries = [...rule.allowedCountries];
     }
   });
@@ -98,7 +109,8 @@ export function applyScenario(input: PlanningInput, overrides: ScenarioOverrides
     for (const region of out.regions) {
       if (g.regionCode !== undefined && region.code !== g.regionCode) continue;
       for (const demand of region.demand) {
-        if (g.workloadClassCode === undefined || demand.workloadClassCode === g.workloadClassCode) demand.tokensPerSecond *= g.multiplier;
+        if (g.workloadClassCode === undefined || demand.workloadClassCode === g.workloadClassCode)
+          demand.tokensPerSecond *= g.multiplier;
       }
     }
   });
@@ -109,12 +121,16 @@ export function applyScenario(input: PlanningInput, overrides: ScenarioOverrides
     const regionOk = known(regions, r.regionCode, `${path}.regionCode`, 'region');
     if (!classOk || !regionOk) return;
     const workloadClass = out.workloadClasses.find((c) => c.code === r.workloadClassCode)!;
-    const changed = (budget: number | null): number | null => (r.budgetMs !== undefined ? r.budgetMs : budget === null ? null : budget + r.deltaMs!);
+    const changed = (budget: number | null): number | null =>
+      r.budgetMs !== undefined ? r.budgetMs : budget === null ? null : budget + r.deltaMs!;
     const rows = out.regions
       .filter((region) => r.regionCode === undefined || region.code === r.regionCode)
       .flatMap((region) => region.demand.filter((d) => d.workloadClassCode === r.workloadClassCode));
     if (r.regionCode !== undefined && rows.length === 0) {
-      issues.push({ path: `${path}.regionCode`, message: `region ${r.regionCode} has no ${r.workloadClassCode} demand` });
+      issues.push({
+        path: `${path}.regionCode`,
+        message: `region ${r.regionCode} has no ${r.workloadClassCode} demand`,
+      });
       return;
     }
     const classBudget = workloadClass.rttBudgetMs;
@@ -130,7 +146,8 @@ export function applyScenario(input: PlanningInput, overrides: ScenarioOverrides
         results.push(row.rttBudgetMs);
       }
     }
-    if (results.some((b) => b !== null && b < 0)) issues.push({ path: `${path}.deltaMs`, message: 'would make an RTT budget negative' });
+    if (results.some((b) => b !== null && b < 0))
+      issues.push({ path: `${path}.deltaMs`, message: 'would make an RTT budget negative' });
   });
 
   (overrides.inventoryDeltas ?? []).forEach((d, i) => {
@@ -146,9 +163,16 @@ export function applyScenario(input: PlanningInput, overrides: ScenarioOverrides
     }
     row.installed += d.installedDelta ?? 0;
     row.maxAdditional += d.maxAdditionalDelta ?? 0;
-    if (row.installed < 0) issues.push({ path: `${path}.installedDelta`, message: `would leave ${row.installed} ${d.gpuTypeCode} installed at ${d.siteCode}` });
+    if (row.installed < 0)
+      issues.push({
+        path: `${path}.installedDelta`,
+        message: `would leave ${row.installed} ${d.gpuTypeCode} installed at ${d.siteCode}`,
+      });
     if (row.maxAdditional < 0) {
-      issues.push({ path: `${path}.maxAdditionalDelta`, message: `would leave maxAdditional ${row.maxAdditional} for ${d.gpuTypeCode} at ${d.siteCode}` });
+      issues.push({
+        path: `${path}.maxAdditionalDelta`,
+        message: `would leave maxAdditional ${row.maxAdditional} for ${d.gpuTypeCode} at ${d.siteCode}`,
+      });
     }
   });
 

@@ -23,7 +23,10 @@ export interface SeededScenarios {
  * pass stores those whose code does not exist yet. `client` is a PrismaClient
  * or a transaction's client; nothing is written when any file is refused.
  */
-export async function seedExampleScenarios(client: ScenarioClient, dir: string = EXAMPLE_SCENARIOS_DIR): Promise<SeededScenarios> {
+export async function seedExampleScenarios(
+  client: ScenarioClient,
+  dir: string = EXAMPLE_SCENARIOS_DIR,
+): Promise<SeededScenarios> {
   const files = (await readdir(dir)).filter((name) => name.toLowerCase().endsWith('.json')).sort();
   const checked: CreateScenario[] = [];
   const issues: ValidationError['issues'] = [];
@@ -48,7 +51,9 @@ export async function seedExampleScenarios(client: ScenarioClient, dir: string =
   if (issues.length) throw new ValidationError(issues);
 
   const seeded: SeededScenarios = { created: [], existing: [] };
-  const stored = new Set((await client.scenario.findMany({ where: { code: { in: codes } }, select: { code: true } })).map((row) => row.code));
+  const stored = new Set(
+    (await client.scenario.findMany({ where: { code: { in: codes } }, select: { code: true } })).map((row) => row.code),
+  );
   for (const scenario of checked) {
     if (stored.has(scenario.code)) {
       seeded.existing.push(scenario.code);

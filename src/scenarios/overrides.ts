@@ -9,18 +9,26 @@ import { planOptionsSchema } from '../optimizer/types.js';
 const finite = (field: string) =>
   z.number({ error: `${field} must be a number` }).refine(Number.isFinite, { error: `${field} must be finite` });
 
-const code = (field: string) => z.string({ error: `${field} must be a code` }).min(1, { error: `${field} must not be empty` }).max(200);
+const code = (field: string) =>
+  z
+    .string({ error: `${field} must be a code` })
+    .min(1, { error: `${field} must not be empty` })
+    .max(200);
 
 export const SITE_SCOPES = ['ALL', 'COUNTRY', 'SITE'] as const;
 const priceScope = z.enum(SITE_SCOPES, { error: 'scope must be ALL, COUNTRY or SITE' });
 
 const country = (field: string) =>
-  z.string({ error: `${field} must be a country code` }).refine(isIsoCountryCode, { error: `${field} must be an ISO 3166-1 alpha-2 country code` });
+  z
+    .string({ error: `${field} must be a country code` })
+    .refine(isIsoCountryCode, { error: `${field} must be an ISO 3166-1 alpha-2 country code` });
 
 /** ALL takes no code; COUNTRY and SITE need one. */
 function scopedCode<T extends { scope: string; code?: string | undefined }>(value: T, ctx: z.RefinementCtx): void {
-  if (value.scope === 'ALL' && value.code !== undefined) ctx.addIssue({ code: 'custom', path: ['code'], message: 'code must be left out for scope ALL' });
-  if (value.scope !== 'ALL' && value.code === undefined) ctx.addIssue({ code: 'custom', path: ['code'], message: `code is required for scope ${value.scope}` });
+  if (value.scope === 'ALL' && value.code !== undefined)
+    ctx.addIssue({ code: 'custom', path: ['code'], message: 'code must be left out for scope ALL' });
+  if (value.scope !== 'ALL' && value.code === undefined)
+    ctx.addIssue({ code: 'custom', path: ['code'], message: `code is required for scope ${value.scope}` });
 }
 
 const priceMultiplier = z
@@ -36,7 +44,9 @@ const absolutePrice = z
   .object({
     scope: priceScope,
     code: code('code').optional(),
-    pricePerKwh: finite('pricePerKwh').refine((v) => v >= 0 && v <= 2, { error: 'pricePerKwh must be between 0 and 2 USD/kWh' }),
+    pricePerKwh: finite('pricePerKwh').refine((v) => v >= 0 && v <= 2, {
+      error: 'pricePerKwh must be between 0 and 2 USD/kWh',
+    }),
   })
   .strict()
   .superRefine(scopedCode);
@@ -57,9 +67,13 @@ const rttBudgetChange = z
     /** left out: the class's budget in every region */
     regionCode: code('regionCode').optional(),
     /** the new budget */
-    budgetMs: finite('budgetMs').refine((v) => v >= 0 && v <= 2000, { error: 'budgetMs must be between 0 and 2000 ms' }).optional(),
+    budgetMs: finite('budgetMs')
+      .refine((v) => v >= 0 && v <= 2000, { error: 'budgetMs must be between 0 and 2000 ms' })
+      .optional(),
     /** added to the budget (no effect where there is no limit) */
-    deltaMs: finite('deltaMs').refine((v) => v >= -2000 && v <= 2000, { error: 'deltaMs must be between -2000 and 2000 ms' }).optional(),
+    deltaMs: finite('deltaMs')
+      .refine((v) => v >= -2000 && v <= 2000, { error: 'deltaMs must be between -2000 and 2000 ms' })
+      .optional(),
   })
   .strict()
   .superRefine((value, ctx) => {
@@ -69,7 +83,11 @@ const rttBudgetChange = z
   });
 
 const countDelta = (field: string) =>
-  z.number({ error: `${field} must be a number` }).int({ error: `${field} must be a whole number` }).min(-1_000_000).max(1_000_000);
+  z
+    .number({ error: `${field} must be a number` })
+    .int({ error: `${field} must be a whole number` })
+    .min(-1_000_000)
+    .max(1_000_000);
 
 const inventoryDelta = z
   .object({
@@ -81,7 +99,11 @@ const inventoryDelta = z
   .strict()
   .superRefine((value, ctx) => {
     if (value.installedDelta === undefined && value.maxAdditionalDelta === undefined) {
-      ctx.addIssue({ code: 'custom', path: ['installedDelta'], message: 'give installedDelta, maxAdditionalDelta or both' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['installedDelta'],
+        message: 'give installedDelta, maxAdditionalDelta or both',
+      });
     }
   });
 
@@ -90,9 +112,13 @@ const pueChange = z
     scope: priceScope,
     code: code('code').optional(),
     /** the site's PUE times this */
-    multiplier: finite('multiplier').refine((v) => v >= 0.5 && v <= 3, { error: 'multiplier must be in [0.5, 3]' }).optional(),
+    multiplier: finite('multiplier')
+      .refine((v) => v >= 0.5 && v <= 3, { error: 'multiplier must be in [0.5, 3]' })
+      .optional(),
     /** added to the site's PUE */
-    delta: finite('delta').refine((v) => v >= -2 && v <= 2, { error: 'delta must be in [-2, 2]' }).optional(),
+    delta: finite('delta')
+      .refine((v) => v >= -2 && v <= 2, { error: 'delta must be in [-2, 2]' })
+      .optional(),
   })
   .strict()
   .superRefine(scopedCode)
@@ -114,33 +140,56 @@ const powerCapMultiplier = z
 const residencyRule = z
   .object({
     /** the regions by code */
-    regionCodes: z.array(code('regionCodes'), { error: 'regionCodes must be a list' }).min(1, { error: 'regionCodes must not be empty' }).max(1000).optional(),
+    regionCodes: z
+      .array(code('regionCodes'), { error: 'regionCodes must be a list' })
+      .min(1, { error: 'regionCodes must not be empty' })
+      .max(1000)
+      .optional(),
     /** or every region located in one of these countries */
-    regionCountries: z.array(country('regionCountries'), { error: 'regionCountries must be a list' }).min(1, { error: 'regionCountries must not be empty' }).max(300).optional(),
+    regionCountries: z
+      .array(country('regionCountries'), { error: 'regionCountries must be a list' })
+      .min(1, { error: 'regionCountries must not be empty' })
+      .max(300)
+      .optional(),
     /** the countries whose sites may serve them from now on (replaces their own rule) */
-    allowedCountries: z.array(country('allowedCountries'), { error: 'allowedCountries must be a list' }).min(1, { error: 'allowedCountries must not be empty' }).max(300),
+    allowedCountries: z
+      .array(country('allowedCountries'), { error: 'allowedCountries must be a list' })
+      .min(1, { error: 'allowedCountries must not be empty' })
+      .max(300),
   })
   .strict()
   .superRefine((value, ctx) => {
     if ((value.regionCodes === undefined) === (value.regionCountries === undefined)) {
-      ctx.addIssue({ code: 'custom', path: ['regionCodes'], message: 'give exactly one of regionCodes or regionCountries' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['regionCodes'],
+        message: 'give exactly one of regionCodes or regionCountries',
+      });
     }
   });
 
 /** A partial PlanOptions, checked field by field by planOptionsSchema but stored as given (defaults come at request time). */
-const partialPlanOptions = z.record(z.string(), z.unknown(), { error: 'planOptions must be an object' }).superRefine((value, ctx) => {
-  const parsed = planOptionsSchema.safeParse(value);
-  if (parsed.success) return;
-  for (const issue of parsed.error.issues) {
-    if (issue.code === 'unrecognized_keys') {
-      for (const key of issue.keys) ctx.addIssue({ code: 'custom', path: [key], message: 'is not a known plan option' });
-    } else {
-      ctx.addIssue({ code: 'custom', path: issue.path as PropertyKey[] as (string | number)[], message: issue.message });
+const partialPlanOptions = z
+  .record(z.string(), z.unknown(), { error: 'planOptions must be an object' })
+  .superRefine((value, ctx) => {
+    const parsed = planOptionsSchema.safeParse(value);
+    if (parsed.success) return;
+    for (const issue of parsed.error.issues) {
+      if (issue.code === 'unrecognized_keys') {
+        for (const key of issue.keys)
+          ctx.addIssue({ code: 'custom', path: [key], message: 'is not a known plan option' });
+      } else {
+        ctx.addIssue({
+          code: 'custom',
+          path: issue.path as PropertyKey[] as (string | number)[],
+          message: issue.message,
+        });
+      }
     }
-  }
-});
+  });
 
-const list = <T extends z.ZodType>(item: T, field: string) => z.array(item, { error: `${field} must be a list` }).max(10_000);
+const list = <T extends z.ZodType>(item: T, field: string) =>
+  z.array(item, { error: `${field} must be a list` }).max(10_000);
 
 export const scenarioOverridesSchema = z
   .object({
@@ -160,7 +209,9 @@ export const scenarioOverridesSchema = z
     powerCapMultipliers: list(powerCapMultiplier, 'powerCapMultipliers').optional(),
     /** cross-border rules: which countries may serve these regions (applied in list order, a later rule wins) */
     residencyRules: list(residencyRule, 'residencyRules').optional(),
-    carbonPricePerTonne: finite('carbonPricePerTonne').refine((v) => v >= 0, { error: 'carbonPricePerTonne must be >= 0' }).optional(),
+    carbonPricePerTonne: finite('carbonPricePerTonne')
+      .refine((v) => v >= 0, { error: 'carbonPricePerTonne must be >= 0' })
+      .optional(),
     planOptions: partialPlanOptions.optional(),
   })
   .strict();
@@ -177,21 +228,29 @@ export function scenarioPlanOptions(overrides: ScenarioOverrides): Record<string
 
 /** One line per override, in the planner's words. */
 export function describeOverrides(overrides: ScenarioOverrides): string[] {
-  const where = (scope: string, code?: string) => (scope === 'ALL' ? 'all sites' : scope === 'COUNTRY' ? `sites in ${code}` : `site ${code}`);
+  const where = (scope: string, code?: string) =>
+    scope === 'ALL' ? 'all sites' : scope === 'COUNTRY' ? `sites in ${code}` : `site ${code}`;
   const lines: string[] = [];
-  for (const p of overrides.absolutePricesPerKwh ?? []) lines.push(`electricity at ${p.pricePerKwh} USD/kWh for ${where(p.scope, p.code)}`);
-  for (const p of overrides.priceMultipliers ?? []) lines.push(`electricity price ×${p.multiplier} for ${where(p.scope, p.code)}`);
+  for (const p of overrides.absolutePricesPerKwh ?? [])
+    lines.push(`electricity at ${p.pricePerKwh} USD/kWh for ${where(p.scope, p.code)}`);
+  for (const p of overrides.priceMultipliers ?? [])
+    lines.push(`electricity price ×${p.multiplier} for ${where(p.scope, p.code)}`);
   for (const g of overrides.demandGrowth ?? []) {
-    lines.push(`demand ×${g.multiplier} for ${g.workloadClassCode ?? 'every class'} in ${g.regionCode ?? 'every region'}`);
+    lines.push(
+      `demand ×${g.multiplier} for ${g.workloadClassCode ?? 'every class'} in ${g.regionCode ?? 'every region'}`,
+    );
   }
   for (const r of overrides.rttBudgetChanges ?? []) {
-    const change = r.budgetMs !== undefined ? `set to ${r.budgetMs} ms` : `${r.deltaMs! >= 0 ? '+' : ''}${r.deltaMs} ms`;
+    const change =
+      r.budgetMs !== undefined ? `set to ${r.budgetMs} ms` : `${r.deltaMs! >= 0 ? '+' : ''}${r.deltaMs} ms`;
     lines.push(`RTT budget of ${r.workloadClassCode}${r.regionCode ? ` in ${r.regionCode}` : ''} ${change}`);
   }
   for (const d of overrides.inventoryDeltas ?? []) {
     const parts = [
       d.installedDelta !== undefined ? `installed ${d.installedDelta >= 0 ? '+' : ''}${d.installedDelta}` : null,
-      d.maxAdditionalDelta !== undefined ? `max additional ${d.maxAdditionalDelta >= 0 ? '+' : ''}${d.maxAdditionalDelta}` : null,
+      d.maxAdditionalDelta !== undefined
+        ? `max additional ${d.maxAdditionalDelta >= 0 ? '+' : ''}${d.maxAdditionalDelta}`
+        : null,
     ].filter(Boolean);
     lines.push(`${d.gpuTypeCode} at ${d.siteCode}: ${parts.join(', ')}`);
   }
@@ -199,15 +258,20 @@ export function describeOverrides(overrides: ScenarioOverrides): string[] {
     const change = p.multiplier !== undefined ? `×${p.multiplier}` : `${p.delta! >= 0 ? '+' : ''}${p.delta}`;
     lines.push(`PUE ${change} for ${where(p.scope, p.code)}`);
   }
-  for (const p of overrides.powerCapMultipliers ?? []) lines.push(`power cap ×${p.multiplier} for ${where(p.scope, p.code)}`);
+  for (const p of overrides.powerCapMultipliers ?? [])
+    lines.push(`power cap ×${p.multiplier} for ${where(p.scope, p.code)}`);
   for (const r of overrides.residencyRules ?? []) {
-    const regions = r.regionCodes ? `regions ${r.regionCodes.join(', ')}` : `regions in ${r.regionCountries!.join(', ')}`;
+    const regions = r.regionCodes
+      ? `regions ${r.regionCodes.join(', ')}`
+      : `regions in ${r.regionCountries!.join(', ')}`;
     lines.push(`${regions} served only from ${r.allowedCountries.join(', ')}`);
   }
-  if (overrides.unavailableGpuTypes?.length) lines.push(`GPU types unavailable: ${overrides.unavailableGpuTypes.join(', ')}`);
+  if (overrides.unavailableGpuTypes?.length)
+    lines.push(`GPU types unavailable: ${overrides.unavailableGpuTypes.join(', ')}`);
   if (overrides.sitesOut?.length) lines.push(`sites out: ${overrides.sitesOut.join(', ')}`);
   if (overrides.carbonPricePerTonne !== undefined) lines.push(`carbon price ${overrides.carbonPricePerTonne} USD/t`);
   const options = Object.entries(overrides.planOptions ?? {});
-  if (options.length) lines.push(`plan options: ${options.map(([key, value]) => `${key}=${JSON.stringify(value)}`).join(', ')}`);
+  if (options.length)
+    lines.push(`plan options: ${options.map(([key, value]) => `${key}=${JSON.stringify(value)}`).join(', ')}`);
   return lines;
 }

@@ -51,13 +51,22 @@ export interface StoredScenario {
 function parsed<S extends z.ZodType>(schema: S, input: unknown, pathPrefix: string): z.output<S> {
   const result = schema.safeParse(input);
   if (result.success) return result.data;
-  throw new ValidationError(zodIssuesToDatasetIssues(result.error, pathPrefix).map(({ path, message }) => ({ path, message })));
+  throw new ValidationError(
+    zodIssuesToDatasetIssues(result.error, pathPrefix).map(({ path, message }) => ({ path, message })),
+  );
 }
 
 /** Refuses overrides naming sites, countries, regions, classes or GPU types the data does not have. */
-export async function checkOverridesAgainstData(client: ScenarioClient, overrides: ScenarioOverrides, pathPrefix = 'input'): Promise<void> {
+export async function checkOverridesAgainstData(
+  client: ScenarioClient,
+  overrides: ScenarioOverrides,
+  pathPrefix = 'input',
+): Promise<void> {
   const issues = checkScenario(planningInputFromDataset(await readDataset({ prisma: client })), overrides);
-  if (issues.length) throw new ValidationError(issues.map((issue) => ({ path: `${pathPrefix}.overrides.${issue.path}`, message: issue.message })));
+  if (issues.length)
+    throw new ValidationError(
+      issues.map((issue) => ({ path: `${pathPrefix}.overrides.${issue.path}`, message: issue.message })),
+    );
 }
 
 /**
@@ -66,7 +75,11 @@ export async function checkOverridesAgainstData(client: ScenarioClient, override
  * data. ValidationError otherwise; `pathPrefix` starts every issue path (`input`
  * for the mutation, a file name for a shipped example).
  */
-export async function checkNewScenario(client: ScenarioClient, input: unknown, pathPrefix = 'input'): Promise<CreateScenario> {
+export async function checkNewScenario(
+  client: ScenarioClient,
+  input: unknown,
+  pathPrefix = 'input',
+): Promise<CreateScenario> {
   const scenario = parsed(createScenarioSchema, input, pathPrefix);
   await checkOverridesAgainstData(client, scenario.overrides, pathPrefix);
   return scenario;
@@ -84,7 +97,11 @@ export async function insertScenario(client: ScenarioClient, scenario: CreateSce
 }
 
 /** checkNewScenario, then insertScenario: what createScenario(input:) does. */
-export async function createScenario(client: ScenarioClient, input: unknown, pathPrefix = 'input'): Promise<StoredScenario> {
+export async function createScenario(
+  client: ScenarioClient,
+  input: unknown,
+  pathPrefix = 'input',
+): Promise<StoredScenario> {
   return insertScenario(client, await checkNewScenario(client, input, pathPrefix));
 }
 

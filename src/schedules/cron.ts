@@ -11,20 +11,29 @@ export function checkTimeZone(timeZone: string): Checked {
     new Intl.DateTimeFormat('en-US', { timeZone });
     return { ok: true };
   } catch {
-    return { ok: false, message: `unknown time zone "${timeZone}" (use an IANA name such as "UTC" or "Europe/Berlin")` };
+    return {
+      ok: false,
+      message: `unknown time zone "${timeZone}" (use an IANA name such as "UTC" or "Europe/Berlin")`,
+    };
   }
 }
 
 export function checkCron(cron: string, timeZone = 'UTC'): Checked {
   const fields = cron.trim().split(/\s+/);
   if (fields.length !== 5) {
-    return { ok: false, message: `must have five fields (minute hour day-of-month month day-of-week), got ${fields.length}` };
+    return {
+      ok: false,
+      message: `must have five fields (minute hour day-of-month month day-of-week), got ${fields.length}`,
+    };
   }
   try {
     cronParser.parseExpression(cron, { tz: timeZone });
     return { ok: true };
   } catch (error) {
-    return { ok: false, message: `not a valid cron expression: ${error instanceof Error ? error.message : String(error)}` };
+    return {
+      ok: false,
+      message: `not a valid cron expression: ${error instanceof Error ? error.message : String(error)}`,
+    };
   }
 }
 

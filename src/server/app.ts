@@ -15,7 +15,14 @@ import { createMetrics, type Metrics } from '../observability/metrics.js';
 import { useRequestLog, yogaLoggerFor } from '../observability/request-log.js';
 import { useHealthEndpoints, type Readiness } from './health.js';
 import { useMissingQueryIs400, useRequestIdInErrors, wasLoggedWithRequestId } from './error-contract.js';
-import { corsFor, REJECTION_REASONS, useBodySizeLimits, useCsrfPrevention, useDocumentLimits, useRateLimits } from './limits.js';
+import {
+  corsFor,
+  REJECTION_REASONS,
+  useBodySizeLimits,
+  useCsrfPrevention,
+  useDocumentLimits,
+  useRateLimits,
+} from './limits.js';
 import { DEFAULT_LIMITS, type Limits } from './limits-config.js';
 import { useWebApp } from './static.js';
 
@@ -52,7 +59,12 @@ function useMetricsEndpoint(metrics: Metrics, planJobs: PlanJobs | null, logger:
           logger.warn({ err: error }, 'metrics: the solve queue depth could not be read');
         }
       }
-      endResponse(new fetchAPI.Response(await metrics.registry.metrics(), { status: 200, headers: { 'content-type': metrics.registry.contentType } }));
+      endResponse(
+        new fetchAPI.Response(await metrics.registry.metrics(), {
+          status: 200,
+          headers: { 'content-type': metrics.registry.contentType },
+        }),
+      );
     },
   };
 }
@@ -92,7 +104,10 @@ async function readinessOf(db: Database, logger: Logger): Promise<Readiness> {
     const status = await migrationStatus(db);
     if (status.divergence) return { ready: false, reason: `the migration history has diverged: ${status.divergence}` };
     if (status.pending.length) {
-      return { ready: false, reason: `${status.pending.length} migration(s) pending (${status.pending.join(', ')}): run tokengrid migrate` };
+      return {
+        ready: false,
+        reason: `${status.pending.length} migration(s) pending (${status.pending.join(', ')}): run tokengrid migrate`,
+      };
     }
     return { ready: true };
   } catch (error) {
@@ -129,7 +144,10 @@ export function createApp({
   auth = { kind: 'fixed', auth: LOCAL_ADMIN },
   webDir = null,
 }: AppOptions) {
-  const solverCaps = { maxSolveTimeLimitSeconds: limits.maxSolveTimeLimitSeconds, maxModelVariables: limits.maxModelVariables };
+  const solverCaps = {
+    maxSolveTimeLimitSeconds: limits.maxSolveTimeLimitSeconds,
+    maxModelVariables: limits.maxModelVariables,
+  };
   return createYoga<Record<string, unknown>, Context>({
     schema,
     graphqlEndpoint: '/graphql',
@@ -156,7 +174,13 @@ export function createApp({
     }),
     plugins: [
       useRequestIdHeader(),
-      useRequestLog({ logger, metrics, requestIdFor, graphqlEndpoint: '/graphql', rejectionReasons: REJECTION_REASONS }),
+      useRequestLog({
+        logger,
+        metrics,
+        requestIdFor,
+        graphqlEndpoint: '/graphql',
+        rejectionReasons: REJECTION_REASONS,
+      }),
       useMetricsEndpoint(metrics, planJobs, logger),
       ...(webDir ? [useWebApp(webDir)] : []),
       useHealthEndpoints({ readiness: () => readinessOf(db, logger) }),

@@ -15,7 +15,9 @@ export function useMissingQueryIs400(): Plugin {
     onParams({ params }) {
       const persisted = params.extensions?.['persistedQuery'] != null;
       if (!persisted && (typeof params.query !== 'string' || params.query.trim() === '')) {
-        throw createGraphQLError('Must provide query string.', { extensions: { code: 'BAD_REQUEST', http: { status: 400, spec: false } } });
+        throw createGraphQLError('Must provide query string.', {
+          extensions: { code: 'BAD_REQUEST', http: { status: 400, spec: false } },
+        });
       }
     },
   };
@@ -34,9 +36,14 @@ const isMasked = (error: { message: string; extensions?: Record<string, unknown>
 const loggedErrors = new WeakSet<object>();
 
 export const wasLoggedWithRequestId = (error: unknown): boolean =>
-  error !== null && typeof error === 'object' && (loggedErrors.has(error) || loggedErrors.has((error as { originalError?: object }).originalError ?? {}));
+  error !== null &&
+  typeof error === 'object' &&
+  (loggedErrors.has(error) || loggedErrors.has((error as { originalError?: object }).originalError ?? {}));
 
-export function useRequestIdInErrors(requestIdOf: (request: Request) => string | undefined, logger: Logger = silentLogger): Plugin {
+export function useRequestIdInErrors(
+  requestIdOf: (request: Request) => string | undefined,
+  logger: Logger = silentLogger,
+): Plugin {
   return {
     onExecute() {
       return {

@@ -21,7 +21,11 @@ const json = (fetchAPI: { Response: typeof Response }, status: number, body: Rec
     headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' },
   });
 
-export function useHealthEndpoints({ healthEndpoint = '/health', readyEndpoint = '/ready', readiness }: HealthOptions): Plugin {
+export function useHealthEndpoints({
+  healthEndpoint = '/health',
+  readyEndpoint = '/ready',
+  readiness,
+}: HealthOptions): Plugin {
   return {
     async onRequest({ url, request, endResponse, fetchAPI }) {
       if (request.method !== 'GET' && request.method !== 'HEAD') return;
@@ -29,7 +33,11 @@ export function useHealthEndpoints({ healthEndpoint = '/health', readyEndpoint =
         endResponse(json(fetchAPI, 200, { status: 'ok' }));
       } else if (url.pathname === readyEndpoint) {
         const state = await readiness();
-        endResponse(state.ready ? json(fetchAPI, 200, { status: 'ok' }) : json(fetchAPI, 503, { status: 'not ready', reason: state.reason }));
+        endResponse(
+          state.ready
+            ? json(fetchAPI, 200, { status: 'ok' })
+            : json(fetchAPI, 503, { status: 'not ready', reason: state.reason }),
+        );
       }
     },
   };

@@ -70,14 +70,23 @@ export const LIMITS_ENV = {
   TOKENGRID_MAX_DEPTH: positiveInt(1000).default(DEFAULT_LIMITS.maxDepth),
   TOKENGRID_MAX_ALIASES: z.coerce.number().int().min(0).max(10_000).default(DEFAULT_LIMITS.maxAliases),
   TOKENGRID_MAX_COMPLEXITY: positiveInt(100_000_000).default(DEFAULT_LIMITS.maxComplexity),
-  TOKENGRID_MAX_SOLVE_TIME_LIMIT_SECONDS: z.coerce.number().positive().max(86_400).default(DEFAULT_LIMITS.maxSolveTimeLimitSeconds),
+  TOKENGRID_MAX_SOLVE_TIME_LIMIT_SECONDS: z.coerce
+    .number()
+    .positive()
+    .max(86_400)
+    .default(DEFAULT_LIMITS.maxSolveTimeLimitSeconds),
   TOKENGRID_MAX_MODEL_VARIABLES: positiveInt(100_000_000).default(DEFAULT_LIMITS.maxModelVariables),
   TOKENGRID_INTROSPECTION: flag.optional(),
   TOKENGRID_GRAPHIQL: flag.optional(),
   TOKENGRID_CORS_ORIGINS: z
     .string()
     .default('')
-    .transform((value) => value.split(',').map((part) => part.trim()).filter(Boolean))
+    .transform((value) =>
+      value
+        .split(',')
+        .map((part) => part.trim())
+        .filter(Boolean),
+    )
     .pipe(z.array(origin)),
   TOKENGRID_PLAN_REQUESTS_PER_MINUTE: rate.default(DEFAULT_LIMITS.planRequestRate.perMinute),
   TOKENGRID_PLAN_REQUEST_BURST: positiveInt(1_000_000).default(DEFAULT_LIMITS.planRequestRate.burst),

@@ -23,8 +23,15 @@ import type { GraphQLParams, Plugin } from 'graphql-yoga';
 import type { Limits } from './limits-config.js';
 import { RateLimiter, type RateLimit } from './rate-limit.js';
 
-export function limitError(message: string, code: string, status: number, headers?: Record<string, string>): GraphQLError {
-  return new GraphQLError(message, { extensions: { code, http: { status, spec: false, ...(headers ? { headers } : {}) } } });
+export function limitError(
+  message: string,
+  code: string,
+  status: number,
+  headers?: Record<string, string>,
+): GraphQLError {
+  return new GraphQLError(message, {
+    extensions: { code, http: { status, spec: false, ...(headers ? { headers } : {}) } },
+  });
 }
 
 const bytes = (value: number): string => `${value.toLocaleString('en-US')} bytes`;
@@ -48,7 +55,11 @@ export function isImportOnlyMutation(params: GraphQLParams, maxTokens: number): 
   const fields = operation.selectionSet.selections;
   return (
     fields.length > 0 &&
-    fields.every((selection) => selection.kind === Kind.FIELD && (selection.name.value === LARGE_BODY_FIELD || selection.name.value === '__typename')) &&
+    fields.every(
+      (selection) =>
+        selection.kind === Kind.FIELD &&
+        (selection.name.value === LARGE_BODY_FIELD || selection.name.value === '__typename'),
+    ) &&
     fields.some((selection) => selection.kind === Kind.FIELD && selection.name.value === LARGE_BODY_FIELD)
   );
 }
@@ -106,7 +117,12 @@ interface Shape {
 }
 
 /** Depth and alias count of a selection set, fragments expanded (each fragment measured once). */
-function shapeOf(selectionSet: SelectionSetNode, fragments: Map<string, FragmentDefinitionNode>, memo: Map<string, Shape>, visiting: Set<string>): Shape {
+function shapeOf(
+  selectionSet: SelectionSetNode,
+  fragments: Map<string, FragmentDefinitionNode>,
+  memo: Map<string, Shape>,
+  visiting: Set<string>,
+): Shape {
   let depth = 0;
   let aliases = 0;
   for (const selection of selectionSet.selections) {
@@ -115,7 +131,9 @@ function shapeOf(selectionSet: SelectionSetNode, fragments: Map<string, Fragment
       // introspection (__schema, __type, __typename) is limited by introspection being on or off, not here
       if (selection.name.value.startsWith('__')) continue;
       if (selection.alias) aliases += 1;
-      const below = selection.selectionSet ? shapeOf(selection.selectionSet, fragments, memo, visiting) : { depth: 0, aliases: 0 };
+      const below = selection.selectionSet
+        ? shapeOf(selection.selectionSet, fragments, memo, visiting)
+        : { depth: 0, aliases: 0 };
       inner = { depth: below.depth + 1, aliases: below.aliases };
     } else if (selection.kind === Kind.FRAGMENT_SPREAD) {
       const name = selection.name.value;
@@ -150,22 +168,32 @@ export function depthAndAliasRule(maxDepth: number, maxAliases: number): Validat
       OperationDefinition(operation) {
         const { depth, aliases } = shapeOf(operation.selectionSet, fragments, memo, new Set());
         if (depth > maxDepth) {
-          context.reportError(limitError(`The query is ${depth} fields deep; the limit is ${maxDepth}.`, 'QUERY_TOO_DEEP', 400));
+          context.reportError(
+            limitError(`The query is ${depth} fields deep; the limit is ${maxDepth}.`, 'QUERY_TOO_DEEP', 400),
+          );
         }
         if (aliases > maxAliases) {
-          context.reportError(limitError(`The query has ${aliases} aliases; the limit is ${maxAliases}.`, 'TOO_MANY_ALIASES', 400));
+          context.reportError(
+            limitError(`The query has ${aliases} aliases; the limit is ${maxAliases}.`, 'TOO_MANY_ALIASES', 400),
+          );
         }
       },
     };
   };
 }
 
-export function useDocumentLimits(limits: Pick<Limits, 'maxTokens' | 'maxDepth' | 'maxAliases' | 'maxComplexity' | 'introspection'>): Plugin {
+export function useDocumentLimits(
+  limits: Pick<Limits, 'maxTokens' | 'maxDepth' | 'maxAliases' | 'maxComplexity' | 'introspection'>,
+): Plugin {
   const shapeRule = depthAndAliasRule(limits.maxDepth, limits.maxAliases);
   return {
     onParams({ params }) {
       if (typeof params.query === 'string' && countTokens(params.query, limits.maxTokens) > limits.maxTokens) {
-        throw limitError(`The document has more than ${limits.maxTokens} tokens; the limit is ${limits.maxTokens}.`, 'TOO_MANY_TOKENS', 400);
+        throw limitError(
+          `The document has more than ${limits.maxTokens} tokens; the limit is ${limits.maxTokens}.`,
+          'TOO_MANY_TOKENS',
+          400,
+        );
       }
     },
     onValidate({ addValidationRule }) {
@@ -220,7 +248,12 @@ export function useCsrfPrevention(graphqlEndpoint: string): Plugin {
       const preflighted = request.method !== 'GET' && !SIMPLE_CONTENT_TYPES.has(contentType);
       if (preflighted || CSRF_HEADERS.some((name) => request.headers.get(name))) return;
       // GraphiQL itself is a GET for text/html: no data is returned to another site's page
-      if (request.method === 'GET' && !url.searchParams.has('query') && (request.headers.get('accept') ?? '').includes('text/html')) return;
+      if (
+        request.method === 'GET' &&
+        !url.searchParams.has('query') &&
+        (request.headers.get('accept') ?? '').includes('text/html')
+      )
+        return;
       const message = `This request has been blocked as a possible cross-site request forgery: send it as a POST with content-type application/json, or add an ${CSRF_HEADERS[0]} header.`;
       // onRequest runs before yoga's error handling: answer directly, in the same shape
       endResponse(
@@ -268,7 +301,9 @@ export function useRateLimits(
       if (!operation || operation.operation !== 'mutation') return;
       const caller = identity(args.contextValue);
       for (const { name, fields, limiter } of buckets) {
-        const cost = operation.selectionSet.selections.filter((s) => s.kind === Kind.FIELD && fields.has(s.name.value)).length;
+        const cost = operation.selectionSet.selections.filter(
+          (s) => s.kind === Kind.FIELD && fields.has(s.name.value),
+        ).length;
         if (cost === 0) continue;
         const decision = limiter.take(caller, now(), cost);
         if (!decision.allowed) {

@@ -49,7 +49,10 @@ export class RateLimiter {
     const bucket = this.buckets.get(caller);
     if (!bucket) return { tokens: burst, updatedAtMs: nowMs };
     const elapsedMs = Math.max(0, nowMs - bucket.updatedAtMs);
-    return { tokens: Math.min(burst, bucket.tokens + elapsedMs * refillPerMs), updatedAtMs: Math.max(nowMs, bucket.updatedAtMs) };
+    return {
+      tokens: Math.min(burst, bucket.tokens + elapsedMs * refillPerMs),
+      updatedAtMs: Math.max(nowMs, bucket.updatedAtMs),
+    };
   }
 
   private store(caller: string, bucket: Bucket): void {

@@ -14,14 +14,18 @@ export interface PreparedDatabase {
   seeded: boolean;
 }
 
-export async function prepareDatabase(config: DatabaseConfig, options: { seedFixtures: boolean }): Promise<PreparedDatabase> {
+export async function prepareDatabase(
+  config: DatabaseConfig,
+  options: { seedFixtures: boolean },
+): Promise<PreparedDatabase> {
   const db = await openDatabase(config);
   try {
     const appliedMigrations = await applyMigrations(db);
     const seeded = await seedFixtures(db, {
       seedFixtures: options.seedFixtures,
       // stderr: stdout may be a command's JSON output
-      onSeeding: () => process.stderr.write(`tokengrid: ${db.location} has no data yet: loading the bundled fixtures\n`),
+      onSeeding: () =>
+        process.stderr.write(`tokengrid: ${db.location} has no data yet: loading the bundled fixtures\n`),
     });
     return { db, appliedMigrations, seeded };
   } catch (error) {

@@ -46,9 +46,16 @@ export function useWebApp(webDir: string): Plugin {
         body = await readFile(file);
       } catch {
         if (path === '/index.html') {
-          endResponse(new fetchAPI.Response(NOT_BUILT, { status: 503, headers: { 'content-type': 'text/plain; charset=utf-8' } }));
+          endResponse(
+            new fetchAPI.Response(NOT_BUILT, { status: 503, headers: { 'content-type': 'text/plain; charset=utf-8' } }),
+          );
         } else {
-          endResponse(new fetchAPI.Response('not found\n', { status: 404, headers: { 'content-type': 'text/plain; charset=utf-8' } }));
+          endResponse(
+            new fetchAPI.Response('not found\n', {
+              status: 404,
+              headers: { 'content-type': 'text/plain; charset=utf-8' },
+            }),
+          );
         }
         return;
       }
@@ -58,7 +65,9 @@ export function useWebApp(webDir: string): Plugin {
         'cache-control': path.startsWith('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache',
         'x-content-type-options': 'nosniff',
       };
-      endResponse(new fetchAPI.Response(request.method === 'HEAD' ? null : new Uint8Array(body), { status: 200, headers }));
+      endResponse(
+        new fetchAPI.Response(request.method === 'HEAD' ? null : new Uint8Array(body), { status: 200, headers }),
+      );
     },
   };
 }

@@ -11,7 +11,12 @@ describe('API keys', () => {
     expect(parsed).toMatchObject({ ok: true, keyId: created.keyId });
     if (!parsed.ok) throw new Error('unreachable');
     expect(secretMatches(parsed.secret, created.secretHash)).toBe(true);
-    expect(secretMatches(parsed.secret.replace(/.$/, (c) => (c === 'A' ? 'B' : 'A')), created.secretHash)).toBe(false);
+    expect(
+      secretMatches(
+        parsed.secret.replace(/.$/, (c) => (c === 'A' ? 'B' : 'A')),
+        created.secretHash,
+      ),
+    ).toBe(false);
   });
 
   it('never issues the same key twice', () => {
@@ -22,7 +27,13 @@ describe('API keys', () => {
   it('tells a missing header from a malformed one', () => {
     expect(parseBearer(undefined)).toEqual({ ok: false, reason: 'missing' });
     expect(parseBearer('')).toEqual({ ok: false, reason: 'missing' });
-    for (const bad of ['Basic abc', 'Bearer', 'Bearer tgk_short_x', 'Bearer tgk_ABCDEFGHIJKL_' + 'a'.repeat(32), `Bearer ${generateApiKey().key} extra`]) {
+    for (const bad of [
+      'Basic abc',
+      'Bearer',
+      'Bearer tgk_short_x',
+      'Bearer tgk_ABCDEFGHIJKL_' + 'a'.repeat(32),
+      `Bearer ${generateApiKey().key} extra`,
+    ]) {
       expect(parseBearer(bad)).toEqual({ ok: false, reason: 'malformed' });
     }
   });

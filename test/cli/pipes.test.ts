@@ -19,7 +19,10 @@ beforeAll(async () => {
   const base = await run(['plan', '--wait', '--periods', '24', '--name', 'base', '--json'], workspace.env);
   expect(base.code, base.err).toBe(0);
   baseId = JSON.parse(base.out).id;
-  const priced = await run(['plan', '--wait', '--periods', '24', '--carbon-price-per-tonne', '200', '--name', 'priced', '--json'], workspace.env);
+  const priced = await run(
+    ['plan', '--wait', '--periods', '24', '--carbon-price-per-tonne', '200', '--name', 'priced', '--json'],
+    workspace.env,
+  );
   expect(priced.code, priced.err).toBe(0);
   pricedId = JSON.parse(priced.out).id;
 }, 600_000);
@@ -27,7 +30,11 @@ afterAll(() => workspace?.cleanup());
 
 /** stdout of the bin through `| cat > file` (a pipe), and redirected to a file, with the exit codes. */
 async function pipeAndFile(args: string[]): Promise<{ piped: string; file: string }> {
-  const piped = join(workspace.env.TOKENGRID_DATA_DIR!, '..', `${workspace.env.TOKENGRID_DATA_DIR!.split('/').pop()}-piped.json`);
+  const piped = join(
+    workspace.env.TOKENGRID_DATA_DIR!,
+    '..',
+    `${workspace.env.TOKENGRID_DATA_DIR!.split('/').pop()}-piped.json`,
+  );
   const file = `${piped}.file`;
   const sh = (script: string, out: string) =>
     promisify(execFile)('bash', ['-c', script, process.execPath, BIN, ...args], {
@@ -42,7 +49,8 @@ async function pipeAndFile(args: string[]): Promise<{ piped: string; file: strin
 }
 
 /** Solve timings differ from one solve to the next; everything else of a plan is the same. */
-const withoutTimings = (json: string) => json.replace(/"(buildMs|solveMs|interpretMs|totalMs|runtimeMs)": [\d.e+-]+/g, '"$1": 0');
+const withoutTimings = (json: string) =>
+  json.replace(/"(buildMs|solveMs|interpretMs|totalMs|runtimeMs)": [\d.e+-]+/g, '"$1": 0');
 
 describe('piped output is complete', () => {
   it.each([
@@ -50,21 +58,33 @@ describe('piped output is complete', () => {
     ['plans show --json (a 24-hour plan)', () => ['plans', 'show', baseId, '--json'], 1_000_000],
     ['plans list --json', () => ['plans', 'list', '--json'], 500],
     ['plans diff --json', () => ['plans', 'diff', baseId, pricedId, '--json'], 1_000],
-  ])('%s: the same bytes through a pipe as in a file', async (_name, args, minBytes) => {
-    const { piped, file } = await pipeAndFile(args());
-    expect(Buffer.byteLength(file)).toBeGreaterThan(minBytes);
-    expect(piped.length).toBe(file.length);
-    expect(piped).toBe(file);
-    JSON.parse(piped);
-  }, 180_000);
+  ])(
+    '%s: the same bytes through a pipe as in a file',
+    async (_name, args, minBytes) => {
+      const { piped, file } = await pipeAndFile(args());
+      expect(Buffer.byteLength(file)).toBeGreaterThan(minBytes);
+      expect(piped.length).toBe(file.length);
+      expect(piped).toBe(file);
+      JSON.parse(piped);
+    },
+    180_000,
+  );
 
   it.each([
     ['plan --json (from the database)', ['plan', '--json'], 100_000],
-    ['plan --fixtures fixtures --json --periods 24', ['plan', '--fixtures', 'fixtures', '--json', '--periods', '24'], 1_000_000],
-  ])('%s: the same plan through a pipe as in a file', async (_name, args, minBytes) => {
-    const { piped, file } = await pipeAndFile(args);
-    expect(Buffer.byteLength(file)).toBeGreaterThan(minBytes);
-    expect(withoutTimings(piped)).toBe(withoutTimings(file));
-    expect(JSON.parse(piped).options.periods).toBe(args.includes('24') ? 24 : 1);
-  }, 180_000);
+    [
+      'plan --fixtures fixtures --json --periods 24',
+      ['plan', '--fixtures', 'fixtures', '--json', '--periods', '24'],
+      1_000_000,
+    ],
+  ])(
+    '%s: the same plan through a pipe as in a file',
+    async (_name, args, minBytes) => {
+      const { piped, file } = await pipeAndFile(args);
+      expect(Buffer.byteLength(file)).toBeGreaterThan(minBytes);
+      expect(withoutTimings(piped)).toBe(withoutTimings(file));
+      expect(JSON.parse(piped).options.periods).toBe(args.includes('24') ? 24 : 1);
+    },
+    180_000,
+  );
 });

@@ -3,7 +3,12 @@
 // line reaches the solved plan's options.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { kebab, PLAN_OPTION_DESCRIPTIONS, PLAN_OPTION_SPECS, planOptionOptions } from '../../src/cli/plan-options.js';
-import { DEFAULT_PLAN_OPTIONS, planOptionsSchema, type PlanOptions, type PlanResult } from '../../src/optimizer/types.js';
+import {
+  DEFAULT_PLAN_OPTIONS,
+  planOptionsSchema,
+  type PlanOptions,
+  type PlanResult,
+} from '../../src/optimizer/types.js';
 import { ensureBuilt, run } from './run.js';
 
 const FIELDS = Object.keys(planOptionsSchema.shape) as (keyof PlanOptions)[];
@@ -46,7 +51,9 @@ describe('plan options from the schema', () => {
   it('a value given for every option reaches the solved plan (a list comma-separated and repeated)', async () => {
     const argv = FIELDS.flatMap((field) => [`--${kebab(field)}`, ...GIVEN[field].argv]);
     argv.push('--exclude-sites', 'US-PHX');
-    const { code, out, err } = await run(['plan', '--fixtures', 'fixtures', '--json', ...argv], { TOKENGRID_DATA_DIR: '/nonexistent/data' });
+    const { code, out, err } = await run(['plan', '--fixtures', 'fixtures', '--json', ...argv], {
+      TOKENGRID_DATA_DIR: '/nonexistent/data',
+    });
     expect(code, err).toBe(0);
     const plan = JSON.parse(out) as PlanResult;
     for (const field of FIELDS) {
@@ -59,10 +66,28 @@ describe('plan options from the schema', () => {
 
   it('the shorter names of earlier releases still work', async () => {
     const { code, out, err } = await run(
-      ['plan', '--fixtures', 'fixtures', '--json', '--capex', 'sunk', '--utilization', '0.75', '--carbon-price', '10', '--time-limit', '30'],
+      [
+        'plan',
+        '--fixtures',
+        'fixtures',
+        '--json',
+        '--capex',
+        'sunk',
+        '--utilization',
+        '0.75',
+        '--carbon-price',
+        '10',
+        '--time-limit',
+        '30',
+      ],
       { TOKENGRID_DATA_DIR: '/nonexistent/data' },
     );
     expect(code, err).toBe(0);
-    expect((JSON.parse(out) as PlanResult).options).toMatchObject({ capexMode: 'SUNK', targetUtilization: 0.75, carbonPricePerTonne: 10, timeLimitSeconds: 30 });
+    expect((JSON.parse(out) as PlanResult).options).toMatchObject({
+      capexMode: 'SUNK',
+      targetUtilization: 0.75,
+      carbonPricePerTonne: 10,
+      timeLimitSeconds: 30,
+    });
   }, 120_000);
 });

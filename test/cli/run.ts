@@ -12,7 +12,8 @@ export const BIN = process.env.TOKENGRID_CLI_BIN ?? join(ROOT, 'dist/src/cli/mai
 async function newestSource(dir: string): Promise<number> {
   let newest = 0;
   for (const entry of await readdir(dir, { withFileTypes: true, recursive: true })) {
-    if (entry.isFile() && entry.name.endsWith('.ts')) newest = Math.max(newest, (await stat(join(entry.parentPath, entry.name))).mtimeMs);
+    if (entry.isFile() && entry.name.endsWith('.ts'))
+      newest = Math.max(newest, (await stat(join(entry.parentPath, entry.name))).mtimeMs);
   }
   return newest;
 }
@@ -20,9 +21,16 @@ async function newestSource(dir: string): Promise<number> {
 /** Compiles src/ to dist/ (and sets the bin's mode) when dist is missing or older than a source file. */
 export async function ensureBuilt(): Promise<void> {
   if (process.env.TOKENGRID_CLI_BIN) return;
-  const built = await stat(BIN).then((s) => s.mtimeMs, () => 0);
+  const built = await stat(BIN).then(
+    (s) => s.mtimeMs,
+    () => 0,
+  );
   if (built > (await newestSource(join(ROOT, 'src')))) return;
-  await promisify(execFile)(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'], { cwd: ROOT });
+  await promisify(execFile)(
+    process.execPath,
+    [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'],
+    { cwd: ROOT },
+  );
   await promisify(execFile)(process.execPath, [join(ROOT, 'scripts/chmod-bin.mjs')], { cwd: ROOT });
 }
 

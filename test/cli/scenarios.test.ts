@@ -15,9 +15,21 @@ const tokengrid = (...args: string[]) => run(args, { ...workspace.env, TOKENGRID
 beforeAll(async () => {
   await ensureBuilt();
   workspace = await cliWorkspace('scenarios');
-  good = join(workspace.env.TOKENGRID_DATA_DIR!, '..', `${workspace.env.TOKENGRID_DATA_DIR!.split('/').pop()}-good.json`);
+  good = join(
+    workspace.env.TOKENGRID_DATA_DIR!,
+    '..',
+    `${workspace.env.TOKENGRID_DATA_DIR!.split('/').pop()}-good.json`,
+  );
   bad = `${good}.bad.json`;
-  await writeFile(good, JSON.stringify({ code: 'CARBON-80', name: 'Carbon at $80/t', description: 'a carbon price', overrides: { carbonPricePerTonne: 80, demandGrowth: [{ multiplier: 1.2 }] } }));
+  await writeFile(
+    good,
+    JSON.stringify({
+      code: 'CARBON-80',
+      name: 'Carbon at $80/t',
+      description: 'a carbon price',
+      overrides: { carbonPricePerTonne: 80, demandGrowth: [{ multiplier: 1.2 }] },
+    }),
+  );
   await writeFile(bad, JSON.stringify({ code: 'BAD-ONE', name: 'bad', overrides: { carbonPricePerTonne: -5 } }));
 }, 180_000);
 afterAll(() => workspace?.cleanup());
@@ -48,16 +60,23 @@ describe('tokengrid scenarios', () => {
   it('create, show (in words and as JSON), list, delete', async () => {
     const created = await tokengrid('scenarios', 'create', '--file', good);
     expect(created.code, created.err).toBe(0);
-    expect(created.out).toMatch(/^created\nCARBON-80 {2}Carbon at \$80\/t\n {2}- demand ×1\.2 for every class in every region\n {2}- carbon price 80 USD\/t\n$/);
+    expect(created.out).toMatch(
+      /^created\nCARBON-80 {2}Carbon at \$80\/t\n {2}- demand ×1\.2 for every class in every region\n {2}- carbon price 80 USD\/t\n$/,
+    );
     const shown = await tokengrid('scenarios', 'show', 'CARBON-80');
     expect(shown.out).toContain('  a carbon price\n');
     expect(shown.out).toContain('  - carbon price 80 USD/t\n');
     const json = JSON.parse((await tokengrid('scenarios', 'show', 'CARBON-80', '--json')).out);
-    expect(json).toMatchObject({ code: 'CARBON-80', overrides: { carbonPricePerTonne: 80, demandGrowth: [{ multiplier: 1.2 }] } });
+    expect(json).toMatchObject({
+      code: 'CARBON-80',
+      overrides: { carbonPricePerTonne: 80, demandGrowth: [{ multiplier: 1.2 }] },
+    });
     const again = await tokengrid('scenarios', 'create', '--file', good);
     expect(again.code).toBe(1);
     expect(again.err).toMatch(/^tokengrid scenarios: a scenario with code "CARBON-80" already exists\n$/);
-    expect(JSON.parse((await tokengrid('scenarios', 'list', '--json')).out).map((s: { code: string }) => s.code)).toEqual(['CARBON-80']);
+    expect(
+      JSON.parse((await tokengrid('scenarios', 'list', '--json')).out).map((s: { code: string }) => s.code),
+    ).toEqual(['CARBON-80']);
     expect(await tokengrid('scenarios', 'delete', 'CARBON-80')).toMatchObject({ code: 0, out: 'deleted CARBON-80\n' });
     const missing = await tokengrid('scenarios', 'delete', 'CARBON-80');
     expect(missing.code).toBe(1);

@@ -33,7 +33,19 @@ describe('help', () => {
     const { code, out, err } = await run([], env());
     expect(code, err).toBe(0);
     expect(out).toMatch(/^Usage: tokengrid \[options\] \[command\]/);
-    expect(listedCommands(out)).toEqual(['serve', 'worker', 'migrate', 'migration', 'import', 'export', 'plan', 'plans', 'scenarios', 'schedules', 'keys']);
+    expect(listedCommands(out)).toEqual([
+      'serve',
+      'worker',
+      'migrate',
+      'migration',
+      'import',
+      'export',
+      'plan',
+      'plans',
+      'scenarios',
+      'schedules',
+      'keys',
+    ]);
     expect(existsSync(untouched)).toBe(false);
   });
 
@@ -58,14 +70,24 @@ describe('help', () => {
       level = next;
     }
     expect(paths.map((p) => p.join(' '))).toEqual(
-      expect.arrayContaining(['serve', 'worker', 'migrate', 'plans list', 'plans show', 'plans diff', 'keys create', 'scenarios create', 'schedules create']),
+      expect.arrayContaining([
+        'serve',
+        'worker',
+        'migrate',
+        'plans list',
+        'plans show',
+        'plans diff',
+        'keys create',
+        'scenarios create',
+        'schedules create',
+      ]),
     );
     expect(paths.length).toBeGreaterThanOrEqual(25);
     // no data directory, so no database was opened, migrated or seeded
     expect(existsSync(untouched)).toBe(false);
   }, 240_000);
 
-  it('`tokengrid help <command>` prints that command\'s usage', async () => {
+  it("`tokengrid help <command>` prints that command's usage", async () => {
     const { code, out } = await run(['help', 'plans'], env());
     expect(code).toBe(0);
     expect(listedCommands(out)).toEqual(['list', 'show', 'diff']);
@@ -79,10 +101,16 @@ describe('bad usage and failures', () => {
     [['frobnicate'], /^tokengrid: unknown command 'frobnicate'\n$/],
     [['plan', '--bogus'], /^tokengrid plan: unknown option '--bogus'\n$/],
     [['plan', '--periods', 'many'], /^tokengrid plan: .*--periods.*'many' is invalid\. must be a number\n$/],
-    [['plan', '--periods', '7'], /^tokengrid plan: --periods: periods must be 1 \(steady state\) or 24 \(hourly day-ahead\)\n$/],
+    [
+      ['plan', '--periods', '7'],
+      /^tokengrid plan: --periods: periods must be 1 \(steady state\) or 24 \(hourly day-ahead\)\n$/,
+    ],
     [['plans', 'list', '--bogus'], /^tokengrid plans: unknown option '--bogus'\n$/],
     [['plans', 'show'], /^tokengrid plans: missing required argument 'id'\n$/],
-    [['keys', 'create', '--name', 'x'], /^tokengrid keys: required option '--role <viewer\|planner\|admin>' not specified\n$/],
+    [
+      ['keys', 'create', '--name', 'x'],
+      /^tokengrid keys: required option '--role <viewer\|planner\|admin>' not specified\n$/,
+    ],
     [['scenarios', 'create'], /^tokengrid scenarios: required option '--file <json>' not specified\n$/],
   ])('%j exits 2 with one line and no stack', async (args, message) => {
     const { code, out, err } = await run(args, env());
@@ -94,7 +122,10 @@ describe('bad usage and failures', () => {
 
   it.each([
     [['import', '/nonexistent/sites.csv'], 'tokengrid import: no such file: /nonexistent/sites.csv\n'],
-    [['scenarios', 'create', '--file', '/nonexistent/s.json'], 'tokengrid scenarios: no such file: /nonexistent/s.json\n'],
+    [
+      ['scenarios', 'create', '--file', '/nonexistent/s.json'],
+      'tokengrid scenarios: no such file: /nonexistent/s.json\n',
+    ],
     [['plan', '--fixtures', '/nonexistent/fixtures'], 'tokengrid plan: no such file: /nonexistent/fixtures\n'],
   ])('%j: a missing file says "no such file: PATH" and exits 1', async (args, message) => {
     const { code, err } = await run(args, env());

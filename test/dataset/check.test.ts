@@ -11,8 +11,24 @@ describe('checkDataset', () => {
     const d: Dataset = {
       ...emptyDataset(),
       workloadClasses: [
-        { code: 'BATCH', name: 'b', description: 'd', rttBudgetMs: null, ttftTargetMs: null, tpotTargetMs: null, hourlyDemandProfile: [] },
-        { code: 'BATCH', name: 'b2', description: 'd', rttBudgetMs: null, ttftTargetMs: null, tpotTargetMs: null, hourlyDemandProfile: [] },
+        {
+          code: 'BATCH',
+          name: 'b',
+          description: 'd',
+          rttBudgetMs: null,
+          ttftTargetMs: null,
+          tpotTargetMs: null,
+          hourlyDemandProfile: [],
+        },
+        {
+          code: 'BATCH',
+          name: 'b2',
+          description: 'd',
+          rttBudgetMs: null,
+          ttftTargetMs: null,
+          tpotTargetMs: null,
+          hourlyDemandProfile: [],
+        },
       ],
       latencies: [
         { siteCode: 'S1', regionCode: 'R1', rttMs: 1, method: 'ESTIMATED', greatCircleKm: null, source: null },
@@ -42,22 +58,49 @@ describe('checkDataset', () => {
       ],
       demands: [{ regionCode: 'R1', workloadClassCode: 'NOPE', tokensPerSecond: 1, rttBudgetMs: null }],
     };
-    expect(messages(checkDataset(d, { siteCodes: new Set(['S1']), regionCodes: ['R1'], workloadClassCodes: ['BATCH'] }))).toEqual([
+    expect(
+      messages(checkDataset(d, { siteCodes: new Set(['S1']), regionCodes: ['R1'], workloadClassCodes: ['BATCH'] })),
+    ).toEqual([
       'latencies[1].siteCode: unknown site "S2": not in this import nor already stored',
       'latencies[1].regionCode: unknown demand region "R2": not in this import nor already stored',
       'demands[0].workloadClassCode: unknown workload class "NOPE": not in this import nor already stored',
     ]);
-    expect(checkDataset(d, { siteCodes: ['S1', 'S2'], regionCodes: ['R1', 'R2'], workloadClassCodes: ['NOPE'] })).toEqual([]);
+    expect(
+      checkDataset(d, { siteCodes: ['S1', 'S2'], regionCodes: ['R1', 'R2'], workloadClassCodes: ['NOPE'] }),
+    ).toEqual([]);
   });
 
   it('checks profile means and allowed countries of data sets built by hand', () => {
     const d: Dataset = {
       ...emptyDataset(),
-      workloadClasses: [{ code: 'X1', name: 'x', description: 'd', rttBudgetMs: null, ttftTargetMs: null, tpotTargetMs: null, hourlyDemandProfile: Array(24).fill(2) }],
-      demandRegions: [{
-        code: 'R1', name: 'r', city: 'c', country: null, latitude: 0, longitude: 0, utcOffsetHours: 0,
-        allowedCountries: ['DE', 'UK', 'DE'], shareOfGlobalTokensPct: null, shareBasis: null, latencyAnchor: null, notes: null, demand: [],
-      }],
+      workloadClasses: [
+        {
+          code: 'X1',
+          name: 'x',
+          description: 'd',
+          rttBudgetMs: null,
+          ttftTargetMs: null,
+          tpotTargetMs: null,
+          hourlyDemandProfile: Array(24).fill(2),
+        },
+      ],
+      demandRegions: [
+        {
+          code: 'R1',
+          name: 'r',
+          city: 'c',
+          country: null,
+          latitude: 0,
+          longitude: 0,
+          utcOffsetHours: 0,
+          allowedCountries: ['DE', 'UK', 'DE'],
+          shareOfGlobalTokensPct: null,
+          shareBasis: null,
+          latencyAnchor: null,
+          notes: null,
+          demand: [],
+        },
+      ],
     };
     expect(messages(checkDataset(d))).toEqual([
       'workloadClasses[0].hourlyDemandProfile: must have a mean of 1 within 0.01 (got 2.0000)',
@@ -68,7 +111,8 @@ describe('checkDataset', () => {
 });
 
 describe('parseDataset cross-checks', () => {
-  const SITES = 'code,name,country,region_label,latitude,longitude,price_per_kwh,cooling_type,power_cap_kw,carbon_grams_per_kwh';
+  const SITES =
+    'code,name,country,region_label,latitude,longitude,price_per_kwh,cooling_type,power_cap_kw,carbon_grams_per_kwh';
   const row = (code: string, price = '0.1') => `${code},n,DE,Europe,50,8,${price},AIR,100,300`;
 
   it('names CSV file and line for duplicates and missing references, all of them', () => {
@@ -102,8 +146,16 @@ describe('parseDataset cross-checks', () => {
 
   it('keeps JSON paths right when refused records leave gaps', () => {
     const site = (code: string, pricePerKwh: number) => ({
-      code, name: 'n', country: 'DE', regionLabel: 'Europe', latitude: 50, longitude: 8, pricePerKwh,
-      coolingType: 'AIR', powerCapKw: 100, carbonGramsPerKwh: 300,
+      code,
+      name: 'n',
+      country: 'DE',
+      regionLabel: 'Europe',
+      latitude: 50,
+      longitude: 8,
+      pricePerKwh,
+      coolingType: 'AIR',
+      powerCapKw: 100,
+      carbonGramsPerKwh: 300,
     });
     const { issues } = parseDataset({ json: { sites: [site('S1', 9), site('S2', 0.1), site('S2', 0.1)] } });
     expect(messages(issues)).toEqual([

@@ -49,7 +49,8 @@ describe('bundled fixtures', () => {
     expect(total).toBeGreaterThan(33.73e6 * 0.999);
     expect(total).toBeLessThan(33.73e6 * 1.001);
     expect(total).toBeCloseTo(TOKENS_PER_WEEK / SECONDS_PER_WEEK, -1);
-    const byClass = (code: string) => demand.filter((d) => d.workloadClassCode === code).reduce((s, d) => s + d.tokensPerSecond, 0) / total;
+    const byClass = (code: string) =>
+      demand.filter((d) => d.workloadClassCode === code).reduce((s, d) => s + d.tokensPerSecond, 0) / total;
     expect(byClass('INTERACTIVE')).toBeCloseTo(0.3, 6);
     expect(byClass('STANDARD')).toBeCloseTo(0.25, 6);
     expect(byClass('AGENT')).toBeCloseTo(0.35, 6);

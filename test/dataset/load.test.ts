@@ -14,14 +14,21 @@ describe('readDatasetFiles / loadDataset', () => {
   it('reads only the CSV files of a directory', async () => {
     const files = await readDatasetFiles(FIXTURES_DIR);
     expect(files.map((f) => f.name).sort()).toEqual([
-      'demand-regions.csv', 'demand.csv', 'gpu-throughputs.csv', 'gpu-types.csv',
-      'latencies.csv', 'site-inventory.csv', 'sites.csv', 'workload-classes.csv',
+      'demand-regions.csv',
+      'demand.csv',
+      'gpu-throughputs.csv',
+      'gpu-types.csv',
+      'latencies.csv',
+      'site-inventory.csv',
+      'sites.csv',
+      'workload-classes.csv',
     ]);
   });
 
   it('reads a single CSV file and attaches its rows to known parents', async () => {
     const { dataset, issues } = await loadDataset(join(FIXTURES_DIR, 'site-inventory.csv'), {
-      siteCodes: [], gpuTypeCodes: ['H100-SXM'],
+      siteCodes: [],
+      gpuTypeCodes: ['H100-SXM'],
     });
     expect(dataset.siteInventory.length).toBe(88);
     // every site is unknown, and so is every GPU type but H100-SXM
@@ -52,6 +59,8 @@ describe('readDatasetFiles / loadDataset', () => {
     const again = parseDataset({ json: JSON.parse(JSON.stringify(csv.dataset)) });
     expect(again.issues).toEqual([]);
     expect(again.dataset).toEqual(csv.dataset);
-    expect(readFileSync(join(FIXTURES_DIR, 'sites.csv'), 'utf8').split('\n')[0]).toMatch(/^code,name,country,region_label/);
+    expect(readFileSync(join(FIXTURES_DIR, 'sites.csv'), 'utf8').split('\n')[0]).toMatch(
+      /^code,name,country,region_label/,
+    );
   });
 });

@@ -35,21 +35,57 @@ const NUMERIC_FIELDS: [string, z.ZodType, string, NumberRange, string][] = [
   ['gpuType', gpuTypeUpdateSchema, 'powerWatts', RANGES.powerWatts, 'must be greater than 0 and at most 100000 W'],
   ['gpuType', gpuTypeUpdateSchema, 'boardPowerWatts', RANGES.powerWatts, 'must be greater than 0 and at most 100000 W'],
   ['gpuType', gpuTypeUpdateSchema, 'memoryGb', RANGES.memoryGb, 'must be greater than 0 and at most 100000 GB'],
-  ['gpuType', gpuTypeUpdateSchema, 'memoryBandwidthTbPerS', RANGES.memoryBandwidthTbPerS, 'must be greater than 0 and at most 1000 TB/s'],
+  [
+    'gpuType',
+    gpuTypeUpdateSchema,
+    'memoryBandwidthTbPerS',
+    RANGES.memoryBandwidthTbPerS,
+    'must be greater than 0 and at most 1000 TB/s',
+  ],
   ['gpuType', gpuTypeUpdateSchema, 'capexPerHour', RANGES.capexPerHour, 'must be between 0 and 1000 USD per GPU-hour'],
   ['gpuType', gpuTypeUpdateSchema, 'priceUsd', RANGES.priceUsd, 'must be between 0 and 100000000 USD'],
-  ['gpuType', gpuTypeUpdateSchema, 'referenceTokensPerSecond', RANGES.referenceTokensPerSecond, 'must be greater than 0 and at most 10000000 tokens/s'],
-  ['throughput', gpuThroughputUpdateSchema, 'tokensPerSecond', RANGES.throughputTokensPerSecond, 'must be greater than 0 and at most 10000000 tokens/s'],
+  [
+    'gpuType',
+    gpuTypeUpdateSchema,
+    'referenceTokensPerSecond',
+    RANGES.referenceTokensPerSecond,
+    'must be greater than 0 and at most 10000000 tokens/s',
+  ],
+  [
+    'throughput',
+    gpuThroughputUpdateSchema,
+    'tokensPerSecond',
+    RANGES.throughputTokensPerSecond,
+    'must be greater than 0 and at most 10000000 tokens/s',
+  ],
   ['inventory', inventoryUpdateSchema, 'installed', RANGES.count, 'must be a whole number between 0 and 10000000'],
   ['inventory', inventoryUpdateSchema, 'maxAdditional', RANGES.count, 'must be a whole number between 0 and 10000000'],
   ['class', workloadClassUpdateSchema, 'rttBudgetMs', RANGES.rttMs, 'must be between 0 and 2000 ms'],
-  ['class', workloadClassUpdateSchema, 'ttftTargetMs', RANGES.tokenLatencyMs, 'must be greater than 0 and at most 3600000 ms'],
-  ['class', workloadClassUpdateSchema, 'tpotTargetMs', RANGES.tokenLatencyMs, 'must be greater than 0 and at most 3600000 ms'],
+  [
+    'class',
+    workloadClassUpdateSchema,
+    'ttftTargetMs',
+    RANGES.tokenLatencyMs,
+    'must be greater than 0 and at most 3600000 ms',
+  ],
+  [
+    'class',
+    workloadClassUpdateSchema,
+    'tpotTargetMs',
+    RANGES.tokenLatencyMs,
+    'must be greater than 0 and at most 3600000 ms',
+  ],
   ['region', demandRegionUpdateSchema, 'latitude', RANGES.latitude, 'must be between -90 and 90 degrees'],
   ['region', demandRegionUpdateSchema, 'longitude', RANGES.longitude, 'must be between -180 and 180 degrees'],
   ['region', demandRegionUpdateSchema, 'utcOffsetHours', RANGES.utcOffsetHours, 'must be between -12 and 14 hours'],
   ['region', demandRegionUpdateSchema, 'shareOfGlobalTokensPct', RANGES.sharePct, 'must be between 0 and 100 %'],
-  ['demand', demandUpdateSchema, 'tokensPerSecond', RANGES.demandTokensPerSecond, 'must be between 0 and 1000000000000 tokens/s'],
+  [
+    'demand',
+    demandUpdateSchema,
+    'tokensPerSecond',
+    RANGES.demandTokensPerSecond,
+    'must be between 0 and 1000000000000 tokens/s',
+  ],
   ['demand', demandUpdateSchema, 'rttBudgetMs', RANGES.rttMs, 'must be between 0 and 2000 ms'],
   ['latency', latencyUpdateSchema, 'rttMs', RANGES.rttMs, 'must be between 0 and 2000 ms'],
   ['latency', latencyUpdateSchema, 'greatCircleKm', RANGES.greatCircleKm, 'must be between 0 and 20100 km'],
@@ -65,7 +101,8 @@ describe('numeric ranges', () => {
       const above = range.max + step;
       expect(issuesOf(schema, { [field]: below })).toEqual([{ path: `input.${field}`, message }]);
       expect(issuesOf(schema, { [field]: above })).toEqual([{ path: `input.${field}`, message }]);
-      if (range.minExclusive) expect(issuesOf(schema, { [field]: range.min })).toEqual([{ path: `input.${field}`, message }]);
+      if (range.minExclusive)
+        expect(issuesOf(schema, { [field]: range.min })).toEqual([{ path: `input.${field}`, message }]);
     });
 
     it('passes just inside the range', () => {
@@ -76,7 +113,9 @@ describe('numeric ranges', () => {
 
     it('refuses NaN, Infinity and text as not finite numbers', () => {
       for (const bad of [Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, '1']) {
-        expect(issuesOf(schema, { [field]: bad })).toEqual([{ path: `input.${field}`, message: 'must be a finite number' }]);
+        expect(issuesOf(schema, { [field]: bad })).toEqual([
+          { path: `input.${field}`, message: 'must be a finite number' },
+        ]);
       }
     });
   });
@@ -101,7 +140,9 @@ describe('codes and text', () => {
   });
 
   it.each(['A', 'A'.repeat(33), 'us-ash', 'US_ASH', 'US ASH', ''])('refuses code %j', (code) => {
-    expect(issuesOf(siteUpdateSchema, { code })).toEqual([{ path: 'input.code', message: 'must match [A-Z0-9-]{2,32}' }]);
+    expect(issuesOf(siteUpdateSchema, { code })).toEqual([
+      { path: 'input.code', message: 'must match [A-Z0-9-]{2,32}' },
+    ]);
   });
 
   it('trims names and refuses empty, over-long and control-character text', () => {
@@ -109,15 +150,25 @@ describe('codes and text', () => {
     expect(ok.success && ok.data.name).toBe('Ashburn');
     expect(issuesOf(siteUpdateSchema, { name: '   ' })).toEqual([{ path: 'input.name', message: 'must not be empty' }]);
     expect(issuesOf(siteUpdateSchema, { name: 'x'.repeat(200) })).toEqual([]);
-    expect(issuesOf(siteUpdateSchema, { name: 'x'.repeat(201) })).toEqual([{ path: 'input.name', message: 'must be at most 200 characters' }]);
-    expect(issuesOf(siteUpdateSchema, { name: 'Ash\u0007burn' })).toEqual([{ path: 'input.name', message: 'must not contain control characters' }]);
-    expect(issuesOf(siteUpdateSchema, { name: 'Ash\nburn' })).toEqual([{ path: 'input.name', message: 'must not contain control characters' }]);
+    expect(issuesOf(siteUpdateSchema, { name: 'x'.repeat(201) })).toEqual([
+      { path: 'input.name', message: 'must be at most 200 characters' },
+    ]);
+    expect(issuesOf(siteUpdateSchema, { name: 'Ash\u0007burn' })).toEqual([
+      { path: 'input.name', message: 'must not contain control characters' },
+    ]);
+    expect(issuesOf(siteUpdateSchema, { name: 'Ash\nburn' })).toEqual([
+      { path: 'input.name', message: 'must not contain control characters' },
+    ]);
   });
 
   it('allows line breaks in notes, caps them at 2000 characters and turns empty notes into null', () => {
     expect(issuesOf(siteUpdateSchema, { notes: 'line one\nline two' })).toEqual([]);
-    expect(issuesOf(siteUpdateSchema, { notes: 'x'.repeat(2001) })).toEqual([{ path: 'input.notes', message: 'must be at most 2000 characters' }]);
-    expect(issuesOf(siteUpdateSchema, { notes: 'bad\u0000' })).toEqual([{ path: 'input.notes', message: 'must not contain control characters' }]);
+    expect(issuesOf(siteUpdateSchema, { notes: 'x'.repeat(2001) })).toEqual([
+      { path: 'input.notes', message: 'must be at most 2000 characters' },
+    ]);
+    expect(issuesOf(siteUpdateSchema, { notes: 'bad\u0000' })).toEqual([
+      { path: 'input.notes', message: 'must not contain control characters' },
+    ]);
     const empty = siteUpdateSchema.safeParse({ notes: '  ' });
     expect(empty.success && empty.data.notes).toBeNull();
   });
@@ -143,7 +194,9 @@ describe('codes and text', () => {
     expect(issuesOf(siteUpdateSchema, { coolingType: 'WATER' })).toEqual([
       { path: 'input.coolingType', message: 'must be one of AIR, FREE_AIR, EVAPORATIVE, LIQUID_COLD_PLATE, IMMERSION' },
     ]);
-    expect(issuesOf(siteUpdateSchema, { status: 'active' })[0]?.message).toBe('must be one of ACTIVE, PLANNED, RETIRED');
+    expect(issuesOf(siteUpdateSchema, { status: 'active' })[0]?.message).toBe(
+      'must be one of ACTIVE, PLANNED, RETIRED',
+    );
   });
 });
 
@@ -186,11 +239,33 @@ describe('hourly arrays', () => {
 
 describe('record schemas', () => {
   const site = {
-    code: 'XX-TEST', name: 'Test', country: 'DE', regionLabel: 'Europe', latitude: 50, longitude: 8,
-    pricePerKwh: 0.1, hourlyPricesPerKwh: [], utcOffsetHours: 1, coolingType: 'AIR', pue: null, powerCapKw: 1000,
-    carbonGramsPerKwh: 300, status: 'ACTIVE', notes: null, coolingDescription: null, priceLocal: null,
-    priceCurrency: null, priceBasis: null, priceSource: null, priceYear: null, priceConfidence: null, pueBasis: null,
-    carbonSource: null, carbonYear: null, powerCapBasis: null, inventory: [],
+    code: 'XX-TEST',
+    name: 'Test',
+    country: 'DE',
+    regionLabel: 'Europe',
+    latitude: 50,
+    longitude: 8,
+    pricePerKwh: 0.1,
+    hourlyPricesPerKwh: [],
+    utcOffsetHours: 1,
+    coolingType: 'AIR',
+    pue: null,
+    powerCapKw: 1000,
+    carbonGramsPerKwh: 300,
+    status: 'ACTIVE',
+    notes: null,
+    coolingDescription: null,
+    priceLocal: null,
+    priceCurrency: null,
+    priceBasis: null,
+    priceSource: null,
+    priceYear: null,
+    priceConfidence: null,
+    pueBasis: null,
+    carbonSource: null,
+    carbonYear: null,
+    powerCapBasis: null,
+    inventory: [],
   };
 
   it('accept a complete record', () => {
@@ -207,12 +282,18 @@ describe('record schemas', () => {
   });
 
   it('refuse unknown fields in partial updates too', () => {
-    expect(issuesOf(siteUpdateSchema, { pricePerKwh: 0.1, price: 3 })).toEqual([{ path: 'input.price', message: 'is not a known field' }]);
+    expect(issuesOf(siteUpdateSchema, { pricePerKwh: 0.1, price: 3 })).toEqual([
+      { path: 'input.price', message: 'is not a known field' },
+    ]);
   });
 
   it('say "must be a list" and "must be an object" plainly', () => {
-    expect(issuesOf(siteSchema, { ...site, inventory: 'none' })).toEqual([{ path: 'input.inventory', message: 'must be a list' }]);
-    expect(issuesOf(siteSchema, { ...site, inventory: [3] })).toEqual([{ path: 'input.inventory[0]', message: 'must be an object' }]);
+    expect(issuesOf(siteSchema, { ...site, inventory: 'none' })).toEqual([
+      { path: 'input.inventory', message: 'must be a list' },
+    ]);
+    expect(issuesOf(siteSchema, { ...site, inventory: [3] })).toEqual([
+      { path: 'input.inventory[0]', message: 'must be an object' },
+    ]);
     expect(issuesOf(workloadClassSchema, 'x', '')[0]).toEqual({ path: '', message: 'must be an object' });
   });
 });

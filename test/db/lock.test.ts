@@ -28,7 +28,9 @@ function deadPid(): number {
 }
 
 function holder(holdMs: number): Promise<{ code: number | null; out: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', HOLDER, dir, String(holdMs)], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', HOLDER, dir, String(holdMs)], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   let out = '';
   child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
   return new Promise((resolve) => child.once('exit', (code) => resolve({ code, out: out.trim() })));
@@ -58,7 +60,15 @@ describe('the data directory lock', () => {
 
   it('refuses while a live process holds it, with one line naming it, its URL and what to do', () => {
     // the parent of this test process is alive for sure
-    writeFileSync(lockPath, JSON.stringify({ pid: process.ppid, command: 'tokengrid serve', startedAt: '2026-01-01T00:00:00.000Z', url: 'http://127.0.0.1:4100' }));
+    writeFileSync(
+      lockPath,
+      JSON.stringify({
+        pid: process.ppid,
+        command: 'tokengrid serve',
+        startedAt: '2026-01-01T00:00:00.000Z',
+        url: 'http://127.0.0.1:4100',
+      }),
+    );
     const error = (() => {
       try {
         acquireDataDirLock(dir, 'tokengrid keys create');
@@ -78,8 +88,14 @@ describe('the data directory lock', () => {
   });
 
   it.each([
-    ['a dead process', () => JSON.stringify({ pid: deadPid(), command: 'tokengrid serve', startedAt: '2026-01-01T00:00:00.000Z' })],
-    ['this pid from an earlier life (a container restart)', () => JSON.stringify({ pid: process.pid, command: 'tokengrid serve', startedAt: '2026-01-01T00:00:00.000Z' })],
+    [
+      'a dead process',
+      () => JSON.stringify({ pid: deadPid(), command: 'tokengrid serve', startedAt: '2026-01-01T00:00:00.000Z' }),
+    ],
+    [
+      'this pid from an earlier life (a container restart)',
+      () => JSON.stringify({ pid: process.pid, command: 'tokengrid serve', startedAt: '2026-01-01T00:00:00.000Z' }),
+    ],
     ['garbage', () => 'not json'],
   ])('takes over a stale lock left by %s', (_name, content) => {
     writeFileSync(lockPath, content());
@@ -91,19 +107,27 @@ describe('the data directory lock', () => {
 
   it('does not remove a lock that is no longer its own', () => {
     const lock = acquireDataDirLock(dir, 'tokengrid serve');
-    const other = JSON.stringify({ pid: process.ppid, command: 'tokengrid serve', startedAt: '2026-01-02T00:00:00.000Z' });
+    const other = JSON.stringify({
+      pid: process.ppid,
+      command: 'tokengrid serve',
+      startedAt: '2026-01-02T00:00:00.000Z',
+    });
     writeFileSync(lockPath, other);
     lock.release();
     expect(readFileSync(lockPath, 'utf8')).toBe(other);
   });
 
   it('lets exactly one of several processes racing for one stale lock have it', async () => {
-    writeFileSync(lockPath, JSON.stringify({ pid: deadPid(), command: 'tokengrid serve', startedAt: '2026-01-01T00:00:00.000Z' }));
+    writeFileSync(
+      lockPath,
+      JSON.stringify({ pid: deadPid(), command: 'tokengrid serve', startedAt: '2026-01-01T00:00:00.000Z' }),
+    );
     const results = await Promise.all([1, 2, 3, 4].map(() => holder(4000)));
     expect(results.filter((r) => r.out === 'acquired')).toHaveLength(1);
     const refused = results.filter((r) => r.code === 3);
     expect(refused).toHaveLength(3);
-    for (const r of refused) expect(r.out).toMatch(/^refused: the embedded database .* is in use by lock-holder \(pid \d+, since /);
+    for (const r of refused)
+      expect(r.out).toMatch(/^refused: the embedded database .* is in use by lock-holder \(pid \d+, since /);
     expect(existsSync(lockPath)).toBe(false);
   }, 60_000);
 

@@ -13,7 +13,11 @@ const applied = (name: string, extra: Partial<AppliedMigration> = {}): AppliedMi
 
 describe('compareHistories', () => {
   it('lists pending migrations of a database that is behind', () => {
-    expect(compareHistories([local('1_a'), local('2_b')], [applied('1_a')])).toEqual({ applied: ['1_a'], pending: ['2_b'], divergence: null });
+    expect(compareHistories([local('1_a'), local('2_b')], [applied('1_a')])).toEqual({
+      applied: ['1_a'],
+      pending: ['2_b'],
+      divergence: null,
+    });
   });
 
   it('treats an empty database as having everything pending', () => {
@@ -25,7 +29,9 @@ describe('compareHistories', () => {
   });
 
   it('refuses an applied migration whose file changed', () => {
-    expect(compareHistories([local('1_a', 'other')], [applied('1_a')]).divergence).toMatch(/changed after it was applied/);
+    expect(compareHistories([local('1_a', 'other')], [applied('1_a')]).divergence).toMatch(
+      /changed after it was applied/,
+    );
   });
 
   it('refuses a failed migration', () => {
@@ -33,10 +39,15 @@ describe('compareHistories', () => {
   });
 
   it('ignores rolled-back attempts', () => {
-    expect(compareHistories([local('1_a')], [applied('1_a', { finished: false, rolledBack: true }), applied('1_a')]).divergence).toBeNull();
+    expect(
+      compareHistories([local('1_a')], [applied('1_a', { finished: false, rolledBack: true }), applied('1_a')])
+        .divergence,
+    ).toBeNull();
   });
 
   it('refuses a committed migration older than the last applied one that was never applied', () => {
-    expect(compareHistories([local('1_a'), local('2_b'), local('3_c')], [applied('1_a'), applied('3_c')]).divergence).toMatch(/2_b/);
+    expect(
+      compareHistories([local('1_a'), local('2_b'), local('3_c')], [applied('1_a'), applied('3_c')]).divergence,
+    ).toMatch(/2_b/);
   });
 });

@@ -32,7 +32,11 @@ async function counts(config: Awaited<ReturnType<typeof newDatabaseConfig>>) {
   const db = await openDatabase(config);
   try {
     const setup = await db.prisma.databaseSetup.findUnique({ where: { id: 1 } });
-    return { sites: await db.prisma.site.count(), gpuTypes: await db.prisma.gpuType.count(), seededAt: setup?.fixturesSeededAt ?? null };
+    return {
+      sites: await db.prisma.site.count(),
+      gpuTypes: await db.prisma.gpuType.count(),
+      seededAt: setup?.fixturesSeededAt ?? null,
+    };
   } finally {
     await db.close();
   }

@@ -15,19 +15,29 @@ import {
   tokensPerJouleBreakdown,
 } from '../../src/domain/economics.js';
 
-type SiteLike = Pick<SiteRecord, 'pricePerKwh' | 'hourlyPricesPerKwh' | 'pue' | 'coolingType' | 'inventory' | 'powerCapKw' | 'status'>;
+type SiteLike = Pick<
+  SiteRecord,
+  'pricePerKwh' | 'hourlyPricesPerKwh' | 'pue' | 'coolingType' | 'inventory' | 'powerCapKw' | 'status'
+>;
 
 const site: SiteLike = {
-  pricePerKwh: 0.08, hourlyPricesPerKwh: [], pue: 1.25, coolingType: 'LIQUID_COLD_PLATE',
+  pricePerKwh: 0.08,
+  hourlyPricesPerKwh: [],
+  pue: 1.25,
+  coolingType: 'LIQUID_COLD_PLATE',
   inventory: [
     { gpuTypeCode: 'H100', installed: 8, maxAdditional: 0 },
     { gpuTypeCode: 'B200', installed: 4, maxAdditional: 16 },
   ],
-  powerCapKw: 100, status: 'ACTIVE',
+  powerCapKw: 100,
+  status: 'ACTIVE',
 };
 
 const h100 = {
-  code: 'H100', powerWatts: 1260, boardPowerWatts: 700, capexPerHour: 1.46,
+  code: 'H100',
+  powerWatts: 1260,
+  boardPowerWatts: 700,
+  capexPerHour: 1.46,
   throughputs: [
     { workloadClassCode: 'INTERACTIVE', tokensPerSecond: 2172, derivation: null },
     { workloadClassCode: 'STANDARD', tokensPerSecond: 3890, derivation: null },
@@ -36,7 +46,10 @@ const h100 = {
 } satisfies Pick<GpuTypeRecord, 'code' | 'powerWatts' | 'boardPowerWatts' | 'capexPerHour' | 'throughputs'>;
 
 const b200 = {
-  code: 'B200', powerWatts: 1800, boardPowerWatts: 1000, capexPerHour: 1.94,
+  code: 'B200',
+  powerWatts: 1800,
+  boardPowerWatts: 1000,
+  capexPerHour: 1.94,
   throughputs: [
     { workloadClassCode: 'STANDARD', tokensPerSecond: 12308, derivation: null },
     { workloadClassCode: 'BATCH', tokensPerSecond: 12357, derivation: null },
@@ -47,7 +60,11 @@ describe('energy and cost', () => {
   it('energy per GPU-hour = 1.26 kW × 1.25 × 0.08 USD/kWh = 0.126 USD', () => {
     expect(facilityKwPerGpu(site, h100)).toBeCloseTo(1.575, 12);
     expect(energyCostPerGpuHour(site, h100)).toBeCloseTo(0.126, 12);
-    expect(gpuHourCost(site, h100)).toEqual({ energy: expect.closeTo(0.126, 12), capital: 1.46, total: expect.closeTo(1.586, 12) });
+    expect(gpuHourCost(site, h100)).toEqual({
+      energy: expect.closeTo(0.126, 12),
+      capital: 1.46,
+      total: expect.closeTo(1.586, 12),
+    });
   });
 
   it('falls back to the cooling type’s PUE when the site has none', () => {
@@ -77,11 +94,11 @@ describe('energy and cost', () => {
 
   it('tokens per joule: board-only 3890/700, IT 3890/1260, facility 3890/(1260 × 1.25)', () => {
     expect(tokensPerJoule(h100, 3890)).toBeCloseTo(3.087301587, 9);
-    expect(tokensPerJoule(h100, 3890, 1.25)).toBeCloseTo(2.469841270, 9);
+    expect(tokensPerJoule(h100, 3890, 1.25)).toBeCloseTo(2.46984127, 9);
     expect(tokensPerJouleBreakdown(h100, 3890, 1.25)).toEqual({
       boardOnly: expect.closeTo(5.557142857, 9),
       it: expect.closeTo(3.087301587, 9),
-      facility: expect.closeTo(2.469841270, 9),
+      facility: expect.closeTo(2.46984127, 9),
     });
     expect(tokensPerJouleBreakdown({ ...h100, boardPowerWatts: null }, 3890, 1.25).boardOnly).toBeNull();
   });
@@ -98,7 +115,14 @@ describe('capacity', () => {
   });
 
   it('flags GPU types without a throughput for the class', () => {
-    const c = siteInstalledCapacity(site, new Map([['H100', h100], ['B200', b200]]), 'INTERACTIVE');
+    const c = siteInstalledCapacity(
+      site,
+      new Map([
+        ['H100', h100],
+        ['B200', b200],
+      ]),
+      'INTERACTIVE',
+    );
     expect(c.tokensPerSecond).toBe(8 * 2172);
     expect(c.missingThroughput).toEqual(['B200']);
     expect(c.itKw).toBeCloseTo(17.28, 12);

@@ -37,7 +37,11 @@ function serveAndKillWhileSeeding(): Promise<{ pid: number; output: string }> {
 }
 
 async function graphql(url: string, query: string) {
-  const response = await fetch(`${url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query }) });
+  const response = await fetch(`${url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ query }),
+  });
   return (await response.json()) as { data: any; errors?: unknown };
 }
 

@@ -27,12 +27,24 @@ describe('tokengrid serve', () => {
   it('starts on a fresh data directory, loads the fixtures, serves them and stops on SIGTERM', async () => {
     const server = await start({});
     expect(server.output()).toMatch(/loaded the bundled fixtures/);
-    const { response, body } = await graphql(server.url, '{ sites(first: 100) { totalCount } fleet { gpusInstalled } }');
+    const { response, body } = await graphql(
+      server.url,
+      '{ sites(first: 100) { totalCount } fleet { gpusInstalled } }',
+    );
     expect(response.status).toBe(200);
     expect(response.headers.get('x-request-id')).toBe('e2e-test-1');
     expect(body.data.sites.totalCount).toBe(36);
     expect(body.data.fleet.gpusInstalled).toBeGreaterThan(0);
-    const created = await graphql(server.url, `mutation { updateSite(input: { code: "US-ASH", notes: "changed in e2e" }) { __typename } }`);
+    const created = await graphql(
+      server.url,
+      `
+        mutation {
+          updateSite(input: { code: "US-ASH", notes: "changed in e2e" }) {
+            __typename
+          }
+        }
+      `,
+    );
     expect(created.body.errors).toBeUndefined();
     expect(created.body.data.updateSite.__typename).toBe('MutationUpdateSiteSuccess');
     expect((await fetch(`${server.url}/health`)).status).toBe(200);

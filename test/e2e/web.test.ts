@@ -28,7 +28,11 @@ function newestMtime(dir: string): number {
 /** Builds dist/web when it is missing or older than web/ (a few seconds). */
 function ensureWebBuild(): void {
   if (existsSync(WEB_BUILD) && statSync(WEB_BUILD).mtimeMs >= newestMtime(WEB_SOURCES)) return;
-  execFileSync(process.execPath, [join(ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--config', join(WEB_SOURCES, 'vite.config.ts')], { cwd: ROOT, stdio: 'pipe' });
+  execFileSync(
+    process.execPath,
+    [join(ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--config', join(WEB_SOURCES, 'vite.config.ts')],
+    { cwd: ROOT, stdio: 'pipe' },
+  );
 }
 
 let workspace: CliWorkspace | undefined;
@@ -38,7 +42,11 @@ let browser: Browser | undefined;
 let page: Page;
 
 async function api(query: string, variables: Record<string, unknown> = {}): Promise<any> {
-  const response = await fetch(`${url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) });
+  const response = await fetch(`${url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ query, variables }),
+  });
   const body = (await response.json()) as { data?: any; errors?: unknown };
   expect(body.errors).toBeUndefined();
   return body.data;
@@ -54,7 +62,11 @@ async function apiAllocations(id: string): Promise<string[]> {
       { id, after },
     );
     const page = data.plan.allocations;
-    rows.push(...page.edges.map(({ node: r }: any) => [r.siteCode, r.regionCode, r.workloadClassCode, r.period, r.tokensPerSecond].join(',')));
+    rows.push(
+      ...page.edges.map(({ node: r }: any) =>
+        [r.siteCode, r.regionCode, r.workloadClassCode, r.period, r.tokensPerSecond].join(','),
+      ),
+    );
     if (!page.pageInfo.hasNextPage) return rows;
     after = page.pageInfo.endCursor;
   }
@@ -63,11 +75,15 @@ async function apiAllocations(id: string): Promise<string[]> {
 const shot = (name: string) => page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
 
 /** Requests a plan through the form and waits for the page to show it SOLVED; returns its id. */
-async function requestThroughPage(name: string, options: { carbonPricePerTonne?: number; periods?: 1 | 24 } = {}): Promise<string> {
+async function requestThroughPage(
+  name: string,
+  options: { carbonPricePerTonne?: number; periods?: 1 | 24 } = {},
+): Promise<string> {
   const form = page.getByTestId('request-form');
   await form.locator('input[name=name]').fill(name);
   await form.locator('select[name=periods]').selectOption(String(options.periods ?? 1));
-  if (options.carbonPricePerTonne !== undefined) await form.locator('input[name=carbonPricePerTonne]').fill(String(options.carbonPricePerTonne));
+  if (options.carbonPricePerTonne !== undefined)
+    await form.locator('input[name=carbonPricePerTonne]').fill(String(options.carbonPricePerTonne));
   const previous = await page.getByTestId('current-plan').getAttribute('data-plan-id');
   await form.getByRole('button', { name: 'Request plan' }).click();
   await page.locator('[data-testid=request-status][data-status=SOLVED]').waitFor({ timeout: 60_000 });
@@ -132,7 +148,10 @@ describeIf(hasChromium, 'the web app in Chromium', `${CHROMIUM} is not installed
     await page.exposeFunction('recordStatus', (status: string) => statuses.push(status));
     await page.evaluate(() => {
       const element = document.querySelector('[data-testid=request-status]')!;
-      new MutationObserver(() => (window as any).recordStatus((element as HTMLElement).dataset.status)).observe(element, { attributes: true });
+      new MutationObserver(() => (window as any).recordStatus((element as HTMLElement).dataset.status)).observe(
+        element,
+        { attributes: true },
+      );
     });
     planIds.push(await requestThroughPage('web e2e first'));
     expect(statuses).toContain('SOLVED');
@@ -151,13 +170,25 @@ describeIf(hasChromium, 'the web app in Chromium', `${CHROMIUM} is not installed
     );
     const value = async (id: string) => Number(await page.getByTestId(`summary-${id}`).getAttribute('data-value'));
     const t = plan.totals;
-    for (const key of ['costPerMillionTokens', 'tokensPerJoule', 'facilityPowerKw', 'carbonKgPerHour', 'servedTokensPerSecond', 'unservedTokensPerSecond', 'gpusBusy']) {
+    for (const key of [
+      'costPerMillionTokens',
+      'tokensPerJoule',
+      'facilityPowerKw',
+      'carbonKgPerHour',
+      'servedTokensPerSecond',
+      'unservedTokensPerSecond',
+      'gpusBusy',
+    ]) {
       expect(await value(key), key).toBe(t[key]);
     }
     // cost per hour is money: the API's total, which is the sum of its parts (the unserved penalty is apart)
     expect(await value('costPerHour')).toBe(t.costPerHour.total);
-    expect(t.costPerHour.total).toBeCloseTo(t.costPerHour.energy + t.costPerHour.capex + t.costPerHour.egress + t.costPerHour.carbon, 6);
-    for (const part of ['energy', 'capex', 'egress', 'carbon']) expect(await value(`cost-${part}`), part).toBe(t.costPerHour[part]);
+    expect(t.costPerHour.total).toBeCloseTo(
+      t.costPerHour.energy + t.costPerHour.capex + t.costPerHour.egress + t.costPerHour.carbon,
+      6,
+    );
+    for (const part of ['energy', 'capex', 'egress', 'carbon'])
+      expect(await value(`cost-${part}`), part).toBe(t.costPerHour[part]);
     expect(await page.getByTestId('summary-cost-penalty').count()).toBe(0);
     const money = `$${t.costPerHour.total.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
     expect(await page.getByTestId('summary-costPerHour').textContent()).toBe(money);
@@ -170,7 +201,9 @@ describeIf(hasChromium, 'the web app in Chromium', `${CHROMIUM} is not installed
     } else {
       expect(headline).toMatch(/all demand served$/);
     }
-    await expect.poll(() => page.getByTestId('summary-costPerMillionTokens').textContent()).toBe(`$${t.costPerMillionTokens.toFixed(4)}`);
+    await expect
+      .poll(() => page.getByTestId('summary-costPerMillionTokens').textContent())
+      .toBe(`$${t.costPerMillionTokens.toFixed(4)}`);
     await expect.poll(() => page.getByTestId('summary-status').textContent()).toBe('SOLVED');
   });
 
@@ -179,7 +212,12 @@ describeIf(hasChromium, 'the web app in Chromium', `${CHROMIUM} is not installed
       `query($id: ID!) { plan(id: $id) { shadowPrices { gpus { siteCode gpuTypeCode valuePerGpuPerHour basis servesUnservedTokensPerSecond } } } }`,
       { id: planIds[0] },
     );
-    const gpus = plan.shadowPrices.gpus as { siteCode: string; gpuTypeCode: string; valuePerGpuPerHour: number; basis: string }[];
+    const gpus = plan.shadowPrices.gpus as {
+      siteCode: string;
+      gpuTypeCode: string;
+      valuePerGpuPerHour: number;
+      basis: string;
+    }[];
     expect(gpus.every((g) => g.valuePerGpuPerHour !== 0)).toBe(true);
     expect(gpus.length).toBeGreaterThan(0);
     const siteCode = gpus[0]!.siteCode;
@@ -194,9 +232,15 @@ describeIf(hasChromium, 'the web app in Chromium', `${CHROMIUM} is not installed
       expect(await item.getAttribute('data-basis')).toBe(price.basis);
       // a value that is the unserved penalty avoided says so, with the demand it would serve
       if (price.basis === 'UNSERVED_DEMAND') {
-        expect(await item.textContent()).toMatch(new RegExp(`^One more ${price.gpuTypeCode} here would serve .+ of demand now unserved \\(penalty avoided \\$[\\d,.]+/h, not money\\)$`));
+        expect(await item.textContent()).toMatch(
+          new RegExp(
+            `^One more ${price.gpuTypeCode} here would serve .+ of demand now unserved \\(penalty avoided \\$[\\d,.]+/h, not money\\)$`,
+          ),
+        );
       } else {
-        expect(await item.textContent()).toContain(`One more ${price.gpuTypeCode} here saves $${price.valuePerGpuPerHour.toFixed(2)}/h`);
+        expect(await item.textContent()).toContain(
+          `One more ${price.gpuTypeCode} here saves $${price.valuePerGpuPerHour.toFixed(2)}/h`,
+        );
       }
     }
     await shot('03-site-panel');
@@ -215,10 +259,19 @@ describeIf(hasChromium, 'the web app in Chromium', `${CHROMIUM} is not installed
     await page.locator('#compare-to').selectOption(to);
     await page.getByTestId('compare-form').getByRole('button', { name: 'Compare' }).click();
     await page.getByTestId('diff-heading').waitFor();
-    const { plan } = await api(`query($from: ID!, $to: ID!) { plan(id: $to) { diff(against: $from) { totals { costPerHour { total } carbonKgPerHour } sites { siteCode tokensPerSecondChange } } } }`, { from, to });
-    expect(Number(await page.getByTestId('diff-costPerHour').getAttribute('data-value'))).toBe(plan.diff.totals.costPerHour.total);
-    expect(Number(await page.getByTestId('diff-carbonKgPerHour').getAttribute('data-value'))).toBe(plan.diff.totals.carbonKgPerHour);
-    const moved = (plan.diff.sites as { siteCode: string; tokensPerSecondChange: number }[]).filter((s) => Math.abs(s.tokensPerSecondChange) > 0.5);
+    const { plan } = await api(
+      `query($from: ID!, $to: ID!) { plan(id: $to) { diff(against: $from) { totals { costPerHour { total } carbonKgPerHour } sites { siteCode tokensPerSecondChange } } } }`,
+      { from, to },
+    );
+    expect(Number(await page.getByTestId('diff-costPerHour').getAttribute('data-value'))).toBe(
+      plan.diff.totals.costPerHour.total,
+    );
+    expect(Number(await page.getByTestId('diff-carbonKgPerHour').getAttribute('data-value'))).toBe(
+      plan.diff.totals.carbonKgPerHour,
+    );
+    const moved = (plan.diff.sites as { siteCode: string; tokensPerSecondChange: number }[]).filter(
+      (s) => Math.abs(s.tokensPerSecondChange) > 0.5,
+    );
     expect(await page.getByTestId('diff-sites').locator('tbody tr').count()).toBe(moved.length);
     await shot('05-compare');
   });
@@ -255,15 +308,25 @@ describeIf(hasChromium, 'the web app in Chromium', `${CHROMIUM} is not installed
     );
     expect(day.totals.unservedTokensPerSecond).toBeGreaterThan(0);
     const headline = (await page.getByTestId('summary-headline').textContent())!;
-    expect(headline).toMatch(/^\$[\d,.]+\/h for [\d.,]+ (k |M )?tok\/s served; leaves [\d.,]+ (k |M )?tok\/s \([\d.]+%\) of demand unserved: [A-Za-z][^;]* [\d.,]+ (k |M )?tok\/s/);
-    expect(headline.startsWith(`$${day.totals.costPerHour.total.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}/h`)).toBe(true);
-    const penalty = (day.shadowPrices.gpus as { siteCode: string; gpuTypeCode: string; basis: string }[]).find((g) => g.basis === 'UNSERVED_DEMAND');
+    expect(headline).toMatch(
+      /^\$[\d,.]+\/h for [\d.,]+ (k |M )?tok\/s served; leaves [\d.,]+ (k |M )?tok\/s \([\d.]+%\) of demand unserved: [A-Za-z][^;]* [\d.,]+ (k |M )?tok\/s/,
+    );
+    expect(
+      headline.startsWith(
+        `$${day.totals.costPerHour.total.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}/h`,
+      ),
+    ).toBe(true);
+    const penalty = (day.shadowPrices.gpus as { siteCode: string; gpuTypeCode: string; basis: string }[]).find(
+      (g) => g.basis === 'UNSERVED_DEMAND',
+    );
     expect(penalty).toBeDefined();
     await page.locator(`svg circle.site[data-code="${penalty!.siteCode}"]`).dispatchEvent('click');
     await expect.poll(() => page.getByTestId('panel-title').textContent()).toBe(`Site ${penalty!.siteCode}`);
     const item = page.locator(`[data-testid=shadow-prices] li[data-gpu="${penalty!.gpuTypeCode}"]`);
     expect(await item.getAttribute('data-basis')).toBe('UNSERVED_DEMAND');
-    expect(await item.textContent()).toMatch(/would serve [\d.,]+ (k |M )?tok\/s of demand now unserved \(penalty avoided/);
+    expect(await item.textContent()).toMatch(
+      /would serve [\d.,]+ (k |M )?tok\/s of demand now unserved \(penalty avoided/,
+    );
     await shot('06b-day-ahead-unserved');
   });
 
@@ -275,7 +338,9 @@ describeIf(hasChromium, 'the web app in Chromium', `${CHROMIUM} is not installed
     await expect.poll(() => page.getByTestId('current-plan').getAttribute('data-plan-id')).toBe(planIds[0]);
     const overflowing = await page.evaluate(() => {
       const width = document.documentElement.clientWidth;
-      return [...document.querySelectorAll('body *')].filter((e) => e.getBoundingClientRect().right > width + 1 && !e.closest('.table-wrap')).map((e) => `${e.tagName}.${e.className}`);
+      return [...document.querySelectorAll('body *')]
+        .filter((e) => e.getBoundingClientRect().right > width + 1 && !e.closest('.table-wrap'))
+        .map((e) => `${e.tagName}.${e.className}`);
     });
     expect(overflowing).toEqual([]);
     await shot('07-phone');
@@ -283,7 +348,9 @@ describeIf(hasChromium, 'the web app in Chromium', `${CHROMIUM} is not installed
   });
 
   it('asks for an API key once keys are required, and keeps it only in memory', async () => {
-    const created = await api(`mutation { createApiKey(input: { name: "web-viewer", role: VIEWER }) { ... on MutationCreateApiKeySuccess { data { key } } } }`);
+    const created = await api(
+      `mutation { createApiKey(input: { name: "web-viewer", role: VIEWER }) { ... on MutationCreateApiKeySuccess { data { key } } } }`,
+    );
     const key = created.createApiKey.data.key as string;
     await page.reload();
     const form = page.getByTestId('key-form');

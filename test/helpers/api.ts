@@ -51,7 +51,10 @@ export function testApi(
   });
   return {
     app,
-    async graphql<T = Record<string, any>>(query: string, variables?: Record<string, unknown>): Promise<GraphQLResponse<T>> {
+    async graphql<T = Record<string, any>>(
+      query: string,
+      variables?: Record<string, unknown>,
+    ): Promise<GraphQLResponse<T>> {
       const response = await app.fetch('http://tokengrid.test/graphql', {
         method: 'POST',
         headers: { 'content-type': 'application/json', accept: 'application/json', ...authorization },

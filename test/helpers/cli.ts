@@ -34,13 +34,18 @@ export async function cliWorkspace(prefix: string): Promise<CliWorkspace> {
     postgres: target.kind === 'postgres',
     async cleanup() {
       await rm(dataDir, { recursive: true, force: true });
-      if (target.kind === 'postgres') await adminQuery(target.url, `DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
+      if (target.kind === 'postgres')
+        await adminQuery(target.url, `DROP DATABASE IF EXISTS "${database}" WITH (FORCE)`);
     },
   };
 }
 
 /** Runs a command to its end. */
-export function runCli(workspace: CliWorkspace, args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; out: string; err: string }> {
+export function runCli(
+  workspace: CliWorkspace,
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<{ code: number | null; out: string; err: string }> {
   const child = spawn(process.execPath, ['--import', 'tsx', CLI, ...args], {
     env: { ...process.env, ...workspace.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -61,7 +66,11 @@ export interface ServerProcess {
 }
 
 /** Starts `tokengrid serve`; resolves when it prints the GraphiQL URL, rejects (with its output) if it exits first. */
-export function serve(workspace: CliWorkspace, env: Record<string, string> = {}, args: string[] = []): Promise<ServerProcess> {
+export function serve(
+  workspace: CliWorkspace,
+  env: Record<string, string> = {},
+  args: string[] = [],
+): Promise<ServerProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', CLI, 'serve', ...args], {
     env: { ...process.env, HOST: '127.0.0.1', ...workspace.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

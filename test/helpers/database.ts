@@ -21,8 +21,14 @@ export async function openTestDatabase(options: TestDatabaseOptions = {}): Promi
     );
   }
   const name = `tokengrid_test_${randomBytes(6).toString('hex')}`;
-  await adminQuery(target.url, `CREATE DATABASE "${name}" TEMPLATE "${fixtures ? target.templates.fixtures : target.templates.empty}"`);
-  const db = await openDatabase({ kind: 'postgres', url: withDatabaseName(target.url, name) }, options.onQuery ? { onQuery: options.onQuery } : {});
+  await adminQuery(
+    target.url,
+    `CREATE DATABASE "${name}" TEMPLATE "${fixtures ? target.templates.fixtures : target.templates.empty}"`,
+  );
+  const db = await openDatabase(
+    { kind: 'postgres', url: withDatabaseName(target.url, name) },
+    options.onQuery ? { onQuery: options.onQuery } : {},
+  );
   return {
     ...db,
     async close() {

@@ -26,11 +26,14 @@ it('prints one line with the reason when the suite is skipped, and nothing when 
 });
 
 it('no test file skips a suite or test conditionally without going through describeIf', async () => {
-  const files = (await readdir(TEST_DIR, { recursive: true })).filter((name) => name.endsWith('.ts') && name !== join('helpers', 'skip.ts'));
+  const files = (await readdir(TEST_DIR, { recursive: true })).filter(
+    (name) => name.endsWith('.ts') && name !== join('helpers', 'skip.ts'),
+  );
   const bare: string[] = [];
   for (const file of files) {
     const text = await readFile(join(TEST_DIR, file), 'utf8');
-    if (/\b(describe|it|test|suite)\.(skipIf|runIf)\s*\(|\bctx\.skip\s*\(|\bcontext\.skip\s*\(/.test(text)) bare.push(file);
+    if (/\b(describe|it|test|suite)\.(skipIf|runIf)\s*\(|\bctx\.skip\s*\(|\bcontext\.skip\s*\(/.test(text))
+      bare.push(file);
   }
   expect(bare).toEqual([]);
 });

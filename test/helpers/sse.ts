@@ -13,7 +13,11 @@ export interface Subscription {
   close(): Promise<void>;
 }
 
-export async function subscribe(url: string, query: string, variables?: Record<string, unknown>): Promise<Subscription> {
+export async function subscribe(
+  url: string,
+  query: string,
+  variables?: Record<string, unknown>,
+): Promise<Subscription> {
   const response = await fetch(url, {
     method: 'POST',
     headers: { 'content-type': 'application/json', accept: 'text/event-stream' },
@@ -51,7 +55,9 @@ export async function subscribe(url: string, query: string, variables?: Record<s
         if (remaining <= 0) throw new Error(`no server-sent event within ${timeoutMs} ms`);
         const chunk = await Promise.race([
           reader.read(),
-          new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`no server-sent event within ${timeoutMs} ms`)), remaining)),
+          new Promise<never>((_, reject) =>
+            setTimeout(() => reject(new Error(`no server-sent event within ${timeoutMs} ms`)), remaining),
+          ),
         ]);
         if (chunk.done) ended = true;
         else {

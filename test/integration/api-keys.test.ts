@@ -22,7 +22,11 @@ afterAll(async () => {
 async function run(argv: string[]) {
   let out = '';
   let err = '';
-  const code = await keysCommand(argv, { withDatabase: (fn) => fn(db), out: (t) => (out += t), err: (t) => (err += t) });
+  const code = await keysCommand(argv, {
+    withDatabase: (fn) => fn(db),
+    out: (t) => (out += t),
+    err: (t) => (err += t),
+  });
   return { code, out, err };
 }
 
@@ -39,7 +43,10 @@ describe('tokengrid keys', () => {
     expect(row.expiresAt!.getTime() - row.createdAt.getTime()).toBeGreaterThan(29 * 86_400_000);
 
     const authenticator = new Authenticator(db, { kind: 'keys' });
-    expect(await authenticator.authenticate(`Bearer ${key}`)).toMatchObject({ ok: true, auth: { role: 'planner', keyName: 'ci-bot', source: 'key' } });
+    expect(await authenticator.authenticate(`Bearer ${key}`)).toMatchObject({
+      ok: true,
+      auth: { role: 'planner', keyName: 'ci-bot', source: 'key' },
+    });
 
     const listed = await run(['list']);
     expect(listed.code).toBe(0);
@@ -81,7 +88,10 @@ describe('concurrent solves per key', () => {
       let sawQueuedWhileRunning = false;
       const deadline = Date.now() + 90_000;
       for (;;) {
-        const rows = await db.prisma.plan.findMany({ where: { id: { in: plans.map((p) => p.id) } }, select: { status: true } });
+        const rows = await db.prisma.plan.findMany({
+          where: { id: { in: plans.map((p) => p.id) } },
+          select: { status: true },
+        });
         const running = rows.filter((r) => r.status === 'RUNNING').length;
         maxRunning = Math.max(maxRunning, running);
         if (running === 1 && rows.some((r) => r.status === 'QUEUED')) sawQueuedWhileRunning = true;
@@ -90,7 +100,10 @@ describe('concurrent solves per key', () => {
       }
       expect(maxRunning).toBe(1);
       expect(sawQueuedWhileRunning).toBe(true);
-      const statuses = await db.prisma.plan.findMany({ where: { id: { in: [...plans.map((p) => p.id), free.id] } }, select: { status: true, requestedByKeyId: true } });
+      const statuses = await db.prisma.plan.findMany({
+        where: { id: { in: [...plans.map((p) => p.id), free.id] } },
+        select: { status: true, requestedByKeyId: true },
+      });
       expect(statuses.map((s) => s.status)).toEqual(['SOLVED', 'SOLVED', 'SOLVED', 'SOLVED']);
       expect(statuses.filter((s) => s.requestedByKeyId === keyId)).toHaveLength(3);
     } finally {

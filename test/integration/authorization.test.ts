@@ -40,15 +40,24 @@ const FIELDS: Record<string, { role: Role; query: string }> = {
   planUpdated: { role: 'viewer', query: `subscription { planUpdated(id: "${NO_PLAN}") { id } }` },
   // mutations: planner
   requestPlan: { role: 'planner', query: `mutation { requestPlan(input: { name: "x" }) { __typename } }` },
-  resolvePlan: { role: 'planner', query: `mutation { resolvePlan(input: { sourcePlanId: "${NO_PLAN}" }) { __typename } }` },
+  resolvePlan: {
+    role: 'planner',
+    query: `mutation { resolvePlan(input: { sourcePlanId: "${NO_PLAN}" }) { __typename } }`,
+  },
   cancelPlan: { role: 'planner', query: `mutation { cancelPlan(input: { id: "${NO_PLAN}" }) { __typename } }` },
-  createScenario: { role: 'planner', query: `mutation { createScenario(input: { code: "!!", name: "", overrides: {} }) { __typename } }` },
+  createScenario: {
+    role: 'planner',
+    query: `mutation { createScenario(input: { code: "!!", name: "", overrides: {} }) { __typename } }`,
+  },
   updateScenario: { role: 'planner', query: `mutation { updateScenario(input: { code: "NONE" }) { __typename } }` },
   deleteScenario: { role: 'planner', query: `mutation { deleteScenario(input: { code: "NONE" }) { __typename } }` },
   // mutations: admin
   createApiKey: { role: 'admin', query: `mutation { createApiKey(input: { name: "", role: VIEWER }) { __typename } }` },
   revokeApiKey: { role: 'admin', query: `mutation { revokeApiKey(input: { name: "none" }) { __typename } }` },
-  createSchedule: { role: 'admin', query: `mutation { createSchedule(input: { name: "", cron: "nope" }) { __typename } }` },
+  createSchedule: {
+    role: 'admin',
+    query: `mutation { createSchedule(input: { name: "", cron: "nope" }) { __typename } }`,
+  },
   updateSchedule: { role: 'admin', query: `mutation { updateSchedule(input: { name: "none" }) { __typename } }` },
   pauseSchedule: { role: 'admin', query: `mutation { pauseSchedule(input: { name: "none" }) { __typename } }` },
   resumeSchedule: { role: 'admin', query: `mutation { resumeSchedule(input: { name: "none" }) { __typename } }` },
@@ -57,25 +66,45 @@ const FIELDS: Record<string, { role: Role; query: string }> = {
     role: 'admin',
     query: `mutation { createSite(input: { code: "!!", name: "", country: "ZZ", regionLabel: "", latitude: 0, longitude: 0, coolingType: AIR, pricePerKwh: -1, powerCapKw: -1, carbonGramsPerKwh: -1 }) { __typename } }`,
   },
-  updateSite: { role: 'admin', query: `mutation { updateSite(input: { code: "NONE", pricePerKwh: -1 }) { __typename } }` },
+  updateSite: {
+    role: 'admin',
+    query: `mutation { updateSite(input: { code: "NONE", pricePerKwh: -1 }) { __typename } }`,
+  },
   deleteSite: { role: 'admin', query: `mutation { deleteSite(input: { code: "NONE" }) { __typename } }` },
-  setInventory: { role: 'admin', query: `mutation { setInventory(input: { siteCode: "NONE", gpuTypeCode: "NONE", installed: -1 }) { __typename } }` },
+  setInventory: {
+    role: 'admin',
+    query: `mutation { setInventory(input: { siteCode: "NONE", gpuTypeCode: "NONE", installed: -1 }) { __typename } }`,
+  },
   upsertGpuType: {
     role: 'admin',
     query: `mutation { upsertGpuType(input: { code: "!!", name: "", vendor: "", powerWatts: -1, memoryGb: -1, capexPerHour: -1 }) { __typename } }`,
   },
-  upsertWorkloadClass: { role: 'admin', query: `mutation { upsertWorkloadClass(input: { code: "!!", name: "", description: "" }) { __typename } }` },
+  upsertWorkloadClass: {
+    role: 'admin',
+    query: `mutation { upsertWorkloadClass(input: { code: "!!", name: "", description: "" }) { __typename } }`,
+  },
   upsertDemandRegion: {
     role: 'admin',
     query: `mutation { upsertDemandRegion(input: { code: "!!", name: "", city: "", latitude: 0, longitude: 0, utcOffsetHours: 99 }) { __typename } }`,
   },
-  deleteDemandRegion: { role: 'admin', query: `mutation { deleteDemandRegion(input: { code: "NONE" }) { __typename } }` },
-  setLatencies: { role: 'admin', query: `mutation { setLatencies(input: { latencies: [{ siteCode: "NONE", regionCode: "NONE", rttMs: -1, method: MEASURED }] }) { __typename } }` },
-  importDataset: { role: 'admin', query: `mutation { importDataset(input: { files: [{ name: "sites.csv", text: "nonsense" }] }) { __typename } }` },
+  deleteDemandRegion: {
+    role: 'admin',
+    query: `mutation { deleteDemandRegion(input: { code: "NONE" }) { __typename } }`,
+  },
+  setLatencies: {
+    role: 'admin',
+    query: `mutation { setLatencies(input: { latencies: [{ siteCode: "NONE", regionCode: "NONE", rttMs: -1, method: MEASURED }] }) { __typename } }`,
+  },
+  importDataset: {
+    role: 'admin',
+    query: `mutation { importDataset(input: { files: [{ name: "sites.csv", text: "nonsense" }] }) { __typename } }`,
+  },
 };
 
 function rootFields(): string[] {
-  const roots = [schema.getQueryType(), schema.getMutationType(), schema.getSubscriptionType()].filter((t): t is GraphQLObjectType => !!t);
+  const roots = [schema.getQueryType(), schema.getMutationType(), schema.getSubscriptionType()].filter(
+    (t): t is GraphQLObjectType => !!t,
+  );
   return roots.flatMap((root) => Object.keys(root.getFields()));
 }
 
@@ -85,7 +114,11 @@ let db: Database;
 const keys = {} as Record<Role | 'revoked' | 'expired', string>;
 let keysApp: ReturnType<typeof createApp>;
 
-async function send(app: ReturnType<typeof createApp>, query: string, key: string | null): Promise<{ outcome: Outcome; body: any; status: number }> {
+async function send(
+  app: ReturnType<typeof createApp>,
+  query: string,
+  key: string | null,
+): Promise<{ outcome: Outcome; body: any; status: number }> {
   const subscription = query.startsWith('subscription');
   const response = await app.fetch('http://tokengrid.test/graphql', {
     method: 'POST',
@@ -122,7 +155,11 @@ beforeAll(async () => {
     keys[role] = `Bearer ${created.key}`;
   }
   const revoked = await createApiKey(db, { name: 'matrix-revoked', role: 'admin' });
-  const expired = await createApiKey(db, { name: 'matrix-expired', role: 'admin', expiresInDays: 1 }, new Date(Date.now() - 2 * 86_400_000));
+  const expired = await createApiKey(
+    db,
+    { name: 'matrix-expired', role: 'admin', expiresInDays: 1 },
+    new Date(Date.now() - 2 * 86_400_000),
+  );
   if (!revoked.ok || !expired.ok) throw new Error('key not created');
   await revokeApiKey(db, 'matrix-revoked');
   keys.revoked = `Bearer ${revoked.key}`;
@@ -147,7 +184,8 @@ describe('authorization matrix', () => {
       for (const [field, { role, query }] of Object.entries(FIELDS)) {
         const expected: Outcome = rank[caller] >= rank[role] ? 'allowed' : 'FORBIDDEN';
         const { outcome, body } = await send(keysApp, query, keys[caller]);
-        if (outcome !== expected) wrong.push(`${field}: expected ${expected}, got ${outcome} ${JSON.stringify(body).slice(0, 300)}`);
+        if (outcome !== expected)
+          wrong.push(`${field}: expected ${expected}, got ${outcome} ${JSON.stringify(body).slice(0, 300)}`);
         if (outcome === 'FORBIDDEN') {
           const error = body.errors.find((e: any) => e.extensions?.code === 'FORBIDDEN');
           expect(error.message).toContain(`needs the ${role} role`);
@@ -203,7 +241,11 @@ describe('nested fields and connections', () => {
   });
 
   it('a connection behind a denied root is denied, nodes and all', async () => {
-    const { body } = await send(keysApp, `{ fleet { sites } apiKeys(first: 5) { totalCount edges { node { name keyId lastUsedAt } } } }`, keys.planner);
+    const { body } = await send(
+      keysApp,
+      `{ fleet { sites } apiKeys(first: 5) { totalCount edges { node { name keyId lastUsedAt } } } }`,
+      keys.planner,
+    );
     // the connection is non-null: its refusal nulls the whole data, and nothing of the keys is in the answer
     expect(body.data).toBeNull();
     expect(JSON.stringify(body)).not.toContain('matrix-');
@@ -230,7 +272,11 @@ describe('nested fields and connections', () => {
     expect(allowed.outcome).toBe('allowed');
     const { execute, parse } = await import('graphql');
     const { createContext } = await import('../../src/graphql/context.js');
-    const result = await execute({ schema, document: parse('{ fleet { sites } }'), contextValue: createContext(db, 'no-caller') });
+    const result = await execute({
+      schema,
+      document: parse('{ fleet { sites } }'),
+      contextValue: createContext(db, 'no-caller'),
+    });
     expect(result.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
   });
 });
@@ -243,7 +289,11 @@ describe('the loopback default', () => {
       const before = await send(app, `{ apiKeys(first: 1) { totalCount } }`, null);
       expect(before.outcome).toBe('allowed');
       expect(before.body.data.apiKeys.totalCount).toBe(0);
-      const created = await send(app, `mutation { createApiKey(input: { name: "first", role: ADMIN }) { ... on MutationCreateApiKeySuccess { data { key apiKey { name role status } } } } }`, null);
+      const created = await send(
+        app,
+        `mutation { createApiKey(input: { name: "first", role: ADMIN }) { ... on MutationCreateApiKeySuccess { data { key apiKey { name role status } } } } }`,
+        null,
+      );
       const { key, apiKey } = created.body.data.createApiKey.data;
       expect(apiKey).toEqual({ name: 'first', role: 'ADMIN', status: 'ACTIVE' });
       expect(key).toMatch(/^tgk_[a-z0-9]{12}_[A-Za-z0-9_-]{32}$/);
@@ -280,7 +330,11 @@ describe('key use', () => {
   });
 
   it('rate limits count per key: one key at its limit does not hold back another', async () => {
-    const app = createApp({ db, limits: { ...TEST_LIMITS, importRate: { perMinute: 1, burst: 1 } }, auth: { kind: 'keys' } });
+    const app = createApp({
+      db,
+      limits: { ...TEST_LIMITS, importRate: { perMinute: 1, burst: 1 } },
+      auth: { kind: 'keys' },
+    });
     const other = await createApiKey(db, { name: 'rate-other', role: 'admin' });
     if (!other.ok) throw new Error('key not created');
     const query = FIELDS.importDataset!.query;

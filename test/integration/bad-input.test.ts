@@ -44,7 +44,10 @@ function toJson(value: unknown): string {
   if (value instanceof Raw) return value.text;
   if (Array.isArray(value)) return `[${value.map(toJson).join(',')}]`;
   if (value !== null && typeof value === 'object') {
-    return `{${Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined).map(([k, v]) => `${JSON.stringify(k)}:${toJson(v)}`).join(',')}}`;
+    return `{${Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .map(([k, v]) => `${JSON.stringify(k)}:${toJson(v)}`)
+      .join(',')}}`;
   }
   return JSON.stringify(value);
 }
@@ -104,38 +107,98 @@ const CORPUS: Record<string, BadCase[]> = {
     ...vary(SITE, 'code', CODE_BAD),
     ...vary(SITE, 'name', TEXT_BAD),
     ...vary(SITE, 'pricePerKwh', [...NUMBER_BAD, ['over 2 USD/kWh', 2.01]]),
-    ...vary(SITE, 'latitude', [['91°', 91], ['non-finite', NOT_FINITE]]),
+    ...vary(SITE, 'latitude', [
+      ['91°', 91],
+      ['non-finite', NOT_FINITE],
+    ]),
     ...vary(SITE, 'longitude', [['-181°', -181]]),
-    ...vary(SITE, 'powerCapKw', [['zero', 0], ['non-finite', NOT_FINITE]]),
-    ...vary(SITE, 'pue', [['0.5', 0.5], ['3.01', 3.01]]),
-    ...vary(SITE, 'country', [['not ISO', 'XX'], ['injection', INJECTION], ['empty', '']]),
-    ...vary(SITE, 'coolingType', [['unknown enum', 'LAVA'], ['lower case', 'air']]),
-    ...vary(SITE, 'utcOffsetHours', [['not a quarter hour', 5.1], ['15 h', 15]]),
-    ...vary(SITE, 'hourlyPricesPerKwh', [['23 values', hours(23)], ['25 values', hours(25)], ['a negative hour', [...hours(23), -1]], ['a non-finite hour', [...hours(23), NOT_FINITE]]]),
+    ...vary(SITE, 'powerCapKw', [
+      ['zero', 0],
+      ['non-finite', NOT_FINITE],
+    ]),
+    ...vary(SITE, 'pue', [
+      ['0.5', 0.5],
+      ['3.01', 3.01],
+    ]),
+    ...vary(SITE, 'country', [
+      ['not ISO', 'XX'],
+      ['injection', INJECTION],
+      ['empty', ''],
+    ]),
+    ...vary(SITE, 'coolingType', [
+      ['unknown enum', 'LAVA'],
+      ['lower case', 'air'],
+    ]),
+    ...vary(SITE, 'utcOffsetHours', [
+      ['not a quarter hour', 5.1],
+      ['15 h', 15],
+    ]),
+    ...vary(SITE, 'hourlyPricesPerKwh', [
+      ['23 values', hours(23)],
+      ['25 values', hours(25)],
+      ['a negative hour', [...hours(23), -1]],
+      ['a non-finite hour', [...hours(23), NOT_FINITE]],
+    ]),
     ...vary(SITE, 'notes', [[`over ${TEXT_MAX_LENGTH} characters`, OVER_TEXT]]),
     { label: 'existing code', input: { ...SITE, code: 'US-DFW' }, names: 'US-DFW' },
-    { label: 'inventory of a missing GPU type', input: { ...SITE, inventory: [{ gpuTypeCode: 'NOPE-GPU', installed: 1 }] }, names: 'NOPE-GPU' },
-    { label: 'inventory with a negative count', input: { ...SITE, inventory: [{ gpuTypeCode: 'H100-SXM', installed: -1 }] }, names: 'installed' },
+    {
+      label: 'inventory of a missing GPU type',
+      input: { ...SITE, inventory: [{ gpuTypeCode: 'NOPE-GPU', installed: 1 }] },
+      names: 'NOPE-GPU',
+    },
+    {
+      label: 'inventory with a negative count',
+      input: { ...SITE, inventory: [{ gpuTypeCode: 'H100-SXM', installed: -1 }] },
+      names: 'installed',
+    },
     { label: 'missing required field', input: { ...SITE, name: undefined }, names: 'name' },
     { label: 'unknown field', input: { ...SITE, owner: 'me' }, names: 'owner' },
   ],
   updateSite: [
     ...vary({ code: 'US-DFW' }, 'pricePerKwh', [...NUMBER_BAD, ['null (required)', null]]),
     ...vary({ code: 'US-DFW' }, 'name', TEXT_BAD),
-    ...vary({ code: 'US-DFW' }, 'hourlyPricesPerKwh', [['23 values', hours(23)], ['25 values', hours(25)]]),
-    ...vary({ code: 'US-DFW' }, 'code', [['missing site', 'NOPE-1'], ['injection', INJECTION]]),
-    ...vary({ code: 'US-DFW' }, 'carbonGramsPerKwh', [['2001 g/kWh', 2001], ['non-finite', NOT_FINITE]]),
+    ...vary({ code: 'US-DFW' }, 'hourlyPricesPerKwh', [
+      ['23 values', hours(23)],
+      ['25 values', hours(25)],
+    ]),
+    ...vary({ code: 'US-DFW' }, 'code', [
+      ['missing site', 'NOPE-1'],
+      ['injection', INJECTION],
+    ]),
+    ...vary({ code: 'US-DFW' }, 'carbonGramsPerKwh', [
+      ['2001 g/kWh', 2001],
+      ['non-finite', NOT_FINITE],
+    ]),
   ],
   deleteSite: [
-    ...vary({}, 'code', [['missing site', 'NOPE-1'], ['injection', INJECTION], ['empty', ''], ['huge', HUGE], ['a number', 1]]),
+    ...vary({}, 'code', [
+      ['missing site', 'NOPE-1'],
+      ['injection', INJECTION],
+      ['empty', ''],
+      ['huge', HUGE],
+      ['a number', 1],
+    ]),
     { label: 'force: a string', input: { code: 'US-DFW', force: 'yes' }, names: 'force' },
     { label: 'site with inventory, without force', input: { code: 'US-DFW' }, names: 'US-DFW' },
   ],
   setInventory: [
-    ...vary({ siteCode: 'US-DFW', gpuTypeCode: 'H100-SXM' }, 'installed', [['negative', -1], ['fractional', 1.5], ['over 10,000,000', 10_000_001], ['over Int', 3_000_000_000], ['non-finite', NOT_FINITE], ['a string', '5']]),
+    ...vary({ siteCode: 'US-DFW', gpuTypeCode: 'H100-SXM' }, 'installed', [
+      ['negative', -1],
+      ['fractional', 1.5],
+      ['over 10,000,000', 10_000_001],
+      ['over Int', 3_000_000_000],
+      ['non-finite', NOT_FINITE],
+      ['a string', '5'],
+    ]),
     ...vary({ siteCode: 'US-DFW', gpuTypeCode: 'H100-SXM', installed: 1 }, 'maxAdditional', [['negative', -1]]),
-    ...vary({ gpuTypeCode: 'H100-SXM', installed: 1 }, 'siteCode', [['missing site', 'NOPE-1'], ['injection', INJECTION]]),
-    ...vary({ siteCode: 'US-DFW', installed: 1 }, 'gpuTypeCode', [['missing GPU type', 'NOPE-GPU'], ['empty', '']]),
+    ...vary({ gpuTypeCode: 'H100-SXM', installed: 1 }, 'siteCode', [
+      ['missing site', 'NOPE-1'],
+      ['injection', INJECTION],
+    ]),
+    ...vary({ siteCode: 'US-DFW', installed: 1 }, 'gpuTypeCode', [
+      ['missing GPU type', 'NOPE-GPU'],
+      ['empty', ''],
+    ]),
   ],
   upsertGpuType: [
     ...vary(GPU, 'code', CODE_BAD),
@@ -146,31 +209,71 @@ const CORPUS: Record<string, BadCase[]> = {
       ['missing workload class', [{ workloadClassCode: 'NOPE-CLASS', tokensPerSecond: 100 }]],
       ['zero throughput', [{ workloadClassCode: 'STANDARD', tokensPerSecond: 0 }]],
       ['non-finite throughput', [{ workloadClassCode: 'STANDARD', tokensPerSecond: NOT_FINITE }]],
-      ['duplicate class', [{ workloadClassCode: 'STANDARD', tokensPerSecond: 100 }, { workloadClassCode: 'STANDARD', tokensPerSecond: 200 }]],
+      [
+        'duplicate class',
+        [
+          { workloadClassCode: 'STANDARD', tokensPerSecond: 100 },
+          { workloadClassCode: 'STANDARD', tokensPerSecond: 200 },
+        ],
+      ],
     ]),
   ],
   upsertWorkloadClass: [
     ...vary(CLASS, 'code', CODE_BAD),
-    ...vary(CLASS, 'description', [['empty', ''], [`over ${TEXT_MAX_LENGTH} characters`, OVER_TEXT], ['control characters', CONTROL]]),
-    ...vary(CLASS, 'rttBudgetMs', [['2001 ms', 2001], ['negative', -1], ['non-finite', NOT_FINITE]]),
+    ...vary(CLASS, 'description', [
+      ['empty', ''],
+      [`over ${TEXT_MAX_LENGTH} characters`, OVER_TEXT],
+      ['control characters', CONTROL],
+    ]),
+    ...vary(CLASS, 'rttBudgetMs', [
+      ['2001 ms', 2001],
+      ['negative', -1],
+      ['non-finite', NOT_FINITE],
+    ]),
     ...vary(CLASS, 'ttftTargetMs', [['zero', 0]]),
-    ...vary(CLASS, 'hourlyDemandProfile', [['23 values', hours(23, 1)], ['25 values', hours(25, 1)], ['mean not 1', hours(24, 2)], ['an hour over 24', [30, ...hours(23, 0)]]]),
+    ...vary(CLASS, 'hourlyDemandProfile', [
+      ['23 values', hours(23, 1)],
+      ['25 values', hours(25, 1)],
+      ['mean not 1', hours(24, 2)],
+      ['an hour over 24', [30, ...hours(23, 0)]],
+    ]),
   ],
   upsertDemandRegion: [
     ...vary(REGION, 'code', CODE_BAD),
     ...vary(REGION, 'city', TEXT_BAD),
-    ...vary(REGION, 'latitude', NUMBER_BAD.filter(([label]) => label !== 'negative')),
-    ...vary(REGION, 'utcOffsetHours', [['-13 h', -13], ['not a quarter hour', 1.3]]),
-    ...vary(REGION, 'allowedCountries', [['not ISO', ['XX']], ['injection', [INJECTION]], ['duplicates', ['DE', 'DE']]]),
+    ...vary(
+      REGION,
+      'latitude',
+      NUMBER_BAD.filter(([label]) => label !== 'negative'),
+    ),
+    ...vary(REGION, 'utcOffsetHours', [
+      ['-13 h', -13],
+      ['not a quarter hour', 1.3],
+    ]),
+    ...vary(REGION, 'allowedCountries', [
+      ['not ISO', ['XX']],
+      ['injection', [INJECTION]],
+      ['duplicates', ['DE', 'DE']],
+    ]),
     ...vary(REGION, 'shareOfGlobalTokensPct', [['101 %', 101]]),
     ...vary(REGION, 'demand', [
       ['missing workload class', [{ workloadClassCode: 'NOPE-CLASS', tokensPerSecond: 1 }]],
       ['negative tokens', [{ workloadClassCode: 'STANDARD', tokensPerSecond: -1 }]],
       ['non-finite tokens', [{ workloadClassCode: 'STANDARD', tokensPerSecond: NOT_FINITE }]],
-      ['duplicate class', [{ workloadClassCode: 'STANDARD', tokensPerSecond: 1 }, { workloadClassCode: 'STANDARD', tokensPerSecond: 2 }]],
+      [
+        'duplicate class',
+        [
+          { workloadClassCode: 'STANDARD', tokensPerSecond: 1 },
+          { workloadClassCode: 'STANDARD', tokensPerSecond: 2 },
+        ],
+      ],
     ]),
   ],
-  deleteDemandRegion: vary({}, 'code', [['missing region', 'NOPE-REGION'], ['injection', INJECTION], ['empty', '']]),
+  deleteDemandRegion: vary({}, 'code', [
+    ['missing region', 'NOPE-REGION'],
+    ['injection', INJECTION],
+    ['empty', ''],
+  ]),
   setLatencies: [
     ...vary({}, 'latencies', [
       ['missing site', [{ ...LATENCY, siteCode: 'NOPE-1' }]],
@@ -187,26 +290,74 @@ const CORPUS: Record<string, BadCase[]> = {
   ],
   importDataset: [
     { label: 'duplicate site codes', input: { json: { sites: [JSON_SITE, JSON_SITE] } }, names: 'sites' },
-    { label: 'hourly prices with 23 values', input: { json: { sites: [{ ...JSON_SITE, hourlyPricesPerKwh: hours(23) }] } }, names: 'hourlyPricesPerKwh' },
-    { label: 'non-finite price', input: { json: { sites: [{ ...JSON_SITE, pricePerKwh: NOT_FINITE }] } }, names: 'pricePerKwh' },
-    { label: 'price as a string', input: { json: { sites: [{ ...JSON_SITE, pricePerKwh: '0.05' }] } }, names: 'pricePerKwh' },
+    {
+      label: 'hourly prices with 23 values',
+      input: { json: { sites: [{ ...JSON_SITE, hourlyPricesPerKwh: hours(23) }] } },
+      names: 'hourlyPricesPerKwh',
+    },
+    {
+      label: 'non-finite price',
+      input: { json: { sites: [{ ...JSON_SITE, pricePerKwh: NOT_FINITE }] } },
+      names: 'pricePerKwh',
+    },
+    {
+      label: 'price as a string',
+      input: { json: { sites: [{ ...JSON_SITE, pricePerKwh: '0.05' }] } },
+      names: 'pricePerKwh',
+    },
     { label: 'injection code', input: { json: { sites: [{ ...JSON_SITE, code: INJECTION }] } }, names: 'code' },
-    { label: 'control characters in a name', input: { json: { sites: [{ ...JSON_SITE, name: CONTROL }] } }, names: 'name' },
+    {
+      label: 'control characters in a name',
+      input: { json: { sites: [{ ...JSON_SITE, name: CONTROL }] } },
+      names: 'name',
+    },
     { label: 'a huge name', input: { json: { sites: [{ ...JSON_SITE, name: HUGE }] } }, names: 'name' },
-    { label: 'latency to a missing region', input: { json: { latencies: [{ ...LATENCY, regionCode: 'NOPE-REGION' }] } }, names: 'NOPE-REGION' },
-    { label: 'inventory of a missing GPU type', input: { json: { sites: [{ ...JSON_SITE, inventory: [{ gpuTypeCode: 'NOPE-GPU', installed: 1, maxAdditional: 0 }] }] } }, names: 'NOPE-GPU' },
+    {
+      label: 'latency to a missing region',
+      input: { json: { latencies: [{ ...LATENCY, regionCode: 'NOPE-REGION' }] } },
+      names: 'NOPE-REGION',
+    },
+    {
+      label: 'inventory of a missing GPU type',
+      input: {
+        json: { sites: [{ ...JSON_SITE, inventory: [{ gpuTypeCode: 'NOPE-GPU', installed: 1, maxAdditional: 0 }] }] },
+      },
+      names: 'NOPE-GPU',
+    },
     { label: 'unknown top-level key', input: { json: { stations: [] } }, names: 'stations' },
     { label: 'json is a string', input: { json: 'sites' }, names: 'json' },
     { label: 'json is a number', input: { json: NOT_FINITE }, names: 'json' },
-    { label: 'both files and json', input: { json: {}, files: [{ name: 'sites.csv', text: 'code\n' }] }, names: 'input' },
+    {
+      label: 'both files and json',
+      input: { json: {}, files: [{ name: 'sites.csv', text: 'code\n' }] },
+      names: 'input',
+    },
     { label: 'neither files nor json', input: {}, names: 'input' },
     { label: 'unknown file name', input: { files: [{ name: '../../etc/passwd', text: 'x' }] }, names: 'passwd' },
     {
       label: 'duplicate codes in one CSV',
-      input: { files: [{ name: 'latencies.csv', text: 'site_code,region_code,rtt_ms,method\nUS-DFW,EU-CENTRAL,100,ESTIMATED\nUS-DFW,EU-CENTRAL,101,ESTIMATED\n' }] },
+      input: {
+        files: [
+          {
+            name: 'latencies.csv',
+            text: 'site_code,region_code,rtt_ms,method\nUS-DFW,EU-CENTRAL,100,ESTIMATED\nUS-DFW,EU-CENTRAL,101,ESTIMATED\n',
+          },
+        ],
+      },
       names: 'latencies.csv',
     },
-    { label: 'CSV with a non-finite number', input: { files: [{ name: 'latencies.csv', text: 'site_code,region_code,rtt_ms,method\nUS-DFW,EU-CENTRAL,Infinity,ESTIMATED\n' }] }, names: 'rtt_ms' },
+    {
+      label: 'CSV with a non-finite number',
+      input: {
+        files: [
+          {
+            name: 'latencies.csv',
+            text: 'site_code,region_code,rtt_ms,method\nUS-DFW,EU-CENTRAL,Infinity,ESTIMATED\n',
+          },
+        ],
+      },
+      names: 'rtt_ms',
+    },
     { label: 'dryRun: a string', input: { json: {}, dryRun: 'no' }, names: 'dryRun' },
   ],
   requestPlan: [
@@ -222,17 +373,43 @@ const CORPUS: Record<string, BadCase[]> = {
       ['excluded site injection', { excludeSites: [INJECTION] }],
       ['periods as a string', { periods: '24' }],
     ]),
-    ...vary({}, 'scenario', [['missing scenario', 'NOPE-SC'], ['injection', INJECTION]]),
-    ...vary({}, 'name', [['huge', HUGE], ['control characters', CONTROL]]),
+    ...vary({}, 'scenario', [
+      ['missing scenario', 'NOPE-SC'],
+      ['injection', INJECTION],
+    ]),
+    ...vary({}, 'name', [
+      ['huge', HUGE],
+      ['control characters', CONTROL],
+    ]),
     ...vary({}, 'wait', [['a string', 'yes']]),
   ],
-  resolvePlan: vary({}, 'sourcePlanId', [['missing plan', MISSING_ID], ['not a uuid', INJECTION], ['empty', ''], ['a number', 5]]),
-  cancelPlan: vary({}, 'id', [['missing plan', MISSING_ID], ['not a uuid', 'plan-1'], ['injection', INJECTION]]),
+  resolvePlan: vary({}, 'sourcePlanId', [
+    ['missing plan', MISSING_ID],
+    ['not a uuid', INJECTION],
+    ['empty', ''],
+    ['a number', 5],
+  ]),
+  cancelPlan: vary({}, 'id', [
+    ['missing plan', MISSING_ID],
+    ['not a uuid', 'plan-1'],
+    ['injection', INJECTION],
+  ]),
   createScenario: [
-    ...vary({ name: 'Scenario', overrides: {} }, 'code', CODE_BAD.filter(([label]) => label !== 'lower case')),
-    ...vary({ code: 'ZZ-SC', overrides: {} }, 'name', TEXT_BAD.filter(([label]) => label !== 'spaces only')),
+    ...vary(
+      { name: 'Scenario', overrides: {} },
+      'code',
+      CODE_BAD.filter(([label]) => label !== 'lower case'),
+    ),
+    ...vary(
+      { code: 'ZZ-SC', overrides: {} },
+      'name',
+      TEXT_BAD.filter(([label]) => label !== 'spaces only'),
+    ),
     ...vary({ code: 'ZZ-SC', name: 'Scenario' }, 'overrides', [
-      ['site price multiplier for a missing site', { priceMultipliers: [{ scope: 'SITE', code: 'NOPE-1', multiplier: 1.1 }] }],
+      [
+        'site price multiplier for a missing site',
+        { priceMultipliers: [{ scope: 'SITE', code: 'NOPE-1', multiplier: 1.1 }] },
+      ],
       ['negative multiplier', { demandGrowth: [{ multiplier: -1 }] }],
       ['non-finite carbon price', { carbonPricePerTonne: NOT_FINITE }],
       ['unknown key', { bogus: 1 }],
@@ -244,18 +421,53 @@ const CORPUS: Record<string, BadCase[]> = {
     { label: 'existing code', input: { code: 'BASE-SC', name: 'dup', overrides: {} }, names: 'BASE-SC' },
   ],
   updateScenario: [
-    ...vary({ code: 'BASE-SC' }, 'overrides', [['unknown key', { bogus: 1 }], ['missing site', { sitesOut: ['NOPE-1'] }], ['non-finite', { carbonPricePerTonne: NOT_FINITE }]]),
-    ...vary({ code: 'BASE-SC' }, 'name', [['empty', ''], ['huge', HUGE]]),
-    ...vary({}, 'code', [['missing scenario', 'NOPE-SC'], ['injection', INJECTION]]),
+    ...vary({ code: 'BASE-SC' }, 'overrides', [
+      ['unknown key', { bogus: 1 }],
+      ['missing site', { sitesOut: ['NOPE-1'] }],
+      ['non-finite', { carbonPricePerTonne: NOT_FINITE }],
+    ]),
+    ...vary({ code: 'BASE-SC' }, 'name', [
+      ['empty', ''],
+      ['huge', HUGE],
+    ]),
+    ...vary({}, 'code', [
+      ['missing scenario', 'NOPE-SC'],
+      ['injection', INJECTION],
+    ]),
   ],
-  deleteScenario: vary({}, 'code', [['missing scenario', 'NOPE-SC'], ['injection', INJECTION], ['a number', 3]]),
+  deleteScenario: vary({}, 'code', [
+    ['missing scenario', 'NOPE-SC'],
+    ['injection', INJECTION],
+    ['a number', 3],
+  ]),
   createSchedule: [
-    ...vary({ name: 'zz-nightly' }, 'cron', [['not a cron', 'every night'], ['minute 61', '61 2 * * *'], ['six fields', '0 0 2 * * *'], ['empty', ''], ['huge', HUGE]]),
-    ...vary({ name: 'zz-nightly', cron: '0 2 * * *' }, 'timeZone', [['unknown zone', 'Mars/Olympus'], ['injection', INJECTION]]),
-    ...vary({ name: 'zz-nightly', cron: '0 2 * * *' }, 'webhookUrl', [['ftp', 'ftp://example.com/x'], ['javascript', 'javascript:alert(1)'], ['not a URL', 'hello'], ['huge', `https://example.com/${HUGE}`]]),
-    ...vary({ name: 'zz-nightly', cron: '0 2 * * *' }, 'options', [['periods 7', { periods: 7 }], ['non-finite', { carbonPricePerTonne: NOT_FINITE }]]),
+    ...vary({ name: 'zz-nightly' }, 'cron', [
+      ['not a cron', 'every night'],
+      ['minute 61', '61 2 * * *'],
+      ['six fields', '0 0 2 * * *'],
+      ['empty', ''],
+      ['huge', HUGE],
+    ]),
+    ...vary({ name: 'zz-nightly', cron: '0 2 * * *' }, 'timeZone', [
+      ['unknown zone', 'Mars/Olympus'],
+      ['injection', INJECTION],
+    ]),
+    ...vary({ name: 'zz-nightly', cron: '0 2 * * *' }, 'webhookUrl', [
+      ['ftp', 'ftp://example.com/x'],
+      ['javascript', 'javascript:alert(1)'],
+      ['not a URL', 'hello'],
+      ['huge', `https://example.com/${HUGE}`],
+    ]),
+    ...vary({ name: 'zz-nightly', cron: '0 2 * * *' }, 'options', [
+      ['periods 7', { periods: 7 }],
+      ['non-finite', { carbonPricePerTonne: NOT_FINITE }],
+    ]),
     ...vary({ name: 'zz-nightly', cron: '0 2 * * *' }, 'scenario', [['missing scenario', 'NOPE-SC']]),
-    ...vary({ cron: '0 2 * * *' }, 'name', [['empty', ''], ['control characters', CONTROL], ['huge', HUGE]]),
+    ...vary({ cron: '0 2 * * *' }, 'name', [
+      ['empty', ''],
+      ['control characters', CONTROL],
+      ['huge', HUGE],
+    ]),
     { label: 'existing name', input: { name: 'base-schedule', cron: '0 3 * * *' }, names: 'base-schedule' },
   ],
   updateSchedule: [
@@ -263,18 +475,47 @@ const CORPUS: Record<string, BadCase[]> = {
     ...vary({ name: 'base-schedule' }, 'timeZone', [['unknown zone', 'Nowhere/Else']]),
     ...vary({ name: 'base-schedule' }, 'webhookUrl', [['ftp', 'ftp://x.example/']]),
     ...vary({ name: 'base-schedule' }, 'options', [['periods 7', { periods: 7 }]]),
-    ...vary({}, 'name', [['missing schedule', 'nope-schedule'], ['injection', INJECTION]]),
+    ...vary({}, 'name', [
+      ['missing schedule', 'nope-schedule'],
+      ['injection', INJECTION],
+    ]),
   ],
-  pauseSchedule: vary({}, 'name', [['missing schedule', 'nope-schedule'], ['injection', INJECTION], ['a number', 1]]),
-  resumeSchedule: vary({}, 'name', [['missing schedule', 'nope-schedule'], ['huge', HUGE]]),
-  deleteSchedule: vary({}, 'name', [['missing schedule', 'nope-schedule'], ['injection', INJECTION]]),
+  pauseSchedule: vary({}, 'name', [
+    ['missing schedule', 'nope-schedule'],
+    ['injection', INJECTION],
+    ['a number', 1],
+  ]),
+  resumeSchedule: vary({}, 'name', [
+    ['missing schedule', 'nope-schedule'],
+    ['huge', HUGE],
+  ]),
+  deleteSchedule: vary({}, 'name', [
+    ['missing schedule', 'nope-schedule'],
+    ['injection', INJECTION],
+  ]),
   // API keys (src/graphql/schema/api-key.ts)
   createApiKey: [
-    ...vary({ role: 'VIEWER' }, 'name', [['empty', ''], ['control characters', CONTROL], ['huge', HUGE]]),
-    ...vary({ name: 'zz-key' }, 'role', [['unknown role', 'root'], ['injection', INJECTION]]),
-    ...vary({ name: 'zz-key', role: 'VIEWER' }, 'expiresInDays', [['zero', 0], ['negative', -1], ['over 3650', 3651], ['non-finite', NOT_FINITE], ['fractional', 1.5]]),
+    ...vary({ role: 'VIEWER' }, 'name', [
+      ['empty', ''],
+      ['control characters', CONTROL],
+      ['huge', HUGE],
+    ]),
+    ...vary({ name: 'zz-key' }, 'role', [
+      ['unknown role', 'root'],
+      ['injection', INJECTION],
+    ]),
+    ...vary({ name: 'zz-key', role: 'VIEWER' }, 'expiresInDays', [
+      ['zero', 0],
+      ['negative', -1],
+      ['over 3650', 3651],
+      ['non-finite', NOT_FINITE],
+      ['fractional', 1.5],
+    ]),
   ],
-  revokeApiKey: vary({}, 'name', [['missing key', 'nope-key'], ['injection', INJECTION]]),
+  revokeApiKey: vary({}, 'name', [
+    ['missing key', 'nope-key'],
+    ['injection', INJECTION],
+  ]),
 };
 
 let db: Database;
@@ -320,16 +561,22 @@ async function send(field: GraphQLField<unknown, unknown>, bad: BadCase): Promis
     body,
   });
   const text = await response.text();
-  let result: { data?: Record<string, any> | null; errors?: { message: string; extensions?: Record<string, unknown> }[] };
+  let result: {
+    data?: Record<string, any> | null;
+    errors?: { message: string; extensions?: Record<string, unknown> }[];
+  };
   try {
     result = JSON.parse(text);
   } catch {
     return { ok: false, why: `status ${response.status}, not JSON: ${text.slice(0, 200)}` };
   }
   if (result.errors?.length) {
-    if (result.errors.some((e) => e.message === 'Unexpected error.')) return { ok: false, why: `unexpected error: ${JSON.stringify(result.errors)}` };
+    if (result.errors.some((e) => e.message === 'Unexpected error.'))
+      return { ok: false, why: `unexpected error: ${JSON.stringify(result.errors)}` };
     const named = result.errors.some((e) => e.message.includes(bad.names));
-    return named ? { ok: true, why: '' } : { ok: false, why: `GraphQL error not naming "${bad.names}": ${JSON.stringify(result.errors).slice(0, 400)}` };
+    return named
+      ? { ok: true, why: '' }
+      : { ok: false, why: `GraphQL error not naming "${bad.names}": ${JSON.stringify(result.errors).slice(0, 400)}` };
   }
   const answer = result.data?.[field.name];
   if (!answer) return { ok: false, why: `no answer: ${text.slice(0, 300)}` };
@@ -337,18 +584,29 @@ async function send(field: GraphQLField<unknown, unknown>, bad: BadCase): Promis
   if (answer.__typename === 'ValidationError') {
     const issues = answer.issues as { path: string; message: string }[];
     const named = issues.some((issue) => issue.path.includes(bad.names) || issue.message.includes(bad.names));
-    return named ? { ok: true, why: '' } : { ok: false, why: `ValidationError not naming "${bad.names}": ${JSON.stringify(issues).slice(0, 400)}` };
+    return named
+      ? { ok: true, why: '' }
+      : { ok: false, why: `ValidationError not naming "${bad.names}": ${JSON.stringify(issues).slice(0, 400)}` };
   }
   const message = String(answer.message);
-  const named = message.includes(bad.names) || ((typeof bad.value === 'string' || typeof bad.value === 'number') && message.includes(String(bad.value)));
-  return named ? { ok: true, why: '' } : { ok: false, why: `${answer.__typename} not naming "${bad.names}": ${message.slice(0, 300)}` };
+  const named =
+    message.includes(bad.names) ||
+    ((typeof bad.value === 'string' || typeof bad.value === 'number') && message.includes(String(bad.value)));
+  return named
+    ? { ok: true, why: '' }
+    : { ok: false, why: `${answer.__typename} not naming "${bad.names}": ${message.slice(0, 300)}` };
 }
 
 describe('bad input through every mutation', () => {
   it('has cases for every mutation of the schema', () => {
-    const uncovered = mutations.map((m) => m.name).filter((name) => !(CORPUS[name]?.length));
+    const uncovered = mutations.map((m) => m.name).filter((name) => !CORPUS[name]?.length);
     expect(uncovered).toEqual([]);
-    expect(mutations.every((m) => m.args.length === 1 && m.args[0]!.name === 'input' && getNamedType(m.args[0]!.type).name.endsWith('Input'))).toBe(true);
+    expect(
+      mutations.every(
+        (m) =>
+          m.args.length === 1 && m.args[0]!.name === 'input' && getNamedType(m.args[0]!.type).name.endsWith('Input'),
+      ),
+    ).toBe(true);
   });
 
   for (const [name, cases] of Object.entries(CORPUS)) {
@@ -373,7 +631,13 @@ describe('bad input through every mutation', () => {
   it('text just under the limits, and unicode text, is accepted', async () => {
     const result = await api.data<{ updateSite: { __typename: string; data?: { name: string; notes: string } } }>(
       `mutation ($input: UpdateSiteInput!) { updateSite(input: $input) { __typename ... on MutationUpdateSiteSuccess { data { name notes } } } }`,
-      { input: { code: 'US-DFW', name: 'n'.repeat(NAME_MAX_LENGTH - 1) + 'é', notes: `Zürich 東京 🚀 — ${'t'.repeat(TEXT_MAX_LENGTH - 20)}` } },
+      {
+        input: {
+          code: 'US-DFW',
+          name: 'n'.repeat(NAME_MAX_LENGTH - 1) + 'é',
+          notes: `Zürich 東京 🚀 — ${'t'.repeat(TEXT_MAX_LENGTH - 20)}`,
+        },
+      },
     );
     expect(result.updateSite.__typename).toBe('MutationUpdateSiteSuccess');
     expect(result.updateSite.data!.name).toHaveLength(NAME_MAX_LENGTH);
@@ -386,7 +650,9 @@ describe('bad input through every mutation', () => {
 });
 
 function changedTables(a: DatabaseDump, b: DatabaseDump): string[] {
-  const names = Object.keys(b.tables).filter((name) => JSON.stringify(a.tables[name]) !== JSON.stringify(b.tables[name]));
+  const names = Object.keys(b.tables).filter(
+    (name) => JSON.stringify(a.tables[name]) !== JSON.stringify(b.tables[name]),
+  );
   if (a.jobs !== b.jobs) names.push(`pgboss.job ${a.jobs} → ${b.jobs}`);
   if (JSON.stringify(a.dataset) !== JSON.stringify(b.dataset)) names.push('dataset');
   return names;

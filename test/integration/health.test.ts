@@ -15,8 +15,15 @@ afterAll(async () => {
 });
 
 async function probe(database: Database, path: string, headers: Record<string, string> = {}) {
-  const response = await createApp({ db: database, limits: TEST_LIMITS }).fetch(`http://tokengrid.test${path}`, { headers });
-  return { status: response.status, type: response.headers.get('content-type'), id: response.headers.get('x-request-id'), body: await response.json() };
+  const response = await createApp({ db: database, limits: TEST_LIMITS }).fetch(`http://tokengrid.test${path}`, {
+    headers,
+  });
+  return {
+    status: response.status,
+    type: response.headers.get('content-type'),
+    id: response.headers.get('x-request-id'),
+    body: await response.json(),
+  };
 }
 
 describe('/health and /ready', () => {
@@ -47,7 +54,9 @@ describe('/health and /ready', () => {
   it('/ready answers 503 naming the pending migration', async () => {
     const behind = await openTestDatabase({ fixtures: false });
     try {
-      const [last] = await behind.query<{ migration_name: string }>('SELECT migration_name FROM _prisma_migrations ORDER BY migration_name DESC LIMIT 1');
+      const [last] = await behind.query<{ migration_name: string }>(
+        'SELECT migration_name FROM _prisma_migrations ORDER BY migration_name DESC LIMIT 1',
+      );
       await behind.query('DELETE FROM _prisma_migrations WHERE migration_name = $1', [last!.migration_name]);
       const ready = await probe(behind, '/ready');
       expect(ready.status).toBe(503);

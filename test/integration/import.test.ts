@@ -79,7 +79,8 @@ describe('importDataset', () => {
     const priceColumn = header.indexOf('price_per_kwh');
     expect(priceColumn).toBeGreaterThan(0);
     const broken = files.map((f) => {
-      if (f.name === 'latencies.csv') return { ...f, text: f.text.replace(/\n(US-ASH),(US-EAST),[0-9.]+,/, '\n$1,$2,-5,') };
+      if (f.name === 'latencies.csv')
+        return { ...f, text: f.text.replace(/\n(US-ASH),(US-EAST),[0-9.]+,/, '\n$1,$2,-5,') };
       if (f.name === 'site-inventory.csv') return { ...f, text: f.text.trimEnd() + '\nUS-ASH,NO-SUCH-GPU,10,0\n' };
       return f;
     });
@@ -103,7 +104,9 @@ describe('importDataset', () => {
     const result = await api.data(IMPORT, { input: { json } });
     expect(result.importDataset.__typename).toBe('ValidationError');
     const issues = result.importDataset.issues;
-    expect(issues.some((i: any) => i.path.startsWith('input.json.sites[1]') && /duplicate/i.test(i.message))).toBe(true);
+    expect(issues.some((i: any) => i.path.startsWith('input.json.sites[1]') && /duplicate/i.test(i.message))).toBe(
+      true,
+    );
     expect(issues.some((i: any) => i.path === 'input.json.latencies[0].regionCode')).toBe(true);
     expect(await readDataset(db)).toEqual(before);
   });
@@ -114,7 +117,15 @@ describe('importDataset', () => {
   });
 
   it('imports a partial JSON data set that references stored records', async () => {
-    const result = await api.data(IMPORT, { input: { json: { latencies: [{ siteCode: 'US-ASH', regionCode: 'US-EAST', rttMs: 7, method: 'MEASURED', source: 'test probe' }] } } });
+    const result = await api.data(IMPORT, {
+      input: {
+        json: {
+          latencies: [
+            { siteCode: 'US-ASH', regionCode: 'US-EAST', rttMs: 7, method: 'MEASURED', source: 'test probe' },
+          ],
+        },
+      },
+    });
     expect(result.importDataset.data.latencies).toEqual({ created: 0, updated: 1, unchanged: 0 });
   });
 });
@@ -124,9 +135,13 @@ describe('child rows without their parents', () => {
     const text = 'site_code,gpu_type_code,installed,max_additional\nUS-ASH,B200,77,5\n';
     const result = await api.data(IMPORT, { input: { files: [{ name: 'site-inventory.csv', text }] } });
     expect(result.importDataset.data.inventory.created + result.importDataset.data.inventory.updated).toBe(1);
-    const row = await db.prisma.siteInventory.findFirst({ where: { site: { code: 'US-ASH' }, gpuType: { code: 'B200' } } });
+    const row = await db.prisma.siteInventory.findFirst({
+      where: { site: { code: 'US-ASH' }, gpuType: { code: 'B200' } },
+    });
     expect(row).toMatchObject({ installed: 77, maxAdditional: 5 });
-    const orphan = await api.data(IMPORT, { input: { files: [{ name: 'site-inventory.csv', text: text.replace('US-ASH', 'NO-SITE') }] } });
+    const orphan = await api.data(IMPORT, {
+      input: { files: [{ name: 'site-inventory.csv', text: text.replace('US-ASH', 'NO-SITE') }] },
+    });
     expect(orphan.importDataset.issues.map((i: any) => i.path)).toEqual(['site-inventory.csv:2 site_code']);
   });
 });

@@ -30,7 +30,11 @@ function appWith(limits: Partial<Limits> = {}) {
 }
 
 async function post(app: ReturnType<typeof appWith>, body: string, headers: Record<string, string> = {}) {
-  const response = await app.fetch('http://tokengrid.test/graphql', { method: 'POST', headers: { ...JSON_HEADERS, ...headers }, body });
+  const response = await app.fetch('http://tokengrid.test/graphql', {
+    method: 'POST',
+    headers: { ...JSON_HEADERS, ...headers },
+    body,
+  });
   const text = await response.text();
   return { status: response.status, headers: response.headers, body: text ? JSON.parse(text) : null };
 }
@@ -67,7 +71,10 @@ describe('request body size', () => {
     const json = { workloadClasses: [] };
     const under = await post(limited, bodyOfSize(50_000, IMPORT, { json }));
     expect(under.status).toBe(200);
-    expect(under.body.data.importDataset).toEqual({ __typename: 'MutationImportDatasetSuccess', data: { dryRun: true } });
+    expect(under.body.data.importDataset).toEqual({
+      __typename: 'MutationImportDatasetSuccess',
+      data: { dryRun: true },
+    });
 
     const over = await post(limited, bodyOfSize(50_001, IMPORT, { json }));
     expect(over.status).toBe(413);
@@ -95,7 +102,12 @@ describe('request body size', () => {
       },
     });
     const streamed = await limited.fetch(
-      new Request('http://tokengrid.test/graphql', { method: 'POST', headers: JSON_HEADERS, body: stream, duplex: 'half' } as RequestInit),
+      new Request('http://tokengrid.test/graphql', {
+        method: 'POST',
+        headers: JSON_HEADERS,
+        body: stream,
+        duplex: 'half',
+      } as RequestInit),
     );
     expect(streamed.status).toBe(413);
   });
@@ -120,31 +132,41 @@ describe('document limits', () => {
 
   it('depth: 10 passes, 11 is refused with 400, through fragments too', async () => {
     // plan(id) is depth 1; each sourcePlan adds one; id is the last level
-    const ofDepth = (depth: number) => `{ plan(id: "00000000-0000-0000-0000-000000000000") { ${'sourcePlan { '.repeat(depth - 2)}id${' }'.repeat(depth - 2)} } }`;
+    const ofDepth = (depth: number) =>
+      `{ plan(id: "00000000-0000-0000-0000-000000000000") { ${'sourcePlan { '.repeat(depth - 2)}id${' }'.repeat(depth - 2)} } }`;
     const under = await post(app, JSON.stringify({ query: ofDepth(10) }));
     expect(under.status).toBe(200);
     expect(under.body).toEqual({ data: { plan: null } });
 
     const over = await post(app, JSON.stringify({ query: ofDepth(11) }));
     expect(over.status).toBe(400);
-    expect(over.body.errors[0]).toMatchObject({ message: 'The query is 11 fields deep; the limit is 10.', extensions: { code: 'QUERY_TOO_DEEP' } });
+    expect(over.body.errors[0]).toMatchObject({
+      message: 'The query is 11 fields deep; the limit is 10.',
+      extensions: { code: 'QUERY_TOO_DEEP' },
+    });
 
     const viaFragment = `query { plan(id: "x") { ...Deep } } fragment Deep on Plan { ${'sourcePlan { '.repeat(9)}id${' }'.repeat(9)} }`;
     expect((await post(app, JSON.stringify({ query: viaFragment }))).status).toBe(400);
   });
 
   it('aliases: 15 pass, 16 are refused with 400, counted through fragments', async () => {
-    const withAliases = (count: number) => `{ fleet { ${Array.from({ length: count }, (_, i) => `a${i}: sites`).join(' ')} } }`;
+    const withAliases = (count: number) =>
+      `{ fleet { ${Array.from({ length: count }, (_, i) => `a${i}: sites`).join(' ')} } }`;
     const under = await post(app, JSON.stringify({ query: withAliases(15) }));
     expect(under.status).toBe(200);
     expect(under.body.data.fleet.a14).toBe(36);
 
     const over = await post(app, JSON.stringify({ query: withAliases(16) }));
     expect(over.status).toBe(400);
-    expect(over.body.errors[0]).toMatchObject({ message: 'The query has 16 aliases; the limit is 15.', extensions: { code: 'TOO_MANY_ALIASES' } });
+    expect(over.body.errors[0]).toMatchObject({
+      message: 'The query has 16 aliases; the limit is 15.',
+      extensions: { code: 'TOO_MANY_ALIASES' },
+    });
 
     const spreadTwice = `{ fleet { ...F } again: fleet { ...F } } fragment F on Fleet { ${Array.from({ length: 8 }, (_, i) => `a${i}: sites`).join(' ')} }`;
-    expect((await post(app, JSON.stringify({ query: spreadTwice }))).body.errors[0].message).toBe('The query has 17 aliases; the limit is 15.');
+    expect((await post(app, JSON.stringify({ query: spreadTwice }))).body.errors[0].message).toBe(
+      'The query has 17 aliases; the limit is 15.',
+    );
   });
 
   it('complexity weighs a list by its page size: the limit passes, one more row is refused with 400', async () => {
@@ -176,11 +198,15 @@ describe('document limits', () => {
   });
 
   it('page size: 100 passes, 101 is refused', async () => {
-    const page = (first: number) => post(app, JSON.stringify({ query: `{ latencies(first: ${first}) { edges { node { rttMs } } } }` }));
+    const page = (first: number) =>
+      post(app, JSON.stringify({ query: `{ latencies(first: ${first}) { edges { node { rttMs } } } }` }));
     const under = await page(100);
     expect(under.body.data.latencies.edges).toHaveLength(100);
     const over = await page(101);
-    expect(over.body.errors[0]).toMatchObject({ message: 'first must be between 1 and 100 (got 101)', extensions: { code: 'BAD_USER_INPUT' } });
+    expect(over.body.errors[0]).toMatchObject({
+      message: 'first must be between 1 and 100 (got 101)',
+      extensions: { code: 'BAD_USER_INPUT' },
+    });
   });
 
   it('batching is off', async () => {
@@ -195,15 +221,20 @@ describe('introspection, GraphiQL, CSRF and CORS', () => {
 
   it('introspection is on by default (loopback) and can be turned off', async () => {
     expect((await post(appWith(), INTROSPECT)).body.data.__schema.queryType.name).toBe('Query');
-    const off = await post(appWith({ introspection: false }), INTROSPECT, { accept: 'application/graphql-response+json' });
+    const off = await post(appWith({ introspection: false }), INTROSPECT, {
+      accept: 'application/graphql-response+json',
+    });
     expect(off.status).toBe(400);
     expect(off.body.errors[0].message).toMatch(/introspection has been disabled/);
     // __typename is not introspection of the schema
-    expect((await post(appWith({ introspection: false }), JSON.stringify({ query: '{ __typename }' }))).body.data.__typename).toBe('Query');
+    expect(
+      (await post(appWith({ introspection: false }), JSON.stringify({ query: '{ __typename }' }))).body.data.__typename,
+    ).toBe('Query');
   });
 
   it('GraphiQL is served to a browser unless turned off', async () => {
-    const page = (limits: Partial<Limits>) => appWith(limits).fetch('http://tokengrid.test/graphql', { headers: { accept: 'text/html' } });
+    const page = (limits: Partial<Limits>) =>
+      appWith(limits).fetch('http://tokengrid.test/graphql', { headers: { accept: 'text/html' } });
     const on = await page({});
     expect(on.status).toBe(200);
     expect(on.headers.get('content-type')).toMatch(/text\/html/);
@@ -218,7 +249,9 @@ describe('introspection, GraphiQL, CSRF and CORS', () => {
     const bare = await app.fetch(url, { headers: { accept: 'application/json' } });
     expect(bare.status).toBe(403);
     expect((await bare.json()).errors[0].extensions.code).toBe('CSRF_PREVENTED');
-    expect((await app.fetch(url, { headers: { accept: 'application/json', 'x-graphql-yoga-csrf': '1' } })).status).toBe(200);
+    expect((await app.fetch(url, { headers: { accept: 'application/json', 'x-graphql-yoga-csrf': '1' } })).status).toBe(
+      200,
+    );
     for (const contentType of ['text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data; boundary=x']) {
       const simple = await app.fetch('http://tokengrid.test/graphql', {
         method: 'POST',
@@ -236,13 +269,17 @@ describe('introspection, GraphiQL, CSRF and CORS', () => {
         method: 'OPTIONS',
         headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type' },
       });
-    expect((await preflight(appWith(), 'https://planner.example.com')).headers.get('access-control-allow-origin')).toBeNull();
+    expect(
+      (await preflight(appWith(), 'https://planner.example.com')).headers.get('access-control-allow-origin'),
+    ).toBeNull();
     const listed = appWith({ corsOrigins: ['https://planner.example.com'] });
     const ok = await preflight(listed, 'https://planner.example.com');
     expect(ok.headers.get('access-control-allow-origin')).toBe('https://planner.example.com');
     expect(ok.headers.get('access-control-allow-methods')).toBe('GET, POST');
     expect((await preflight(listed, 'https://evil.example')).headers.get('access-control-allow-origin')).toBeNull();
-    const evilPost = await post(listed, JSON.stringify({ query: '{ __typename }' }), { origin: 'https://evil.example' });
+    const evilPost = await post(listed, JSON.stringify({ query: '{ __typename }' }), {
+      origin: 'https://evil.example',
+    });
     expect(evilPost.headers.get('access-control-allow-origin')).toBeNull();
   });
 });
@@ -251,7 +288,8 @@ describe('rate limits per caller (the client address until API keys exist)', () 
   it('importDataset: the burst passes, the next is refused with 429 and Retry-After', async () => {
     const app = appWith({ importRate: { perMinute: 1, burst: 2 } });
     const body = JSON.stringify({ query: IMPORT, variables: { json: {} } });
-    for (let i = 0; i < 2; i++) expect((await post(app, body)).body.data.importDataset.__typename).toBe('MutationImportDatasetSuccess');
+    for (let i = 0; i < 2; i++)
+      expect((await post(app, body)).body.data.importDataset.__typename).toBe('MutationImportDatasetSuccess');
     const over = await post(app, body);
     expect(over.status).toBe(429);
     expect(over.headers.get('retry-after')).toBe('60');
@@ -267,7 +305,9 @@ describe('rate limits per caller (the client address until API keys exist)', () 
     const app = appWith({ planRequestRate: { perMinute: 1, burst: 3 } });
     const one = JSON.stringify({ query: 'mutation { requestPlan(input: {}) { __typename } }' });
     expect((await post(app, one)).body.data.requestPlan.__typename).toBe('MutationRequestPlanSuccess');
-    const two = JSON.stringify({ query: 'mutation { a: requestPlan(input: {}) { __typename } b: requestPlan(input: {}) { __typename } }' });
+    const two = JSON.stringify({
+      query: 'mutation { a: requestPlan(input: {}) { __typename } b: requestPlan(input: {}) { __typename } }',
+    });
     expect((await post(app, two)).status).toBe(200);
     const over = await post(app, one);
     expect(over.status).toBe(429);

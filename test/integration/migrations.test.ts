@@ -2,7 +2,12 @@
 // deploy`, and a diverged history refused with a clear message.
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/db/database.js';
-import { applyMigrations, MigrationDivergenceError, migrationStatus, readLocalMigrations } from '../../src/db/migrate.js';
+import {
+  applyMigrations,
+  MigrationDivergenceError,
+  migrationStatus,
+  readLocalMigrations,
+} from '../../src/db/migrate.js';
 import { createApp } from '../../src/server/app.js';
 import { openTestDatabase } from '../helpers/database.js';
 

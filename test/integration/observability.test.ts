@@ -23,7 +23,11 @@ beforeAll(async () => {
   lines = [];
   const logger = createLogger('info', { write: (line: string) => void lines.push(JSON.parse(line)) });
   metrics = createMetrics({ defaultMetrics: false });
-  planJobs = await PlanJobs.start(db, { queue: { supervise: false, schedule: false, pollingIntervalSeconds: 0.5 }, logger, metrics });
+  planJobs = await PlanJobs.start(db, {
+    queue: { supervise: false, schedule: false, pollingIntervalSeconds: 0.5 },
+    logger,
+    metrics,
+  });
   api = testApi(db, { planJobs, logger, metrics });
 });
 afterAll(async () => {
@@ -47,16 +51,30 @@ const requestLines = () => lines.filter((line) => line.msg === 'graphql request'
 describe('request log', () => {
   it('logs one JSON line per request with its id, operation, key name, outcome and duration', async () => {
     lines.length = 0;
-    await (await post({ query: 'query CheapSites { sites(first: 2) { totalCount } }' }, { 'x-request-id': 'obs-1' })).text();
+    await (
+      await post({ query: 'query CheapSites { sites(first: 2) { totalCount } }' }, { 'x-request-id': 'obs-1' })
+    ).text();
     const [line] = requestLines();
-    expect(line).toMatchObject({ requestId: 'obs-1', operationName: 'CheapSites', operationType: 'query', outcome: 'ok', status: 200, service: 'tokengrid' });
+    expect(line).toMatchObject({
+      requestId: 'obs-1',
+      operationName: 'CheapSites',
+      operationType: 'query',
+      outcome: 'ok',
+      status: 200,
+      service: 'tokengrid',
+    });
     expect(line).toHaveProperty('keyName');
     expect(typeof line!.durationMs).toBe('number');
   });
 
   it('never logs the key or the Authorization header, even of a refused request', async () => {
     lines.length = 0;
-    await (await post({ query: '{ sites(first: 1) { totalCount } }' }, { 'x-request-id': 'obs-2', authorization: `Bearer ${SECRET_KEY}` })).text();
+    await (
+      await post(
+        { query: '{ sites(first: 1) { totalCount } }' },
+        { 'x-request-id': 'obs-2', authorization: `Bearer ${SECRET_KEY}` },
+      )
+    ).text();
     expect(requestLines()).toHaveLength(1);
     expect(requestLines()[0]).toMatchObject({ requestId: 'obs-2' });
     expect(JSON.stringify(lines)).not.toContain(SECRET_KEY);
@@ -76,7 +94,14 @@ describe('request log', () => {
 
   it('a query past the depth limit is rejected with reason "depth"', async () => {
     lines.length = 0;
-    const levels = ['site(code: "FI-HAM")', 'reach', 'regions', 'region', 'candidateSites(workloadClass: "STANDARD")', 'site'];
+    const levels = [
+      'site(code: "FI-HAM")',
+      'reach',
+      'regions',
+      'region',
+      'candidateSites(workloadClass: "STANDARD")',
+      'site',
+    ];
     const path = [...levels, ...levels.slice(1)];
     const deep = `{ ${path.join(' { ')} { code${' }'.repeat(path.length)} }`;
     const response = await post({ query: deep });
@@ -92,7 +117,9 @@ describe('/metrics', () => {
     expect(response.headers.get('content-type')).toMatch(/^text\/plain/);
     const text = await response.text();
     expect(text).toMatch(/^tokengrid_graphql_requests_total\{operation="CheapSites",outcome="ok"\} [1-9]/m);
-    expect(text).toMatch(/^tokengrid_graphql_request_duration_seconds_bucket\{le="0.005",operation="CheapSites",outcome="ok"\} \d+/m);
+    expect(text).toMatch(
+      /^tokengrid_graphql_request_duration_seconds_bucket\{le="0.005",operation="CheapSites",outcome="ok"\} \d+/m,
+    );
     expect(text).toMatch(/^tokengrid_rejected_requests_total\{reason="depth"\} [1-9]/m);
     expect(text).toMatch(/^tokengrid_solve_queue_depth 0$/m);
     expect(text).toMatch(/^tokengrid_solves_running 0$/m);
@@ -106,7 +133,8 @@ describe('/metrics', () => {
     const { id, status } = result.requestPlan.data;
     expect(status).toBe('SOLVED');
     // the job's log line is written after the plan's status: wait for it
-    for (let i = 0; i < 50 && !lines.some((line) => line.msg === 'solve finished'); i++) await new Promise((resolve) => setTimeout(resolve, 50));
+    for (let i = 0; i < 50 && !lines.some((line) => line.msg === 'solve finished'); i++)
+      await new Promise((resolve) => setTimeout(resolve, 50));
     const solve = lines.find((line) => line.msg === 'solve finished');
     expect(solve).toMatchObject({ planId: id, status: 'SOLVED', outcome: 'recorded' });
     expect(solve!.modelVariables).toBeGreaterThan(0);
@@ -115,7 +143,9 @@ describe('/metrics', () => {
     expect(typeof solve!.solveMs).toBe('number');
     expect(typeof solve!.solver).toBe('string');
     const text = await (await api.app.fetch('http://tokengrid.test/metrics')).text();
-    expect(text).toMatch(new RegExp(`^tokengrid_solve_duration_seconds_count\\{solver="${solve!.solver}",status="SOLVED"\\} 1$`, 'm'));
+    expect(text).toMatch(
+      new RegExp(`^tokengrid_solve_duration_seconds_count\\{solver="${solve!.solver}",status="SOLVED"\\} 1$`, 'm'),
+    );
     expect(text).toMatch(/^tokengrid_plan_outcomes_total\{status="SOLVED"\} 1$/m);
     expect(text).toMatch(/^tokengrid_graphql_requests_total\{operation="anonymous",outcome="ok"\} [1-9]/m);
   });

@@ -43,12 +43,27 @@ describe('plan diffs', () => {
   });
 
   it('has no changes from a previous plan for the first plan, and none against itself', async () => {
-    const { plan } = await api.data(`query ($id: ID!) { plan(id: $id) { changesFromPrevious { unchanged } diff(against: $id) { ${DIFF_FIELDS} } } }`, {
-      id: first.id,
-    });
+    const { plan } = await api.data(
+      `query ($id: ID!) { plan(id: $id) { changesFromPrevious { unchanged } diff(against: $id) { ${DIFF_FIELDS} } } }`,
+      {
+        id: first.id,
+      },
+    );
     expect(plan.changesFromPrevious).toBeNull();
-    expect(plan.diff).toMatchObject({ fromPlanId: first.id, toPlanId: first.id, unchanged: true, siteGpus: [], sites: [], regions: [], flows: [] });
-    expect(plan.diff.totals).toMatchObject({ costPerMillionTokens: 0, costPerHour: { total: 0 }, servedTokensPerSecond: 0 });
+    expect(plan.diff).toMatchObject({
+      fromPlanId: first.id,
+      toPlanId: first.id,
+      unchanged: true,
+      siteGpus: [],
+      sites: [],
+      regions: [],
+      flows: [],
+    });
+    expect(plan.diff.totals).toMatchObject({
+      costPerMillionTokens: 0,
+      costPerHour: { total: 0 },
+      servedTokensPerSecond: 0,
+    });
   });
 
   it('shows load moving away from a site whose power became much dearer', async () => {
@@ -67,7 +82,9 @@ describe('plan diffs', () => {
     const changes = plan.changesFromPrevious;
     expect(changes).toMatchObject({ fromPlanId: first.id, toPlanId: second.id, unchanged: false });
     expect(plan.diff.fromPlanId).toBe(first.id);
-    expect(plan.diff.sites).toEqual(changes.sites.map(({ siteCode, tokensPerSecondChange }: any) => ({ siteCode, tokensPerSecondChange })));
+    expect(plan.diff.sites).toEqual(
+      changes.sites.map(({ siteCode, tokensPerSecondChange }: any) => ({ siteCode, tokensPerSecondChange })),
+    );
 
     const site = changes.sites.find((s: any) => s.siteCode === busiest);
     expect(site.tokensPerSecondChange).toBeLessThan(0);
@@ -83,15 +100,28 @@ describe('plan diffs', () => {
   });
 
   it('refuses an `against` that is no plan or has no solution, naming the argument', async () => {
-    const missing = await api.graphql(`{ latestPlan { diff(against: "00000000-0000-4000-8000-000000000000") { unchanged } } }`);
-    expect(missing.errors?.[0]).toMatchObject({ message: expect.stringMatching(/^against: plan .* does not exist/), extensions: { code: 'NOT_FOUND' } });
+    const missing = await api.graphql(
+      `{ latestPlan { diff(against: "00000000-0000-4000-8000-000000000000") { unchanged } } }`,
+    );
+    expect(missing.errors?.[0]).toMatchObject({
+      message: expect.stringMatching(/^against: plan .* does not exist/),
+      extensions: { code: 'NOT_FOUND' },
+    });
     const garbage = await api.graphql(`{ latestPlan { diff(against: "nope") { unchanged } } }`);
     expect(garbage.errors?.[0]?.message).toMatch(/^against: plan "nope" does not exist/);
 
-    const queued = (await api.data(`mutation { cancelPlan: requestPlan(input: { name: "queued" }) { ... on MutationRequestPlanSuccess { data { id } } } }`))
-      .cancelPlan.data.id;
+    const queued = (
+      await api.data(
+        `mutation { cancelPlan: requestPlan(input: { name: "queued" }) { ... on MutationRequestPlanSuccess { data { id } } } }`,
+      )
+    ).cancelPlan.data.id;
     await api.data(`mutation ($id: ID!) { cancelPlan(input: { id: $id }) { __typename } }`, { id: queued });
-    const unsolved = await api.graphql(`query ($id: ID!) { latestPlan { diff(against: $id) { unchanged } } }`, { id: queued });
-    expect(unsolved.errors?.[0]).toMatchObject({ message: expect.stringMatching(/^against: plan .* is CANCELLED/), extensions: { code: 'BAD_USER_INPUT' } });
+    const unsolved = await api.graphql(`query ($id: ID!) { latestPlan { diff(against: $id) { unchanged } } }`, {
+      id: queued,
+    });
+    expect(unsolved.errors?.[0]).toMatchObject({
+      message: expect.stringMatching(/^against: plan .* is CANCELLED/),
+      extensions: { code: 'BAD_USER_INPUT' },
+    });
   });
 });

@@ -78,7 +78,9 @@ describe('one meaning of cost, and unserved demand said first', () => {
     const result = await storedResult(plain.id);
     const summary = formatPlanSummary(result);
     expect(summary).toContain(`Cost per hour: ${money(cost.total)} (`);
-    expect(describePlan(await service.db.prisma.plan.findUniqueOrThrow({ where: { id: plain.id } }))).toContain(`Cost per hour: ${money(cost.total)} (`);
+    expect(describePlan(await service.db.prisma.plan.findUniqueOrThrow({ where: { id: plain.id } }))).toContain(
+      `Cost per hour: ${money(cost.total)} (`,
+    );
 
     const hook = await webhookSummary(service.db, plain.id);
     expect(hook.totals!.costPerHour).toBe(cost.total);
@@ -89,8 +91,16 @@ describe('one meaning of cost, and unserved demand said first', () => {
     const apiDiff = (await service.api.data(DIFF, { id: shared.id, against: plain.id })).plan.diff;
     const change = shared.totals.costPerHour.total - cost.total;
     expect(apiDiff.totals.costPerHour.total).toBeCloseTo(change, 6);
-    const [fromRow, toRow] = await Promise.all([plain.id, shared.id].map((id) => service.db.prisma.plan.findUniqueOrThrow({ where: { id } })));
-    const cliDiff = formatPlanDiff(plain.id, shared.id, fromRow!, toRow!, diffPlans(await storedResult(plain.id), await storedResult(shared.id)));
+    const [fromRow, toRow] = await Promise.all(
+      [plain.id, shared.id].map((id) => service.db.prisma.plan.findUniqueOrThrow({ where: { id } })),
+    );
+    const cliDiff = formatPlanDiff(
+      plain.id,
+      shared.id,
+      fromRow!,
+      toRow!,
+      diffPlans(await storedResult(plain.id), await storedResult(shared.id)),
+    );
     const signedText = `${apiDiff.totals.costPerHour.total > 0 ? '+' : '−'}${fmt(Math.abs(apiDiff.totals.costPerHour.total))}`;
     expect(cliDiff).toContain(`Cost per hour: ${signedText} $/h (`);
   });
@@ -105,13 +115,21 @@ describe('one meaning of cost, and unserved demand said first', () => {
     const row = await service.db.prisma.plan.findUniqueOrThrow({ where: { id: plain.id } });
     expect(describePlan(row).split('\n')[0]).toMatch(/of demand unserved/);
     const hook = await webhookSummary(service.db, plain.id);
-    expect(hook.headline).toMatch(/^Plan optimal: \$[\d,.]+\/h for [\d.,]+ [kM] tok\/s served; leaves [\d.,]+ [kM] tok\/s/);
+    expect(hook.headline).toMatch(
+      /^Plan optimal: \$[\d,.]+\/h for [\d.,]+ [kM] tok\/s served; leaves [\d.,]+ [kM] tok\/s/,
+    );
     expect(reasons.length).toBeGreaterThan(0);
   });
 
   it('marks GPU shadow prices that are the unserved penalty avoided, lists no zero rows, and the CLI says it in words', async () => {
     // the fixtures' day-ahead plan leaves peak demand unserved (see above)
-    const gpus = plain.shadowPrices.gpus as { siteCode: string; gpuTypeCode: string; valuePerGpuPerHour: number; basis: string; servesUnservedTokensPerSecond: number }[];
+    const gpus = plain.shadowPrices.gpus as {
+      siteCode: string;
+      gpuTypeCode: string;
+      valuePerGpuPerHour: number;
+      basis: string;
+      servesUnservedTokensPerSecond: number;
+    }[];
     expect(gpus.length).toBeGreaterThan(0);
     expect(gpus.every((g) => g.valuePerGpuPerHour !== 0)).toBe(true);
     const penalty = gpus.filter((g) => g.basis === 'UNSERVED_DEMAND');
@@ -122,18 +140,22 @@ describe('one meaning of cost, and unserved demand said first', () => {
     const result = await storedResult(plain.id);
     const summary = formatPlanSummary(result, 1000);
     const binding = result.bindingConstraints.find(
-      (b) => b.kind === 'GPU_CAPACITY' && penalty.some((g) => g.siteCode === b.siteCode && g.gpuTypeCode === b.gpuTypeCode),
+      (b) =>
+        b.kind === 'GPU_CAPACITY' && penalty.some((g) => g.siteCode === b.siteCode && g.gpuTypeCode === b.gpuTypeCode),
     )!;
     expect(binding).toBeDefined();
     const line = summary.split('\n').find((l) => l.includes(binding.description))!;
-    expect(line).toMatch(/— one more GPU would serve [\d.,]+ [kM] tok\/s of demand now unserved \(penalty avoided \$[\d,.]+\/h, not money\)$/);
+    expect(line).toMatch(
+      /— one more GPU would serve [\d.,]+ [kM] tok\/s of demand now unserved \(penalty avoided \$[\d,.]+\/h, not money\)$/,
+    );
     expect(summary).not.toMatch(/saves \$0\.0000\/h/);
   });
 
   it('returns allocations ordered by site, region, class and period codes', async () => {
     const rows = plain.allocations.edges.map((e: any) => e.node);
     expect(rows.length).toBe(100);
-    const key = (a: any) => [a.siteCode, a.regionCode, a.workloadClassCode, String(a.period).padStart(2, '0')].join('/');
+    const key = (a: any) =>
+      [a.siteCode, a.regionCode, a.workloadClassCode, String(a.period).padStart(2, '0')].join('/');
     const keys = rows.map(key);
     expect(keys).toEqual([...keys].sort());
   });
@@ -170,7 +192,9 @@ describe('no plan over no data', () => {
       const api = testApi(db, { planJobs: jobs });
       const answer = await api.data(REQUEST, { input: { wait: true } });
       expect(answer.requestPlan.__typename).toBe('ValidationError');
-      expect(answer.requestPlan.issues).toEqual([{ path: 'input', message: expect.stringMatching(/no sites and no demand.*npx tokengrid import fixtures/) }]);
+      expect(answer.requestPlan.issues).toEqual([
+        { path: 'input', message: expect.stringMatching(/no sites and no demand.*npx tokengrid import fixtures/) },
+      ]);
       expect(await db.prisma.plan.count()).toBe(0);
     } finally {
       await jobs.stop({ graceMs: 0 });
@@ -181,7 +205,12 @@ describe('no plan over no data', () => {
   it('refuses a plan over no demand, and a schedule tick over no demand makes no plan', async () => {
     const db = await openTestDatabase();
     const jobs = await PlanJobs.start(db, {
-      queue: { supervise: false, pollingIntervalSeconds: 0.5, cronMonitorIntervalSeconds: 1, cronWorkerIntervalSeconds: 1 },
+      queue: {
+        supervise: false,
+        pollingIntervalSeconds: 0.5,
+        cronMonitorIntervalSeconds: 1,
+        cronWorkerIntervalSeconds: 1,
+      },
       schedules: { resyncIntervalMs: 500 },
     });
     try {
@@ -189,7 +218,10 @@ describe('no plan over no data', () => {
       const api = testApi(db, { planJobs: jobs });
       const answer = await api.data(REQUEST, { input: {} });
       expect(answer.requestPlan.__typename).toBe('ValidationError');
-      expect(answer.requestPlan.issues[0]).toEqual({ path: 'input', message: expect.stringMatching(/the database has no demand/) });
+      expect(answer.requestPlan.issues[0]).toEqual({
+        path: 'input',
+        message: expect.stringMatching(/the database has no demand/),
+      });
 
       // a schedule may be made before its data is loaded; its tick then makes no plan
       const created = await api.data(
@@ -221,9 +253,16 @@ describe('no plan over no data', () => {
       const run = await runCli(workspace, ['plan', '--fixtures', empty]);
       expect(run.code).toBe(1);
       expect(run.out).toBe('');
-      const lines = run.err.trim().split('\n').filter((line) => !/^reading /.test(line));
+      const lines = run.err
+        .trim()
+        .split('\n')
+        .filter((line) => !/^reading /.test(line));
       expect(lines).toHaveLength(1);
-      expect(lines[0]).toMatch(new RegExp(`nothing to plan: the data set in ${empty} has no sites and no demand \\(load data first: npx tokengrid import fixtures\\)`));
+      expect(lines[0]).toMatch(
+        new RegExp(
+          `nothing to plan: the data set in ${empty} has no sites and no demand \\(load data first: npx tokengrid import fixtures\\)`,
+        ),
+      );
     } finally {
       await rm(empty, { recursive: true, force: true });
       await workspace.cleanup();

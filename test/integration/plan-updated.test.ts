@@ -49,7 +49,10 @@ describe('planUpdated (server-sent events)', () => {
     expect(subscription.response.status).toBe(200);
     expect(subscription.response.headers.get('content-type')).toMatch(/text\/event-stream/);
     const first = await subscription.next();
-    expect(first).toMatchObject({ event: 'next', data: { data: { planUpdated: { id, status: 'QUEUED', final: false } } } });
+    expect(first).toMatchObject({
+      event: 'next',
+      data: { data: { planUpdated: { id, status: 'QUEUED', final: false } } },
+    });
 
     // only now can the plan be solved: the first event cannot have raced the solve
     const started = Date.now();

@@ -17,7 +17,11 @@ beforeAll(async () => {
   db = await openTestDatabase();
   jobs = await PlanJobs.start(db, { queue: { supervise: false, pollingIntervalSeconds: 0.5, schedule: false } });
   await db.prisma.scenario.create({
-    data: { code: 'PRICEY-US', name: 'US power ×1.5', overrides: { priceMultipliers: [{ scope: 'COUNTRY', code: 'US', multiplier: 1.5 }] } },
+    data: {
+      code: 'PRICEY-US',
+      name: 'US power ×1.5',
+      overrides: { priceMultipliers: [{ scope: 'COUNTRY', code: 'US', multiplier: 1.5 }] },
+    },
   });
 });
 afterAll(async () => {
@@ -35,7 +39,14 @@ async function cli(run: (io: { out: (t: string) => void; err: (t: string) => voi
 
 const plan = (argv: string[]) =>
   cli((io) =>
-    planCommand(argv, { loadPlanningInput: () => Promise.reject(new Error('not used')), requestPlan: (request, out) => requestPlanFromService(db, jobs, request, out) }, io),
+    planCommand(
+      argv,
+      {
+        loadPlanningInput: () => Promise.reject(new Error('not used')),
+        requestPlan: (request, out) => requestPlanFromService(db, jobs, request, out),
+      },
+      io,
+    ),
   );
 const plans = (argv: string[]) => cli((io) => plansCommand(argv, { withDatabase: (run) => run(db) }, io));
 

@@ -111,7 +111,13 @@ describe('with a solving worker', () => {
     const direct = await solvePlacement(await planningInputFromDatabase(db), DEFAULT_PLAN_OPTIONS);
     const result = await api.data(REQUEST, { input: { name: 'baseline', wait: true } });
     solved = result.requestPlan.data;
-    expect(solved).toMatchObject({ name: 'baseline', status: 'SOLVED', final: true, errorMessage: null, sourcePlan: null });
+    expect(solved).toMatchObject({
+      name: 'baseline',
+      status: 'SOLVED',
+      final: true,
+      errorMessage: null,
+      sourcePlan: null,
+    });
     expect(solved.costPerMillionTokens).toBeCloseTo(direct.totals!.costPerMillionTokens!, 9);
     expect(solved.servedTokensPerSecond).toBeCloseTo(direct.totals!.servedTokensPerSecond, 6);
     expect(solved.solver).toBe(direct.solver);
@@ -132,7 +138,8 @@ describe('with a solving worker', () => {
       atSite: allocations(filter: { siteCodes: [$site] }, first: 100) { totalCount edges { node { siteCode } } }
     } }`;
     const busiest = (await db.prisma.plan.findUniqueOrThrow({ where: { id: solved.id } })).result as any;
-    const site = [...busiest.sites].sort((a: any, b: any) => b.servedTokensPerSecond - a.servedTokensPerSecond)[0].siteCode;
+    const site = [...busiest.sites].sort((a: any, b: any) => b.servedTokensPerSecond - a.servedTokensPerSecond)[0]
+      .siteCode;
     const { plan } = await api.data(query, { id: solved.id, site });
     expect(plan.totals.costPerMillionTokens).toBe(solved.costPerMillionTokens);
     expect(plan.sites.length).toBeGreaterThan(0);
@@ -140,14 +147,19 @@ describe('with a solving worker', () => {
     expect(plan.all.totalCount).toBe(busiest.allocations.length);
     // the page after the second row starts at the third
     const after = plan.all.edges[1].cursor;
-    const page2 = await api.data(`query ($id: ID!, $after: String) { plan(id: $id) { allocations(first: 2, after: $after) {
-      pageInfo { hasNextPage } edges { node { siteCode regionCode workloadClassCode } } } } }`, { id: solved.id, after });
+    const page2 = await api.data(
+      `query ($id: ID!, $after: String) { plan(id: $id) { allocations(first: 2, after: $after) {
+      pageInfo { hasNextPage } edges { node { siteCode regionCode workloadClassCode } } } } }`,
+      { id: solved.id, after },
+    );
     expect(page2.plan.allocations.edges.map((e: any) => e.node)).toEqual(
       plan.all.edges.slice(2, 4).map(({ node: { tokensPerSecond: _, ...row } }: any) => row),
     );
     expect(plan.atSite.totalCount).toBeGreaterThan(0);
     expect(plan.atSite.edges.every((edge: { node: { siteCode: string } }) => edge.node.siteCode === site)).toBe(true);
-    const bad = await api.graphql(`query ($id: ID!) { plan(id: $id) { allocations(first: 500) { totalCount } } }`, { id: solved.id });
+    const bad = await api.graphql(`query ($id: ID!) { plan(id: $id) { allocations(first: 500) { totalCount } } }`, {
+      id: solved.id,
+    });
     expect(bad.errors?.[0]?.message).toMatch(/first must be between 1 and 100/);
   });
 
@@ -165,7 +177,8 @@ describe('with a solving worker', () => {
 
   it('re-solves a stored snapshot to the same cost after the data changed; a fresh plan differs', async () => {
     const result = (await db.prisma.plan.findUniqueOrThrow({ where: { id: solved.id } })).result as any;
-    const busiest = [...result.sites].sort((a: any, b: any) => b.servedTokensPerSecond - a.servedTokensPerSecond)[0].siteCode;
+    const busiest = [...result.sites].sort((a: any, b: any) => b.servedTokensPerSecond - a.servedTokensPerSecond)[0]
+      .siteCode;
     const site = await db.prisma.site.findUniqueOrThrow({ where: { code: busiest } });
     await api.data(`mutation ($input: UpdateSiteInput!) { updateSite(input: $input) { __typename } }`, {
       input: { code: busiest, pricePerKwh: Math.min(2, site.pricePerKwh * 10) },
@@ -221,7 +234,11 @@ describe('with a solving worker', () => {
     expect((await db.prisma.plan.findUniqueOrThrow({ where: { id: plan.id } })).updatedAt).toEqual(written.updatedAt);
 
     // two attempts that both take over a RUNNING plan (a worker died): both solve, one writes
-    const taken = await createPlanRow(db.prisma, { name: 'taken over', options: { ...DEFAULT_PLAN_OPTIONS }, snapshot });
+    const taken = await createPlanRow(db.prisma, {
+      name: 'taken over',
+      options: { ...DEFAULT_PLAN_OPTIONS },
+      snapshot,
+    });
     expect(await markRunning(db.prisma, taken.id)).toBe(true);
     const takeovers = await Promise.all([
       solvePlan(db, { planId: taken.id }, { takeOverRunning: true }),
@@ -232,7 +249,9 @@ describe('with a solving worker', () => {
 
   it('refuses a job payload that is not { planId: uuid }', async () => {
     await expect(solvePlan(db, { planId: 'x' })).rejects.toThrow(/invalid payload: planId/);
-    await expect(solvePlan(db, { planId: '00000000-0000-4000-8000-000000000000', extra: 1 })).rejects.toThrow(/invalid payload/);
+    await expect(solvePlan(db, { planId: '00000000-0000-4000-8000-000000000000', extra: 1 })).rejects.toThrow(
+      /invalid payload/,
+    );
   });
 });
 

@@ -40,7 +40,10 @@ const anyCode = fc.oneof(
   { weight: 1, arbitrary: fc.constantFrom('', 'p-lower', `'; DROP TABLE "Site"; --`, 'ÄÖ', 'A'.repeat(33)) },
 );
 const text = fc.oneof(
-  { weight: 6, arbitrary: fc.string({ minLength: 1, maxLength: 40 }).filter((s) => s.trim().length > 0 && !/\p{Cc}/u.test(s)) },
+  {
+    weight: 6,
+    arbitrary: fc.string({ minLength: 1, maxLength: 40 }).filter((s) => s.trim().length > 0 && !/\p{Cc}/u.test(s)),
+  },
   { weight: 1, arbitrary: fc.constantFrom('', '   ', 'x'.repeat(201), 'tab\there', 'nul\u0000') },
 );
 /** mostly in range, sometimes outside or not a number at all */
@@ -87,10 +90,15 @@ function sameAsImported(given: Record<string, unknown>, stored: Record<string, u
   for (const [field, value] of Object.entries(given)) {
     const back = stored[field];
     const equal =
-      typeof value === 'number' ? typeof back === 'number' && close(value, back)
-      : typeof value === 'string' ? back === value.trim()
-      : Array.isArray(value) ? Array.isArray(back) && value.length === back.length && value.every((v, i) => close(v as number, back[i] as number))
-      : value === back;
+      typeof value === 'number'
+        ? typeof back === 'number' && close(value, back)
+        : typeof value === 'string'
+          ? back === value.trim()
+          : Array.isArray(value)
+            ? Array.isArray(back) &&
+              value.length === back.length &&
+              value.every((v, i) => close(v as number, back[i] as number))
+            : value === back;
     if (!equal) differences.push(`${field}: imported ${JSON.stringify(value)}, exported ${JSON.stringify(back)}`);
   }
   return differences;
@@ -103,7 +111,9 @@ describe('importDataset (fast-check)', () => {
     await fc.assert(
       fc.asyncProperty(fc.array(siteRecord, { minLength: 1, maxLength: 4 }), async (sites) => {
         const before = await dumpDatabase(db);
-        const result = await api.graphql<{ importDataset: { __typename: string; issues?: { path: string; message: string }[] } }>(IMPORT, {
+        const result = await api.graphql<{
+          importDataset: { __typename: string; issues?: { path: string; message: string }[] };
+        }>(IMPORT, {
           input: { json: { sites } },
         });
         if (result.errors) {
@@ -115,7 +125,9 @@ describe('importDataset (fast-check)', () => {
           accepted++;
           const codes = sites.map((site) => site.code);
           expect(new Set(codes).size).toBe(codes.length); // duplicates must never pass
-          const exported = new Map((await readDataset(db)).sites.map((site) => [site.code, site as unknown as Record<string, unknown>]));
+          const exported = new Map(
+            (await readDataset(db)).sites.map((site) => [site.code, site as unknown as Record<string, unknown>]),
+          );
           for (const site of sites) {
             const { inventory: _inventory, ...fields } = site;
             expect(sameAsImported(fields, exported.get(site.code)!)).toEqual([]);
@@ -188,7 +200,9 @@ describe('requestPlan options (fast-check)', () => {
       fc.asyncProperty(planOptions, async (options) => {
         const given = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined));
         const plansBefore = await planCount();
-        const result = await api.graphql<{ requestPlan: { __typename: string; data?: { options: Record<string, unknown> }; issues?: { path: string }[] } }>(REQUEST, {
+        const result = await api.graphql<{
+          requestPlan: { __typename: string; data?: { options: Record<string, unknown> }; issues?: { path: string }[] };
+        }>(REQUEST, {
           input: { name: 'property', options: given },
         });
         if (result.errors) throw new Error(`unexpected GraphQL errors: ${JSON.stringify(result.errors)}`);

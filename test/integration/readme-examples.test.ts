@@ -28,6 +28,8 @@ it('runs every ```graphql block of the README without errors', async () => {
   for (const block of blocks) {
     const result = await api.graphql(block);
     expect(result.errors, block).toBeUndefined();
-    expect(JSON.stringify(result.data), block).not.toMatch(/"__typename":"(ValidationError|NotFoundError|ConflictError)"/);
+    expect(JSON.stringify(result.data), block).not.toMatch(
+      /"__typename":"(ValidationError|NotFoundError|ConflictError)"/,
+    );
   }
 });

@@ -35,14 +35,20 @@ async function plan(input: Record<string, unknown>) {
   return result.data;
 }
 
-const money = (p: any) => p.totals.costPerHour.energy + p.totals.costPerHour.capex + p.totals.costPerHour.egress + p.totals.costPerHour.carbon;
+const money = (p: any) =>
+  p.totals.costPerHour.energy + p.totals.costPerHour.capex + p.totals.costPerHour.egress + p.totals.costPerHour.carbon;
 
 describe('example scenarios', () => {
   it('stores the three shipped scenarios once, as createScenario would', async () => {
     const first = await seedExampleScenarios(service.db.prisma);
     expect(first).toEqual({ created: ['EU-HEATWAVE', 'EU-RESIDENCY', 'PRICEY-US'], existing: [] });
-    expect(await seedExampleScenarios(service.db.prisma)).toEqual({ created: [], existing: ['EU-HEATWAVE', 'EU-RESIDENCY', 'PRICEY-US'] });
-    const stored = await service.api.data(`{ scenarios(first: 10) { edges { node { code name summary overridesJson } } } }`);
+    expect(await seedExampleScenarios(service.db.prisma)).toEqual({
+      created: [],
+      existing: ['EU-HEATWAVE', 'EU-RESIDENCY', 'PRICEY-US'],
+    });
+    const stored = await service.api.data(
+      `{ scenarios(first: 10) { edges { node { code name summary overridesJson } } } }`,
+    );
     const byCode = Object.fromEntries(stored.scenarios.edges.map(({ node }: any) => [node.code, node]));
     for (const file of ['pricey-us.json', 'eu-heatwave.json', 'eu-residency.json']) {
       const input = JSON.parse(await readFile(join(EXAMPLE_SCENARIOS_DIR, file), 'utf8'));
@@ -52,7 +58,9 @@ describe('example scenarios', () => {
     expect(byCode['PRICEY-US'].summary).toEqual(['electricity price ×1.5 for sites in US']);
     expect(byCode['EU-HEATWAVE'].summary).toContain('PUE +0.15 for sites in DE');
     expect(byCode['EU-HEATWAVE'].summary).toContain('power cap ×0.8 for sites in GB');
-    expect(byCode['EU-RESIDENCY'].summary[0]).toMatch(/^regions EU-WEST, EU-CENTRAL, NORDICS served only from AT, BE, /);
+    expect(byCode['EU-RESIDENCY'].summary[0]).toMatch(
+      /^regions EU-WEST, EU-CENTRAL, NORDICS served only from AT, BE, /,
+    );
   });
 
   it('takes each file as it is as the createScenario input variable (what `scenarios create --file` sends), typed overrides back', async () => {
@@ -65,25 +73,57 @@ describe('example scenarios', () => {
     } }`;
     for (const file of ['pricey-us.json', 'eu-heatwave.json', 'eu-residency.json']) {
       const input = JSON.parse(await readFile(join(EXAMPLE_SCENARIOS_DIR, file), 'utf8'));
-      const created = (await service.api.data(CREATE, { input: { ...input, code: `GQL-${input.code}` } })).createScenario;
+      const created = (await service.api.data(CREATE, { input: { ...input, code: `GQL-${input.code}` } }))
+        .createScenario;
       expect(created.__typename, file).toBe('MutationCreateScenarioSuccess');
       expect(created.data.overridesJson).toEqual(input.overrides);
     }
     const heat = JSON.parse(await readFile(join(EXAMPLE_SCENARIOS_DIR, 'eu-heatwave.json'), 'utf8'));
-    const typed = (await service.api.data(`{ scenario(code: "EU-HEATWAVE") { overrides { pueChanges { scope code multiplier delta } powerCapMultipliers { scope code multiplier } } } }`)).scenario;
+    const typed = (
+      await service.api.data(
+        `{ scenario(code: "EU-HEATWAVE") { overrides { pueChanges { scope code multiplier delta } powerCapMultipliers { scope code multiplier } } } }`,
+      )
+    ).scenario;
     expect(typed.overrides.pueChanges[0]).toEqual({ scope: 'COUNTRY', code: 'DE', multiplier: null, delta: 0.15 });
     expect(typed.overrides.powerCapMultipliers).toHaveLength(heat.overrides.powerCapMultipliers.length);
-    const bad = (await service.api.data(CREATE, {
-      input: { code: 'GQL-BAD', name: 'bad', overrides: { pueChanges: [{ scope: 'SITE', code: 'DE-FRA', delta: 0.1, multiplier: 1.1 }], residencyRules: [{ regionCountries: ['DE'], allowedCountries: ['DE'] }, { regionCodes: ['ATLANTIS'], allowedCountries: ['DE'] }] } },
-    })).createScenario;
+    const bad = (
+      await service.api.data(CREATE, {
+        input: {
+          code: 'GQL-BAD',
+          name: 'bad',
+          overrides: {
+            pueChanges: [{ scope: 'SITE', code: 'DE-FRA', delta: 0.1, multiplier: 1.1 }],
+            residencyRules: [
+              { regionCountries: ['DE'], allowedCountries: ['DE'] },
+              { regionCodes: ['ATLANTIS'], allowedCountries: ['DE'] },
+            ],
+          },
+        },
+      })
+    ).createScenario;
     expect(bad).toEqual({
       __typename: 'ValidationError',
-      issues: [{ path: 'input.overrides.pueChanges[0].multiplier', message: 'give exactly one of multiplier or delta' }],
+      issues: [
+        { path: 'input.overrides.pueChanges[0].multiplier', message: 'give exactly one of multiplier or delta' },
+      ],
     });
-    const unknownRegion = (await service.api.data(CREATE, {
-      input: { code: 'GQL-BAD', name: 'bad', overrides: { residencyRules: [{ regionCountries: ['DE'], allowedCountries: ['DE'] }, { regionCodes: ['ATLANTIS'], allowedCountries: ['DE'] }] } },
-    })).createScenario;
-    expect(unknownRegion.issues).toEqual([{ path: 'input.overrides.residencyRules[1].regionCodes[0]', message: 'no region ATLANTIS' }]);
+    const unknownRegion = (
+      await service.api.data(CREATE, {
+        input: {
+          code: 'GQL-BAD',
+          name: 'bad',
+          overrides: {
+            residencyRules: [
+              { regionCountries: ['DE'], allowedCountries: ['DE'] },
+              { regionCodes: ['ATLANTIS'], allowedCountries: ['DE'] },
+            ],
+          },
+        },
+      })
+    ).createScenario;
+    expect(unknownRegion.issues).toEqual([
+      { path: 'input.overrides.residencyRules[1].regionCodes[0]', message: 'no region ATLANTIS' },
+    ]);
     expect(await service.db.prisma.scenario.count({ where: { code: 'GQL-BAD' } })).toBe(0);
   });
 
@@ -91,8 +131,21 @@ describe('example scenarios', () => {
     const dir = await mkdtemp(join(tmpdir(), 'tokengrid-scenarios-'));
     try {
       await cp(EXAMPLE_SCENARIOS_DIR, dir, { recursive: true });
-      await writeFile(join(dir, 'a-good.json'), JSON.stringify({ code: 'A-GOOD', name: 'fine', overrides: { sitesOut: ['US-ASH'] } }));
-      await writeFile(join(dir, 'b-bad.json'), JSON.stringify({ code: 'B-BAD', name: 'bad', overrides: { priceMultipliers: [{ scope: 'SITE', code: 'NOPE-1', multiplier: 2 }], pueChanges: [{ scope: 'ALL', delta: 9 }] } }));
+      await writeFile(
+        join(dir, 'a-good.json'),
+        JSON.stringify({ code: 'A-GOOD', name: 'fine', overrides: { sitesOut: ['US-ASH'] } }),
+      );
+      await writeFile(
+        join(dir, 'b-bad.json'),
+        JSON.stringify({
+          code: 'B-BAD',
+          name: 'bad',
+          overrides: {
+            priceMultipliers: [{ scope: 'SITE', code: 'NOPE-1', multiplier: 2 }],
+            pueChanges: [{ scope: 'ALL', delta: 9 }],
+          },
+        }),
+      );
       await writeFile(join(dir, 'c-broken.json'), '{ "code": ');
       const before = await service.db.prisma.scenario.count();
       const error = await seedExampleScenarios(service.db.prisma, dir).catch((e: unknown) => e);
@@ -101,10 +154,19 @@ describe('example scenarios', () => {
         { path: 'b-bad.json.overrides.pueChanges[0].delta', message: 'delta must be in [-2, 2]' },
         { path: 'c-broken.json', message: expect.stringMatching(/^is not JSON: /) },
       ]);
-      await writeFile(join(dir, 'b-bad.json'), JSON.stringify({ code: 'B-BAD', name: 'bad', overrides: { priceMultipliers: [{ scope: 'SITE', code: 'NOPE-1', multiplier: 2 }] } }));
+      await writeFile(
+        join(dir, 'b-bad.json'),
+        JSON.stringify({
+          code: 'B-BAD',
+          name: 'bad',
+          overrides: { priceMultipliers: [{ scope: 'SITE', code: 'NOPE-1', multiplier: 2 }] },
+        }),
+      );
       await rm(join(dir, 'c-broken.json'));
       const unknown = await seedExampleScenarios(service.db.prisma, dir).catch((e: unknown) => e);
-      expect((unknown as ValidationError).issues).toEqual([{ path: 'b-bad.json.overrides.priceMultipliers[0].code', message: 'no site NOPE-1' }]);
+      expect((unknown as ValidationError).issues).toEqual([
+        { path: 'b-bad.json.overrides.priceMultipliers[0].code', message: 'no site NOPE-1' },
+      ]);
       expect(await service.db.prisma.scenario.count()).toBe(before);
     } finally {
       await rm(dir, { recursive: true, force: true });
@@ -122,7 +184,8 @@ describe('example scenarios', () => {
     );
     expect(compared.compareScenarios.map((row: any) => row.scenarioCode)).toEqual([null, 'PRICEY-US']);
 
-    const usd = (value: number, digits: number) => `$${value.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits })}`;
+    const usd = (value: number, digits: number) =>
+      `$${value.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits })}`;
     const signed = (value: number, digits: number) => `${value >= 0 ? '+' : '−'}${usd(Math.abs(value), digits)}`;
     const mtok = (value: number) => `${value >= 0 ? '+' : '−'}${(Math.abs(value) / 1e6).toFixed(2)} M tok/s`;
     const lines = [
@@ -133,8 +196,12 @@ describe('example scenarios', () => {
     const changes = compared.compareScenarios[1].siteChanges as { siteCode: string; changeTokensPerSecond: number }[];
     const losing = changes.filter((c) => c.changeTokensPerSecond < 0).slice(0, 3);
     const gaining = changes.filter((c) => c.changeTokensPerSecond > 0).slice(0, 2);
-    lines.push(`Sites that lose the most load: ${losing.map((c) => `${c.siteCode} ${mtok(c.changeTokensPerSecond)}`).join(', ')}.`);
-    lines.push(`Sites that gain the most: ${gaining.map((c) => `${c.siteCode} ${mtok(c.changeTokensPerSecond)}`).join(', ')}.`);
+    lines.push(
+      `Sites that lose the most load: ${losing.map((c) => `${c.siteCode} ${mtok(c.changeTokensPerSecond)}`).join(', ')}.`,
+    );
+    lines.push(
+      `Sites that gain the most: ${gaining.map((c) => `${c.siteCode} ${mtok(c.changeTokensPerSecond)}`).join(', ')}.`,
+    );
     for (const line of lines) expect(readme, `README.md should contain:\n${line}`).toContain(line);
     // the rise is paid in the US, not elsewhere: the three sites losing most are American
     expect(losing.map((c) => c.siteCode.slice(0, 3))).toEqual(['US-', 'US-', 'US-']);

@@ -71,9 +71,15 @@ describe('scenarios', () => {
       overrides: { ...halfDemand, priceMultipliers: [{ scope: 'COUNTRY', code: 'US', multiplier: 1.5 }] },
     });
     expect(scenario.__typename).toBe('MutationCreateScenarioSuccess');
-    expect(scenario.data.summary).toEqual(['electricity price ×1.5 for sites in US', 'demand ×0.5 for every class in every region']);
+    expect(scenario.data.summary).toEqual([
+      'electricity price ×1.5 for sites in US',
+      'demand ×0.5 for every class in every region',
+    ]);
     // stored as given (GraphQL's nulls for fields left out are not stored), read back typed
-    expect(scenario.data.overridesJson).toEqual({ ...halfDemand, priceMultipliers: [{ scope: 'COUNTRY', code: 'US', multiplier: 1.5 }] });
+    expect(scenario.data.overridesJson).toEqual({
+      ...halfDemand,
+      priceMultipliers: [{ scope: 'COUNTRY', code: 'US', multiplier: 1.5 }],
+    });
     expect(scenario.data.overrides).toEqual({
       priceMultipliers: [{ scope: 'COUNTRY', code: 'US', multiplier: 1.5 }],
       demandGrowth: [{ regionCode: null, workloadClassCode: null, multiplier: 0.5 }],
@@ -85,7 +91,10 @@ describe('scenarios', () => {
     const result = await request({ name: 'us-price', scenario: 'US-PRICE-150' });
     const plan = result.data;
     expect(plan).toMatchObject({ status: 'SOLVED', scenario: { code: 'US-PRICE-150' } });
-    expect(plan.scenarioApplied).toEqual({ code: 'US-PRICE-150', overrides: { ...halfDemand, priceMultipliers: [{ scope: 'COUNTRY', code: 'US', multiplier: 1.5 }] } });
+    expect(plan.scenarioApplied).toEqual({
+      code: 'US-PRICE-150',
+      overrides: { ...halfDemand, priceMultipliers: [{ scope: 'COUNTRY', code: 'US', multiplier: 1.5 }] },
+    });
     expect(loadIn(plan, 'US')).toBeLessThan(loadIn(baseline, 'US') - 1);
 
     const { compareScenarios } = await api.data(COMPARE, { ids: [baseline.id, plan.id] });
@@ -99,10 +108,17 @@ describe('scenarios', () => {
     // largest change first, and some US site lost load
     const sizes = changes.map((c: { changeTokensPerSecond: number }) => Math.abs(c.changeTokensPerSecond));
     expect(sizes).toEqual([...sizes].sort((a, b) => b - a));
-    expect(changes.some((c: { siteCode: string; changeTokensPerSecond: number }) => c.siteCode.startsWith('US-') && c.changeTokensPerSecond < 0)).toBe(true);
+    expect(
+      changes.some(
+        (c: { siteCode: string; changeTokensPerSecond: number }) =>
+          c.siteCode.startsWith('US-') && c.changeTokensPerSecond < 0,
+      ),
+    ).toBe(true);
 
     // by scenario code: the latest SOLVED plan of each, the same rows
-    const byCode = await api.data(`{ compareScenarios(scenarioCodes: ["HALF-DEMAND", "US-PRICE-150"]) { planId costPerMillionTokens } }`);
+    const byCode = await api.data(
+      `{ compareScenarios(scenarioCodes: ["HALF-DEMAND", "US-PRICE-150"]) { planId costPerMillionTokens } }`,
+    );
     expect(byCode.compareScenarios.map((row: { planId: string }) => row.planId)).toEqual([baseline.id, plan.id]);
     const missing = await api.graphql(`{ compareScenarios(scenarioCodes: ["NO-SUCH"]) { planId } }`);
     expect(missing.errors?.[0]?.message).toMatch(/scenarioCodes\[0\]: scenario "NO-SUCH" has no SOLVED plan/);
@@ -110,29 +126,42 @@ describe('scenarios', () => {
     expect(both.errors?.[0]?.message).toMatch(/exactly one of planIds or scenarioCodes/);
 
     // plans of one scenario, and latestPlan by scenario
-    const listed = await api.data(`{ plans(first: 10, filter: { scenarioCode: "US-PRICE-150" }) { totalCount edges { node { id } } }
+    const listed =
+      await api.data(`{ plans(first: 10, filter: { scenarioCode: "US-PRICE-150" }) { totalCount edges { node { id } } }
       latestPlan(scenario: "HALF-DEMAND") { id } }`);
     expect(listed.plans.edges.map((e: { node: { id: string } }) => e.node.id)).toEqual([plan.id]);
     expect(listed.latestPlan.id).toBe(baseline.id);
-    const window = await api.data(`query ($after: DateTime) { plans(first: 10, filter: { requestedAfter: $after }) { totalCount } }`, {
-      after: new Date(Date.now() + 60_000).toISOString(),
-    });
+    const window = await api.data(
+      `query ($after: DateTime) { plans(first: 10, filter: { requestedAfter: $after }) { totalCount } }`,
+      {
+        after: new Date(Date.now() + 60_000).toISOString(),
+      },
+    );
     expect(window.plans.totalCount).toBe(0);
   });
 
   it('taking out every site in interactive reach of a region leaves its interactive demand unserved, with the reason', async () => {
     const regionCode = 'US-EAST';
     const interactive = fixtures.workloadClasses.find((c) => c.code === 'INTERACTIVE')!;
-    const row = fixtures.regions.find((r) => r.code === regionCode)!.demand.find((d) => d.workloadClassCode === 'INTERACTIVE')!;
+    const row = fixtures.regions
+      .find((r) => r.code === regionCode)!
+      .demand.find((d) => d.workloadClassCode === 'INTERACTIVE')!;
     const budgetMs = row.rttBudgetMs ?? interactive.rttBudgetMs!;
-    const inReach = fixtures.latencies.filter((l) => l.regionCode === regionCode && l.rttMs <= budgetMs).map((l) => l.siteCode);
+    const inReach = fixtures.latencies
+      .filter((l) => l.regionCode === regionCode && l.rttMs <= budgetMs)
+      .map((l) => l.siteCode);
     expect(inReach.length).toBeGreaterThan(0);
 
-    expect((await create({ code: 'EAST-OUT', name: 'US East outage', overrides: { sitesOut: inReach } })).__typename).toBe('MutationCreateScenarioSuccess');
+    expect(
+      (await create({ code: 'EAST-OUT', name: 'US East outage', overrides: { sitesOut: inReach } })).__typename,
+    ).toBe('MutationCreateScenarioSuccess');
     const plan = (await request({ scenario: 'EAST-OUT' })).data;
     expect(plan.status).toBe('SOLVED');
     expect(plan.sites.map((s: { siteCode: string }) => s.siteCode)).not.toEqual(expect.arrayContaining([inReach[0]]));
-    const unserved = plan.unserved.find((u: { regionCode: string; workloadClassCode: string }) => u.regionCode === regionCode && u.workloadClassCode === 'INTERACTIVE');
+    const unserved = plan.unserved.find(
+      (u: { regionCode: string; workloadClassCode: string }) =>
+        u.regionCode === regionCode && u.workloadClassCode === 'INTERACTIVE',
+    );
     expect(unserved).toBeDefined();
     expect(unserved.unservedTokensPerSecond).toBeCloseTo(row.tokensPerSecond, 0);
     expect(unserved.reason).toBe('NO_SITE_WITHIN_LATENCY');
@@ -140,18 +169,36 @@ describe('scenarios', () => {
   });
 
   it('merges the scenario plan options under the request options', async () => {
-    await create({ code: 'OPTS', name: 'options', overrides: { carbonPricePerTonne: 50, planOptions: { targetUtilization: 0.7, maxSiteShare: 0.5 } } });
+    await create({
+      code: 'OPTS',
+      name: 'options',
+      overrides: { carbonPricePerTonne: 50, planOptions: { targetUtilization: 0.7, maxSiteShare: 0.5 } },
+    });
     const result = await api.data(REQUEST, { input: { scenario: 'OPTS', options: { targetUtilization: 0.9 } } });
-    expect(result.requestPlan.data.options).toMatchObject({ targetUtilization: 0.9, maxSiteShare: 0.5, carbonPricePerTonne: 50 });
+    expect(result.requestPlan.data.options).toMatchObject({
+      targetUtilization: 0.9,
+      maxSiteShare: 0.5,
+      carbonPricePerTonne: 50,
+    });
     await jobs.cancel(result.requestPlan.data.id);
   });
 
   it('refuses bad overrides with a ValidationError naming the path, and writes nothing', async () => {
     const before = await db.prisma.scenario.count();
-    const badShape = await create({ code: 'BAD', name: 'bad', overrides: { priceMultipliers: [{ scope: 'SITE', code: 'US-ASH', multiplier: -2 }] } });
+    const badShape = await create({
+      code: 'BAD',
+      name: 'bad',
+      overrides: { priceMultipliers: [{ scope: 'SITE', code: 'US-ASH', multiplier: -2 }] },
+    });
     expect(badShape.__typename).toBe('ValidationError');
-    expect(badShape.issues).toEqual([{ path: 'input.overrides.priceMultipliers[0].multiplier', message: 'multiplier must be in [0, 100]' }]);
-    const unknown = await create({ code: 'BAD', name: 'bad', overrides: { sitesOut: ['US-ASH', 'NO-SUCH'], demandGrowth: [{ regionCode: 'MARS', multiplier: 2 }] } });
+    expect(badShape.issues).toEqual([
+      { path: 'input.overrides.priceMultipliers[0].multiplier', message: 'multiplier must be in [0, 100]' },
+    ]);
+    const unknown = await create({
+      code: 'BAD',
+      name: 'bad',
+      overrides: { sitesOut: ['US-ASH', 'NO-SUCH'], demandGrowth: [{ regionCode: 'MARS', multiplier: 2 }] },
+    });
     expect(unknown.__typename).toBe('ValidationError');
     expect(unknown.issues).toEqual([
       { path: 'input.overrides.demandGrowth[0].regionCode', message: 'no region MARS' },
@@ -167,7 +214,10 @@ describe('scenarios', () => {
     await db.prisma.site.delete({ where: { code: 'US-PHX' } });
     const plans = await db.prisma.plan.count();
     const result = await request({ scenario: 'GONE-SITE' });
-    expect(result).toEqual({ __typename: 'ValidationError', issues: [{ path: 'input.scenario.overrides.sitesOut[0]', message: 'no site US-PHX' }] });
+    expect(result).toEqual({
+      __typename: 'ValidationError',
+      issues: [{ path: 'input.scenario.overrides.sitesOut[0]', message: 'no site US-PHX' }],
+    });
     expect((await request({ scenario: 'NOPE' })).__typename).toBe('NotFoundError');
     expect(await db.prisma.plan.count()).toBe(plans);
   });
@@ -182,12 +232,16 @@ describe('scenarios', () => {
       summary: ['electricity price ×1.8 for sites in US'],
       overrides: { priceMultipliers: [{ scope: 'COUNTRY', code: 'US', multiplier: 1.8 }], demandGrowth: [] },
     });
-    const list = await api.data(`{ scenarios(first: 2) { totalCount edges { node { code } } pageInfo { hasNextPage } } scenario(code: "OPTS") { code } }`);
+    const list = await api.data(
+      `{ scenarios(first: 2) { totalCount edges { node { code } } pageInfo { hasNextPage } } scenario(code: "OPTS") { code } }`,
+    );
     expect(list.scenarios.totalCount).toBe(5);
     expect(list.scenarios.edges.map((e: { node: { code: string } }) => e.node.code)).toEqual(['EAST-OUT', 'GONE-SITE']);
     expect(list.scenario).toEqual({ code: 'OPTS' });
 
-    const deleted = await api.data(`mutation { deleteScenario(input: { code: "US-PRICE-150" }) { __typename ... on MutationDeleteScenarioSuccess { data { code } } } }`);
+    const deleted = await api.data(
+      `mutation { deleteScenario(input: { code: "US-PRICE-150" }) { __typename ... on MutationDeleteScenarioSuccess { data { code } } } }`,
+    );
     expect(deleted.deleteScenario.data).toEqual({ code: 'US-PRICE-150' });
     const plans = await api.data(`{ plans(first: 20) { edges { node { name scenario { code } scenarioApplied } } } }`);
     const usPrice = plans.plans.edges.find((e: { node: { name: string } }) => e.node.name === 'us-price').node;

@@ -29,8 +29,16 @@ const received: Received[] = [];
 beforeAll(async () => {
   db = await openTestDatabase();
   jobs = await PlanJobs.start(db, {
-    queue: { supervise: false, pollingIntervalSeconds: 0.5, cronMonitorIntervalSeconds: 1, cronWorkerIntervalSeconds: 1 },
-    schedules: { resyncIntervalMs: 500, webhook: { attempts: 3, retryDelaySeconds: 1, backoff: false, timeoutMs: 2_000 } },
+    queue: {
+      supervise: false,
+      pollingIntervalSeconds: 0.5,
+      cronMonitorIntervalSeconds: 1,
+      cronWorkerIntervalSeconds: 1,
+    },
+    schedules: {
+      resyncIntervalMs: 500,
+      webhook: { attempts: 3, retryDelaySeconds: 1, backoff: false, timeoutMs: 2_000 },
+    },
   });
   api = testApi(db, { planJobs: jobs });
   server = createServer((request, response) => {
@@ -56,7 +64,11 @@ async function readBody(request: IncomingMessage): Promise<string> {
   return text;
 }
 
-async function until<T>(what: string, probe: () => Promise<T | null | undefined | false>, timeoutMs = 15_000): Promise<T> {
+async function until<T>(
+  what: string,
+  probe: () => Promise<T | null | undefined | false>,
+  timeoutMs = 15_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await probe();
@@ -114,7 +126,9 @@ async function sendTick(scheduleId: string): Promise<string> {
 }
 
 async function planOfTick(tickId: string) {
-  return until(`the plan of tick ${tickId}`, () => db.prisma.plan.findUnique({ where: { scheduleTickId: tickId }, select: { id: true } }));
+  return until(`the plan of tick ${tickId}`, () =>
+    db.prisma.plan.findUnique({ where: { scheduleTickId: tickId }, select: { id: true } }),
+  );
 }
 
 async function finalPlan(id: string) {
@@ -138,18 +152,31 @@ describe('validation', () => {
       expect(result.__typename, JSON.stringify(input)).toBe('ValidationError');
       expect(result.issues.map((issue: { path: string }) => issue.path)).toContain(path);
     }
-    const unknownScenario = (await api.data(CREATE, { input: { name: 'x', cron: '0 2 * * *', scenario: 'NO-SUCH' } })).createSchedule;
+    const unknownScenario = (await api.data(CREATE, { input: { name: 'x', cron: '0 2 * * *', scenario: 'NO-SUCH' } }))
+      .createSchedule;
     expect(unknownScenario).toMatchObject({ __typename: 'NotFoundError', entity: 'Scenario', code: 'NO-SUCH' });
     expect(await db.prisma.schedule.count()).toBe(0);
     expect((await cronNames()).filter((name) => name.startsWith('schedule-'))).toEqual([]);
   });
 
   it('creates, updates (checking cron and zone together) and refuses a duplicate name', async () => {
-    const created = (await api.data(CREATE, {
-      input: { name: 'weekly', cron: '0 3 * * 1', timeZone: 'Europe/Berlin', options: { periods: 1, capexMode: 'SUNK' } },
-    })).createSchedule;
+    const created = (
+      await api.data(CREATE, {
+        input: {
+          name: 'weekly',
+          cron: '0 3 * * 1',
+          timeZone: 'Europe/Berlin',
+          options: { periods: 1, capexMode: 'SUNK' },
+        },
+      })
+    ).createSchedule;
     expect(created.__typename).toBe('MutationCreateScheduleSuccess');
-    expect(created.data).toMatchObject({ name: 'weekly', enabled: true, timeZone: 'Europe/Berlin', options: { periods: 1, capexMode: 'SUNK' } });
+    expect(created.data).toMatchObject({
+      name: 'weekly',
+      enabled: true,
+      timeZone: 'Europe/Berlin',
+      options: { periods: 1, capexMode: 'SUNK' },
+    });
     expect(new Date(created.data.nextRunAt).getTime()).toBeGreaterThan(Date.now());
     expect(await cronNames()).toContain(scheduleQueueName(created.data.id));
 
@@ -158,8 +185,14 @@ describe('validation', () => {
 
     const badZone = (await api.data(UPDATE, { input: { name: 'weekly', timeZone: 'Nowhere/Special' } })).updateSchedule;
     expect(badZone.__typename).toBe('ValidationError');
-    const updated = (await api.data(UPDATE, { input: { name: 'weekly', cron: '15 4 * * *', webhookUrl: 'https://hooks.example/x' } })).updateSchedule;
-    expect(updated.data).toMatchObject({ cron: '15 4 * * *', timeZone: 'Europe/Berlin', webhookUrl: 'https://hooks.example/x' });
+    const updated = (
+      await api.data(UPDATE, { input: { name: 'weekly', cron: '15 4 * * *', webhookUrl: 'https://hooks.example/x' } })
+    ).updateSchedule;
+    expect(updated.data).toMatchObject({
+      cron: '15 4 * * *',
+      timeZone: 'Europe/Berlin',
+      webhookUrl: 'https://hooks.example/x',
+    });
     const cleared = (await api.data(UPDATE, { input: { name: 'weekly', webhookUrl: null } })).updateSchedule;
     expect(cleared.data.webhookUrl).toBeNull();
     const missing = (await api.data(UPDATE, { input: { name: 'nope' } })).updateSchedule;
@@ -176,8 +209,24 @@ describe('tokengrid schedules', () => {
     let output = '';
     let errors = '';
     const cli = (...argv: string[]) =>
-      schedulesCommand(argv, { graphql: inProcessGraphQL(db, jobs), out: (text) => (output += text), err: (text) => (errors += text) });
-    expect(await cli('create', 'cli nightly', '--cron', '0 2 * * *', '--tz', 'Europe/Berlin', '--options', '{"periods":1}', '--paused')).toBe(0);
+      schedulesCommand(argv, {
+        graphql: inProcessGraphQL(db, jobs),
+        out: (text) => (output += text),
+        err: (text) => (errors += text),
+      });
+    expect(
+      await cli(
+        'create',
+        'cli nightly',
+        '--cron',
+        '0 2 * * *',
+        '--tz',
+        'Europe/Berlin',
+        '--options',
+        '{"periods":1}',
+        '--paused',
+      ),
+    ).toBe(0);
     expect(output).toContain('cli nightly  "0 2 * * *" Europe/Berlin  PAUSED');
     expect(await cli('create', 'cli bad', '--cron', '0 25 * * *')).toBe(1);
     expect(errors).toContain('tokengrid schedules: cron:');
@@ -186,7 +235,9 @@ describe('tokengrid schedules', () => {
     expect(await cli('pause', 'cli nightly')).toBe(0);
     output = '';
     expect(await cli('list', '--json')).toBe(0);
-    expect(JSON.parse(output)).toEqual([expect.objectContaining({ name: 'cli nightly', enabled: false, options: { periods: 1 } })]);
+    expect(JSON.parse(output)).toEqual([
+      expect.objectContaining({ name: 'cli nightly', enabled: false, options: { periods: 1 } }),
+    ]);
     expect(await cli('delete', 'cli nightly')).toBe(0);
     expect(await cli('delete', 'cli nightly')).toBe(1);
     expect(errors).toContain('Schedule "cli nightly" does not exist');
@@ -200,9 +251,11 @@ describe('a schedule firing', () => {
   let firstPlanId: string;
 
   it('fires through the timekeeper, solves a plan with the schedule and posts its summary', async () => {
-    const created = (await api.data(CREATE, {
-      input: { name: 'every minute', cron: '* * * * *', webhookUrl: `${baseUrl}/ok` },
-    })).createSchedule;
+    const created = (
+      await api.data(CREATE, {
+        input: { name: 'every minute', cron: '* * * * *', webhookUrl: `${baseUrl}/ok` },
+      })
+    ).createSchedule;
     expect(created.__typename).toBe('MutationCreateScheduleSuccess');
     scheduleId = created.data.id;
 
@@ -211,7 +264,11 @@ describe('a schedule firing', () => {
     );
     firstPlanId = plan.id;
     const first = await finalPlan(firstPlanId);
-    expect(first).toMatchObject({ status: 'SOLVED', scheduleName: { name: 'every minute' }, changesFromPrevious: null });
+    expect(first).toMatchObject({
+      status: 'SOLVED',
+      scheduleName: { name: 'every minute' },
+      changesFromPrevious: null,
+    });
 
     const hook = await until('the first webhook', async () => received.find((r) => r.body.plan.id === firstPlanId));
     expect(hook.path).toBe('/ok');
@@ -230,7 +287,9 @@ describe('a schedule firing', () => {
     });
     expect(delivered).toMatchObject({ attempts: 1, lastStatusCode: 204, lastError: null });
 
-    const schedule = (await api.data(`{ schedule(name: "every minute") { lastRunAt lastPlan { id } plans(first: 5) { totalCount } } }`)).schedule;
+    const schedule = (
+      await api.data(`{ schedule(name: "every minute") { lastRunAt lastPlan { id } plans(first: 5) { totalCount } } }`)
+    ).schedule;
     expect(schedule.plans.totalCount).toBeGreaterThanOrEqual(1);
     expect(schedule.lastRunAt).not.toBeNull();
   });
@@ -242,20 +301,37 @@ describe('a schedule firing', () => {
     expect(plan.status).toBe('SOLVED');
     // the previous plan of the schedule: the newest one requested before this one
     const earlier = await db.prisma.plan.findFirst({
-      where: { scheduleId, status: 'SOLVED', id: { not: id }, requestedAt: { lte: (await db.prisma.plan.findUniqueOrThrow({ where: { id } })).requestedAt } },
+      where: {
+        scheduleId,
+        status: 'SOLVED',
+        id: { not: id },
+        requestedAt: { lte: (await db.prisma.plan.findUniqueOrThrow({ where: { id } })).requestedAt },
+      },
       orderBy: [{ requestedAt: 'desc' }, { id: 'desc' }],
       select: { id: true },
     });
     expect(plan.changesFromPrevious).toMatchObject({ fromPlanId: earlier!.id, toPlanId: id });
     const hook = await until('the second webhook', async () => received.find((r) => r.body.plan.id === id));
     expect(hook.body.previousPlanId).toBe(earlier!.id);
-    expect(hook.body.changeFromPrevious).toMatchObject({ unchanged: expect.any(Boolean), topMovedSites: expect.any(Array) });
+    expect(hook.body.changeFromPrevious).toMatchObject({
+      unchanged: expect.any(Boolean),
+      topMovedSites: expect.any(Array),
+    });
 
     // the same tick delivered again (as after a worker died before pg-boss recorded it) adds no plan
     const queue = scheduleQueueName(scheduleId);
-    await until('the tick to complete', async () => (await jobs.jobQueue.getJobById(queue, tickId))?.state === 'completed');
-    await db.executeSql(`UPDATE pgboss.job SET state = 'retry', completed_on = NULL WHERE name = $1 AND id = $2`, [queue, tickId]);
-    await until('the redelivered tick to complete', async () => (await jobs.jobQueue.getJobById(queue, tickId))?.state === 'completed');
+    await until(
+      'the tick to complete',
+      async () => (await jobs.jobQueue.getJobById(queue, tickId))?.state === 'completed',
+    );
+    await db.executeSql(`UPDATE pgboss.job SET state = 'retry', completed_on = NULL WHERE name = $1 AND id = $2`, [
+      queue,
+      tickId,
+    ]);
+    await until(
+      'the redelivered tick to complete',
+      async () => (await jobs.jobQueue.getJobById(queue, tickId))?.state === 'completed',
+    );
     expect(await db.prisma.plan.count({ where: { scheduleTickId: tickId } })).toBe(1);
 
     const filtered = await api.data(`{ plans(filter: { scheduleName: "every minute" }, first: 10) { totalCount }
@@ -270,7 +346,10 @@ describe('a schedule firing', () => {
     expect(await cronNames()).not.toContain(scheduleQueueName(scheduleId));
     const before = await db.prisma.plan.count({ where: { scheduleId } });
     const tickId = await sendTick(scheduleId);
-    await until('the tick to be taken', async () => (await jobs.jobQueue.getJobById(scheduleQueueName(scheduleId), tickId))?.state === 'completed');
+    await until(
+      'the tick to be taken',
+      async () => (await jobs.jobQueue.getJobById(scheduleQueueName(scheduleId), tickId))?.state === 'completed',
+    );
     expect(await db.prisma.plan.count({ where: { scheduleId } })).toBe(before);
 
     const resumed = (await api.data(RESUME, { name: 'every minute' })).resumeSchedule;
@@ -280,7 +359,9 @@ describe('a schedule firing', () => {
   });
 
   it('records a failing webhook as FAILED after its retries; the plan stays SOLVED', async () => {
-    const created = (await api.data(CREATE, { input: { name: 'failing hook', cron: farCron(), webhookUrl: `${baseUrl}/fail` } })).createSchedule;
+    const created = (
+      await api.data(CREATE, { input: { name: 'failing hook', cron: farCron(), webhookUrl: `${baseUrl}/fail` } })
+    ).createSchedule;
     const tickId = await sendTick(created.data.id);
     const { id } = await planOfTick(tickId);
     expect((await finalPlan(id)).status).toBe('SOLVED');
@@ -298,6 +379,8 @@ describe('a schedule firing', () => {
     expect((await api.data(DELETE, { name: 'every minute' })).deleteSchedule.data).toEqual({ name: 'every minute' });
     expect(await cronNames()).not.toContain(scheduleQueueName(scheduleId));
     expect(await jobs.jobQueue.getQueue(scheduleQueueName(scheduleId))).toBeNull();
-    expect(await db.prisma.plan.count({ where: { scheduleId: null, scheduleTickId: { not: null } } })).toBeGreaterThanOrEqual(plans);
+    expect(
+      await db.prisma.plan.count({ where: { scheduleId: null, scheduleTickId: { not: null } } }),
+    ).toBeGreaterThanOrEqual(plans);
   });
 });

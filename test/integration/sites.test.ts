@@ -35,19 +35,28 @@ describe('sites query', () => {
   });
 
   it('orders by price with stable pages', async () => {
-    const first = await api.data(`{ sites(first: 5, orderBy: { field: PRICE_PER_KWH }) { edges { cursor node { code pricePerKwh } } } }`);
+    const first = await api.data(
+      `{ sites(first: 5, orderBy: { field: PRICE_PER_KWH }) { edges { cursor node { code pricePerKwh } } } }`,
+    );
     const prices = first.sites.edges.map((e: any) => e.node.pricePerKwh);
     expect(prices).toEqual([...prices].sort((a, b) => a - b));
     const cursor = first.sites.edges.at(-1).cursor;
-    const next = await api.data(`query ($c: String) { sites(first: 5, after: $c, orderBy: { field: PRICE_PER_KWH }) { edges { node { code pricePerKwh } } } }`, { c: cursor });
+    const next = await api.data(
+      `query ($c: String) { sites(first: 5, after: $c, orderBy: { field: PRICE_PER_KWH }) { edges { node { code pricePerKwh } } } }`,
+      { c: cursor },
+    );
     expect(next.sites.edges[0].node.pricePerKwh).toBeGreaterThanOrEqual(prices.at(-1));
-    const all = await api.data(`{ sites(first: 100, orderBy: { field: PRICE_PER_KWH, direction: DESC }) { edges { node { pricePerKwh } } } }`);
+    const all = await api.data(
+      `{ sites(first: 100, orderBy: { field: PRICE_PER_KWH, direction: DESC }) { edges { node { pricePerKwh } } } }`,
+    );
     const desc = all.sites.edges.map((e: any) => e.node.pricePerKwh);
     expect(desc).toEqual([...desc].sort((a, b) => b - a));
   });
 
   it('filters by country, cooling type, status and code search', async () => {
-    const us = await api.data(`{ sites(first: 100, filter: { country: ["US"] }) { totalCount edges { node { country } } } }`);
+    const us = await api.data(
+      `{ sites(first: 100, filter: { country: ["US"] }) { totalCount edges { node { country } } } }`,
+    );
     expect(us.sites.totalCount).toBe(9);
     expect(us.sites.edges.every((e: any) => e.node.country === 'US')).toBe(true);
     const search = await api.data(`{ sites(first: 100, filter: { codeContains: "ash" }) { edges { node { code } } } }`);
@@ -98,7 +107,9 @@ describe('site figures', () => {
     const site = result.updateSite.data;
     expect(site.pue).toBeNull();
     expect(site.effectivePue).toBeGreaterThanOrEqual(1);
-    const other = await api.data(`{ sites(first: 100, filter: { coolingType: [${site.coolingType}] }) { edges { node { code pue effectivePue } } } }`);
+    const other = await api.data(
+      `{ sites(first: 100, filter: { coolingType: [${site.coolingType}] }) { edges { node { code pue effectivePue } } } }`,
+    );
     const defaults = other.sites.edges.filter((e: any) => e.node.pue === null).map((e: any) => e.node.effectivePue);
     expect(new Set(defaults).size).toBe(1);
   });
@@ -123,14 +134,17 @@ describe('site figures', () => {
   });
 
   it('respects residency: China regions are served only from CN sites', async () => {
-    const data = await api.data(`{ demandRegion(code: "CHINA-EAST") { allowedCountries candidateSites(workloadClass: "BATCH") { site { country } } } }`);
+    const data = await api.data(
+      `{ demandRegion(code: "CHINA-EAST") { allowedCountries candidateSites(workloadClass: "BATCH") { site { country } } } }`,
+    );
     expect(data.demandRegion.allowedCountries).toEqual(['CN']);
     expect(data.demandRegion.candidateSites.length).toBeGreaterThan(0);
     expect(data.demandRegion.candidateSites.every((c: any) => c.site.country === 'CN')).toBe(true);
   });
 
   it('gives fleet totals in which demand is 55–75 % of installed capacity', async () => {
-    const data = await api.data(`{ fleet { sites gpusInstalled itPowerKw facilityPowerKw powerCapKw demandTokensPerSecond capacityTokensPerSecond demandShareOfCapacity
+    const data =
+      await api.data(`{ fleet { sites gpusInstalled itPowerKw facilityPowerKw powerCapKw demandTokensPerSecond capacityTokensPerSecond demandShareOfCapacity
       byClass { workloadClass { code } capacityTokensPerSecond demandTokensPerSecond demandShareOfCapacity } byGpuType { gpuType { code } installed } } }`);
     const fleet = data.fleet;
     expect(fleet.demandShareOfCapacity).toBeGreaterThanOrEqual(0.55);
@@ -142,19 +156,25 @@ describe('site figures', () => {
     const installed = fleet.byGpuType.reduce((s: number, g: any) => s + g.installed, 0);
     expect(installed).toBe(fleet.gpusInstalled);
     // capacity weighted by the class mix, as fixtures/README.md sizes it
-    const capacityAtMix = fleet.byClass.reduce((s: number, c: any) => s + c.capacityTokensPerSecond * (c.demandTokensPerSecond / fleet.demandTokensPerSecond), 0);
+    const capacityAtMix = fleet.byClass.reduce(
+      (s: number, c: any) => s + c.capacityTokensPerSecond * (c.demandTokensPerSecond / fleet.demandTokensPerSecond),
+      0,
+    );
     const share = fleet.demandTokensPerSecond / capacityAtMix;
     expect(share).toBeGreaterThanOrEqual(0.55);
     expect(share).toBeLessThanOrEqual(0.75);
   });
 
   it('reads the latency matrix filtered and paged', async () => {
-    const data = await api.data(`{ latencies(first: 100, siteCodes: ["US-ASH", "DE-FRA"], regionCodes: ["US-EAST", "EU-CENTRAL", "JAPAN"]) {
+    const data =
+      await api.data(`{ latencies(first: 100, siteCodes: ["US-ASH", "DE-FRA"], regionCodes: ["US-EAST", "EU-CENTRAL", "JAPAN"]) {
       totalCount edges { node { site { code } region { code } rttMs method source } } } }`);
     expect(data.latencies.totalCount).toBe(6);
     const all = await api.data(`{ latencies(first: 1) { totalCount } }`);
     expect(all.latencies.totalCount).toBe(720);
-    const ashToFra = data.latencies.edges.find((e: any) => e.node.site.code === 'US-ASH' && e.node.region.code === 'EU-CENTRAL');
+    const ashToFra = data.latencies.edges.find(
+      (e: any) => e.node.site.code === 'US-ASH' && e.node.region.code === 'EU-CENTRAL',
+    );
     expect(ashToFra.node.rttMs).toBeGreaterThan(60);
   });
 });

@@ -3,7 +3,10 @@ import type { PlanningInput, PlanningRegion, PlanningSite } from '../../src/opti
 
 export const CLASS_STD = 'STD';
 
-export function site(code: string, overrides: Partial<PlanningSite> & { gpus?: Record<string, number> } = {}): PlanningSite {
+export function site(
+  code: string,
+  overrides: Partial<PlanningSite> & { gpus?: Record<string, number> } = {},
+): PlanningSite {
   const { gpus, ...rest } = overrides;
   return {
     code,
@@ -39,7 +42,14 @@ export function region(code: string, tokensPerSecond: number, overrides: Partial
 export function baseInput(overrides: Partial<PlanningInput> = {}): PlanningInput {
   return {
     workloadClasses: [{ code: CLASS_STD, rttBudgetMs: 100, hourlyDemandProfile: [] }],
-    gpuTypes: [{ code: 'G1', powerKw: 1, capexPerHour: 2, throughputs: [{ workloadClassCode: CLASS_STD, tokensPerSecond: 1000 }] }],
+    gpuTypes: [
+      {
+        code: 'G1',
+        powerKw: 1,
+        capexPerHour: 2,
+        throughputs: [{ workloadClassCode: CLASS_STD, tokensPerSecond: 1000 }],
+      },
+    ],
     sites: [],
     regions: [],
     latencies: [],

@@ -50,7 +50,9 @@ export function checkPlan(input: PlanningInput, options: PlanOptions, plan: Plan
   };
   const priceAt = (siteCode: string, t: number): number => {
     const site = sites.get(siteCode)!;
-    return T === 1 || site.hourlyPricesPerKwh.length === 0 ? site.pricePerKwh : site.hourlyPricesPerKwh[localHour(t, site.utcOffsetHours)]!;
+    return T === 1 || site.hourlyPricesPerKwh.length === 0
+      ? site.pricePerKwh
+      : site.hourlyPricesPerKwh[localHour(t, site.utcOffsetHours)]!;
   };
   const excluded = new Set(options.excludeSites);
 
@@ -71,17 +73,21 @@ export function checkPlan(input: PlanningInput, options: PlanOptions, plan: Plan
     }
     if (region.allowedCountries.length > 0) expect(region.allowedCountries).toContain(site.country);
     if (options.maxSiteShare !== null) {
-      expect(a.tokensPerSecond).toBeLessThanOrEqual(options.maxSiteShare * demandAt(a.regionCode, a.workloadClassCode, a.period) * (1 + 1e-6) + 1e-3);
+      expect(a.tokensPerSecond).toBeLessThanOrEqual(
+        options.maxSiteShare * demandAt(a.regionCode, a.workloadClassCode, a.period) * (1 + 1e-6) + 1e-3,
+      );
     }
     add(servedByDemandPeriod, key(a.regionCode, a.workloadClassCode, a.period), a.tokensPerSecond);
     add(routedBySiteClassPeriod, key(a.siteCode, a.workloadClassCode, a.period), a.tokensPerSecond);
     if (region.country === null || region.country !== site.country) {
-      egress += ((a.tokensPerSecond * 3600) / 1e6) * options.egressPricePerMillionTokens / T;
+      egress += (((a.tokensPerSecond * 3600) / 1e6) * options.egressPricePerMillionTokens) / T;
     }
   }
 
   // Demand: served never exceeds demand; served + unserved = demand on average.
-  const unservedMean = new Map(plan.unserved.map((u) => [key(u.regionCode, u.workloadClassCode), u.unservedTokensPerSecond]));
+  const unservedMean = new Map(
+    plan.unserved.map((u) => [key(u.regionCode, u.workloadClassCode), u.unservedTokensPerSecond]),
+  );
   let penalty = 0;
   for (const region of input.regions) {
     for (const d of region.demand) {
@@ -95,7 +101,10 @@ export function checkPlan(input: PlanningInput, options: PlanOptions, plan: Plan
         demandMean += demand / T;
       }
       const unserved = unservedMean.get(key(region.code, d.workloadClassCode)) ?? 0;
-      expect(close(servedMean + unserved, demandMean, 1e-6, 1e-2), `${region.code} ${d.workloadClassCode}: ${servedMean} + ${unserved} vs ${demandMean}`).toBe(true);
+      expect(
+        close(servedMean + unserved, demandMean, 1e-6, 1e-2),
+        `${region.code} ${d.workloadClassCode}: ${servedMean} + ${unserved} vs ${demandMean}`,
+      ).toBe(true);
       penalty += ((unserved * 3600) / 1e6) * options.unservedPenaltyPerMillionTokens;
     }
   }
@@ -137,7 +146,9 @@ export function checkPlan(input: PlanningInput, options: PlanOptions, plan: Plan
     const gpuPlan = sitePlans.get(siteCode)!.gpus.find((g) => g.gpuTypeCode === gpuCode)!;
     const installed = site.status === 'PLANNED' ? 0 : inventory.installed;
     expect(gpuPlan.installed).toBe(installed);
-    const limit = installed + (options.allowExpansion ? (site.status === 'PLANNED' ? inventory.installed : 0) + inventory.maxAdditional : 0);
+    const limit =
+      installed +
+      (options.allowExpansion ? (site.status === 'PLANNED' ? inventory.installed : 0) + inventory.maxAdditional : 0);
     expect(gpuPlan.gpusAdded).toBeLessThanOrEqual(limit - installed + 1e-6);
     expect(busy, `GPUs ${k}`).toBeLessThanOrEqual((installed + gpuPlan.gpusAdded) * (1 + 1e-6) + 1e-6);
   }
@@ -168,7 +179,10 @@ export function checkPlan(input: PlanningInput, options: PlanOptions, plan: Plan
   // The solver's objective is the same cost (within the MIP gap for whole GPUs).
   const gap = options.integerGpus ? Math.max(options.mipGapRelative, plan.mipGap ?? 0) + 1e-6 : 1e-6;
   if (plan.status === 'optimal') {
-    expect(close(plan.objectivePerHour!, total + penalty, gap, 1e-4), `objective ${plan.objectivePerHour} vs ${total + penalty}`).toBe(true);
+    expect(
+      close(plan.objectivePerHour!, total + penalty, gap, 1e-4),
+      `objective ${plan.objectivePerHour} vs ${total + penalty}`,
+    ).toBe(true);
   }
 
   checkUnservedReasons(input, options, plan, { occupancy, facilityKw, rtt, budgetOf });
@@ -189,12 +203,17 @@ function checkUnservedReasons(
   const excluded = new Set(options.excludeSites);
   const gpus = new Map(input.gpuTypes.map((g) => [g.code, g]));
   const usable = input.sites.filter(
-    (s) => !excluded.has(s.code) && (s.status === 'ACTIVE' || (s.status === 'PLANNED' && options.allowExpansion)) && s.powerCapKw > 0,
+    (s) =>
+      !excluded.has(s.code) &&
+      (s.status === 'ACTIVE' || (s.status === 'PLANNED' && options.allowExpansion)) &&
+      s.powerCapKw > 0,
   );
   const runs = (site: PlanningInput['sites'][number], classCode: string): boolean =>
     site.inventory.some(
       (i) =>
-        (site.status === 'ACTIVE' ? i.installed : 0) + (options.allowExpansion ? i.maxAdditional + (site.status === 'PLANNED' ? i.installed : 0) : 0) > 0 &&
+        (site.status === 'ACTIVE' ? i.installed : 0) +
+          (options.allowExpansion ? i.maxAdditional + (site.status === 'PLANNED' ? i.installed : 0) : 0) >
+          0 &&
         (gpus.get(i.gpuTypeCode)!.throughputs.find((t) => t.workloadClassCode === classCode)?.tokensPerSecond ?? 0) > 0,
     );
   for (const u of plan.unserved) {
@@ -206,7 +225,9 @@ function checkUnservedReasons(
       const ms = ctx.rtt.get(key(s.code, u.regionCode));
       return ms !== undefined && ms <= budget;
     });
-    const allowed = withinLatency.filter((s) => region.allowedCountries.length === 0 || region.allowedCountries.includes(s.country));
+    const allowed = withinLatency.filter(
+      (s) => region.allowedCountries.length === 0 || region.allowedCountries.includes(s.country),
+    );
     expect(u.candidateSites.map((c) => c.siteCode).sort()).toEqual(allowed.map((s) => s.code).sort());
     switch (u.reason) {
       case 'NO_SITE_WITHIN_LATENCY':
@@ -224,11 +245,17 @@ function checkUnservedReasons(
           const site = input.sites.find((s) => s.code === candidate.siteCode)!;
           for (const t of u.periods) {
             if (candidate.limitedBy === 'POWER') {
-              expect(ctx.facilityKw.get(key(site.code, t)) ?? 0).toBeGreaterThanOrEqual(site.powerCapKw * (1 - 1e-5) - 1e-6);
+              expect(ctx.facilityKw.get(key(site.code, t)) ?? 0).toBeGreaterThanOrEqual(
+                site.powerCapKw * (1 - 1e-5) - 1e-6,
+              );
             } else if (candidate.limitedBy === 'CAPACITY') {
               // Either this period's pools that run the class are all full, or power is (both leave no room).
               const poolsFull = site.inventory
-                .filter((i) => (gpus.get(i.gpuTypeCode)!.throughputs.find((x) => x.workloadClassCode === u.workloadClassCode)?.tokensPerSecond ?? 0) > 0)
+                .filter(
+                  (i) =>
+                    (gpus.get(i.gpuTypeCode)!.throughputs.find((x) => x.workloadClassCode === u.workloadClassCode)
+                      ?.tokensPerSecond ?? 0) > 0,
+                )
                 .every((i) => {
                   const capacity =
                     (site.status === 'ACTIVE' ? i.installed : 0) +
@@ -242,7 +269,9 @@ function checkUnservedReasons(
           }
         }
         if (u.reason === 'POWER') {
-          expect(u.candidateSites.filter((c) => c.limitedBy === 'POWER').length * 2).toBeGreaterThan(u.candidateSites.length);
+          expect(u.candidateSites.filter((c) => c.limitedBy === 'POWER').length * 2).toBeGreaterThan(
+            u.candidateSites.length,
+          );
         }
         break;
       }

@@ -60,7 +60,9 @@ describe('plans on the fixtures', () => {
     const jslp = await solvePlacement(input, { solver: 'jslp' });
     expect(highs.shadowPrices).not.toBeNull();
     expect(highs.shadowPrices!.demand.every((d) => d.marginalCostPerMillionTokens >= 0)).toBe(true);
-    expect(Math.abs(jslp.objectivePerHour! - highs.objectivePerHour!) / highs.objectivePerHour!).toBeLessThanOrEqual(1e-6);
+    expect(Math.abs(jslp.objectivePerHour! - highs.objectivePerHour!) / highs.objectivePerHour!).toBeLessThanOrEqual(
+      1e-6,
+    );
   });
 
   it('24-hour plan: optimal, unserved only at the peaks and for true reasons', async () => {
@@ -73,13 +75,19 @@ describe('plans on the fixtures', () => {
   });
 
   it('whole GPUs with expansion: integral counts within the gap, never below the LP', async () => {
-    const options: PlanOptions = { ...DEFAULT_PLAN_OPTIONS, integerGpus: true, allowExpansion: true, capexMode: 'SUNK' };
+    const options: PlanOptions = {
+      ...DEFAULT_PLAN_OPTIONS,
+      integerGpus: true,
+      allowExpansion: true,
+      capexMode: 'SUNK',
+    };
     const plan = await solvePlacement(input, options);
     const relaxed = await solvePlacement(input, { ...options, integerGpus: false });
     expect(plan.status).toBe('optimal');
     expect(plan.mipGap!).toBeLessThanOrEqual(options.mipGapRelative);
     expect(plan.objectivePerHour!).toBeGreaterThanOrEqual(relaxed.objectivePerHour! * (1 - 1e-9));
-    for (const site of plan.sites) for (const g of site.gpus) expect(Number.isInteger(g.gpusAdded) && Number.isInteger(g.peakGpusBusy)).toBe(true);
+    for (const site of plan.sites)
+      for (const g of site.gpus) expect(Number.isInteger(g.gpusAdded) && Number.isInteger(g.peakGpusBusy)).toBe(true);
     checkPlan(input, options, plan);
   });
 
@@ -91,7 +99,9 @@ describe('plans on the fixtures', () => {
 
 describe('a RETIRED site in the data set (fixtures path)', () => {
   it('plans exactly as the same data set without the site, its inventory and its latency rows', async () => {
-    const code = dataset.sites.find((s) => s.status === 'ACTIVE' && dataset.latencies.some((l) => l.siteCode === s.code))!.code;
+    const code = dataset.sites.find(
+      (s) => s.status === 'ACTIVE' && dataset.latencies.some((l) => l.siteCode === s.code),
+    )!.code;
     const retired = structuredClone(dataset);
     retired.sites.find((s) => s.code === code)!.status = 'RETIRED';
     const removed = structuredClone(dataset);

@@ -8,7 +8,11 @@ import { baseInput, latencies, perMillion, region, site } from './builders.js';
 import { checkPlan } from './check-plan.js';
 
 const SOLVERS: SolverName[] = ['jslp', 'highs'];
-const opts = (overrides: Partial<PlanOptions>): PlanOptions => ({ ...DEFAULT_PLAN_OPTIONS, targetUtilization: 1, ...overrides });
+const opts = (overrides: Partial<PlanOptions>): PlanOptions => ({
+  ...DEFAULT_PLAN_OPTIONS,
+  targetUtilization: 1,
+  ...overrides,
+});
 
 const twoSites = (a: Parameters<typeof site>[1] = {}, b: Parameters<typeof site>[1] = {}) =>
   baseInput({
@@ -146,7 +150,12 @@ describe.each(SOLVERS)('hand-solved cases with %s', (solver) => {
     checkPlan(input, options, plan);
 
     // At $0.5 per million tokens unserved (1.8 $/h per ktok/s) a GPU ($2.1/h per ktok/s) is not worth buying.
-    const cheapPenalty = opts({ solver, capexMode: 'SUNK', allowExpansion: true, unservedPenaltyPerMillionTokens: 0.5 });
+    const cheapPenalty = opts({
+      solver,
+      capexMode: 'SUNK',
+      allowExpansion: true,
+      unservedPenaltyPerMillionTokens: 0.5,
+    });
     const refused = await solvePlacement(input, cheapPenalty);
     expect(refused.totals!.gpusAdded).toBe(0);
     expect(refused.unserved[0]!.reason).toBe('COST');

@@ -17,7 +17,12 @@ describe('integer GPUs', () => {
         ['B', 'R', 20],
       ]),
     });
-    const options: PlanOptions = { ...DEFAULT_PLAN_OPTIONS, targetUtilization: 1, integerGpus: true, mipGapRelative: 0 };
+    const options: PlanOptions = {
+      ...DEFAULT_PLAN_OPTIONS,
+      targetUtilization: 1,
+      integerGpus: true,
+      mipGapRelative: 0,
+    };
     const relaxed = await solvePlacement(input, { ...options, integerGpus: false });
     const plan = await solvePlacement(input, options);
     expect(plan.solver).toBe('highs');
@@ -34,23 +39,34 @@ describe('integer GPUs', () => {
     { seed: 31, capexMode: 'AMORTIZED' as const, allowExpansion: false, periods: 1 as const },
     { seed: 32, capexMode: 'SUNK' as const, allowExpansion: true, periods: 1 as const },
     { seed: 33, capexMode: 'AMORTIZED' as const, allowExpansion: true, periods: 24 as const },
-  ])('random instance $seed ($capexMode, expansion $allowExpansion, $periods periods)', async ({ seed, capexMode, allowExpansion, periods }) => {
-    const input = syntheticInput({ sites: 8, regions: 4, gpuTypes: 4, seed, loadFactor: 1.1, expandableShare: 0.6 });
-    const options: PlanOptions = { ...DEFAULT_PLAN_OPTIONS, capexMode, allowExpansion, periods, integerGpus: true, mipGapRelative: 0.01, timeLimitSeconds: 20 };
-    const plan = await solvePlacement(input, options);
-    const relaxed = await solvePlacement(input, { ...options, integerGpus: false });
-    expect(plan.status).toBe('optimal');
-    expect(plan.modelSize.integerVariables).toBeGreaterThan(0);
-    expect(plan.mipGap!).toBeLessThanOrEqual(options.mipGapRelative + 1e-9);
-    expect(plan.objectivePerHour!).toBeGreaterThanOrEqual(relaxed.objectivePerHour! * (1 - 1e-9));
-    for (const s of plan.sites) {
-      for (const g of s.gpus) {
-        expect(Number.isInteger(g.gpusAdded), `${s.siteCode} ${g.gpuTypeCode} added ${g.gpusAdded}`).toBe(true);
-        expect(Number.isInteger(g.peakGpusBusy), `${s.siteCode} ${g.gpuTypeCode} busy ${g.peakGpusBusy}`).toBe(true);
+  ])(
+    'random instance $seed ($capexMode, expansion $allowExpansion, $periods periods)',
+    async ({ seed, capexMode, allowExpansion, periods }) => {
+      const input = syntheticInput({ sites: 8, regions: 4, gpuTypes: 4, seed, loadFactor: 1.1, expandableShare: 0.6 });
+      const options: PlanOptions = {
+        ...DEFAULT_PLAN_OPTIONS,
+        capexMode,
+        allowExpansion,
+        periods,
+        integerGpus: true,
+        mipGapRelative: 0.01,
+        timeLimitSeconds: 20,
+      };
+      const plan = await solvePlacement(input, options);
+      const relaxed = await solvePlacement(input, { ...options, integerGpus: false });
+      expect(plan.status).toBe('optimal');
+      expect(plan.modelSize.integerVariables).toBeGreaterThan(0);
+      expect(plan.mipGap!).toBeLessThanOrEqual(options.mipGapRelative + 1e-9);
+      expect(plan.objectivePerHour!).toBeGreaterThanOrEqual(relaxed.objectivePerHour! * (1 - 1e-9));
+      for (const s of plan.sites) {
+        for (const g of s.gpus) {
+          expect(Number.isInteger(g.gpusAdded), `${s.siteCode} ${g.gpuTypeCode} added ${g.gpusAdded}`).toBe(true);
+          expect(Number.isInteger(g.peakGpusBusy), `${s.siteCode} ${g.gpuTypeCode} busy ${g.peakGpusBusy}`).toBe(true);
+        }
       }
-    }
-    checkPlan(input, options, plan);
-  });
+      checkPlan(input, options, plan);
+    },
+  );
 
   it('refuses javascript-lp-solver for integer plans, naming the field', async () => {
     const plan = await solvePlacement(baseInput(), { integerGpus: true, solver: 'jslp' });

@@ -6,7 +6,11 @@ import { solvePlacement } from '../../src/optimizer/solve.js';
 import { DEFAULT_PLAN_OPTIONS, type PlanningInput, type PlanOptions } from '../../src/optimizer/types.js';
 
 const relativeGap = (a: number, b: number): number => Math.abs(a - b) / Math.max(1, Math.abs(a), Math.abs(b));
-const highs = (overrides: Partial<PlanOptions> = {}): PlanOptions => ({ ...DEFAULT_PLAN_OPTIONS, solver: 'highs', ...overrides });
+const highs = (overrides: Partial<PlanOptions> = {}): PlanOptions => ({
+  ...DEFAULT_PLAN_OPTIONS,
+  solver: 'highs',
+  ...overrides,
+});
 // Every class has a latency budget here, so a far-away site is truly unreachable.
 const instance = (seed: number, loadFactor = 0.9): PlanningInput =>
   syntheticInput({ sites: 14, regions: 6, classes: 3, gpuTypes: 5, seed, loadFactor, restrictedShare: 0.3 });
@@ -47,7 +51,9 @@ describe.each(SEEDS)('metamorphic relations (seed %i)', (seed) => {
     }
     const after = await solvePlacement(doubled, highs({ capexMode: 'SUNK' }));
     expect(onlyUnreachableUnserved(before)).toBe(true);
-    expect(relativeGap(after.totals!.costPerHour.energy, 2 * before.totals!.costPerHour.energy)).toBeLessThanOrEqual(1e-9);
+    expect(relativeGap(after.totals!.costPerHour.energy, 2 * before.totals!.costPerHour.energy)).toBeLessThanOrEqual(
+      1e-9,
+    );
     const loadsBefore = siteLoads(before);
     const loadsAfter = siteLoads(after);
     for (const code of Object.keys(loadsBefore)) expect(loadsAfter[code]).toBeCloseTo(loadsBefore[code]!, 3);
@@ -113,6 +119,8 @@ describe.each(SEEDS)('metamorphic relations (seed %i)', (seed) => {
     const spent = (plan: typeof before) => plan.totals!.costPerHour.total;
     expect(relativeGap(spent(after), spent(before))).toBeLessThanOrEqual(1e-6);
     expect(relativeGap(after.totals!.gpusBusy, before.totals!.gpusBusy)).toBeLessThanOrEqual(1e-6);
-    expect(relativeGap(after.totals!.unservedPenaltyPerHour, 10 * before.totals!.unservedPenaltyPerHour)).toBeLessThanOrEqual(1e-6);
+    expect(
+      relativeGap(after.totals!.unservedPenaltyPerHour, 10 * before.totals!.unservedPenaltyPerHour),
+    ).toBeLessThanOrEqual(1e-6);
   });
 });

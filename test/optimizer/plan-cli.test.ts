@@ -2,7 +2,12 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { planCommand } from '../../src/cli/plan.js';
 import { FIXTURES_DIR } from '../../src/dataset/load.js';
-import { DEFAULT_PLAN_OPTIONS, parsePlanOptions, planOptionsSchema, type PlanResult } from '../../src/optimizer/types.js';
+import {
+  DEFAULT_PLAN_OPTIONS,
+  parsePlanOptions,
+  planOptionsSchema,
+  type PlanResult,
+} from '../../src/optimizer/types.js';
 import { closeSolverWorkers } from '../../src/optimizer/worker-pool.js';
 import { baseInput } from './builders.js';
 
@@ -31,7 +36,11 @@ describe('tokengrid plan', () => {
 
   it('prints the whole plan as JSON', async () => {
     const { io, out } = capture();
-    const code = await planCommand(['--fixtures', FIXTURES_DIR, '--periods', '24', '--capex', 'sunk', '--json'], noDatabase, io);
+    const code = await planCommand(
+      ['--fixtures', FIXTURES_DIR, '--periods', '24', '--capex', 'sunk', '--json'],
+      noDatabase,
+      io,
+    );
     expect(code).toBe(0);
     const plan = JSON.parse(out.join('')) as PlanResult;
     expect(plan.status).toBe('optimal');
@@ -68,7 +77,13 @@ describe('planOptionsSchema', () => {
   });
 
   it('gives one message per bad field, naming it', () => {
-    const parsed = parsePlanOptions({ targetUtilization: 0, periods: 2, solver: 'cplex', mipGapRelative: -1, extra: 1 });
+    const parsed = parsePlanOptions({
+      targetUtilization: 0,
+      periods: 2,
+      solver: 'cplex',
+      mipGapRelative: -1,
+      extra: 1,
+    });
     expect(parsed.ok).toBe(false);
     if (parsed.ok) return;
     const byPath = Object.fromEntries(parsed.issues.map((i) => [i.path, i.message]));

@@ -10,20 +10,76 @@ const relativeGap = (a: number, b: number): number => Math.abs(a - b) / Math.max
 
 // Small enough for javascript-lp-solver; tight enough that demand goes unserved
 // and constraints bind (load factor above 1 in some cases).
-const CASES: { name: string; seed: number; sites: number; regions: number; classes: number; loadFactor: number; options: Partial<PlanOptions> }[] = [
+const CASES: {
+  name: string;
+  seed: number;
+  sites: number;
+  regions: number;
+  classes: number;
+  loadFactor: number;
+  options: Partial<PlanOptions>;
+}[] = [
   { name: 'steady, amortized', seed: 1, sites: 6, regions: 4, classes: 4, loadFactor: 0.7, options: {} },
-  { name: 'steady, sunk, overloaded', seed: 2, sites: 5, regions: 5, classes: 3, loadFactor: 1.4, options: { capexMode: 'SUNK' } },
-  { name: 'expansion, sunk', seed: 3, sites: 6, regions: 4, classes: 4, loadFactor: 1.2, options: { capexMode: 'SUNK', allowExpansion: true } },
-  { name: 'site share, egress, carbon price', seed: 4, sites: 6, regions: 4, classes: 3, loadFactor: 0.8, options: { maxSiteShare: 0.5, egressPricePerMillionTokens: 0.02, carbonPricePerTonne: 80 } },
-  { name: 'carbon cap', seed: 5, sites: 5, regions: 4, classes: 2, loadFactor: 0.9, options: { carbonCapTonnesPerHour: 0.5 } },
-  { name: 'utilization 0.6, excluded site', seed: 6, sites: 6, regions: 3, classes: 4, loadFactor: 1, options: { targetUtilization: 0.6, excludeSites: ['S0001'] } },
+  {
+    name: 'steady, sunk, overloaded',
+    seed: 2,
+    sites: 5,
+    regions: 5,
+    classes: 3,
+    loadFactor: 1.4,
+    options: { capexMode: 'SUNK' },
+  },
+  {
+    name: 'expansion, sunk',
+    seed: 3,
+    sites: 6,
+    regions: 4,
+    classes: 4,
+    loadFactor: 1.2,
+    options: { capexMode: 'SUNK', allowExpansion: true },
+  },
+  {
+    name: 'site share, egress, carbon price',
+    seed: 4,
+    sites: 6,
+    regions: 4,
+    classes: 3,
+    loadFactor: 0.8,
+    options: { maxSiteShare: 0.5, egressPricePerMillionTokens: 0.02, carbonPricePerTonne: 80 },
+  },
+  {
+    name: 'carbon cap',
+    seed: 5,
+    sites: 5,
+    regions: 4,
+    classes: 2,
+    loadFactor: 0.9,
+    options: { carbonCapTonnesPerHour: 0.5 },
+  },
+  {
+    name: 'utilization 0.6, excluded site',
+    seed: 6,
+    sites: 6,
+    regions: 3,
+    classes: 4,
+    loadFactor: 1,
+    options: { targetUtilization: 0.6, excludeSites: ['S0001'] },
+  },
   { name: '24 periods', seed: 7, sites: 3, regions: 2, classes: 2, loadFactor: 0.9, options: { periods: 24 } },
 ];
 
 describe('random instances: plans keep every constraint and price themselves right', () => {
   for (const c of CASES) {
     it(`${c.name} (seed ${c.seed}), and javascript-lp-solver and HiGHS agree`, async () => {
-      const input = syntheticInput({ sites: c.sites, regions: c.regions, classes: c.classes, gpuTypes: 4, seed: c.seed, loadFactor: c.loadFactor, restrictedShare: 0.3 });
+      const input = syntheticInput({
+        sites: c.sites,
+        regions: c.regions,
+        classes: c.classes,
+        gpuTypes: 4,
+        seed: c.seed,
+        loadFactor: c.loadFactor,
+        restrictedShare: 0.3,
+      });
       const options: PlanOptions = { ...DEFAULT_PLAN_OPTIONS, ...c.options };
       const highs = await solvePlacement(input, { ...options, solver: 'highs' });
       expect(highs.status, highs.message ?? '').toBe('optimal');
@@ -38,7 +94,15 @@ describe('random instances: plans keep every constraint and price themselves rig
   }
 
   it('finds unserved demand in the overloaded case, each with a reason that holds', async () => {
-    const input = syntheticInput({ sites: 5, regions: 5, classes: 3, gpuTypes: 4, seed: 2, loadFactor: 1.4, restrictedShare: 0.3 });
+    const input = syntheticInput({
+      sites: 5,
+      regions: 5,
+      classes: 3,
+      gpuTypes: 4,
+      seed: 2,
+      loadFactor: 1.4,
+      restrictedShare: 0.3,
+    });
     const plan = await solvePlacement(input, { solver: 'highs', capexMode: 'SUNK' });
     expect(plan.unserved.length).toBeGreaterThan(0);
     expect(plan.bindingConstraints.length).toBeGreaterThan(0);
@@ -46,9 +110,21 @@ describe('random instances: plans keep every constraint and price themselves rig
 
   it('checks more seeds with HiGHS alone, in both periods', async () => {
     for (let seed = 10; seed < 16; seed++) {
-      const input = syntheticInput({ sites: 12, regions: 6, seed, loadFactor: 0.6 + (seed % 4) * 0.25, restrictedShare: 0.3 });
+      const input = syntheticInput({
+        sites: 12,
+        regions: 6,
+        seed,
+        loadFactor: 0.6 + (seed % 4) * 0.25,
+        restrictedShare: 0.3,
+      });
       for (const periods of [1, 24] as const) {
-        const options: PlanOptions = { ...DEFAULT_PLAN_OPTIONS, periods, solver: 'highs', capexMode: seed % 2 ? 'SUNK' : 'AMORTIZED', allowExpansion: seed % 3 === 0 };
+        const options: PlanOptions = {
+          ...DEFAULT_PLAN_OPTIONS,
+          periods,
+          solver: 'highs',
+          capexMode: seed % 2 ? 'SUNK' : 'AMORTIZED',
+          allowExpansion: seed % 3 === 0,
+        };
         const plan = await solvePlacement(input, options);
         expect(plan.status).toBe('optimal');
         checkPlan(input, options, plan);

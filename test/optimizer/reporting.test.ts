@@ -5,11 +5,21 @@
 import { describe, expect, it } from 'vitest';
 import { earlyStopNote, solvePlacement } from '../../src/optimizer/solve.js';
 import type { SolverOutcome } from '../../src/optimizer/solvers/outcome.js';
-import { DEFAULT_PLAN_OPTIONS, type PlanningInput, type PlanOptions, type SolverName } from '../../src/optimizer/types.js';
+import {
+  DEFAULT_PLAN_OPTIONS,
+  type PlanningInput,
+  type PlanOptions,
+  type SolverName,
+} from '../../src/optimizer/types.js';
 import { baseInput, latencies, perMillion, region, site } from './builders.js';
 import { checkPlan } from './check-plan.js';
 
-const opts = (overrides: Partial<PlanOptions>): PlanOptions => ({ ...DEFAULT_PLAN_OPTIONS, targetUtilization: 1, capexMode: 'SUNK', ...overrides });
+const opts = (overrides: Partial<PlanOptions>): PlanOptions => ({
+  ...DEFAULT_PLAN_OPTIONS,
+  targetUtilization: 1,
+  capexMode: 'SUNK',
+  ...overrides,
+});
 
 const twoSites = (a: Parameters<typeof site>[1] = {}, b: Parameters<typeof site>[1] = {}, tokensPerSecond = 12_000) =>
   baseInput({
@@ -28,10 +38,16 @@ const twoSites = (a: Parameters<typeof site>[1] = {}, b: Parameters<typeof site>
  */
 function peakyDay(meanTokensPerSecond: number): PlanningInput {
   return baseInput({
-    workloadClasses: [{ code: 'STD', rttBudgetMs: 100, hourlyDemandProfile: [...Array(12).fill(1.5), ...Array(12).fill(0.5)] }],
+    workloadClasses: [
+      { code: 'STD', rttBudgetMs: 100, hourlyDemandProfile: [...Array(12).fill(1.5), ...Array(12).fill(0.5)] },
+    ],
     sites: [
       site('A', { pricePerKwh: 0.1, gpus: { G1: 10 } }),
-      site('B', { pricePerKwh: 0.3, hourlyPricesPerKwh: Array.from({ length: 24 }, (_, t) => 0.2 + 0.02 * t), gpus: { G1: 100 } }),
+      site('B', {
+        pricePerKwh: 0.3,
+        hourlyPricesPerKwh: Array.from({ length: 24 }, (_, t) => 0.2 + 0.02 * t),
+        gpus: { G1: 100 },
+      }),
     ],
     regions: [region('R', meanTokensPerSecond)],
     latencies: latencies([
@@ -60,7 +76,9 @@ describe('demand shadow prices of a 24-hour plan', () => {
     const byHand = perMillion((1.5 * peakPrice + 0.5 * 0.1) / 2, 1000);
     expect(reported.marginalCostPerMillionTokens).toBeCloseTo(byHand, 9);
     // the plain sum of the hourly duals (profile ignored) is a different number
-    expect(Math.abs(reported.marginalCostPerMillionTokens - perMillion((peakPrice + 0.1) / 2, 1000))).toBeGreaterThan(0.005);
+    expect(Math.abs(reported.marginalCostPerMillionTokens - perMillion((peakPrice + 0.1) / 2, 1000))).toBeGreaterThan(
+      0.005,
+    );
   });
 });
 
@@ -133,7 +151,9 @@ describe('allocation rows', () => {
     expect(new Set(plan.allocations.map((a) => a.siteCode))).toEqual(new Set(['A', 'Z']));
     expect(keys).toEqual([...keys].sort());
     expect(keys[0]).toBe('A/R1/BATCH/00');
-    const gpuKeys = plan.gpuAllocations.map((g) => [g.siteCode, g.gpuTypeCode, g.workloadClassCode, String(g.period).padStart(2, '0')].join('/'));
+    const gpuKeys = plan.gpuAllocations.map((g) =>
+      [g.siteCode, g.gpuTypeCode, g.workloadClassCode, String(g.period).padStart(2, '0')].join('/'),
+    );
     expect(gpuKeys).toEqual([...gpuKeys].sort());
   });
 });
@@ -169,7 +189,13 @@ describe('shadow prices say where their value comes from', () => {
     expect(plan.totals!.unservedTokensPerSecond).toBe(0);
     // A is full (one more GPU there saves $0.1/h); B has room: worth nothing, not listed
     expect(plan.shadowPrices!.gpus).toEqual([
-      { siteCode: 'A', gpuTypeCode: 'G1', valuePerGpuPerHour: expect.closeTo(0.1, 9), basis: 'COST', servesUnservedTokensPerSecond: 0 },
+      {
+        siteCode: 'A',
+        gpuTypeCode: 'G1',
+        valuePerGpuPerHour: expect.closeTo(0.1, 9),
+        basis: 'COST',
+        servesUnservedTokensPerSecond: 0,
+      },
     ]);
     expect(plan.shadowPrices!.power).toEqual([]);
     expect(plan.shadowPrices!.demand[0]!.basis).toBe('COST');
@@ -192,7 +218,10 @@ describe('cost is money', () => {
 
 describe("the solver's note", () => {
   it('is empty for a plan solved well within its time limit', async () => {
-    const plan = await solvePlacement(peakyDay(8000), opts({ solver: 'highs', periods: 24, integerGpus: true, timeLimitSeconds: 60 }));
+    const plan = await solvePlacement(
+      peakyDay(8000),
+      opts({ solver: 'highs', periods: 24, integerGpus: true, timeLimitSeconds: 60 }),
+    );
     expect(plan.status).toBe('optimal');
     expect(plan.timings.solveMs).toBeLessThan(30_000);
     expect(plan.message).toBeNull();
@@ -209,12 +238,16 @@ describe("the solver's note", () => {
       solveMs,
       message: null,
     });
-    expect(earlyStopNote(outcome('time_limit', 5_010), 'highs', 5, 5)).toMatch(/^stopped at the time limit \(5 s\) after 5\.01 s of solving; this is the best plan found, within 1\.00% of optimal$/);
+    expect(earlyStopNote(outcome('time_limit', 5_010), 'highs', 5, 5)).toMatch(
+      /^stopped at the time limit \(5 s\) after 5\.01 s of solving; this is the best plan found, within 1\.00% of optimal$/,
+    );
     // HiGHS stopping for another reason is named for it
     const iterations = earlyStopNote(outcome('iteration_limit', 120), 'highs', 60, 60);
     expect(iterations).not.toMatch(/stopped at the time limit/);
     expect(iterations).toMatch(/^HiGHS stopped at its iteration limit after 0\.12 s/);
-    expect(earlyStopNote(outcome('interrupted', 40), 'highs', 60, 60)).toMatch(/^HiGHS stopped when interrupted after 0\.04 s/);
+    expect(earlyStopNote(outcome('interrupted', 40), 'highs', 60, 60)).toMatch(
+      /^HiGHS stopped when interrupted after 0\.04 s/,
+    );
     // a "timeout" long before the limit is not the time limit
     const early = earlyStopNote(outcome('timeout', 3), 'jslp', 60, 60);
     expect(early).not.toMatch(/stopped at the time limit/);

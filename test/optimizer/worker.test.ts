@@ -24,7 +24,11 @@ describe('solvePlacementInWorker', () => {
 
   it('rejects with the abort reason when cancelled', async () => {
     const controller = new AbortController();
-    const pending = solvePlacementInWorker(syntheticInput({ sites: 200, regions: 40, seed: 42 }), { solver: 'jslp', timeLimitSeconds: 60 }, { signal: controller.signal });
+    const pending = solvePlacementInWorker(
+      syntheticInput({ sites: 200, regions: 40, seed: 42 }),
+      { solver: 'jslp', timeLimitSeconds: 60 },
+      { signal: controller.signal },
+    );
     setTimeout(() => controller.abort(new Error('user cancelled')), 300);
     await expect(pending).rejects.toThrow('user cancelled');
     await expect(solvePlacementInWorker(input, {}, { signal: controller.signal })).rejects.toThrow('user cancelled');

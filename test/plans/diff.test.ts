@@ -1,7 +1,13 @@
 // diffPlans on hand-made plans: identical → empty; moved load → flows; GPU changes; totals.
 import { describe, expect, it } from 'vitest';
 import { diffPlans } from '../../src/plans/diff.js';
-import { DEFAULT_PLAN_OPTIONS, type AllocationRow, type PlanResult, type PlanTotals, type SitePlan } from '../../src/optimizer/types.js';
+import {
+  DEFAULT_PLAN_OPTIONS,
+  type AllocationRow,
+  type PlanResult,
+  type PlanTotals,
+  type SitePlan,
+} from '../../src/optimizer/types.js';
 
 interface SiteSpec {
   busy?: Record<string, number>;
@@ -16,13 +22,15 @@ function plan(
   totals: Partial<PlanTotals> = {},
   periods = 1,
 ): PlanResult {
-  const rows: AllocationRow[] = allocations.map(([siteCode, regionCode, workloadClassCode, period, tokensPerSecond]) => ({
-    siteCode,
-    regionCode,
-    workloadClassCode,
-    period,
-    tokensPerSecond,
-  }));
+  const rows: AllocationRow[] = allocations.map(
+    ([siteCode, regionCode, workloadClassCode, period, tokensPerSecond]) => ({
+      siteCode,
+      regionCode,
+      workloadClassCode,
+      period,
+      tokensPerSecond,
+    }),
+  );
   const siteCodes = [...new Set([...rows.map((r) => r.siteCode), ...Object.keys(sites)])];
   const sitePlans: SitePlan[] = siteCodes.map((siteCode) => {
     const spec = sites[siteCode] ?? {};
@@ -129,14 +137,24 @@ describe('diffPlans', () => {
       { regionCode: 'EU', workloadClassCode: 'STANDARD', fromSiteCode: 'A', toSiteCode: 'B', tokensPerSecond: 250 },
     ]);
     expect(diff.regions).toEqual([
-      { regionCode: 'EU', workloadClassCode: 'STANDARD', movedTokensPerSecond: 250, servedTokensPerSecondChange: 0, flows: diff.flows },
+      {
+        regionCode: 'EU',
+        workloadClassCode: 'STANDARD',
+        movedTokensPerSecond: 250,
+        servedTokensPerSecondChange: 0,
+        flows: diff.flows,
+      },
     ]);
     expect(diff.sites.map((s) => [s.siteCode, s.tokensPerSecondChange])).toEqual([
       ['A', -250],
       ['B', 250],
     ]);
     expect(diff.sites[0]!.costPerHourChange).toBeCloseTo(-0.25, 9);
-    expect(diff.totals).toMatchObject({ costPerMillionTokens: -0.5, costPerHour: { total: -2, energy: -1, capex: -1 }, servedTokensPerSecond: 0 });
+    expect(diff.totals).toMatchObject({
+      costPerMillionTokens: -0.5,
+      costPerHour: { total: -2, energy: -1, capex: -1 },
+      servedTokensPerSecond: 0,
+    });
   });
 
   it('splits a loss between the sites that gained in proportion, and shows newly unserved load', () => {
@@ -165,7 +183,11 @@ describe('diffPlans', () => {
 
   it('reports busy and added GPUs per site × GPU type, largest change first', () => {
     const from = plan(BASE, { A: { busy: { H100: 8, B200: 2 } }, B: { busy: { H100: 4 } } });
-    const to = plan(BASE, { A: { busy: { H100: 8, B200: 5 }, added: { B200: 3 } }, B: { busy: { H100: 3 } } }, { gpusAdded: 3 });
+    const to = plan(
+      BASE,
+      { A: { busy: { H100: 8, B200: 5 }, added: { B200: 3 } }, B: { busy: { H100: 3 } } },
+      { gpusAdded: 3 },
+    );
     const diff = diffPlans(from, to);
     expect(diff.siteGpus.map((g) => [g.siteCode, g.gpuTypeCode, g.gpusBusyChange, g.gpusAddedChange])).toEqual([
       ['A', 'B200', 3, 3],
@@ -188,10 +210,39 @@ describe('diffPlans', () => {
 
   it('matches 24-period plans hour by hour and reports the mean over the periods', () => {
     // the same mean load at each site, but two hours trade places: 100 tokens/s moves each way in 2 of 24 hours
-    const flat = (site: string, hours: number[]) => hours.map((h) => [site, 'EU', 'STANDARD', h, 1200] as [string, string, string, number, number]);
+    const flat = (site: string, hours: number[]) =>
+      hours.map((h) => [site, 'EU', 'STANDARD', h, 1200] as [string, string, string, number, number]);
     const hours = Array.from({ length: 24 }, (_, h) => h);
-    const from = plan([...flat('A', hours.filter((h) => h !== 0)), ...flat('B', hours.filter((h) => h !== 1))], {}, {}, 24);
-    const to = plan([...flat('A', hours.filter((h) => h !== 1)), ...flat('B', hours.filter((h) => h !== 0))], {}, {}, 24);
+    const from = plan(
+      [
+        ...flat(
+          'A',
+          hours.filter((h) => h !== 0),
+        ),
+        ...flat(
+          'B',
+          hours.filter((h) => h !== 1),
+        ),
+      ],
+      {},
+      {},
+      24,
+    );
+    const to = plan(
+      [
+        ...flat(
+          'A',
+          hours.filter((h) => h !== 1),
+        ),
+        ...flat(
+          'B',
+          hours.filter((h) => h !== 0),
+        ),
+      ],
+      {},
+      {},
+      24,
+    );
     const diff = diffPlans(from, to);
     expect(diff.sites).toEqual([]);
     expect(diff.flows.map((f) => [f.fromSiteCode, f.toSiteCode, f.tokensPerSecond])).toEqual([

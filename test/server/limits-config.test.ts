@@ -25,7 +25,9 @@ describe('limits configuration', () => {
   it('turns introspection and GraphiQL off by default off loopback, and lets the environment decide', () => {
     expect(loadConfig({ HOST: '0.0.0.0' }).limits).toMatchObject({ introspection: false, graphiql: false });
     expect(loadConfig({ HOST: '::' }).limits).toMatchObject({ introspection: false, graphiql: false });
-    expect(loadConfig({ HOST: '0.0.0.0', TOKENGRID_INTROSPECTION: 'true', TOKENGRID_GRAPHIQL: 'on' }).limits).toMatchObject({
+    expect(
+      loadConfig({ HOST: '0.0.0.0', TOKENGRID_INTROSPECTION: 'true', TOKENGRID_GRAPHIQL: 'on' }).limits,
+    ).toMatchObject({
       introspection: true,
       graphiql: true,
     });
@@ -33,8 +35,10 @@ describe('limits configuration', () => {
   });
 
   it('knows loopback addresses', () => {
-    for (const host of ['127.0.0.1', '127.1.2.3', 'localhost', '::1', '[::1]']) expect(isLoopbackHost(host), host).toBe(true);
-    for (const host of ['0.0.0.0', '::', '10.0.0.1', 'example.com', '128.0.0.1']) expect(isLoopbackHost(host), host).toBe(false);
+    for (const host of ['127.0.0.1', '127.1.2.3', 'localhost', '::1', '[::1]'])
+      expect(isLoopbackHost(host), host).toBe(true);
+    for (const host of ['0.0.0.0', '::', '10.0.0.1', 'example.com', '128.0.0.1'])
+      expect(isLoopbackHost(host), host).toBe(false);
   });
 
   it('reads every limit from its variable', () => {

@@ -37,7 +37,11 @@ async function authFailure(response: Response): Promise<AuthRequired> {
 }
 
 export async function gql<T>(query: string, variables: Record<string, unknown> = {}): Promise<T> {
-  const response = await fetch('/graphql', { method: 'POST', headers: headers('application/json'), body: JSON.stringify({ query, variables }) });
+  const response = await fetch('/graphql', {
+    method: 'POST',
+    headers: headers('application/json'),
+    body: JSON.stringify({ query, variables }),
+  });
   if (response.status === 401) throw await authFailure(response);
   const body = (await response.json()) as GraphQLBody<T>;
   if (body.errors?.length) throw new ApiError(body.errors.map((e) => e.message).join('; '));
@@ -49,7 +53,11 @@ export async function gql<T>(query: string, variables: Record<string, unknown> =
  * A subscription over server-sent events: calls onNext with each payload's data
  * until the stream completes or the returned function is called.
  */
-export function subscribe<T>(query: string, variables: Record<string, unknown>, onNext: (data: T) => void): { done: Promise<void>; stop: () => void } {
+export function subscribe<T>(
+  query: string,
+  variables: Record<string, unknown>,
+  onNext: (data: T) => void,
+): { done: Promise<void>; stop: () => void } {
   const controller = new AbortController();
   const done = (async () => {
     const response = await fetch('/graphql', {

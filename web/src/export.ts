@@ -9,7 +9,11 @@ function csvCell(value: string | number): string {
 }
 
 export function allocationsCsv(rows: Allocation[]): string {
-  return [CSV_COLUMNS.join(','), ...rows.map((row) => CSV_COLUMNS.map((column) => csvCell(row[column])).join(','))].join('\n') + '\n';
+  return (
+    [CSV_COLUMNS.join(','), ...rows.map((row) => CSV_COLUMNS.map((column) => csvCell(row[column])).join(','))].join(
+      '\n',
+    ) + '\n'
+  );
 }
 
 export function planJson(plan: Plan, allocations: Allocation[]): string {

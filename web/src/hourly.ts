@@ -24,9 +24,13 @@ export function hourlyHtml(allocations: Allocation[], sites: Site[]): string {
     hours[row.period] = (hours[row.period] ?? 0) + row.tokensPerSecond;
     bySite.set(row.siteCode, hours);
   }
-  const ranked = [...bySite.entries()].sort((a, b) => b[1].reduce((x, y) => x + y, 0) - a[1].reduce((x, y) => x + y, 0));
+  const ranked = [...bySite.entries()].sort(
+    (a, b) => b[1].reduce((x, y) => x + y, 0) - a[1].reduce((x, y) => x + y, 0),
+  );
   const series = ranked.slice(0, TOP_SITES).map(([code, hours]) => ({ code, hours }));
-  const others = Array.from({ length: 24 }, (_, h) => ranked.slice(TOP_SITES).reduce((sum, [, hours]) => sum + (hours[h] ?? 0), 0));
+  const others = Array.from({ length: 24 }, (_, h) =>
+    ranked.slice(TOP_SITES).reduce((sum, [, hours]) => sum + (hours[h] ?? 0), 0),
+  );
   if (ranked.length > TOP_SITES) series.push({ code: 'others', hours: others });
   const total = Array.from({ length: 24 }, (_, h) => series.reduce((sum, s) => sum + (s.hours[h] ?? 0), 0));
   const siteByCode = new Map(sites.map((s) => [s.code, s]));
@@ -47,18 +51,27 @@ export function hourlyHtml(allocations: Allocation[], sites: Site[]): string {
   const maxPrice = Math.max(...price);
   const x = (h: number) => PAD.left + (h / 23) * (WIDTH - PAD.left - PAD.right);
   const y = (v: number) => HEIGHT - PAD.bottom - (v / maxLoad) * (HEIGHT - PAD.top - PAD.bottom);
-  const yPrice = (p: number) => HEIGHT - PAD.bottom - (maxPrice > minPrice ? (p - minPrice) / (maxPrice - minPrice) : 0.5) * (HEIGHT - PAD.top - PAD.bottom);
+  const yPrice = (p: number) =>
+    HEIGHT -
+    PAD.bottom -
+    (maxPrice > minPrice ? (p - minPrice) / (maxPrice - minPrice) : 0.5) * (HEIGHT - PAD.top - PAD.bottom);
 
   const base = Array.from({ length: 24 }, () => 0);
   const areas = series.map((s, i) => {
     const lower = [...base];
     s.hours.forEach((v, h) => (base[h] = (base[h] ?? 0) + v));
     const upper = [...base];
-    const d = `M${upper.map((v, h) => `${x(h).toFixed(1)},${y(v).toFixed(1)}`).join('L')}L${lower.map((v, h) => `${x(h).toFixed(1)},${y(v).toFixed(1)}`).reverse().join('L')}Z`;
+    const d = `M${upper.map((v, h) => `${x(h).toFixed(1)},${y(v).toFixed(1)}`).join('L')}L${lower
+      .map((v, h) => `${x(h).toFixed(1)},${y(v).toFixed(1)}`)
+      .reverse()
+      .join('L')}Z`;
     return `<path d="${d}" fill="${okabeIto[i % okabeIto.length]}" fill-opacity="0.85"><title>${esc(s.code)}</title></path>`;
   });
-  const line = (values: number[], scale: (v: number) => number) => `M${values.map((v, h) => `${x(h).toFixed(1)},${scale(v).toFixed(1)}`).join('L')}`;
-  const ticks = [0, 6, 12, 18, 23].map((h) => `<text x="${x(h)}" y="${HEIGHT - 8}" text-anchor="middle">${h}h</text>`).join('');
+  const line = (values: number[], scale: (v: number) => number) =>
+    `M${values.map((v, h) => `${x(h).toFixed(1)},${scale(v).toFixed(1)}`).join('L')}`;
+  const ticks = [0, 6, 12, 18, 23]
+    .map((h) => `<text x="${x(h)}" y="${HEIGHT - 8}" text-anchor="middle">${h}h</text>`)
+    .join('');
   return `
     <h2>Hourly view (UTC)</h2>
     <svg class="hourly" viewBox="0 0 ${WIDTH} ${HEIGHT}" role="img" aria-label="Load by site over the day, with the load-weighted electricity price and the demand served" data-testid="hourly-chart">

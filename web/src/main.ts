@@ -47,11 +47,25 @@ function renderMap(): void {
   let flows: MapFlow[] = [];
   if (state.diff) {
     for (const f of state.diff.flows) {
-      if (f.fromSiteCode) flows.push({ siteCode: f.fromSiteCode, regionCode: f.regionCode, tokensPerSecond: f.tokensPerSecond, kind: 'loss' });
-      if (f.toSiteCode) flows.push({ siteCode: f.toSiteCode, regionCode: f.regionCode, tokensPerSecond: f.tokensPerSecond, kind: 'gain' });
+      if (f.fromSiteCode)
+        flows.push({
+          siteCode: f.fromSiteCode,
+          regionCode: f.regionCode,
+          tokensPerSecond: f.tokensPerSecond,
+          kind: 'loss',
+        });
+      if (f.toSiteCode)
+        flows.push({
+          siteCode: f.toSiteCode,
+          regionCode: f.regionCode,
+          tokensPerSecond: f.tokensPerSecond,
+          kind: 'gain',
+        });
     }
   } else if (plan) {
-    flows = plan.regions.flatMap((r) => r.sources.map((s) => ({ siteCode: s.siteCode, regionCode: r.regionCode, tokensPerSecond: s.tokensPerSecond })));
+    flows = plan.regions.flatMap((r) =>
+      r.sources.map((s) => ({ siteCode: s.siteCode, regionCode: r.regionCode, tokensPerSecond: s.tokensPerSecond })),
+    );
   }
   const data: MapData = {
     sizeLabel: plan ? 'load in the plan' : 'installed capacity',
@@ -82,7 +96,9 @@ function renderMap(): void {
         longitude: region.longitude,
         demandTokensPerSecond: region.totalTokensPerSecond,
         tooltip: `<strong>${esc(region.code)}</strong> ${esc(region.name)}<br>demand ${esc(tokensPerSecond(region.totalTokensPerSecond))}${
-          served ? `<br>served ${esc(tokensPerSecond(served.servedTokensPerSecond))}, ${served.sources.length} site(s)<br>unserved ${esc(tokensPerSecond(served.unservedTokensPerSecond))}` : ''
+          served
+            ? `<br>served ${esc(tokensPerSecond(served.servedTokensPerSecond))}, ${served.sources.length} site(s)<br>unserved ${esc(tokensPerSecond(served.unservedTokensPerSecond))}`
+            : ''
         }`,
       };
     }),
@@ -113,7 +129,9 @@ function select(selected: { kind: 'site' | 'region'; code: string }): void {
 function renderSummary(): void {
   $('summary').innerHTML = summaryHtml(state.plan);
   const current = $('current-plan');
-  current.textContent = state.plan ? `plan ${state.plan.name ?? ''} (${state.plan.id.slice(0, 8)}) · ${state.plan.status}` : 'no plan selected';
+  current.textContent = state.plan
+    ? `plan ${state.plan.name ?? ''} (${state.plan.id.slice(0, 8)}) · ${state.plan.status}`
+    : 'no plan selected';
   current.dataset.planId = state.plan?.id ?? '';
   for (const id of ['export-csv', 'export-json']) ($(id) as HTMLButtonElement).disabled = !state.plan?.totals;
 }
@@ -127,7 +145,9 @@ function renderPlans(): void {
   body.innerHTML = state.plans.length
     ? state.plans
         .map(
-          (p) => `<tr data-plan-id="${esc(p.id)}"${state.plan?.id === p.id ? ' class="current-row" aria-current="true"' : ''}>
+          (
+            p,
+          ) => `<tr data-plan-id="${esc(p.id)}"${state.plan?.id === p.id ? ' class="current-row" aria-current="true"' : ''}>
             <td><button type="button" class="link" data-show="${esc(p.id)}">${esc(p.name ?? 'unnamed')}</button> <code>${esc(p.id.slice(0, 8))}</code></td>
             <td><span class="badge status-${esc(p.status)}">${esc(p.status)}</span></td>
             <td>${esc(p.scenario?.code ?? '')}${p.schedule ? ` ⏲ ${esc(p.schedule.name)}` : ''}</td>
@@ -137,7 +157,10 @@ function renderPlans(): void {
         .join('')
     : '<tr><td colspan="5">No plans yet: request one above.</td></tr>';
   const solved = state.plans.filter((p) => p.status === 'SOLVED' || p.status === 'TIME_LIMIT');
-  for (const [id, pick] of [['compare-from', 1], ['compare-to', 0]] as const) {
+  for (const [id, pick] of [
+    ['compare-from', 1],
+    ['compare-to', 0],
+  ] as const) {
     const selectEl = $(id) as HTMLSelectElement;
     const previous = selectEl.value;
     selectEl.innerHTML = solved.map((p) => `<option value="${esc(p.id)}">${esc(planLabel(p))}</option>`).join('');
@@ -172,7 +195,11 @@ async function allAllocations(id: string): Promise<Allocation[]> {
   const rows: Allocation[] = [];
   let after: string | null = null;
   for (;;) {
-    type Page = { totalCount: number; pageInfo: { hasNextPage: boolean; endCursor: string | null }; edges: { node: Allocation }[] };
+    type Page = {
+      totalCount: number;
+      pageInfo: { hasNextPage: boolean; endCursor: string | null };
+      edges: { node: Allocation }[];
+    };
     const data: { plan: { allocations: Page } } = await gql(ALLOCATIONS_QUERY, { id, after });
     const page = data.plan.allocations;
     rows.push(...page.edges.map((edge) => edge.node));
@@ -208,9 +235,19 @@ async function requestPlan(form: HTMLFormElement): Promise<void> {
   button.disabled = true;
   setRequestStatus('requesting…', 'REQUESTING');
   try {
-    const { requestPlan: result } = await gql<{ requestPlan: { __typename: string; data?: { id: string; status: PlanStatus }; message?: string; issues?: { path: string[]; message: string }[] } }>(REQUEST_PLAN, { input });
+    const { requestPlan: result } = await gql<{
+      requestPlan: {
+        __typename: string;
+        data?: { id: string; status: PlanStatus };
+        message?: string;
+        issues?: { path: string[]; message: string }[];
+      };
+    }>(REQUEST_PLAN, { input });
     if (!result.data) {
-      setRequestStatus(`refused: ${result.issues?.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') ?? result.message ?? result.__typename}`, 'REFUSED');
+      setRequestStatus(
+        `refused: ${result.issues?.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') ?? result.message ?? result.__typename}`,
+        'REFUSED',
+      );
       return;
     }
     const id = result.data.id;
@@ -218,17 +255,38 @@ async function requestPlan(form: HTMLFormElement): Promise<void> {
     let status: PlanStatus = result.data.status;
     setRequestStatus(`plan ${id.slice(0, 8)}: ${status}`, status);
     await loadPlans();
-    const tick = setInterval(() => setRequestStatus(`plan ${id.slice(0, 8)}: ${status} · ${((performance.now() - started) / 1000).toFixed(1)} s`, status), 200);
+    const tick = setInterval(
+      () =>
+        setRequestStatus(
+          `plan ${id.slice(0, 8)}: ${status} · ${((performance.now() - started) / 1000).toFixed(1)} s`,
+          status,
+        ),
+      200,
+    );
     try {
-      await subscribe<{ planUpdated: { id: string; status: PlanStatus; final: boolean; message: string | null; errorMessage: string | null } }>(PLAN_UPDATED, { id }, (data) => {
+      await subscribe<{
+        planUpdated: {
+          id: string;
+          status: PlanStatus;
+          final: boolean;
+          message: string | null;
+          errorMessage: string | null;
+        };
+      }>(PLAN_UPDATED, { id }, (data) => {
         status = data.planUpdated.status;
-        setRequestStatus(`plan ${id.slice(0, 8)}: ${status}${data.planUpdated.errorMessage ? ` — ${data.planUpdated.errorMessage}` : ''}`, status);
+        setRequestStatus(
+          `plan ${id.slice(0, 8)}: ${status}${data.planUpdated.errorMessage ? ` — ${data.planUpdated.errorMessage}` : ''}`,
+          status,
+        );
         void loadPlans();
       }).done;
     } finally {
       clearInterval(tick);
     }
-    setRequestStatus(`plan ${id.slice(0, 8)}: ${status} in ${((performance.now() - started) / 1000).toFixed(1)} s`, status);
+    setRequestStatus(
+      `plan ${id.slice(0, 8)}: ${status} in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+      status,
+    );
     await loadPlans();
     if (FINAL.includes(status)) await showPlan(id);
   } finally {
@@ -251,8 +309,11 @@ async function compare(form: HTMLFormElement): Promise<void> {
     target.textContent = 'These plans cannot be compared (no solution).';
     return;
   }
-  const name = (id: string) => planLabel(state.plans.find((p) => p.id === id) ?? ({ id, name: null, requestedAt: '' } as PlanListItem));
-  target.innerHTML = compareHtml(diff, { from: name(from), to: name(to) }) + '<p><button type="button" id="compare-close">Back to the plan on the map</button></p>';
+  const name = (id: string) =>
+    planLabel(state.plans.find((p) => p.id === id) ?? ({ id, name: null, requestedAt: '' } as PlanListItem));
+  target.innerHTML =
+    compareHtml(diff, { from: name(from), to: name(to) }) +
+    '<p><button type="button" id="compare-close">Back to the plan on the map</button></p>';
   state.diff = diff;
   renderMap();
   $('compare-close').addEventListener('click', () => {
@@ -276,7 +337,8 @@ function guarded(action: () => Promise<void>, retry: () => Promise<void> = actio
   return action().catch((error: unknown) => {
     if (error instanceof AuthRequired) {
       const form = $('key-form');
-      $('key-reason').textContent = error.reason === 'missing' ? 'This server needs an API key.' : `The API key was refused (${error.reason}).`;
+      $('key-reason').textContent =
+        error.reason === 'missing' ? 'This server needs an API key.' : `The API key was refused (${error.reason}).`;
       form.hidden = false;
       $('key-input').focus();
       pendingRetry = retry;
@@ -293,7 +355,11 @@ async function init(): Promise<void> {
   const base = await gql<BaseData>(BASE_QUERY);
   state.base = base;
   const scenarioSelect = $('scenario-select') as HTMLSelectElement;
-  scenarioSelect.innerHTML = '<option value="">none (stored data)</option>' + base.scenarios.edges.map((e) => `<option value="${esc(e.node.code)}">${esc(e.node.code)} — ${esc(e.node.name)}</option>`).join('');
+  scenarioSelect.innerHTML =
+    '<option value="">none (stored data)</option>' +
+    base.scenarios.edges
+      .map((e) => `<option value="${esc(e.node.code)}">${esc(e.node.code)} — ${esc(e.node.name)}</option>`)
+      .join('');
   $('map').dataset.sites = String(base.sites.edges.length);
   renderMap();
   await loadPlans();

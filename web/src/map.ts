@@ -55,10 +55,20 @@ export interface MapHandlers {
 const projection = geoNaturalEarth1();
 const topology = countries110m as unknown as Topology<{ countries: GeometryCollection }>;
 const land = feature(topology, topology.objects.countries);
-projection.fitExtent([[4, 4], [WIDTH - 4, HEIGHT - 4]], land);
+projection.fitExtent(
+  [
+    [4, 4],
+    [WIDTH - 4, HEIGHT - 4],
+  ],
+  land,
+);
 const path = geoPath(projection);
 
-function el<K extends keyof SVGElementTagNameMap>(name: K, attrs: Record<string, string | number>, parent?: Element): SVGElementTagNameMap[K] {
+function el<K extends keyof SVGElementTagNameMap>(
+  name: K,
+  attrs: Record<string, string | number>,
+  parent?: Element,
+): SVGElementTagNameMap[K] {
   const node = document.createElementNS(SVG, name);
   for (const [key, value] of Object.entries(attrs)) node.setAttribute(key, String(value));
   parent?.appendChild(node);
@@ -86,7 +96,11 @@ export class WorldMap {
     this.svg = el('svg', { viewBox: `0 0 ${WIDTH} ${HEIGHT}`, role: 'group', 'aria-label': 'World map' });
     el('path', { d: path({ type: 'Sphere' } as GeoPermissibleObjects) ?? '', class: 'sphere' }, this.svg);
     el('path', { d: path(land) ?? '', class: 'land' }, this.svg);
-    this.layers = { flows: el('g', { class: 'flows' }, this.svg), regions: el('g', { class: 'regions' }, this.svg), sites: el('g', { class: 'sites' }, this.svg) };
+    this.layers = {
+      flows: el('g', { class: 'flows' }, this.svg),
+      regions: el('g', { class: 'regions' }, this.svg),
+      sites: el('g', { class: 'sites' }, this.svg),
+    };
     container.appendChild(this.svg);
   }
 
@@ -98,22 +112,51 @@ export class WorldMap {
     const siteXY = new Map<string, [number, number]>();
     const regionXY = new Map<string, [number, number]>();
     for (const site of data.sites) siteXY.set(site.code, projection([site.longitude, site.latitude]) ?? [0, 0]);
-    for (const region of data.regions) regionXY.set(region.code, projection([region.longitude, region.latitude]) ?? [0, 0]);
+    for (const region of data.regions)
+      regionXY.set(region.code, projection([region.longitude, region.latitude]) ?? [0, 0]);
 
     const maxFlow = Math.max(1, ...data.flows.map((f) => Math.abs(f.tokensPerSecond)));
     for (const flow of data.flows) {
       const from = data.sites.find((s) => s.code === flow.siteCode);
       const to = data.regions.find((r) => r.code === flow.regionCode);
       if (!from || !to) continue;
-      const line = { type: 'LineString', coordinates: [[from.longitude, from.latitude], [to.longitude, to.latitude]] } as GeoPermissibleObjects;
-      el('path', { d: path(line) ?? '', class: `flow ${flow.kind ?? 'flow'}`, 'stroke-width': (0.6 + 7 * Math.sqrt(Math.abs(flow.tokensPerSecond) / maxFlow)).toFixed(2) }, flows);
+      const line = {
+        type: 'LineString',
+        coordinates: [
+          [from.longitude, from.latitude],
+          [to.longitude, to.latitude],
+        ],
+      } as GeoPermissibleObjects;
+      el(
+        'path',
+        {
+          d: path(line) ?? '',
+          class: `flow ${flow.kind ?? 'flow'}`,
+          'stroke-width': (0.6 + 7 * Math.sqrt(Math.abs(flow.tokensPerSecond) / maxFlow)).toFixed(2),
+        },
+        flows,
+      );
     }
 
     const maxDemand = Math.max(1, ...data.regions.map((r) => r.demandTokensPerSecond));
     for (const region of data.regions) {
       const [x, y] = regionXY.get(region.code)!;
       const side = 5 + 12 * Math.sqrt(region.demandTokensPerSecond / maxDemand);
-      const node = el('rect', { x: x - side / 2, y: y - side / 2, width: side, height: side, class: 'region', tabindex: 0, role: 'button', 'data-code': region.code, 'aria-label': `Region ${region.code}, ${region.name}: demand ${tokensPerSecond(region.demandTokensPerSecond)}` }, regions);
+      const node = el(
+        'rect',
+        {
+          x: x - side / 2,
+          y: y - side / 2,
+          width: side,
+          height: side,
+          class: 'region',
+          tabindex: 0,
+          role: 'button',
+          'data-code': region.code,
+          'aria-label': `Region ${region.code}, ${region.name}: demand ${tokensPerSecond(region.demandTokensPerSecond)}`,
+        },
+        regions,
+      );
       this.interactive(node, region.tooltip, () => this.handlers.onSelectRegion(region.code));
     }
 
@@ -124,10 +167,28 @@ export class WorldMap {
     for (const site of [...data.sites].sort((a, b) => b.sizeTokensPerSecond - a.sizeTokensPerSecond)) {
       const [x, y] = siteXY.get(site.code)!;
       const r = 3 + 13 * Math.sqrt(site.sizeTokensPerSecond / maxSize);
-      const node = el('circle', { cx: x.toFixed(1), cy: y.toFixed(1), r: r.toFixed(1), fill: colourFor(site.costPerMillionTokens, range), class: 'site', tabindex: 0, role: 'button', 'data-code': site.code, 'aria-label': `Site ${site.code}, ${site.name}: ${usd(site.costPerMillionTokens, 4)} per million tokens` }, sites);
+      const node = el(
+        'circle',
+        {
+          cx: x.toFixed(1),
+          cy: y.toFixed(1),
+          r: r.toFixed(1),
+          fill: colourFor(site.costPerMillionTokens, range),
+          class: 'site',
+          tabindex: 0,
+          role: 'button',
+          'data-code': site.code,
+          'aria-label': `Site ${site.code}, ${site.name}: ${usd(site.costPerMillionTokens, 4)} per million tokens`,
+        },
+        sites,
+      );
       this.interactive(node, site.tooltip, () => this.handlers.onSelectSite(site.code));
     }
-    this.renderLegend(range, data.sizeLabel, data.flows.some((f) => f.kind === 'gain' || f.kind === 'loss'));
+    this.renderLegend(
+      range,
+      data.sizeLabel,
+      data.flows.some((f) => f.kind === 'gain' || f.kind === 'loss'),
+    );
   }
 
   private interactive(node: SVGElement, tooltip: string, select: () => void): void {

@@ -34,7 +34,9 @@ export function headlineText(plan: Plan): string {
   const sums = new Map<UnservedReason, number>();
   for (const u of plan.unserved) sums.set(u.reason, (sums.get(u.reason) ?? 0) + u.unservedTokensPerSecond);
   const reasons = [...sums].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
-  const shown = reasons.slice(0, 3).map(([reason, value]) => `${REASON_WORDS[reason] ?? reason} ${tokensPerSecond(value)}`);
+  const shown = reasons
+    .slice(0, 3)
+    .map(([reason, value]) => `${REASON_WORDS[reason] ?? reason} ${tokensPerSecond(value)}`);
   const more = reasons.length > 3 ? `, … and ${reasons.length - 3} more` : '';
   return `${head}; leaves ${tokensPerSecond(t.unservedTokensPerSecond)} (${share.toFixed(1)}%) of demand unserved${shown.length ? `: ${shown.join(', ')}${more}` : ''}`;
 }
@@ -48,7 +50,10 @@ export function summaryHtml(plan: Plan | null): string {
     const share = cost && total > 0 ? cost[part] / total : 0;
     return `<span class="seg seg-${part}" style="flex-grow:${share}" title="${part} ${esc(usd(cost?.[part]))}/h"></span>`;
   }).join('');
-  const legend = COST_PARTS.map((part) => `<li><span class="swatch seg-${part}"></span>${part} <span data-testid="summary-cost-${part}" data-value="${cost?.[part] ?? ''}">${esc(usd(cost?.[part]))}</span>/h</li>`).join('');
+  const legend = COST_PARTS.map(
+    (part) =>
+      `<li><span class="swatch seg-${part}"></span>${part} <span data-testid="summary-cost-${part}" data-value="${cost?.[part] ?? ''}">${esc(usd(cost?.[part]))}</span>/h</li>`,
+  ).join('');
   const served = t && t.demandTokensPerSecond > 0 ? t.servedTokensPerSecond / t.demandTokensPerSecond : null;
   return `
     <h2>Plan summary <span class="badge status-${esc(plan?.status ?? 'NONE')}" data-testid="summary-status">${esc(plan?.status ?? 'no plan')}</span></h2>
@@ -123,11 +128,17 @@ export function sitePanelHtml(site: Site, plan: Plan | null, fleetCostPerMillion
             </dl>
             <h3>Load by class</h3>
             <table><thead><tr><th scope="col">Class</th><th scope="col" class="num">tok/s</th></tr></thead><tbody>${load.loadByClass
-              .map((c) => `<tr><td>${esc(c.workloadClassCode)}</td><td class="num">${esc(tokensPerSecond(c.tokensPerSecond))}</td></tr>`)
+              .map(
+                (c) =>
+                  `<tr><td>${esc(c.workloadClassCode)}</td><td class="num">${esc(tokensPerSecond(c.tokensPerSecond))}</td></tr>`,
+              )
               .join('')}</tbody></table>
             <h3>By GPU type</h3>
             <table><thead><tr><th scope="col">GPU</th><th scope="col" class="num">installed</th><th scope="col" class="num">busy</th><th scope="col" class="num">added</th><th scope="col" class="num">util.</th></tr></thead><tbody>${load.gpus
-              .map((g) => `<tr><td>${esc(g.gpuTypeCode)}</td><td class="num">${esc(fmt(g.installed))}</td><td class="num">${esc(fmt(g.gpusBusy, 1))}</td><td class="num">${esc(fmt(g.gpusAdded, 1))}</td><td class="num">${esc(percent(g.utilization))}</td></tr>`)
+              .map(
+                (g) =>
+                  `<tr><td>${esc(g.gpuTypeCode)}</td><td class="num">${esc(fmt(g.installed))}</td><td class="num">${esc(fmt(g.gpusBusy, 1))}</td><td class="num">${esc(fmt(g.gpusAdded, 1))}</td><td class="num">${esc(percent(g.utilization))}</td></tr>`,
+              )
               .join('')}</tbody></table>`
           : '<p>This site carries no load in the plan.</p>'
         : `<p>No plan selected: installed capacity ${esc(tokensPerSecond(site.installedCapacity.tokensPerSecond))} (standard class); H100 cost ${esc(usd(site.costPerMillionTokens, 4))} per million tokens.</p>`
@@ -143,14 +154,20 @@ export function regionPanelHtml(region: Region, plan: Plan | null): string {
     <p class="sub">${esc(region.name)} · ${esc(region.city)} · demand ${esc(tokensPerSecond(region.totalTokensPerSecond))}</p>
     <h3>RTT budget per class</h3>
     <table><thead><tr><th scope="col">Class</th><th scope="col" class="num">demand</th><th scope="col" class="num">budget</th></tr></thead><tbody>${region.demand
-      .map((d) => `<tr><td>${esc(d.workloadClass.code)}</td><td class="num">${esc(tokensPerSecond(d.tokensPerSecond))}</td><td class="num">${d.effectiveRttBudgetMs === null ? 'none' : `${esc(fmt(d.effectiveRttBudgetMs))} ms`}</td></tr>`)
+      .map(
+        (d) =>
+          `<tr><td>${esc(d.workloadClass.code)}</td><td class="num">${esc(tokensPerSecond(d.tokensPerSecond))}</td><td class="num">${d.effectiveRttBudgetMs === null ? 'none' : `${esc(fmt(d.effectiveRttBudgetMs))} ms`}</td></tr>`,
+      )
       .join('')}</tbody></table>
     ${
       served
         ? `<h3>Served from</h3>
            <p>${esc(tokensPerSecond(served.servedTokensPerSecond))} of ${esc(tokensPerSecond(served.demandTokensPerSecond))}; RTT weighted ${esc(fmt(served.weightedRttMs, 1))} ms, worst ${esc(fmt(served.worstRttMs, 1))} ms (tightest budget ${esc(fmt(Math.min(...region.demand.map((d) => d.effectiveRttBudgetMs ?? Infinity))))} ms)</p>
            <table data-testid="region-sources"><thead><tr><th scope="col">Site</th><th scope="col" class="num">tok/s</th><th scope="col" class="num">share</th><th scope="col" class="num">RTT</th></tr></thead><tbody>${served.sources
-             .map((s) => `<tr><td>${esc(s.siteCode)}</td><td class="num">${esc(tokensPerSecond(s.tokensPerSecond))}</td><td class="num">${esc(percent(s.share, 1))}</td><td class="num">${esc(fmt(s.rttMs, 1))} ms</td></tr>`)
+             .map(
+               (s) =>
+                 `<tr><td>${esc(s.siteCode)}</td><td class="num">${esc(tokensPerSecond(s.tokensPerSecond))}</td><td class="num">${esc(percent(s.share, 1))}</td><td class="num">${esc(fmt(s.rttMs, 1))} ms</td></tr>`,
+             )
              .join('')}</tbody></table>`
         : plan
           ? '<p>Not in this plan.</p>'
@@ -171,7 +188,9 @@ function change(label: string, id: string, value: number | null | undefined, tex
 
 export function compareHtml(diff: PlanDiff, names: { from: string; to: string }): string {
   const t = diff.totals;
-  const moved = diff.sites.filter((s) => Math.abs(s.tokensPerSecondChange) > 0.5).sort((a, b) => Math.abs(b.tokensPerSecondChange) - Math.abs(a.tokensPerSecondChange));
+  const moved = diff.sites
+    .filter((s) => Math.abs(s.tokensPerSecondChange) > 0.5)
+    .sort((a, b) => Math.abs(b.tokensPerSecondChange) - Math.abs(a.tokensPerSecondChange));
   return `
     <p data-testid="diff-heading">From <strong>${esc(names.from)}</strong> to <strong>${esc(names.to)}</strong>${diff.unchanged ? ': <strong>unchanged</strong>' : ''}.</p>
     ${
@@ -191,6 +210,9 @@ export function compareHtml(diff: PlanDiff, names: { from: string; to: string })
     }
     <h3>Sites whose load changed (${moved.length})</h3>
     <div class="table-wrap"><table data-testid="diff-sites"><thead><tr><th scope="col">Site</th><th scope="col" class="num">from</th><th scope="col" class="num">to</th><th scope="col" class="num">change</th><th scope="col" class="num">$/h change</th></tr></thead><tbody>${moved
-      .map((s) => `<tr data-site="${esc(s.siteCode)}"><td>${esc(s.siteCode)}</td><td class="num">${esc(tokensPerSecond(s.fromTokensPerSecond))}</td><td class="num">${esc(tokensPerSecond(s.toTokensPerSecond))}</td><td class="num">${esc(tokensPerSecond(s.tokensPerSecondChange))}</td><td class="num">${esc(signed(s.costPerHourChange))}</td></tr>`)
+      .map(
+        (s) =>
+          `<tr data-site="${esc(s.siteCode)}"><td>${esc(s.siteCode)}</td><td class="num">${esc(tokensPerSecond(s.fromTokensPerSecond))}</td><td class="num">${esc(tokensPerSecond(s.toTokensPerSecond))}</td><td class="num">${esc(tokensPerSecond(s.tokensPerSecondChange))}</td><td class="num">${esc(signed(s.costPerHourChange))}</td></tr>`,
+      )
       .join('')}</tbody></table></div>`;
 }

@@ -4,24 +4,71 @@ export const BASE_QUERY = /* GraphQL */ `
   query WebBase {
     sites(first: 100) {
       totalCount
-      edges { node {
-        code name country latitude longitude pricePerKwh hourlyPricesPerKwh utcOffsetHours powerCapKw status
-        installedCapacity(workloadClass: "STANDARD") { gpus tokensPerSecond }
-        costPerMillionTokens(gpuType: "H100-SXM", workloadClass: "STANDARD")
-      } }
+      edges {
+        node {
+          code
+          name
+          country
+          latitude
+          longitude
+          pricePerKwh
+          hourlyPricesPerKwh
+          utcOffsetHours
+          powerCapKw
+          status
+          installedCapacity(workloadClass: "STANDARD") {
+            gpus
+            tokensPerSecond
+          }
+          costPerMillionTokens(gpuType: "H100-SXM", workloadClass: "STANDARD")
+        }
+      }
     }
     demandRegions {
-      code name city latitude longitude totalTokensPerSecond
-      demand { workloadClass { code } tokensPerSecond effectiveRttBudgetMs }
+      code
+      name
+      city
+      latitude
+      longitude
+      totalTokensPerSecond
+      demand {
+        workloadClass {
+          code
+        }
+        tokensPerSecond
+        effectiveRttBudgetMs
+      }
     }
-    scenarios(first: 100) { edges { node { code name } } }
+    scenarios(first: 100) {
+      edges {
+        node {
+          code
+          name
+        }
+      }
+    }
   }
 `;
 
 export const PLANS_QUERY = /* GraphQL */ `
   query WebPlans {
     plans(first: 25) {
-      edges { node { id name status final requestedAt costPerMillionTokens scenario { code } schedule { name } } }
+      edges {
+        node {
+          id
+          name
+          status
+          final
+          requestedAt
+          costPerMillionTokens
+          scenario {
+            code
+          }
+          schedule {
+            name
+          }
+        }
+      }
     }
   }
 `;
@@ -29,31 +76,120 @@ export const PLANS_QUERY = /* GraphQL */ `
 export const PLAN_QUERY = /* GraphQL */ `
   query WebPlan($id: ID!) {
     plan(id: $id) {
-      id name status final solver message errorMessage options requestedAt startedAt finishedAt
-      modelVariables modelConstraints modelNonzeros buildMs solveMs mipGap
-      scenario { code } schedule { name }
+      id
+      name
+      status
+      final
+      solver
+      message
+      errorMessage
+      options
+      requestedAt
+      startedAt
+      finishedAt
+      modelVariables
+      modelConstraints
+      modelNonzeros
+      buildMs
+      solveMs
+      mipGap
+      scenario {
+        code
+      }
+      schedule {
+        name
+      }
       totals {
-        costPerMillionTokens tokensPerJoule facilityPowerKw peakFacilityPowerKw itPowerKw
-        carbonKgPerHour carbonKgPerMillionTokens demandTokensPerSecond servedTokensPerSecond unservedTokensPerSecond
-        gpusBusy gpusAdded
-        costPerHour { total energy capex egress carbon }
-        unserved { tokensPerSecond penaltyPerHour }
+        costPerMillionTokens
+        tokensPerJoule
+        facilityPowerKw
+        peakFacilityPowerKw
+        itPowerKw
+        carbonKgPerHour
+        carbonKgPerMillionTokens
+        demandTokensPerSecond
+        servedTokensPerSecond
+        unservedTokensPerSecond
+        gpusBusy
+        gpusAdded
+        costPerHour {
+          total
+          energy
+          capex
+          egress
+          carbon
+        }
+        unserved {
+          tokensPerSecond
+          penaltyPerHour
+        }
       }
       sites {
-        siteCode servedTokensPerSecond utilization powerUtilization facilityPowerKw peakFacilityPowerKw powerCapKw costPerHour costPerMillionTokens
-        loadByClass { workloadClassCode tokensPerSecond }
-        gpus { gpuTypeCode installed gpusAdded gpusBusy peakGpusBusy utilization }
+        siteCode
+        servedTokensPerSecond
+        utilization
+        powerUtilization
+        facilityPowerKw
+        peakFacilityPowerKw
+        powerCapKw
+        costPerHour
+        costPerMillionTokens
+        loadByClass {
+          workloadClassCode
+          tokensPerSecond
+        }
+        gpus {
+          gpuTypeCode
+          installed
+          gpusAdded
+          gpusBusy
+          peakGpusBusy
+          utilization
+        }
       }
       regions {
-        regionCode demandTokensPerSecond servedTokensPerSecond unservedTokensPerSecond weightedRttMs worstRttMs
-        sources { siteCode tokensPerSecond share rttMs }
+        regionCode
+        demandTokensPerSecond
+        servedTokensPerSecond
+        unservedTokensPerSecond
+        weightedRttMs
+        worstRttMs
+        sources {
+          siteCode
+          tokensPerSecond
+          share
+          rttMs
+        }
       }
-      unserved { regionCode workloadClassCode demandTokensPerSecond unservedTokensPerSecond reason explanation }
+      unserved {
+        regionCode
+        workloadClassCode
+        demandTokensPerSecond
+        unservedTokensPerSecond
+        reason
+        explanation
+      }
       shadowPrices {
         carbonCapValuePerTonne
-        gpus { siteCode gpuTypeCode valuePerGpuPerHour basis servesUnservedTokensPerSecond }
-        power { siteCode valuePerKwPerHour basis servesUnservedTokensPerSecond }
-        demand { regionCode workloadClassCode marginalCostPerMillionTokens basis }
+        gpus {
+          siteCode
+          gpuTypeCode
+          valuePerGpuPerHour
+          basis
+          servesUnservedTokensPerSecond
+        }
+        power {
+          siteCode
+          valuePerKwPerHour
+          basis
+          servesUnservedTokensPerSecond
+        }
+        demand {
+          regionCode
+          workloadClassCode
+          marginalCostPerMillionTokens
+          basis
+        }
       }
       shadowPricesUnavailableReason
     }
@@ -65,24 +201,56 @@ export const ALLOCATIONS_QUERY = /* GraphQL */ `
     plan(id: $id) {
       allocations(first: 100, after: $after) {
         totalCount
-        pageInfo { hasNextPage endCursor }
-        edges { node { siteCode regionCode workloadClassCode period tokensPerSecond } }
+        pageInfo {
+          hasNextPage
+          endCursor
+        }
+        edges {
+          node {
+            siteCode
+            regionCode
+            workloadClassCode
+            period
+            tokensPerSecond
+          }
+        }
       }
     }
   }
 `;
 
 export const PLAN_UPDATED = /* GraphQL */ `
-  subscription WebPlanUpdated($id: ID!) { planUpdated(id: $id) { id status final message errorMessage } }
+  subscription WebPlanUpdated($id: ID!) {
+    planUpdated(id: $id) {
+      id
+      status
+      final
+      message
+      errorMessage
+    }
+  }
 `;
 
 export const REQUEST_PLAN = /* GraphQL */ `
   mutation WebRequestPlan($input: RequestPlanInput!) {
     requestPlan(input: $input) {
       __typename
-      ... on MutationRequestPlanSuccess { data { id status } }
-      ... on ValidationError { message issues { path message } }
-      ... on Error { message }
+      ... on MutationRequestPlanSuccess {
+        data {
+          id
+          status
+        }
+      }
+      ... on ValidationError {
+        message
+        issues {
+          path
+          message
+        }
+      }
+      ... on Error {
+        message
+      }
     }
   }
 `;
@@ -92,14 +260,46 @@ export const DIFF_QUERY = /* GraphQL */ `
     plan(id: $to) {
       id
       diff(against: $from) {
-        fromPlanId toPlanId unchanged
+        fromPlanId
+        toPlanId
+        unchanged
         totals {
-          costPerMillionTokens tokensPerJoule facilityPowerKw carbonKgPerHour servedTokensPerSecond unservedTokensPerSecond gpusBusy gpusAdded
-          costPerHour { total energy capex egress carbon }
-          unserved { tokensPerSecond penaltyPerHour }
+          costPerMillionTokens
+          tokensPerJoule
+          facilityPowerKw
+          carbonKgPerHour
+          servedTokensPerSecond
+          unservedTokensPerSecond
+          gpusBusy
+          gpusAdded
+          costPerHour {
+            total
+            energy
+            capex
+            egress
+            carbon
+          }
+          unserved {
+            tokensPerSecond
+            penaltyPerHour
+          }
         }
-        sites { siteCode fromTokensPerSecond toTokensPerSecond tokensPerSecondChange fromCostPerHour toCostPerHour costPerHourChange }
-        flows { fromSiteCode toSiteCode regionCode workloadClassCode tokensPerSecond }
+        sites {
+          siteCode
+          fromTokensPerSecond
+          toTokensPerSecond
+          tokensPerSecondChange
+          fromCostPerHour
+          toCostPerHour
+          costPerHourChange
+        }
+        flows {
+          fromSiteCode
+          toSiteCode
+          regionCode
+          workloadClassCode
+          tokensPerSecond
+        }
       }
     }
   }
@@ -164,7 +364,8 @@ export interface UnservedTotals {
   penaltyPerHour: number;
 }
 
-export type UnservedReason = 'NO_SITE_WITHIN_LATENCY' | 'RESIDENCY' | 'CAPACITY' | 'SITE_SHARE' | 'POWER' | 'CARBON_CAP' | 'COST';
+export type UnservedReason =
+  'NO_SITE_WITHIN_LATENCY' | 'RESIDENCY' | 'CAPACITY' | 'SITE_SHARE' | 'POWER' | 'CARBON_CAP' | 'COST';
 
 /** COST: money saved; UNSERVED_DEMAND: mostly the unserved penalty avoided */
 export type ShadowPriceBasis = 'COST' | 'UNSERVED_DEMAND';
@@ -180,7 +381,14 @@ export interface PlanSite {
   costPerHour: number;
   costPerMillionTokens: number | null;
   loadByClass: { workloadClassCode: string; tokensPerSecond: number }[];
-  gpus: { gpuTypeCode: string; installed: number; gpusAdded: number; gpusBusy: number; peakGpusBusy: number; utilization: number }[];
+  gpus: {
+    gpuTypeCode: string;
+    installed: number;
+    gpusAdded: number;
+    gpusBusy: number;
+    peakGpusBusy: number;
+    utilization: number;
+  }[];
 }
 
 export interface PlanRegion {
@@ -231,12 +439,35 @@ export interface Plan {
   } | null;
   sites: PlanSite[];
   regions: PlanRegion[];
-  unserved: { regionCode: string; workloadClassCode: string; demandTokensPerSecond: number; unservedTokensPerSecond: number; reason: UnservedReason; explanation: string }[];
+  unserved: {
+    regionCode: string;
+    workloadClassCode: string;
+    demandTokensPerSecond: number;
+    unservedTokensPerSecond: number;
+    reason: UnservedReason;
+    explanation: string;
+  }[];
   shadowPrices: {
     carbonCapValuePerTonne: number | null;
-    gpus: { siteCode: string; gpuTypeCode: string; valuePerGpuPerHour: number; basis: ShadowPriceBasis; servesUnservedTokensPerSecond: number }[];
-    power: { siteCode: string; valuePerKwPerHour: number; basis: ShadowPriceBasis; servesUnservedTokensPerSecond: number }[];
-    demand: { regionCode: string; workloadClassCode: string; marginalCostPerMillionTokens: number; basis: ShadowPriceBasis }[];
+    gpus: {
+      siteCode: string;
+      gpuTypeCode: string;
+      valuePerGpuPerHour: number;
+      basis: ShadowPriceBasis;
+      servesUnservedTokensPerSecond: number;
+    }[];
+    power: {
+      siteCode: string;
+      valuePerKwPerHour: number;
+      basis: ShadowPriceBasis;
+      servesUnservedTokensPerSecond: number;
+    }[];
+    demand: {
+      regionCode: string;
+      workloadClassCode: string;
+      marginalCostPerMillionTokens: number;
+      basis: ShadowPriceBasis;
+    }[];
   } | null;
   shadowPricesUnavailableReason: string | null;
 }
@@ -265,6 +496,20 @@ export interface PlanDiff {
     costPerHour: CostPerHour;
     unserved: UnservedTotals;
   } | null;
-  sites: { siteCode: string; fromTokensPerSecond: number; toTokensPerSecond: number; tokensPerSecondChange: number; fromCostPerHour: number; toCostPerHour: number; costPerHourChange: number }[];
-  flows: { fromSiteCode: string | null; toSiteCode: string | null; regionCode: string; workloadClassCode: string; tokensPerSecond: number }[];
+  sites: {
+    siteCode: string;
+    fromTokensPerSecond: number;
+    toTokensPerSecond: number;
+    tokensPerSecondChange: number;
+    fromCostPerHour: number;
+    toCostPerHour: number;
+    costPerHourChange: number;
+  }[];
+  flows: {
+    fromSiteCode: string | null;
+    toSiteCode: string | null;
+    regionCode: string;
+    workloadClassCode: string;
+    tokensPerSecond: number;
+  }[];
 }

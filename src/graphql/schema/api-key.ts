@@ -10,7 +10,8 @@ import { ConflictError, NotFoundError, ValidationError } from '../errors.js';
 import { checkPageSize, MUTATION_ERRORS, selection } from './common.js';
 
 export const RoleEnum = builder.enumType('Role', {
-  description: 'viewer reads everything; planner also requests and cancels plans and manages scenarios; admin changes anything.',
+  description:
+    'viewer reads everything; planner also requests and cancels plans and manages scenarios; admin changes anything.',
   values: { VIEWER: { value: 'viewer' }, PLANNER: { value: 'planner' }, ADMIN: { value: 'admin' } } as const,
 });
 
@@ -31,7 +32,11 @@ export const ApiKeyRef = builder.prismaObject('ApiKey', {
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
     expiresAt: t.expose('expiresAt', { type: 'DateTime', nullable: true }),
     revokedAt: t.expose('revokedAt', { type: 'DateTime', nullable: true }),
-    lastUsedAt: t.expose('lastUsedAt', { type: 'DateTime', nullable: true, description: 'recorded at most once a minute' }),
+    lastUsedAt: t.expose('lastUsedAt', {
+      type: 'DateTime',
+      nullable: true,
+      description: 'recorded at most once a minute',
+    }),
   }),
 });
 
@@ -52,7 +57,8 @@ builder.queryFields((t) => ({
       description: 'API keys, oldest first (admin).',
       authScopes: { admin: true },
       maxSize: checkPageSize,
-      resolve: (query, _root, _args, ctx) => ctx.db.prisma.apiKey.findMany({ ...selection(query), orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] }),
+      resolve: (query, _root, _args, ctx) =>
+        ctx.db.prisma.apiKey.findMany({ ...selection(query), orderBy: [{ createdAt: 'asc' }, { id: 'asc' }] }),
       totalCount: (_parent, _args, ctx) => ctx.db.prisma.apiKey.count(),
     },
     {},
@@ -67,7 +73,9 @@ const CreateApiKeyInput = builder.inputType('CreateApiKeyInput', {
   }),
 });
 
-const RevokeApiKeyInput = builder.inputType('RevokeApiKeyInput', { fields: (t) => ({ name: t.string({ required: true }) }) });
+const RevokeApiKeyInput = builder.inputType('RevokeApiKeyInput', {
+  fields: (t) => ({ name: t.string({ required: true }) }),
+});
 
 builder.mutationFields((t) => ({
   createApiKey: t.field({
@@ -76,10 +84,16 @@ builder.mutationFields((t) => ({
     description: 'Creates a key; the answer holds the key itself, once.',
     args: { input: t.arg({ type: CreateApiKeyInput, required: true }) },
     resolve: async (_root, { input }, ctx) => {
-      const outcome = await createApiKey(ctx.db, { name: input.name, role: input.role, expiresInDays: input.expiresInDays ?? null });
+      const outcome = await createApiKey(ctx.db, {
+        name: input.name,
+        role: input.role,
+        expiresInDays: input.expiresInDays ?? null,
+      });
       if (outcome.ok) return { key: outcome.key, apiKey: outcome.row };
       if (outcome.kind === 'conflict') throw new ConflictError(outcome.message);
-      throw new ValidationError(outcome.issues.map((issue) => ({ path: `input.${issue.path}`, message: issue.message })));
+      throw new ValidationError(
+        outcome.issues.map((issue) => ({ path: `input.${issue.path}`, message: issue.message })),
+      );
     },
   }),
   revokeApiKey: t.prismaField({

@@ -30,7 +30,9 @@ export const DemandRegionRef = builder.prismaNode('DemandRegion', {
     latitude: t.exposeFloat('latitude'),
     longitude: t.exposeFloat('longitude'),
     utcOffsetHours: t.exposeFloat('utcOffsetHours'),
-    allowedCountries: t.exposeStringList('allowedCountries', { description: 'countries allowed to serve it; empty = anywhere' }),
+    allowedCountries: t.exposeStringList('allowedCountries', {
+      description: 'countries allowed to serve it; empty = anywhere',
+    }),
     shareOfGlobalTokensPct: t.exposeFloat('shareOfGlobalTokensPct', { nullable: true }),
     shareBasis: t.exposeString('shareBasis', { nullable: true }),
     latencyAnchor: t.exposeString('latencyAnchor', { nullable: true }),
@@ -56,13 +58,24 @@ export const DemandRegionRef = builder.prismaNode('DemandRegion', {
       resolve: async (region, args, ctx) => {
         const workloadClass = (await ctx.reference.workloadClasses()).get(args.workloadClass);
         if (!workloadClass) {
-          throw new GraphQLError(`workload class "${args.workloadClass}" does not exist`, { extensions: { code: 'NOT_FOUND', argumentName: 'workloadClass' } });
+          throw new GraphQLError(`workload class "${args.workloadClass}" does not exist`, {
+            extensions: { code: 'NOT_FOUND', argumentName: 'workloadClass' },
+          });
         }
-        const regionForReach = { code: region.code, allowedCountries: region.allowedCountries, demands: region.demands };
-        return region.latencies.flatMap((latency) => {
-          const [entry] = reachableRegions({ country: latency.site.country, latencies: [{ rttMs: latency.rttMs, region: regionForReach }] }, workloadClass);
-          return entry ? [{ site: latency.site, rttMs: entry.rttMs, rttBudgetMs: entry.rttBudgetMs }] : [];
-        }).sort((a, b) => a.rttMs - b.rttMs || a.site.code.localeCompare(b.site.code));
+        const regionForReach = {
+          code: region.code,
+          allowedCountries: region.allowedCountries,
+          demands: region.demands,
+        };
+        return region.latencies
+          .flatMap((latency) => {
+            const [entry] = reachableRegions(
+              { country: latency.site.country, latencies: [{ rttMs: latency.rttMs, region: regionForReach }] },
+              workloadClass,
+            );
+            return entry ? [{ site: latency.site, rttMs: entry.rttMs, rttBudgetMs: entry.rttBudgetMs }] : [];
+          })
+          .sort((a, b) => a.rttMs - b.rttMs || a.site.code.localeCompare(b.site.code));
       },
     }),
   }),
@@ -73,7 +86,10 @@ builder.prismaObject('Demand', {
   fields: (t) => ({
     workloadClass: t.relation('workloadClass'),
     tokensPerSecond: t.exposeFloat('tokensPerSecond'),
-    rttBudgetMs: t.exposeFloat('rttBudgetMs', { nullable: true, description: "this region's override of the class budget" }),
+    rttBudgetMs: t.exposeFloat('rttBudgetMs', {
+      nullable: true,
+      description: "this region's override of the class budget",
+    }),
     effectiveRttBudgetMs: t.float({
       nullable: true,
       description: 'the budget that applies: the override, else the class default (null = no limit)',
@@ -86,13 +102,15 @@ builder.prismaObject('Demand', {
 builder.queryFields((t) => ({
   demandRegions: t.prismaField({
     type: ['DemandRegion'],
-    resolve: (query, _root, _args, ctx) => ctx.db.prisma.demandRegion.findMany({ ...selection(query), orderBy: { code: 'asc' } }),
+    resolve: (query, _root, _args, ctx) =>
+      ctx.db.prisma.demandRegion.findMany({ ...selection(query), orderBy: { code: 'asc' } }),
   }),
   demandRegion: t.prismaField({
     type: 'DemandRegion',
     nullable: true,
     args: { code: t.arg.string({ required: true }) },
-    resolve: (query, _root, args, ctx) => ctx.db.prisma.demandRegion.findUnique({ ...selection(query), where: { code: args.code } }),
+    resolve: (query, _root, args, ctx) =>
+      ctx.db.prisma.demandRegion.findUnique({ ...selection(query), where: { code: args.code } }),
   }),
 }));
 
@@ -135,18 +153,37 @@ builder.mutationFields((t) => ({
     resolve: async (query, _root, args, ctx) => {
       const { demand, ...fields } = validated(
         demandRegionSchema,
-        withDefaults({ ...args.input, demand: args.input.demand?.map((row) => withDefaults(row, DEMAND_DEFAULTS)) }, DEMAND_REGION_DEFAULTS),
+        withDefaults(
+          { ...args.input, demand: args.input.demand?.map((row) => withDefaults(row, DEMAND_DEFAULTS)) },
+          DEMAND_REGION_DEFAULTS,
+        ),
       );
       const classes = await ctx.reference.workloadClasses();
       const issues = demand.flatMap((row, index) =>
         classes.has(row.workloadClassCode)
           ? []
-          : [{ path: `input.demand[${index}].workloadClassCode`, message: `workload class "${row.workloadClassCode}" does not exist` }],
+          : [
+              {
+                path: `input.demand[${index}].workloadClassCode`,
+                message: `workload class "${row.workloadClassCode}" does not exist`,
+              },
+            ],
       );
-      issues.push(...duplicateIssues(demand, (row) => row.workloadClassCode, (index) => `input.demand[${index}].workloadClassCode`));
+      issues.push(
+        ...duplicateIssues(
+          demand,
+          (row) => row.workloadClassCode,
+          (index) => `input.demand[${index}].workloadClassCode`,
+        ),
+      );
       if (issues.length > 0) throw new ValidationError(issues);
       return ctx.db.prisma.$transaction(async (tx) => {
-        const region = await tx.demandRegion.upsert({ where: { code: fields.code }, create: fields, update: fields, select: { id: true } });
+        const region = await tx.demandRegion.upsert({
+          where: { code: fields.code },
+          create: fields,
+          update: fields,
+          select: { id: true },
+        });
         for (const row of demand) {
           const workloadClassId = classes.get(row.workloadClassCode)!.id;
           const data = { tokensPerSecond: row.tokensPerSecond, rttBudgetMs: row.rttBudgetMs };

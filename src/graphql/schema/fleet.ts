@@ -42,7 +42,8 @@ const ClassTotalsRef = builder.objectRef<ClassTotals>('FleetClassTotals').implem
     demandShareOfCapacity: t.float({
       nullable: true,
       description: 'demand ÷ capacity for this class alone (null without capacity)',
-      resolve: (row) => (row.capacityTokensPerSecond > 0 ? row.demandTokensPerSecond / row.capacityTokensPerSecond : null),
+      resolve: (row) =>
+        row.capacityTokensPerSecond > 0 ? row.demandTokensPerSecond / row.capacityTokensPerSecond : null,
     }),
   }),
 });
@@ -69,7 +70,8 @@ const FleetRef = builder.objectRef<Fleet>('Fleet').implement({
     }),
     demandShareOfCapacity: t.exposeFloat('demandShareOfCapacity', {
       nullable: true,
-      description: 'demand ÷ capacity on the demand’s class mix: the average utilization a perfect placement would need',
+      description:
+        'demand ÷ capacity on the demand’s class mix: the average utilization a perfect placement would need',
     }),
     byClass: t.field({ type: [ClassTotalsRef], resolve: (fleet) => fleet.byClass }),
     byGpuType: t.field({ type: [GpuTotalsRef], resolve: (fleet) => fleet.byGpuType }),
@@ -80,27 +82,52 @@ async function fleet(ctx: Context): Promise<Fleet> {
   const [siteRows, regionRows, gpus, gpuThroughputs, classes] = await Promise.all([
     ctx.db.prisma.site.findMany({
       where: { status: { not: 'RETIRED' } },
-      select: { pue: true, coolingType: true, powerCapKw: true, status: true, inventory: { select: { installed: true, maxAdditional: true, gpuType: { select: { code: true } } } } },
+      select: {
+        pue: true,
+        coolingType: true,
+        powerCapKw: true,
+        status: true,
+        inventory: { select: { installed: true, maxAdditional: true, gpuType: { select: { code: true } } } },
+      },
     }),
-    ctx.db.prisma.demandRegion.findMany({ select: { demands: { select: { tokensPerSecond: true, rttBudgetMs: true, workloadClass: { select: { code: true } } } } } }),
+    ctx.db.prisma.demandRegion.findMany({
+      select: {
+        demands: { select: { tokensPerSecond: true, rttBudgetMs: true, workloadClass: { select: { code: true } } } },
+      },
+    }),
     ctx.reference.gpuTypes(),
     ctx.reference.gpuThroughputs(),
     ctx.reference.workloadClasses(),
   ]);
   const sites = siteRows.map((site) => ({
     ...site,
-    inventory: site.inventory.map((row) => ({ gpuTypeCode: row.gpuType.code, installed: row.installed, maxAdditional: row.maxAdditional })),
+    inventory: site.inventory.map((row) => ({
+      gpuTypeCode: row.gpuType.code,
+      installed: row.installed,
+      maxAdditional: row.maxAdditional,
+    })),
   }));
   const demandRegions = regionRows.map((region) => ({
-    demand: region.demands.map((d) => ({ workloadClassCode: d.workloadClass.code, tokensPerSecond: d.tokensPerSecond, rttBudgetMs: d.rttBudgetMs })),
+    demand: region.demands.map((d) => ({
+      workloadClassCode: d.workloadClass.code,
+      tokensPerSecond: d.tokensPerSecond,
+      rttBudgetMs: d.rttBudgetMs,
+    })),
   }));
   const totals = fleetTotals({ sites, gpuTypes: [...gpuThroughputs.values()], demandRegions });
 
   const byClass = [...classes.values()].map((workloadClass) => ({
     workloadClass,
-    capacityTokensPerSecond: sites.reduce((sum, site) => sum + siteInstalledCapacity(site, gpuThroughputs, workloadClass.code).tokensPerSecond, 0),
+    capacityTokensPerSecond: sites.reduce(
+      (sum, site) => sum + siteInstalledCapacity(site, gpuThroughputs, workloadClass.code).tokensPerSecond,
+      0,
+    ),
     demandTokensPerSecond: demandRegions.reduce(
-      (sum, region) => sum + region.demand.filter((d) => d.workloadClassCode === workloadClass.code).reduce((s, d) => s + d.tokensPerSecond, 0),
+      (sum, region) =>
+        sum +
+        region.demand
+          .filter((d) => d.workloadClassCode === workloadClass.code)
+          .reduce((s, d) => s + d.tokensPerSecond, 0),
       0,
     ),
   }));

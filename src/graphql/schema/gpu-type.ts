@@ -1,6 +1,13 @@
 // GPU types with their power, memory, amortized cost and per-class throughput;
 // site inventory rows (site × GPU type); and the mutations that change them.
-import { GPU_THROUGHPUT_DEFAULTS, GPU_TYPE_DEFAULTS, gpuTypeSchema, INVENTORY_DEFAULTS, inventorySchema, withDefaults } from '../../dataset/ranges.js';
+import {
+  GPU_THROUGHPUT_DEFAULTS,
+  GPU_TYPE_DEFAULTS,
+  gpuTypeSchema,
+  INVENTORY_DEFAULTS,
+  inventorySchema,
+  withDefaults,
+} from '../../dataset/ranges.js';
 import { builder } from '../builder.js';
 import { NotFoundError, ValidationError } from '../errors.js';
 import { MUTATION_ERRORS, selection } from './common.js';
@@ -14,8 +21,13 @@ export const GpuTypeRef = builder.prismaNode('GpuType', {
     name: t.exposeString('name'),
     vendor: t.exposeString('vendor'),
     formFactor: t.exposeString('formFactor', { nullable: true }),
-    boardPowerWatts: t.exposeFloat('boardPowerWatts', { nullable: true, description: 'the accelerator board alone (TDP), W' }),
-    powerWatts: t.exposeFloat('powerWatts', { description: 'per GPU including its share of host, network and storage, W' }),
+    boardPowerWatts: t.exposeFloat('boardPowerWatts', {
+      nullable: true,
+      description: 'the accelerator board alone (TDP), W',
+    }),
+    powerWatts: t.exposeFloat('powerWatts', {
+      description: 'per GPU including its share of host, network and storage, W',
+    }),
     memoryGb: t.exposeFloat('memoryGb'),
     memoryType: t.exposeString('memoryType', { nullable: true }),
     memoryBandwidthTbPerS: t.exposeFloat('memoryBandwidthTbPerS', { nullable: true }),
@@ -53,7 +65,9 @@ builder.prismaObject('SiteInventory', {
     site: t.relation('site'),
     gpuType: t.relation('gpuType'),
     installed: t.exposeInt('installed'),
-    maxAdditional: t.exposeInt('maxAdditional', { description: 'how many more this site could host (expansion planning)' }),
+    maxAdditional: t.exposeInt('maxAdditional', {
+      description: 'how many more this site could host (expansion planning)',
+    }),
     updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
   }),
 });
@@ -62,13 +76,15 @@ builder.queryFields((t) => ({
   gpuTypes: t.prismaField({
     type: ['GpuType'],
     description: 'Every GPU type, by code (a short reference list).',
-    resolve: (query, _root, _args, ctx) => ctx.db.prisma.gpuType.findMany({ ...selection(query), orderBy: { code: 'asc' } }),
+    resolve: (query, _root, _args, ctx) =>
+      ctx.db.prisma.gpuType.findMany({ ...selection(query), orderBy: { code: 'asc' } }),
   }),
   gpuType: t.prismaField({
     type: 'GpuType',
     nullable: true,
     args: { code: t.arg.string({ required: true }) },
-    resolve: (query, _root, args, ctx) => ctx.db.prisma.gpuType.findUnique({ ...selection(query), where: { code: args.code } }),
+    resolve: (query, _root, args, ctx) =>
+      ctx.db.prisma.gpuType.findUnique({ ...selection(query), where: { code: args.code } }),
   }),
 }));
 
@@ -123,18 +139,40 @@ builder.mutationFields((t) => ({
     resolve: async (query, _root, args, ctx) => {
       const { throughputs, ...fields } = validated(
         gpuTypeSchema,
-        withDefaults({ ...args.input, throughputs: args.input.throughputs?.map((row) => withDefaults(row, GPU_THROUGHPUT_DEFAULTS)) }, GPU_TYPE_DEFAULTS),
+        withDefaults(
+          {
+            ...args.input,
+            throughputs: args.input.throughputs?.map((row) => withDefaults(row, GPU_THROUGHPUT_DEFAULTS)),
+          },
+          GPU_TYPE_DEFAULTS,
+        ),
       );
       const classes = await ctx.reference.workloadClasses();
       const issues = throughputs.flatMap((row, index) =>
         classes.has(row.workloadClassCode)
           ? []
-          : [{ path: `input.throughputs[${index}].workloadClassCode`, message: `workload class "${row.workloadClassCode}" does not exist` }],
+          : [
+              {
+                path: `input.throughputs[${index}].workloadClassCode`,
+                message: `workload class "${row.workloadClassCode}" does not exist`,
+              },
+            ],
       );
-      issues.push(...duplicateIssues(throughputs, (row) => row.workloadClassCode, (index) => `input.throughputs[${index}].workloadClassCode`));
+      issues.push(
+        ...duplicateIssues(
+          throughputs,
+          (row) => row.workloadClassCode,
+          (index) => `input.throughputs[${index}].workloadClassCode`,
+        ),
+      );
       if (issues.length > 0) throw new ValidationError(issues);
       return ctx.db.prisma.$transaction(async (tx) => {
-        const gpu = await tx.gpuType.upsert({ where: { code: fields.code }, create: fields, update: fields, select: { id: true } });
+        const gpu = await tx.gpuType.upsert({
+          where: { code: fields.code },
+          create: fields,
+          update: fields,
+          select: { id: true },
+        });
         for (const row of throughputs) {
           const workloadClassId = classes.get(row.workloadClassCode)!.id;
           const data = { tokensPerSecond: row.tokensPerSecond, derivation: row.derivation };
@@ -154,7 +192,10 @@ builder.mutationFields((t) => ({
     description: 'Sets how many GPUs of a type a site has installed and could add.',
     args: { input: t.arg({ type: SetInventoryInput, required: true }) },
     resolve: async (query, _root, args, ctx) => {
-      const input = validated(inventorySchema.extend({ siteCode: gpuTypeSchema.shape.code }), withDefaults(args.input, INVENTORY_DEFAULTS));
+      const input = validated(
+        inventorySchema.extend({ siteCode: gpuTypeSchema.shape.code }),
+        withDefaults(args.input, INVENTORY_DEFAULTS),
+      );
       const site = await ctx.db.prisma.site.findUnique({ where: { code: input.siteCode }, select: { id: true } });
       if (!site) throw new NotFoundError('Site', input.siteCode);
       const gpu = (await ctx.reference.gpuTypes()).get(input.gpuTypeCode);

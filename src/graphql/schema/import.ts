@@ -59,7 +59,11 @@ const CsvFileInput = builder.inputType('CsvFileInput', {
 const ImportDatasetInput = builder.inputType('ImportDatasetInput', {
   description: 'Either `json` (one document) or `files` (CSV files), not both.',
   fields: (t) => ({
-    json: t.field({ type: 'JSON', required: false, description: '{ workloadClasses, gpuTypes, sites, demandRegions, latencies }' }),
+    json: t.field({
+      type: 'JSON',
+      required: false,
+      description: '{ workloadClasses, gpuTypes, sites, demandRegions, latencies }',
+    }),
     files: t.field({ type: [CsvFileInput], required: false }),
     dryRun: t.boolean({ required: false, defaultValue: false, description: 'validate and count, write nothing' }),
   }),

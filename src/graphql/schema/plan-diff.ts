@@ -85,14 +85,23 @@ interface PlanDiffView extends PlanDiff {
 }
 
 const PlanDiffRef = builder.objectRef<PlanDiffView>('PlanDiff').implement({
-  description: 'What changed from one solved plan (from) to another (to). Rows with no change are left out; rows are largest change first.',
+  description:
+    'What changed from one solved plan (from) to another (to). Rows with no change are left out; rows are largest change first.',
   fields: (t) => ({
     fromPlanId: t.exposeID('fromPlanId'),
     toPlanId: t.exposeID('toPlanId'),
     unchanged: t.exposeBoolean('unchanged', { description: 'no row and no total changed' }),
-    siteGpus: t.field({ type: [SiteGpuChangeRef], description: 'per site × GPU type', resolve: (diff) => diff.siteGpus }),
+    siteGpus: t.field({
+      type: [SiteGpuChangeRef],
+      description: 'per site × GPU type',
+      resolve: (diff) => diff.siteGpus,
+    }),
     sites: t.field({ type: [SiteChangeRef], resolve: (diff) => diff.sites }),
-    regions: t.field({ type: [RegionClassChangeRef], description: 'per region × class, with its flows', resolve: (diff) => diff.regions }),
+    regions: t.field({
+      type: [RegionClassChangeRef],
+      description: 'per region × class, with its flows',
+      resolve: (diff) => diff.regions,
+    }),
     flows: t.field({
       type: [LoadFlowRef],
       description: 'every flow, largest first; optionally only those leaving or reaching a site',
@@ -102,13 +111,16 @@ const PlanDiffRef = builder.objectRef<PlanDiffView>('PlanDiff').implement({
       },
       resolve: (diff, args) =>
         diff.flows.filter(
-          (flow) => (args.fromSiteCode == null || flow.fromSiteCode === args.fromSiteCode) && (args.toSiteCode == null || flow.toSiteCode === args.toSiteCode),
+          (flow) =>
+            (args.fromSiteCode == null || flow.fromSiteCode === args.fromSiteCode) &&
+            (args.toSiteCode == null || flow.toSiteCode === args.toSiteCode),
         ),
     }),
     totals: t.field({
       type: PlanTotalsRef,
       nullable: true,
-      description: 'the change in every total (to − from), in the same units; 0 within the tolerance; null where either plan has no value',
+      description:
+        'the change in every total (to − from), in the same units; 0 within the tolerance; null where either plan has no value',
       resolve: (diff) => diff.totals,
     }),
   }),
@@ -117,15 +129,22 @@ const PlanDiffRef = builder.objectRef<PlanDiffView>('PlanDiff').implement({
 // ---- fields on Plan
 
 async function againstResult(ctx: Context, id: string): Promise<PlanResult> {
-  const plan = UUID.test(id) ? await ctx.db.prisma.plan.findUnique({ where: { id }, select: { status: true, result: true } }) : null;
+  const plan = UUID.test(id)
+    ? await ctx.db.prisma.plan.findUnique({ where: { id }, select: { status: true, result: true } })
+    : null;
   if (!plan) {
-    throw new GraphQLError(`against: plan "${id}" does not exist`, { extensions: { code: 'NOT_FOUND', argumentName: 'against' } });
+    throw new GraphQLError(`against: plan "${id}" does not exist`, {
+      extensions: { code: 'NOT_FOUND', argumentName: 'against' },
+    });
   }
   const result = comparableResult(plan);
   if (!result) {
-    throw new GraphQLError(`against: plan "${id}" is ${plan.status} and has no solution to compare with (only SOLVED plans can be compared)`, {
-      extensions: { code: 'BAD_USER_INPUT', argumentName: 'against' },
-    });
+    throw new GraphQLError(
+      `against: plan "${id}" is ${plan.status} and has no solution to compare with (only SOLVED plans can be compared)`,
+      {
+        extensions: { code: 'BAD_USER_INPUT', argumentName: 'against' },
+      },
+    );
   }
   return result;
 }
@@ -155,7 +174,9 @@ builder.prismaObjectFields(PlanRef, (t) => ({
       if (!toResult) return null;
       const previous = await previousSolvedPlan(ctx.db.prisma, plan, { id: true, status: true, result: true });
       const fromResult = previous && comparableResult(previous);
-      return previous && fromResult ? { fromPlanId: previous.id, toPlanId: plan.id, ...diffPlans(fromResult, toResult) } : null;
+      return previous && fromResult
+        ? { fromPlanId: previous.id, toPlanId: plan.id, ...diffPlans(fromResult, toResult) }
+        : null;
     },
   }),
 }));

@@ -17,9 +17,13 @@ builder.subscriptionField('planUpdated', (t) =>
     subscribe: async (_root, args, ctx) => {
       const id = String(args.id);
       const exists = UUID.test(id) && (await ctx.db.prisma.plan.findUnique({ where: { id }, select: { id: true } }));
-      if (!exists) throw new GraphQLError(`id: plan "${id}" does not exist`, { extensions: { code: 'NOT_FOUND', argumentName: 'id' } });
+      if (!exists)
+        throw new GraphQLError(`id: plan "${id}" does not exist`, {
+          extensions: { code: 'NOT_FOUND', argumentName: 'id' },
+        });
       return planStatusUpdates(ctx.db, id);
     },
-    resolve: (query, planId: string, _args, ctx) => ctx.db.prisma.plan.findUniqueOrThrow({ ...selection(query), where: { id: planId } }),
+    resolve: (query, planId: string, _args, ctx) =>
+      ctx.db.prisma.plan.findUniqueOrThrow({ ...selection(query), where: { id: planId } }),
   }),
 );

@@ -30,7 +30,9 @@ export const MAX_PLAN_WAIT_MS = 60_000;
 
 export function planJobsOrThrow(ctx: Context): PlanJobs {
   if (!ctx.planJobs) {
-    throw new GraphQLError('this process does not run the plan job queue', { extensions: { code: 'SERVICE_UNAVAILABLE' } });
+    throw new GraphQLError('this process does not run the plan job queue', {
+      extensions: { code: 'SERVICE_UNAVAILABLE' },
+    });
   }
   return ctx.planJobs;
 }
@@ -50,7 +52,9 @@ const UnservedReasonEnum = builder.enumType('UnservedReason', {
     NO_SITE_WITHIN_LATENCY: { description: 'no site that runs the class is within its RTT budget' },
     RESIDENCY: { description: 'the sites within the budget are in countries the region may not be served from' },
     CAPACITY: { description: 'every site that may serve it has all its GPUs busy' },
-    SITE_SHARE: { description: 'the sites that may serve it took their maxSiteShare while they still had GPUs and power' },
+    SITE_SHARE: {
+      description: 'the sites that may serve it took their maxSiteShare while they still had GPUs and power',
+    },
     POWER: { description: 'most sites that may serve it are at their power caps' },
     CARBON_CAP: { description: 'sites had room but the carbon cap did not' },
     COST: { description: 'serving it would cost more than the unserved penalty' },
@@ -58,7 +62,8 @@ const UnservedReasonEnum = builder.enumType('UnservedReason', {
 });
 
 const CapexModeEnum = builder.enumType('CapexMode', {
-  description: 'AMORTIZED: every busy GPU-hour pays its capex. SUNK: installed GPUs cost only energy; bought ones pay capex.',
+  description:
+    'AMORTIZED: every busy GPU-hour pays its capex. SUNK: installed GPUs cost only energy; bought ones pay capex.',
   values: CAPEX_MODES,
 });
 
@@ -70,7 +75,8 @@ const PlanSolverEnum = builder.enumType('PlanSolver', {
 type CostPerHourRow = CostBreakdownPerHour & { unservedPenaltyPerHour: number };
 
 const CostPerHourRef = builder.objectRef<CostPerHourRow>('PlanCostPerHour').implement({
-  description: 'Money, USD per hour, averaged over the periods. The unserved penalty is not money and is not here (see PlanTotals.unserved).',
+  description:
+    'Money, USD per hour, averaged over the periods. The unserved penalty is not money and is not here (see PlanTotals.unserved).',
   fields: (t) => ({
     total: t.exposeFloat('total', { description: 'energy + capex + egress + carbon: what the plan spends' }),
     energy: t.exposeFloat('energy'),
@@ -86,7 +92,8 @@ const CostPerHourRef = builder.objectRef<CostPerHourRow>('PlanCostPerHour').impl
 });
 
 const UnservedTotalsRef = builder.objectRef<NonNullable<PlanResult['totals']>>('PlanUnservedTotals').implement({
-  description: 'Demand the plan leaves unserved, and the penalty the model charged for it (a modelling price, not money).',
+  description:
+    'Demand the plan leaves unserved, and the penalty the model charged for it (a modelling price, not money).',
   fields: (t) => ({
     tokensPerSecond: t.exposeFloat('unservedTokensPerSecond', { description: 'mean over the periods' }),
     penaltyPerHour: t.exposeFloat('unservedPenaltyPerHour', {
@@ -102,7 +109,10 @@ export const PlanTotalsRef = builder.objectRef<NonNullable<PlanResult['totals']>
       resolve: (totals) => ({ ...totals.costPerHour, unservedPenaltyPerHour: totals.unservedPenaltyPerHour }),
     }),
     unserved: t.field({ type: UnservedTotalsRef, resolve: (totals) => totals }),
-    costPerMillionTokens: t.exposeFloat('costPerMillionTokens', { nullable: true, description: 'null when nothing is served' }),
+    costPerMillionTokens: t.exposeFloat('costPerMillionTokens', {
+      nullable: true,
+      description: 'null when nothing is served',
+    }),
     tokensPerJoule: t.exposeFloat('tokensPerJoule', { nullable: true }),
     itPowerKw: t.exposeFloat('itPowerKw'),
     facilityPowerKw: t.exposeFloat('facilityPowerKw'),
@@ -129,7 +139,10 @@ const SiteGpuPlanRef = builder.objectRef<SitePlan['gpus'][number]>('PlanSiteGpu'
 });
 
 const ClassLoadRef = builder.objectRef<SitePlan['loadByClass'][number]>('PlanClassLoad').implement({
-  fields: (t) => ({ workloadClassCode: t.exposeString('workloadClassCode'), tokensPerSecond: t.exposeFloat('tokensPerSecond') }),
+  fields: (t) => ({
+    workloadClassCode: t.exposeString('workloadClassCode'),
+    tokensPerSecond: t.exposeFloat('tokensPerSecond'),
+  }),
 });
 
 const SitePlanRef = builder.objectRef<SitePlan>('PlanSite').implement({
@@ -160,7 +173,7 @@ const RegionSourceRef = builder.objectRef<RegionPlan['sources'][number]>('PlanRe
 });
 
 const RegionPlanRef = builder.objectRef<RegionPlan>('PlanRegion').implement({
-  description: "How one demand region is served in a plan.",
+  description: 'How one demand region is served in a plan.',
   fields: (t) => ({
     regionCode: t.exposeString('regionCode'),
     demandTokensPerSecond: t.exposeFloat('demandTokensPerSecond'),
@@ -190,14 +203,17 @@ const ShadowPriceBasisEnum = builder.enumType('ShadowPriceBasis', {
     'because the extra unit would serve demand the plan leaves unserved: a modelling price, not money.',
   values: ['COST', 'UNSERVED_DEMAND'] as const,
 });
-const servesUnserved = 'tokens/s of demand now unserved that one more unit would serve (mean over periods); 0 when basis is COST';
+const servesUnserved =
+  'tokens/s of demand now unserved that one more unit would serve (mean over periods); 0 when basis is COST';
 
 const GpuShadowPriceRef = builder.objectRef<ShadowPrices['gpus'][number]>('GpuShadowPrice').implement({
   description: 'One more GPU of a type at a site; rows worth nothing are left out.',
   fields: (t) => ({
     siteCode: t.exposeString('siteCode'),
     gpuTypeCode: t.exposeString('gpuTypeCode'),
-    valuePerGpuPerHour: t.exposeFloat('valuePerGpuPerHour', { description: 'USD/h the objective drops with one more GPU of this type here (see basis)' }),
+    valuePerGpuPerHour: t.exposeFloat('valuePerGpuPerHour', {
+      description: 'USD/h the objective drops with one more GPU of this type here (see basis)',
+    }),
     basis: t.expose('basis', { type: ShadowPriceBasisEnum }),
     servesUnservedTokensPerSecond: t.exposeFloat('servesUnservedTokensPerSecond', { description: servesUnserved }),
   }),
@@ -206,7 +222,9 @@ const PowerShadowPriceRef = builder.objectRef<ShadowPrices['power'][number]>('Po
   description: 'One more kW of power cap at a site; rows worth nothing are left out.',
   fields: (t) => ({
     siteCode: t.exposeString('siteCode'),
-    valuePerKwPerHour: t.exposeFloat('valuePerKwPerHour', { description: 'USD/h the objective drops with one more kW of power cap (see basis)' }),
+    valuePerKwPerHour: t.exposeFloat('valuePerKwPerHour', {
+      description: 'USD/h the objective drops with one more kW of power cap (see basis)',
+    }),
     basis: t.expose('basis', { type: ShadowPriceBasisEnum }),
     servesUnservedTokensPerSecond: t.exposeFloat('servesUnservedTokensPerSecond', { description: servesUnserved }),
   }),
@@ -216,9 +234,13 @@ const DemandShadowPriceRef = builder.objectRef<ShadowPrices['demand'][number]>('
     regionCode: t.exposeString('regionCode'),
     workloadClassCode: t.exposeString('workloadClassCode'),
     marginalCostPerMillionTokens: t.exposeFloat('marginalCostPerMillionTokens', {
-      description: 'USD per million tokens of one more token/s of this demand, following its hourly profile in 24-hour plans',
+      description:
+        'USD per million tokens of one more token/s of this demand, following its hourly profile in 24-hour plans',
     }),
-    basis: t.expose('basis', { type: ShadowPriceBasisEnum, description: 'UNSERVED_DEMAND: more of it would go unserved (the price is the penalty)' }),
+    basis: t.expose('basis', {
+      type: ShadowPriceBasisEnum,
+      description: 'UNSERVED_DEMAND: more of it would go unserved (the price is the penalty)',
+    }),
   }),
 });
 const ShadowPricesRef = builder.objectRef<ShadowPrices>('ShadowPrices').implement({
@@ -250,7 +272,10 @@ const AllocationFilter = builder.inputType('PlanAllocationFilter', {
   }),
 });
 
-function filterAllocations(rows: AllocationRow[], filter: typeof AllocationFilter.$inferInput | null | undefined): AllocationRow[] {
+function filterAllocations(
+  rows: AllocationRow[],
+  filter: typeof AllocationFilter.$inferInput | null | undefined,
+): AllocationRow[] {
   if (!filter) return rows;
   const sets = {
     site: filter.siteCodes?.length ? new Set(filter.siteCodes) : null,
@@ -275,11 +300,23 @@ export const PlanRef = builder.prismaObject('Plan', {
     id: t.exposeID('id'),
     name: t.exposeString('name', { nullable: true }),
     status: t.expose('status', { type: PlanStatusEnum }),
-    final: t.boolean({ description: 'the status will not change again', select: { status: true }, resolve: (plan) => isFinal(plan.status) }),
-    options: t.expose('options', { type: 'JSON', description: 'the PlanOptions it was solved with, defaults filled in' }),
-    inputHash: t.exposeString('inputHash', { description: "sha256 of the input snapshot's canonical JSON: equal hashes, equal inputs" }),
+    final: t.boolean({
+      description: 'the status will not change again',
+      select: { status: true },
+      resolve: (plan) => isFinal(plan.status),
+    }),
+    options: t.expose('options', {
+      type: 'JSON',
+      description: 'the PlanOptions it was solved with, defaults filled in',
+    }),
+    inputHash: t.exposeString('inputHash', {
+      description: "sha256 of the input snapshot's canonical JSON: equal hashes, equal inputs",
+    }),
     sourcePlan: t.relation('sourcePlan', { nullable: true, description: 'the plan whose snapshot this one re-solves' }),
-    scenario: t.relation('scenario', { nullable: true, description: 'the scenario applied to its snapshot (null once deleted)' }),
+    scenario: t.relation('scenario', {
+      nullable: true,
+      description: 'the scenario applied to its snapshot (null once deleted)',
+    }),
     scenarioApplied: t.expose('scenarioApplied', {
       type: 'JSON',
       nullable: true,
@@ -302,16 +339,35 @@ export const PlanRef = builder.prismaObject('Plan', {
       select: { result: true },
       resolve: (plan) => resultOf(plan)?.message ?? null,
     }),
-    costPerMillionTokens: t.exposeFloat('costPerMillionTokens', { nullable: true, description: 'USD per million tokens served' }),
-    costPerHour: t.exposeFloat('costPerHour', { nullable: true, description: 'USD per hour, unserved penalty excluded' }),
+    costPerMillionTokens: t.exposeFloat('costPerMillionTokens', {
+      nullable: true,
+      description: 'USD per million tokens served',
+    }),
+    costPerHour: t.exposeFloat('costPerHour', {
+      nullable: true,
+      description: 'USD per hour, unserved penalty excluded',
+    }),
     servedTokensPerSecond: t.exposeFloat('servedTokensPerSecond', { nullable: true }),
     unservedTokensPerSecond: t.exposeFloat('unservedTokensPerSecond', { nullable: true }),
     itPowerKw: t.exposeFloat('itPowerKw', { nullable: true }),
     facilityPowerKw: t.exposeFloat('facilityPowerKw', { nullable: true }),
-    totals: t.field({ type: PlanTotalsRef, nullable: true, select: { result: true }, resolve: (plan) => resultOf(plan)?.totals ?? null }),
+    totals: t.field({
+      type: PlanTotalsRef,
+      nullable: true,
+      select: { result: true },
+      resolve: (plan) => resultOf(plan)?.totals ?? null,
+    }),
     sites: t.field({ type: [SitePlanRef], select: { result: true }, resolve: (plan) => resultOf(plan)?.sites ?? [] }),
-    regions: t.field({ type: [RegionPlanRef], select: { result: true }, resolve: (plan) => resultOf(plan)?.regions ?? [] }),
-    unserved: t.field({ type: [UnservedRef], select: { result: true }, resolve: (plan) => resultOf(plan)?.unserved ?? [] }),
+    regions: t.field({
+      type: [RegionPlanRef],
+      select: { result: true },
+      resolve: (plan) => resultOf(plan)?.regions ?? [],
+    }),
+    unserved: t.field({
+      type: [UnservedRef],
+      select: { result: true },
+      resolve: (plan) => resultOf(plan)?.unserved ?? [],
+    }),
     shadowPrices: t.field({
       type: ShadowPricesRef,
       nullable: true,
@@ -327,19 +383,26 @@ export const PlanRef = builder.prismaObject('Plan', {
     allocations: t.connection(
       {
         type: AllocationRef,
-        description: 'route rows (site × region × class × period), filtered, ordered by site, region, class, period; 1–100 a page',
+        description:
+          'route rows (site × region × class × period), filtered, ordered by site, region, class, period; 1–100 a page',
         args: { filter: t.arg({ type: AllocationFilter, required: false }) },
         select: { result: true },
         resolve: (plan, args) => {
           checkPageSize(args);
           const rows = filterAllocations(resultOf(plan)?.allocations ?? [], args.filter);
-          return { ...resolveArrayConnection({ args, defaultSize: 50, maxSize: MAX_PAGE_SIZE }, rows), totalCount: rows.length };
+          return {
+            ...resolveArrayConnection({ args, defaultSize: 50, maxSize: MAX_PAGE_SIZE }, rows),
+            totalCount: rows.length,
+          };
         },
       },
       {
         name: 'PlanAllocationConnection',
         fields: (c) => ({
-          totalCount: c.int({ description: 'rows matching the filter, over all pages', resolve: (connection) => (connection as { totalCount: number }).totalCount }),
+          totalCount: c.int({
+            description: 'rows matching the filter, over all pages',
+            resolve: (connection) => (connection as { totalCount: number }).totalCount,
+          }),
         }),
       },
       { name: 'PlanAllocationEdge' },
@@ -404,7 +467,8 @@ builder.queryFields((t) => ({
   latestPlan: t.prismaField({
     type: 'Plan',
     nullable: true,
-    description: 'The most recently requested plan with one of these statuses (default: SOLVED), optionally of one schedule or scenario.',
+    description:
+      'The most recently requested plan with one of these statuses (default: SOLVED), optionally of one schedule or scenario.',
     args: {
       status: t.arg({ type: [PlanStatusEnum], required: false }),
       schedule: t.arg.string({ required: false, description: 'name of a schedule' }),
@@ -451,8 +515,15 @@ const RequestPlanInput = builder.inputType('RequestPlanInput', {
   fields: (t) => ({
     name: t.string({ required: false }),
     options: t.field({ type: PlanOptionsInput, required: false }),
-    scenario: t.string({ required: false, description: "code of a scenario: its overrides change the snapshot, its planOptions sit under `options`" }),
-    wait: t.boolean({ required: false, defaultValue: false, description: `answer when the plan is final, or after ${MAX_PLAN_WAIT_MS / 1000} s with it still running` }),
+    scenario: t.string({
+      required: false,
+      description: 'code of a scenario: its overrides change the snapshot, its planOptions sit under `options`',
+    }),
+    wait: t.boolean({
+      required: false,
+      defaultValue: false,
+      description: `answer when the plan is final, or after ${MAX_PLAN_WAIT_MS / 1000} s with it still running`,
+    }),
   }),
 });
 
@@ -475,9 +546,11 @@ const NAME_MAX_LENGTH = 200;
 
 function checkedName(name: string | null | undefined): string | null {
   if (name == null) return null;
-  if (name.length > NAME_MAX_LENGTH) throw new ValidationError([{ path: 'input.name', message: `must be at most ${NAME_MAX_LENGTH} characters` }]);
+  if (name.length > NAME_MAX_LENGTH)
+    throw new ValidationError([{ path: 'input.name', message: `must be at most ${NAME_MAX_LENGTH} characters` }]);
   // PostgreSQL refuses NUL in text: without this it was an unexpected error
-  if (/\p{Cc}/u.test(name)) throw new ValidationError([{ path: 'input.name', message: 'must not contain control characters' }]);
+  if (/\p{Cc}/u.test(name))
+    throw new ValidationError([{ path: 'input.name', message: 'must not contain control characters' }]);
   return name;
 }
 
@@ -487,7 +560,9 @@ async function answer(ctx: Context, query: object, planId: string, wait: boolean
 }
 
 async function storedPlanOrThrow(ctx: Context, id: string) {
-  const plan = UUID.test(id) ? await ctx.db.prisma.plan.findUnique({ where: { id }, select: { id: true, options: true, inputSnapshot: true } }) : null;
+  const plan = UUID.test(id)
+    ? await ctx.db.prisma.plan.findUnique({ where: { id }, select: { id: true, options: true, inputSnapshot: true } })
+    : null;
   if (!plan) throw new NotFoundError('Plan', id);
   return plan;
 }
@@ -502,7 +577,11 @@ builder.mutationFields((t) => ({
     resolve: async (query, _root, { input }, ctx) => {
       const name = checkedName(input.name);
       const jobs = planJobsOrThrow(ctx);
-      const prepared = await preparePlan(ctx.db, { name, scenarioCode: input.scenario, options: givenOptions(input.options) });
+      const prepared = await preparePlan(ctx.db, {
+        name,
+        scenarioCode: input.scenario,
+        options: givenOptions(input.options),
+      });
       checkSolverCaps(prepared, ctx.solverCaps ?? DEFAULT_SOLVER_CAPS);
       const plan = await jobs.enqueue({ ...prepared, requestedByKeyId: ctx.auth?.keyId ?? null });
       return answer(ctx, query, plan.id, input.wait);
@@ -520,7 +599,9 @@ builder.mutationFields((t) => ({
       const source = await storedPlanOrThrow(ctx, sourcePlanId);
       const options = parsePlanOptions(source.options);
       if (!options.ok) {
-        throw new ValidationError(options.issues.map((issue) => ({ path: `sourcePlan.options.${issue.path}`, message: issue.message })));
+        throw new ValidationError(
+          options.issues.map((issue) => ({ path: `sourcePlan.options.${issue.path}`, message: issue.message })),
+        );
       }
       const plan = await planJobsOrThrow(ctx).enqueue({
         name,

@@ -4,7 +4,12 @@
 import { GraphQLError } from 'graphql';
 import { storedPlanResult } from '../../db/plan-store.js';
 import type { PlanResult } from '../../optimizer/types.js';
-import { describeOverrides, scenarioOverridesSchema, SITE_SCOPES, type ScenarioOverrides } from '../../scenarios/overrides.js';
+import {
+  describeOverrides,
+  scenarioOverridesSchema,
+  SITE_SCOPES,
+  type ScenarioOverrides,
+} from '../../scenarios/overrides.js';
 import { createScenario, updateScenario } from '../../scenarios/store.js';
 import { PLANNER_FIELD } from '../authorization.js';
 import { builder } from '../builder.js';
@@ -14,7 +19,8 @@ import { checkPageSize, DeletedRef, MUTATION_ERRORS, selection } from './common.
 import { PlanOptionsInput } from './plan.js';
 
 const SiteScopeEnum = builder.enumType('ScenarioSiteScope', {
-  description: 'which sites an override applies to: ALL (no code), COUNTRY (code = ISO country), SITE (code = site code)',
+  description:
+    'which sites an override applies to: ALL (no code), COUNTRY (code = ISO country), SITE (code = site code)',
   values: SITE_SCOPES,
 });
 
@@ -81,7 +87,7 @@ const ResidencyRuleRef = builder.objectRef<Item<'residencyRules'>>('ScenarioResi
     allowedCountries: t.exposeStringList('allowedCountries'),
   }),
 });
-const list = <T,>(rows: T[] | undefined): T[] => rows ?? [];
+const list = <T>(rows: T[] | undefined): T[] => rows ?? [];
 const ScenarioOverridesRef = builder.objectRef<Overrides>('ScenarioOverrides').implement({
   description: 'What a scenario changes; a kind the scenario does not use is an empty list (or null).',
   fields: (t) => ({
@@ -96,12 +102,18 @@ const ScenarioOverridesRef = builder.objectRef<Overrides>('ScenarioOverrides').i
     powerCapMultipliers: t.field({ type: [PowerCapMultiplierRef], resolve: (o) => list(o.powerCapMultipliers) }),
     residencyRules: t.field({ type: [ResidencyRuleRef], resolve: (o) => list(o.residencyRules) }),
     carbonPricePerTonne: t.float({ nullable: true, resolve: (o) => o.carbonPricePerTonne ?? null }),
-    planOptions: t.field({ type: 'JSON', nullable: true, description: 'the plan options the scenario sets, as given (like Plan.options)', resolve: (o) => o.planOptions ?? null }),
+    planOptions: t.field({
+      type: 'JSON',
+      nullable: true,
+      description: 'the plan options the scenario sets, as given (like Plan.options)',
+      resolve: (o) => o.planOptions ?? null,
+    }),
   }),
 });
 
 export const ScenarioRef = builder.prismaObject('Scenario', {
-  description: 'A named set of what-if overrides (prices, demand, latency budgets, GPUs, sites, carbon price, plan options) applied when a plan is requested with it.',
+  description:
+    'A named set of what-if overrides (prices, demand, latency budgets, GPUs, sites, carbon price, plan options) applied when a plan is requested with it.',
   fields: (t) => ({
     id: t.exposeID('id'),
     code: t.exposeString('code'),
@@ -119,7 +131,8 @@ export const ScenarioRef = builder.prismaObject('Scenario', {
     }),
     overridesJson: t.field({
       type: 'JSON',
-      description: 'the overrides as stored: the shape of createScenario\'s `overrides`, for copying a scenario or saving it as a file',
+      description:
+        "the overrides as stored: the shape of createScenario's `overrides`, for copying a scenario or saving it as a file",
       select: { overrides: true },
       resolve: (scenario) => scenario.overrides,
     }),
@@ -141,7 +154,8 @@ builder.queryFields((t) => ({
     type: 'Scenario',
     nullable: true,
     args: { code: t.arg.string({ required: true }) },
-    resolve: (query, _root, args, ctx) => ctx.db.prisma.scenario.findUnique({ ...selection(query), where: { code: args.code } }),
+    resolve: (query, _root, args, ctx) =>
+      ctx.db.prisma.scenario.findUnique({ ...selection(query), where: { code: args.code } }),
   }),
   scenarios: t.prismaConnection(
     {
@@ -149,7 +163,8 @@ builder.queryFields((t) => ({
       cursor: 'id',
       description: 'Scenarios by code.',
       maxSize: checkPageSize,
-      resolve: (query, _root, _args, ctx) => ctx.db.prisma.scenario.findMany({ ...selection(query), orderBy: [{ code: 'asc' }, { id: 'asc' }] }),
+      resolve: (query, _root, _args, ctx) =>
+        ctx.db.prisma.scenario.findMany({ ...selection(query), orderBy: [{ code: 'asc' }, { id: 'asc' }] }),
       totalCount: (_parent, _args, ctx) => ctx.db.prisma.scenario.count(),
     },
     {},
@@ -190,7 +205,10 @@ const RttBudgetChangeInput = builder.inputType('ScenarioRttBudgetChangeInput', {
     workloadClassCode: t.string({ required: true }),
     regionCode: t.string({ required: false, description: "left out: the class's budget in every region" }),
     budgetMs: t.float({ required: false, description: 'the new budget, [0, 2000] ms' }),
-    deltaMs: t.float({ required: false, description: 'added to the budget, [-2000, 2000] ms (no effect where there is no limit)' }),
+    deltaMs: t.float({
+      required: false,
+      description: 'added to the budget, [-2000, 2000] ms (no effect where there is no limit)',
+    }),
   }),
 });
 const InventoryDeltaInput = builder.inputType('ScenarioInventoryDeltaInput', {
@@ -223,7 +241,10 @@ const ResidencyRuleInput = builder.inputType('ScenarioResidencyRuleInput', {
   fields: (t) => ({
     regionCodes: t.stringList({ required: false, description: 'the regions by code' }),
     regionCountries: t.stringList({ required: false, description: 'every region located in one of these countries' }),
-    allowedCountries: t.stringList({ required: true, description: "the countries whose sites may serve them (replaces the regions' own rule)" }),
+    allowedCountries: t.stringList({
+      required: true,
+      description: "the countries whose sites may serve them (replaces the regions' own rule)",
+    }),
   }),
 });
 
@@ -231,17 +252,33 @@ const ScenarioOverridesInput = builder.inputType('ScenarioOverridesInput', {
   description: 'What a scenario changes on top of the current data; every field optional, every list applied in order.',
   fields: (t) => ({
     absolutePricesPerKwh: t.field({ type: [AbsolutePriceInput], required: false, description: 'applied first' }),
-    priceMultipliers: t.field({ type: [PriceMultiplierInput], required: false, description: 'applied after absolutePricesPerKwh' }),
+    priceMultipliers: t.field({
+      type: [PriceMultiplierInput],
+      required: false,
+      description: 'applied after absolutePricesPerKwh',
+    }),
     demandGrowth: t.field({ type: [DemandGrowthInput], required: false }),
     rttBudgetChanges: t.field({ type: [RttBudgetChangeInput], required: false }),
     inventoryDeltas: t.field({ type: [InventoryDeltaInput], required: false }),
     unavailableGpuTypes: t.stringList({ required: false, description: 'GPU type codes taken out everywhere' }),
     sitesOut: t.stringList({ required: false, description: 'outage or export restriction: these sites take no load' }),
     pueChanges: t.field({ type: [PueChangeInput], required: false, description: 'heat wave, cooling failure' }),
-    powerCapMultipliers: t.field({ type: [PowerCapMultiplierInput], required: false, description: 'grid curtailment, cooling derating' }),
-    residencyRules: t.field({ type: [ResidencyRuleInput], required: false, description: 'which countries may serve which regions' }),
+    powerCapMultipliers: t.field({
+      type: [PowerCapMultiplierInput],
+      required: false,
+      description: 'grid curtailment, cooling derating',
+    }),
+    residencyRules: t.field({
+      type: [ResidencyRuleInput],
+      required: false,
+      description: 'which countries may serve which regions',
+    }),
     carbonPricePerTonne: t.float({ required: false, description: 'USD per tonne CO2, >= 0' }),
-    planOptions: t.field({ type: PlanOptionsInput, required: false, description: "plan options under the request's own" }),
+    planOptions: t.field({
+      type: PlanOptionsInput,
+      required: false,
+      description: "plan options under the request's own",
+    }),
   }),
 });
 
@@ -258,27 +295,44 @@ const UpdateScenarioInput = builder.inputType('UpdateScenarioInput', {
     code: t.string({ required: true }),
     name: t.string({ required: false }),
     description: t.string({ required: false }),
-    overrides: t.field({ type: ScenarioOverridesInput, required: false, description: 'replaces the overrides as a whole' }),
+    overrides: t.field({
+      type: ScenarioOverridesInput,
+      required: false,
+      description: 'replaces the overrides as a whole',
+    }),
   }),
 });
-const DeleteScenarioInput = builder.inputType('DeleteScenarioInput', { fields: (t) => ({ code: t.string({ required: true }) }) });
+const DeleteScenarioInput = builder.inputType('DeleteScenarioInput', {
+  fields: (t) => ({ code: t.string({ required: true }) }),
+});
 
 /** The given fields only: omitted ones (undefined or null) are left out. */
-const given = (input: Record<string, unknown>) => Object.fromEntries(Object.entries(input).filter(([, value]) => value != null));
+const given = (input: Record<string, unknown>) =>
+  Object.fromEntries(Object.entries(input).filter(([, value]) => value != null));
 
-const definedOnly = (input: Record<string, unknown>) => Object.fromEntries(Object.entries(input).filter(([, value]) => value !== undefined));
+const definedOnly = (input: Record<string, unknown>) =>
+  Object.fromEntries(Object.entries(input).filter(([, value]) => value !== undefined));
 
 /** A GraphQL null means "left out" everywhere in the overrides but in planOptions, where it means "off" (maxSiteShare: null). */
-function overridesFromInput(overrides: Record<string, unknown> | null | undefined): Record<string, unknown> | undefined {
+function overridesFromInput(
+  overrides: Record<string, unknown> | null | undefined,
+): Record<string, unknown> | undefined {
   if (overrides == null) return undefined;
   const { planOptions, ...rest } = overrides;
   const kinds = Object.fromEntries(
     Object.entries(given(rest)).map(([key, value]) => [
       key,
-      Array.isArray(value) ? value.map((item) => (item !== null && typeof item === 'object' ? given(item as Record<string, unknown>) : item)) : value,
+      Array.isArray(value)
+        ? value.map((item) =>
+            item !== null && typeof item === 'object' ? given(item as Record<string, unknown>) : item,
+          )
+        : value,
     ]),
   );
-  return { ...kinds, ...(planOptions != null ? { planOptions: definedOnly(planOptions as Record<string, unknown>) } : {}) };
+  return {
+    ...kinds,
+    ...(planOptions != null ? { planOptions: definedOnly(planOptions as Record<string, unknown>) } : {}),
+  };
 }
 
 const scenarioInput = (input: Record<string, unknown>) => {
@@ -316,10 +370,14 @@ builder.mutationField('deleteScenario', (t) =>
     ...PLANNER_FIELD,
     type: DeletedRef,
     errors: { types: MUTATION_ERRORS },
-    description: 'Deletes a scenario; its plans stay, with the overrides they were solved with. Refused while a schedule uses it.',
+    description:
+      'Deletes a scenario; its plans stay, with the overrides they were solved with. Refused while a schedule uses it.',
     args: { input: t.arg({ type: DeleteScenarioInput, required: true }) },
     resolve: async (_root, { input }, ctx) => {
-      const schedule = await ctx.db.prisma.schedule.findFirst({ where: { scenario: { code: input.code } }, select: { name: true } });
+      const schedule = await ctx.db.prisma.schedule.findFirst({
+        where: { scenario: { code: input.code } },
+        select: { name: true },
+      });
       if (schedule) throw new ConflictError(`scenario "${input.code}" is used by schedule "${schedule.name}"`);
       const { count } = await ctx.db.prisma.scenario.deleteMany({ where: { code: input.code } });
       if (count === 0) throw new NotFoundError('Scenario', input.code);
@@ -362,9 +420,15 @@ const ScenarioComparisonRef = builder.objectRef<ScenarioComparisonRow>('Scenario
   fields: (t) => ({
     planId: t.exposeID('planId'),
     planName: t.exposeString('planName', { nullable: true }),
-    scenarioCode: t.exposeString('scenarioCode', { nullable: true, description: 'the scenario as applied to the plan' }),
+    scenarioCode: t.exposeString('scenarioCode', {
+      nullable: true,
+      description: 'the scenario as applied to the plan',
+    }),
     costPerMillionTokens: t.float({ nullable: true, resolve: (row) => row.totals.costPerMillionTokens }),
-    costPerHour: t.float({ description: 'USD/h: energy + capex + egress + carbon (the unserved penalty is not money)', resolve: (row) => row.totals.costPerHour.total }),
+    costPerHour: t.float({
+      description: 'USD/h: energy + capex + egress + carbon (the unserved penalty is not money)',
+      resolve: (row) => row.totals.costPerHour.total,
+    }),
     energyCostPerHour: t.float({ resolve: (row) => row.totals.costPerHour.energy }),
     capexCostPerHour: t.float({ resolve: (row) => row.totals.costPerHour.capex }),
     egressCostPerHour: t.float({ resolve: (row) => row.totals.costPerHour.egress }),
@@ -387,7 +451,9 @@ const MAX_COMPARED_PLANS = 20;
 /** The latest SOLVED plan of each scenario, in the order given. */
 async function latestSolvedPlanIds(ctx: Context, codes: string[]): Promise<string[]> {
   if (codes.length < 1 || codes.length > MAX_COMPARED_PLANS) {
-    throw new GraphQLError(`give 1 to ${MAX_COMPARED_PLANS} scenario codes`, { extensions: { code: 'BAD_USER_INPUT', argumentName: 'scenarioCodes' } });
+    throw new GraphQLError(`give 1 to ${MAX_COMPARED_PLANS} scenario codes`, {
+      extensions: { code: 'BAD_USER_INPUT', argumentName: 'scenarioCodes' },
+    });
   }
   return Promise.all(
     codes.map(async (code, index) => {
@@ -397,9 +463,12 @@ async function latestSolvedPlanIds(ctx: Context, codes: string[]): Promise<strin
         select: { id: true },
       });
       if (!plan) {
-        throw new GraphQLError(`scenarioCodes[${index}]: scenario "${code}" has no SOLVED plan; request one with requestPlan(input: { scenario: "${code}" })`, {
-          extensions: { code: 'BAD_USER_INPUT', argumentName: 'scenarioCodes' },
-        });
+        throw new GraphQLError(
+          `scenarioCodes[${index}]: scenario "${code}" has no SOLVED plan; request one with requestPlan(input: { scenario: "${code}" })`,
+          {
+            extensions: { code: 'BAD_USER_INPUT', argumentName: 'scenarioCodes' },
+          },
+        );
       }
       return plan.id;
     }),
@@ -407,7 +476,8 @@ async function latestSolvedPlanIds(ctx: Context, codes: string[]): Promise<strin
 }
 
 /** A query has no typed errors: a bad id is the client's mistake, said plainly. */
-const badPlanIds = (message: string) => new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT', argumentName: 'planIds' } });
+const badPlanIds = (message: string) =>
+  new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT', argumentName: 'planIds' } });
 
 builder.queryField('compareScenarios', (t) =>
   t.field({
@@ -415,11 +485,16 @@ builder.queryField('compareScenarios', (t) =>
     description: `Finished plans side by side (1–${MAX_COMPARED_PLANS}, in the order given), named by plan id or by scenario code (its latest SOLVED plan); site changes are against the first.`,
     args: {
       planIds: t.arg.idList({ required: false }),
-      scenarioCodes: t.arg.stringList({ required: false, description: 'compare the latest SOLVED plan of each of these scenarios' }),
+      scenarioCodes: t.arg.stringList({
+        required: false,
+        description: 'compare the latest SOLVED plan of each of these scenarios',
+      }),
     },
     resolve: async (_root, args, ctx) => {
       if ((args.planIds == null) === (args.scenarioCodes == null)) {
-        throw new GraphQLError('give exactly one of planIds or scenarioCodes', { extensions: { code: 'BAD_USER_INPUT', argumentName: 'planIds' } });
+        throw new GraphQLError('give exactly one of planIds or scenarioCodes', {
+          extensions: { code: 'BAD_USER_INPUT', argumentName: 'planIds' },
+        });
       }
       const ids = args.planIds ? args.planIds.map(String) : await latestSolvedPlanIds(ctx, args.scenarioCodes ?? []);
       if (ids.length < 1 || ids.length > MAX_COMPARED_PLANS) {
@@ -439,7 +514,8 @@ builder.queryField('compareScenarios', (t) =>
         const applied = plan.scenarioApplied as { code?: string } | null;
         return { plan, result, totals: result.totals, scenarioCode: applied?.code ?? null };
       });
-      const load = (result: PlanResult) => new Map(result.sites.map((site) => [site.siteCode, site.servedTokensPerSecond]));
+      const load = (result: PlanResult) =>
+        new Map(result.sites.map((site) => [site.siteCode, site.servedTokensPerSecond]));
       const base = load(rows[0]!.result);
       return rows.map((row, index): ScenarioComparisonRow => {
         const here = load(row.result);
@@ -450,12 +526,27 @@ builder.queryField('compareScenarios', (t) =>
                 .map((siteCode) => {
                   const before = base.get(siteCode) ?? 0;
                   const after = here.get(siteCode) ?? 0;
-                  return { siteCode, baseTokensPerSecond: before, tokensPerSecond: after, changeTokensPerSecond: after - before };
+                  return {
+                    siteCode,
+                    baseTokensPerSecond: before,
+                    tokensPerSecond: after,
+                    changeTokensPerSecond: after - before,
+                  };
                 })
                 .filter((change) => change.changeTokensPerSecond !== 0)
-                .sort((a, b) => Math.abs(b.changeTokensPerSecond) - Math.abs(a.changeTokensPerSecond) || (a.siteCode < b.siteCode ? -1 : 1))
+                .sort(
+                  (a, b) =>
+                    Math.abs(b.changeTokensPerSecond) - Math.abs(a.changeTokensPerSecond) ||
+                    (a.siteCode < b.siteCode ? -1 : 1),
+                )
                 .slice(0, SITE_CHANGES_SHOWN);
-        return { planId: row.plan.id, planName: row.plan.name, scenarioCode: row.scenarioCode, totals: row.totals, siteChanges };
+        return {
+          planId: row.plan.id,
+          planName: row.plan.name,
+          scenarioCode: row.scenarioCode,
+          totals: row.totals,
+          siteChanges,
+        };
       });
     },
   }),

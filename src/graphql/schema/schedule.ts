@@ -27,7 +27,10 @@ builder.prismaObject('WebhookDelivery', {
     url: t.exposeString('url'),
     status: t.expose('status', { type: WebhookDeliveryStatusEnum }),
     attempts: t.exposeInt('attempts'),
-    lastStatusCode: t.exposeInt('lastStatusCode', { nullable: true, description: 'HTTP status of the last attempt (null: no answer)' }),
+    lastStatusCode: t.exposeInt('lastStatusCode', {
+      nullable: true,
+      description: 'HTTP status of the last attempt (null: no answer)',
+    }),
     lastError: t.exposeString('lastError', { nullable: true }),
     deliveredAt: t.expose('deliveredAt', { type: 'DateTime', nullable: true }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
@@ -36,14 +39,18 @@ builder.prismaObject('WebhookDelivery', {
 });
 
 builder.prismaObject('Schedule', {
-  description: 'A plan requested on a cron in a time zone, with a scenario and options; each of its plans is compared with the one before.',
+  description:
+    'A plan requested on a cron in a time zone, with a scenario and options; each of its plans is compared with the one before.',
   fields: (t) => ({
     id: t.exposeID('id'),
     name: t.exposeString('name'),
     cron: t.exposeString('cron', { description: 'five fields: minute hour day-of-month month day-of-week' }),
     timeZone: t.exposeString('timeZone', { description: 'IANA name the cron is read in' }),
     scenario: t.relation('scenario', { nullable: true }),
-    options: t.expose('options', { type: 'JSON', description: 'the PlanOptions given (defaults and the scenario’s planOptions fill the rest at each tick)' }),
+    options: t.expose('options', {
+      type: 'JSON',
+      description: 'the PlanOptions given (defaults and the scenario’s planOptions fill the rest at each tick)',
+    }),
     enabled: t.exposeBoolean('enabled', { description: 'false while paused' }),
     webhookUrl: t.exposeString('webhookUrl', { nullable: true }),
     lastRunAt: t.expose('lastRunAt', { type: 'DateTime', nullable: true }),
@@ -69,7 +76,10 @@ builder.prismaObject('Schedule', {
 
 builder.prismaObjectFields(PlanRef, (t) => ({
   schedule: t.relation('schedule', { nullable: true, description: 'the schedule whose tick created it' }),
-  webhookDelivery: t.relation('webhookDelivery', { nullable: true, description: "the call to its schedule's webhook, once it finished" }),
+  webhookDelivery: t.relation('webhookDelivery', {
+    nullable: true,
+    description: "the call to its schedule's webhook, once it finished",
+  }),
 }));
 
 builder.queryFields((t) => ({
@@ -77,7 +87,8 @@ builder.queryFields((t) => ({
     type: 'Schedule',
     nullable: true,
     args: { name: t.arg.string({ required: true }) },
-    resolve: (query, _root, args, ctx) => ctx.db.prisma.schedule.findUnique({ ...selection(query), where: { name: args.name } }),
+    resolve: (query, _root, args, ctx) =>
+      ctx.db.prisma.schedule.findUnique({ ...selection(query), where: { name: args.name } }),
   }),
   schedules: t.prismaConnection(
     {
@@ -85,7 +96,8 @@ builder.queryFields((t) => ({
       cursor: 'id',
       description: 'Schedules by name.',
       maxSize: checkPageSize,
-      resolve: (query, _root, _args, ctx) => ctx.db.prisma.schedule.findMany({ ...selection(query), orderBy: [{ name: 'asc' }, { id: 'asc' }] }),
+      resolve: (query, _root, _args, ctx) =>
+        ctx.db.prisma.schedule.findMany({ ...selection(query), orderBy: [{ name: 'asc' }, { id: 'asc' }] }),
       totalCount: (_parent, _args, ctx) => ctx.db.prisma.schedule.count(),
     },
     {},
@@ -100,17 +112,20 @@ const name = z
   .min(1, { error: 'must not be empty' })
   .max(200, { error: 'must be at most 200 characters' })
   .regex(/^[^\p{Cc}]*$/u, { error: 'must not contain control characters' });
-const httpUrl = z.string({ error: 'must be a string' }).max(2000, { error: 'must be at most 2000 characters' }).refine(
-  (value) => {
-    try {
-      const url = new URL(value);
-      return url.protocol === 'http:' || url.protocol === 'https:';
-    } catch {
-      return false;
-    }
-  },
-  { error: 'must be an http or https URL' },
-);
+const httpUrl = z
+  .string({ error: 'must be a string' })
+  .max(2000, { error: 'must be at most 2000 characters' })
+  .refine(
+    (value) => {
+      try {
+        const url = new URL(value);
+        return url.protocol === 'http:' || url.protocol === 'https:';
+      } catch {
+        return false;
+      }
+    },
+    { error: 'must be an http or https URL' },
+  );
 const options = z.record(z.string(), z.unknown());
 
 /** cron and time zone together: the cron is read in the zone. */
@@ -154,7 +169,10 @@ const CreateScheduleInput = builder.inputType('CreateScheduleInput', {
     scenario: t.string({ required: false, description: 'code of a scenario applied at each tick' }),
     options: t.field({ type: PlanOptionsInput, required: false }),
     enabled: t.boolean({ required: false, description: 'default true; false creates it paused' }),
-    webhookUrl: t.string({ required: false, description: 'http(s) URL that receives a JSON summary when a plan of the schedule finishes' }),
+    webhookUrl: t.string({
+      required: false,
+      description: 'http(s) URL that receives a JSON summary when a plan of the schedule finishes',
+    }),
   }),
 });
 const UpdateScheduleInput = builder.inputType('UpdateScheduleInput', {
@@ -167,7 +185,9 @@ const UpdateScheduleInput = builder.inputType('UpdateScheduleInput', {
     webhookUrl: t.string({ required: false, description: 'null: no webhook' }),
   }),
 });
-const ScheduleNameInput = builder.inputType('ScheduleNameInput', { fields: (t) => ({ name: t.string({ required: true }) }) });
+const ScheduleNameInput = builder.inputType('ScheduleNameInput', {
+  fields: (t) => ({ name: t.string({ required: true }) }),
+});
 
 const DeletedScheduleRef = builder.objectRef<{ name: string }>('DeletedSchedule').implement({
   fields: (t) => ({ name: t.exposeString('name') }),
@@ -177,17 +197,32 @@ const DeletedScheduleRef = builder.objectRef<{ name: string }>('DeletedSchedule'
  * Checks scenario and options exactly as a tick will use them (NotFoundError /
  * ValidationError under `input.`); not the data itself: it may be loaded before the first tick.
  */
-async function checkPlanRequest(ctx: Context, scheduleName: string, scenarioCode: string | null, given: Record<string, unknown>): Promise<string | null> {
+async function checkPlanRequest(
+  ctx: Context,
+  scheduleName: string,
+  scenarioCode: string | null,
+  given: Record<string, unknown>,
+): Promise<string | null> {
   await preparePlan(ctx.db, { name: scheduleName, scenarioCode, options: given }, { checkData: false });
   if (scenarioCode == null) return null;
-  const scenario = await ctx.db.prisma.scenario.findUniqueOrThrow({ where: { code: scenarioCode }, select: { id: true } });
+  const scenario = await ctx.db.prisma.scenario.findUniqueOrThrow({
+    where: { code: scenarioCode },
+    select: { id: true },
+  });
   return scenario.id;
 }
 
 async function scheduleOrThrow(ctx: Context, scheduleName: string) {
   const schedule = await ctx.db.prisma.schedule.findUnique({
     where: { name: scheduleName },
-    select: { id: true, cron: true, timeZone: true, enabled: true, options: true, scenario: { select: { code: true } } },
+    select: {
+      id: true,
+      cron: true,
+      timeZone: true,
+      enabled: true,
+      options: true,
+      scenario: { select: { code: true } },
+    },
   });
   if (!schedule) throw new NotFoundError('Schedule', scheduleName);
   return schedule;
@@ -207,7 +242,8 @@ builder.mutationFields((t) => ({
   createSchedule: t.prismaField({
     type: 'Schedule',
     errors: { types: MUTATION_ERRORS },
-    description: 'Stores a schedule and registers its cron; its scenario and options are checked as each tick will use them.',
+    description:
+      'Stores a schedule and registers its cron; its scenario and options are checked as each tick will use them.',
     args: { input: t.arg({ type: CreateScheduleInput, required: true }) },
     resolve: async (query, _root, args, ctx) => {
       const jobs = planJobsOrThrow(ctx);

@@ -3,7 +3,12 @@
 import { GraphQLError } from 'graphql';
 import { INVENTORY_DEFAULTS, SITE_DEFAULTS, siteSchema, siteUpdateSchema, withDefaults } from '../../dataset/ranges.js';
 import { effectivePue } from '../../domain/cooling.js';
-import { costPerMillionTokens, energyCostPerGpuHour, siteInstalledCapacity, tokensPerJoule } from '../../domain/economics.js';
+import {
+  costPerMillionTokens,
+  energyCostPerGpuHour,
+  siteInstalledCapacity,
+  tokensPerJoule,
+} from '../../domain/economics.js';
 import type { Prisma } from '../../generated/prisma/client.js';
 import { builder } from '../builder.js';
 import type { Context } from '../context.js';
@@ -17,30 +22,39 @@ import type { DemandRegion, WorkloadClass } from '../../generated/prisma/client.
 
 async function gpuTypeOrThrow(ctx: Context, code: string) {
   const gpu = (await ctx.reference.gpuTypes()).get(code);
-  if (!gpu) throw new GraphQLError(`GPU type "${code}" does not exist`, { extensions: { code: 'NOT_FOUND', argumentName: 'gpuType' } });
+  if (!gpu)
+    throw new GraphQLError(`GPU type "${code}" does not exist`, {
+      extensions: { code: 'NOT_FOUND', argumentName: 'gpuType' },
+    });
   return gpu;
 }
 
 async function throughputOrThrow(ctx: Context, gpuCode: string, classCode: string) {
   const gpu = await gpuTypeOrThrow(ctx, gpuCode);
   if (!(await ctx.reference.workloadClasses()).has(classCode)) {
-    throw new GraphQLError(`workload class "${classCode}" does not exist`, { extensions: { code: 'NOT_FOUND', argumentName: 'workloadClass' } });
+    throw new GraphQLError(`workload class "${classCode}" does not exist`, {
+      extensions: { code: 'NOT_FOUND', argumentName: 'workloadClass' },
+    });
   }
   const row = gpu.throughputs.find((t) => t.workloadClass.code === classCode);
   return { gpu, tokensPerSecond: row?.tokensPerSecond ?? null };
 }
 
-export const CapacityRef = builder.objectRef<{ tokensPerSecond: number; itPowerKw: number; facilityPowerKw: number; gpus: number }>('Capacity').implement({
-  description: 'What installed GPUs can do at full utilization.',
-  fields: (t) => ({
-    gpus: t.exposeInt('gpus'),
-    tokensPerSecond: t.exposeFloat('tokensPerSecond'),
-    itPowerKw: t.exposeFloat('itPowerKw'),
-    facilityPowerKw: t.exposeFloat('facilityPowerKw', { description: 'IT power × PUE' }),
-  }),
-});
+export const CapacityRef = builder
+  .objectRef<{ tokensPerSecond: number; itPowerKw: number; facilityPowerKw: number; gpus: number }>('Capacity')
+  .implement({
+    description: 'What installed GPUs can do at full utilization.',
+    fields: (t) => ({
+      gpus: t.exposeInt('gpus'),
+      tokensPerSecond: t.exposeFloat('tokensPerSecond'),
+      itPowerKw: t.exposeFloat('itPowerKw'),
+      facilityPowerKw: t.exposeFloat('facilityPowerKw', { description: 'IT power × PUE' }),
+    }),
+  });
 
-const ReachRegionRef = builder.objectRef<{ region: DemandRegion; rttMs: number; rttBudgetMs: number | null }>('ReachRegion');
+const ReachRegionRef = builder.objectRef<{ region: DemandRegion; rttMs: number; rttBudgetMs: number | null }>(
+  'ReachRegion',
+);
 ReachRegionRef.implement({
   fields: (t) => ({
     region: t.field({ type: DemandRegionRef, resolve: (entry) => entry.region }),
@@ -49,7 +63,10 @@ ReachRegionRef.implement({
   }),
 });
 
-const SiteReachRef = builder.objectRef<{ workloadClass: WorkloadClass; regions: { region: DemandRegion; rttMs: number; rttBudgetMs: number | null }[] }>('SiteReach');
+const SiteReachRef = builder.objectRef<{
+  workloadClass: WorkloadClass;
+  regions: { region: DemandRegion; rttMs: number; rttBudgetMs: number | null }[];
+}>('SiteReach');
 SiteReachRef.implement({
   fields: (t) => ({
     workloadClass: t.field({ type: WorkloadClassRef, resolve: (entry) => entry.workloadClass }),
@@ -73,7 +90,10 @@ export const SiteRef = builder.prismaNode('Site', {
     }),
     utcOffsetHours: t.exposeFloat('utcOffsetHours'),
     coolingType: t.expose('coolingType', { type: CoolingTypeEnum }),
-    pue: t.exposeFloat('pue', { nullable: true, description: "the site's own PUE; null when the cooling type's default applies" }),
+    pue: t.exposeFloat('pue', {
+      nullable: true,
+      description: "the site's own PUE; null when the cooling type's default applies",
+    }),
     effectivePue: t.float({
       description: 'the PUE used in every calculation: the stored one, else the cooling type default',
       select: { pue: true, coolingType: true },
@@ -105,7 +125,8 @@ export const SiteRef = builder.prismaNode('Site', {
     }),
     costPerMillionTokens: t.float({
       nullable: true,
-      description: 'USD per million tokens of this class on this GPU type here at full utilization (energy + amortized capex); null when the GPU has no throughput for the class',
+      description:
+        'USD per million tokens of this class on this GPU type here at full utilization (energy + amortized capex); null when the GPU has no throughput for the class',
       args: { gpuType: t.arg.string({ required: true }), workloadClass: t.arg.string({ required: true }) },
       select: { pue: true, coolingType: true, pricePerKwh: true, hourlyPricesPerKwh: true },
       resolve: async (site, args, ctx) => {
@@ -127,19 +148,39 @@ export const SiteRef = builder.prismaNode('Site', {
       type: CapacityRef,
       description: 'what the installed GPUs serve of one workload class at full utilization, and the power they draw',
       args: { workloadClass: t.arg.string({ required: true }) },
-      select: { pue: true, coolingType: true, inventory: { select: { installed: true, gpuType: { select: { code: true } } } } },
+      select: {
+        pue: true,
+        coolingType: true,
+        inventory: { select: { installed: true, gpuType: { select: { code: true } } } },
+      },
       resolve: async (site, args, ctx) => {
         if (!(await ctx.reference.workloadClasses()).has(args.workloadClass)) {
-          throw new GraphQLError(`workload class "${args.workloadClass}" does not exist`, { extensions: { code: 'NOT_FOUND', argumentName: 'workloadClass' } });
+          throw new GraphQLError(`workload class "${args.workloadClass}" does not exist`, {
+            extensions: { code: 'NOT_FOUND', argumentName: 'workloadClass' },
+          });
         }
-        const inventory = site.inventory.map((row) => ({ gpuTypeCode: row.gpuType.code, installed: row.installed, maxAdditional: 0 }));
-        const capacity = siteInstalledCapacity({ ...site, inventory }, await ctx.reference.gpuThroughputs(), args.workloadClass);
-        return { gpus: capacity.gpus, tokensPerSecond: capacity.tokensPerSecond, itPowerKw: capacity.itKw, facilityPowerKw: capacity.facilityKw };
+        const inventory = site.inventory.map((row) => ({
+          gpuTypeCode: row.gpuType.code,
+          installed: row.installed,
+          maxAdditional: 0,
+        }));
+        const capacity = siteInstalledCapacity(
+          { ...site, inventory },
+          await ctx.reference.gpuThroughputs(),
+          args.workloadClass,
+        );
+        return {
+          gpus: capacity.gpus,
+          tokensPerSecond: capacity.tokensPerSecond,
+          itPowerKw: capacity.itKw,
+          facilityPowerKw: capacity.facilityKw,
+        };
       },
     }),
     reach: t.field({
       type: [SiteReachRef],
-      description: 'per workload class, the demand regions this site may serve: within the RTT budget and allowed by residency',
+      description:
+        'per workload class, the demand regions this site may serve: within the RTT budget and allowed by residency',
       select: {
         country: true,
         latencies: { select: { rttMs: true, region: { include: { demands: { include: { workloadClass: true } } } } } },
@@ -226,7 +267,12 @@ builder.queryFields((t) => ({
           ...selection(query),
           where: siteWhere(args.filter),
           orderBy: order
-            ? [order.field === 'PUE' ? { pue: { sort: direction, nulls: 'last' } } : { [ORDER_COLUMN[order.field]]: direction }, { id: 'asc' }]
+            ? [
+                order.field === 'PUE'
+                  ? { pue: { sort: direction, nulls: 'last' } }
+                  : { [ORDER_COLUMN[order.field]]: direction },
+                { id: 'asc' },
+              ]
             : [{ code: 'asc' }, { id: 'asc' }],
         });
       },
@@ -238,7 +284,8 @@ builder.queryFields((t) => ({
     type: 'Site',
     nullable: true,
     args: { code: t.arg.string({ required: true }) },
-    resolve: (query, _root, args, ctx) => ctx.db.prisma.site.findUnique({ ...selection(query), where: { code: args.code } }),
+    resolve: (query, _root, args, ctx) =>
+      ctx.db.prisma.site.findUnique({ ...selection(query), where: { code: args.code } }),
   }),
 }));
 
@@ -294,7 +341,13 @@ builder.mutationFields((t) => ({
     errors: { types: MUTATION_ERRORS },
     args: { input: t.arg({ type: CreateSiteInput, required: true }) },
     resolve: async (query, _root, args, ctx) => {
-      const input = validated(siteSchema, withDefaults({ ...args.input, inventory: args.input.inventory?.map((row) => withDefaults(row, INVENTORY_DEFAULTS)) }, SITE_DEFAULTS));
+      const input = validated(
+        siteSchema,
+        withDefaults(
+          { ...args.input, inventory: args.input.inventory?.map((row) => withDefaults(row, INVENTORY_DEFAULTS)) },
+          SITE_DEFAULTS,
+        ),
+      );
       const { inventory, ...fields } = input;
       const gpus = await ctx.reference.gpuTypes();
       const missing = inventory.filter((row) => !gpus.has(row.gpuTypeCode));
@@ -334,7 +387,11 @@ builder.mutationFields((t) => ({
 const DeleteSiteInput = builder.inputType('DeleteSiteInput', {
   fields: (t) => ({
     code: t.string({ required: true }),
-    force: t.boolean({ required: false, defaultValue: false, description: 'also delete its inventory (and latencies)' }),
+    force: t.boolean({
+      required: false,
+      defaultValue: false,
+      description: 'also delete its inventory (and latencies)',
+    }),
   }),
 });
 
@@ -345,10 +402,15 @@ builder.mutationField('deleteSite', (t) =>
     description: 'Deletes a site with its latencies; refuses while it has GPU inventory unless `force`.',
     args: { input: t.arg({ type: DeleteSiteInput, required: true }) },
     resolve: async (_root, { input }, ctx) => {
-      const site = await ctx.db.prisma.site.findUnique({ where: { code: input.code }, select: { id: true, _count: { select: { inventory: true } } } });
+      const site = await ctx.db.prisma.site.findUnique({
+        where: { code: input.code },
+        select: { id: true, _count: { select: { inventory: true } } },
+      });
       if (!site) throw new NotFoundError('Site', input.code);
       if (site._count.inventory > 0 && !input.force) {
-        throw new ConflictError(`site "${input.code}" still has ${site._count.inventory} inventory row(s); set force: true to delete them too`);
+        throw new ConflictError(
+          `site "${input.code}" still has ${site._count.inventory} inventory row(s); set force: true to delete them too`,
+        );
       }
       await ctx.db.prisma.site.delete({ where: { id: site.id } });
       return { code: input.code };

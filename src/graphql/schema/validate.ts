@@ -7,11 +7,17 @@ import { ValidationError } from '../errors.js';
 export function validated<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
   const result = schema.safeParse(input);
   if (result.success) return result.data;
-  throw new ValidationError(zodIssuesToDatasetIssues(result.error, 'input').map(({ path, message }) => ({ path, message })));
+  throw new ValidationError(
+    zodIssuesToDatasetIssues(result.error, 'input').map(({ path, message }) => ({ path, message })),
+  );
 }
 
 /** An issue for each row whose key an earlier row of the same list already has (the last would silently win). */
-export function duplicateIssues<T>(rows: readonly T[], keyOf: (row: T) => string, pathOf: (index: number) => string): { path: string; message: string }[] {
+export function duplicateIssues<T>(
+  rows: readonly T[],
+  keyOf: (row: T) => string,
+  pathOf: (index: number) => string,
+): { path: string; message: string }[] {
   const first = new Map<string, number>();
   return rows.flatMap((row, index) => {
     const key = keyOf(row);

@@ -11,17 +11,23 @@ export const WorkloadClassRef = builder.prismaNode('WorkloadClass', {
     code: t.exposeString('code'),
     name: t.exposeString('name'),
     description: t.exposeString('description'),
-    rttBudgetMs: t.exposeFloat('rttBudgetMs', { nullable: true, description: 'default network round-trip budget; null = no limit' }),
+    rttBudgetMs: t.exposeFloat('rttBudgetMs', {
+      nullable: true,
+      description: 'default network round-trip budget; null = no limit',
+    }),
     ttftTargetMs: t.exposeFloat('ttftTargetMs', { nullable: true, description: 'time-to-first-token target' }),
     tpotTargetMs: t.exposeFloat('tpotTargetMs', { nullable: true, description: 'time-per-output-token target' }),
-    hourlyDemandProfile: t.exposeFloatList('hourlyDemandProfile', { description: '24 multipliers by local hour (mean 1); empty = flat' }),
+    hourlyDemandProfile: t.exposeFloatList('hourlyDemandProfile', {
+      description: '24 multipliers by local hour (mean 1); empty = flat',
+    }),
   }),
 });
 
 builder.queryField('workloadClasses', (t) =>
   t.prismaField({
     type: ['WorkloadClass'],
-    resolve: (query, _root, _args, ctx) => ctx.db.prisma.workloadClass.findMany({ ...selection(query), orderBy: { id: 'asc' } }),
+    resolve: (query, _root, _args, ctx) =>
+      ctx.db.prisma.workloadClass.findMany({ ...selection(query), orderBy: { id: 'asc' } }),
   }),
 );
 
@@ -44,7 +50,12 @@ builder.mutationField('upsertWorkloadClass', (t) =>
     args: { input: t.arg({ type: UpsertWorkloadClassInput, required: true }) },
     resolve: (query, _root, args, ctx) => {
       const input = validated(workloadClassSchema, withDefaults(args.input, WORKLOAD_CLASS_DEFAULTS));
-      return ctx.db.prisma.workloadClass.upsert({ ...selection(query), where: { code: input.code }, create: input, update: input });
+      return ctx.db.prisma.workloadClass.upsert({
+        ...selection(query),
+        where: { code: input.code },
+        create: input,
+        update: input,
+      });
     },
   }),
 );

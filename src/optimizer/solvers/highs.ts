@@ -87,7 +87,13 @@ export async function solveWithHighs(model: LpModel, settings: SolverSettings): 
     message,
   });
   if (model.numColumns === 0) {
-    return { ...failure('', 'empty'), status: 'optimal', objective: 0, columnValues: new Float64Array(0), message: null };
+    return {
+      ...failure('', 'empty'),
+      status: 'optimal',
+      objective: 0,
+      columnValues: new Float64Array(0),
+      message: null,
+    };
   }
   let hm: ReturnType<Highs['createModel']> | undefined;
   try {
@@ -120,11 +126,15 @@ export async function solveWithHighs(model: LpModel, settings: SolverSettings): 
     const solverStatus = STATUS_WORDS[code] ?? `status_${code}`;
     const hasPrimal = Number(hm.info.get('primal_solution_status')) === FEASIBLE_SOLUTION;
     const solution = hasPrimal ? hm.getSolution() : null;
-    const hasDuals = !integral && status === 'optimal' && Number(hm.info.get('dual_solution_status')) === FEASIBLE_SOLUTION;
+    const hasDuals =
+      !integral && status === 'optimal' && Number(hm.info.get('dual_solution_status')) === FEASIBLE_SOLUTION;
     const mipGap = integral && hasPrimal ? Number(hm.info.get('mip_gap')) : null;
     const solveMs = performance.now() - started;
     if (status === 'time_limit' && !solution) {
-      return { ...failure('the time limit was reached before HiGHS found a feasible plan', solverStatus), status: 'time_limit' };
+      return {
+        ...failure('the time limit was reached before HiGHS found a feasible plan', solverStatus),
+        status: 'time_limit',
+      };
     }
     if (status === 'error') return failure(`HiGHS stopped with status ${solverStatus}`, solverStatus);
     return {

@@ -81,10 +81,24 @@ export async function solveWithJslp(model: LpModel, settings: SolverSettings): P
   const base = { rowDuals: null, mipGap: null, solveMs } as const;
   // An infeasible model still comes back with variable values: read `feasible` first.
   if (!result.feasible) {
-    return { ...base, status: 'infeasible', solverStatus: 'infeasible', objective: null, columnValues: null, message: null };
+    return {
+      ...base,
+      status: 'infeasible',
+      solverStatus: 'infeasible',
+      objective: null,
+      columnValues: null,
+      message: null,
+    };
   }
   if (result.bounded === false) {
-    return { ...base, status: 'unbounded', solverStatus: 'unbounded', objective: null, columnValues: null, message: null };
+    return {
+      ...base,
+      status: 'unbounded',
+      solverStatus: 'unbounded',
+      objective: null,
+      columnValues: null,
+      message: null,
+    };
   }
   const columnValues = new Float64Array(model.numColumns);
   for (let j = 0; j < model.numColumns; j++) {
