@@ -2,7 +2,7 @@
 // per (site, region, class, GPU type, period) — no separate routing and GPU-mix
 // variables, no demand groups. Same costs and constraints as ours, so the same
 // optimum; only bigger. Built for the benchmark's native baseline only.
-import { MILLION_TOKENS_PER_KTOK_HOUR, TOKENS_PER_KTOK, crossesBorder } from '../../src/optimizer/compile.js';
+import { MILLION_TOKENS_PER_KTOK_HOUR, TOKENS_PER_KTOK, crossesBorder } from '../../src/optimizer/costs.js';
 import { LpModelBuilder, type LpModel } from '../../src/optimizer/lp-model.js';
 import type { PreparedInput } from '../../src/optimizer/prepare.js';
 import type { PlanOptions } from '../../src/optimizer/types.js';

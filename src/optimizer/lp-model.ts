@@ -43,7 +43,7 @@ class Float64Buffer {
   }
 }
 
-class Int32Buffer {
+export class Int32Buffer {
   data = new Int32Array(1024);
   length = 0;
   push(value: number): void {

@@ -1,6 +1,7 @@
 // Checks a PlanningInput and lays it out for the compiler: every list sorted
 // by code (so input order never changes the model), references resolved to
 // indices, demand and prices expanded to the plan's periods.
+import { allowedCountriesOf, effectiveRttBudgetMs, type AllowedCountries } from './reach.js';
 import type { PlanningInput, PlanOptions } from './types.js';
 
 export class PlanInputError extends Error {
@@ -54,8 +55,7 @@ export interface PreparedDemand {
 export interface PreparedRegion {
   code: string;
   country: string | null;
-  /** null = may be served from anywhere */
-  allowedCountries: Set<string> | null;
+  allowedCountries: AllowedCountries;
   demands: PreparedDemand[];
 }
 
@@ -233,7 +233,7 @@ export function prepareInput(input: PlanningInput, options: PlanOptions): Prepar
       }
       demands.push({
         classIndex: k,
-        rttBudgetMs: d.rttBudgetMs ?? classes[k]!.rttBudgetMs,
+        rttBudgetMs: effectiveRttBudgetMs(d.rttBudgetMs, classes[k]!.rttBudgetMs),
         tokensPerSecondByPeriod,
         meanTokensPerSecond: sum / T,
       });
@@ -241,7 +241,7 @@ export function prepareInput(input: PlanningInput, options: PlanOptions): Prepar
     return {
       code: region.code,
       country: region.country,
-      allowedCountries: region.allowedCountries.length > 0 ? new Set(region.allowedCountries) : null,
+      allowedCountries: allowedCountriesOf(region.allowedCountries),
       demands,
     };
   });

@@ -6,7 +6,8 @@
 // directly or by displacing demand that is; a GPU, kW or demand whose value
 // comes mostly from such rows is marked UNSERVED_DEMAND, with how much
 // now-unserved demand one more unit would serve.
-import { MILLION_TOKENS_PER_KTOK_HOUR, TOKENS_PER_KTOK, type CompiledModel } from './compile.js';
+import type { CompiledModel } from './compile.js';
+import { pricePerKtokHour, TOKENS_PER_KTOK } from './costs.js';
 import type { PreparedInput } from './prepare.js';
 import type { PlanOptions, ShadowPriceBasis } from './types.js';
 
@@ -29,7 +30,7 @@ export function shadowPriceBasis(
   const { sites, gpus } = prepared;
   const T = layout.periods;
   const w = layout.periodWeight;
-  const penaltyDual = options.unservedPenaltyPerMillionTokens * MILLION_TOKENS_PER_KTOK_HOUR * w;
+  const penaltyDual = pricePerKtokHour(options.unservedPenaltyPerMillionTokens, w);
   const demandDual = (group: number, t: number): number => {
     const row = layout.demandRowOf[group * T + t]!;
     return row >= 0 ? rowDuals[row]! : 0;

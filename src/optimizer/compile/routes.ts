@@ -1,0 +1,63 @@
+// Route pruning: a route (site → a region's class demand) becomes a variable
+// only where the site can run the class at all and the reach rule allows it.
+import type { PreparedInput } from '../prepare.js';
+import { reach } from '../reach.js';
+import type { DemandCandidates } from './layout.js';
+
+export interface PrunedRoutes {
+  /** by global demand index */
+  candidates: DemandCandidates[];
+  /** [(site * classes + class) * periods + t] = 1 where some route lands: the balance rows needed */
+  servesClassAt: Uint8Array;
+}
+
+/** [site * classes + class] = 1 where some pool's GPU type has a throughput for the class (and the site has power). */
+export function classesEachSiteRuns(prepared: PreparedInput): Uint8Array {
+  const { sites, gpus } = prepared;
+  const K = prepared.classes.length;
+  const runs = new Uint8Array(sites.length * K);
+  sites.forEach((site, s) => {
+    for (const pool of site.pools) {
+      const tokensPerSecondByClass = gpus[pool.gpuIndex]!.tokensPerSecondByClass;
+      for (let k = 0; k < K; k++) if (tokensPerSecondByClass[k]! > 0 && site.powerCapKw > 0) runs[s * K + k] = 1;
+    }
+  });
+  return runs;
+}
+
+export function pruneRoutes(prepared: PreparedInput, demandOffset: Int32Array): PrunedRoutes {
+  const { sites, regions } = prepared;
+  const T = prepared.periods;
+  const K = prepared.classes.length;
+  const R = regions.length;
+  const siteRunsClass = classesEachSiteRuns(prepared);
+  const candidates: DemandCandidates[] = new Array(demandOffset[R]!);
+  const servesClassAt = new Uint8Array(sites.length * K * T);
+  regions.forEach((region, r) => {
+    region.demands.forEach((demand, d) => {
+      const k = demand.classIndex;
+      const routeSites: number[] = [];
+      let residencyBlocked = 0;
+      let withinLatency = 0;
+      for (let s = 0; s < sites.length; s++) {
+        if (!siteRunsClass[s * K + k]) continue;
+        const verdict = reach(
+          sites[s]!.country,
+          prepared.rttMs[s * R + r]!,
+          demand.rttBudgetMs,
+          region.allowedCountries,
+        );
+        if (verdict === 'BEYOND_RTT_BUDGET') continue;
+        withinLatency++;
+        if (verdict === 'RESIDENCY') {
+          residencyBlocked++;
+          continue;
+        }
+        routeSites.push(s);
+        for (let t = 0; t < T; t++) if (demand.tokensPerSecondByPeriod[t]! > 0) servesClassAt[(s * K + k) * T + t] = 1;
+      }
+      candidates[demandOffset[r]! + d] = { sites: routeSites, residencyBlocked, withinLatency };
+    });
+  });
+  return { candidates, servesClassAt };
+}

@@ -1,0 +1,185 @@
+// Per-site and per-region summaries and the plan's totals, from the flows,
+// the GPUs held and the cost ledger.
+import { MILLION_TOKENS_PER_KTOK_HOUR, TOKENS_PER_KTOK } from '../costs.js';
+import type { PlanTotals, RegionPlan, SitePlan } from '../types.js';
+import type { GpuWork, RouteFlows } from './flows.js';
+import type { GpusHeld } from './gpus-held.js';
+import { round, type CostLedger, type Solution } from './solution.js';
+
+export function sitePlans(solution: Solution, flows: RouteFlows, work: GpuWork, held: GpusHeld, ledger: CostLedger) {
+  const { prepared, layout, periods: T, periodWeight: w } = solution;
+  const { sites, gpus, classes } = prepared;
+  const K = classes.length;
+  return sites.map((site, s): SitePlan => {
+    let servedKtok = 0;
+    for (let k = 0; k < K; k++) servedKtok += flows.siteLoadKtok[s * K + k]!;
+    let itKw = 0;
+    let facilityKw = 0;
+    let peakFacilityKw = 0;
+    let peakBusyAll = 0;
+    for (let t = 0; t < T; t++) {
+      itKw += work.siteItKwByPeriod[s * T + t]! * w;
+      facilityKw += work.siteFacilityKwByPeriod[s * T + t]! * w;
+      peakFacilityKw = Math.max(peakFacilityKw, work.siteFacilityKwByPeriod[s * T + t]!);
+      let busyAll = 0;
+      for (let p = 0; p < site.pools.length; p++) busyAll += held.poolBusy[(layout.poolOffset[s]! + p) * T + t]!;
+      peakBusyAll = Math.max(peakBusyAll, busyAll);
+    }
+    let available = 0;
+    const gpuRows = site.pools.map((pool, p) => {
+      const g = layout.poolOffset[s]! + p;
+      const capacity = pool.installed + held.poolAdded[g]!;
+      available += capacity;
+      return {
+        gpuTypeCode: gpus[pool.gpuIndex]!.code,
+        installed: pool.installed,
+        gpusBusy: round(held.poolMeanBusy[g]!),
+        peakGpusBusy: round(held.poolPeakBusy[g]!),
+        gpusAdded: round(held.poolAdded[g]!),
+        utilization: capacity > 0 ? round(held.poolPeakBusy[g]! / capacity) : 0,
+      };
+    });
+    const cost = ledger.siteCostPerHour[s]!;
+    const servedMillionTokensPerHour = servedKtok * MILLION_TOKENS_PER_KTOK_HOUR;
+    return {
+      siteCode: site.code,
+      servedTokensPerSecond: round(servedKtok * TOKENS_PER_KTOK),
+      loadByClass: classes
+        .map((c, k) => ({
+          workloadClassCode: c.code,
+          tokensPerSecond: round(flows.siteLoadKtok[s * K + k]! * TOKENS_PER_KTOK),
+        }))
+        .filter((row) => row.tokensPerSecond > 0),
+      gpus: gpuRows,
+      utilization: available > 0 ? round(peakBusyAll / available) : 0,
+      itPowerKw: round(itKw),
+      facilityPowerKw: round(facilityKw),
+      peakFacilityPowerKw: round(peakFacilityKw),
+      powerCapKw: site.powerCapKw,
+      powerUtilization: site.powerCapKw > 0 ? round(peakFacilityKw / site.powerCapKw) : 0,
+      costPerHour: round(cost),
+      costPerMillionTokens: servedMillionTokensPerHour > 0 ? round(cost / servedMillionTokensPerHour) : null,
+    };
+  });
+}
+
+export function regionPlans(solution: Solution, flows: RouteFlows, unservedKtokByDemandPeriod: Float64Array) {
+  const { prepared, layout, periods: T, periodWeight: w } = solution;
+  const { sites, regions, classes } = prepared;
+  return regions.map((region, r): RegionPlan => {
+    let demandKtok = 0;
+    let servedKtok = 0;
+    let unservedKtok = 0;
+    let weighted = 0;
+    let weightSum = 0;
+    let worst = Number.NaN;
+    const classPlans = region.demands.map((demand, d) => {
+      const g = layout.demandOffset[r]! + d;
+      let unservedMean = 0;
+      for (let t = 0; t < T; t++) unservedMean += unservedKtokByDemandPeriod[g * T + t]! * w;
+      demandKtok += demand.meanTokensPerSecond / TOKENS_PER_KTOK;
+      servedKtok += flows.servedKtokByDemand[g]!;
+      unservedKtok += unservedMean;
+      weighted += flows.rttWeighted[g]!;
+      weightSum += flows.rttWeight[g]!;
+      const worstRtt = flows.worstRtt[g]!;
+      if (!(worst >= worstRtt)) worst = Number.isNaN(worstRtt) ? worst : worstRtt;
+      return {
+        workloadClassCode: classes[demand.classIndex]!.code,
+        demandTokensPerSecond: round(demand.meanTokensPerSecond),
+        servedTokensPerSecond: round(flows.servedKtokByDemand[g]! * TOKENS_PER_KTOK),
+        unservedTokensPerSecond: round(unservedMean * TOKENS_PER_KTOK),
+        rttBudgetMs: demand.rttBudgetMs,
+        weightedRttMs: flows.rttWeight[g]! > 0 ? round(flows.rttWeighted[g]! / flows.rttWeight[g]!) : null,
+        worstRttMs: Number.isNaN(worstRtt) ? null : worstRtt,
+      };
+    });
+    const sources = sites
+      .map((site, s) => {
+        const ktok = flows.sourceKtok.get(r * sites.length + s) ?? 0;
+        const rtt = prepared.rttMs[s * regions.length + r]!;
+        return {
+          siteCode: site.code,
+          tokensPerSecond: round(ktok * TOKENS_PER_KTOK),
+          share: servedKtok > 0 ? round(ktok / servedKtok) : 0,
+          rttMs: Number.isNaN(rtt) ? null : rtt,
+        };
+      })
+      .filter((source) => source.tokensPerSecond > 0)
+      .sort((a, b) => b.tokensPerSecond - a.tokensPerSecond || (a.siteCode < b.siteCode ? -1 : 1));
+    return {
+      regionCode: region.code,
+      demandTokensPerSecond: round(demandKtok * TOKENS_PER_KTOK),
+      servedTokensPerSecond: round(servedKtok * TOKENS_PER_KTOK),
+      unservedTokensPerSecond: round(unservedKtok * TOKENS_PER_KTOK),
+      classes: classPlans,
+      sources,
+      weightedRttMs: weightSum > 0 ? round(weighted / weightSum) : null,
+      worstRttMs: Number.isNaN(worst) ? null : worst,
+    };
+  });
+}
+
+export function planTotals(
+  solution: Solution,
+  regions: readonly RegionPlan[],
+  unservedKtokByDemandPeriod: Float64Array,
+  work: GpuWork,
+  held: GpusHeld,
+  ledger: CostLedger,
+): PlanTotals {
+  const { periods: T, periodWeight: w, totalPools } = solution;
+  const siteCount = solution.prepared.sites.length;
+  let demandKtok = 0;
+  let servedKtok = 0;
+  for (const region of regions) {
+    demandKtok += region.demandTokensPerSecond / TOKENS_PER_KTOK;
+    servedKtok += region.servedTokensPerSecond / TOKENS_PER_KTOK;
+  }
+  let unservedKtok = 0;
+  for (let i = 0; i < unservedKtokByDemandPeriod.length; i++) unservedKtok += unservedKtokByDemandPeriod[i]! * w;
+  let itKw = 0;
+  let facilityKw = 0;
+  let peakFacilityKw = 0;
+  for (let t = 0; t < T; t++) {
+    let facilityAtT = 0;
+    for (let s = 0; s < siteCount; s++) {
+      itKw += work.siteItKwByPeriod[s * T + t]! * w;
+      facilityAtT += work.siteFacilityKwByPeriod[s * T + t]!;
+    }
+    facilityKw += facilityAtT * w;
+    peakFacilityKw = Math.max(peakFacilityKw, facilityAtT);
+  }
+  let gpusBusy = 0;
+  let gpusAdded = 0;
+  for (let g = 0; g < totalPools; g++) {
+    gpusBusy += held.poolMeanBusy[g]!;
+    gpusAdded += held.poolAdded[g]!;
+  }
+  const { energyPerHour, capexPerHour, egressPerHour, carbonPerHour, carbonKgPerHour } = ledger;
+  const spent = energyPerHour + capexPerHour + egressPerHour + carbonPerHour;
+  const servedMillionTokensPerHour = servedKtok * MILLION_TOKENS_PER_KTOK_HOUR;
+  return {
+    costPerHour: {
+      total: round(spent),
+      energy: round(energyPerHour),
+      capex: round(capexPerHour),
+      egress: round(egressPerHour),
+      carbon: round(carbonPerHour),
+    },
+    costPerMillionTokens: servedMillionTokensPerHour > 0 ? round(spent / servedMillionTokensPerHour) : null,
+    tokensPerJoule: facilityKw > 0 ? round((servedKtok * TOKENS_PER_KTOK) / (facilityKw * 1000)) : null,
+    itPowerKw: round(itKw),
+    facilityPowerKw: round(facilityKw),
+    peakFacilityPowerKw: round(peakFacilityKw),
+    carbonKgPerHour: round(carbonKgPerHour),
+    carbonKgPerMillionTokens:
+      servedMillionTokensPerHour > 0 ? round(carbonKgPerHour / servedMillionTokensPerHour) : null,
+    demandTokensPerSecond: round(demandKtok * TOKENS_PER_KTOK),
+    servedTokensPerSecond: round(servedKtok * TOKENS_PER_KTOK),
+    unservedTokensPerSecond: round(unservedKtok * TOKENS_PER_KTOK),
+    unservedPenaltyPerHour: round(ledger.penaltyPerHour),
+    gpusBusy: round(gpusBusy),
+    gpusAdded: round(gpusAdded),
+  };
+}
