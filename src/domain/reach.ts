@@ -1,6 +1,7 @@
-// Which demand regions a site may serve for a workload class: the round trip must
-// fit the budget (the region's override, else the class default; none = no limit)
-// and the region's residency rule must allow the site's country.
+// Which demand regions a site may serve for a workload class, for the API's
+// reach fields: the optimizer's reach rule (optimizer/reach.ts) applied to the
+// site's latency rows as the database holds them.
+import { allowedCountriesOf, effectiveRttBudgetMs, reach } from '../optimizer/reach.js';
 
 export interface ReachLatency {
   rttMs: number;
@@ -23,11 +24,7 @@ export function rttBudgetMs(
   workloadClass: { code: string; rttBudgetMs: number | null },
 ): number | null {
   const override = region.demands.find((d) => d.workloadClass.code === workloadClass.code)?.rttBudgetMs;
-  return override ?? workloadClass.rttBudgetMs;
-}
-
-export function servingAllowed(siteCountry: string, allowedCountries: readonly string[]): boolean {
-  return allowedCountries.length === 0 || allowedCountries.includes(siteCountry);
+  return effectiveRttBudgetMs(override, workloadClass.rttBudgetMs);
 }
 
 /** Regions within budget and allowed, nearest first. */
@@ -38,8 +35,8 @@ export function reachableRegions(
   return site.latencies
     .flatMap((latency) => {
       const budget = rttBudgetMs(latency.region, workloadClass);
-      const withinBudget = budget === null || latency.rttMs <= budget;
-      return withinBudget && servingAllowed(site.country, latency.region.allowedCountries)
+      const verdict = reach(site.country, latency.rttMs, budget, allowedCountriesOf(latency.region.allowedCountries));
+      return verdict === 'REACHABLE'
         ? [{ regionCode: latency.region.code, rttMs: latency.rttMs, rttBudgetMs: budget }]
         : [];
     })

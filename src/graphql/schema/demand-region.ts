@@ -4,6 +4,7 @@ import { GraphQLError } from 'graphql';
 import { DEMAND_DEFAULTS, DEMAND_REGION_DEFAULTS, demandRegionSchema, withDefaults } from '../../dataset/ranges.js';
 import { reachableRegions } from '../../domain/reach.js';
 import type { Site } from '../../generated/prisma/client.js';
+import { effectiveRttBudgetMs } from '../../optimizer/reach.js';
 import { builder } from '../builder.js';
 import { NotFoundError, ValidationError } from '../errors.js';
 import { DeletedRef, MUTATION_ERRORS, selection } from './common.js';
@@ -94,7 +95,7 @@ builder.prismaObject('Demand', {
       nullable: true,
       description: 'the budget that applies: the override, else the class default (null = no limit)',
       select: { rttBudgetMs: true, workloadClass: { select: { rttBudgetMs: true } } },
-      resolve: (demand) => demand.rttBudgetMs ?? demand.workloadClass.rttBudgetMs,
+      resolve: (demand) => effectiveRttBudgetMs(demand.rttBudgetMs, demand.workloadClass.rttBudgetMs),
     }),
   }),
 });
