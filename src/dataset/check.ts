@@ -2,8 +2,8 @@
 // records, and the few rules that span a whole list. Returns every issue found.
 
 import { isIsoCountryCode } from './countries.js';
-import { profileMeanMessage } from './ranges.js';
-import type { Dataset, DatasetIssue } from './types.js';
+import { profileMeanMessage, type Dataset } from './schema.js';
+import type { DatasetIssue } from './types.js';
 
 /** Codes already stored (the database supplies them) that references may point to. */
 export interface KnownCodes {

@@ -1,43 +1,35 @@
 // The CSV form of a data set: one file per record type, recognised by base name,
-// a header row of snake_case columns mapping 1:1 to the camelCase fields of
-// types.ts, `;` between the values of a list cell, and an empty cell for
-// null / an empty list / the field's default.
+// a header row of snake_case columns mapping 1:1 to the camelCase fields of the
+// record's schema (schema.ts, in its order), `;` between the values of a list
+// cell, and an empty cell for null / an empty list / the field's default. How a
+// cell is read and whether its column is required both come from the schema.
 
 import { parse } from 'csv-parse/sync';
-import type { z } from 'zod';
+import { z } from 'zod';
 import type { IssueLocation, KnownCodes, RecordLocator } from './check.js';
 import { emptyDataset } from './merge.js';
 import {
   CODE_PATTERN,
-  DEMAND_DEFAULTS,
-  DEMAND_REGION_DEFAULTS,
-  GPU_THROUGHPUT_DEFAULTS,
-  GPU_TYPE_DEFAULTS,
-  INVENTORY_DEFAULTS,
-  LATENCY_DEFAULTS,
-  SITE_DEFAULTS,
-  WORKLOAD_CLASS_DEFAULTS,
   demandRegionRowSchema,
   detachedDemandSchema,
   detachedInventorySchema,
   detachedThroughputSchema,
   gpuTypeRowSchema,
+  isOptionalField,
   latencySchema,
   siteRowSchema,
   workloadClassSchema,
-} from './ranges.js';
-import type {
-  Dataset,
-  DatasetIssue,
-  DemandRegionRecord,
-  DetachedDemandRecord,
-  DetachedInventoryRecord,
-  DetachedThroughputRecord,
-  GpuTypeRecord,
-  LatencyRecord,
-  SiteRecord,
-  WorkloadClassRecord,
-} from './types.js';
+  type Dataset,
+  type DemandRegionRecord,
+  type DetachedDemandRecord,
+  type DetachedInventoryRecord,
+  type DetachedThroughputRecord,
+  type GpuTypeRecord,
+  type LatencyRecord,
+  type SiteRecord,
+  type WorkloadClassRecord,
+} from './schema.js';
+import type { DatasetIssue } from './types.js';
 
 export interface CsvFile {
   name: string;
@@ -49,146 +41,51 @@ type CellKind = 'text' | 'number' | 'numberList' | 'textList';
 
 interface FileSpec {
   fileName: string;
-  /** field name → cell kind, in column order */
-  fields: Readonly<Record<string, CellKind>>;
-  /** fields that may be left out (no column, or an empty cell) and their values then */
-  defaults: Readonly<Record<string, unknown>>;
-  schema: z.ZodType;
+  /** one row, without children: its shape gives the columns, in order */
+  schema: z.ZodObject;
+}
+
+interface Column {
+  field: string;
+  kind: CellKind;
+  /** may be left out (no column, or an empty cell): the schema's default applies */
+  optional: boolean;
 }
 
 export function columnName(field: string): string {
   return field.replace(/[A-Z]/g, (letter) => `_${letter.toLowerCase()}`);
 }
 
-const WITHOUT_CHILDREN = <T extends Record<string, unknown>>(defaults: T, child: keyof T) => {
-  const { [child]: _omitted, ...rest } = defaults;
-  return rest;
-};
+/** The type a cell holds before validation: defaults, nulls and transforms unwrapped. */
+function cellKind(schema: z.ZodType): CellKind {
+  let inner = schema;
+  for (;;) {
+    if (inner instanceof z.ZodDefault || inner instanceof z.ZodNullable) inner = inner.unwrap() as z.ZodType;
+    else if (inner instanceof z.ZodPipe) inner = inner.in as z.ZodType;
+    else break;
+  }
+  if (inner instanceof z.ZodNumber) return 'number';
+  if (inner instanceof z.ZodArray) return cellKind(inner.element as z.ZodType) === 'number' ? 'numberList' : 'textList';
+  return 'text';
+}
+
+function columnsOf(spec: FileSpec): Column[] {
+  return Object.entries(spec.schema.shape as Record<string, z.ZodType>).map(([field, schema]) => ({
+    field,
+    kind: cellKind(schema),
+    optional: isOptionalField(schema),
+  }));
+}
 
 const SPECS = {
-  workloadClasses: {
-    fileName: 'workload-classes.csv',
-    fields: {
-      code: 'text',
-      name: 'text',
-      description: 'text',
-      rttBudgetMs: 'number',
-      ttftTargetMs: 'number',
-      tpotTargetMs: 'number',
-      hourlyDemandProfile: 'numberList',
-    },
-    defaults: WORKLOAD_CLASS_DEFAULTS,
-    schema: workloadClassSchema,
-  },
-  gpuTypes: {
-    fileName: 'gpu-types.csv',
-    fields: {
-      code: 'text',
-      name: 'text',
-      vendor: 'text',
-      formFactor: 'text',
-      boardPowerWatts: 'number',
-      powerWatts: 'number',
-      memoryGb: 'number',
-      memoryType: 'text',
-      memoryBandwidthTbPerS: 'number',
-      capexPerHour: 'number',
-      priceUsd: 'number',
-      referenceTokensPerSecond: 'number',
-      throughputType: 'text',
-      throughputSource: 'text',
-      specSource: 'text',
-      priceBasis: 'text',
-      priceSource: 'text',
-      amortizationBasis: 'text',
-      notes: 'text',
-    },
-    defaults: WITHOUT_CHILDREN(GPU_TYPE_DEFAULTS, 'throughputs'),
-    schema: gpuTypeRowSchema,
-  },
-  gpuThroughputs: {
-    fileName: 'gpu-throughputs.csv',
-    fields: { gpuTypeCode: 'text', workloadClassCode: 'text', tokensPerSecond: 'number', derivation: 'text' },
-    defaults: GPU_THROUGHPUT_DEFAULTS,
-    schema: detachedThroughputSchema,
-  },
-  sites: {
-    fileName: 'sites.csv',
-    fields: {
-      code: 'text',
-      name: 'text',
-      country: 'text',
-      regionLabel: 'text',
-      latitude: 'number',
-      longitude: 'number',
-      pricePerKwh: 'number',
-      hourlyPricesPerKwh: 'numberList',
-      utcOffsetHours: 'number',
-      coolingType: 'text',
-      pue: 'number',
-      powerCapKw: 'number',
-      carbonGramsPerKwh: 'number',
-      status: 'text',
-      notes: 'text',
-      coolingDescription: 'text',
-      priceLocal: 'number',
-      priceCurrency: 'text',
-      priceBasis: 'text',
-      priceSource: 'text',
-      priceYear: 'text',
-      priceConfidence: 'text',
-      pueBasis: 'text',
-      carbonSource: 'text',
-      carbonYear: 'text',
-      powerCapBasis: 'text',
-    },
-    defaults: WITHOUT_CHILDREN(SITE_DEFAULTS, 'inventory'),
-    schema: siteRowSchema,
-  },
-  siteInventory: {
-    fileName: 'site-inventory.csv',
-    fields: { siteCode: 'text', gpuTypeCode: 'text', installed: 'number', maxAdditional: 'number' },
-    defaults: INVENTORY_DEFAULTS,
-    schema: detachedInventorySchema,
-  },
-  demandRegions: {
-    fileName: 'demand-regions.csv',
-    fields: {
-      code: 'text',
-      name: 'text',
-      city: 'text',
-      country: 'text',
-      latitude: 'number',
-      longitude: 'number',
-      utcOffsetHours: 'number',
-      allowedCountries: 'textList',
-      shareOfGlobalTokensPct: 'number',
-      shareBasis: 'text',
-      latencyAnchor: 'text',
-      notes: 'text',
-    },
-    defaults: WITHOUT_CHILDREN(DEMAND_REGION_DEFAULTS, 'demand'),
-    schema: demandRegionRowSchema,
-  },
-  demands: {
-    fileName: 'demand.csv',
-    fields: { regionCode: 'text', workloadClassCode: 'text', tokensPerSecond: 'number', rttBudgetMs: 'number' },
-    defaults: DEMAND_DEFAULTS,
-    schema: detachedDemandSchema,
-  },
-  latencies: {
-    fileName: 'latencies.csv',
-    fields: {
-      siteCode: 'text',
-      regionCode: 'text',
-      rttMs: 'number',
-      method: 'text',
-      greatCircleKm: 'number',
-      source: 'text',
-    },
-    defaults: LATENCY_DEFAULTS,
-    schema: latencySchema,
-  },
+  workloadClasses: { fileName: 'workload-classes.csv', schema: workloadClassSchema },
+  gpuTypes: { fileName: 'gpu-types.csv', schema: gpuTypeRowSchema },
+  gpuThroughputs: { fileName: 'gpu-throughputs.csv', schema: detachedThroughputSchema },
+  sites: { fileName: 'sites.csv', schema: siteRowSchema },
+  siteInventory: { fileName: 'site-inventory.csv', schema: detachedInventorySchema },
+  demandRegions: { fileName: 'demand-regions.csv', schema: demandRegionRowSchema },
+  demands: { fileName: 'demand.csv', schema: detachedDemandSchema },
+  latencies: { fileName: 'latencies.csv', schema: latencySchema },
 } satisfies Record<string, FileSpec>;
 
 type Section = keyof typeof SPECS;
@@ -199,7 +96,7 @@ export const CSV_FILE_NAMES: readonly string[] = Object.values(SPECS).map((spec)
 export function csvColumns(fileName: string): { column: string; required: boolean }[] | undefined {
   const spec: FileSpec | undefined = Object.values(SPECS).find((s) => s.fileName === fileName);
   if (spec === undefined) return undefined;
-  return Object.keys(spec.fields).map((field) => ({ column: columnName(field), required: !(field in spec.defaults) }));
+  return columnsOf(spec).map(({ field, optional }) => ({ column: columnName(field), required: !optional }));
 }
 
 function baseName(name: string): string {
@@ -269,14 +166,14 @@ function readFile(
   }
 
   // Header: known columns only, each once, every required one present
-  const columnToField = new Map(Object.keys(spec.fields).map((field) => [columnName(field), field]));
+  const columnToField = new Map(columnsOf(spec).map((column) => [columnName(column.field), column]));
   const columns = header.record.map((c) => c.trim());
-  const fieldAt: (string | undefined)[] = [];
+  const fieldAt: (Column | undefined)[] = [];
   const seen = new Set<string>();
   let headerOk = true;
   columns.forEach((column) => {
-    const field = columnToField.get(column);
-    if (field === undefined) {
+    const known = columnToField.get(column);
+    if (known === undefined) {
       fileIssue(1, column, `unknown column (expected: ${[...columnToField.keys()].join(', ')})`);
       headerOk = false;
     } else if (seen.has(column)) {
@@ -284,10 +181,10 @@ function readFile(
       headerOk = false;
     }
     seen.add(column);
-    fieldAt.push(field);
+    fieldAt.push(known);
   });
-  for (const [column, field] of columnToField) {
-    if (!seen.has(column) && !(field in spec.defaults)) {
+  for (const [column, known] of columnToField) {
+    if (!seen.has(column) && !known.optional) {
       fileIssue(1, column, 'missing required column');
       headerOk = false;
     }
@@ -305,15 +202,15 @@ function readFile(
     }
     const value: Record<string, unknown> = {};
     const unreadable = new Set<string>();
-    for (const [field, defaultValue] of Object.entries(spec.defaults)) value[field] = defaultValue;
     record.forEach((rawCell, index) => {
-      const field = fieldAt[index];
-      if (field === undefined) return;
+      const known = fieldAt[index];
+      if (known === undefined) return;
+      const { field, kind } = known;
       const column = columns[index] ?? field;
       const cell = rawCell.trim();
-      const kind = spec.fields[field];
       if (cell === '') {
-        value[field] = field in spec.defaults ? spec.defaults[field] : kind === 'text' ? '' : undefined;
+        // left to the default; a required text is read as empty (`must not be empty`), a number as missing
+        value[field] = !known.optional && kind === 'text' ? '' : undefined;
         return;
       }
       switch (kind) {

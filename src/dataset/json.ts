@@ -1,22 +1,14 @@
 // The JSON form of a data set: one document
 // `{ workloadClasses?, gpuTypes?, sites?, demandRegions?, latencies? }` with children
-// nested (`throughputs`, `inventory`, `demand`) exactly as in types.ts, plus the
-// optional detached sections (`gpuThroughputs`, `siteInventory`, `demands`) for
-// child rows whose parent is already stored. Optional and nullable fields may be
-// omitted; see the *_DEFAULTS of ranges.ts.
+// nested (`throughputs`, `inventory`, `demand`) exactly as in the schemas of
+// schema.ts, plus the optional detached sections (`gpuThroughputs`, `siteInventory`,
+// `demands`) for child rows whose parent is already stored. Fields with a default
+// in their schema may be omitted.
 
 import type { z } from 'zod';
 import { emptyDataset } from './merge.js';
 import {
   CODE_PATTERN,
-  DEMAND_DEFAULTS,
-  DEMAND_REGION_DEFAULTS,
-  GPU_THROUGHPUT_DEFAULTS,
-  GPU_TYPE_DEFAULTS,
-  INVENTORY_DEFAULTS,
-  LATENCY_DEFAULTS,
-  SITE_DEFAULTS,
-  WORKLOAD_CLASS_DEFAULTS,
   demandRegionSchema,
   detachedDemandSchema,
   detachedInventorySchema,
@@ -24,55 +16,27 @@ import {
   gpuTypeSchema,
   latencySchema,
   siteSchema,
-  withDefaults,
   workloadClassSchema,
   zodIssuesToDatasetIssues,
-} from './ranges.js';
-import type { Dataset, DatasetIssue } from './types.js';
+  type Dataset,
+} from './schema.js';
+import type { DatasetIssue } from './types.js';
 import type { KnownCodes, RecordLocator } from './check.js';
-
-type Defaults = Readonly<Record<string, unknown>>;
 
 interface SectionSpec {
   schema: z.ZodType;
-  /** fills in a record's omitted fields, children included */
-  prepare: (raw: unknown) => unknown;
   rejectedInto?: keyof KnownCodes;
 }
 
-function withChildDefaults(raw: unknown, defaults: Defaults, childKey: string, childDefaults: Defaults): unknown {
-  const record = withDefaults(raw, defaults);
-  if (typeof record !== 'object' || record === null || Array.isArray(record)) return record;
-  const children = (record as Record<string, unknown>)[childKey];
-  if (!Array.isArray(children)) return record;
-  return { ...record, [childKey]: children.map((child) => withDefaults(child, childDefaults)) };
-}
-
 const SECTIONS = {
-  workloadClasses: {
-    schema: workloadClassSchema,
-    prepare: (raw) => withDefaults(raw, WORKLOAD_CLASS_DEFAULTS),
-    rejectedInto: 'workloadClassCodes',
-  },
-  gpuTypes: {
-    schema: gpuTypeSchema,
-    prepare: (raw) => withChildDefaults(raw, GPU_TYPE_DEFAULTS, 'throughputs', GPU_THROUGHPUT_DEFAULTS),
-    rejectedInto: 'gpuTypeCodes',
-  },
-  sites: {
-    schema: siteSchema,
-    prepare: (raw) => withChildDefaults(raw, SITE_DEFAULTS, 'inventory', INVENTORY_DEFAULTS),
-    rejectedInto: 'siteCodes',
-  },
-  demandRegions: {
-    schema: demandRegionSchema,
-    prepare: (raw) => withChildDefaults(raw, DEMAND_REGION_DEFAULTS, 'demand', DEMAND_DEFAULTS),
-    rejectedInto: 'regionCodes',
-  },
-  latencies: { schema: latencySchema, prepare: (raw) => withDefaults(raw, LATENCY_DEFAULTS) },
-  gpuThroughputs: { schema: detachedThroughputSchema, prepare: (raw) => withDefaults(raw, GPU_THROUGHPUT_DEFAULTS) },
-  siteInventory: { schema: detachedInventorySchema, prepare: (raw) => withDefaults(raw, INVENTORY_DEFAULTS) },
-  demands: { schema: detachedDemandSchema, prepare: (raw) => withDefaults(raw, DEMAND_DEFAULTS) },
+  workloadClasses: { schema: workloadClassSchema, rejectedInto: 'workloadClassCodes' },
+  gpuTypes: { schema: gpuTypeSchema, rejectedInto: 'gpuTypeCodes' },
+  sites: { schema: siteSchema, rejectedInto: 'siteCodes' },
+  demandRegions: { schema: demandRegionSchema, rejectedInto: 'regionCodes' },
+  latencies: { schema: latencySchema },
+  gpuThroughputs: { schema: detachedThroughputSchema },
+  siteInventory: { schema: detachedInventorySchema },
+  demands: { schema: detachedDemandSchema },
 } satisfies Record<keyof Required<Dataset>, SectionSpec>;
 
 export const JSON_SECTIONS: readonly string[] = Object.keys(SECTIONS);
@@ -126,7 +90,7 @@ export function parseJsonDataset(json: unknown, pathPrefix = ''): ParsedJson {
     }
     const out = dataset[section] as unknown[];
     raw.forEach((item, index) => {
-      const result = spec.schema.safeParse(spec.prepare(item));
+      const result = spec.schema.safeParse(item);
       if (result.success) {
         const record = result.data as Record<string, unknown>;
         const path = `${at(section)}[${index}]`;

@@ -1,5 +1,5 @@
 // One entry point for the importer, the CLI and start-up: read files, parse them
-// (CSV or JSON), validate every record against ranges.ts and cross-check the lot.
+// (CSV or JSON), validate every record against schema.ts and cross-check the lot.
 
 import { existsSync } from 'node:fs';
 import { readFile, readdir, stat } from 'node:fs/promises';
@@ -9,7 +9,8 @@ import { checkDataset, type KnownCodes, type RecordLocator } from './check.js';
 import { parseCsvFiles, type CsvFile } from './csv.js';
 import { parseJsonDataset } from './json.js';
 import { mergeDatasets } from './merge.js';
-import type { Dataset, DatasetIssue } from './types.js';
+import type { Dataset } from './schema.js';
+import type { DatasetIssue } from './types.js';
 
 /**
  * The bundled fixtures. The module runs from `src/dataset/` (vitest, tsx) and from

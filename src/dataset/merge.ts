@@ -1,4 +1,4 @@
-import type { Dataset } from './types.js';
+import type { Dataset } from './schema.js';
 
 export function emptyDataset(): Required<Dataset> {
   return {

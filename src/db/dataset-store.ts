@@ -2,17 +2,26 @@
 // idempotent: a record equal to what is stored is not touched), and reads the
 // database back as a Dataset (export, and the optimizer's planning snapshot).
 import type { Prisma } from '../generated/prisma/client.js';
-import type {
-  Dataset,
-  DemandRegionRecord,
-  DetachedDemandRecord,
-  DetachedInventoryRecord,
-  DetachedThroughputRecord,
-  GpuTypeRecord,
-  LatencyRecord,
-  SiteRecord,
-  WorkloadClassRecord,
-} from '../dataset/types.js';
+import {
+  demandFields,
+  demandRegionFields,
+  fieldNames,
+  gpuThroughputFields,
+  gpuTypeFields,
+  inventoryFields,
+  latencyFields,
+  siteFields,
+  workloadClassFields,
+  type Dataset,
+  type DemandRegionRecord,
+  type DetachedDemandRecord,
+  type DetachedInventoryRecord,
+  type DetachedThroughputRecord,
+  type GpuTypeRecord,
+  type LatencyRecord,
+  type SiteRecord,
+  type WorkloadClassRecord,
+} from '../dataset/schema.js';
 import type { Database } from './database.js';
 
 type Tx = Prisma.TransactionClient;
@@ -74,75 +83,16 @@ function changes<T extends object, K extends keyof T & string>(
   return out;
 }
 
-const CLASS_FIELDS = [
-  'name',
-  'description',
-  'rttBudgetMs',
-  'ttftTargetMs',
-  'tpotTargetMs',
-  'hourlyDemandProfile',
-] as const;
-const GPU_FIELDS = [
-  'name',
-  'vendor',
-  'formFactor',
-  'boardPowerWatts',
-  'powerWatts',
-  'memoryGb',
-  'memoryType',
-  'memoryBandwidthTbPerS',
-  'capexPerHour',
-  'priceUsd',
-  'referenceTokensPerSecond',
-  'throughputType',
-  'throughputSource',
-  'specSource',
-  'priceBasis',
-  'priceSource',
-  'amortizationBasis',
-  'notes',
-] as const;
-const SITE_FIELDS = [
-  'name',
-  'country',
-  'regionLabel',
-  'latitude',
-  'longitude',
-  'pricePerKwh',
-  'hourlyPricesPerKwh',
-  'utcOffsetHours',
-  'coolingType',
-  'pue',
-  'powerCapKw',
-  'carbonGramsPerKwh',
-  'status',
-  'notes',
-  'coolingDescription',
-  'priceLocal',
-  'priceCurrency',
-  'priceBasis',
-  'priceSource',
-  'priceYear',
-  'priceConfidence',
-  'pueBasis',
-  'carbonSource',
-  'carbonYear',
-  'powerCapBasis',
-] as const;
-const REGION_FIELDS = [
-  'name',
-  'city',
-  'country',
-  'latitude',
-  'longitude',
-  'utcOffsetHours',
-  'allowedCountries',
-  'shareOfGlobalTokensPct',
-  'shareBasis',
-  'latencyAnchor',
-  'notes',
-] as const;
-const LATENCY_FIELDS = ['rttMs', 'method', 'greatCircleKm', 'source'] as const;
+// The stored fields of each record but its key (code, or the codes of its parents):
+// what an import compares and writes, and what an export reads back.
+const CLASS_FIELDS = fieldNames(workloadClassFields, 'code');
+const GPU_FIELDS = fieldNames(gpuTypeFields, 'code');
+const THROUGHPUT_FIELDS = fieldNames(gpuThroughputFields, 'workloadClassCode');
+const SITE_FIELDS = fieldNames(siteFields, 'code');
+const INVENTORY_FIELDS = fieldNames(inventoryFields, 'gpuTypeCode');
+const REGION_FIELDS = fieldNames(demandRegionFields, 'code');
+const DEMAND_FIELDS = fieldNames(demandFields, 'workloadClassCode');
+const LATENCY_FIELDS = fieldNames(latencyFields, 'siteCode', 'regionCode');
 
 function pick<T, K extends keyof T>(record: T, fields: readonly K[]): Pick<T, K> {
   const out = {} as Pick<T, K>;
@@ -290,15 +240,14 @@ async function writeThroughputs(tx: Tx, records: DetachedThroughputRecord[], ids
   const rows = records.map((t) => ({
     gpuTypeId: required(ids.gpus, t.gpuTypeCode, 'GPU type'),
     workloadClassId: required(ids.classes, t.workloadClassCode, 'workload class'),
-    tokensPerSecond: t.tokensPerSecond,
-    derivation: t.derivation,
+    ...pick(t, THROUGHPUT_FIELDS),
   }));
   if (rows.length === 0) return;
   await reconcile({
     rows,
     stored: await tx.gpuThroughput.findMany({ where: { gpuTypeId: { in: distinct(rows.map((r) => r.gpuTypeId)) } } }),
     key: (row) => `${row.gpuTypeId}:${row.workloadClassId}`,
-    fields: ['tokensPerSecond', 'derivation'] as const,
+    fields: THROUGHPUT_FIELDS,
     update: (id, data) => tx.gpuThroughput.update({ where: { id }, data }),
     createMany: (data) => tx.gpuThroughput.createMany({ data }),
     counts: summary.gpuThroughputs,
@@ -309,15 +258,14 @@ async function writeInventory(tx: Tx, records: DetachedInventoryRecord[], ids: I
   const rows = records.map((inv) => ({
     siteId: required(ids.sites, inv.siteCode, 'site'),
     gpuTypeId: required(ids.gpus, inv.gpuTypeCode, 'GPU type'),
-    installed: inv.installed,
-    maxAdditional: inv.maxAdditional,
+    ...pick(inv, INVENTORY_FIELDS),
   }));
   if (rows.length === 0) return;
   await reconcile({
     rows,
     stored: await tx.siteInventory.findMany({ where: { siteId: { in: distinct(rows.map((r) => r.siteId)) } } }),
     key: (row) => `${row.siteId}:${row.gpuTypeId}`,
-    fields: ['installed', 'maxAdditional'] as const,
+    fields: INVENTORY_FIELDS,
     update: (id, data) => tx.siteInventory.update({ where: { id }, data }),
     createMany: (data) => tx.siteInventory.createMany({ data }),
     counts: summary.inventory,
@@ -328,15 +276,14 @@ async function writeDemand(tx: Tx, records: DetachedDemandRecord[], ids: Ids, su
   const rows = records.map((d) => ({
     regionId: required(ids.regions, d.regionCode, 'region'),
     workloadClassId: required(ids.classes, d.workloadClassCode, 'workload class'),
-    tokensPerSecond: d.tokensPerSecond,
-    rttBudgetMs: d.rttBudgetMs,
+    ...pick(d, DEMAND_FIELDS),
   }));
   if (rows.length === 0) return;
   await reconcile({
     rows,
     stored: await tx.demand.findMany({ where: { regionId: { in: distinct(rows.map((r) => r.regionId)) } } }),
     key: (row) => `${row.regionId}:${row.workloadClassId}`,
-    fields: ['tokensPerSecond', 'rttBudgetMs'] as const,
+    fields: DEMAND_FIELDS,
     update: (id, data) => tx.demand.update({ where: { id }, data }),
     createMany: (data) => tx.demand.createMany({ data }),
     counts: summary.demand,
@@ -441,29 +388,21 @@ export async function readDataset(db: { prisma: Prisma.TransactionClient }): Pro
       code: g.code,
       ...pick(g, GPU_FIELDS),
       throughputs: g.throughputs
-        .map((t) => ({
-          workloadClassCode: t.workloadClass.code,
-          tokensPerSecond: t.tokensPerSecond,
-          derivation: t.derivation,
-        }))
+        .map((t) => ({ workloadClassCode: t.workloadClass.code, ...pick(t, THROUGHPUT_FIELDS) }))
         .sort(byClass),
     })),
     sites: sites.map((s) => ({
       code: s.code,
       ...pick(s, SITE_FIELDS),
       inventory: s.inventory
-        .map((i) => ({ gpuTypeCode: i.gpuType.code, installed: i.installed, maxAdditional: i.maxAdditional }))
+        .map((i) => ({ gpuTypeCode: i.gpuType.code, ...pick(i, INVENTORY_FIELDS) }))
         .sort((a, b) => a.gpuTypeCode.localeCompare(b.gpuTypeCode)),
     })),
     demandRegions: regions.map((r) => ({
       code: r.code,
       ...pick(r, REGION_FIELDS),
       demand: r.demands
-        .map((d) => ({
-          workloadClassCode: d.workloadClass.code,
-          tokensPerSecond: d.tokensPerSecond,
-          rttBudgetMs: d.rttBudgetMs,
-        }))
+        .map((d) => ({ workloadClassCode: d.workloadClass.code, ...pick(d, DEMAND_FIELDS) }))
         .sort(byClass),
     })),
     latencies: latencies

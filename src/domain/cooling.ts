@@ -1,7 +1,7 @@
 // Default PUE by cooling type: what a site's PUE is taken to be when it has none
 // of its own. Values from the ranges collected in fixtures/SOURCES.md §6.
 
-import type { CoolingType, SiteRecord } from '../dataset/types.js';
+import type { CoolingType, SiteRecord } from '../dataset/schema.js';
 
 export const DEFAULT_PUE_BY_COOLING: Readonly<Record<CoolingType, number>> = {
   // Modern air-cooled halls with containment and economizers: 1.2–1.4; the fleet

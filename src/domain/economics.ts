@@ -2,7 +2,7 @@
 // a million tokens cost at full utilization, how many tokens a joule buys, and
 // the capacity and power of an installed fleet. Pure functions on plain records.
 
-import type { DemandRegionRecord, GpuTypeRecord, SiteRecord } from '../dataset/types.js';
+import type { DemandRegionRecord, GpuTypeRecord, SiteRecord } from '../dataset/schema.js';
 import { effectivePue } from './cooling.js';
 
 export const SECONDS_PER_HOUR = 3600;

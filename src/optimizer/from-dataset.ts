@@ -5,7 +5,7 @@
 // latency rows (withoutSites); ACTIVE and PLANNED sites pass
 // with their status, and the compiler lets PLANNED sites take load only when
 // the plan allows expansion (their GPUs are then all bought capacity).
-import type { Dataset } from '../dataset/types.js';
+import type { Dataset } from '../dataset/schema.js';
 import { effectivePue } from '../domain/cooling.js';
 import { withoutSites } from './drop-sites.js';
 import type { PlanningInput, PlanningSiteStatus } from './types.js';

@@ -1,7 +1,7 @@
 // The one path from a plan request to the plan row it creates, shared by
 // requestPlan and schedule ticks: snapshot the current data, apply the named
 // scenario, merge its plan options under the request's own and validate them.
-import { zodIssuesToDatasetIssues } from '../dataset/ranges.js';
+import { zodIssuesToDatasetIssues } from '../dataset/schema.js';
 import type { Database } from '../db/database.js';
 import type { NewPlan } from '../db/plan-store.js';
 import { planningInputFromDatabase } from '../db/planning-input.js';

@@ -4,7 +4,7 @@
 // takes a Prisma client or a transaction client, so a caller can make it part
 // of a larger all-or-nothing write.
 import { z } from 'zod';
-import { CODE_MESSAGE, CODE_PATTERN, zodIssuesToDatasetIssues } from '../dataset/ranges.js';
+import { CODE_MESSAGE, CODE_PATTERN, plainText, zodIssuesToDatasetIssues } from '../dataset/schema.js';
 import { readDataset } from '../db/dataset-store.js';
 import type { Prisma } from '../generated/prisma/client.js';
 import { ConflictError, NotFoundError, ValidationError } from '../graphql/errors.js';
@@ -16,12 +16,8 @@ import { scenarioOverridesSchema, type ScenarioOverrides } from './overrides.js'
 export type ScenarioClient = Prisma.TransactionClient;
 
 const code = z.string({ error: 'must be a string' }).regex(CODE_PATTERN, { error: CODE_MESSAGE });
-// no control characters but line breaks (PostgreSQL refuses NUL in text)
-const text = (max: number) =>
-  z
-    .string({ error: 'must be a string' })
-    .max(max, { error: `must be at most ${max} characters` })
-    .regex(/^(?:[^\p{Cc}]|[\t\n\r])*$/u, { error: 'must not contain control characters' });
+// stored as given: not trimmed; line breaks allowed
+const text = (max: number) => plainText(max, { lineBreaks: true, trim: false });
 
 export const createScenarioSchema = z
   .object({

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { checkDataset } from '../../src/dataset/check.js';
 import { parseDataset } from '../../src/dataset/load.js';
 import { emptyDataset } from '../../src/dataset/merge.js';
-import type { Dataset } from '../../src/dataset/types.js';
+import type { Dataset } from '../../src/dataset/schema.js';
 
 const messages = (issues: { path: string; message: string }[]) => issues.map((i) => `${i.path}: ${i.message}`);
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { COOLING_TYPES } from '../../src/dataset/types.js';
+import { COOLING_TYPES } from '../../src/dataset/schema.js';
 import { DEFAULT_PUE_BY_COOLING, defaultPue, effectivePue } from '../../src/domain/cooling.js';
 
 describe('cooling', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { GpuTypeRecord, SiteRecord } from '../../src/dataset/types.js';
+import type { GpuTypeRecord, SiteRecord } from '../../src/dataset/schema.js';
 import {
   costPerMillionTokens,
   demandMix,

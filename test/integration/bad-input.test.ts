@@ -8,7 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getNamedType, type GraphQLField } from 'graphql';
 import type { Database } from '../../src/db/database.js';
-import { NAME_MAX_LENGTH, TEXT_MAX_LENGTH } from '../../src/dataset/ranges.js';
+import { NAME_MAX_LENGTH, TEXT_MAX_LENGTH } from '../../src/dataset/schema.js';
 import { schema } from '../../src/graphql/schema/index.js';
 import { PlanJobs } from '../../src/jobs/plan-jobs.js';
 import { testApi } from '../helpers/api.js';

@@ -1,7 +1,7 @@
 // The bundled fixtures, end to end: data set → planning input → plan.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadFixtures } from '../../src/dataset/load.js';
-import type { Dataset } from '../../src/dataset/types.js';
+import type { Dataset } from '../../src/dataset/schema.js';
 import { effectivePue } from '../../src/domain/cooling.js';
 import { planningInputFromDataset } from '../../src/optimizer/from-dataset.js';
 import { solvePlacement } from '../../src/optimizer/solve.js';

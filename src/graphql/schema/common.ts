@@ -1,6 +1,6 @@
 // Scalars, enums and the error types every mutation result can carry.
 import { GraphQLError } from 'graphql';
-import { COOLING_TYPES, LATENCY_METHODS, SITE_STATUSES } from '../../dataset/types.js';
+import { COOLING_TYPES, LATENCY_METHODS, SITE_STATUSES } from '../../dataset/schema.js';
 import { builder } from '../builder.js';
 import { ConflictError, NotFoundError, ValidationError, type ValidationIssue } from '../errors.js';
 

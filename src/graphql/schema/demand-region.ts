@@ -1,7 +1,7 @@
 // Demand regions: where tokens are asked for, how many per class, under which
 // latency budget, and from which countries they may be served.
 import { GraphQLError } from 'graphql';
-import { DEMAND_DEFAULTS, DEMAND_REGION_DEFAULTS, demandRegionSchema, withDefaults } from '../../dataset/ranges.js';
+import { demandRegionSchema } from '../../dataset/schema.js';
 import { reachableRegions } from '../../domain/reach.js';
 import type { Site } from '../../generated/prisma/client.js';
 import { effectiveRttBudgetMs } from '../../optimizer/reach.js';
@@ -152,13 +152,11 @@ builder.mutationFields((t) => ({
     errors: { types: MUTATION_ERRORS },
     args: { input: t.arg({ type: UpsertDemandRegionInput, required: true }) },
     resolve: async (query, _root, args, ctx) => {
-      const { demand, ...fields } = validated(
-        demandRegionSchema,
-        withDefaults(
-          { ...args.input, demand: args.input.demand?.map((row) => withDefaults(row, DEMAND_DEFAULTS)) },
-          DEMAND_REGION_DEFAULTS,
-        ),
-      );
+      // a null list of demand rows is none, as left out
+      const { demand, ...fields } = validated(demandRegionSchema, {
+        ...args.input,
+        demand: args.input.demand ?? undefined,
+      });
       const classes = await ctx.reference.workloadClasses();
       const issues = demand.flatMap((row, index) =>
         classes.has(row.workloadClassCode)

@@ -1,13 +1,6 @@
 // GPU types with their power, memory, amortized cost and per-class throughput;
 // site inventory rows (site × GPU type); and the mutations that change them.
-import {
-  GPU_THROUGHPUT_DEFAULTS,
-  GPU_TYPE_DEFAULTS,
-  gpuTypeSchema,
-  INVENTORY_DEFAULTS,
-  inventorySchema,
-  withDefaults,
-} from '../../dataset/ranges.js';
+import { gpuTypeSchema, inventorySchema } from '../../dataset/schema.js';
 import { builder } from '../builder.js';
 import { NotFoundError, ValidationError } from '../errors.js';
 import { MUTATION_ERRORS, selection } from './common.js';
@@ -137,16 +130,11 @@ builder.mutationFields((t) => ({
     errors: { types: MUTATION_ERRORS },
     args: { input: t.arg({ type: UpsertGpuTypeInput, required: true }) },
     resolve: async (query, _root, args, ctx) => {
-      const { throughputs, ...fields } = validated(
-        gpuTypeSchema,
-        withDefaults(
-          {
-            ...args.input,
-            throughputs: args.input.throughputs?.map((row) => withDefaults(row, GPU_THROUGHPUT_DEFAULTS)),
-          },
-          GPU_TYPE_DEFAULTS,
-        ),
-      );
+      // a null list of throughputs is none, as left out
+      const { throughputs, ...fields } = validated(gpuTypeSchema, {
+        ...args.input,
+        throughputs: args.input.throughputs ?? undefined,
+      });
       const classes = await ctx.reference.workloadClasses();
       const issues = throughputs.flatMap((row, index) =>
         classes.has(row.workloadClassCode)
@@ -192,10 +180,7 @@ builder.mutationFields((t) => ({
     description: 'Sets how many GPUs of a type a site has installed and could add.',
     args: { input: t.arg({ type: SetInventoryInput, required: true }) },
     resolve: async (query, _root, args, ctx) => {
-      const input = validated(
-        inventorySchema.extend({ siteCode: gpuTypeSchema.shape.code }),
-        withDefaults(args.input, INVENTORY_DEFAULTS),
-      );
+      const input = validated(inventorySchema.extend({ siteCode: gpuTypeSchema.shape.code }), args.input);
       const site = await ctx.db.prisma.site.findUnique({ where: { code: input.siteCode }, select: { id: true } });
       if (!site) throw new NotFoundError('Site', input.siteCode);
       const gpu = (await ctx.reference.gpuTypes()).get(input.gpuTypeCode);

@@ -2,6 +2,7 @@
 // (by id, list, latest) and mutations (request, cancel, re-solve a snapshot).
 import { resolveArrayConnection } from '@pothos/plugin-relay';
 import { GraphQLError } from 'graphql';
+import { NAME_MAX_LENGTH, plainText } from '../../dataset/schema.js';
 import { isFinal, storedPlanResult } from '../../db/plan-store.js';
 import type { Prisma } from '../../generated/prisma/client.js';
 import type { PlanJobs } from '../../jobs/plan-jobs.js';
@@ -542,15 +543,13 @@ export function givenOptions(options: Record<string, unknown> | null | undefined
   return Object.fromEntries(Object.entries(options ?? {}).filter(([, value]) => value !== undefined));
 }
 
-const NAME_MAX_LENGTH = 200;
+// stored as given (not trimmed); without the control-character rule PostgreSQL refusing NUL was an unexpected error
+const planName = plainText(NAME_MAX_LENGTH, { trim: false });
 
 function checkedName(name: string | null | undefined): string | null {
   if (name == null) return null;
-  if (name.length > NAME_MAX_LENGTH)
-    throw new ValidationError([{ path: 'input.name', message: `must be at most ${NAME_MAX_LENGTH} characters` }]);
-  // PostgreSQL refuses NUL in text: without this it was an unexpected error
-  if (/\p{Cc}/u.test(name))
-    throw new ValidationError([{ path: 'input.name', message: 'must not contain control characters' }]);
+  const result = planName.safeParse(name);
+  if (!result.success) throw new ValidationError([{ path: 'input.name', message: result.error.issues[0]!.message }]);
   return name;
 }
 

@@ -2,6 +2,7 @@
 // queries and mutations (create, update, pause, resume, delete), and the
 // schedule and webhook delivery of a scheduled plan.
 import { z } from 'zod';
+import { requiredText } from '../../dataset/schema.js';
 import type { Prisma } from '../../generated/prisma/client.js';
 import { removeScheduleCron, syncScheduleCron } from '../../jobs/schedules.js';
 import { preparePlan } from '../../plans/request.js';
@@ -106,12 +107,7 @@ builder.queryFields((t) => ({
 
 // ---- mutations
 
-const name = z
-  .string({ error: 'must be a string' })
-  .trim()
-  .min(1, { error: 'must not be empty' })
-  .max(200, { error: 'must be at most 200 characters' })
-  .regex(/^[^\p{Cc}]*$/u, { error: 'must not contain control characters' });
+const name = requiredText();
 const httpUrl = z
   .string({ error: 'must be a string' })
   .max(2000, { error: 'must be at most 2000 characters' })

@@ -1,7 +1,7 @@
 // Site: a data-center location with its energy economics, cooling, power envelope
 // and GPU inventory; its queries (list, by code, reach) and mutations.
 import { GraphQLError } from 'graphql';
-import { INVENTORY_DEFAULTS, SITE_DEFAULTS, siteSchema, siteUpdateSchema, withDefaults } from '../../dataset/ranges.js';
+import { fieldsBut, siteFields, siteSchema, siteUpdateSchema } from '../../dataset/schema.js';
 import { effectivePue } from '../../domain/cooling.js';
 import {
   costPerMillionTokens,
@@ -11,6 +11,7 @@ import {
 } from '../../domain/economics.js';
 import type { Prisma } from '../../generated/prisma/client.js';
 import { builder } from '../builder.js';
+import { inputFieldsFrom } from '../input-fields.js';
 import type { Context } from '../context.js';
 import { ConflictError, NotFoundError } from '../errors.js';
 import { checkPageSize, CoolingTypeEnum, DeletedRef, MUTATION_ERRORS, SiteStatusEnum, selection } from './common.js';
@@ -303,31 +304,10 @@ const siteInputFields = (required: boolean) =>
   builder.inputType(required ? 'CreateSiteInput' : 'UpdateSiteInput', {
     fields: (t) => ({
       code: t.string({ required: true, description: required ? 'unique, [A-Z0-9-]{2,32}' : 'the site to change' }),
-      name: t.string({ required }),
-      country: t.string({ required }),
-      regionLabel: t.string({ required }),
-      latitude: t.float({ required }),
-      longitude: t.float({ required }),
-      pricePerKwh: t.float({ required }),
-      hourlyPricesPerKwh: t.floatList({ required: false }),
-      utcOffsetHours: t.float({ required: false }),
-      coolingType: t.field({ type: CoolingTypeEnum, required }),
-      pue: t.float({ required: false }),
-      powerCapKw: t.float({ required }),
-      carbonGramsPerKwh: t.float({ required }),
-      status: t.field({ type: SiteStatusEnum, required: false }),
-      notes: t.string({ required: false }),
-      coolingDescription: t.string({ required: false }),
-      priceLocal: t.float({ required: false }),
-      priceCurrency: t.string({ required: false }),
-      priceBasis: t.string({ required: false }),
-      priceSource: t.string({ required: false }),
-      priceYear: t.string({ required: false }),
-      priceConfidence: t.string({ required: false }),
-      pueBasis: t.string({ required: false }),
-      carbonSource: t.string({ required: false }),
-      carbonYear: t.string({ required: false }),
-      powerCapBasis: t.string({ required: false }),
+      ...inputFieldsFrom(t, fieldsBut(siteFields, 'code'), {
+        create: required,
+        enums: { coolingType: CoolingTypeEnum, status: SiteStatusEnum },
+      }),
       ...(required ? { inventory: t.field({ type: [InventoryInput], required: false }) } : {}),
     }),
   });
@@ -341,13 +321,8 @@ builder.mutationFields((t) => ({
     errors: { types: MUTATION_ERRORS },
     args: { input: t.arg({ type: CreateSiteInput, required: true }) },
     resolve: async (query, _root, args, ctx) => {
-      const input = validated(
-        siteSchema,
-        withDefaults(
-          { ...args.input, inventory: args.input.inventory?.map((row) => withDefaults(row, INVENTORY_DEFAULTS)) },
-          SITE_DEFAULTS,
-        ),
-      );
+      // a null inventory is none, as left out
+      const input = validated(siteSchema, { ...args.input, inventory: args.input.inventory ?? undefined });
       const { inventory, ...fields } = input;
       const gpus = await ctx.reference.gpuTypes();
       const missing = inventory.filter((row) => !gpus.has(row.gpuTypeCode));

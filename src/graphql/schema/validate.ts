@@ -1,6 +1,6 @@
-// Mutation inputs are checked against the same rules as imports (src/dataset/ranges.ts).
+// Mutation inputs are checked against the same rules as imports (src/dataset/schema.ts).
 import type { z } from 'zod';
-import { zodIssuesToDatasetIssues } from '../../dataset/ranges.js';
+import { zodIssuesToDatasetIssues } from '../../dataset/schema.js';
 import { ValidationError } from '../errors.js';
 
 /** The parsed input, or a ValidationError naming every field that broke a rule. */

@@ -1,6 +1,6 @@
 // Workload classes: interactive, standard, agent, batch — each with its own
 // network latency budget, token-latency targets and daily demand shape.
-import { WORKLOAD_CLASS_DEFAULTS, workloadClassSchema, withDefaults } from '../../dataset/ranges.js';
+import { workloadClassSchema } from '../../dataset/schema.js';
 import { builder } from '../builder.js';
 import { MUTATION_ERRORS, selection } from './common.js';
 import { validated } from './validate.js';
@@ -49,7 +49,7 @@ builder.mutationField('upsertWorkloadClass', (t) =>
     errors: { types: MUTATION_ERRORS },
     args: { input: t.arg({ type: UpsertWorkloadClassInput, required: true }) },
     resolve: (query, _root, args, ctx) => {
-      const input = validated(workloadClassSchema, withDefaults(args.input, WORKLOAD_CLASS_DEFAULTS));
+      const input = validated(workloadClassSchema, args.input);
       return ctx.db.prisma.workloadClass.upsert({
         ...selection(query),
         where: { code: input.code },

@@ -14,7 +14,7 @@ import {
   workloadClassUpdateSchema,
   zodIssuesToDatasetIssues,
   type NumberRange,
-} from '../../src/dataset/ranges.js';
+} from '../../src/dataset/schema.js';
 import type { DatasetIssue } from '../../src/dataset/types.js';
 
 function issuesOf(schema: z.ZodType, value: unknown, prefix = 'input'): DatasetIssue[] {

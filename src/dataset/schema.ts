@@ -1,26 +1,25 @@
-// Validation ranges in one place. The CSV and JSON parsers, the importer and the
-// GraphQL mutations (create and partial update) all validate with these schemas,
-// so a value is accepted or refused with the same words wherever it comes from.
+// The planning data set's records, each written once: as a zod schema. The record
+// types are the schemas' outputs; the CSV columns (src/dataset/csv.ts), the store's
+// field lists (src/db/dataset-store.ts) and the GraphQL inputs derive from the
+// field lists below. The CSV and JSON parsers, the importer and the GraphQL
+// mutations (create and partial update) all validate with these schemas, so a
+// value is accepted or refused with the same words wherever it comes from.
+//
+// A field with `.default(...)` may be left out (JSON), have no column or an empty
+// cell (CSV), or be omitted in a create mutation; a field without one is required.
 
 import { z } from 'zod';
 import { isIsoCountryCode } from './countries.js';
-import {
-  COOLING_TYPES,
-  LATENCY_METHODS,
-  SITE_STATUSES,
-  type DatasetIssue,
-  type DemandRecord,
-  type DemandRegionRecord,
-  type DetachedDemandRecord,
-  type DetachedInventoryRecord,
-  type DetachedThroughputRecord,
-  type GpuThroughputRecord,
-  type GpuTypeRecord,
-  type InventoryRecord,
-  type LatencyRecord,
-  type SiteRecord,
-  type WorkloadClassRecord,
-} from './types.js';
+import type { DatasetIssue } from './types.js';
+
+export const COOLING_TYPES = ['AIR', 'FREE_AIR', 'EVAPORATIVE', 'LIQUID_COLD_PLATE', 'IMMERSION'] as const;
+export type CoolingType = (typeof COOLING_TYPES)[number];
+
+export const SITE_STATUSES = ['ACTIVE', 'PLANNED', 'RETIRED'] as const;
+export type SiteStatus = (typeof SITE_STATUSES)[number];
+
+export const LATENCY_METHODS = ['MEASURED', 'MEASURED_PROXY', 'ESTIMATED'] as const;
+export type LatencyMethod = (typeof LATENCY_METHODS)[number];
 
 // ---------------------------------------------------------------------------
 // Numbers
@@ -93,6 +92,11 @@ function requiredOr(message: string) {
   return (issue: { input?: unknown }) => (issue.input === undefined ? REQUIRED_MESSAGE : message);
 }
 
+/** an optional field: null, which is also its value when left out */
+export function orNull<T extends z.ZodType>(schema: T) {
+  return schema.nullable().default(null);
+}
+
 export function numberIn(range: NumberRange) {
   const message = rangeMessage(range);
   let schema = z.number({ error: requiredOr(FINITE_NUMBER_MESSAGE) });
@@ -113,29 +117,33 @@ const NO_CONTROL = /^[^\p{Cc}]*$/u;
 const NO_CONTROL_EXCEPT_LINE_BREAKS = /^(?:[^\p{Cc}]|[\t\n\r])*$/u;
 export const CONTROL_CHARACTER_MESSAGE = 'must not contain control characters';
 
-function text(maxLength: number, allowLineBreaks: boolean) {
-  return z
-    .string({ error: requiredOr('must be text') })
-    .trim()
+/**
+ * The one text rule: at most `maxLength` characters and no control characters
+ * (PostgreSQL refuses NUL in text); line breaks only with `lineBreaks`; trimmed
+ * unless `trim: false` (scenario texts and plan names are stored as given).
+ */
+export function plainText(maxLength: number, options: { lineBreaks?: boolean; trim?: boolean } = {}) {
+  const string = z.string({ error: requiredOr('must be text') });
+  return (options.trim === false ? string : string.trim())
     .max(maxLength, { error: `must be at most ${maxLength} characters` })
-    .regex(allowLineBreaks ? NO_CONTROL_EXCEPT_LINE_BREAKS : NO_CONTROL, { error: CONTROL_CHARACTER_MESSAGE });
+    .regex(options.lineBreaks ? NO_CONTROL_EXCEPT_LINE_BREAKS : NO_CONTROL, { error: CONTROL_CHARACTER_MESSAGE });
 }
+
+export const NOT_EMPTY_MESSAGE = 'must not be empty';
 
 /** a required one-line text: trimmed, not empty */
 export function requiredText(maxLength = NAME_MAX_LENGTH) {
-  return text(maxLength, false).min(1, { error: 'must not be empty' });
+  return plainText(maxLength).min(1, { error: NOT_EMPTY_MESSAGE });
 }
 
 /** a required long text (descriptions): line breaks allowed */
 export function requiredLongText(maxLength = TEXT_MAX_LENGTH) {
-  return text(maxLength, true).min(1, { error: 'must not be empty' });
+  return plainText(maxLength, { lineBreaks: true }).min(1, { error: NOT_EMPTY_MESSAGE });
 }
 
-/** an optional text: null, or trimmed text; an empty text becomes null */
-export function optionalText(maxLength = NAME_MAX_LENGTH, allowLineBreaks = false) {
-  return text(maxLength, allowLineBreaks)
-    .transform((value) => (value === '' ? null : value))
-    .nullable();
+/** an optional text: null (the default), or trimmed text; an empty text becomes null */
+export function optionalText(maxLength = NAME_MAX_LENGTH, lineBreaks = false) {
+  return orNull(plainText(maxLength, { lineBreaks }).transform((value) => (value === '' ? null : value)));
 }
 
 export function optionalLongText() {
@@ -199,17 +207,20 @@ export const allowedCountriesSchema = z
   });
 
 // ---------------------------------------------------------------------------
-// Record fields. Each record has a strict full schema (what an import holds, with
-// defaults already applied) and a partial update schema (what a mutation may change).
+// Record fields, in CSV column order. Each record has a strict full schema (what
+// an import holds; defaults fill what was left out) and a partial update schema
+// (what a mutation may change: no defaults, so a field left out keeps its value).
 
 export const workloadClassFields = {
   code: codeSchema,
   name: requiredText(),
   description: requiredLongText(),
-  rttBudgetMs: numberIn(RANGES.rttMs).nullable(),
-  ttftTargetMs: numberIn(RANGES.tokenLatencyMs).nullable(),
-  tpotTargetMs: numberIn(RANGES.tokenLatencyMs).nullable(),
-  hourlyDemandProfile: demandProfileSchema,
+  /** null = no network latency limit (batch) */
+  rttBudgetMs: orNull(numberIn(RANGES.rttMs)),
+  ttftTargetMs: orNull(numberIn(RANGES.tokenLatencyMs)),
+  tpotTargetMs: orNull(numberIn(RANGES.tokenLatencyMs)),
+  /** 24 multipliers by local hour, mean 1; empty = flat */
+  hourlyDemandProfile: demandProfileSchema.default([]),
 };
 
 export const gpuThroughputFields = {
@@ -223,14 +234,14 @@ export const gpuTypeFields = {
   name: requiredText(),
   vendor: requiredText(),
   formFactor: optionalText(),
-  boardPowerWatts: numberIn(RANGES.powerWatts).nullable(),
+  boardPowerWatts: orNull(numberIn(RANGES.powerWatts)),
   powerWatts: numberIn(RANGES.powerWatts),
   memoryGb: numberIn(RANGES.memoryGb),
   memoryType: optionalText(),
-  memoryBandwidthTbPerS: numberIn(RANGES.memoryBandwidthTbPerS).nullable(),
+  memoryBandwidthTbPerS: orNull(numberIn(RANGES.memoryBandwidthTbPerS)),
   capexPerHour: numberIn(RANGES.capexPerHour),
-  priceUsd: numberIn(RANGES.priceUsd).nullable(),
-  referenceTokensPerSecond: numberIn(RANGES.referenceTokensPerSecond).nullable(),
+  priceUsd: orNull(numberIn(RANGES.priceUsd)),
+  referenceTokensPerSecond: orNull(numberIn(RANGES.referenceTokensPerSecond)),
   throughputType: optionalText(),
   throughputSource: optionalLongText(),
   specSource: optionalLongText(),
@@ -243,7 +254,7 @@ export const gpuTypeFields = {
 export const inventoryFields = {
   gpuTypeCode: codeSchema,
   installed: numberIn(RANGES.count),
-  maxAdditional: numberIn(RANGES.count),
+  maxAdditional: numberIn(RANGES.count).default(0),
 };
 
 export const siteFields = {
@@ -254,16 +265,18 @@ export const siteFields = {
   latitude: numberIn(RANGES.latitude),
   longitude: numberIn(RANGES.longitude),
   pricePerKwh: numberIn(RANGES.pricePerKwh),
-  hourlyPricesPerKwh: hourlyPricesSchema,
-  utcOffsetHours: utcOffsetSchema,
+  /** 24 values by local hour, or empty for a flat price */
+  hourlyPricesPerKwh: hourlyPricesSchema.default([]),
+  utcOffsetHours: utcOffsetSchema.default(0),
   coolingType: coolingTypeSchema,
-  pue: numberIn(RANGES.pue).nullable(),
+  /** null = the cooling type's default applies */
+  pue: orNull(numberIn(RANGES.pue)),
   powerCapKw: numberIn(RANGES.powerCapKw),
   carbonGramsPerKwh: numberIn(RANGES.carbonGramsPerKwh),
-  status: siteStatusSchema,
+  status: siteStatusSchema.default('ACTIVE'),
   notes: optionalLongText(),
   coolingDescription: optionalLongText(),
-  priceLocal: numberIn(RANGES.priceLocal).nullable(),
+  priceLocal: orNull(numberIn(RANGES.priceLocal)),
   priceCurrency: optionalText(),
   priceBasis: optionalLongText(),
   priceSource: optionalLongText(),
@@ -278,19 +291,21 @@ export const siteFields = {
 export const demandFields = {
   workloadClassCode: codeSchema,
   tokensPerSecond: numberIn(RANGES.demandTokensPerSecond),
-  rttBudgetMs: numberIn(RANGES.rttMs).nullable(),
+  /** overrides the class's budget for this region */
+  rttBudgetMs: orNull(numberIn(RANGES.rttMs)),
 };
 
 export const demandRegionFields = {
   code: codeSchema,
   name: requiredText(),
   city: requiredText(),
-  country: countrySchema.nullable(),
+  country: orNull(countrySchema),
   latitude: numberIn(RANGES.latitude),
   longitude: numberIn(RANGES.longitude),
   utcOffsetHours: utcOffsetSchema,
-  allowedCountries: allowedCountriesSchema,
-  shareOfGlobalTokensPct: numberIn(RANGES.sharePct).nullable(),
+  /** empty = may be served from anywhere */
+  allowedCountries: allowedCountriesSchema.default([]),
+  shareOfGlobalTokensPct: orNull(numberIn(RANGES.sharePct)),
   shareBasis: optionalLongText(),
   latencyAnchor: optionalText(),
   notes: optionalLongText(),
@@ -301,11 +316,12 @@ export const latencyFields = {
   regionCode: codeSchema,
   rttMs: numberIn(RANGES.rttMs),
   method: latencyMethodSchema,
-  greatCircleKm: numberIn(RANGES.greatCircleKm).nullable(),
+  greatCircleKm: orNull(numberIn(RANGES.greatCircleKm)),
   source: optionalLongText(),
 };
 
-const list = <T extends z.ZodType>(item: T) => z.array(item, { error: requiredOr('must be a list') });
+/** A list of child records; left out, it is empty. */
+const list = <T extends z.ZodType>(item: T) => z.array(item, { error: requiredOr('must be a list') }).default([]);
 
 export const workloadClassSchema = z.strictObject(workloadClassFields);
 export const gpuThroughputSchema = z.strictObject(gpuThroughputFields);
@@ -315,6 +331,7 @@ export const siteSchema = z.strictObject({ ...siteFields, inventory: list(invent
 export const demandSchema = z.strictObject(demandFields);
 export const demandRegionSchema = z.strictObject({ ...demandRegionFields, demand: list(demandSchema) });
 export const latencySchema = z.strictObject(latencyFields);
+/** Child rows whose parent record is not in the same import (e.g. site-inventory.csv alone). */
 export const detachedThroughputSchema = z.strictObject({ gpuTypeCode: codeSchema, ...gpuThroughputFields });
 export const detachedInventorySchema = z.strictObject({ siteCode: codeSchema, ...inventoryFields });
 export const detachedDemandSchema = z.strictObject({ regionCode: codeSchema, ...demandFields });
@@ -324,116 +341,89 @@ export const gpuTypeRowSchema = z.strictObject(gpuTypeFields);
 export const siteRowSchema = z.strictObject(siteFields);
 export const demandRegionRowSchema = z.strictObject(demandRegionFields);
 
-// Partial updates: every field optional, same rules; unknown fields refused.
-export const workloadClassUpdateSchema = z.strictObject(workloadClassFields).partial();
-export const gpuTypeUpdateSchema = z.strictObject(gpuTypeFields).partial();
-export const gpuThroughputUpdateSchema = z.strictObject(gpuThroughputFields).partial();
-export const siteUpdateSchema = z.strictObject(siteFields).partial();
-export const inventoryUpdateSchema = z.strictObject(inventoryFields).partial();
-export const demandRegionUpdateSchema = z.strictObject(demandRegionFields).partial();
-export const demandUpdateSchema = z.strictObject(demandFields).partial();
-export const latencyUpdateSchema = z.strictObject(latencyFields).partial();
+type WithoutDefaults<Fields extends z.ZodRawShape> = {
+  [K in keyof Fields]: Fields[K] extends z.ZodDefault<infer Inner> ? Inner : Fields[K];
+};
 
-export type WorkloadClassUpdate = z.output<typeof workloadClassUpdateSchema>;
-export type GpuTypeUpdate = z.output<typeof gpuTypeUpdateSchema>;
-export type GpuThroughputUpdate = z.output<typeof gpuThroughputUpdateSchema>;
-export type SiteUpdate = z.output<typeof siteUpdateSchema>;
-export type InventoryUpdate = z.output<typeof inventoryUpdateSchema>;
-export type DemandRegionUpdate = z.output<typeof demandRegionUpdateSchema>;
-export type DemandUpdate = z.output<typeof demandUpdateSchema>;
-export type LatencyUpdate = z.output<typeof latencyUpdateSchema>;
+/** Every field optional, same rules, no defaults; unknown fields refused. */
+function updateSchemaOf<Fields extends z.ZodRawShape>(fields: Fields) {
+  const shape = Object.fromEntries(
+    Object.entries(fields).map(([key, schema]) => [key, schema instanceof z.ZodDefault ? schema.unwrap() : schema]),
+  ) as WithoutDefaults<Fields>;
+  return z.strictObject(shape).partial();
+}
 
-// The schemas' outputs are exactly the record types of types.ts.
-type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
-type Assert<T extends true> = T;
-export type SchemasMatchTypes = [
-  Assert<Same<z.output<typeof workloadClassSchema>, WorkloadClassRecord>>,
-  Assert<Same<z.output<typeof gpuThroughputSchema>, GpuThroughputRecord>>,
-  Assert<Same<z.output<typeof gpuTypeSchema>, GpuTypeRecord>>,
-  Assert<Same<z.output<typeof inventorySchema>, InventoryRecord>>,
-  Assert<Same<z.output<typeof siteSchema>, SiteRecord>>,
-  Assert<Same<z.output<typeof demandSchema>, DemandRecord>>,
-  Assert<Same<z.output<typeof demandRegionSchema>, DemandRegionRecord>>,
-  Assert<Same<z.output<typeof latencySchema>, LatencyRecord>>,
-  Assert<Same<z.output<typeof detachedThroughputSchema>, DetachedThroughputRecord>>,
-  Assert<Same<z.output<typeof detachedInventorySchema>, DetachedInventoryRecord>>,
-  Assert<Same<z.output<typeof detachedDemandSchema>, DetachedDemandRecord>>,
-];
+export const workloadClassUpdateSchema = updateSchemaOf(workloadClassFields);
+export const gpuTypeUpdateSchema = updateSchemaOf(gpuTypeFields);
+export const gpuThroughputUpdateSchema = updateSchemaOf(gpuThroughputFields);
+export const siteUpdateSchema = updateSchemaOf(siteFields);
+export const inventoryUpdateSchema = updateSchemaOf(inventoryFields);
+export const demandRegionUpdateSchema = updateSchemaOf(demandRegionFields);
+export const demandUpdateSchema = updateSchemaOf(demandFields);
+export const latencyUpdateSchema = updateSchemaOf(latencyFields);
+
+/** May be left out: has a default. */
+export function isOptionalField(schema: z.ZodType): boolean {
+  return schema instanceof z.ZodDefault;
+}
+
+/** A record's fields but `except` (its key, say): what a GraphQL input derives from. */
+export function fieldsBut<Fields extends z.ZodRawShape, Except extends keyof Fields & string>(
+  fields: Fields,
+  ...except: Except[]
+): Omit<Fields, Except> {
+  const out: Record<string, unknown> = { ...fields };
+  for (const name of except) delete out[name];
+  return out as Omit<Fields, Except>;
+}
+
+/** The names of a record's fields but `except` (its key): what the store compares and writes. */
+export function fieldNames<Fields extends z.ZodRawShape, Except extends keyof Fields & string>(
+  fields: Fields,
+  ...except: Except[]
+): Exclude<keyof Fields & string, Except>[] {
+  return Object.keys(fieldsBut(fields, ...except)) as Exclude<keyof Fields & string, Except>[];
+}
 
 // ---------------------------------------------------------------------------
-// Defaults for fields an input may omit (JSON) or a CSV file may not have a column for.
-// Children lists default to empty. Fields without a default are required.
+// Records: the schemas' outputs
 
-export const WORKLOAD_CLASS_DEFAULTS = {
-  rttBudgetMs: null,
-  ttftTargetMs: null,
-  tpotTargetMs: null,
-  hourlyDemandProfile: [],
-} satisfies Partial<WorkloadClassRecord>;
+export type WorkloadClassRecord = z.output<typeof workloadClassSchema>;
+export type GpuThroughputRecord = z.output<typeof gpuThroughputSchema>;
+export type GpuTypeRecord = z.output<typeof gpuTypeSchema>;
+export type InventoryRecord = z.output<typeof inventorySchema>;
+export type SiteRecord = z.output<typeof siteSchema>;
+export type DemandRecord = z.output<typeof demandSchema>;
+export type DemandRegionRecord = z.output<typeof demandRegionSchema>;
+export type LatencyRecord = z.output<typeof latencySchema>;
+/** A throughput row whose GPU type is not in the same import (e.g. gpu-throughputs.csv alone). */
+export type DetachedThroughputRecord = z.output<typeof detachedThroughputSchema>;
+/** An inventory row whose site is not in the same import (e.g. site-inventory.csv alone). */
+export type DetachedInventoryRecord = z.output<typeof detachedInventorySchema>;
+/** A demand row whose region is not in the same import (e.g. demand.csv alone). */
+export type DetachedDemandRecord = z.output<typeof detachedDemandSchema>;
 
-export const GPU_THROUGHPUT_DEFAULTS = { derivation: null } satisfies Partial<GpuThroughputRecord>;
-
-export const GPU_TYPE_DEFAULTS = {
-  formFactor: null,
-  boardPowerWatts: null,
-  memoryType: null,
-  memoryBandwidthTbPerS: null,
-  priceUsd: null,
-  referenceTokensPerSecond: null,
-  throughputType: null,
-  throughputSource: null,
-  specSource: null,
-  priceBasis: null,
-  priceSource: null,
-  amortizationBasis: null,
-  notes: null,
-  throughputs: [],
-} satisfies Partial<GpuTypeRecord>;
-
-export const INVENTORY_DEFAULTS = { maxAdditional: 0 } satisfies Partial<InventoryRecord>;
-
-export const SITE_DEFAULTS = {
-  hourlyPricesPerKwh: [],
-  utcOffsetHours: 0,
-  pue: null,
-  status: 'ACTIVE',
-  notes: null,
-  coolingDescription: null,
-  priceLocal: null,
-  priceCurrency: null,
-  priceBasis: null,
-  priceSource: null,
-  priceYear: null,
-  priceConfidence: null,
-  pueBasis: null,
-  carbonSource: null,
-  carbonYear: null,
-  powerCapBasis: null,
-  inventory: [],
-} satisfies Partial<SiteRecord>;
-
-export const DEMAND_DEFAULTS = { rttBudgetMs: null } satisfies Partial<DemandRecord>;
-
-export const DEMAND_REGION_DEFAULTS = {
-  country: null,
-  allowedCountries: [],
-  shareOfGlobalTokensPct: null,
-  shareBasis: null,
-  latencyAnchor: null,
-  notes: null,
-  demand: [],
-} satisfies Partial<DemandRegionRecord>;
-
-export const LATENCY_DEFAULTS = { greatCircleKm: null, source: null } satisfies Partial<LatencyRecord>;
-
-/** A shallow copy of `input` with every missing (undefined) default filled in; non-objects pass through. */
-export function withDefaults(input: unknown, defaults: Readonly<Record<string, unknown>>): unknown {
-  if (typeof input !== 'object' || input === null || Array.isArray(input)) return input;
-  const out: Record<string, unknown> = { ...(input as Record<string, unknown>) };
-  for (const [key, value] of Object.entries(defaults)) {
-    if (out[key] === undefined) out[key] = Array.isArray(value) ? [] : value;
-  }
-  return out;
+/**
+ * The planning data set as plain objects: what `importDataset` takes (JSON form),
+ * what the CSV fixtures parse into, and what an export of the database gives.
+ * Field names match prisma/schema.prisma; references between records are by code.
+ * Every section is optional in an import: a data set may carry only latencies, say.
+ */
+export interface Dataset {
+  workloadClasses: WorkloadClassRecord[];
+  gpuTypes: GpuTypeRecord[];
+  sites: SiteRecord[];
+  demandRegions: DemandRegionRecord[];
+  latencies: LatencyRecord[];
+  /**
+   * Child rows whose parent record is not in this import: the importer attaches
+   * them to parents already stored (the cross-check has made sure those exist).
+   * Child rows whose parent is in the import are nested in the parent instead.
+   * Optional so that a data set written by hand may leave them out.
+   */
+  gpuThroughputs?: DetachedThroughputRecord[];
+  siteInventory?: DetachedInventoryRecord[];
+  demands?: DetachedDemandRecord[];
 }
 
 // ---------------------------------------------------------------------------
