@@ -79,7 +79,7 @@ export interface RequestLogOptions {
   metrics: Metrics;
   requestIdFor: (request: Request) => string | undefined;
   graphqlEndpoint: string;
-  /** error code → reason label (src/server/limits.ts REJECTION_REASONS) */
+  /** error code → reason label (src/server/limit-errors.ts REJECTION_REASONS) */
   rejectionReasons: Readonly<Record<string, string>>;
 }
 

@@ -3,16 +3,9 @@
 // payload print this line; the web view writes the same sentence from the
 // same API figures (web/src/panels.ts).
 import type { PlanResult, UnservedReason } from '../optimizer/types.js';
+import { UNSERVED_REASON_WORDS } from './unserved-reason-words.js';
 
-const REASON_WORDS: Record<UnservedReason, string> = {
-  NO_SITE_WITHIN_LATENCY: 'no site within latency',
-  RESIDENCY: 'residency rules',
-  CAPACITY: 'GPU capacity',
-  SITE_SHARE: 'the site-share limit',
-  POWER: 'power caps',
-  CARBON_CAP: 'the carbon cap',
-  COST: 'cost above the penalty',
-};
+const REASON_WORDS: Readonly<Record<UnservedReason, string>> = UNSERVED_REASON_WORDS;
 
 export const unservedReasonWords = (reason: UnservedReason): string => REASON_WORDS[reason];
 

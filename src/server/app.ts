@@ -15,15 +15,17 @@ import { createMetrics, type Metrics } from '../observability/metrics.js';
 import { useRequestLog, yogaLoggerFor } from '../observability/request-log.js';
 import { useHealthEndpoints, type Readiness } from './health.js';
 import { useMissingQueryIs400, useRequestIdInErrors, wasLoggedWithRequestId } from './error-contract.js';
-import {
-  corsFor,
-  REJECTION_REASONS,
-  useBodySizeLimits,
-  useCsrfPrevention,
-  useDocumentLimits,
-  useRateLimits,
-} from './limits.js';
+import { corsFor } from './cors.js';
+import { REJECTION_REASONS } from './limit-errors.js';
 import { DEFAULT_LIMITS, type Limits } from './limits-config.js';
+import { useBodySizeLimit } from './plugins/use-body-size-limit.js';
+import { useComplexityLimit } from './plugins/use-complexity-limit.js';
+import { useCsrfPrevention } from './plugins/use-csrf-prevention.js';
+import { useDisableIntrospection } from './plugins/use-disable-introspection.js';
+import { useMaxAliases } from './plugins/use-max-aliases.js';
+import { useMaxDepth } from './plugins/use-max-depth.js';
+import { useMaxTokens } from './plugins/use-max-tokens.js';
+import { useRateLimits } from './plugins/use-rate-limits.js';
 import { useWebApp } from './static.js';
 
 export interface AppOptions {
@@ -165,7 +167,7 @@ export function createApp({
     logging: yogaLoggerFor(logger, wasLoggedWithRequestId),
     batching: false,
     multipart: false,
-    // the largest body read at all; src/server/limits.ts holds ordinary operations to maxBodyBytes
+    // the largest body read at all; useBodySizeLimit holds ordinary operations to maxBodyBytes
     maxRequestBodySize: limits.maxImportBodyBytes,
     cors: corsFor(limits.corsOrigins),
     context: ({ requestId }) => ({
@@ -184,13 +186,17 @@ export function createApp({
       useMetricsEndpoint(metrics, planJobs, logger),
       ...(webDir ? [useWebApp(webDir)] : []),
       useHealthEndpoints({ readiness: () => readinessOf(db, logger) }),
-      // limits and the error contract (src/server/limits.ts, src/server/error-contract.ts)
-      useCsrfPrevention('/graphql'),
       // 401 before the body is read (src/auth/authenticate.ts); puts ctx.auth on the context
       useAuthentication(db, auth, '/graphql'),
+      // limits (src/server/plugins/) and the error contract (src/server/error-contract.ts)
+      useCsrfPrevention(),
       useMissingQueryIs400(),
-      useBodySizeLimits(limits),
-      useDocumentLimits(limits),
+      useBodySizeLimit(limits),
+      useMaxTokens(limits.maxTokens),
+      useMaxDepth(limits.maxDepth),
+      useMaxAliases(limits.maxAliases),
+      ...(limits.introspection ? [] : [useDisableIntrospection()]),
+      useComplexityLimit(limits.maxComplexity),
       useRateLimits(limits),
       useRequestIdInErrors(requestIdFor, logger),
     ],

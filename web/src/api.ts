@@ -1,6 +1,9 @@
 // The public GraphQL API at /graphql: JSON POST for queries and mutations,
-// server-sent events for planUpdated. The API key lives in memory (and in
+// server-sent events for planUpdated. Documents come typed from
+// generated/graphql.ts: their result and variables types follow. The API key lives in memory (and in
 // sessionStorage only when the user asks to remember it for this tab).
+
+import type { TypedDocumentString } from './generated/graphql.js';
 
 const KEY_STORAGE = 'tokengrid.apiKey';
 let apiKey: string | null = sessionStorage.getItem(KEY_STORAGE);
@@ -36,11 +39,11 @@ async function authFailure(response: Response): Promise<AuthRequired> {
   return new AuthRequired(body.errors?.[0]?.extensions?.reason ?? 'missing');
 }
 
-export async function gql<T>(query: string, variables: Record<string, unknown> = {}): Promise<T> {
+export async function gql<T, V>(document: TypedDocumentString<T, V>, variables?: V): Promise<T> {
   const response = await fetch('/graphql', {
     method: 'POST',
     headers: headers('application/json'),
-    body: JSON.stringify({ query, variables }),
+    body: JSON.stringify({ query: document.toString(), variables: variables ?? {} }),
   });
   if (response.status === 401) throw await authFailure(response);
   const body = (await response.json()) as GraphQLBody<T>;
@@ -53,9 +56,9 @@ export async function gql<T>(query: string, variables: Record<string, unknown> =
  * A subscription over server-sent events: calls onNext with each payload's data
  * until the stream completes or the returned function is called.
  */
-export function subscribe<T>(
-  query: string,
-  variables: Record<string, unknown>,
+export function subscribe<T, V>(
+  document: TypedDocumentString<T, V>,
+  variables: V,
   onNext: (data: T) => void,
 ): { done: Promise<void>; stop: () => void } {
   const controller = new AbortController();
@@ -63,7 +66,7 @@ export function subscribe<T>(
     const response = await fetch('/graphql', {
       method: 'POST',
       headers: headers('text/event-stream'),
-      body: JSON.stringify({ query, variables }),
+      body: JSON.stringify({ query: document.toString(), variables }),
       signal: controller.signal,
     });
     if (response.status === 401) throw await authFailure(response);

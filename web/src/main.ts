@@ -7,20 +7,17 @@ import { hourlyHtml } from './hourly.js';
 import { WorldMap, type MapData, type MapFlow } from './map.js';
 import { compareHtml, regionPanelHtml, sitePanelHtml, summaryHtml } from './panels.js';
 import {
-  ALLOCATIONS_QUERY,
-  BASE_QUERY,
-  DIFF_QUERY,
-  PLAN_QUERY,
-  PLAN_UPDATED,
-  PLANS_QUERY,
-  REQUEST_PLAN,
-  type Allocation,
-  type BaseData,
-  type Plan,
-  type PlanDiff,
-  type PlanListItem,
-  type PlanStatus,
-} from './queries.js';
+  type CapexMode,
+  type PlanSolver,
+  WebAllocationsDocument,
+  WebBaseDocument,
+  WebDiffDocument,
+  WebPlanDocument,
+  WebPlansDocument,
+  WebPlanUpdatedDocument,
+  WebRequestPlanDocument,
+} from './generated/graphql.js';
+import type { Allocation, AllocationsPage, BaseData, Plan, PlanDiff, PlanListItem, PlanStatus } from './queries.js';
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 
@@ -169,13 +166,13 @@ function renderPlans(): void {
 }
 
 async function loadPlans(): Promise<void> {
-  const data = await gql<{ plans: { edges: { node: PlanListItem }[] } }>(PLANS_QUERY);
+  const data = await gql(WebPlansDocument);
   state.plans = data.plans.edges.map((e) => e.node);
   renderPlans();
 }
 
 async function showPlan(id: string): Promise<void> {
-  const data = await gql<{ plan: Plan | null }>(PLAN_QUERY, { id });
+  const data = await gql(WebPlanDocument, { id });
   if (!data.plan) return;
   state.plan = data.plan;
   state.diff = null;
@@ -195,13 +192,9 @@ async function allAllocations(id: string): Promise<Allocation[]> {
   const rows: Allocation[] = [];
   let after: string | null = null;
   for (;;) {
-    type Page = {
-      totalCount: number;
-      pageInfo: { hasNextPage: boolean; endCursor: string | null };
-      edges: { node: Allocation }[];
-    };
-    const data: { plan: { allocations: Page } } = await gql(ALLOCATIONS_QUERY, { id, after });
-    const page = data.plan.allocations;
+    // annotated: `after` comes from the page, which TypeScript cannot infer in a loop
+    const page: AllocationsPage | undefined = (await gql(WebAllocationsDocument, { id, after })).plan?.allocations;
+    if (!page) return rows;
     rows.push(...page.edges.map((edge) => edge.node));
     if (!page.pageInfo.hasNextPage || !page.pageInfo.endCursor) return rows;
     after = page.pageInfo.endCursor;
@@ -224,8 +217,9 @@ async function requestPlan(form: HTMLFormElement): Promise<void> {
     scenario: String(fields.get('scenario') || '') || null,
     options: {
       periods: number('periods'),
-      capexMode: String(fields.get('capexMode')),
-      solver: String(fields.get('solver')),
+      // the form's selects offer the enums' values; the server checks them again
+      capexMode: String(fields.get('capexMode')) as CapexMode,
+      solver: String(fields.get('solver')) as PlanSolver,
       targetUtilization: number('targetUtilization'),
       carbonPricePerTonne: number('carbonPricePerTonne'),
       allowExpansion: fields.get('allowExpansion') === 'on',
@@ -235,19 +229,13 @@ async function requestPlan(form: HTMLFormElement): Promise<void> {
   button.disabled = true;
   setRequestStatus('requesting…', 'REQUESTING');
   try {
-    const { requestPlan: result } = await gql<{
-      requestPlan: {
-        __typename: string;
-        data?: { id: string; status: PlanStatus };
-        message?: string;
-        issues?: { path: string[]; message: string }[];
-      };
-    }>(REQUEST_PLAN, { input });
-    if (!result.data) {
-      setRequestStatus(
-        `refused: ${result.issues?.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') ?? result.message ?? result.__typename}`,
-        'REFUSED',
-      );
+    const { requestPlan: result } = await gql(WebRequestPlanDocument, { input });
+    if (result.__typename !== 'MutationRequestPlanSuccess') {
+      const why =
+        result.__typename === 'ValidationError'
+          ? result.issues.map((i) => `${i.path}: ${i.message}`).join('; ')
+          : result.message;
+      setRequestStatus(`refused: ${why}`, 'REFUSED');
       return;
     }
     const id = result.data.id;
@@ -264,15 +252,7 @@ async function requestPlan(form: HTMLFormElement): Promise<void> {
       200,
     );
     try {
-      await subscribe<{
-        planUpdated: {
-          id: string;
-          status: PlanStatus;
-          final: boolean;
-          message: string | null;
-          errorMessage: string | null;
-        };
-      }>(PLAN_UPDATED, { id }, (data) => {
+      await subscribe(WebPlanUpdatedDocument, { id }, (data) => {
         status = data.planUpdated.status;
         setRequestStatus(
           `plan ${id.slice(0, 8)}: ${status}${data.planUpdated.errorMessage ? ` — ${data.planUpdated.errorMessage}` : ''}`,
@@ -303,7 +283,7 @@ async function compare(form: HTMLFormElement): Promise<void> {
     target.textContent = 'Two solved plans are needed.';
     return;
   }
-  const data = await gql<{ plan: { diff: PlanDiff | null } | null }>(DIFF_QUERY, { from, to });
+  const data = await gql(WebDiffDocument, { from, to });
   const diff = data.plan?.diff;
   if (!diff) {
     target.textContent = 'These plans cannot be compared (no solution).';
@@ -352,7 +332,7 @@ function guarded(action: () => Promise<void>, retry: () => Promise<void> = actio
 let pendingRetry: (() => Promise<void>) | null = null;
 
 async function init(): Promise<void> {
-  const base = await gql<BaseData>(BASE_QUERY);
+  const base = await gql(WebBaseDocument);
   state.base = base;
   const scenarioSelect = $('scenario-select') as HTMLSelectElement;
   scenarioSelect.innerHTML =

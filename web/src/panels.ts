@@ -1,6 +1,7 @@
 // The plan summary, the site and region panels and the comparison, as HTML.
 // Figures carry data-value with the API's number so tests compare them exactly.
 import { esc, fmt, percent, signed, tokensPerSecond, usd, when } from './format.js';
+import { UNSERVED_REASON_WORDS } from '../../src/plans/unserved-reason-words.js';
 import type { Plan, PlanDiff, Region, Site, UnservedReason } from './queries.js';
 
 function figure(id: string, label: string, value: number | null | undefined, text: string): string {
@@ -10,16 +11,8 @@ function figure(id: string, label: string, value: number | null | undefined, tex
 /** money only: the unserved penalty is a modelling price, shown beside the unserved demand */
 const COST_PARTS = ['energy', 'capex', 'egress', 'carbon'] as const;
 
-/** the same words as the CLI and the webhook (src/plans/headline.ts) */
-export const REASON_WORDS: Record<UnservedReason, string> = {
-  NO_SITE_WITHIN_LATENCY: 'no site within latency',
-  RESIDENCY: 'residency rules',
-  CAPACITY: 'GPU capacity',
-  SITE_SHARE: 'the site-share limit',
-  POWER: 'power caps',
-  CARBON_CAP: 'the carbon cap',
-  COST: 'cost above the penalty',
-};
+/** the same words as the CLI and the webhook; every reason of the schema's enum has its words */
+export const REASON_WORDS: Readonly<Record<UnservedReason, string>> = UNSERVED_REASON_WORDS;
 
 /**
  * The plan's first line: cost per hour (money) and, when demand is left

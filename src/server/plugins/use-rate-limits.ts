@@ -1,0 +1,63 @@
+// Per-caller rate limits on the mutations that cost a solve or an import.
+import type { IncomingMessage } from 'node:http';
+import { getOperationAST, Kind } from 'graphql';
+import type { Plugin } from 'graphql-yoga';
+import type { Limits } from '../limits-config.js';
+import { limitError } from '../limit-errors.js';
+import { RateLimiter, type RateLimit } from '../rate-limit.js';
+
+/**
+ * The caller a rate limit counts: the API key's id when the request carried a
+ * key; else (the loopback default) the client's network address (requests made
+ * in process, without a socket, share one identity).
+ */
+export function callerIdentityOf(context: unknown): string {
+  const auth = (context as { auth?: { keyId: string | null } | null } | null)?.auth;
+  if (auth?.keyId) return `key:${auth.keyId}`;
+  const req = (context as { req?: IncomingMessage } | null)?.req;
+  const address = req?.socket?.remoteAddress;
+  return address ? `address:${address}` : 'address:in-process';
+}
+
+const PLAN_FIELDS = new Set(['requestPlan', 'resolvePlan']);
+const IMPORT_FIELDS = new Set(['importDataset']);
+
+export function useRateLimits(
+  limits: Pick<Limits, 'planRequestRate' | 'importRate'>,
+  options: { identity?: (context: unknown) => string; now?: () => number } = {},
+): Plugin {
+  const identity = options.identity ?? callerIdentityOf;
+  const now = options.now ?? Date.now;
+  const buckets: { name: string; fields: Set<string>; limiter: RateLimiter }[] = [
+    { name: 'plan requests', fields: PLAN_FIELDS, limiter: new RateLimiter(limits.planRequestRate) },
+    { name: 'imports', fields: IMPORT_FIELDS, limiter: new RateLimiter(limits.importRate) },
+  ];
+  const describe = (limit: RateLimit) => `${limit.perMinute} per minute, at most ${limit.burst} at once`;
+  return {
+    onExecute({ args, setResultAndStopExecution }) {
+      const operation = getOperationAST(args.document, args.operationName ?? undefined);
+      if (!operation || operation.operation !== 'mutation') return;
+      const caller = identity(args.contextValue);
+      for (const { name, fields, limiter } of buckets) {
+        const cost = operation.selectionSet.selections.filter(
+          (s) => s.kind === Kind.FIELD && fields.has(s.name.value),
+        ).length;
+        if (cost === 0) continue;
+        const decision = limiter.take(caller, now(), cost);
+        if (!decision.allowed) {
+          setResultAndStopExecution({
+            errors: [
+              limitError(
+                `Too many ${name}: the limit is ${describe(limiter.limit)}; retry in ${decision.retryAfterSeconds} s.`,
+                'RATE_LIMITED',
+                429,
+                { 'retry-after': String(decision.retryAfterSeconds) },
+              ),
+            ],
+          });
+          return;
+        }
+      }
+    },
+  };
+}
