@@ -59,13 +59,6 @@ async function bareImportsUnder(dir: string): Promise<BareImport[]> {
   return (await Promise.all(files.map(async (file) => bareImportsOf(file, await readFile(file, 'utf8'))))).flat();
 }
 
-/**
- * Imported but not yet declared: the integrator adds `@types/topojson-specification`
- * to devDependencies (it comes with @types/topojson-client today; adding it needs a
- * lockfile change), and this entry goes (the test fails once it is not needed).
- */
-const NOT_YET_DECLARED = ['web/src/map.ts: topojson-specification (types)'];
-
 /** A type-only import may be served by the package itself or by its DefinitelyTyped package. */
 const typesPackageOf = (name: string) => `@types/${name.replace(/^@/, '').replace('/', '__')}`;
 
@@ -87,5 +80,5 @@ it('every package src/ and web/src import is declared in package.json', async ()
     ...src.filter((i) => !isDeclared(i, i.typeOnly ? declared : runtime)),
     ...web.filter((i) => !isDeclared(i, declared)),
   ].map((i) => `${i.file}: ${i.packageName}${i.typeOnly ? ' (types)' : ''}`);
-  expect([...new Set(undeclared)].sort()).toEqual(NOT_YET_DECLARED);
+  expect([...new Set(undeclared)].sort()).toEqual([]);
 });
