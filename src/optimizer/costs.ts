@@ -27,7 +27,7 @@ export function pricePerKtokHour(pricePerMillionTokens: number, periodWeight: nu
  * of occupancy in an LP, per whole busy GPU in an integer plan). SUNK: a bought
  * GPU costs its capex every hour, busy or not; installed ones cost nothing more.
  */
-export function capexPerOccupancy(options: PlanOptions): boolean {
+export function capexChargedPerOccupancy(options: PlanOptions): boolean {
   return options.capexMode === 'AMORTIZED' && !options.integerGpus;
 }
 
@@ -88,7 +88,7 @@ export function serveCostPerKtokHour(
     periodWeight *
     (rates.facilityKwPerKtok * site.pricePerKwhByPeriod[period]! +
       rates.carbonTonnesPerKtokHour * options.carbonPricePerTonne +
-      (capexPerOccupancy(options) ? rates.occupancyPerKtok * gpu.capexPerHour : 0))
+      (capexChargedPerOccupancy(options) ? rates.occupancyPerKtok * gpu.capexPerHour : 0))
   );
 }
 
@@ -129,6 +129,6 @@ export function servedFlow(
     energyPerHour: periodWeight * facilityKw * site.pricePerKwhByPeriod[period]!,
     carbonKgPerHour,
     carbonPerHour: (carbonKgPerHour / KG_PER_TONNE) * options.carbonPricePerTonne,
-    capexPerHour: capexPerOccupancy(options) ? periodWeight * gpusBusy * gpu.capexPerHour : 0,
+    capexPerHour: capexChargedPerOccupancy(options) ? periodWeight * gpusBusy * gpu.capexPerHour : 0,
   };
 }
