@@ -3,7 +3,7 @@
 import { loadFixtures } from '../../src/dataset/load.js';
 import { planningInputFromDataset } from '../../src/optimizer/from-dataset.js';
 import type { PlanningInput, PlanOptions } from '../../src/optimizer/types.js';
-import { syntheticInput } from './synthetic.js';
+import { syntheticInput } from '../../test/optimizer/synthetic.js';
 
 export interface BenchCase {
   name: string;

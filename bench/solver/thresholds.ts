@@ -1,7 +1,7 @@
 // Measures where javascript-lp-solver stops being the faster solver, to set
 // JSLP_MAX_COLUMNS / JSLP_MAX_ROWS in src/optimizer/solve.ts.
 // Run: npx tsx bench/solver/thresholds.ts
-import { syntheticInput } from './synthetic.js';
+import { syntheticInput } from '../../test/optimizer/synthetic.js';
 import { buildPlanModel } from '../../src/optimizer/solve.js';
 import { loadHighsOnce, solveWithHighs } from '../../src/optimizer/solvers/highs.js';
 import { solveWithJslp } from '../../src/optimizer/solvers/jslp.js';

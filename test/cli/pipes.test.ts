@@ -14,8 +14,8 @@ let pricedId: string;
 
 beforeAll(async () => {
   await ensureBuilt();
-  workspace = await cliWorkspace('pipes');
-  // two stored 24-hour plans (each JSON > 1 MB); the first command also seeds the fixtures
+  // the data as a first start leaves it (the fixtures loaded); then two stored 24-hour plans (each JSON > 1 MB)
+  workspace = await cliWorkspace('pipes', { from: 'started' });
   const base = await run(['plan', '--wait', '--periods', '24', '--name', 'base', '--json'], workspace.env);
   expect(base.code, base.err).toBe(0);
   baseId = JSON.parse(base.out).id;

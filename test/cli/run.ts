@@ -1,7 +1,7 @@
 // The built `tokengrid` bin (dist/src/cli/main.js) in a child process: rebuilt
 // by tsc when a source file is newer, so the tests run what `npx tokengrid` runs.
 import { execFile, spawn } from 'node:child_process';
-import { readdir, stat } from 'node:fs/promises';
+import { mkdir, readdir, rmdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 
@@ -21,17 +21,42 @@ async function newestSource(dir: string): Promise<number> {
 /** Compiles src/ to dist/ (and sets the bin's mode) when dist is missing or older than a source file. */
 export async function ensureBuilt(): Promise<void> {
   if (process.env.TOKENGRID_CLI_BIN) return;
+  if (await builtIsCurrent()) return;
+  // test files run in parallel: one builds while the others wait, then find it current
+  const lock = join(ROOT, 'dist.build-lock');
+  for (;;) {
+    try {
+      await mkdir(lock);
+      break;
+    } catch {
+      // a build takes well under two minutes: an older lock was left by a killed run
+      const taken = await stat(lock).then(
+        (s) => s.mtimeMs,
+        () => Date.now(),
+      );
+      if (Date.now() - taken > 120_000) await rmdir(lock).catch(() => {});
+      else await new Promise((resolve) => setTimeout(resolve, 250));
+    }
+  }
+  try {
+    if (await builtIsCurrent()) return;
+    await promisify(execFile)(
+      process.execPath,
+      [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'],
+      { cwd: ROOT },
+    );
+    await promisify(execFile)(process.execPath, [join(ROOT, 'scripts/chmod-bin.mjs')], { cwd: ROOT });
+  } finally {
+    await rmdir(lock);
+  }
+}
+
+async function builtIsCurrent(): Promise<boolean> {
   const built = await stat(BIN).then(
     (s) => s.mtimeMs,
     () => 0,
   );
-  if (built > (await newestSource(join(ROOT, 'src')))) return;
-  await promisify(execFile)(
-    process.execPath,
-    [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'],
-    { cwd: ROOT },
-  );
-  await promisify(execFile)(process.execPath, [join(ROOT, 'scripts/chmod-bin.mjs')], { cwd: ROOT });
+  return built > (await newestSource(join(ROOT, 'src')));
 }
 
 export interface Run {

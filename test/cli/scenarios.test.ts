@@ -14,7 +14,7 @@ const tokengrid = (...args: string[]) => run(args, { ...workspace.env, TOKENGRID
 
 beforeAll(async () => {
   await ensureBuilt();
-  workspace = await cliWorkspace('scenarios');
+  workspace = await cliWorkspace('scenarios', { from: 'migrated' });
   good = join(
     workspace.env.TOKENGRID_DATA_DIR!,
     '..',

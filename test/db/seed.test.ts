@@ -22,9 +22,9 @@ afterEach(async () => {
   workspace = undefined;
 });
 
-/** A new, empty database of the run's kind (embedded data directory or PostgreSQL database). */
+/** A new, empty database of the run's kind (embedded data directory as initdb leaves it, or PostgreSQL database). */
 async function newDatabaseConfig(name: string) {
-  workspace = await cliWorkspace(name);
+  workspace = await cliWorkspace(name, { from: 'blank' });
   return loadConfig(workspace.env).database;
 }
 

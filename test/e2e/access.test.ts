@@ -8,7 +8,7 @@ import { cliWorkspace, runCli as run, serve as start, stop, type CliWorkspace } 
 let workspace: CliWorkspace;
 
 beforeAll(async () => {
-  workspace = await cliWorkspace('access');
+  workspace = await cliWorkspace('access', { from: 'started' });
 });
 afterAll(async () => {
   await workspace?.cleanup();

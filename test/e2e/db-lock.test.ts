@@ -14,7 +14,7 @@ let workspace: CliWorkspace;
 let lockPath: string;
 
 beforeAll(async () => {
-  workspace = await cliWorkspace('lock');
+  workspace = await cliWorkspace('lock', { from: 'started' });
   lockPath = join(workspace.env.TOKENGRID_DATA_DIR!, 'tokengrid.lock');
 });
 afterAll(async () => {

@@ -29,7 +29,7 @@ describeIf(
   () => {
     beforeAll(async () => {
       await mkdir(SCREENSHOTS, { recursive: true });
-      workspace = await cliWorkspace('graphiql');
+      workspace = await cliWorkspace('graphiql', { from: 'started' });
       const started = await serve(workspace, { LOG_LEVEL: 'warn' });
       server = started.child;
       url = started.url;

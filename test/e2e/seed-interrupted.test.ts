@@ -4,12 +4,13 @@ import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CLI, cliWorkspace, serve, stop, type CliWorkspace } from '../helpers/cli.js';
+import { cliWorkspace, serve, stop, tokengridArgs, type CliWorkspace } from '../helpers/cli.js';
 
 let workspace: CliWorkspace;
 
 beforeAll(async () => {
-  workspace = await cliWorkspace('seed-kill');
+  // migrated, never seeded: its first start seeds (initdb and migrations are not what this is about)
+  workspace = await cliWorkspace('seed-kill', { from: 'migrated' });
 });
 afterAll(async () => {
   await workspace?.cleanup();
@@ -17,7 +18,7 @@ afterAll(async () => {
 
 /** Starts `tokengrid serve` and SIGKILLs it the moment it says the seeding began; resolves with its pid and output. */
 function serveAndKillWhileSeeding(): Promise<{ pid: number; output: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', CLI, 'serve'], {
+  const child = spawn(process.execPath, tokengridArgs(['serve']), {
     env: { ...process.env, HOST: '127.0.0.1', ...workspace.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -100,7 +100,7 @@ describeIf(hasChromium, 'the web app in Chromium', `${CHROMIUM} is not installed
   beforeAll(async () => {
     ensureWebBuild();
     await mkdir(SCREENSHOTS, { recursive: true });
-    workspace = await cliWorkspace('web');
+    workspace = await cliWorkspace('web', { from: 'started' });
     const started = await serve(workspace, { LOG_LEVEL: 'warn' });
     server = started.child;
     url = started.url;

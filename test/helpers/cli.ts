@@ -1,15 +1,20 @@
 // The real `tokengrid` command in a child process, for end-to-end tests: its own
-// empty data directory (and, on a PostgreSQL run, its own empty database), a
-// `serve` that resolves once it prints its URL, and an orderly stop.
-import { spawn, type ChildProcess } from 'node:child_process';
+// data directory (and, on a PostgreSQL run, its own database), fresh or from one
+// of the run's templates, a `serve` that resolves once it prints its URL, and an
+// orderly stop.
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { inject } from 'vitest';
+import type { StartingPoint } from '../global-setup.js';
+import { BIN, ensureBuilt } from '../cli/run.js';
 import { adminQuery, withDatabaseName } from './postgres.js';
 
-export const CLI = join(import.meta.dirname, '../../src/cli/main.ts');
+/** node's arguments that run `tokengrid <args>`: the built bin, as `npx tokengrid` runs it (built by cliWorkspace when stale) */
+export const tokengridArgs = (args: string[]): string[] => [BIN, ...args];
 
 export interface CliWorkspace {
   /** the environment every command of this workspace runs with */
@@ -19,11 +24,29 @@ export interface CliWorkspace {
   cleanup(): Promise<void>;
 }
 
-export async function cliWorkspace(prefix: string): Promise<CliWorkspace> {
+export interface CliWorkspaceOptions {
+  /**
+   * where the database starts, when a new one is not what the test is about (it saves
+   * the initdb, and the migrations and seed where named): `blank` as initdb leaves it,
+   * `migrated`, or `started` as a first start leaves it (migrated, fixtures and example
+   * scenarios loaded). Default: a new, empty data directory (or database).
+   */
+  from?: StartingPoint;
+}
+
+export async function cliWorkspace(prefix: string, options: CliWorkspaceOptions = {}): Promise<CliWorkspace> {
+  await ensureBuilt();
   const target = inject('testDatabase');
   const dataDir = await mkdtemp(join(tmpdir(), `tokengrid-${prefix}-`));
   const database = `tokengrid_${prefix.replace(/\W/g, '_')}_${randomBytes(6).toString('hex')}`;
-  if (target.kind === 'postgres') await adminQuery(target.url, `CREATE DATABASE "${database}"`);
+  if (target.kind === 'postgres') {
+    const template = { blank: null, migrated: target.templates.empty, started: target.templates.started };
+    const from = options.from ? template[options.from] : null;
+    await adminQuery(target.url, `CREATE DATABASE "${database}"${from ? ` TEMPLATE "${from}"` : ''}`);
+  } else if (options.from) {
+    // the data directory is the template's dump, unpacked (a copy of a closed PGlite directory)
+    await promisify(execFile)('tar', ['-xf', target.dataDirs[options.from], '-C', dataDir]);
+  }
   return {
     env: {
       NODE_ENV: 'production',
@@ -46,7 +69,7 @@ export function runCli(
   args: string[],
   env: Record<string, string> = {},
 ): Promise<{ code: number | null; out: string; err: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', CLI, ...args], {
+  const child = spawn(process.execPath, tokengridArgs(args), {
     env: { ...process.env, ...workspace.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -71,7 +94,7 @@ export function serve(
   env: Record<string, string> = {},
   args: string[] = [],
 ): Promise<ServerProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', CLI, 'serve', ...args], {
+  const child = spawn(process.execPath, tokengridArgs(['serve', ...args]), {
     env: { ...process.env, HOST: '127.0.0.1', ...workspace.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -3,7 +3,11 @@ import pg from 'pg';
 
 /** Template database names of one test run: unique, so runs sharing a server do not drop each other's. */
 export function templateNames(runId: string) {
-  return { empty: `tokengrid_test_tpl_${runId}_empty`, fixtures: `tokengrid_test_tpl_${runId}_fixtures` };
+  return {
+    empty: `tokengrid_test_tpl_${runId}_empty`,
+    fixtures: `tokengrid_test_tpl_${runId}_fixtures`,
+    started: `tokengrid_test_tpl_${runId}_started`,
+  };
 }
 
 export function withDatabaseName(url: string, name: string): string {

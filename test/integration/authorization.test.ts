@@ -2,9 +2,9 @@
 // schema itself, so a new field cannot be forgotten) × viewer, planner, admin
 // keys × no key, a malformed key, an unknown key, a revoked key, an expired key.
 // Plus nested fields, the loopback default, lastUsedAt and per-key rate limits.
-import { getNamedType, isObjectType, type GraphQLObjectType } from 'graphql';
+import { isObjectType, type GraphQLObjectType } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { generateApiKey, type Role } from '../../src/auth/api-keys.js';
+import { generateApiKey, ROLES, type Role } from '../../src/auth/api-keys.js';
 import { LOCAL_ADMIN } from '../../src/auth/authenticate.js';
 import { createApiKey, revokeApiKey } from '../../src/auth/key-store.js';
 import type { Database } from '../../src/db/database.js';
@@ -258,11 +258,21 @@ describe('nested fields and connections', () => {
     expect(apiKeyType && isObjectType(apiKeyType)).toBe(true);
     const extensions = (apiKeyType as GraphQLObjectType).extensions as { pothosOptions?: { authScopes?: unknown } };
     expect(extensions.pothosOptions?.authScopes).toEqual({ admin: true });
-    // every object type below a root field is reachable only through one: each root field carries a scope
+    // every object type below a root field is reachable only through one: each root field carries a scope,
+    // its root type's or (when it skips that one) its own, naming a role
+    type ScopeOptions = { pothosOptions?: { authScopes?: Record<string, unknown>; skipTypeScopes?: boolean } };
+    const roles = (scopes: Record<string, unknown> | undefined) =>
+      Object.entries(scopes ?? {})
+        .filter(([scope, on]) => on === true && (ROLES as readonly string[]).includes(scope))
+        .map(([scope]) => scope);
     for (const root of [schema.getQueryType()!, schema.getMutationType()!, schema.getSubscriptionType()!]) {
-      const options = (root.extensions as { pothosOptions?: { authScopes?: unknown } }).pothosOptions;
-      expect(options?.authScopes, root.name).toBeTruthy();
-      for (const field of Object.values(root.getFields())) expect(getNamedType(field.type)).toBeTruthy();
+      const options = (root.extensions as ScopeOptions).pothosOptions;
+      expect(roles(options?.authScopes), root.name).not.toEqual([]);
+      for (const field of Object.values(root.getFields())) {
+        const own = (field.extensions as ScopeOptions).pothosOptions;
+        const effective = own?.skipTypeScopes ? own.authScopes : { ...options?.authScopes, ...own?.authScopes };
+        expect(roles(effective), `${root.name}.${field.name}`).not.toEqual([]);
+      }
     }
   });
 

@@ -185,7 +185,14 @@ export function checkPlan(input: PlanningInput, options: PlanOptions, plan: Plan
     ).toBe(true);
   }
 
-  checkUnservedReasons(input, options, plan, { occupancy, facilityKw, rtt, budgetOf });
+  checkUnservedReasons(input, options, plan, {
+    occupancy,
+    facilityKw,
+    rtt,
+    budgetOf,
+    demandAt,
+    carbonTonnesPerHour: carbonKg / 1000,
+  });
   return { energy, capex, egress, carbon, penalty, total };
 }
 
@@ -198,6 +205,8 @@ function checkUnservedReasons(
     facilityKw: Map<string, number>;
     rtt: Map<string, number>;
     budgetOf: (regionCode: string, classCode: string) => number | null;
+    demandAt: (regionCode: string, classCode: string, t: number) => number;
+    carbonTonnesPerHour: number;
   },
 ): void {
   const excluded = new Set(options.excludeSites);
@@ -216,6 +225,9 @@ function checkUnservedReasons(
           0 &&
         (gpus.get(i.gpuTypeCode)!.throughputs.find((t) => t.workloadClassCode === classCode)?.tokensPerSecond ?? 0) > 0,
     );
+  const routed = new Map<string, number>();
+  for (const a of plan.allocations)
+    add(routed, key(a.siteCode, a.regionCode, a.workloadClassCode, a.period), a.tokensPerSecond);
   for (const u of plan.unserved) {
     const region = input.regions.find((r) => r.code === u.regionCode)!;
     const budget = ctx.budgetOf(u.regionCode, u.workloadClassCode);
@@ -229,6 +241,35 @@ function checkUnservedReasons(
       (s) => region.allowedCountries.length === 0 || region.allowedCountries.includes(s.country),
     );
     expect(u.candidateSites.map((c) => c.siteCode).sort()).toEqual(allowed.map((s) => s.code).sort());
+    // The reason the rule gives for these candidates (each one's limit is checked against the rows below):
+    // none at all, all full (named by the limit most of them hit), or some with room.
+    const limited = (limit: string) => u.candidateSites.filter((c) => c.limitedBy === limit).length * 2;
+    const expected =
+      allowed.length === 0
+        ? withinLatency.length > 0
+          ? 'RESIDENCY'
+          : 'NO_SITE_WITHIN_LATENCY'
+        : u.candidateSites.every((c) => c.limitedBy !== null)
+          ? limited('POWER') > allowed.length
+            ? 'POWER'
+            : limited('SITE_SHARE') > allowed.length
+              ? 'SITE_SHARE'
+              : 'CAPACITY'
+          : options.carbonCapTonnesPerHour !== null &&
+              ctx.carbonTonnesPerHour >= options.carbonCapTonnesPerHour * (1 - 1e-6) - 1e-9
+            ? 'CARBON_CAP'
+            : 'COST';
+    expect(u.reason, `${u.regionCode} ${u.workloadClassCode}`).toBe(expected);
+    for (const candidate of u.candidateSites.filter((c) => c.limitedBy === 'SITE_SHARE')) {
+      // it took its share of this demand in every period left unserved
+      for (const t of u.periods) {
+        const share = options.maxSiteShare! * ctx.demandAt(u.regionCode, u.workloadClassCode, t);
+        expect(
+          routed.get(key(candidate.siteCode, u.regionCode, u.workloadClassCode, t)) ?? 0,
+          `${candidate.siteCode} at its share in period ${t}`,
+        ).toBeGreaterThanOrEqual(share * (1 - 1e-5) - 1e-3);
+      }
+    }
     switch (u.reason) {
       case 'NO_SITE_WITHIN_LATENCY':
         expect(withinLatency).toHaveLength(0);
@@ -277,6 +318,9 @@ function checkUnservedReasons(
       }
       case 'CARBON_CAP':
         expect(options.carbonCapTonnesPerHour).not.toBeNull();
+        break;
+      case 'SITE_SHARE':
+        expect(options.maxSiteShare).not.toBeNull();
         break;
       case 'COST':
         expect(u.candidateSites.some((c) => c.limitedBy === null)).toBe(true);

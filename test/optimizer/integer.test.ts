@@ -1,7 +1,7 @@
 // Whole GPUs: counts are integers, the gap is within the option, and the
 // objective is never below the LP relaxation.
 import { describe, expect, it } from 'vitest';
-import { syntheticInput } from '../../bench/solver/synthetic.js';
+import { syntheticInput } from './synthetic.js';
 import { solvePlacement } from '../../src/optimizer/solve.js';
 import { DEFAULT_PLAN_OPTIONS, type PlanOptions } from '../../src/optimizer/types.js';
 import { baseInput, latencies, perMillion, region, site } from './builders.js';

@@ -1,7 +1,7 @@
 // Metamorphic tests: change the input in a way whose effect on the plan is
 // known without solving it, and check the solver agrees.
 import { describe, expect, it } from 'vitest';
-import { seededRandom, syntheticInput } from '../../bench/solver/synthetic.js';
+import { seededRandom, syntheticInput } from './synthetic.js';
 import { solvePlacement } from '../../src/optimizer/solve.js';
 import { DEFAULT_PLAN_OPTIONS, type PlanningInput, type PlanOptions } from '../../src/optimizer/types.js';
 

@@ -1,7 +1,7 @@
 // The model compiler's shape: pruned routes, generated names, demand groups,
 // the auto solver choice and the MPS writer.
 import { describe, expect, it } from 'vitest';
-import { syntheticInput } from '../../bench/solver/synthetic.js';
+import { syntheticInput } from './synthetic.js';
 import { toFreeMps } from '../../src/optimizer/mps.js';
 import { sanitizeToken, uniqueTokens } from '../../src/optimizer/names.js';
 import { buildPlanModel, chooseSolver, JSLP_MAX_COLUMNS, solvePlacement } from '../../src/optimizer/solve.js';

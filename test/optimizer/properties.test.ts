@@ -1,7 +1,7 @@
 // Seeded random instances: every claim of the plan is recomputed from its
 // rows (check-plan.ts), and both solvers agree on the optimum.
 import { describe, expect, it } from 'vitest';
-import { syntheticInput } from '../../bench/solver/synthetic.js';
+import { syntheticInput } from './synthetic.js';
 import { solvePlacement } from '../../src/optimizer/solve.js';
 import { DEFAULT_PLAN_OPTIONS, type PlanOptions } from '../../src/optimizer/types.js';
 import { checkPlan } from './check-plan.js';
@@ -103,9 +103,12 @@ describe('random instances: plans keep every constraint and price themselves rig
       loadFactor: 1.4,
       restrictedShare: 0.3,
     });
-    const plan = await solvePlacement(input, { solver: 'highs', capexMode: 'SUNK' });
+    const options: PlanOptions = { ...DEFAULT_PLAN_OPTIONS, solver: 'highs', capexMode: 'SUNK' };
+    const plan = await solvePlacement(input, options);
     expect(plan.unserved.length).toBeGreaterThan(0);
     expect(plan.bindingConstraints.length).toBeGreaterThan(0);
+    // each reason is the one the plan's rows call for: candidates, latency, residency, full sites (check-plan.ts)
+    checkPlan(input, options, plan);
   });
 
   it('checks more seeds with HiGHS alone, in both periods', async () => {

@@ -1,7 +1,7 @@
 // The worker-thread runner: same plan as in process, cancellation, and a
 // solver that ignores its time limit is stopped.
 import { afterAll, describe, expect, it } from 'vitest';
-import { syntheticInput } from '../../bench/solver/synthetic.js';
+import { syntheticInput } from './synthetic.js';
 import { solvePlacement } from '../../src/optimizer/solve.js';
 import { closeSolverWorkers, solvePlacementInWorker } from '../../src/optimizer/worker-pool.js';
 
