@@ -6,7 +6,7 @@ import type { Database } from '../db/database.js';
 import type { NewPlan } from '../db/plan-store.js';
 import { planningInputFromDatabase } from '../db/planning-input.js';
 import type { Prisma } from '../generated/prisma/client.js';
-import { NotFoundError, ValidationError } from '../graphql/errors.js';
+import { NotFoundError, ValidationError } from '../errors.js';
 import { planOptionsSchema, type PlanOptions, type PlanningInput } from '../optimizer/types.js';
 import { applyScenario, ScenarioError } from '../scenarios/apply.js';
 import { plannabilityProblem } from './plannable.js';

@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { CODE_MESSAGE, CODE_PATTERN, zodIssuesToDatasetIssues } from '../dataset/ranges.js';
 import { readDataset } from '../db/dataset-store.js';
 import type { Prisma } from '../generated/prisma/client.js';
-import { ConflictError, NotFoundError, ValidationError } from '../graphql/errors.js';
+import { ConflictError, NotFoundError, ValidationError } from '../errors.js';
 import { planningInputFromDataset } from '../optimizer/from-dataset.js';
 import { checkScenario } from './apply.js';
 import { scenarioOverridesSchema, type ScenarioOverrides } from './overrides.js';

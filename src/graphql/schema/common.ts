@@ -2,7 +2,7 @@
 import { GraphQLError } from 'graphql';
 import { COOLING_TYPES, LATENCY_METHODS, SITE_STATUSES } from '../../dataset/types.js';
 import { builder } from '../builder.js';
-import { ConflictError, NotFoundError, ValidationError, type ValidationIssue } from '../errors.js';
+import { ConflictError, NotFoundError, ValidationError, type ValidationIssue } from '../../errors.js';
 
 builder.scalarType('DateTime', {
   description: 'An instant, as an ISO 8601 string in UTC.',

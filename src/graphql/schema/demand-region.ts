@@ -5,7 +5,7 @@ import { DEMAND_DEFAULTS, DEMAND_REGION_DEFAULTS, demandRegionSchema, withDefaul
 import { reachableRegions } from '../../domain/reach.js';
 import type { Site } from '../../generated/prisma/client.js';
 import { builder } from '../builder.js';
-import { NotFoundError, ValidationError } from '../errors.js';
+import { NotFoundError, ValidationError } from '../../errors.js';
 import { DeletedRef, MUTATION_ERRORS, selection } from './common.js';
 import { SiteRef } from './site.js';
 import { duplicateIssues, validated } from './validate.js';

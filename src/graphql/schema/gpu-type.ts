@@ -9,7 +9,7 @@ import {
   withDefaults,
 } from '../../dataset/ranges.js';
 import { builder } from '../builder.js';
-import { NotFoundError, ValidationError } from '../errors.js';
+import { NotFoundError, ValidationError } from '../../errors.js';
 import { MUTATION_ERRORS, selection } from './common.js';
 import { duplicateIssues, validated } from './validate.js';
 

@@ -20,7 +20,7 @@ import {
 import { PLANNER_FIELD } from '../authorization.js';
 import { builder } from '../builder.js';
 import type { Context } from '../context.js';
-import { NotFoundError, ValidationError } from '../errors.js';
+import { NotFoundError, ValidationError } from '../../errors.js';
 import { preparePlan } from '../../plans/request.js';
 import { checkSolverCaps, DEFAULT_SOLVER_CAPS } from '../../plans/solver-caps.js';
 import { checkPageSize, MAX_PAGE_SIZE, MUTATION_ERRORS, selection } from './common.js';

@@ -14,7 +14,7 @@ import { createScenario, updateScenario } from '../../scenarios/store.js';
 import { PLANNER_FIELD } from '../authorization.js';
 import { builder } from '../builder.js';
 import type { Context } from '../context.js';
-import { ConflictError, NotFoundError } from '../errors.js';
+import { ConflictError, NotFoundError } from '../../errors.js';
 import { checkPageSize, DeletedRef, MUTATION_ERRORS, selection } from './common.js';
 import { PlanOptionsInput } from './plan.js';
 

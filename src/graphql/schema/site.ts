@@ -12,7 +12,7 @@ import {
 import type { Prisma } from '../../generated/prisma/client.js';
 import { builder } from '../builder.js';
 import type { Context } from '../context.js';
-import { ConflictError, NotFoundError } from '../errors.js';
+import { ConflictError, NotFoundError } from '../../errors.js';
 import { checkPageSize, CoolingTypeEnum, DeletedRef, MUTATION_ERRORS, SiteStatusEnum, selection } from './common.js';
 import { DemandRegionRef } from './demand-region.js';
 import { validated } from './validate.js';
