@@ -2,6 +2,7 @@
 // (by id, list, latest) and mutations (request, cancel, re-solve a snapshot).
 import { resolveArrayConnection } from '@pothos/plugin-relay';
 import { GraphQLError } from 'graphql';
+import { isUuid } from '../../db/ids.js';
 import { isFinal, storedPlanResult } from '../../db/plan-store.js';
 import type { Prisma } from '../../generated/prisma/client.js';
 import type { PlanJobs } from '../../jobs/plan-jobs.js';
@@ -448,7 +449,7 @@ builder.queryFields((t) => ({
     resolve: async (query, _root, args, ctx) => {
       const id = String(args.id);
       // a string that is no uuid names no plan (and would make PostgreSQL refuse the cast)
-      return ctx.db.prisma.plan.findFirst({ ...selection(query), where: UUID.test(id) ? { id } : { id: { in: [] } } });
+      return ctx.db.prisma.plan.findFirst({ ...selection(query), where: isUuid(id) ? { id } : { id: { in: [] } } });
     },
   }),
   plans: t.prismaConnection(
@@ -486,8 +487,6 @@ builder.queryFields((t) => ({
       }),
   }),
 }));
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 // ---- mutations
 
@@ -560,7 +559,7 @@ async function answer(ctx: Context, query: object, planId: string, wait: boolean
 }
 
 async function storedPlanOrThrow(ctx: Context, id: string) {
-  const plan = UUID.test(id)
+  const plan = isUuid(id)
     ? await ctx.db.prisma.plan.findUnique({ where: { id }, select: { id: true, options: true, inputSnapshot: true } })
     : null;
   if (!plan) throw new NotFoundError('Plan', id);
@@ -621,7 +620,7 @@ builder.mutationFields((t) => ({
     args: { input: t.arg({ type: CancelPlanInput, required: true }) },
     resolve: async (query, _root, { input }, ctx) => {
       const id = String(input.id);
-      const exists = UUID.test(id) && (await ctx.db.prisma.plan.findUnique({ where: { id }, select: { id: true } }));
+      const exists = isUuid(id) && (await ctx.db.prisma.plan.findUnique({ where: { id }, select: { id: true } }));
       if (!exists) throw new NotFoundError('Plan', id);
       await planJobsOrThrow(ctx).cancel(id);
       return ctx.db.prisma.plan.findUniqueOrThrow({ ...selection(query), where: { id } });
