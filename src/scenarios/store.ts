@@ -8,7 +8,7 @@ import { CODE_MESSAGE, CODE_PATTERN, zodIssuesToDatasetIssues } from '../dataset
 import { readDataset } from '../db/dataset-store.js';
 import type { Prisma } from '../generated/prisma/client.js';
 import { ConflictError, NotFoundError, ValidationError } from '../errors.js';
-import { planningInputFromDataset } from '../optimizer/from-dataset.js';
+import { planningInputFromDataset } from '../db/planning-input.js';
 import { checkScenario } from './apply.js';
 import { scenarioOverridesSchema, type ScenarioOverrides } from './overrides.js';
 
