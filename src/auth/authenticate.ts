@@ -136,10 +136,8 @@ export function keysChanged(): void {
   keysVersion += 1;
 }
 
+/** The caller of each accepted request, for the context (below). */
 const auths = new WeakMap<Request, Auth>();
-
-/** The caller of a request, once useAuthentication has accepted it. */
-export const authFor = (request: Request): Auth | undefined => auths.get(request);
 
 /**
  * Authenticates every request to the GraphQL endpoint before anything else is
