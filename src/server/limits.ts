@@ -20,12 +20,14 @@ import {
 } from 'graphql';
 import { createComplexityRule } from '@pothos/plugin-complexity';
 import type { GraphQLParams, Plugin } from 'graphql-yoga';
+import type { RejectionReasons } from '../observability/request-log.js';
+import type { ErrorCode } from '../errors.js';
 import type { Limits } from './limits-config.js';
 import { RateLimiter, type RateLimit } from './rate-limit.js';
 
 export function limitError(
   message: string,
-  code: string,
+  code: ErrorCode,
   status: number,
   headers?: Record<string, string>,
 ): GraphQLError {
@@ -257,10 +259,13 @@ export function useCsrfPrevention(graphqlEndpoint: string): Plugin {
       const message = `This request has been blocked as a possible cross-site request forgery: send it as a POST with content-type application/json, or add an ${CSRF_HEADERS[0]} header.`;
       // onRequest runs before yoga's error handling: answer directly, in the same shape
       endResponse(
-        new fetchAPI.Response(JSON.stringify({ errors: [{ message, extensions: { code: 'CSRF_PREVENTED' } }] }), {
-          status: 403,
-          headers: { 'content-type': 'application/json; charset=utf-8' },
-        }),
+        new fetchAPI.Response(
+          JSON.stringify({ errors: [{ message, extensions: { code: 'CSRF_PREVENTED' satisfies ErrorCode } }] }),
+          {
+            status: 403,
+            headers: { 'content-type': 'application/json; charset=utf-8' },
+          },
+        ),
       );
     },
   };
@@ -346,7 +351,7 @@ export function corsFor(origins: readonly string[]) {
 // ---- metrics
 
 /** The reason label of `tokengrid_rejected_requests_total` for each refusal's code (src/observability/request-log.ts). */
-export const REJECTION_REASONS: Readonly<Record<string, string>> = {
+export const REJECTION_REASONS: RejectionReasons = {
   REQUEST_ENTITY_TOO_LARGE: 'size',
   TOO_MANY_TOKENS: 'tokens',
   QUERY_TOO_DEEP: 'depth',

@@ -21,7 +21,7 @@ import {
 import { PLANNER_FIELD } from '../authorization.js';
 import { builder } from '../builder.js';
 import type { Context } from '../context.js';
-import { NotFoundError, ValidationError } from '../../errors.js';
+import { NotFoundError, ValidationError, type ErrorCode } from '../../errors.js';
 import { preparePlan } from '../../plans/request.js';
 import { checkSolverCaps, DEFAULT_SOLVER_CAPS } from '../../plans/solver-caps.js';
 import { checkPageSize, MAX_PAGE_SIZE, MUTATION_ERRORS, selection } from './common.js';
@@ -32,7 +32,7 @@ export const MAX_PLAN_WAIT_MS = 60_000;
 export function planJobsOrThrow(ctx: Context): PlanJobs {
   if (!ctx.planJobs) {
     throw new GraphQLError('this process does not run the plan job queue', {
-      extensions: { code: 'SERVICE_UNAVAILABLE' },
+      extensions: { code: 'SERVICE_UNAVAILABLE' satisfies ErrorCode },
     });
   }
   return ctx.planJobs;
