@@ -259,13 +259,10 @@ export function useCsrfPrevention(graphqlEndpoint: string): Plugin {
       const message = `This request has been blocked as a possible cross-site request forgery: send it as a POST with content-type application/json, or add an ${CSRF_HEADERS[0]} header.`;
       // onRequest runs before yoga's error handling: answer directly, in the same shape
       endResponse(
-        new fetchAPI.Response(
-          JSON.stringify({ errors: [{ message, extensions: { code: 'CSRF_PREVENTED' satisfies ErrorCode } }] }),
-          {
-            status: 403,
-            headers: { 'content-type': 'application/json; charset=utf-8' },
-          },
-        ),
+        new fetchAPI.Response(JSON.stringify({ errors: [{ message, extensions: { code: 'CSRF_PREVENTED' } }] }), {
+          status: 403,
+          headers: { 'content-type': 'application/json; charset=utf-8' },
+        }),
       );
     },
   };
