@@ -1,7 +1,7 @@
 // The benchmark's cases: the fixtures in both period modes and in integer
 // mode, and seeded synthetic instances (4 classes, 10 GPU types).
 import { loadFixtures } from '../../src/dataset/load.js';
-import { planningInputFromDataset } from '../../src/optimizer/from-dataset.js';
+import { planningInputFromDataset } from '../../src/db/planning-input.js';
 import type { PlanningInput, PlanOptions } from '../../src/optimizer/types.js';
 import { syntheticInput } from '../../test/optimizer/synthetic.js';
 

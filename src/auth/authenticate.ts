@@ -5,6 +5,7 @@
 import { GraphQLError } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { Database } from '../db/database.js';
+import type { ErrorCode } from '../errors.js';
 import type { ApiKeyRole } from '../generated/prisma/client.js';
 import { parseBearer, secretMatches, type Role } from './api-keys.js';
 
@@ -43,7 +44,7 @@ const MESSAGES: Record<AuthFailure, string> = {
 
 export function unauthenticatedError(reason: AuthFailure): GraphQLError {
   return new GraphQLError(MESSAGES[reason], {
-    extensions: { code: 'UNAUTHENTICATED', reason, http: { status: 401, spec: false } },
+    extensions: { code: 'UNAUTHENTICATED' satisfies ErrorCode, reason, http: { status: 401, spec: false } },
   });
 }
 
@@ -136,10 +137,8 @@ export function keysChanged(): void {
   keysVersion += 1;
 }
 
+/** The caller of each accepted request, for the context (below). */
 const auths = new WeakMap<Request, Auth>();
-
-/** The caller of a request, once useAuthentication has accepted it. */
-export const authFor = (request: Request): Auth | undefined => auths.get(request);
 
 /**
  * Authenticates every request to the GraphQL endpoint before anything else is
@@ -167,7 +166,12 @@ export function useAuthentication(db: Database, mode: AuthMode, graphqlEndpoint 
       endResponse(
         new fetchAPI.Response(
           JSON.stringify({
-            errors: [{ message: error.message, extensions: { code: 'UNAUTHENTICATED', reason: result.reason } }],
+            errors: [
+              {
+                message: error.message,
+                extensions: { code: 'UNAUTHENTICATED' satisfies ErrorCode, reason: result.reason },
+              },
+            ],
           }),
           {
             status: 401,

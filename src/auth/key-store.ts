@@ -2,6 +2,7 @@
 // list, revoke, and the start-up check that a network-bound server has an admin.
 import { z } from 'zod';
 import type { Database } from '../db/database.js';
+import type { ValidationIssue } from '../errors.js';
 import type { ApiKey } from '../generated/prisma/client.js';
 import { Prisma } from '../generated/prisma/client.js';
 import { generateApiKey, ROLES, type Role } from './api-keys.js';
@@ -16,11 +17,9 @@ export const newApiKeySchema = z.object({
 });
 export type NewApiKeyRequest = z.input<typeof newApiKeySchema>;
 
-export type ApiKeyIssue = { path: string; message: string };
-
 export type CreateApiKeyOutcome =
   | { ok: true; key: string; row: ApiKey }
-  | { ok: false; kind: 'validation'; issues: ApiKeyIssue[] }
+  | { ok: false; kind: 'validation'; issues: ValidationIssue[] }
   | { ok: false; kind: 'conflict'; message: string };
 
 export async function createApiKey(

@@ -4,7 +4,7 @@
 import type { Database } from '../db/database.js';
 import { storedPlanResult } from '../db/plan-store.js';
 import type { Plan } from '../generated/prisma/client.js';
-import { NotFoundError, ValidationError } from '../graphql/errors.js';
+import { NotFoundError, ValidationError } from '../errors.js';
 import type { PlanJobs } from '../jobs/plan-jobs.js';
 import { unservedSentence } from '../plans/headline.js';
 import { preparePlan } from '../plans/request.js';

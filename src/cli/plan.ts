@@ -4,7 +4,7 @@
 import { Command } from 'commander';
 import { STATUS_OF_RESULT } from '../db/plan-store.js';
 import { parseDataset, readDatasetFiles } from '../dataset/load.js';
-import { planningInputFromDataset } from '../optimizer/from-dataset.js';
+import { planningInputFromDataset } from '../db/planning-input.js';
 import { parsePlanOptions, type PlanningInput, type PlanOptions, type PlanResult } from '../optimizer/types.js';
 import { closeSolverWorkers, solvePlacementInWorker } from '../optimizer/worker-pool.js';
 import {

@@ -1,6 +1,7 @@
 // `tokengrid plans list | show | diff`: stored plans, read from the database.
 import { Command } from 'commander';
 import type { Database } from '../db/database.js';
+import { isUuid } from '../db/ids.js';
 import { storedPlanResult } from '../db/plan-store.js';
 import type { Plan, PlanStatus } from '../generated/prisma/client.js';
 import type { PlanResult } from '../optimizer/types.js';
@@ -22,7 +23,6 @@ const STATUSES: readonly PlanStatus[] = [
   'FAILED',
   'CANCELLED',
 ];
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** plans whose result can be compared: solved, or stopped at the time limit with a solution */
 const COMPARABLE: readonly PlanStatus[] = ['SOLVED', 'TIME_LIMIT'];
 
@@ -128,7 +128,7 @@ async function listPlans(flags: ListFlags, deps: PlansCommandDeps, io: Output): 
 }
 
 async function findPlan(db: Database, id: string): Promise<Plan | null> {
-  return UUID.test(id) ? db.prisma.plan.findUnique({ where: { id } }) : null;
+  return isUuid(id) ? db.prisma.plan.findUnique({ where: { id } }) : null;
 }
 
 async function showPlan(id: string, flags: ShowFlags, deps: PlansCommandDeps, io: Output): Promise<number> {

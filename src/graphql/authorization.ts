@@ -7,6 +7,7 @@ import { GraphQLError } from 'graphql';
 import type { AuthFailure, ForbiddenResult } from '@pothos/plugin-scope-auth';
 import { AuthScopeFailureType } from '@pothos/plugin-scope-auth';
 import { roleAllows, ROLES, type Role } from '../auth/api-keys.js';
+import type { ErrorCode } from '../errors.js';
 import type { Context } from './context.js';
 
 export type AuthScopes = Record<Role, boolean>;
@@ -44,6 +45,6 @@ export function forbiddenError(
   const needed = ROLES.find((role) => neededRoles(result.failure).includes(role)) ?? 'admin';
   const caller = ctx.auth ? `this caller is a ${ctx.auth.role}` : 'no caller was authenticated';
   return new GraphQLError(`${info.parentType.name}.${info.fieldName} needs the ${needed} role; ${caller}.`, {
-    extensions: { code: 'FORBIDDEN', neededRole: needed },
+    extensions: { code: 'FORBIDDEN' satisfies ErrorCode, neededRole: needed },
   });
 }

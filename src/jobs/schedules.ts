@@ -10,7 +10,7 @@ import type PgBoss from 'pg-boss';
 import type { Database } from '../db/database.js';
 import { Prisma } from '../generated/prisma/client.js';
 import { silentLogger, type Logger } from '../observability/logger.js';
-import { ValidationError } from '../graphql/errors.js';
+import { formatIssues, ValidationError } from '../errors.js';
 import { preparePlan } from '../plans/request.js';
 import type { PlanJobs } from './plan-jobs.js';
 import {
@@ -201,7 +201,7 @@ export class ScheduleRunner {
       if (error instanceof ValidationError) {
         this.logger.error(
           { schedule: schedule.name, issues: error.issues },
-          `the schedule tick created no plan: ${error.issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`,
+          `the schedule tick created no plan: ${formatIssues(error.issues)}`,
         );
         return;
       }

@@ -3,6 +3,7 @@
 // id: whatever runs it twice, the plan is written once.
 import { z } from 'zod';
 import type { Database } from '../db/database.js';
+import { formatIssues } from '../errors.js';
 import { markFailed, markRunningWithinKeyLimit, recordResult } from '../db/plan-store.js';
 import { solvePlacementInWorker } from '../optimizer/worker-pool.js';
 import { parsePlanOptions, type PlanningInput } from '../optimizer/types.js';
@@ -61,11 +62,7 @@ export async function solvePlan(db: Database, payload: unknown, options: SolvePl
   });
   const planOptions = parsePlanOptions(plan.options);
   if (!planOptions.ok) {
-    await markFailed(
-      db.prisma,
-      planId,
-      `the stored options no longer validate: ${planOptions.issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`,
-    );
+    await markFailed(db.prisma, planId, `the stored options no longer validate: ${formatIssues(planOptions.issues)}`);
     return 'recorded';
   }
 

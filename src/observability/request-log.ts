@@ -5,6 +5,7 @@
 // execution: a limit, a parse or validation error, authentication, CSRF).
 import { getOperationAST, type DocumentNode } from 'graphql';
 import type { Plugin, YogaLogger } from 'graphql-yoga';
+import type { ErrorCode } from '../errors.js';
 import type { Logger } from './logger.js';
 import type { Metrics } from './metrics.js';
 
@@ -20,11 +21,21 @@ interface RequestState {
   rejectedCode: string | null;
 }
 
-/** The reason label of `tokengrid_rejected_requests_total` for an error code. */
-export function rejectionReason(code: string | null, reasons: Readonly<Record<string, string>>): string {
+/** error code → reason label of `tokengrid_rejected_requests_total` */
+export type RejectionReasons = Readonly<Partial<Record<ErrorCode, string>>>;
+
+/** The reason label for an error code (a code no table names, e.g. another plugin's, in lower case). */
+export function rejectionReason(code: string | null, reasons: RejectionReasons): string {
   if (code === null) return 'other';
-  return reasons[code] ?? code.toLowerCase();
+  return reasons[code as ErrorCode] ?? code.toLowerCase();
 }
+
+/** Codes graphql-js and yoga give a document they refuse, with no HTTP status of their own. */
+const DOCUMENT_ERROR_CODES: readonly string[] = [
+  'GRAPHQL_PARSE_FAILED',
+  'GRAPHQL_VALIDATION_FAILED',
+  'BAD_REQUEST',
+] satisfies ErrorCode[];
 
 /** What a request is called in logs and metrics when it has no operation name. */
 export const ANONYMOUS_OPERATION = 'anonymous';
@@ -67,9 +78,9 @@ function rejectionCodeOf(result: unknown): string | null | undefined {
   for (const error of errors) {
     const code = typeof error.extensions?.['code'] === 'string' ? (error.extensions['code'] as string) : null;
     const http = error.extensions?.['http'] as { status?: number } | undefined;
-    if (code === 'INTERNAL_SERVER_ERROR') return undefined;
+    if (code === ('INTERNAL_SERVER_ERROR' satisfies ErrorCode)) return undefined;
     if (code && (http?.status ?? 0) >= 400) return code;
-    if (code === 'GRAPHQL_PARSE_FAILED' || code === 'GRAPHQL_VALIDATION_FAILED' || code === 'BAD_REQUEST') return code;
+    if (code && DOCUMENT_ERROR_CODES.includes(code)) return code;
   }
   return undefined;
 }
@@ -80,7 +91,7 @@ export interface RequestLogOptions {
   requestIdFor: (request: Request) => string | undefined;
   graphqlEndpoint: string;
   /** error code → reason label (src/server/limit-errors.ts REJECTION_REASONS) */
-  rejectionReasons: Readonly<Record<string, string>>;
+  rejectionReasons: RejectionReasons;
 }
 
 export function useRequestLog({

@@ -6,7 +6,7 @@ import type { Database } from '../db/database.js';
 import type { NewPlan } from '../db/plan-store.js';
 import { planningInputFromDatabase } from '../db/planning-input.js';
 import type { Prisma } from '../generated/prisma/client.js';
-import { NotFoundError, ValidationError } from '../graphql/errors.js';
+import { NotFoundError, ValidationError } from '../errors.js';
 import { planOptionsSchema, type PlanOptions, type PlanningInput } from '../optimizer/types.js';
 import { applyScenario, ScenarioError } from '../scenarios/apply.js';
 import { plannabilityProblem } from './plannable.js';
@@ -89,14 +89,13 @@ export async function preparePlan(db: Database, request: PlanRequest, { checkDat
   );
   if (unknown.length > 0) throw new ValidationError(unknown);
   if (checkData) {
-    const problem = plannabilityProblem(current) ?? (scenario ? plannabilityProblem(snapshot) : null);
-    if (problem) {
-      const message =
-        plannabilityProblem(current) || !scenario
-          ? problem
-          : `with scenario ${request.scenarioCode} applied, ${problem}`;
+    const problem = plannabilityProblem(current);
+    if (problem) throw new ValidationError([{ path: 'input', message: problem }]);
+    const scenarioProblem = scenario ? plannabilityProblem(snapshot) : null;
+    if (scenarioProblem) {
+      const message = `with scenario ${request.scenarioCode} applied, ${scenarioProblem}`;
       throw new ValidationError([{ path: 'input', message }]);
     }
   }
-  return { name: request.name, options, snapshot: scenario?.snapshot ?? current, scenario: scenario?.stored ?? null };
+  return { name: request.name, options, snapshot, scenario: scenario?.stored ?? null };
 }

@@ -1,7 +1,7 @@
 // Hard caps on what one plan request may ask of the solver: its time limit and
 // the size of the model it would build. Checked in the API process before the
 // plan is queued, so a refused request costs one model build and no solve.
-import { ValidationError } from '../graphql/errors.js';
+import { ValidationError } from '../errors.js';
 import type { PlanOptions, PlanningInput } from '../optimizer/types.js';
 import { PlanInputError } from '../optimizer/prepare.js';
 import { buildPlanModel } from '../optimizer/solve.js';

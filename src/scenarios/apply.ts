@@ -5,22 +5,18 @@
 import type { PlanningInput, PlanningSite } from '../optimizer/types.js';
 import { withoutSites } from '../optimizer/drop-sites.js';
 import type { ScenarioOverrides } from './overrides.js';
-
-export interface ScenarioIssue {
-  /** inside the overrides, e.g. `priceMultipliers[0].code` */
-  path: string;
-  message: string;
-}
+import { formatIssues, type ValidationIssue } from '../errors.js';
 
 export class ScenarioError extends Error {
   override name = 'ScenarioError';
-  constructor(readonly issues: ScenarioIssue[]) {
-    super(`the scenario does not fit the data: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`);
+  /** paths inside the overrides, e.g. `priceMultipliers[0].code` */
+  constructor(readonly issues: ValidationIssue[]) {
+    super(`the scenario does not fit the data: ${formatIssues(issues)}`);
   }
 }
 
 /** The issues applying these overrides to this input would raise (empty: it applies). */
-export function checkScenario(input: PlanningInput, overrides: ScenarioOverrides): ScenarioIssue[] {
+export function checkScenario(input: PlanningInput, overrides: ScenarioOverrides): ValidationIssue[] {
   try {
     applyScenario(input, overrides);
     return [];
@@ -34,7 +30,7 @@ const round = (value: number) => Math.round(value * 1000) / 1000;
 
 export function applyScenario(input: PlanningInput, overrides: ScenarioOverrides): PlanningInput {
   const out: PlanningInput = structuredClone(input);
-  const issues: ScenarioIssue[] = [];
+  const issues: ValidationIssue[] = [];
   const sites = new Set(out.sites.map((s) => s.code));
   const countries = new Set(out.sites.map((s) => s.country));
   const regions = new Set(out.regions.map((r) => r.code));

@@ -4,7 +4,7 @@
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { FIXTURES_DIR } from '../dataset/load.js';
-import { ValidationError } from '../graphql/errors.js';
+import { ValidationError, type ValidationIssue } from '../errors.js';
 import { checkNewScenario, insertScenario, type CreateScenario, type ScenarioClient } from './store.js';
 
 export const EXAMPLE_SCENARIOS_DIR = join(FIXTURES_DIR, 'scenarios');
@@ -29,7 +29,7 @@ export async function seedExampleScenarios(
 ): Promise<SeededScenarios> {
   const files = (await readdir(dir)).filter((name) => name.toLowerCase().endsWith('.json')).sort();
   const checked: CreateScenario[] = [];
-  const issues: ValidationError['issues'] = [];
+  const issues: ValidationIssue[] = [];
   for (const file of files) {
     let input: unknown;
     try {

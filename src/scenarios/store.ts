@@ -7,8 +7,8 @@ import { z } from 'zod';
 import { CODE_MESSAGE, CODE_PATTERN, plainText, zodIssuesToDatasetIssues } from '../dataset/schema.js';
 import { readDataset } from '../db/dataset-store.js';
 import type { Prisma } from '../generated/prisma/client.js';
-import { ConflictError, NotFoundError, ValidationError } from '../graphql/errors.js';
-import { planningInputFromDataset } from '../optimizer/from-dataset.js';
+import { ConflictError, NotFoundError, ValidationError } from '../errors.js';
+import { planningInputFromDataset } from '../db/planning-input.js';
 import { checkScenario } from './apply.js';
 import { scenarioOverridesSchema, type ScenarioOverrides } from './overrides.js';
 

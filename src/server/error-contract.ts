@@ -6,6 +6,7 @@
 //   client's report leads to the log line.
 import { createGraphQLError, type Plugin } from 'graphql-yoga';
 import { GraphQLError } from 'graphql';
+import type { ErrorCode } from '../errors.js';
 import { silentLogger, type Logger } from '../observability/logger.js';
 
 export const MASKED_ERROR_MESSAGE = 'Unexpected error.';
@@ -16,7 +17,7 @@ export function useMissingQueryIs400(): Plugin {
       const persisted = params.extensions?.['persistedQuery'] != null;
       if (!persisted && (typeof params.query !== 'string' || params.query.trim() === '')) {
         throw createGraphQLError('Must provide query string.', {
-          extensions: { code: 'BAD_REQUEST', http: { status: 400, spec: false } },
+          extensions: { code: 'BAD_REQUEST' satisfies ErrorCode, http: { status: 400, spec: false } },
         });
       }
     },
@@ -30,7 +31,8 @@ function isUnexpected(error: GraphQLError): boolean {
 }
 
 const isMasked = (error: { message: string; extensions?: Record<string, unknown> }) =>
-  error.message === MASKED_ERROR_MESSAGE && error.extensions?.['code'] === 'INTERNAL_SERVER_ERROR';
+  error.message === MASKED_ERROR_MESSAGE &&
+  error.extensions?.['code'] === ('INTERNAL_SERVER_ERROR' satisfies ErrorCode);
 
 /** Errors logged here with their request id; yoga's own logger skips them (one line per error). */
 const loggedErrors = new WeakSet<object>();

@@ -1,6 +1,8 @@
 // How a request limit refuses: a GraphQLError with a code and its HTTP status,
 // and the metric label of each refusal's code.
 import { GraphQLError } from 'graphql';
+import type { ErrorCode } from '../errors.js';
+import type { RejectionReasons } from '../observability/request-log.js';
 
 /**
  * `spec: false` keeps the status for application/json clients too (yoga answers
@@ -8,7 +10,7 @@ import { GraphQLError } from 'graphql';
  */
 export function limitError(
   message: string,
-  code: string,
+  code: ErrorCode,
   status: number,
   headers?: Record<string, string>,
 ): GraphQLError {
@@ -18,7 +20,7 @@ export function limitError(
 }
 
 /** The reason label of `tokengrid_rejected_requests_total` for each refusal's code (src/observability/request-log.ts). */
-export const REJECTION_REASONS: Readonly<Record<string, string>> = {
+export const REJECTION_REASONS: RejectionReasons = {
   REQUEST_ENTITY_TOO_LARGE: 'size',
   TOO_MANY_TOKENS: 'tokens',
   QUERY_TOO_DEEP: 'depth',

@@ -5,10 +5,10 @@
 // its routes are the API's reach less those.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadFixtures } from '../../src/dataset/load.js';
-import type { Dataset } from '../../src/dataset/types.js';
+import type { Dataset } from '../../src/dataset/schema.js';
 import { reachableRegions, type ReachLatency } from '../../src/domain/reach.js';
 import { classesEachSiteRuns } from '../../src/optimizer/compile/routes.js';
-import { planningInputFromDataset } from '../../src/optimizer/from-dataset.js';
+import { planningInputFromDataset } from '../../src/db/planning-input.js';
 import { allowedCountriesOf, effectiveRttBudgetMs, reach } from '../../src/optimizer/reach.js';
 import { buildPlanModel } from '../../src/optimizer/solve.js';
 import { DEFAULT_PLAN_OPTIONS } from '../../src/optimizer/types.js';

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROJECT_ROOT } from '../../src/db/migrate.js';
-import { ValidationError } from '../../src/graphql/errors.js';
+import { ValidationError } from '../../src/errors.js';
 import { EXAMPLE_SCENARIOS_DIR, seedExampleScenarios } from '../../src/scenarios/examples.js';
 import { openPlanService, type PlanService } from '../helpers/plan-service.js';
 

@@ -222,6 +222,22 @@ describe('scenarios', () => {
     expect(await db.prisma.plan.count()).toBe(plans);
   });
 
+  it('refuses a scenario that leaves nothing to plan, saying the scenario did it, and queues no plan', async () => {
+    const sitesOut = (await planningInputFromDatabase(db)).sites.map((site) => site.code);
+    await create({ code: 'ALL-OUT', name: 'every site out', overrides: { sitesOut } });
+    const plans = await db.prisma.plan.count();
+    const result = await request({ scenario: 'ALL-OUT' });
+    expect(result.__typename).toBe('ValidationError');
+    expect(result.issues).toEqual([
+      {
+        path: 'input',
+        message: expect.stringMatching(/^with scenario ALL-OUT applied, nothing to plan: the database has no ACTIVE/),
+      },
+    ]);
+    expect(await db.prisma.plan.count()).toBe(plans);
+    await db.prisma.scenario.delete({ where: { code: 'ALL-OUT' } }); // the list below counts the scenarios
+  });
+
   it('updates, lists and deletes scenarios; plans keep the overrides they were solved with', async () => {
     const update = await api.data(
       `mutation { updateScenario(input: { code: "US-PRICE-150", name: "US power +80 %", overrides: { priceMultipliers: [{ scope: COUNTRY, code: "US", multiplier: 1.8 }] } }) {

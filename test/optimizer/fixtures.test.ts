@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { loadFixtures } from '../../src/dataset/load.js';
 import type { Dataset } from '../../src/dataset/schema.js';
 import { effectivePue } from '../../src/domain/cooling.js';
-import { planningInputFromDataset } from '../../src/optimizer/from-dataset.js';
+import { planningInputFromDataset } from '../../src/db/planning-input.js';
 import { solvePlacement } from '../../src/optimizer/solve.js';
 import { DEFAULT_PLAN_OPTIONS, type PlanningInput, type PlanOptions } from '../../src/optimizer/types.js';
 import { checkPlan } from './check-plan.js';

@@ -6,7 +6,7 @@ import { roleOf } from '../../auth/authenticate.js';
 import type { ApiKey } from '../../generated/prisma/client.js';
 import { ADMIN_TYPE } from '../authorization.js';
 import { builder } from '../builder.js';
-import { ConflictError, NotFoundError, ValidationError } from '../errors.js';
+import { ConflictError, NotFoundError, ValidationError } from '../../errors.js';
 import { checkPageSize, MUTATION_ERRORS, selection } from './common.js';
 
 export const RoleEnum = builder.enumType('Role', {

@@ -2,7 +2,9 @@
 import { GraphQLError } from 'graphql';
 import { COOLING_TYPES, LATENCY_METHODS, SITE_STATUSES } from '../../dataset/schema.js';
 import { builder } from '../builder.js';
-import { ConflictError, NotFoundError, ValidationError, type ValidationIssue } from '../errors.js';
+import { ConflictError, NotFoundError, ValidationError, type ErrorCode, type ValidationIssue } from '../../errors.js';
+import type { WorkloadClass } from '../../generated/prisma/client.js';
+import type { Context } from '../context.js';
 
 builder.scalarType('DateTime', {
   description: 'An instant, as an ISO 8601 string in UTC.',
@@ -73,6 +75,30 @@ export const DeletedRef = builder.objectRef<{ code: string }>('Deleted').impleme
 
 export const MUTATION_ERRORS = [ValidationError, NotFoundError, ConflictError];
 
+/**
+ * A query argument the client got wrong: a code that names nothing, or a value
+ * the field cannot take. Queries have no typed errors, so it is a GraphQL error
+ * that names the argument.
+ */
+export function argumentError(
+  code: Extract<ErrorCode, 'NOT_FOUND' | 'BAD_USER_INPUT'>,
+  argumentName: string,
+  message: string,
+): GraphQLError {
+  return new GraphQLError(message, { extensions: { code, argumentName } });
+}
+
+/** The workload class an argument names, or NOT_FOUND. */
+export async function workloadClassOrThrow(
+  ctx: Context,
+  code: string,
+  argumentName = 'workloadClass',
+): Promise<WorkloadClass> {
+  const workloadClass = (await ctx.reference.workloadClasses()).get(code);
+  if (!workloadClass) throw argumentError('NOT_FOUND', argumentName, `workload class "${code}" does not exist`);
+  return workloadClass;
+}
+
 export const MAX_PAGE_SIZE = 100;
 
 /** Page sizes are 1–100; anything else is the client's mistake, said plainly. */
@@ -80,9 +106,7 @@ export function checkPageSize(args: { first?: number | null; last?: number | nul
   for (const key of ['first', 'last'] as const) {
     const size = args[key];
     if (size != null && (size < 1 || size > MAX_PAGE_SIZE)) {
-      throw new GraphQLError(`${key} must be between 1 and ${MAX_PAGE_SIZE} (got ${size})`, {
-        extensions: { code: 'BAD_USER_INPUT', argumentName: key },
-      });
+      throw argumentError('BAD_USER_INPUT', key, `${key} must be between 1 and ${MAX_PAGE_SIZE} (got ${size})`);
     }
   }
   return MAX_PAGE_SIZE;

@@ -1,25 +1,12 @@
 // Demand regions: where tokens are asked for, how many per class, under which
-// latency budget, and from which countries they may be served.
-import { GraphQLError } from 'graphql';
+// latency budget, and from which countries they may be served. Which sites may
+// serve a region (candidateSites) is in reach.ts.
 import { demandRegionSchema } from '../../dataset/schema.js';
-import { reachableRegions } from '../../domain/reach.js';
-import type { Site } from '../../generated/prisma/client.js';
 import { effectiveRttBudgetMs } from '../../optimizer/reach.js';
 import { builder } from '../builder.js';
-import { NotFoundError, ValidationError } from '../errors.js';
+import { NotFoundError, ValidationError } from '../../errors.js';
 import { DeletedRef, MUTATION_ERRORS, selection } from './common.js';
-import { SiteRef } from './site.js';
 import { duplicateIssues, validated } from './validate.js';
-
-const CandidateSiteRef = builder.objectRef<{ site: Site; rttMs: number; rttBudgetMs: number | null }>('CandidateSite');
-CandidateSiteRef.implement({
-  description: 'A site that may serve a region: within the RTT budget and allowed by residency.',
-  fields: (t) => ({
-    site: t.field({ type: SiteRef, resolve: (entry) => entry.site }),
-    rttMs: t.exposeFloat('rttMs'),
-    rttBudgetMs: t.exposeFloat('rttBudgetMs', { nullable: true }),
-  }),
-});
 
 export const DemandRegionRef = builder.prismaNode('DemandRegion', {
   id: { field: 'id' },
@@ -45,39 +32,6 @@ export const DemandRegionRef = builder.prismaNode('DemandRegion', {
       description: 'demand summed over the workload classes',
       select: { demands: { select: { tokensPerSecond: true } } },
       resolve: (region) => region.demands.reduce((sum, d) => sum + d.tokensPerSecond, 0),
-    }),
-    candidateSites: t.field({
-      type: [CandidateSiteRef],
-      description: 'sites that may serve this region for the class, nearest first',
-      args: { workloadClass: t.arg.string({ required: true }) },
-      select: {
-        code: true,
-        allowedCountries: true,
-        demands: { select: { rttBudgetMs: true, workloadClass: { select: { code: true } } } },
-        latencies: { include: { site: true } },
-      },
-      resolve: async (region, args, ctx) => {
-        const workloadClass = (await ctx.reference.workloadClasses()).get(args.workloadClass);
-        if (!workloadClass) {
-          throw new GraphQLError(`workload class "${args.workloadClass}" does not exist`, {
-            extensions: { code: 'NOT_FOUND', argumentName: 'workloadClass' },
-          });
-        }
-        const regionForReach = {
-          code: region.code,
-          allowedCountries: region.allowedCountries,
-          demands: region.demands,
-        };
-        return region.latencies
-          .flatMap((latency) => {
-            const [entry] = reachableRegions(
-              { country: latency.site.country, latencies: [{ rttMs: latency.rttMs, region: regionForReach }] },
-              workloadClass,
-            );
-            return entry ? [{ site: latency.site, rttMs: entry.rttMs, rttBudgetMs: entry.rttBudgetMs }] : [];
-          })
-          .sort((a, b) => a.rttMs - b.rttMs || a.site.code.localeCompare(b.site.code));
-      },
     }),
   }),
 });

@@ -2,7 +2,7 @@
 // site inventory rows (site × GPU type); and the mutations that change them.
 import { gpuTypeSchema, inventorySchema } from '../../dataset/schema.js';
 import { builder } from '../builder.js';
-import { NotFoundError, ValidationError } from '../errors.js';
+import { NotFoundError, ValidationError } from '../../errors.js';
 import { MUTATION_ERRORS, selection } from './common.js';
 import { duplicateIssues, validated } from './validate.js';
 

@@ -5,7 +5,7 @@ import type { ImportSummary, WriteCounts } from '../../db/dataset-store.js';
 import { importDataset } from '../../db/import.js';
 import { builder } from '../builder.js';
 import type { Context } from '../context.js';
-import { ValidationError } from '../errors.js';
+import { ValidationError } from '../../errors.js';
 import { MUTATION_ERRORS } from './common.js';
 
 const WriteCountsRef = builder.objectRef<WriteCounts>('WriteCounts').implement({

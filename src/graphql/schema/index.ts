@@ -5,6 +5,7 @@ import './site.js';
 import './gpu-type.js';
 import './workload-class.js';
 import './demand-region.js';
+import './reach.js';
 import './latency.js';
 import './fleet.js';
 import './import.js';

@@ -1,6 +1,6 @@
 // PlanDiff: what changed between two solved plans (src/plans/diff.ts), as
 // Plan.diff(against) and Plan.changesFromPrevious.
-import { GraphQLError } from 'graphql';
+import { isUuid } from '../../db/ids.js';
 import { previousSolvedPlan, storedPlanResult } from '../../db/plan-store.js';
 import type { Prisma } from '../../generated/prisma/client.js';
 import type { PlanResult } from '../../optimizer/types.js';
@@ -14,9 +14,8 @@ import {
 } from '../../plans/diff.js';
 import { builder } from '../builder.js';
 import type { Context } from '../context.js';
+import { argumentError } from './common.js';
 import { PlanRef, PlanTotalsRef } from './plan.js';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Plans whose result can be compared: solved, or stopped at the time limit with a solution. */
 const COMPARABLE_STATUSES = ['SOLVED', 'TIME_LIMIT'] as const;
@@ -129,21 +128,18 @@ const PlanDiffRef = builder.objectRef<PlanDiffView>('PlanDiff').implement({
 // ---- fields on Plan
 
 async function againstResult(ctx: Context, id: string): Promise<PlanResult> {
-  const plan = UUID.test(id)
+  const plan = isUuid(id)
     ? await ctx.db.prisma.plan.findUnique({ where: { id }, select: { status: true, result: true } })
     : null;
   if (!plan) {
-    throw new GraphQLError(`against: plan "${id}" does not exist`, {
-      extensions: { code: 'NOT_FOUND', argumentName: 'against' },
-    });
+    throw argumentError('NOT_FOUND', 'against', `against: plan "${id}" does not exist`);
   }
   const result = comparableResult(plan);
   if (!result) {
-    throw new GraphQLError(
+    throw argumentError(
+      'BAD_USER_INPUT',
+      'against',
       `against: plan "${id}" is ${plan.status} and has no solution to compare with (only SOLVED plans can be compared)`,
-      {
-        extensions: { code: 'BAD_USER_INPUT', argumentName: 'against' },
-      },
     );
   }
   return result;

@@ -1,11 +1,9 @@
 // Subscription.planUpdated: follow one plan over server-sent events (or any
 // transport yoga serves) from its current status until it is final.
-import { GraphQLError } from 'graphql';
+import { isUuid } from '../../db/ids.js';
 import { planStatusUpdates } from '../../plans/updates.js';
 import { builder } from '../builder.js';
-import { selection } from './common.js';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { argumentError, selection } from './common.js';
 
 builder.subscriptionField('planUpdated', (t) =>
   t.prismaField({
@@ -16,11 +14,8 @@ builder.subscriptionField('planUpdated', (t) =>
     args: { id: t.arg.id({ required: true }) },
     subscribe: async (_root, args, ctx) => {
       const id = String(args.id);
-      const exists = UUID.test(id) && (await ctx.db.prisma.plan.findUnique({ where: { id }, select: { id: true } }));
-      if (!exists)
-        throw new GraphQLError(`id: plan "${id}" does not exist`, {
-          extensions: { code: 'NOT_FOUND', argumentName: 'id' },
-        });
+      const exists = isUuid(id) && (await ctx.db.prisma.plan.findUnique({ where: { id }, select: { id: true } }));
+      if (!exists) throw argumentError('NOT_FOUND', 'id', `id: plan "${id}" does not exist`);
       return planStatusUpdates(ctx.db, id);
     },
     resolve: (query, planId: string, _args, ctx) =>

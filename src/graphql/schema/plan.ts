@@ -3,6 +3,7 @@
 import { resolveArrayConnection } from '@pothos/plugin-relay';
 import { GraphQLError } from 'graphql';
 import { NAME_MAX_LENGTH, plainText } from '../../dataset/schema.js';
+import { isUuid } from '../../db/ids.js';
 import { isFinal, storedPlanResult } from '../../db/plan-store.js';
 import type { Prisma } from '../../generated/prisma/client.js';
 import type { PlanJobs } from '../../jobs/plan-jobs.js';
@@ -21,7 +22,7 @@ import {
 import { PLANNER_FIELD } from '../authorization.js';
 import { builder } from '../builder.js';
 import type { Context } from '../context.js';
-import { NotFoundError, ValidationError } from '../errors.js';
+import { NotFoundError, ValidationError, type ErrorCode } from '../../errors.js';
 import { preparePlan } from '../../plans/request.js';
 import { checkSolverCaps, DEFAULT_SOLVER_CAPS } from '../../plans/solver-caps.js';
 import { checkPageSize, MAX_PAGE_SIZE, MUTATION_ERRORS, selection } from './common.js';
@@ -32,7 +33,7 @@ export const MAX_PLAN_WAIT_MS = 60_000;
 export function planJobsOrThrow(ctx: Context): PlanJobs {
   if (!ctx.planJobs) {
     throw new GraphQLError('this process does not run the plan job queue', {
-      extensions: { code: 'SERVICE_UNAVAILABLE' },
+      extensions: { code: 'SERVICE_UNAVAILABLE' satisfies ErrorCode },
     });
   }
   return ctx.planJobs;
@@ -449,7 +450,7 @@ builder.queryFields((t) => ({
     resolve: async (query, _root, args, ctx) => {
       const id = String(args.id);
       // a string that is no uuid names no plan (and would make PostgreSQL refuse the cast)
-      return ctx.db.prisma.plan.findFirst({ ...selection(query), where: UUID.test(id) ? { id } : { id: { in: [] } } });
+      return ctx.db.prisma.plan.findFirst({ ...selection(query), where: isUuid(id) ? { id } : { id: { in: [] } } });
     },
   }),
   plans: t.prismaConnection(
@@ -487,8 +488,6 @@ builder.queryFields((t) => ({
       }),
   }),
 }));
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 // ---- mutations
 
@@ -559,7 +558,7 @@ async function answer(ctx: Context, query: object, planId: string, wait: boolean
 }
 
 async function storedPlanOrThrow(ctx: Context, id: string) {
-  const plan = UUID.test(id)
+  const plan = isUuid(id)
     ? await ctx.db.prisma.plan.findUnique({ where: { id }, select: { id: true, options: true, inputSnapshot: true } })
     : null;
   if (!plan) throw new NotFoundError('Plan', id);
@@ -620,7 +619,7 @@ builder.mutationFields((t) => ({
     args: { input: t.arg({ type: CancelPlanInput, required: true }) },
     resolve: async (query, _root, { input }, ctx) => {
       const id = String(input.id);
-      const exists = UUID.test(id) && (await ctx.db.prisma.plan.findUnique({ where: { id }, select: { id: true } }));
+      const exists = isUuid(id) && (await ctx.db.prisma.plan.findUnique({ where: { id }, select: { id: true } }));
       if (!exists) throw new NotFoundError('Plan', id);
       await planJobsOrThrow(ctx).cancel(id);
       return ctx.db.prisma.plan.findUniqueOrThrow({ ...selection(query), where: { id } });

@@ -1,7 +1,7 @@
 // Scenario: a named, stored set of what-if overrides on top of the current data;
 // its queries and mutations, and
 // compareScenarios (plans side by side).
-import { GraphQLError } from 'graphql';
+import { isUuid } from '../../db/ids.js';
 import { storedPlanResult } from '../../db/plan-store.js';
 import type { PlanResult } from '../../optimizer/types.js';
 import {
@@ -14,8 +14,8 @@ import { createScenario, updateScenario } from '../../scenarios/store.js';
 import { PLANNER_FIELD } from '../authorization.js';
 import { builder } from '../builder.js';
 import type { Context } from '../context.js';
-import { ConflictError, NotFoundError } from '../errors.js';
-import { checkPageSize, DeletedRef, MUTATION_ERRORS, selection } from './common.js';
+import { ConflictError, NotFoundError } from '../../errors.js';
+import { argumentError, checkPageSize, DeletedRef, MUTATION_ERRORS, selection } from './common.js';
 import { PlanOptionsInput } from './plan.js';
 
 const SiteScopeEnum = builder.enumType('ScenarioSiteScope', {
@@ -451,9 +451,7 @@ const MAX_COMPARED_PLANS = 20;
 /** The latest SOLVED plan of each scenario, in the order given. */
 async function latestSolvedPlanIds(ctx: Context, codes: string[]): Promise<string[]> {
   if (codes.length < 1 || codes.length > MAX_COMPARED_PLANS) {
-    throw new GraphQLError(`give 1 to ${MAX_COMPARED_PLANS} scenario codes`, {
-      extensions: { code: 'BAD_USER_INPUT', argumentName: 'scenarioCodes' },
-    });
+    throw argumentError('BAD_USER_INPUT', 'scenarioCodes', `give 1 to ${MAX_COMPARED_PLANS} scenario codes`);
   }
   return Promise.all(
     codes.map(async (code, index) => {
@@ -463,11 +461,10 @@ async function latestSolvedPlanIds(ctx: Context, codes: string[]): Promise<strin
         select: { id: true },
       });
       if (!plan) {
-        throw new GraphQLError(
+        throw argumentError(
+          'BAD_USER_INPUT',
+          'scenarioCodes',
           `scenarioCodes[${index}]: scenario "${code}" has no SOLVED plan; request one with requestPlan(input: { scenario: "${code}" })`,
-          {
-            extensions: { code: 'BAD_USER_INPUT', argumentName: 'scenarioCodes' },
-          },
         );
       }
       return plan.id;
@@ -476,8 +473,7 @@ async function latestSolvedPlanIds(ctx: Context, codes: string[]): Promise<strin
 }
 
 /** A query has no typed errors: a bad id is the client's mistake, said plainly. */
-const badPlanIds = (message: string) =>
-  new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT', argumentName: 'planIds' } });
+const badPlanIds = (message: string) => argumentError('BAD_USER_INPUT', 'planIds', message);
 
 builder.queryField('compareScenarios', (t) =>
   t.field({
@@ -492,15 +488,13 @@ builder.queryField('compareScenarios', (t) =>
     },
     resolve: async (_root, args, ctx) => {
       if ((args.planIds == null) === (args.scenarioCodes == null)) {
-        throw new GraphQLError('give exactly one of planIds or scenarioCodes', {
-          extensions: { code: 'BAD_USER_INPUT', argumentName: 'planIds' },
-        });
+        throw badPlanIds('give exactly one of planIds or scenarioCodes');
       }
       const ids = args.planIds ? args.planIds.map(String) : await latestSolvedPlanIds(ctx, args.scenarioCodes ?? []);
       if (ids.length < 1 || ids.length > MAX_COMPARED_PLANS) {
         throw badPlanIds(`give 1 to ${MAX_COMPARED_PLANS} plan ids`);
       }
-      const uuids = ids.filter((id) => UUID.test(id));
+      const uuids = ids.filter(isUuid);
       const plans = await ctx.db.prisma.plan.findMany({
         where: { id: { in: uuids } },
         select: { id: true, name: true, result: true, scenarioApplied: true },
@@ -551,5 +545,3 @@ builder.queryField('compareScenarios', (t) =>
     },
   }),
 );
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

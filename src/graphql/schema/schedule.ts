@@ -9,7 +9,7 @@ import { preparePlan } from '../../plans/request.js';
 import { checkCron, checkTimeZone, nextRunAt } from '../../schedules/cron.js';
 import { builder } from '../builder.js';
 import type { Context } from '../context.js';
-import { ConflictError, NotFoundError, ValidationError } from '../errors.js';
+import { ConflictError, NotFoundError, ValidationError } from '../../errors.js';
 import { checkPageSize, MUTATION_ERRORS, selection } from './common.js';
 import { givenOptions, planJobsOrThrow, PlanOptionsInput, PlanRef } from './plan.js';
 import { validated } from './validate.js';

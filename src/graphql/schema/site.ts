@@ -1,6 +1,5 @@
 // Site: a data-center location with its energy economics, cooling, power envelope
-// and GPU inventory; its queries (list, by code, reach) and mutations.
-import { GraphQLError } from 'graphql';
+// and GPU inventory; its queries (list, by code) and mutations. Its reach is in reach.ts.
 import { fieldsBut, siteFields, siteSchema, siteUpdateSchema } from '../../dataset/schema.js';
 import { effectivePue } from '../../domain/cooling.js';
 import {
@@ -13,30 +12,28 @@ import type { Prisma } from '../../generated/prisma/client.js';
 import { builder } from '../builder.js';
 import { inputFieldsFrom } from '../input-fields.js';
 import type { Context } from '../context.js';
-import { ConflictError, NotFoundError } from '../errors.js';
-import { checkPageSize, CoolingTypeEnum, DeletedRef, MUTATION_ERRORS, SiteStatusEnum, selection } from './common.js';
-import { DemandRegionRef } from './demand-region.js';
+import { ConflictError, NotFoundError } from '../../errors.js';
+import {
+  argumentError,
+  checkPageSize,
+  CoolingTypeEnum,
+  DeletedRef,
+  MUTATION_ERRORS,
+  SiteStatusEnum,
+  selection,
+  workloadClassOrThrow,
+} from './common.js';
 import { validated } from './validate.js';
-import { WorkloadClassRef } from './workload-class.js';
-import { reachableRegions } from '../../domain/reach.js';
-import type { DemandRegion, WorkloadClass } from '../../generated/prisma/client.js';
 
 async function gpuTypeOrThrow(ctx: Context, code: string) {
   const gpu = (await ctx.reference.gpuTypes()).get(code);
-  if (!gpu)
-    throw new GraphQLError(`GPU type "${code}" does not exist`, {
-      extensions: { code: 'NOT_FOUND', argumentName: 'gpuType' },
-    });
+  if (!gpu) throw argumentError('NOT_FOUND', 'gpuType', `GPU type "${code}" does not exist`);
   return gpu;
 }
 
 async function throughputOrThrow(ctx: Context, gpuCode: string, classCode: string) {
   const gpu = await gpuTypeOrThrow(ctx, gpuCode);
-  if (!(await ctx.reference.workloadClasses()).has(classCode)) {
-    throw new GraphQLError(`workload class "${classCode}" does not exist`, {
-      extensions: { code: 'NOT_FOUND', argumentName: 'workloadClass' },
-    });
-  }
+  await workloadClassOrThrow(ctx, classCode);
   const row = gpu.throughputs.find((t) => t.workloadClass.code === classCode);
   return { gpu, tokensPerSecond: row?.tokensPerSecond ?? null };
 }
@@ -52,28 +49,6 @@ export const CapacityRef = builder
       facilityPowerKw: t.exposeFloat('facilityPowerKw', { description: 'IT power × PUE' }),
     }),
   });
-
-const ReachRegionRef = builder.objectRef<{ region: DemandRegion; rttMs: number; rttBudgetMs: number | null }>(
-  'ReachRegion',
-);
-ReachRegionRef.implement({
-  fields: (t) => ({
-    region: t.field({ type: DemandRegionRef, resolve: (entry) => entry.region }),
-    rttMs: t.exposeFloat('rttMs'),
-    rttBudgetMs: t.exposeFloat('rttBudgetMs', { nullable: true, description: 'null = no network latency limit' }),
-  }),
-});
-
-const SiteReachRef = builder.objectRef<{
-  workloadClass: WorkloadClass;
-  regions: { region: DemandRegion; rttMs: number; rttBudgetMs: number | null }[];
-}>('SiteReach');
-SiteReachRef.implement({
-  fields: (t) => ({
-    workloadClass: t.field({ type: WorkloadClassRef, resolve: (entry) => entry.workloadClass }),
-    regions: t.field({ type: [ReachRegionRef], resolve: (entry) => entry.regions }),
-  }),
-});
 
 export const SiteRef = builder.prismaNode('Site', {
   id: { field: 'id' },
@@ -155,11 +130,7 @@ export const SiteRef = builder.prismaNode('Site', {
         inventory: { select: { installed: true, gpuType: { select: { code: true } } } },
       },
       resolve: async (site, args, ctx) => {
-        if (!(await ctx.reference.workloadClasses()).has(args.workloadClass)) {
-          throw new GraphQLError(`workload class "${args.workloadClass}" does not exist`, {
-            extensions: { code: 'NOT_FOUND', argumentName: 'workloadClass' },
-          });
-        }
+        await workloadClassOrThrow(ctx, args.workloadClass);
         const inventory = site.inventory.map((row) => ({
           gpuTypeCode: row.gpuType.code,
           installed: row.installed,
@@ -176,27 +147,6 @@ export const SiteRef = builder.prismaNode('Site', {
           itPowerKw: capacity.itKw,
           facilityPowerKw: capacity.facilityKw,
         };
-      },
-    }),
-    reach: t.field({
-      type: [SiteReachRef],
-      description:
-        'per workload class, the demand regions this site may serve: within the RTT budget and allowed by residency',
-      select: {
-        country: true,
-        latencies: { select: { rttMs: true, region: { include: { demands: { include: { workloadClass: true } } } } } },
-      },
-      resolve: async (site, _args, ctx) => {
-        const classes = [...(await ctx.reference.workloadClasses()).values()];
-        const regionByCode = new Map(site.latencies.map((l) => [l.region.code, l.region]));
-        return classes.map((workloadClass) => ({
-          workloadClass,
-          regions: reachableRegions(site, workloadClass).map((r) => ({
-            region: regionByCode.get(r.regionCode)!,
-            rttMs: r.rttMs,
-            rttBudgetMs: r.rttBudgetMs,
-          })),
-        }));
       },
     }),
   }),

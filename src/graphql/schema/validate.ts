@@ -1,7 +1,7 @@
 // Mutation inputs are checked against the same rules as imports (src/dataset/schema.ts).
 import type { z } from 'zod';
 import { zodIssuesToDatasetIssues } from '../../dataset/schema.js';
-import { ValidationError } from '../errors.js';
+import { ValidationError, type ValidationIssue } from '../../errors.js';
 
 /** The parsed input, or a ValidationError naming every field that broke a rule. */
 export function validated<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
@@ -17,7 +17,7 @@ export function duplicateIssues<T>(
   rows: readonly T[],
   keyOf: (row: T) => string,
   pathOf: (index: number) => string,
-): { path: string; message: string }[] {
+): ValidationIssue[] {
   const first = new Map<string, number>();
   return rows.flatMap((row, index) => {
     const key = keyOf(row);

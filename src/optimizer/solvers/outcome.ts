@@ -1,8 +1,6 @@
 // One status vocabulary for every solver adapter (after linopy): a status, the
 // solver's own word for it, the objective, primal values, duals when the solver
 // has them, MIP gap and runtime.
-import type { LpModel } from '../lp-model.js';
-
 export type SolveStatus = 'optimal' | 'infeasible' | 'unbounded' | 'time_limit' | 'error';
 
 export interface SolverOutcome {
@@ -24,5 +22,3 @@ export interface SolverSettings {
   timeLimitSeconds: number;
   mipGapRelative: number;
 }
-
-export type SolverAdapter = (model: LpModel, settings: SolverSettings) => Promise<SolverOutcome>;
