@@ -12,6 +12,7 @@ import { readDataset } from '../db/dataset-store.js';
 import { importDataset } from '../db/import.js';
 import { applyMigrations, createMigration, migrationStatus } from '../db/migrate.js';
 import { readDatasetFiles } from '../dataset/load.js';
+import { WEB_DIST_DIR } from '../paths.js';
 import { prepareDatabase } from '../server/start.js';
 import { planningInputFromDatabase } from '../db/planning-input.js';
 import { assertPlannable } from '../plans/plannable.js';
@@ -58,15 +59,13 @@ function planJobsOptions(config: Config) {
 async function serve(config: Config, worker: boolean): Promise<number> {
   const started = performance.now();
   // the HTTP server's modules load only for `serve`: every other command starts without them
-  const [{ startupAccess }, { createLogger }, { createMetrics }, { createApp }, { defaultWebDir }, { listen }] =
-    await Promise.all([
-      import('../auth/startup.js'),
-      import('../observability/logger.js'),
-      import('../observability/metrics.js'),
-      import('../server/app.js'),
-      import('../server/static.js'),
-      import('../server/http.js'),
-    ]);
+  const [{ startupAccess }, { createLogger }, { createMetrics }, { createApp }, { listen }] = await Promise.all([
+    import('../auth/startup.js'),
+    import('../observability/logger.js'),
+    import('../observability/metrics.js'),
+    import('../server/app.js'),
+    import('../server/http.js'),
+  ]);
   const { db, appliedMigrations, seeded } = await prepareDatabase(config.database, {
     seedFixtures: config.seedFixtures,
   });
@@ -80,7 +79,7 @@ async function serve(config: Config, worker: boolean): Promise<number> {
   const metrics = createMetrics();
   const planJobs = await PlanJobs.start(db, { ...planJobsOptions(config), worker, logger, metrics });
   const running = await listen(
-    createApp({ db, planJobs, limits: config.limits, logger, metrics, auth: access.mode, webDir: defaultWebDir() }),
+    createApp({ db, planJobs, limits: config.limits, logger, metrics, auth: access.mode, webDir: WEB_DIST_DIR }),
     config.host,
     config.port,
   );
