@@ -23,7 +23,7 @@ import {
   useDocumentLimits,
   useRateLimits,
 } from './limits.js';
-import { DEFAULT_LIMITS, type Limits } from './limits-config.js';
+import { DEFAULT_LIMITS, type Limits } from '../limits-config.js';
 import { useWebApp } from './static.js';
 
 export interface AppOptions {

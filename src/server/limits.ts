@@ -20,8 +20,8 @@ import {
 } from 'graphql';
 import { createComplexityRule } from '@pothos/plugin-complexity';
 import type { GraphQLParams, Plugin } from 'graphql-yoga';
-import type { Limits } from './limits-config.js';
-import { RateLimiter, type RateLimit } from './rate-limit.js';
+import type { Limits, RateLimit } from '../limits-config.js';
+import { RateLimiter } from './rate-limit.js';
 
 export function limitError(
   message: string,

@@ -4,7 +4,7 @@ import type { AuthMode } from '../../src/auth/authenticate.js';
 import type { Database } from '../../src/db/database.js';
 import type { PlanJobs } from '../../src/jobs/plan-jobs.js';
 import { createApp, type AppOptions } from '../../src/server/app.js';
-import { DEFAULT_LIMITS, type Limits } from '../../src/server/limits-config.js';
+import { DEFAULT_LIMITS, type Limits } from '../../src/limits-config.js';
 
 export interface GraphQLResponse<T = Record<string, any>> {
   data?: T;

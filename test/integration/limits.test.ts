@@ -7,7 +7,7 @@ import { PlanJobs } from '../../src/jobs/plan-jobs.js';
 import { buildPlanModel } from '../../src/optimizer/solve.js';
 import { DEFAULT_PLAN_OPTIONS } from '../../src/optimizer/types.js';
 import { createApp } from '../../src/server/app.js';
-import { DEFAULT_LIMITS, MIB, type Limits } from '../../src/server/limits-config.js';
+import { DEFAULT_LIMITS, MIB, type Limits } from '../../src/limits-config.js';
 import { TEST_LIMITS } from '../helpers/api.js';
 import { openTestDatabase } from '../helpers/database.js';
 
