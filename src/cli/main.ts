@@ -18,7 +18,7 @@ import { planningInputFromDatabase } from '../db/planning-input.js';
 import { assertPlannable } from '../plans/plannable.js';
 import { PlanJobs } from '../jobs/plan-jobs.js';
 import { closeSolverWorkers } from '../optimizer/worker-pool.js';
-import { onPlanStatus } from '../plans/events.js';
+import { onPlanStatus } from '../db/plan-events.js';
 import { CommandFailure, errorLine, onAction, progressLine, requireFile, runCommand, type Output } from './command.js';
 import { withDatabase } from './database.js';
 import { planProgram } from './plan.js';

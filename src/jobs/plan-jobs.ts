@@ -2,12 +2,11 @@
 // (N jobs at a time), cancel, wait for a plan to finish, and stop in order.
 import type PgBoss from 'pg-boss';
 import type { Database } from '../db/database.js';
-import { createPlanRow, isFinal, markCancelled, markFailed, type NewPlan } from '../db/plan-store.js';
+import { createPlanRow, isFinal, markCancelled, markFailed, markReleased, type NewPlan } from '../db/plan-store.js';
 import type { Plan } from '../generated/prisma/client.js';
 import { hardDeadlineMs } from '../optimizer/worker-pool.js';
 import { silentLogger, type Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
-import { notifyPlanStatus } from '../plans/events.js';
 import { ensureQueue, startJobQueue, transactionSql, type JobQueueOptions } from './queue.js';
 import { ScheduleRunner, type ScheduleRunnerOptions } from './schedules.js';
 import { SOLVE_PLAN_QUEUE, solvePlan, solvePlanPayloadSchema } from './solve-plan.js';
@@ -200,13 +199,7 @@ export class PlanJobs {
       if (outcome === 'recorded' && planId) await this.planFinished(planId);
       if (outcome === 'cancelled' && controller.signal.reason === SHUTDOWN) {
         // released, not cancelled: back to the queue for another worker or the next start
-        if (planId) {
-          const { count } = await this.db.prisma.plan.updateMany({
-            where: { id: planId, status: 'RUNNING' },
-            data: { status: 'QUEUED', startedAt: null },
-          });
-          if (count === 1) notifyPlanStatus({ planId, status: 'QUEUED' });
-        }
+        if (planId) await markReleased(this.db.prisma, planId);
         throw new Error('the worker shut down during the solve; the plan was released to the queue');
       }
     } catch (error) {

@@ -2,7 +2,7 @@
 // (by id, list, latest) and mutations (request, cancel, re-solve a snapshot).
 import { resolveArrayConnection } from '@pothos/plugin-relay';
 import { GraphQLError } from 'graphql';
-import { isFinal, storedPlanResult } from '../../db/plan-store.js';
+import { isFinal, storedPlanResult, storedSnapshot } from '../../db/plan-store.js';
 import type { Prisma } from '../../generated/prisma/client.js';
 import type { PlanJobs } from '../../jobs/plan-jobs.js';
 import {
@@ -10,7 +10,6 @@ import {
   parsePlanOptions,
   type AllocationRow,
   type CostBreakdownPerHour,
-  type PlanningInput,
   type PlanResult,
   type RegionPlan,
   type ShadowPrices,
@@ -606,7 +605,7 @@ builder.mutationFields((t) => ({
       const plan = await planJobsOrThrow(ctx).enqueue({
         name,
         options: options.options,
-        snapshot: source.inputSnapshot as unknown as PlanningInput,
+        snapshot: storedSnapshot(source.inputSnapshot),
         sourcePlanId: source.id,
         requestedByKeyId: ctx.auth?.keyId ?? null,
       });
