@@ -9,7 +9,7 @@ import type { Database } from '../db/database.js';
 import { migrationStatus } from '../db/migrate.js';
 import { createContext, type Context } from '../graphql/context.js';
 import { schema } from '../graphql/schema/index.js';
-import type { PlanJobs } from '../jobs/plan-jobs.js';
+import type { Jobs } from '../jobs/runtime.js';
 import { silentLogger, type Logger } from '../observability/logger.js';
 import { createMetrics, type Metrics } from '../observability/metrics.js';
 import { useRequestLog, yogaLoggerFor } from '../observability/request-log.js';
@@ -28,8 +28,8 @@ import { useWebApp } from './static.js';
 
 export interface AppOptions {
   db: Database;
-  /** the plan job queue; without it plans can be read but not requested */
-  planJobs?: PlanJobs | null;
+  /** the job queue (src/jobs/runtime.ts); without it plans can be read but not requested, nor schedules changed */
+  jobs?: Jobs | null;
   graphiql?: boolean;
   /** request limits, introspection, GraphiQL, CORS, rate limits (default: DEFAULT_LIMITS, as on loopback) */
   limits?: Limits;
@@ -48,13 +48,13 @@ export interface AppOptions {
 }
 
 /** GET /metrics: this app's registry in Prometheus text format; the queue depth is read at each scrape. */
-function useMetricsEndpoint(metrics: Metrics, planJobs: PlanJobs | null, logger: Logger): Plugin {
+function useMetricsEndpoint(metrics: Metrics, jobs: Jobs | null, logger: Logger): Plugin {
   return {
     async onRequest({ url, endResponse, fetchAPI }) {
       if (url.pathname !== '/metrics') return;
-      if (planJobs) {
+      if (jobs) {
         try {
-          metrics.queueDepth.set(await planJobs.queueSize());
+          metrics.queueDepth.set(await jobs.plans.queueSize());
         } catch (error) {
           logger.warn({ err: error }, 'metrics: the solve queue depth could not be read');
         }
@@ -136,7 +136,7 @@ function useRequestIdHeader(): Plugin {
 
 export function createApp({
   db,
-  planJobs = null,
+  jobs = null,
   graphiql = true,
   limits = DEFAULT_LIMITS,
   logger = silentLogger,
@@ -169,7 +169,7 @@ export function createApp({
     maxRequestBodySize: limits.maxImportBodyBytes,
     cors: corsFor(limits.corsOrigins),
     context: ({ requestId }) => ({
-      ...createContext(db, typeof requestId === 'string' ? requestId : randomUUID(), planJobs),
+      ...createContext(db, typeof requestId === 'string' ? requestId : randomUUID(), jobs),
       solverCaps,
     }),
     plugins: [
@@ -181,7 +181,7 @@ export function createApp({
         graphqlEndpoint: '/graphql',
         rejectionReasons: REJECTION_REASONS,
       }),
-      useMetricsEndpoint(metrics, planJobs, logger),
+      useMetricsEndpoint(metrics, jobs, logger),
       ...(webDir ? [useWebApp(webDir)] : []),
       useHealthEndpoints({ readiness: () => readinessOf(db, logger) }),
       // limits and the error contract (src/server/limits.ts, src/server/error-contract.ts)

@@ -27,12 +27,12 @@ import { checkPageSize, MAX_PAGE_SIZE, MUTATION_ERRORS, selection } from './comm
 /** How long `wait: true` holds a request open before answering with the plan as it is. */
 export const MAX_PLAN_WAIT_MS = 60_000;
 
+/** A mutation that needs the job queue, in a process without one (see Context.planJobs). */
+export const jobQueueUnavailable = () =>
+  new GraphQLError('this process does not run the plan job queue', { extensions: { code: 'SERVICE_UNAVAILABLE' } });
+
 export function planJobsOrThrow(ctx: Context): PlanJobs {
-  if (!ctx.planJobs) {
-    throw new GraphQLError('this process does not run the plan job queue', {
-      extensions: { code: 'SERVICE_UNAVAILABLE' },
-    });
-  }
+  if (!ctx.planJobs) throw jobQueueUnavailable();
   return ctx.planJobs;
 }
 
