@@ -1,8 +1,10 @@
 // Environment parsed once, at start-up. A bad value stops the process with a
 // message that names the variable.
 import { z } from 'zod';
-import { LOG_LEVELS } from './observability/logger.js';
-import { LIMITS_ENV, limitsFromEnv, type Limits } from './server/limits-config.js';
+import { LIMITS_ENV, limitsFromEnv, type Limits } from './limits-config.js';
+
+/** pino's levels (src/observability/logger.ts), listed here so the configuration loads no logger */
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 const booleanFlag = z
   .enum(['1', '0', 'true', 'false', 'yes', 'no', 'on', 'off'])
@@ -24,7 +26,7 @@ const envSchema = z.object({
   TOKENGRID_CRON_WORKER_SECONDS: z.coerce.number().int().min(1).max(45).default(5),
   TOKENGRID_MAX_RUNNING_PLANS_PER_KEY: z.coerce.number().int().min(1).max(1_000).default(2),
   LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
-  // request limits, introspection, GraphiQL, CORS, rate limits (src/server/limits-config.ts)
+  // request limits, introspection, GraphiQL, CORS, rate limits (src/limits-config.ts)
   ...LIMITS_ENV,
 });
 

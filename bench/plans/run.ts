@@ -9,7 +9,7 @@ import pg from 'pg';
 import { openDatabase, type Database } from '../../src/db/database.js';
 import { applyMigrations } from '../../src/db/migrate.js';
 import { planningInputFromDatabase } from '../../src/db/planning-input.js';
-import { PlanJobs } from '../../src/jobs/plan-jobs.js';
+import { startJobs } from '../../src/jobs/runtime.js';
 import { closeSolverWorkers, solvePlacementInWorker } from '../../src/optimizer/worker-pool.js';
 import { createApp } from '../../src/server/app.js';
 import { listen } from '../../src/server/http.js';
@@ -56,8 +56,8 @@ async function latencies(url: string, planId: string): Promise<number[]> {
 async function bench(label: string, db: Database) {
   await applyMigrations(db);
   await seedFixtures(db);
-  const jobs = await PlanJobs.start(db, { queue: { supervise: false, pollingIntervalSeconds: 0.5 } });
-  const server = await listen(createApp({ db, planJobs: jobs }), '127.0.0.1', 0);
+  const jobs = await startJobs(db, { queue: { supervise: false, pollingIntervalSeconds: 0.5 } });
+  const server = await listen(createApp({ db, jobs: jobs }), '127.0.0.1', 0);
   try {
     const input = await planningInputFromDatabase(db);
     await solvePlacementInWorker(input, {}); // warm the worker and HiGHS

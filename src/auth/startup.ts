@@ -1,6 +1,6 @@
 // How a starting server treats callers, from where it listens and which keys exist.
 import type { Database } from '../db/database.js';
-import { isLoopbackHost } from '../server/limits-config.js';
+import { isLoopbackHost } from '../net.js';
 import type { AuthMode } from './authenticate.js';
 import { usableAdminKeys } from './key-store.js';
 import { usableKeyWhere } from './authenticate.js';

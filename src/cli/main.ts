@@ -12,12 +12,13 @@ import { readDataset } from '../db/dataset-store.js';
 import { importDataset } from '../db/import.js';
 import { applyMigrations, createMigration, migrationStatus } from '../db/migrate.js';
 import { readDatasetFiles } from '../dataset/load.js';
+import { WEB_DIST_DIR } from '../paths.js';
 import { prepareDatabase } from '../server/start.js';
 import { planningInputFromDatabase } from '../db/planning-input.js';
 import { assertPlannable } from '../plans/plannable.js';
-import { PlanJobs } from '../jobs/plan-jobs.js';
+import { startJobs, type JobsOptions } from '../jobs/runtime.js';
 import { closeSolverWorkers } from '../optimizer/worker-pool.js';
-import { onPlanStatus } from '../plans/events.js';
+import { onPlanStatus } from '../db/plan-events.js';
 import { CommandFailure, errorLine, onAction, progressLine, requireFile, runCommand, type Output } from './command.js';
 import { withDatabase } from './database.js';
 import { planProgram } from './plan.js';
@@ -42,7 +43,7 @@ Exit status: 0 done, 1 failed (including a missing file: "no such file: PATH"), 
 \`tokengrid <command> --help\` prints a command's usage and does nothing else.`;
 
 /** The job-queue settings every long-running process shares. */
-function planJobsOptions(config: Config) {
+function jobsOptions(config: Config): JobsOptions {
   return {
     concurrency: config.solveConcurrency,
     maxRunningPerKey: config.maxRunningPlansPerKey,
@@ -58,15 +59,13 @@ function planJobsOptions(config: Config) {
 async function serve(config: Config, worker: boolean): Promise<number> {
   const started = performance.now();
   // the HTTP server's modules load only for `serve`: every other command starts without them
-  const [{ startupAccess }, { createLogger }, { createMetrics }, { createApp }, { defaultWebDir }, { listen }] =
-    await Promise.all([
-      import('../auth/startup.js'),
-      import('../observability/logger.js'),
-      import('../observability/metrics.js'),
-      import('../server/app.js'),
-      import('../server/static.js'),
-      import('../server/http.js'),
-    ]);
+  const [{ startupAccess }, { createLogger }, { createMetrics }, { createApp }, { listen }] = await Promise.all([
+    import('../auth/startup.js'),
+    import('../observability/logger.js'),
+    import('../observability/metrics.js'),
+    import('../server/app.js'),
+    import('../server/http.js'),
+  ]);
   const { db, appliedMigrations, seeded } = await prepareDatabase(config.database, {
     seedFixtures: config.seedFixtures,
   });
@@ -78,9 +77,9 @@ async function serve(config: Config, worker: boolean): Promise<number> {
   }
   const logger = createLogger(config.logLevel);
   const metrics = createMetrics();
-  const planJobs = await PlanJobs.start(db, { ...planJobsOptions(config), worker, logger, metrics });
+  const jobs = await startJobs(db, { ...jobsOptions(config), worker, logger, metrics });
   const running = await listen(
-    createApp({ db, planJobs, limits: config.limits, logger, metrics, auth: access.mode, webDir: defaultWebDir() }),
+    createApp({ db, jobs, limits: config.limits, logger, metrics, auth: access.mode, webDir: WEB_DIST_DIR }),
     config.host,
     config.port,
   );
@@ -110,7 +109,7 @@ async function serve(config: Config, worker: boolean): Promise<number> {
     stopping = true;
     console.log(`${signal}: shutting down`);
     // stop taking jobs and finish (or release) running solves, then the database, then HTTP
-    await planJobs.stop();
+    await jobs.stop();
     await closeSolverWorkers();
     await db.close();
     await running.close();
@@ -135,8 +134,8 @@ async function worker(config: Config): Promise<number> {
   }
   // a worker has no HTTP endpoint: its solves are in its log (no /metrics to scrape)
   const { createLogger } = await import('../observability/logger.js');
-  const planJobs = await PlanJobs.start(db, {
-    ...planJobsOptions(config),
+  const jobs = await startJobs(db, {
+    ...jobsOptions(config),
     worker: true,
     logger: createLogger(config.logLevel),
   });
@@ -152,7 +151,7 @@ async function worker(config: Config): Promise<number> {
     if (stopping) return;
     stopping = true;
     console.log(`${signal}: stopping (running solves finish or go back to the queue)`);
-    await planJobs.stop();
+    await jobs.stop();
     stopLogging();
     await closeSolverWorkers();
     await db.close();
@@ -202,11 +201,11 @@ function withGraphQL(
 ): Promise<number> {
   return withDatabase(config, async (db) => {
     // the schedule mutations register their crons through the queue; nothing is solved here
-    const planJobs = await PlanJobs.start(db, { worker: false, queue: { supervise: false, schedule: false } });
+    const jobs = await startJobs(db, { worker: false, queue: { supervise: false, schedule: false } });
     try {
-      return await run(inProcessGraphQL(db, planJobs));
+      return await run(inProcessGraphQL(db, jobs));
     } finally {
-      await planJobs.stop();
+      await jobs.stop();
     }
   });
 }
@@ -300,16 +299,16 @@ export function tokengridProgram(): Command {
         withDatabase(config(), async (db) => {
           // the embedded database is this process's alone: nobody else can solve a plan we wait for
           const solveHere = request.wait && db.kind === 'pglite';
-          const planJobs = await PlanJobs.start(db, {
+          const jobs = await startJobs(db, {
             worker: solveHere,
             expireInSeconds: config().solveJobExpireSeconds,
             // a short-lived command: no maintenance or cron timekeeping here
             queue: { supervise: false, schedule: false },
           });
           try {
-            return await requestPlanFromService(db, planJobs, request, io);
+            return await requestPlanFromService(db, jobs.plans, request, io);
           } finally {
-            await planJobs.stop();
+            await jobs.stop();
             await closeSolverWorkers();
           }
         }),

@@ -2,7 +2,7 @@
 // the database by the same path as requestPlan (src/plans/request.ts); --wait
 // then follows the plan to its final status, showing status and elapsed time.
 import type { Database } from '../db/database.js';
-import { storedPlanResult } from '../db/plan-store.js';
+import { storedPlanResult, storedScenarioCode } from '../db/plan-store.js';
 import type { Plan } from '../generated/prisma/client.js';
 import { NotFoundError, ValidationError } from '../errors.js';
 import type { PlanJobs } from '../jobs/plan-jobs.js';
@@ -103,7 +103,7 @@ export function planJson(plan: Plan): Record<string, unknown> {
 /** A stored plan, readable: what and when, then the result's summary (or why there is none). */
 export function describePlan(plan: Plan, top = 10): string {
   const lines: string[] = [];
-  const scenario = (plan.scenarioApplied as { code?: string } | null)?.code;
+  const scenario = storedScenarioCode(plan.scenarioApplied);
   const result = storedPlanResult(plan.result);
   const unserved = result ? unservedSentence(result) : null;
   lines.push(

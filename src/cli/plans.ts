@@ -2,9 +2,8 @@
 import { Command } from 'commander';
 import type { Database } from '../db/database.js';
 import { isUuid } from '../db/ids.js';
-import { storedPlanResult } from '../db/plan-store.js';
+import { storedPlanResult, storedScenarioCode } from '../db/plan-store.js';
 import type { Plan, PlanStatus } from '../generated/prisma/client.js';
-import type { PlanResult } from '../optimizer/types.js';
 import { diffPlans, type PlanDiff } from '../plans/diff.js';
 import { onAction, processOutput, runCommand, UsageError, wholeNumber, type Output } from './command.js';
 import { fmt, tokens } from './plan.js';
@@ -117,7 +116,7 @@ async function listPlans(flags: ListFlags, deps: PlansCommandDeps, io: Output): 
     `${'ID'.padEnd(36)}  ${'STATUS'.padEnd(10)}  ${'REQUESTED'.padEnd(20)}  ${'$/M TOKENS'.padStart(10)}  ${'SOLVER'.padEnd(6)}  NAME / SCENARIO\n`,
   );
   for (const plan of plans) {
-    const scenario = (plan.scenarioApplied as { code?: string } | null)?.code;
+    const scenario = storedScenarioCode(plan.scenarioApplied);
     const label = [plan.name, scenario ? `scenario ${scenario}` : null].filter(Boolean).join(' / ');
     io.out(
       `${plan.id}  ${plan.status.padEnd(10)}  ${plan.requestedAt.toISOString().slice(0, 19).replace('T', ' ').padEnd(20)}  ` +
@@ -159,7 +158,7 @@ async function diffCommand(
       io.err(`tokengrid plans: plan "${id}" does not exist\n`);
       return 1;
     }
-    if (!COMPARABLE.includes(plan.status) || !(plan.result as unknown as PlanResult | null)?.totals) {
+    if (!COMPARABLE.includes(plan.status) || !storedPlanResult(plan.result)?.totals) {
       io.err(`tokengrid plans: plan "${id}" is ${plan.status} and has no solution to compare\n`);
       return 1;
     }

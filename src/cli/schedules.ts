@@ -5,7 +5,7 @@
 import { Command } from 'commander';
 import { LOCAL_ADMIN } from '../auth/authenticate.js';
 import type { Database } from '../db/database.js';
-import type { PlanJobs } from '../jobs/plan-jobs.js';
+import type { Jobs } from '../jobs/runtime.js';
 import { CommandFailure, onAction, runCommand, UsageError, type Output } from './command.js';
 
 export interface GraphQLResult {
@@ -20,14 +20,14 @@ export interface SchedulesCommandDeps {
   err?: (text: string) => void;
 }
 
-/** GraphQL through the app in this process: the mutations register crons through `planJobs`' queue. */
-export function inProcessGraphQL(db: Database, planJobs: PlanJobs): SchedulesCommandDeps['graphql'] {
+/** GraphQL through the app in this process: the mutations register crons through `jobs`' queue (src/schedules/service.ts). */
+export function inProcessGraphQL(db: Database, jobs: Jobs): SchedulesCommandDeps['graphql'] {
   // the command holds the database itself: it acts as the local admin
   // loaded when the first operation runs: `--help` and usage errors never pay for the schema
   let app: Promise<ReturnType<typeof import('../server/app.js').createApp>> | undefined;
   return async (query, variables) => {
     app ??= import('../server/app.js').then(({ createApp }) =>
-      createApp({ db, planJobs, graphiql: false, auth: { kind: 'fixed', auth: LOCAL_ADMIN } }),
+      createApp({ db, jobs, graphiql: false, auth: { kind: 'fixed', auth: LOCAL_ADMIN } }),
     );
     const response = await (
       await app

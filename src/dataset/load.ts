@@ -1,34 +1,15 @@
 // One entry point for the importer, the CLI and start-up: read files, parse them
 // (CSV or JSON), validate every record against schema.ts and cross-check the lot.
 
-import { existsSync } from 'node:fs';
 import { readFile, readdir, stat } from 'node:fs/promises';
-import { basename, dirname, extname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { basename, extname, join } from 'node:path';
+import { FIXTURES_DIR } from '../paths.js';
 import { checkDataset, type KnownCodes, type RecordLocator } from './check.js';
 import { parseCsvFiles, type CsvFile } from './csv.js';
 import { parseJsonDataset } from './json.js';
 import { mergeDatasets } from './merge.js';
 import type { Dataset } from './schema.js';
 import type { DatasetIssue } from './types.js';
-
-/**
- * The bundled fixtures. The module runs from `src/dataset/` (vitest, tsx) and from
- * `dist/src/dataset/` (after tsc), so walk up until a `fixtures/` folder with the
- * data set is found.
- */
-function findFixturesDir(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (;;) {
-    const candidate = join(dir, 'fixtures');
-    if (existsSync(join(candidate, 'workload-classes.csv'))) return candidate;
-    const parent = dirname(dir);
-    if (parent === dir) return fileURLToPath(new URL('../../fixtures/', import.meta.url));
-    dir = parent;
-  }
-}
-
-export const FIXTURES_DIR: string = findFixturesDir();
 
 export interface DatasetInput {
   /** CSV files by base name, and/or `.json` files holding one JSON document each */

@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import type { PlanOptions, PlanResult, PlanningInput } from '../optimizer/types.js';
 import { Prisma, type Plan, type PlanStatus } from '../generated/prisma/client.js';
 import type { Database } from './database.js';
-import { notifyPlanStatus } from '../plans/events.js';
+import { notifyPlanStatus } from './plan-events.js';
 
 type Client = Database['prisma'] | Prisma.TransactionClient;
 
@@ -44,17 +44,20 @@ export interface NewPlan {
   requestedByKeyId?: string | null;
 }
 
+/** A plan's JSON column as written: the typed value (options, snapshot, result, scenario) read back below. */
+const asJson = (value: unknown): Prisma.InputJsonValue => value as Prisma.InputJsonValue;
+
 export function createPlanRow(client: Client, plan: NewPlan): Promise<Plan> {
   return client.plan.create({
     data: {
       name: plan.name,
       status: 'QUEUED',
-      options: plan.options as unknown as Prisma.InputJsonValue,
-      inputSnapshot: plan.snapshot as unknown as Prisma.InputJsonValue,
+      options: asJson(plan.options),
+      inputSnapshot: asJson(plan.snapshot),
       inputHash: snapshotHash(plan.snapshot),
       sourcePlanId: plan.sourcePlanId ?? null,
       scenarioId: plan.scenario?.id ?? null,
-      ...(plan.scenario ? { scenarioApplied: plan.scenario.applied as Prisma.InputJsonValue } : {}),
+      ...(plan.scenario ? { scenarioApplied: asJson(plan.scenario.applied) } : {}),
       ...(plan.schedule ? { scheduleId: plan.schedule.id, scheduleTickId: plan.schedule.tickId } : {}),
       ...(plan.requestedByKeyId ? { requestedByKeyId: plan.requestedByKeyId } : {}),
     },
@@ -96,6 +99,16 @@ export async function markRunning(client: Client, planId: string): Promise<boole
   return count === 1;
 }
 
+/** RUNNING → QUEUED: a solve stopped by its worker's shutdown goes back to the queue for another worker. */
+export async function markReleased(client: Client, planId: string): Promise<boolean> {
+  const { count } = await client.plan.updateMany({
+    where: { id: planId, status: 'RUNNING' },
+    data: { status: 'QUEUED', startedAt: null },
+  });
+  if (count === 1) notifyPlanStatus({ planId, status: 'QUEUED' });
+  return count === 1;
+}
+
 /** The stored plan's status for a solve's outcome: one vocabulary for the API, the CLI and the web view. */
 export const STATUS_OF_RESULT: Record<PlanResult['status'], PlanStatus> = {
   optimal: 'SOLVED',
@@ -116,7 +129,7 @@ export async function recordResult(client: Client, planId: string, result: PlanR
     where: { id: planId, status: 'RUNNING' },
     data: {
       status,
-      result: result as unknown as Prisma.InputJsonValue,
+      result: asJson(result),
       costPerMillionTokens: totals?.costPerMillionTokens ?? null,
       // money only (the unserved penalty is not in it)
       costPerHour: totals?.costPerHour.total ?? null,
@@ -178,6 +191,18 @@ export function previousSolvedPlan<S extends Prisma.PlanSelect>(
     orderBy: [{ requestedAt: 'desc' }, { id: 'desc' }],
     select,
   });
+}
+
+// ---- the JSON columns read back, typed: the one place their casts are made
+
+/** A stored snapshot (written by createPlanRow from a PlanningInput). */
+export function storedSnapshot(json: Prisma.JsonValue): PlanningInput {
+  return json as unknown as PlanningInput;
+}
+
+/** The code of the scenario applied to a stored plan (its `scenarioApplied`), or null. */
+export function storedScenarioCode(json: Prisma.JsonValue | null | undefined): string | null {
+  return (json as { code?: string } | null | undefined)?.code ?? null;
 }
 
 /**

@@ -3,7 +3,8 @@
 // site. The fixtures and the record that they were loaded are written in one
 // transaction, so a start interrupted while seeding leaves a database that the
 // next start seeds again, never a half-loaded one.
-import { FIXTURES_DIR, parseDataset, readDatasetFiles } from '../dataset/load.js';
+import { parseDataset, readDatasetFiles } from '../dataset/load.js';
+import { FIXTURES_DIR } from '../paths.js';
 import type { Prisma } from '../generated/prisma/client.js';
 import type { Database } from './database.js';
 import { IMPORT_TRANSACTION, knownCodes, writeDatasetIn } from './dataset-store.js';

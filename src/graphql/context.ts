@@ -5,7 +5,9 @@ import type { Database } from '../db/database.js';
 import type { GpuThroughputs } from '../domain/economics.js';
 import type { GpuThroughput, GpuType, WorkloadClass } from '../generated/prisma/client.js';
 import type { PlanJobs } from '../jobs/plan-jobs.js';
+import type { Jobs } from '../jobs/runtime.js';
 import type { SolverCaps } from '../plans/solver-caps.js';
+import type { ScheduleService } from '../schedules/service.js';
 
 export type GpuTypeWithThroughputs = GpuType & { throughputs: (GpuThroughput & { workloadClass: WorkloadClass })[] };
 
@@ -15,6 +17,8 @@ export interface Context {
   reference: ReferenceLookups;
   /** the job queue, when this process runs one (requestPlan needs it; reading plans does not) */
   planJobs: PlanJobs | null;
+  /** the schedule use-cases, on that same queue (null without one) */
+  schedules: ScheduleService | null;
   /** this server's caps on a plan request (set by the HTTP app; absent = DEFAULT_SOLVER_CAPS) */
   solverCaps?: SolverCaps;
   /** who is calling (src/auth/authenticate.ts); null = nobody authenticated, and every field is refused */
@@ -72,8 +76,15 @@ export function referenceLookups(db: Database): ReferenceLookups {
 export function createContext(
   db: Database,
   requestId: string,
-  planJobs: PlanJobs | null = null,
+  jobs: Jobs | null = null,
   auth: Context['auth'] = null,
 ): Context {
-  return { db, requestId, reference: referenceLookups(db), planJobs, auth };
+  return {
+    db,
+    requestId,
+    reference: referenceLookups(db),
+    planJobs: jobs?.plans ?? null,
+    schedules: jobs?.schedules ?? null,
+    auth,
+  };
 }

@@ -2,10 +2,10 @@
 // and a test fails when the committed file is stale.
 import { join } from 'node:path';
 import { lexicographicSortSchema, printSchema } from 'graphql';
-import { PROJECT_ROOT } from '../db/migrate.js';
+import { PACKAGE_ROOT } from '../paths.js';
 import { schema } from './schema/index.js';
 
-export const SCHEMA_FILE = join(PROJECT_ROOT, 'schema', 'schema.graphql');
+export const SCHEMA_FILE = join(PACKAGE_ROOT, 'schema', 'schema.graphql');
 
 export function printedSchema(): string {
   return `${printSchema(lexicographicSortSchema(schema))}\n`;

@@ -1,15 +1,15 @@
 // Plan jobs in this process: enqueue a plan with its job, run the solve worker
 // (N jobs at a time), cancel, wait for a plan to finish, and stop in order.
+// The queue is started, and what follows a finished plan is wired, by
+// src/jobs/runtime.ts.
 import type PgBoss from 'pg-boss';
 import type { Database } from '../db/database.js';
-import { createPlanRow, isFinal, markCancelled, markFailed, type NewPlan } from '../db/plan-store.js';
+import { createPlanRow, isFinal, markCancelled, markFailed, markReleased, type NewPlan } from '../db/plan-store.js';
 import type { Plan } from '../generated/prisma/client.js';
 import { hardDeadlineMs } from '../optimizer/worker-pool.js';
 import { silentLogger, type Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
-import { notifyPlanStatus } from '../plans/events.js';
-import { ensureQueue, startJobQueue, transactionSql, type JobQueueOptions } from './queue.js';
-import { ScheduleRunner, type ScheduleRunnerOptions } from './schedules.js';
+import { ensureQueue, transactionSql } from './queue.js';
 import { SOLVE_PLAN_QUEUE, solvePlan, solvePlanPayloadSchema } from './solve-plan.js';
 
 export interface PlanJobsOptions {
@@ -17,13 +17,10 @@ export interface PlanJobsOptions {
   worker?: boolean;
   /** solves at a time in this process */
   concurrency?: number;
-  queue?: JobQueueOptions;
   /** retries of a job whose run failed (not a plan the solver answered, even with an error) */
   retryLimit?: number;
   /** seconds a solve job may stay active before it expires and is retried (default: the solve's hard deadline + 60 s) */
   expireInSeconds?: number | null;
-  /** schedule ticks and webhooks, taken by a worker process */
-  schedules?: ScheduleRunnerOptions;
   /** RUNNING plans one API key may have at once; its further plans stay QUEUED (default 2; null: no limit) */
   maxRunningPerKey?: number | null;
   /** how long a plan held back by that limit waits before it is tried again (default 2 s) */
@@ -32,6 +29,8 @@ export interface PlanJobsOptions {
   logger?: Logger;
   /** running solves, solve durations and plan outcomes (default: not counted) */
   metrics?: Metrics | null;
+  /** called once a plan solved or failed here is final (its schedule's webhook); its failure never fails the job */
+  onPlanFinished?: (planId: string) => Promise<void>;
 }
 
 export interface WaitOptions {
@@ -64,8 +63,6 @@ export class PlanJobs {
   private readonly solving = new Map<string, AbortController>();
   private readonly workerIds: string[] = [];
   private stopped = false;
-  /** takes schedule ticks and sends webhooks here (worker processes only) */
-  schedules: ScheduleRunner | null = null;
 
   private constructor(
     private readonly db: Database,
@@ -74,11 +71,12 @@ export class PlanJobs {
       Pick<PlanJobsOptions, 'expireInSeconds'>,
     private readonly logger: Logger,
     private readonly metrics: Metrics | null,
+    private readonly onPlanFinished: (planId: string) => Promise<void>,
   ) {}
 
-  static async start(db: Database, options: PlanJobsOptions = {}): Promise<PlanJobs> {
+  /** Plan jobs on a started queue (src/jobs/queue.ts); this never stops `boss` itself. */
+  static async start(db: Database, boss: PgBoss, options: PlanJobsOptions = {}): Promise<PlanJobs> {
     const logger = options.logger ?? silentLogger;
-    const boss = await startJobQueue(db, options.queue, logger);
     // idempotent (ON CONFLICT DO NOTHING), retried on a deadlock with another process's
     await ensureQueue(boss, SOLVE_PLAN_QUEUE);
     const jobs = new PlanJobs(
@@ -93,17 +91,10 @@ export class PlanJobs {
       },
       logger,
       options.metrics ?? null,
+      options.onPlanFinished ?? (async () => {}),
     );
-    if (options.worker ?? true) {
-      await jobs.startWorkers(options.concurrency ?? 1);
-      jobs.schedules = await ScheduleRunner.start(db, jobs, boss, { logger, ...options.schedules });
-    }
+    if (options.worker ?? true) await jobs.startWorkers(options.concurrency ?? 1);
     return jobs;
-  }
-
-  /** The pg-boss instance, for registering schedules' crons. */
-  get jobQueue(): PgBoss {
-    return this.boss;
   }
 
   /** Solve jobs waiting to be taken (the /metrics queue depth). */
@@ -146,10 +137,10 @@ export class PlanJobs {
     else this.logger.info(line, 'solve finished');
   }
 
-  /** A plan became final here: its schedule's webhook, if any; never fails the solve job. */
+  /** A plan became final here: onPlanFinished, which never fails the solve job. */
   private async planFinished(planId: string): Promise<void> {
     try {
-      await this.schedules?.planFinished(planId);
+      await this.onPlanFinished(planId);
     } catch (error) {
       this.logger.error({ planId, err: error }, 'the webhook was not queued');
     }
@@ -200,13 +191,7 @@ export class PlanJobs {
       if (outcome === 'recorded' && planId) await this.planFinished(planId);
       if (outcome === 'cancelled' && controller.signal.reason === SHUTDOWN) {
         // released, not cancelled: back to the queue for another worker or the next start
-        if (planId) {
-          const { count } = await this.db.prisma.plan.updateMany({
-            where: { id: planId, status: 'RUNNING' },
-            data: { status: 'QUEUED', startedAt: null },
-          });
-          if (count === 1) notifyPlanStatus({ planId, status: 'QUEUED' });
-        }
+        if (planId) await markReleased(this.db.prisma, planId);
         throw new Error('the worker shut down during the solve; the plan was released to the queue');
       }
     } catch (error) {
@@ -281,17 +266,15 @@ export class PlanJobs {
 
   /**
    * Shutdown: stop taking jobs, let running solves finish for up to `graceMs`,
-   * then release the rest to the queue (their jobs fail and are retried).
+   * then release the rest to the queue (their jobs fail and are retried once
+   * the queue is stopped).
    */
   async stop({ graceMs = 10_000 }: { graceMs?: number } = {}): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
-    await this.schedules?.stop();
     await this.boss.offWork(SOLVE_PLAN_QUEUE);
     const deadline = Date.now() + graceMs;
     while (this.solving.size > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
     for (const controller of this.solving.values()) controller.abort(SHUTDOWN);
-    // waits for the handlers to return and pg-boss to record their jobs; never closes our database
-    await this.boss.stop({ graceful: true, wait: true, close: false, timeout: 5_000 });
   }
 }

@@ -5,7 +5,7 @@
 import { z } from 'zod';
 import type PgBoss from 'pg-boss';
 import type { Database } from '../db/database.js';
-import { previousSolvedPlan, storedPlanResult } from '../db/plan-store.js';
+import { previousSolvedPlan, storedPlanResult, storedScenarioCode } from '../db/plan-store.js';
 import type { PlanStatus } from '../generated/prisma/client.js';
 import { diffPlans } from '../plans/diff.js';
 import { planHeadline } from '../plans/headline.js';
@@ -78,7 +78,7 @@ export async function webhookSummary(db: Database, planId: string) {
       requestedAt: plan.requestedAt.toISOString(),
       finishedAt: plan.finishedAt?.toISOString() ?? null,
       errorMessage: plan.errorMessage,
-      scenarioCode: (plan.scenarioApplied as { code?: string } | null)?.code ?? null,
+      scenarioCode: storedScenarioCode(plan.scenarioApplied),
     },
     schedule: plan.schedule,
     /** the plan in one line: cost (money only) and, first, any demand left unserved with its reasons */

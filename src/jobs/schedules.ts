@@ -3,16 +3,15 @@
 // sends one tick per cron occurrence to it, whichever instance evaluates it.
 // ScheduleRunner, in every worker process, takes those ticks (subscribing to
 // each schedule's queue, re-synced every few seconds so schedules created
-// elsewhere are picked up), turns a tick into a plan through the same path as
-// requestPlan, and queues the webhook of a scheduled plan once it finishes.
+// elsewhere are picked up), hands each to planScheduleTick with the `enqueue`
+// it was given, and queues the webhook of a scheduled plan once it finishes.
+// The schedule use-cases themselves are src/schedules/; this is their queue.
 import { z } from 'zod';
 import type PgBoss from 'pg-boss';
 import type { Database } from '../db/database.js';
-import { Prisma } from '../generated/prisma/client.js';
 import { silentLogger, type Logger } from '../observability/logger.js';
-import { formatIssues, ValidationError } from '../errors.js';
-import { preparePlan } from '../plans/request.js';
-import type { PlanJobs } from './plan-jobs.js';
+import type { ScheduleCron, ScheduleCrons } from '../schedules/service.js';
+import { planScheduleTick, type EnqueuePlan } from '../schedules/tick.js';
 import {
   DEFAULT_WEBHOOK_OPTIONS,
   deliverWebhook,
@@ -29,13 +28,6 @@ export const scheduleQueueName = (scheduleId: string): string => `${QUEUE_PREFIX
 
 /** A tick's payload, as registered with the cron; checked again when taken. */
 export const scheduleTickPayloadSchema = z.object({ scheduleId: z.uuid() }).strict();
-
-export interface ScheduleCron {
-  id: string;
-  cron: string;
-  timeZone: string;
-  enabled: boolean;
-}
 
 /**
  * Makes pg-boss's cron match the row: its queue exists, and the cron is
@@ -73,9 +65,6 @@ export interface ScheduleRunnerOptions {
   logger?: Logger;
 }
 
-const isUniqueViolation = (error: unknown) =>
-  error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002';
-
 export class ScheduleRunner {
   /** schedule ids whose queue this process works */
   private readonly subscribed = new Set<string>();
@@ -85,21 +74,22 @@ export class ScheduleRunner {
 
   private constructor(
     private readonly db: Database,
-    private readonly planJobs: PlanJobs,
+    private readonly enqueue: EnqueuePlan,
     private readonly boss: PgBoss,
     private readonly webhook: Required<WebhookOptions>,
     private readonly logger: Logger,
   ) {}
 
+  /** Takes ticks and webhooks on `boss`; a tick's plan is created by `enqueue`. */
   static async start(
     db: Database,
-    planJobs: PlanJobs,
     boss: PgBoss,
+    enqueue: EnqueuePlan,
     options: ScheduleRunnerOptions = {},
   ): Promise<ScheduleRunner> {
     const runner = new ScheduleRunner(
       db,
-      planJobs,
+      enqueue,
       boss,
       { ...DEFAULT_WEBHOOK_OPTIONS, ...options.webhook },
       options.logger ?? silentLogger,
@@ -170,44 +160,12 @@ export class ScheduleRunner {
     await this.boss.offWork(scheduleQueueName(scheduleId));
   }
 
-  /** One tick → one plan: the tick's job id is stored on the plan (unique), so a redelivered tick adds nothing. */
+  /** One tick → one plan (src/schedules/tick.ts); its payload is checked again here. */
   private async runTick(job: PgBoss.JobWithMetadata<unknown>): Promise<void> {
     const parsed = scheduleTickPayloadSchema.safeParse(job.data);
     if (!parsed.success)
       throw new Error(`${job.name}: invalid payload: ${parsed.error.issues.map((i) => i.message).join('; ')}`);
-    const schedule = await this.db.prisma.schedule.findUnique({
-      where: { id: parsed.data.scheduleId },
-      select: { id: true, name: true, enabled: true, options: true, scenario: { select: { code: true } } },
-    });
-    // deleted or paused after the tick was sent
-    if (!schedule?.enabled) return;
-    if (await this.db.prisma.plan.findUnique({ where: { scheduleTickId: job.id }, select: { id: true } })) return;
-    try {
-      const request = await preparePlan(this.db, {
-        name: schedule.name,
-        scenarioCode: schedule.scenario?.code ?? null,
-        options: schedule.options as Record<string, unknown>,
-      });
-      const plan = await this.planJobs.enqueue({ ...request, schedule: { id: schedule.id, tickId: job.id } });
-      await this.db.prisma.schedule.updateMany({
-        where: { id: schedule.id },
-        data: { lastPlanId: plan.id, lastRunAt: plan.requestedAt },
-      });
-    } catch (error) {
-      // another run of the same tick created its plan first
-      if (isUniqueViolation(error)) return;
-      // nothing to plan (no sites, no demand) or options the data no longer takes:
-      // no plan is made, and retrying the tick would not change that
-      if (error instanceof ValidationError) {
-        this.logger.error(
-          { schedule: schedule.name, issues: error.issues },
-          `the schedule tick created no plan: ${formatIssues(error.issues)}`,
-        );
-        return;
-      }
-      this.logger.error({ schedule: schedule.name, err: error }, 'the schedule tick created no plan');
-      throw error;
-    }
+    await planScheduleTick(this.db, this.enqueue, { scheduleId: parsed.data.scheduleId, tickId: job.id }, this.logger);
   }
 
   /**
@@ -244,4 +202,18 @@ export class ScheduleRunner {
     for (const id of this.subscribed) await this.boss.offWork(scheduleQueueName(id));
     this.subscribed.clear();
   }
+}
+
+/**
+ * The schedules' crons on `boss` (src/schedules/service.ts), with the ticks of
+ * new and deleted schedules taken or dropped at once by `runner` when this
+ * process runs one.
+ */
+export function queueScheduleCrons(boss: PgBoss, runner: ScheduleRunner | null): ScheduleCrons {
+  return {
+    sync: (schedule) => syncScheduleCron(boss, schedule),
+    remove: (scheduleId) => removeScheduleCron(boss, scheduleId),
+    subscribe: async (scheduleId) => runner?.subscribe(scheduleId),
+    unsubscribe: async (scheduleId) => runner?.unsubscribe(scheduleId),
+  };
 }

@@ -4,9 +4,9 @@
 import { z } from 'zod';
 import type { Database } from '../db/database.js';
 import { formatIssues } from '../errors.js';
-import { markFailed, markRunningWithinKeyLimit, recordResult } from '../db/plan-store.js';
+import { markFailed, markRunningWithinKeyLimit, recordResult, storedSnapshot } from '../db/plan-store.js';
 import { solvePlacementInWorker } from '../optimizer/worker-pool.js';
-import { parsePlanOptions, type PlanningInput } from '../optimizer/types.js';
+import { parsePlanOptions } from '../optimizer/types.js';
 
 export const SOLVE_PLAN_QUEUE = 'solve-plan';
 
@@ -69,7 +69,7 @@ export async function solvePlan(db: Database, payload: unknown, options: SolvePl
   let result;
   try {
     result = await solvePlacementInWorker(
-      plan.inputSnapshot as unknown as PlanningInput,
+      storedSnapshot(plan.inputSnapshot),
       planOptions.options,
       options.signal ? { signal: options.signal } : {},
     );

@@ -2,6 +2,7 @@
 // the size of the model it would build. Checked in the API process before the
 // plan is queued, so a refused request costs one model build and no solve.
 import { ValidationError } from '../errors.js';
+import { DEFAULT_LIMITS } from '../limits-config.js';
 import type { PlanOptions, PlanningInput } from '../optimizer/types.js';
 import { PlanInputError } from '../optimizer/prepare.js';
 import { buildPlanModel } from '../optimizer/solve.js';
@@ -43,6 +44,6 @@ export function checkSolverCaps(plan: { options: PlanOptions; snapshot: Planning
 }
 
 export const DEFAULT_SOLVER_CAPS: Readonly<SolverCaps> = Object.freeze({
-  maxSolveTimeLimitSeconds: 600,
-  maxModelVariables: 200_000,
+  maxSolveTimeLimitSeconds: DEFAULT_LIMITS.maxSolveTimeLimitSeconds,
+  maxModelVariables: DEFAULT_LIMITS.maxModelVariables,
 });

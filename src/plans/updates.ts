@@ -5,7 +5,7 @@
 import type { Database } from '../db/database.js';
 import { isFinal } from '../db/plan-store.js';
 import type { PlanStatus } from '../generated/prisma/client.js';
-import { onPlanStatus } from './events.js';
+import { onPlanStatus } from '../db/plan-events.js';
 
 export const PLAN_UPDATES_POLL_MS = 1_000;
 

@@ -3,7 +3,7 @@
 // Seeding calls this inside its transaction, after the fixtures are loaded.
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { FIXTURES_DIR } from '../dataset/load.js';
+import { FIXTURES_DIR } from '../paths.js';
 import { ValidationError, type ValidationIssue } from '../errors.js';
 import { checkNewScenario, insertScenario, type CreateScenario, type ScenarioClient } from './store.js';
 

@@ -9,7 +9,7 @@ import type { Database } from '../db/database.js';
 import { migrationStatus } from '../db/migrate.js';
 import { createContext, type Context } from '../graphql/context.js';
 import { schema } from '../graphql/schema/index.js';
-import type { PlanJobs } from '../jobs/plan-jobs.js';
+import type { Jobs } from '../jobs/runtime.js';
 import { silentLogger, type Logger } from '../observability/logger.js';
 import { createMetrics, type Metrics } from '../observability/metrics.js';
 import { useRequestLog, yogaLoggerFor } from '../observability/request-log.js';
@@ -17,7 +17,7 @@ import { useHealthEndpoints, type Readiness } from './health.js';
 import { useMissingQueryIs400, useRequestIdInErrors, wasLoggedWithRequestId } from './error-contract.js';
 import { corsFor } from './cors.js';
 import { REJECTION_REASONS } from './limit-errors.js';
-import { DEFAULT_LIMITS, type Limits } from './limits-config.js';
+import { DEFAULT_LIMITS, type Limits } from '../limits-config.js';
 import { useBodySizeLimit } from './plugins/use-body-size-limit.js';
 import { useComplexityLimit } from './plugins/use-complexity-limit.js';
 import { useCsrfPrevention } from './plugins/use-csrf-prevention.js';
@@ -30,8 +30,8 @@ import { useWebApp } from './static.js';
 
 export interface AppOptions {
   db: Database;
-  /** the plan job queue; without it plans can be read but not requested */
-  planJobs?: PlanJobs | null;
+  /** the job queue (src/jobs/runtime.ts); without it plans can be read but not requested, nor schedules changed */
+  jobs?: Jobs | null;
   graphiql?: boolean;
   /** request limits, introspection, GraphiQL, CORS, rate limits (default: DEFAULT_LIMITS, as on loopback) */
   limits?: Limits;
@@ -50,13 +50,13 @@ export interface AppOptions {
 }
 
 /** GET /metrics: this app's registry in Prometheus text format; the queue depth is read at each scrape. */
-function useMetricsEndpoint(metrics: Metrics, planJobs: PlanJobs | null, logger: Logger): Plugin {
+function useMetricsEndpoint(metrics: Metrics, jobs: Jobs | null, logger: Logger): Plugin {
   return {
     async onRequest({ url, endResponse, fetchAPI }) {
       if (url.pathname !== '/metrics') return;
-      if (planJobs) {
+      if (jobs) {
         try {
-          metrics.queueDepth.set(await planJobs.queueSize());
+          metrics.queueDepth.set(await jobs.plans.queueSize());
         } catch (error) {
           logger.warn({ err: error }, 'metrics: the solve queue depth could not be read');
         }
@@ -138,7 +138,7 @@ function useRequestIdHeader(): Plugin {
 
 export function createApp({
   db,
-  planJobs = null,
+  jobs = null,
   graphiql = true,
   limits = DEFAULT_LIMITS,
   logger = silentLogger,
@@ -171,7 +171,7 @@ export function createApp({
     maxRequestBodySize: limits.maxImportBodyBytes,
     cors: corsFor(limits.corsOrigins),
     context: ({ requestId }) => ({
-      ...createContext(db, typeof requestId === 'string' ? requestId : randomUUID(), planJobs),
+      ...createContext(db, typeof requestId === 'string' ? requestId : randomUUID(), jobs),
       solverCaps,
     }),
     plugins: [
@@ -183,7 +183,7 @@ export function createApp({
         graphqlEndpoint: '/graphql',
         rejectionReasons: REJECTION_REASONS,
       }),
-      useMetricsEndpoint(metrics, planJobs, logger),
+      useMetricsEndpoint(metrics, jobs, logger),
       ...(webDir ? [useWebApp(webDir)] : []),
       useHealthEndpoints({ readiness: () => readinessOf(db, logger) }),
       // 401 before the body is read (src/auth/authenticate.ts); puts ctx.auth on the context

@@ -1,13 +1,7 @@
 // Token buckets per caller: each caller may spend `burst` requests at once and
 // gets `perMinute` back per minute, continuously. Pure (the clock is passed in)
 // and in memory: one process's view, which is what a single API process needs.
-
-export interface RateLimit {
-  /** tokens refilled per minute; 0 = no limit */
-  perMinute: number;
-  /** bucket size: requests a caller may make at once after being idle */
-  burst: number;
-}
+import type { RateLimit } from '../limits-config.js';
 
 export type RateDecision = { allowed: true; remaining: number } | { allowed: false; retryAfterSeconds: number };
 

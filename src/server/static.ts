@@ -1,10 +1,8 @@
 // The planner's web app (web/, built by Vite into dist/web) at `/` and its assets.
 // Only GET/HEAD of `/`, `/index.html` and files under `/assets/` are answered here;
 // everything else (/graphql, /health, /ready, /metrics) goes on to yoga.
-import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { dirname, extname, join, normalize, sep } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { extname, join, normalize, sep } from 'node:path';
 import type { Plugin } from 'graphql-yoga';
 
 const CONTENT_TYPES: Record<string, string> = {
@@ -17,13 +15,6 @@ const CONTENT_TYPES: Record<string, string> = {
   '.ico': 'image/x-icon',
   '.woff2': 'font/woff2',
 };
-
-/** dist/web of this package, found from this file whether it runs from src/ (tsx) or dist/src/. */
-export function defaultWebDir(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(dir, 'package.json')) && dirname(dir) !== dir) dir = dirname(dir);
-  return join(dir, 'dist', 'web');
-}
 
 const NOT_BUILT = 'The tokengrid web app is not built: run `npm run build` (GraphiQL is at /graphql).\n';
 

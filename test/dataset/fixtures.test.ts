@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { FIXTURES_DIR, loadFixtures, type ParsedDataset } from '../../src/dataset/load.js';
+import { loadFixtures, type ParsedDataset } from '../../src/dataset/load.js';
+import { FIXTURES_DIR } from '../../src/paths.js';
 import { effectivePue } from '../../src/domain/cooling.js';
 import { fleetTotals, siteInstalledCapacity } from '../../src/domain/economics.js';
 

@@ -2,7 +2,8 @@ import { mkdtempSync, writeFileSync, existsSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { FIXTURES_DIR, loadDataset, parseDataset, readDatasetFiles } from '../../src/dataset/load.js';
+import { loadDataset, parseDataset, readDatasetFiles } from '../../src/dataset/load.js';
+import { FIXTURES_DIR } from '../../src/paths.js';
 
 describe('FIXTURES_DIR', () => {
   it('points at the bundled fixtures', () => {

@@ -10,7 +10,8 @@ import { openDatabase } from '../../src/db/database.js';
 import { importDataset } from '../../src/db/import.js';
 import { applyMigrations } from '../../src/db/migrate.js';
 import { shouldSeedFixtures } from '../../src/db/seed.js';
-import { FIXTURES_DIR, readDatasetFiles } from '../../src/dataset/load.js';
+import { readDatasetFiles } from '../../src/dataset/load.js';
+import { FIXTURES_DIR } from '../../src/paths.js';
 import { prepareDatabase, seedFixtures } from '../../src/server/start.js';
 import { cliWorkspace, type CliWorkspace } from '../helpers/cli.js';
 

@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, inject, it } from 'vitest';
-import { FIXTURES_DIR } from '../../src/dataset/load.js';
+import { FIXTURES_DIR } from '../../src/paths.js';
 import { describeIf } from '../helpers/skip.js';
 import { cliWorkspace, runCli, serve, stop, type CliWorkspace, type ServerProcess } from '../helpers/cli.js';
 

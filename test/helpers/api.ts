@@ -2,9 +2,9 @@
 import type { Role } from '../../src/auth/api-keys.js';
 import type { AuthMode } from '../../src/auth/authenticate.js';
 import type { Database } from '../../src/db/database.js';
-import type { PlanJobs } from '../../src/jobs/plan-jobs.js';
+import type { Jobs } from '../../src/jobs/runtime.js';
 import { createApp, type AppOptions } from '../../src/server/app.js';
-import { DEFAULT_LIMITS, type Limits } from '../../src/server/limits-config.js';
+import { DEFAULT_LIMITS, type Limits } from '../../src/limits-config.js';
 
 export interface GraphQLResponse<T = Record<string, any>> {
   data?: T;
@@ -32,7 +32,7 @@ export interface TestCaller {
 
 export function testApi(
   db: Database,
-  options: { planJobs?: PlanJobs; limits?: Limits } & Pick<AppOptions, 'logger' | 'metrics'> & TestCaller = {},
+  options: { jobs?: Jobs; limits?: Limits } & Pick<AppOptions, 'logger' | 'metrics'> & TestCaller = {},
 ) {
   const role = options.role ?? 'admin';
   const auth: AuthMode =
@@ -44,7 +44,7 @@ export function testApi(
   const app = createApp({
     db,
     auth,
-    planJobs: options.planJobs ?? null,
+    jobs: options.jobs ?? null,
     limits: options.limits ?? TEST_LIMITS,
     ...(options.logger ? { logger: options.logger } : {}),
     ...(options.metrics ? { metrics: options.metrics } : {}),

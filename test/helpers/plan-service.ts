@@ -1,25 +1,25 @@
 // The fixtures database with a solving job worker and the API in front of it:
 // what most plan tests start from.
 import type { Database } from '../../src/db/database.js';
-import { PlanJobs } from '../../src/jobs/plan-jobs.js';
+import { startJobs, type Jobs } from '../../src/jobs/runtime.js';
 import { closeSolverWorkers } from '../../src/optimizer/worker-pool.js';
 import { testApi } from './api.js';
 import { openTestDatabase } from './database.js';
 
 export interface PlanService {
   db: Database;
-  jobs: PlanJobs;
+  jobs: Jobs;
   api: ReturnType<typeof testApi>;
   close(): Promise<void>;
 }
 
 export async function openPlanService(): Promise<PlanService> {
   const db = await openTestDatabase();
-  const jobs = await PlanJobs.start(db, { queue: { supervise: false, pollingIntervalSeconds: 0.5 } });
+  const jobs = await startJobs(db, { queue: { supervise: false, pollingIntervalSeconds: 0.5 } });
   return {
     db,
     jobs,
-    api: testApi(db, { planJobs: jobs }),
+    api: testApi(db, { jobs: jobs }),
     async close() {
       await jobs.stop({ graceMs: 0 });
       await closeSolverWorkers();

@@ -5,7 +5,7 @@ import { createApiKey } from '../../src/auth/key-store.js';
 import { Authenticator } from '../../src/auth/authenticate.js';
 import { keysCommand } from '../../src/cli/keys.js';
 import type { Database } from '../../src/db/database.js';
-import { PlanJobs } from '../../src/jobs/plan-jobs.js';
+import { startJobs } from '../../src/jobs/runtime.js';
 import { closeSolverWorkers } from '../../src/optimizer/worker-pool.js';
 import { preparePlan } from '../../src/plans/request.js';
 import { openTestDatabase } from '../helpers/database.js';
@@ -69,7 +69,7 @@ describe('tokengrid keys', () => {
 
 describe('concurrent solves per key', () => {
   it('keeps a key to its maximum of RUNNING plans; the rest wait QUEUED and are solved after', async () => {
-    const jobs = await PlanJobs.start(db, {
+    const jobs = await startJobs(db, {
       concurrency: 3,
       maxRunningPerKey: 1,
       deferSeconds: 1,
@@ -81,9 +81,9 @@ describe('concurrent solves per key', () => {
       const keyId = created.row.keyId;
       const prepared = await preparePlan(db, { name: 'per-key', options: { periods: 24 } });
       const plans = [];
-      for (let i = 0; i < 3; i++) plans.push(await jobs.enqueue({ ...prepared, requestedByKeyId: keyId }));
+      for (let i = 0; i < 3; i++) plans.push(await jobs.plans.enqueue({ ...prepared, requestedByKeyId: keyId }));
       // a plan of nobody's key is not held back by that key's limit
-      const free = await jobs.enqueue(prepared);
+      const free = await jobs.plans.enqueue(prepared);
       let maxRunning = 0;
       let sawQueuedWhileRunning = false;
       const deadline = Date.now() + 90_000;

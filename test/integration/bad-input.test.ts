@@ -10,7 +10,7 @@ import { getNamedType, type GraphQLField } from 'graphql';
 import type { Database } from '../../src/db/database.js';
 import { NAME_MAX_LENGTH, TEXT_MAX_LENGTH } from '../../src/dataset/schema.js';
 import { schema } from '../../src/graphql/schema/index.js';
-import { PlanJobs } from '../../src/jobs/plan-jobs.js';
+import { startJobs, type Jobs } from '../../src/jobs/runtime.js';
 import { testApi } from '../helpers/api.js';
 import { openTestDatabase } from '../helpers/database.js';
 import { dumpDatabase, type DatabaseDump } from '../helpers/dump.js';
@@ -519,14 +519,14 @@ const CORPUS: Record<string, BadCase[]> = {
 };
 
 let db: Database;
-let planJobs: PlanJobs;
+let planJobs: Jobs;
 let api: ReturnType<typeof testApi>;
 let before: DatabaseDump;
 
 beforeAll(async () => {
   db = await openTestDatabase();
-  planJobs = await PlanJobs.start(db, { worker: false, queue: { supervise: false, schedule: false } });
-  api = testApi(db, { planJobs });
+  planJobs = await startJobs(db, { worker: false, queue: { supervise: false, schedule: false } });
+  api = testApi(db, { jobs: planJobs });
   // records the update and delete cases refer to
   await api.data(`mutation { createScenario(input: { code: "BASE-SC", name: "base", overrides: {} }) { __typename } }`);
   await api.data(`mutation { createSchedule(input: { name: "base-schedule", cron: "0 2 * * *" }) { __typename } }`);

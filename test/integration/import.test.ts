@@ -3,7 +3,8 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { FIXTURES_DIR, readDatasetFiles } from '../../src/dataset/load.js';
+import { readDatasetFiles } from '../../src/dataset/load.js';
+import { FIXTURES_DIR } from '../../src/paths.js';
 import type { Database } from '../../src/db/database.js';
 import { readDataset } from '../../src/db/dataset-store.js';
 import { testApi } from '../helpers/api.js';

@@ -3,20 +3,20 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/db/database.js';
 import { planningInputFromDatabase } from '../../src/db/planning-input.js';
-import { PlanJobs } from '../../src/jobs/plan-jobs.js';
+import { startJobs, type Jobs } from '../../src/jobs/runtime.js';
 import { buildPlanModel } from '../../src/optimizer/solve.js';
 import { DEFAULT_PLAN_OPTIONS } from '../../src/optimizer/types.js';
 import { createApp } from '../../src/server/app.js';
-import { DEFAULT_LIMITS, MIB, type Limits } from '../../src/server/limits-config.js';
+import { DEFAULT_LIMITS, MIB, type Limits } from '../../src/limits-config.js';
 import { TEST_LIMITS } from '../helpers/api.js';
 import { openTestDatabase } from '../helpers/database.js';
 
 let db: Database;
-let planJobs: PlanJobs;
+let planJobs: Jobs;
 
 beforeAll(async () => {
   db = await openTestDatabase();
-  planJobs = await PlanJobs.start(db, { worker: false, queue: { supervise: false, pollingIntervalSeconds: 0.5 } });
+  planJobs = await startJobs(db, { worker: false, queue: { supervise: false, pollingIntervalSeconds: 0.5 } });
 });
 afterAll(async () => {
   await planJobs?.stop({ graceMs: 0 });
@@ -26,7 +26,7 @@ afterAll(async () => {
 const JSON_HEADERS = { 'content-type': 'application/json', accept: 'application/json' };
 
 function appWith(limits: Partial<Limits> = {}) {
-  return createApp({ db, planJobs, limits: { ...TEST_LIMITS, ...limits } });
+  return createApp({ db, jobs: planJobs, limits: { ...TEST_LIMITS, ...limits } });
 }
 
 async function post(app: ReturnType<typeof appWith>, body: string, headers: Record<string, string> = {}) {

@@ -4,7 +4,7 @@
 // line per solve, and /ready false when the database cannot be reached.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/db/database.js';
-import { PlanJobs } from '../../src/jobs/plan-jobs.js';
+import { startJobs, type Jobs } from '../../src/jobs/runtime.js';
 import { createLogger } from '../../src/observability/logger.js';
 import { createMetrics, type Metrics } from '../../src/observability/metrics.js';
 import { closeSolverWorkers } from '../../src/optimizer/worker-pool.js';
@@ -13,7 +13,7 @@ import { testApi, TEST_LIMITS } from '../helpers/api.js';
 import { openTestDatabase } from '../helpers/database.js';
 
 let db: Database;
-let planJobs: PlanJobs;
+let planJobs: Jobs;
 let metrics: Metrics;
 let lines: Record<string, any>[];
 let api: ReturnType<typeof testApi>;
@@ -23,12 +23,12 @@ beforeAll(async () => {
   lines = [];
   const logger = createLogger('info', { write: (line: string) => void lines.push(JSON.parse(line)) });
   metrics = createMetrics({ defaultMetrics: false });
-  planJobs = await PlanJobs.start(db, {
+  planJobs = await startJobs(db, {
     queue: { supervise: false, schedule: false, pollingIntervalSeconds: 0.5 },
     logger,
     metrics,
   });
-  api = testApi(db, { planJobs, logger, metrics });
+  api = testApi(db, { jobs: planJobs, logger, metrics });
 });
 afterAll(async () => {
   await planJobs?.stop({ graceMs: 0 });
@@ -151,10 +151,10 @@ describe('/metrics', () => {
   });
 
   it('reports the queue depth read from pg-boss at each scrape', async () => {
-    const enqueueOnly = await PlanJobs.start(db, { worker: false, queue: { supervise: false, schedule: false } });
+    const enqueueOnly = await startJobs(db, { worker: false, queue: { supervise: false, schedule: false } });
     try {
-      const queued = testApi(db, { planJobs: enqueueOnly, metrics: createMetrics({ defaultMetrics: false }) });
-      // the solving PlanJobs above would take it: stop its worker first
+      const queued = testApi(db, { jobs: enqueueOnly, metrics: createMetrics({ defaultMetrics: false }) });
+      // the solving Jobs above would take it: stop its worker first
       await planJobs.stop({ graceMs: 0 });
       await queued.data(`mutation { requestPlan(input: { name: "waiting" }) { __typename } }`);
       const text = await (await queued.app.fetch('http://tokengrid.test/metrics')).text();

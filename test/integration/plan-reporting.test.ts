@@ -10,7 +10,7 @@ import { describePlan } from '../../src/cli/plan-service.js';
 import { fmt, formatPlanSummary } from '../../src/cli/plan.js';
 import { formatPlanDiff } from '../../src/cli/plans.js';
 import { planningInputFromDatabase } from '../../src/db/planning-input.js';
-import { PlanJobs } from '../../src/jobs/plan-jobs.js';
+import { startJobs } from '../../src/jobs/runtime.js';
 import { webhookSummary } from '../../src/jobs/plan-webhook.js';
 import { scheduleQueueName } from '../../src/jobs/schedules.js';
 import { solvePlacement } from '../../src/optimizer/solve.js';
@@ -187,9 +187,9 @@ describe('a RETIRED site', () => {
 describe('no plan over no data', () => {
   it('refuses requestPlan on an empty database with a ValidationError that says how to load data, and writes no plan', async () => {
     const db = await openTestDatabase({ fixtures: false });
-    const jobs = await PlanJobs.start(db, { queue: { supervise: false, pollingIntervalSeconds: 0.5 } });
+    const jobs = await startJobs(db, { queue: { supervise: false, pollingIntervalSeconds: 0.5 } });
     try {
-      const api = testApi(db, { planJobs: jobs });
+      const api = testApi(db, { jobs: jobs });
       const answer = await api.data(REQUEST, { input: { wait: true } });
       expect(answer.requestPlan.__typename).toBe('ValidationError');
       expect(answer.requestPlan.issues).toEqual([
@@ -204,7 +204,7 @@ describe('no plan over no data', () => {
 
   it('refuses a plan over no demand, and a schedule tick over no demand makes no plan', async () => {
     const db = await openTestDatabase();
-    const jobs = await PlanJobs.start(db, {
+    const jobs = await startJobs(db, {
       queue: {
         supervise: false,
         pollingIntervalSeconds: 0.5,
@@ -215,7 +215,7 @@ describe('no plan over no data', () => {
     });
     try {
       await db.prisma.demand.deleteMany({});
-      const api = testApi(db, { planJobs: jobs });
+      const api = testApi(db, { jobs: jobs });
       const answer = await api.data(REQUEST, { input: {} });
       expect(answer.requestPlan.__typename).toBe('ValidationError');
       expect(answer.requestPlan.issues[0]).toEqual({
@@ -231,9 +231,9 @@ describe('no plan over no data', () => {
       const scheduleId = created.createSchedule.data.id as string;
       const queue = scheduleQueueName(scheduleId);
       const deadline = Date.now() + 15_000;
-      const tickId = (await jobs.jobQueue.send(queue, { scheduleId }))!;
+      const tickId = (await jobs.queue.send(queue, { scheduleId }))!;
       for (;;) {
-        const state = (await jobs.jobQueue.getJobById(queue, tickId))?.state;
+        const state = (await jobs.queue.getJobById(queue, tickId))?.state;
         if (state === 'completed') break;
         if (Date.now() > deadline) throw new Error(`tick still ${state}`);
         await new Promise((resolve) => setTimeout(resolve, 200));

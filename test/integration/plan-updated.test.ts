@@ -3,7 +3,7 @@
 // (no in-process event) is still seen, through the database poll; unknown ids.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/db/database.js';
-import { PlanJobs } from '../../src/jobs/plan-jobs.js';
+import { startJobs, type Jobs } from '../../src/jobs/runtime.js';
 import { closeSolverWorkers } from '../../src/optimizer/worker-pool.js';
 import { createApp } from '../../src/server/app.js';
 import { listen, type RunningServer } from '../../src/server/http.js';
@@ -12,8 +12,8 @@ import { openTestDatabase } from '../helpers/database.js';
 import { allEvents, subscribe } from '../helpers/sse.js';
 
 let db: Database;
-let enqueueOnly: PlanJobs;
-let solving: PlanJobs | undefined;
+let enqueueOnly: Jobs;
+let solving: Jobs | undefined;
 let server: RunningServer;
 let api: ReturnType<typeof testApi>;
 
@@ -24,9 +24,9 @@ const REQUEST = `mutation ($input: RequestPlanInput!) { requestPlan(input: $inpu
 
 beforeAll(async () => {
   db = await openTestDatabase();
-  enqueueOnly = await PlanJobs.start(db, { worker: false, queue: QUEUE });
-  server = await listen(createApp({ db, planJobs: enqueueOnly }), '127.0.0.1', 0);
-  api = testApi(db, { planJobs: enqueueOnly });
+  enqueueOnly = await startJobs(db, { worker: false, queue: QUEUE });
+  server = await listen(createApp({ db, jobs: enqueueOnly }), '127.0.0.1', 0);
+  api = testApi(db, { jobs: enqueueOnly });
 });
 afterAll(async () => {
   await server?.close();
@@ -56,7 +56,7 @@ describe('planUpdated (server-sent events)', () => {
 
     // only now can the plan be solved: the first event cannot have raced the solve
     const started = Date.now();
-    solving = await PlanJobs.start(db, { queue: QUEUE });
+    solving = await startJobs(db, { queue: QUEUE });
     const rest = await allEvents(subscription);
     const statuses = rest.filter((e) => e.event === 'next').map((e) => e.data.data.planUpdated.status);
     expect(statuses.at(-1)).toBe('SOLVED');

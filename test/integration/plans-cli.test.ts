@@ -6,16 +6,16 @@ import { requestPlanFromService } from '../../src/cli/plan-service.js';
 import { planCommand } from '../../src/cli/plan.js';
 import { plansCommand } from '../../src/cli/plans.js';
 import type { Database } from '../../src/db/database.js';
-import { PlanJobs } from '../../src/jobs/plan-jobs.js';
+import { startJobs, type Jobs } from '../../src/jobs/runtime.js';
 import { closeSolverWorkers } from '../../src/optimizer/worker-pool.js';
 import { openTestDatabase } from '../helpers/database.js';
 
 let db: Database;
-let jobs: PlanJobs;
+let jobs: Jobs;
 
 beforeAll(async () => {
   db = await openTestDatabase();
-  jobs = await PlanJobs.start(db, { queue: { supervise: false, pollingIntervalSeconds: 0.5, schedule: false } });
+  jobs = await startJobs(db, { queue: { supervise: false, pollingIntervalSeconds: 0.5, schedule: false } });
   await db.prisma.scenario.create({
     data: {
       code: 'PRICEY-US',
@@ -43,7 +43,7 @@ const plan = (argv: string[]) =>
       argv,
       {
         loadPlanningInput: () => Promise.reject(new Error('not used')),
-        requestPlan: (request, out) => requestPlanFromService(db, jobs, request, out),
+        requestPlan: (request, out) => requestPlanFromService(db, jobs.plans, request, out),
       },
       io,
     ),
@@ -81,7 +81,7 @@ describe('tokengrid plan through the plans service', () => {
     expect(id).toMatch(/^[0-9a-f-]{36}$/);
     const row = await db.prisma.plan.findUniqueOrThrow({ where: { id } });
     expect(['QUEUED', 'RUNNING', 'SOLVED']).toContain(row.status);
-    await jobs.waitForFinal(id, { timeoutMs: 30_000 });
+    await jobs.plans.waitForFinal(id, { timeoutMs: 30_000 });
   });
 
   it('refuses bad arguments (2) and an unknown scenario (1), writing nothing', async () => {

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/db/database.js';
 import { createPlanRow, markRunning, snapshotHash } from '../../src/db/plan-store.js';
 import { planningInputFromDatabase } from '../../src/db/planning-input.js';
-import { PlanJobs } from '../../src/jobs/plan-jobs.js';
+import { startJobs, type Jobs } from '../../src/jobs/runtime.js';
 import { solvePlan } from '../../src/jobs/solve-plan.js';
 import { solvePlacement } from '../../src/optimizer/solve.js';
 import { closeSolverWorkers } from '../../src/optimizer/worker-pool.js';
@@ -15,17 +15,17 @@ import { openTestDatabase } from '../helpers/database.js';
 
 let db: Database;
 /** enqueues only: its plans stay QUEUED until the solving instance below starts */
-let enqueueOnly: PlanJobs;
+let enqueueOnly: Jobs;
 let queueApi: ReturnType<typeof testApi>;
-let solving: PlanJobs | undefined;
+let solving: Jobs | undefined;
 let api: ReturnType<typeof testApi>;
 
 const QUEUE = { supervise: false, pollingIntervalSeconds: 0.5 };
 
 beforeAll(async () => {
   db = await openTestDatabase();
-  enqueueOnly = await PlanJobs.start(db, { worker: false, queue: QUEUE });
-  queueApi = testApi(db, { planJobs: enqueueOnly });
+  enqueueOnly = await startJobs(db, { worker: false, queue: QUEUE });
+  queueApi = testApi(db, { jobs: enqueueOnly });
 });
 afterAll(async () => {
   await solving?.stop({ graceMs: 0 });
@@ -103,8 +103,8 @@ describe('with a solving worker', () => {
   let solved: Record<string, any>;
 
   beforeAll(async () => {
-    solving = await PlanJobs.start(db, { queue: QUEUE });
-    api = testApi(db, { planJobs: solving });
+    solving = await startJobs(db, { queue: QUEUE });
+    api = testApi(db, { jobs: solving });
   });
 
   it('request → wait → a SOLVED plan costing what a direct solve of the same data costs', async () => {
@@ -201,8 +201,12 @@ describe('with a solving worker', () => {
   it('records a snapshot the solver rejects as FAILED with its message', async () => {
     const snapshot = await planningInputFromDatabase(db);
     const broken: PlanningInput = { ...snapshot, sites: [...snapshot.sites, snapshot.sites[0]!] };
-    const plan = await solving!.enqueue({ name: 'broken', options: { ...DEFAULT_PLAN_OPTIONS }, snapshot: broken });
-    await solving!.waitForFinal(plan.id, { timeoutMs: 30_000 });
+    const plan = await solving!.plans.enqueue({
+      name: 'broken',
+      options: { ...DEFAULT_PLAN_OPTIONS },
+      snapshot: broken,
+    });
+    await solving!.plans.waitForFinal(plan.id, { timeoutMs: 30_000 });
     const { plan: failed } = await api.data(PLAN, { id: plan.id });
     expect(failed).toMatchObject({ status: 'FAILED', final: true, costPerMillionTokens: null });
     expect(failed.errorMessage).toMatch(/duplicate site code/);
@@ -214,7 +218,7 @@ describe('with a solving worker', () => {
     await waitForStatus(plan.id, 'RUNNING');
     const cancelled = await api.data(CANCEL, { id: plan.id });
     expect(cancelled.cancelPlan.data.status).toBe('CANCELLED');
-    await solving!.waitForFinal(plan.id, { timeoutMs: 5_000 });
+    await solving!.plans.waitForFinal(plan.id, { timeoutMs: 5_000 });
     // the aborted job has returned (or will) without writing: the row stays as the cancel left it
     await new Promise((resolve) => setTimeout(resolve, 300));
     const row = await db.prisma.plan.findUniqueOrThrow({ where: { id: plan.id } });

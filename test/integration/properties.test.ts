@@ -9,20 +9,20 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/db/database.js';
 import { readDataset } from '../../src/db/dataset-store.js';
-import { PlanJobs } from '../../src/jobs/plan-jobs.js';
+import { startJobs, type Jobs } from '../../src/jobs/runtime.js';
 import { testApi } from '../helpers/api.js';
 import { openTestDatabase } from '../helpers/database.js';
 import { dumpDatabase } from '../helpers/dump.js';
 
 let db: Database;
-let planJobs: PlanJobs;
+let planJobs: Jobs;
 let api: ReturnType<typeof testApi>;
 
 beforeAll(async () => {
   db = await openTestDatabase();
   // enqueue only: plans stay QUEUED, nothing is solved
-  planJobs = await PlanJobs.start(db, { worker: false, queue: { supervise: false, schedule: false } });
-  api = testApi(db, { planJobs });
+  planJobs = await startJobs(db, { worker: false, queue: { supervise: false, schedule: false } });
+  api = testApi(db, { jobs: planJobs });
 });
 afterAll(async () => {
   await planJobs?.stop({ graceMs: 0 });

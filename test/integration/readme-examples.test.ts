@@ -3,7 +3,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { PROJECT_ROOT } from '../../src/db/migrate.js';
+import { PACKAGE_ROOT } from '../../src/paths.js';
 import { seedExampleScenarios } from '../../src/scenarios/examples.js';
 import type { testApi } from '../helpers/api.js';
 import { openPlanService, type PlanService } from '../helpers/plan-service.js';
@@ -22,7 +22,7 @@ afterAll(async () => {
 });
 
 it('runs every ```graphql block of the README without errors', async () => {
-  const readme = await readFile(join(PROJECT_ROOT, 'README.md'), 'utf8');
+  const readme = await readFile(join(PACKAGE_ROOT, 'README.md'), 'utf8');
   const blocks = [...readme.matchAll(/```graphql\n([\s\S]*?)```/g)].map((m) => m[1]!);
   expect(blocks.length).toBeGreaterThanOrEqual(5);
   for (const block of blocks) {

@@ -6,7 +6,7 @@ import { mkdtemp, readFile, rm, writeFile, cp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PROJECT_ROOT } from '../../src/db/migrate.js';
+import { PACKAGE_ROOT } from '../../src/paths.js';
 import { ValidationError } from '../../src/errors.js';
 import { EXAMPLE_SCENARIOS_DIR, seedExampleScenarios } from '../../src/scenarios/examples.js';
 import { openPlanService, type PlanService } from '../helpers/plan-service.js';
@@ -174,7 +174,7 @@ describe('example scenarios', () => {
   });
 
   it("gives the README's worked example (baseline vs PRICEY-US) exactly the figures it prints", async () => {
-    const readme = await readFile(join(PROJECT_ROOT, 'README.md'), 'utf8');
+    const readme = await readFile(join(PACKAGE_ROOT, 'README.md'), 'utf8');
     const options = { allowExpansion: true };
     const base = await plan({ name: 'baseline', options });
     const pricey = await plan({ name: 'pricey-us', scenario: 'PRICEY-US', options });

@@ -4,13 +4,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/db/database.js';
 import { planningInputFromDatabase } from '../../src/db/planning-input.js';
-import type { PlanJobs } from '../../src/jobs/plan-jobs.js';
+import type { Jobs } from '../../src/jobs/runtime.js';
 import type { PlanningInput } from '../../src/optimizer/types.js';
 import type { testApi } from '../helpers/api.js';
 import { openPlanService, type PlanService } from '../helpers/plan-service.js';
 
 let db: Database;
-let jobs: PlanJobs;
+let jobs: Jobs;
 let api: ReturnType<typeof testApi>;
 let fixtures: PlanningInput;
 
@@ -180,7 +180,7 @@ describe('scenarios', () => {
       maxSiteShare: 0.5,
       carbonPricePerTonne: 50,
     });
-    await jobs.cancel(result.requestPlan.data.id);
+    await jobs.plans.cancel(result.requestPlan.data.id);
   });
 
   it('refuses bad overrides with a ValidationError naming the path, and writes nothing', async () => {

@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/db/database.js';
 import { inProcessGraphQL, schedulesCommand } from '../../src/cli/schedules.js';
-import { PlanJobs } from '../../src/jobs/plan-jobs.js';
+import { startJobs, type Jobs } from '../../src/jobs/runtime.js';
 import { scheduleQueueName } from '../../src/jobs/schedules.js';
 import { closeSolverWorkers } from '../../src/optimizer/worker-pool.js';
 import { testApi } from '../helpers/api.js';
@@ -20,7 +20,7 @@ interface Received {
 }
 
 let db: Database;
-let jobs: PlanJobs;
+let jobs: Jobs;
 let api: ReturnType<typeof testApi>;
 let server: Server;
 let baseUrl: string;
@@ -28,7 +28,7 @@ const received: Received[] = [];
 
 beforeAll(async () => {
   db = await openTestDatabase();
-  jobs = await PlanJobs.start(db, {
+  jobs = await startJobs(db, {
     queue: {
       supervise: false,
       pollingIntervalSeconds: 0.5,
@@ -40,7 +40,7 @@ beforeAll(async () => {
       webhook: { attempts: 3, retryDelaySeconds: 1, backoff: false, timeoutMs: 2_000 },
     },
   });
-  api = testApi(db, { planJobs: jobs });
+  api = testApi(db, { jobs: jobs });
   server = createServer((request, response) => {
     void readBody(request).then((body) => {
       received.push({ path: request.url ?? '', body: JSON.parse(body) });
@@ -110,7 +110,7 @@ const PLAN = `query ($id: ID!) { plan(id: $id) {
 } }`;
 
 async function cronNames(): Promise<string[]> {
-  return (await jobs.jobQueue.getSchedules()).map((schedule) => schedule.name);
+  return (await jobs.queue.getSchedules()).map((schedule) => schedule.name);
 }
 
 /** A cron that will not fire during the test: half a day from now. */
@@ -121,7 +121,7 @@ function farCron(): string {
 
 /** What pg-boss's timekeeper does on a tick: a job on the schedule's queue. */
 async function sendTick(scheduleId: string): Promise<string> {
-  const id = await jobs.jobQueue.send(scheduleQueueName(scheduleId), { scheduleId });
+  const id = await jobs.queue.send(scheduleQueueName(scheduleId), { scheduleId });
   return id!;
 }
 
@@ -132,7 +132,7 @@ async function planOfTick(tickId: string) {
 }
 
 async function finalPlan(id: string) {
-  await jobs.waitForFinal(id, { timeoutMs: 30_000 });
+  await jobs.plans.waitForFinal(id, { timeoutMs: 30_000 });
   return (await api.data(PLAN, { id })).plan;
 }
 
@@ -322,7 +322,7 @@ describe('a schedule firing', () => {
     const queue = scheduleQueueName(scheduleId);
     await until(
       'the tick to complete',
-      async () => (await jobs.jobQueue.getJobById(queue, tickId))?.state === 'completed',
+      async () => (await jobs.queue.getJobById(queue, tickId))?.state === 'completed',
     );
     await db.executeSql(`UPDATE pgboss.job SET state = 'retry', completed_on = NULL WHERE name = $1 AND id = $2`, [
       queue,
@@ -330,7 +330,7 @@ describe('a schedule firing', () => {
     ]);
     await until(
       'the redelivered tick to complete',
-      async () => (await jobs.jobQueue.getJobById(queue, tickId))?.state === 'completed',
+      async () => (await jobs.queue.getJobById(queue, tickId))?.state === 'completed',
     );
     expect(await db.prisma.plan.count({ where: { scheduleTickId: tickId } })).toBe(1);
 
@@ -348,7 +348,7 @@ describe('a schedule firing', () => {
     const tickId = await sendTick(scheduleId);
     await until(
       'the tick to be taken',
-      async () => (await jobs.jobQueue.getJobById(scheduleQueueName(scheduleId), tickId))?.state === 'completed',
+      async () => (await jobs.queue.getJobById(scheduleQueueName(scheduleId), tickId))?.state === 'completed',
     );
     expect(await db.prisma.plan.count({ where: { scheduleId } })).toBe(before);
 
@@ -378,7 +378,7 @@ describe('a schedule firing', () => {
     const plans = await db.prisma.plan.count({ where: { scheduleId } });
     expect((await api.data(DELETE, { name: 'every minute' })).deleteSchedule.data).toEqual({ name: 'every minute' });
     expect(await cronNames()).not.toContain(scheduleQueueName(scheduleId));
-    expect(await jobs.jobQueue.getQueue(scheduleQueueName(scheduleId))).toBeNull();
+    expect(await jobs.queue.getQueue(scheduleQueueName(scheduleId))).toBeNull();
     expect(
       await db.prisma.plan.count({ where: { scheduleId: null, scheduleTickId: { not: null } } }),
     ).toBeGreaterThanOrEqual(plans);

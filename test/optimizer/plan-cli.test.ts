@@ -1,7 +1,7 @@
 // `tokengrid plan` on the fixtures, and the options schema the GraphQL layer reuses.
 import { afterAll, describe, expect, it } from 'vitest';
 import { planCommand } from '../../src/cli/plan.js';
-import { FIXTURES_DIR } from '../../src/dataset/load.js';
+import { FIXTURES_DIR } from '../../src/paths.js';
 import {
   DEFAULT_PLAN_OPTIONS,
   parsePlanOptions,

@@ -1,7 +1,8 @@
 // Limits from the environment: defaults, loopback-dependent defaults, overrides, bad values.
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../src/config.js';
-import { DEFAULT_LIMITS, isLoopbackHost, MIB } from '../../src/server/limits-config.js';
+import { DEFAULT_LIMITS, MIB } from '../../src/limits-config.js';
+import { isLoopbackHost } from '../../src/net.js';
 
 describe('limits configuration', () => {
   it('has the documented defaults', () => {

@@ -4,7 +4,7 @@ import { resolveArrayConnection } from '@pothos/plugin-relay';
 import { GraphQLError } from 'graphql';
 import { NAME_MAX_LENGTH, plainText } from '../../dataset/schema.js';
 import { isUuid } from '../../db/ids.js';
-import { isFinal, storedPlanResult } from '../../db/plan-store.js';
+import { isFinal, storedPlanResult, storedSnapshot } from '../../db/plan-store.js';
 import type { Prisma } from '../../generated/prisma/client.js';
 import type { PlanJobs } from '../../jobs/plan-jobs.js';
 import {
@@ -12,7 +12,6 @@ import {
   parsePlanOptions,
   type AllocationRow,
   type CostBreakdownPerHour,
-  type PlanningInput,
   type PlanResult,
   type RegionPlan,
   type ShadowPrices,
@@ -30,12 +29,14 @@ import { checkPageSize, MAX_PAGE_SIZE, MUTATION_ERRORS, selection } from './comm
 /** How long `wait: true` holds a request open before answering with the plan as it is. */
 export const MAX_PLAN_WAIT_MS = 60_000;
 
+/** A mutation that needs the job queue, in a process without one (see Context.planJobs). */
+export const jobQueueUnavailable = () =>
+  new GraphQLError('this process does not run the plan job queue', {
+    extensions: { code: 'SERVICE_UNAVAILABLE' satisfies ErrorCode },
+  });
+
 export function planJobsOrThrow(ctx: Context): PlanJobs {
-  if (!ctx.planJobs) {
-    throw new GraphQLError('this process does not run the plan job queue', {
-      extensions: { code: 'SERVICE_UNAVAILABLE' satisfies ErrorCode },
-    });
-  }
+  if (!ctx.planJobs) throw jobQueueUnavailable();
   return ctx.planJobs;
 }
 
@@ -604,7 +605,7 @@ builder.mutationFields((t) => ({
       const plan = await planJobsOrThrow(ctx).enqueue({
         name,
         options: options.options,
-        snapshot: source.inputSnapshot as unknown as PlanningInput,
+        snapshot: storedSnapshot(source.inputSnapshot),
         sourcePlanId: source.id,
         requestedByKeyId: ctx.auth?.keyId ?? null,
       });

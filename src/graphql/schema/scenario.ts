@@ -2,7 +2,7 @@
 // its queries and mutations, and
 // compareScenarios (plans side by side).
 import { isUuid } from '../../db/ids.js';
-import { storedPlanResult } from '../../db/plan-store.js';
+import { storedPlanResult, storedScenarioCode } from '../../db/plan-store.js';
 import type { PlanResult } from '../../optimizer/types.js';
 import {
   describeOverrides,
@@ -505,8 +505,7 @@ builder.queryField('compareScenarios', (t) =>
         const result = storedPlanResult(plan?.result);
         if (!plan) throw badPlanIds(`planIds[${index}]: no plan ${id}`);
         if (!result?.totals) throw badPlanIds(`planIds[${index}]: plan ${id} has no solved result`);
-        const applied = plan.scenarioApplied as { code?: string } | null;
-        return { plan, result, totals: result.totals, scenarioCode: applied?.code ?? null };
+        return { plan, result, totals: result.totals, scenarioCode: storedScenarioCode(plan.scenarioApplied) };
       });
       const load = (result: PlanResult) =>
         new Map(result.sites.map((site) => [site.siteCode, site.servedTokensPerSecond]));

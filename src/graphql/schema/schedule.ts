@@ -1,17 +1,16 @@
 // Schedule: a plan requested on a cron (pg-boss's scheduler), with its plans,
-// queries and mutations (create, update, pause, resume, delete), and the
-// schedule and webhook delivery of a scheduled plan.
+// queries and mutations (create, update, pause, resume, delete: they check
+// their input and call src/schedules/service.ts), and the schedule and webhook
+// delivery of a scheduled plan.
 import { z } from 'zod';
 import { requiredText } from '../../dataset/schema.js';
 import type { Prisma } from '../../generated/prisma/client.js';
-import { removeScheduleCron, syncScheduleCron } from '../../jobs/schedules.js';
-import { preparePlan } from '../../plans/request.js';
 import { checkCron, checkTimeZone, nextRunAt } from '../../schedules/cron.js';
+import type { ScheduleService } from '../../schedules/service.js';
 import { builder } from '../builder.js';
 import type { Context } from '../context.js';
-import { ConflictError, NotFoundError, ValidationError } from '../../errors.js';
 import { checkPageSize, MUTATION_ERRORS, selection } from './common.js';
-import { givenOptions, planJobsOrThrow, PlanOptionsInput, PlanRef } from './plan.js';
+import { givenOptions, jobQueueUnavailable, PlanOptionsInput, PlanRef } from './plan.js';
 import { validated } from './validate.js';
 
 const NEWEST_FIRST: Prisma.PlanOrderByWithRelationInput[] = [{ requestedAt: 'desc' }, { id: 'desc' }];
@@ -189,49 +188,15 @@ const DeletedScheduleRef = builder.objectRef<{ name: string }>('DeletedSchedule'
   fields: (t) => ({ name: t.exposeString('name') }),
 });
 
-/**
- * Checks scenario and options exactly as a tick will use them (NotFoundError /
- * ValidationError under `input.`); not the data itself: it may be loaded before the first tick.
- */
-async function checkPlanRequest(
-  ctx: Context,
-  scheduleName: string,
-  scenarioCode: string | null,
-  given: Record<string, unknown>,
-): Promise<string | null> {
-  await preparePlan(ctx.db, { name: scheduleName, scenarioCode, options: given }, { checkData: false });
-  if (scenarioCode == null) return null;
-  const scenario = await ctx.db.prisma.scenario.findUniqueOrThrow({
-    where: { code: scenarioCode },
-    select: { id: true },
-  });
-  return scenario.id;
+function schedulesOrThrow(ctx: Context): ScheduleService {
+  if (!ctx.schedules) throw jobQueueUnavailable();
+  return ctx.schedules;
 }
 
-async function scheduleOrThrow(ctx: Context, scheduleName: string) {
-  const schedule = await ctx.db.prisma.schedule.findUnique({
-    where: { name: scheduleName },
-    select: {
-      id: true,
-      cron: true,
-      timeZone: true,
-      enabled: true,
-      options: true,
-      scenario: { select: { code: true } },
-    },
-  });
-  if (!schedule) throw new NotFoundError('Schedule', scheduleName);
-  return schedule;
-}
-
-/** Sets enabled and brings pg-boss's cron in line. */
+/** Pauses or resumes, answering the schedule as the query selects it. */
 async function setEnabled(ctx: Context, query: object, scheduleName: string, enabled: boolean) {
-  const jobs = planJobsOrThrow(ctx);
-  const schedule = await scheduleOrThrow(ctx, scheduleName);
-  // the row first: a re-sync between the two steps then agrees with what comes next
-  await ctx.db.prisma.schedule.update({ where: { id: schedule.id }, data: { enabled } });
-  await syncScheduleCron(jobs.jobQueue, { ...schedule, enabled });
-  return ctx.db.prisma.schedule.findUniqueOrThrow({ ...selection(query), where: { id: schedule.id } });
+  const id = await schedulesOrThrow(ctx).setEnabled(scheduleName, enabled);
+  return ctx.db.prisma.schedule.findUniqueOrThrow({ ...selection(query), where: { id } });
 }
 
 builder.mutationFields((t) => ({
@@ -242,32 +207,11 @@ builder.mutationFields((t) => ({
       'Stores a schedule and registers its cron; its scenario and options are checked as each tick will use them.',
     args: { input: t.arg({ type: CreateScheduleInput, required: true }) },
     resolve: async (query, _root, args, ctx) => {
-      const jobs = planJobsOrThrow(ctx);
+      const schedules = schedulesOrThrow(ctx);
       const { options: optionsInput, ...rest } = args.input;
       const input = validated(createSchema, { ...withoutNulls(rest), options: givenOptions(optionsInput) });
-      const scenarioId = await checkPlanRequest(ctx, input.name, input.scenario ?? null, input.options);
-      if (await ctx.db.prisma.schedule.findUnique({ where: { name: input.name }, select: { id: true } })) {
-        throw new ConflictError(`a schedule named "${input.name}" already exists`);
-      }
-      const created = await ctx.db.prisma.schedule.create({
-        data: {
-          name: input.name,
-          cron: input.cron.trim(),
-          timeZone: input.timeZone,
-          scenarioId,
-          options: input.options as Prisma.InputJsonValue,
-          enabled: input.enabled,
-          webhookUrl: input.webhookUrl ?? null,
-        },
-      });
-      try {
-        await syncScheduleCron(jobs.jobQueue, created);
-      } catch (error) {
-        await ctx.db.prisma.schedule.delete({ where: { id: created.id } });
-        throw error;
-      }
-      await jobs.schedules?.subscribe(created.id);
-      return ctx.db.prisma.schedule.findUniqueOrThrow({ ...selection(query), where: { id: created.id } });
+      const id = await schedules.create(input);
+      return ctx.db.prisma.schedule.findUniqueOrThrow({ ...selection(query), where: { id } });
     },
   }),
   updateSchedule: t.prismaField({
@@ -276,7 +220,7 @@ builder.mutationFields((t) => ({
     description: 'Changes the fields given; plans already made keep what they were made with.',
     args: { input: t.arg({ type: UpdateScheduleInput, required: true }) },
     resolve: async (query, _root, args, ctx) => {
-      const jobs = planJobsOrThrow(ctx);
+      const schedules = schedulesOrThrow(ctx);
       const { options: optionsInput, scenario, webhookUrl, ...rest } = args.input;
       const input = validated(updateSchema, {
         ...withoutNulls(rest),
@@ -284,27 +228,8 @@ builder.mutationFields((t) => ({
         ...(webhookUrl !== undefined ? { webhookUrl } : {}),
         ...(optionsInput != null ? { options: givenOptions(optionsInput) } : {}),
       });
-      const existing = await scheduleOrThrow(ctx, input.name);
-      const cron = input.cron?.trim() ?? existing.cron;
-      const timeZone = input.timeZone ?? existing.timeZone;
-      // a new zone alone may still leave the stored cron valid; check the pair
-      const pair = checkCron(cron, timeZone);
-      if (!pair.ok) throw new ValidationError([{ path: 'input.cron', message: pair.message }]);
-      const scenarioCode = input.scenario === undefined ? (existing.scenario?.code ?? null) : input.scenario;
-      const options = input.options ?? (existing.options as Record<string, unknown>);
-      const scenarioId = await checkPlanRequest(ctx, input.name, scenarioCode, options);
-      const updated = await ctx.db.prisma.schedule.update({
-        where: { id: existing.id },
-        data: {
-          cron,
-          timeZone,
-          scenarioId,
-          options: options as Prisma.InputJsonValue,
-          ...(input.webhookUrl !== undefined ? { webhookUrl: input.webhookUrl } : {}),
-        },
-      });
-      await syncScheduleCron(jobs.jobQueue, updated);
-      return ctx.db.prisma.schedule.findUniqueOrThrow({ ...selection(query), where: { id: updated.id } });
+      const id = await schedules.update(input);
+      return ctx.db.prisma.schedule.findUniqueOrThrow({ ...selection(query), where: { id } });
     },
   }),
   pauseSchedule: t.prismaField({
@@ -329,12 +254,7 @@ builder.mutationField('deleteSchedule', (t) =>
     description: 'Deletes a schedule and its cron; its plans stay (without a schedule).',
     args: { input: t.arg({ type: ScheduleNameInput, required: true }) },
     resolve: async (_root, { input }, ctx) => {
-      const jobs = planJobsOrThrow(ctx);
-      const schedule = await ctx.db.prisma.schedule.findUnique({ where: { name: input.name }, select: { id: true } });
-      if (!schedule) throw new NotFoundError('Schedule', input.name);
-      await ctx.db.prisma.schedule.delete({ where: { id: schedule.id } });
-      await jobs.schedules?.unsubscribe(schedule.id);
-      await removeScheduleCron(jobs.jobQueue, schedule.id);
+      await schedulesOrThrow(ctx).delete(input.name);
       return { name: input.name };
     },
   }),

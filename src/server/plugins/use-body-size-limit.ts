@@ -1,7 +1,7 @@
 // Body size: larger for importDataset, which can only be known once the body is read.
 import { getOperationAST, Kind, parse } from 'graphql';
 import type { GraphQLParams, Plugin } from 'graphql-yoga';
-import type { Limits } from '../limits-config.js';
+import type { Limits } from '../../limits-config.js';
 import { limitError } from '../limit-errors.js';
 
 const bytes = (value: number): string => `${value.toLocaleString('en-US')} bytes`;

@@ -2,9 +2,10 @@
 import type { IncomingMessage } from 'node:http';
 import { getOperationAST, Kind } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
-import type { Limits } from '../limits-config.js';
+import type { Limits } from '../../limits-config.js';
 import { limitError } from '../limit-errors.js';
-import { RateLimiter, type RateLimit } from '../rate-limit.js';
+import type { RateLimit } from '../../limits-config.js';
+import { RateLimiter } from '../rate-limit.js';
 
 /**
  * The caller a rate limit counts: the API key's id when the request carried a

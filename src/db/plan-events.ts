@@ -1,6 +1,7 @@
-// Plan status changes made by this process, as they are written: the cheap,
-// instant source for planUpdated subscriptions and the worker's log. Changes
-// made by other processes are not seen here (subscribers also poll the database).
+// Plan status changes made by this process, announced by the plan store
+// (plan-store.ts) as it writes them: the cheap, instant source for planUpdated
+// subscriptions and the worker's log. Changes made by other processes are not
+// seen here (subscribers also poll the database).
 import { EventEmitter } from 'node:events';
 import type { PlanStatus } from '../generated/prisma/client.js';
 

@@ -1,9 +1,16 @@
-// The request limits and their environment variables (parsed in src/config.ts).
+// The request limits and their environment variables (parsed in src/config.ts;
+// enforced by src/server/ and, for the solver caps, src/plans/solver-caps.ts).
 // Each default is documented in the README's "Limits" section.
-import { isIP } from 'node:net';
 import { z } from 'zod';
-import { DEFAULT_SOLVER_CAPS } from '../plans/solver-caps.js';
-import type { RateLimit } from './rate-limit.js';
+import { isLoopbackHost } from './net.js';
+
+/** A token bucket per caller (src/server/rate-limit.ts). */
+export interface RateLimit {
+  /** tokens refilled per minute; 0 = no limit */
+  perMinute: number;
+  /** bucket size: requests a caller may make at once after being idle */
+  burst: number;
+}
 
 export interface Limits {
   /** request body of every operation except importDataset */
@@ -42,8 +49,8 @@ export const DEFAULT_LIMITS: Readonly<Limits> = Object.freeze({
   maxDepth: 10,
   maxAliases: 15,
   maxComplexity: 50_000,
-  maxSolveTimeLimitSeconds: DEFAULT_SOLVER_CAPS.maxSolveTimeLimitSeconds,
-  maxModelVariables: DEFAULT_SOLVER_CAPS.maxModelVariables,
+  maxSolveTimeLimitSeconds: 600,
+  maxModelVariables: 200_000,
   introspection: true,
   graphiql: true,
   corsOrigins: [],
@@ -95,15 +102,6 @@ export const LIMITS_ENV = {
 };
 
 export type LimitsEnv = z.output<z.ZodObject<typeof LIMITS_ENV>>;
-
-/** 127.0.0.0/8, ::1 and localhost: only this machine can connect. */
-export function isLoopbackHost(host: string): boolean {
-  const bare = host.replace(/^\[|\]$/g, '');
-  if (bare === 'localhost') return true;
-  if (isIP(bare) === 4) return bare.startsWith('127.');
-  if (isIP(bare) === 6) return bare === '::1' || bare.startsWith('::ffff:127.');
-  return false;
-}
 
 export function limitsFromEnv(env: LimitsEnv, host: string): Limits {
   const loopback = isLoopbackHost(host);
