@@ -13,17 +13,18 @@ import { checkLayers, findCycles, readImportGraph, type Layers } from './import-
 const LAYERS: Layers = [
   // the solver and its model: pure, takes a PlanningInput snapshot, imports nothing outside itself
   ['optimizer/'],
-  // leaf utilities: domain errors and error codes, the package's paths
-  ['errors.ts', 'paths.ts'],
+  // leaf utilities: domain errors and error codes, the package's paths, the loopback check
+  ['errors.ts', 'paths.ts', 'net.ts'],
   // the planning data (records, CSV/JSON, checks) and the rules on it (costs, cooling, reach)
   ['dataset/', 'domain/'],
-  // start-up settings and logs/metrics
-  ['config.ts', 'observability/'],
+  // start-up settings (the environment, the request limits) and logs/metrics
+  ['config.ts', 'limits-config.ts', 'observability/'],
   // the database: client, migrations, stores, the snapshot a plan reads
   ['db/'],
   // the use cases: plans, scenarios, schedules (they may use each other)
   ['plans/', 'scenarios/', 'schedules/'],
-  // the pg-boss queue and the jobs on it
+  // the pg-boss queue and the jobs on it; jobs/runtime.ts starts the queue, the solve workers and
+  // the schedule runner and wires them (the runner enqueues through the plan jobs, they call it back)
   ['jobs/'],
   // API keys and who is calling
   ['auth/'],
@@ -31,8 +32,8 @@ const LAYERS: Layers = [
   ['graphql/'],
   // HTTP: yoga, limits, health, static files
   ['server/'],
-  // entry points: the CLI, and the module that wires the queue, the runners and the server together
-  ['cli/', 'runtime.ts'],
+  // the entry point: the CLI (serve, worker and the short commands)
+  ['cli/'],
 ];
 
 const SRC = join(import.meta.dirname, '..', '..', 'src');
