@@ -21,6 +21,7 @@ import { closeSolverWorkers } from '../optimizer/worker-pool.js';
 import { onPlanStatus } from '../db/plan-events.js';
 import { CommandFailure, errorLine, onAction, progressLine, requireFile, runCommand, type Output } from './command.js';
 import { withDatabase } from './database.js';
+import { baselineWasmForShortCommands } from './wasm-tier.js';
 import { planProgram } from './plan.js';
 import { requestPlanFromService } from './plan-service.js';
 import { plansProgram } from './plans.js';
@@ -219,6 +220,7 @@ export function tokengridProgram(): Command {
     .description('placement plans for AI inference capacity: a GraphQL service and its command line')
     .addHelpText('after', ENVIRONMENT)
     .showSuggestionAfterError();
+  baselineWasmForShortCommands(program);
 
   onAction<{ worker: boolean }>(
     program
