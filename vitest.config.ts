@@ -18,6 +18,10 @@ export default defineConfig({
     // vitest's default on 2 cores is one file at a time; many files here wait on
     // child processes (the CLI, servers, Chromium), so two at once use the machine
     maxWorkers: 2,
+    // test files in one worker share its module cache: each file no longer re-imports the
+    // schema, Prisma and yoga (about 3 s of CPU a file). No file relies on fresh module state
+    // (templates, servers and data directories are per file). Measured: 518 s -> 397 s.
+    isolate: false,
     env: { NODE_ENV: 'test' },
   },
 });
