@@ -3,15 +3,14 @@
 // either (as `npm run schema:print` after changing the schema).
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { generate } from '@graphql-codegen/cli';
 import { expect, it } from 'vitest';
-import config, { CODEGEN_OUTPUT } from '../../codegen.js';
+import { CODEGEN_OUTPUT, generateWebTypes } from '../../codegen.js';
 
 const ROOT = join(import.meta.dirname, '../..');
 
 it(`${CODEGEN_OUTPUT} is up to date (npm run codegen)`, { timeout: 60_000 }, async () => {
-  const [output] = await generate({ ...config, cwd: ROOT }, false);
-  expect(output?.filename).toBe(CODEGEN_OUTPUT);
+  const generated = await generateWebTypes();
+  expect(generated).toMatch(/export type WebPlanQuery = /);
   const committed = await readFile(join(ROOT, CODEGEN_OUTPUT), 'utf8').catch(() => '');
-  expect(committed, `${CODEGEN_OUTPUT} is stale: run \`npm run codegen\` and commit it`).toBe(output?.content);
+  expect(committed, `${CODEGEN_OUTPUT} is stale: run \`npm run codegen\` and commit it`).toBe(generated);
 });
