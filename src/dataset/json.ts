@@ -78,7 +78,8 @@ export function parseJsonDataset(json: unknown, pathPrefix = ''): ParsedJson {
   }
   const document = json as Record<string, unknown>;
   for (const key of Object.keys(document)) {
-    if (!(key in SECTIONS))
+    // own keys only: `constructor`, `toString` and `__proto__` are `in` every object
+    if (!Object.hasOwn(SECTIONS, key))
       issues.push({ path: at(key), message: `is not a known section (expected one of ${JSON_SECTIONS.join(', ')})` });
   }
   for (const [section, spec] of Object.entries(SECTIONS) as [keyof typeof SECTIONS, SectionSpec][]) {

@@ -116,6 +116,9 @@ const utcOffsetSchema = numberIn(RANGES.utcOffsetHours).refine(
 const NO_CONTROL = /^[^\p{Cc}]*$/u;
 const NO_CONTROL_EXCEPT_LINE_BREAKS = /^(?:[^\p{Cc}]|[\t\n\r])*$/u;
 export const CONTROL_CHARACTER_MESSAGE = 'must not contain control characters';
+/** every UTF-16 surrogate in its pair (no `u` flag: code units): a lone one would be stored altered */
+const WELL_FORMED = /^(?:[^\uD800-\uDFFF]|[\uD800-\uDBFF][\uDC00-\uDFFF])*$/;
+export const ILL_FORMED_MESSAGE = 'must be well-formed Unicode (it holds a lone surrogate)';
 
 /**
  * The one text rule: at most `maxLength` characters and no control characters
@@ -126,7 +129,8 @@ export function plainText(maxLength: number, options: { lineBreaks?: boolean; tr
   const string = z.string({ error: requiredOr('must be text') });
   return (options.trim === false ? string : string.trim())
     .max(maxLength, { error: `must be at most ${maxLength} characters` })
-    .regex(options.lineBreaks ? NO_CONTROL_EXCEPT_LINE_BREAKS : NO_CONTROL, { error: CONTROL_CHARACTER_MESSAGE });
+    .regex(options.lineBreaks ? NO_CONTROL_EXCEPT_LINE_BREAKS : NO_CONTROL, { error: CONTROL_CHARACTER_MESSAGE })
+    .regex(WELL_FORMED, { error: ILL_FORMED_MESSAGE });
 }
 
 export const NOT_EMPTY_MESSAGE = 'must not be empty';

@@ -35,6 +35,7 @@ const HUGE = 'x'.repeat(100_000);
 const OVER_NAME = 'n'.repeat(NAME_MAX_LENGTH + 1);
 const OVER_TEXT = 't'.repeat(TEXT_MAX_LENGTH + 1);
 const CONTROL = 'bad\u0000name\u0007';
+const LONE_SURROGATE = 'a\ud800b';
 const NOT_FINITE = raw('1e309');
 const MISSING_ID = '00000000-0000-4000-8000-000000000000';
 const hours = (n: number, value = 0.05) => Array.from({ length: n }, () => value);
@@ -71,6 +72,7 @@ const TEXT_BAD: [string, unknown][] = [
   [`over ${NAME_MAX_LENGTH} characters`, OVER_NAME],
   ['100,000 characters', HUGE],
   ['control characters', CONTROL],
+  ['a lone surrogate', LONE_SURROGATE],
   ['a number', 42],
 ];
 const CODE_BAD: [string, unknown][] = [
@@ -325,6 +327,15 @@ const CORPUS: Record<string, BadCase[]> = {
       names: 'NOPE-GPU',
     },
     { label: 'unknown top-level key', input: { json: { stations: [] } }, names: 'stations' },
+    // sections named after what every object has: only the known sections are sections
+    { label: 'a section named __proto__', input: { json: raw('{"__proto__":[]}') }, names: '__proto__' },
+    { label: 'a section named constructor', input: { json: { constructor: [] } }, names: 'constructor' },
+    { label: 'a section named toString', input: { json: { toString: [JSON_SITE] } }, names: 'toString' },
+    {
+      label: 'a lone surrogate in a name',
+      input: { json: { sites: [{ ...JSON_SITE, name: LONE_SURROGATE }] } },
+      names: 'name',
+    },
     { label: 'json is a string', input: { json: 'sites' }, names: 'json' },
     { label: 'json is a number', input: { json: NOT_FINITE }, names: 'json' },
     {
