@@ -2,6 +2,7 @@
 // message that names the variable.
 import { z } from 'zod';
 import { LIMITS_ENV, limitsFromEnv, type Limits } from './limits-config.js';
+import { isLoopbackHost, parseHostHeader } from './net.js';
 
 /** pino's levels (src/observability/logger.ts), listed here so the configuration loads no logger */
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -25,6 +26,23 @@ const envSchema = z.object({
   TOKENGRID_CRON_MONITOR_SECONDS: z.coerce.number().int().min(1).max(45).default(30),
   TOKENGRID_CRON_WORKER_SECONDS: z.coerce.number().int().min(1).max(45).default(5),
   TOKENGRID_MAX_RUNNING_PLANS_PER_KEY: z.coerce.number().int().min(1).max(1_000).default(2),
+  TOKENGRID_ALLOWED_HOSTS: z
+    .string()
+    .default('')
+    .transform((value) =>
+      value
+        .split(',')
+        .map((part) => part.trim().toLowerCase())
+        .filter(Boolean),
+    )
+    .pipe(
+      z.array(
+        z.string().refine((entry) => parseHostHeader(entry) !== null, {
+          error: (issue) =>
+            `"${String(issue.input)}" is not a host name, optionally with :port (e.g. planner.example.com:4000)`,
+        }),
+      ),
+    ),
   LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
   // request limits, introspection, GraphiQL, CORS, rate limits (src/limits-config.ts)
   ...LIMITS_ENV,
@@ -50,6 +68,11 @@ export type Config = {
   limits: Limits;
   /** the structured log's level (JSON lines on stdout) */
   logLevel: (typeof LOG_LEVELS)[number];
+  /**
+   * Host header values answered besides the loopback names (src/server/host-check.ts); null:
+   * every Host is answered (a network address without TOKENGRID_ALLOWED_HOSTS: keys are required there)
+   */
+  allowedHosts: string[] | null;
 };
 
 export type DatabaseConfig = { kind: 'pglite'; dataDir: string } | { kind: 'postgres'; url: string };
@@ -80,5 +103,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     maxRunningPlansPerKey: e.TOKENGRID_MAX_RUNNING_PLANS_PER_KEY,
     limits: limitsFromEnv(e, e.HOST),
     logLevel: e.LOG_LEVEL,
+    // on loopback the Host is always checked (DNS rebinding); elsewhere only when names are configured
+    allowedHosts: isLoopbackHost(e.HOST) || e.TOKENGRID_ALLOWED_HOSTS.length > 0 ? e.TOKENGRID_ALLOWED_HOSTS : null,
   };
 }

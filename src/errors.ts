@@ -14,6 +14,8 @@ export type ErrorCode =
   // who is calling, and whether they may
   | 'UNAUTHENTICATED'
   | 'FORBIDDEN'
+  // the Host header names neither the loopback nor a configured name (src/server/host-check.ts)
+  | 'MISDIRECTED_REQUEST'
   // refused before execution (src/server/limits.ts)
   | 'BAD_REQUEST'
   | 'REQUEST_ENTITY_TOO_LARGE'

@@ -80,7 +80,16 @@ async function serve(config: Config, worker: boolean): Promise<number> {
   const metrics = createMetrics();
   const jobs = await startJobs(db, { ...jobsOptions(config), worker, logger, metrics });
   const running = await listen(
-    createApp({ db, jobs, limits: config.limits, logger, metrics, auth: access.mode, webDir: WEB_DIST_DIR }),
+    createApp({
+      db,
+      jobs,
+      limits: config.limits,
+      logger,
+      metrics,
+      auth: access.mode,
+      webDir: WEB_DIST_DIR,
+      allowedHosts: config.allowedHosts,
+    }),
     config.host,
     config.port,
   );

@@ -14,6 +14,7 @@ import { silentLogger, type Logger } from '../observability/logger.js';
 import { createMetrics, type Metrics } from '../observability/metrics.js';
 import { useRequestLog, yogaLoggerFor } from '../observability/request-log.js';
 import { useHealthEndpoints, type Readiness } from './health.js';
+import { useHostCheck } from './host-check.js';
 import { useMissingQueryIs400, useRequestIdInErrors, wasLoggedWithRequestId } from './error-contract.js';
 import { corsFor } from './cors.js';
 import { REJECTION_REASONS } from './limit-errors.js';
@@ -47,6 +48,11 @@ export interface AppOptions {
   auth?: AuthMode;
   /** the built web app (dist/web) served at `/`; none by default (src/server/static.ts) */
   webDir?: string | null;
+  /**
+   * Host header values answered besides the loopback names, or null to answer every Host
+   * (the default, for in-process callers; `tokengrid serve` passes its configuration's)
+   */
+  allowedHosts?: readonly string[] | null;
 }
 
 /** GET /metrics: this app's registry in Prometheus text format; the queue depth is read at each scrape. */
@@ -145,6 +151,7 @@ export function createApp({
   metrics = createMetrics({ defaultMetrics: false }),
   auth = { kind: 'fixed', auth: LOCAL_ADMIN },
   webDir = null,
+  allowedHosts = null,
 }: AppOptions) {
   const solverCaps = {
     maxSolveTimeLimitSeconds: limits.maxSolveTimeLimitSeconds,
@@ -183,6 +190,8 @@ export function createApp({
         graphqlEndpoint: '/graphql',
         rejectionReasons: REJECTION_REASONS,
       }),
+      // 421 for a foreign Host before anything else runs (DNS rebinding; src/server/host-check.ts)
+      ...(allowedHosts ? [useHostCheck(allowedHosts)] : []),
       useMetricsEndpoint(metrics, jobs, logger),
       ...(webDir ? [useWebApp(webDir)] : []),
       useHealthEndpoints({ readiness: () => readinessOf(db, logger) }),
