@@ -24,6 +24,7 @@ import { withDatabase } from './database.js';
 import { baselineWasmForShortCommands } from './wasm-tier.js';
 import { planProgram } from './plan.js';
 import { requestPlanFromService } from './plan-service.js';
+import { solverCapsFromLimits } from '../plans/solver-caps.js';
 import { plansProgram } from './plans.js';
 import { keysProgram } from './keys.js';
 import { scenariosProgram } from './scenarios.js';
@@ -49,6 +50,7 @@ function jobsOptions(config: Config): JobsOptions {
     concurrency: config.solveConcurrency,
     maxRunningPerKey: config.maxRunningPlansPerKey,
     expireInSeconds: config.solveJobExpireSeconds,
+    solverCaps: solverCapsFromLimits(config.limits),
     queue: {
       maintenanceIntervalSeconds: config.queueMaintenanceSeconds,
       cronMonitorIntervalSeconds: config.cronMonitorSeconds,
@@ -213,7 +215,7 @@ function withGraphQL(
     // the schedule mutations register their crons through the queue; nothing is solved here
     const jobs = await startJobs(db, { worker: false, queue: { supervise: false, schedule: false } });
     try {
-      return await run(inProcessGraphQL(db, jobs));
+      return await run(inProcessGraphQL(db, jobs, solverCapsFromLimits(config.limits)));
     } finally {
       await jobs.stop();
     }
@@ -313,11 +315,12 @@ export function tokengridProgram(): Command {
           const jobs = await startJobs(db, {
             worker: solveHere,
             expireInSeconds: config().solveJobExpireSeconds,
+            solverCaps: solverCapsFromLimits(config().limits),
             // a short-lived command: no maintenance or cron timekeeping here
             queue: { supervise: false, schedule: false },
           });
           try {
-            return await requestPlanFromService(db, jobs.plans, request, io);
+            return await requestPlanFromService(db, jobs.plans, request, io, solverCapsFromLimits(config().limits));
           } finally {
             await jobs.stop();
             await closeSolverWorkers();

@@ -8,6 +8,7 @@ import { NotFoundError, ValidationError } from '../errors.js';
 import type { PlanJobs } from '../jobs/plan-jobs.js';
 import { unservedSentence } from '../plans/headline.js';
 import { preparePlan } from '../plans/request.js';
+import type { SolverCaps } from '../plans/solver-caps.js';
 import { planStatusUpdates } from '../plans/updates.js';
 import { formatPlanSummary, type Output, type ServicePlanRequest } from './plan.js';
 
@@ -19,11 +20,16 @@ export async function requestPlanFromService(
   jobs: PlanJobs,
   request: ServicePlanRequest,
   io: Output,
+  caps: SolverCaps,
 ): Promise<number> {
   let plan: Plan;
   try {
     plan = await jobs.enqueue(
-      await preparePlan(db, { name: request.name, scenarioCode: request.scenarioCode, options: request.options }),
+      await preparePlan(
+        db,
+        { name: request.name, scenarioCode: request.scenarioCode, options: request.options },
+        { caps },
+      ),
     );
   } catch (error) {
     if (error instanceof ValidationError) {

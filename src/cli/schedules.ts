@@ -6,6 +6,8 @@ import { Command } from 'commander';
 import { LOCAL_ADMIN } from '../auth/authenticate.js';
 import type { Database } from '../db/database.js';
 import type { Jobs } from '../jobs/runtime.js';
+import { DEFAULT_LIMITS } from '../limits-config.js';
+import type { SolverCaps } from '../plans/solver-caps.js';
 import { CommandFailure, onAction, runCommand, UsageError, type Output } from './command.js';
 
 export interface GraphQLResult {
@@ -21,13 +23,20 @@ export interface SchedulesCommandDeps {
 }
 
 /** GraphQL through the app in this process: the mutations register crons through `jobs`' queue (src/schedules/service.ts). */
-export function inProcessGraphQL(db: Database, jobs: Jobs): SchedulesCommandDeps['graphql'] {
+export function inProcessGraphQL(db: Database, jobs: Jobs, caps?: SolverCaps): SchedulesCommandDeps['graphql'] {
   // the command holds the database itself: it acts as the local admin
   // loaded when the first operation runs: `--help` and usage errors never pay for the schema
   let app: Promise<ReturnType<typeof import('../server/app.js').createApp>> | undefined;
   return async (query, variables) => {
     app ??= import('../server/app.js').then(({ createApp }) =>
-      createApp({ db, jobs, graphiql: false, auth: { kind: 'fixed', auth: LOCAL_ADMIN } }),
+      createApp({
+        db,
+        jobs,
+        graphiql: false,
+        auth: { kind: 'fixed', auth: LOCAL_ADMIN },
+        // the configured solver caps: what the command stores keeps to them as the API's would
+        ...(caps ? { limits: { ...DEFAULT_LIMITS, ...caps } } : {}),
+      }),
     );
     const response = await (
       await app

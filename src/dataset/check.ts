@@ -59,6 +59,36 @@ function checkDuplicates<T extends object>(
   }
 }
 
+/**
+ * Child rows given both nested in their parent and in the detached section
+ * (the same pair twice): one would overwrite the other, so both places are named.
+ */
+function checkNestedAgainstDetached<P extends object, C extends object, D extends object>(
+  ctx: Context,
+  parents: { records: readonly P[]; path: string; children: (parent: P) => readonly C[]; childKey: string },
+  detached: { records: readonly D[]; path: string },
+  key: { nested: (parent: P, child: C) => string; detached: (row: D) => string },
+  field: string,
+  describe: (row: D) => string,
+): void {
+  const nested = new Map<string, Located<C>>();
+  parents.records.forEach((parent, i) =>
+    parents.children(parent).forEach((child, j) => {
+      const k = key.nested(parent, child);
+      if (!nested.has(k)) nested.set(k, { record: child, path: `${parents.path}[${i}].${parents.childKey}[${j}]` });
+    }),
+  );
+  detached.records.forEach((row, index) => {
+    const inParent = nested.get(key.detached(row));
+    if (inParent === undefined) return;
+    const nestedAt = where(ctx, inParent.record, inParent.path, field).path;
+    const detachedAt = where(ctx, row, `${detached.path}[${index}]`, field).path;
+    report(ctx, row, `${detached.path}[${index}]`, field, `${nestedAt} and ${detachedAt} both give ${describe(row)}`);
+  });
+}
+
+const pair = (a: string, b: string) => `${a}\u0000${b}`;
+
 function located<T>(records: readonly T[], path: string): Located<T>[] {
   return records.map((record, index) => ({ record, path: `${path}[${index}]` }));
 }
@@ -153,6 +183,38 @@ export function checkDataset(dataset: Dataset, known: KnownCodes = {}, locate?: 
     (l) => `${l.siteCode}\u0000${l.regionCode}`,
     'regionCode',
     (l) => `latency for site ${l.siteCode} and region ${l.regionCode}`,
+  );
+
+  // The same child row nested in its parent and again in the detached section
+  checkNestedAgainstDetached(
+    ctx,
+    { records: dataset.gpuTypes, path: 'gpuTypes', children: (gpu) => gpu.throughputs, childKey: 'throughputs' },
+    { records: gpuThroughputs, path: 'gpuThroughputs' },
+    {
+      nested: (gpu, t) => pair(gpu.code, t.workloadClassCode),
+      detached: (t) => pair(t.gpuTypeCode, t.workloadClassCode),
+    },
+    'workloadClassCode',
+    (t) => `the throughput of GPU type ${t.gpuTypeCode} for workload class ${t.workloadClassCode}`,
+  );
+  checkNestedAgainstDetached(
+    ctx,
+    { records: dataset.sites, path: 'sites', children: (site) => site.inventory, childKey: 'inventory' },
+    { records: siteInventory, path: 'siteInventory' },
+    { nested: (site, r) => pair(site.code, r.gpuTypeCode), detached: (r) => pair(r.siteCode, r.gpuTypeCode) },
+    'gpuTypeCode',
+    (r) => `the inventory of site ${r.siteCode}, GPU type ${r.gpuTypeCode}`,
+  );
+  checkNestedAgainstDetached(
+    ctx,
+    { records: dataset.demandRegions, path: 'demandRegions', children: (region) => region.demand, childKey: 'demand' },
+    { records: demands, path: 'demands' },
+    {
+      nested: (region, d) => pair(region.code, d.workloadClassCode),
+      detached: (d) => pair(d.regionCode, d.workloadClassCode),
+    },
+    'workloadClassCode',
+    (d) => `the demand of region ${d.regionCode} for workload class ${d.workloadClassCode}`,
   );
 
   // References: to the import or to what is already stored

@@ -47,11 +47,15 @@ export interface NewPlan {
 /** A plan's JSON column as written: the typed value (options, snapshot, result, scenario) read back below. */
 const asJson = (value: unknown): Prisma.InputJsonValue => value as Prisma.InputJsonValue;
 
-export function createPlanRow(client: Client, plan: NewPlan): Promise<Plan> {
+export function createPlanRow(
+  client: Client,
+  plan: NewPlan,
+  outcome: Pick<Prisma.PlanCreateInput, 'status' | 'errorMessage' | 'finishedAt'> = { status: 'QUEUED' },
+): Promise<Plan> {
   return client.plan.create({
     data: {
       name: plan.name,
-      status: 'QUEUED',
+      ...outcome,
       options: asJson(plan.options),
       inputSnapshot: asJson(plan.snapshot),
       inputHash: snapshotHash(plan.snapshot),
@@ -62,6 +66,13 @@ export function createPlanRow(client: Client, plan: NewPlan): Promise<Plan> {
       ...(plan.requestedByKeyId ? { requestedByKeyId: plan.requestedByKeyId } : {}),
     },
   });
+}
+
+/** A plan refused before it was queued (a schedule tick whose options no longer validate): FAILED at once, with the reason. */
+export async function createFailedPlanRow(client: Client, plan: NewPlan, message: string): Promise<Plan> {
+  const row = await createPlanRow(client, plan, { status: 'FAILED', errorMessage: message, finishedAt: new Date() });
+  notifyPlanStatus({ planId: row.id, status: 'FAILED' });
+  return row;
 }
 
 /**

@@ -6,7 +6,7 @@ import type { GpuThroughputs } from '../domain/economics.js';
 import type { GpuThroughput, GpuType, WorkloadClass } from '../generated/prisma/client.js';
 import type { PlanJobs } from '../jobs/plan-jobs.js';
 import type { Jobs } from '../jobs/runtime.js';
-import type { SolverCaps } from '../plans/solver-caps.js';
+import { DEFAULT_SOLVER_CAPS, type SolverCaps } from '../plans/solver-caps.js';
 import type { ScheduleService } from '../schedules/service.js';
 
 export type GpuTypeWithThroughputs = GpuType & { throughputs: (GpuThroughput & { workloadClass: WorkloadClass })[] };
@@ -87,4 +87,9 @@ export function createContext(
     schedules: jobs?.schedules ?? null,
     auth,
   };
+}
+
+/** The caps every plan request, scenario and schedule stored through this API keeps to. */
+export function solverCapsOf(ctx: Pick<Context, 'solverCaps'>): SolverCaps {
+  return ctx.solverCaps ?? DEFAULT_SOLVER_CAPS;
 }

@@ -7,6 +7,7 @@ import type { Database } from '../db/database.js';
 import { createPlanRow, isFinal, markCancelled, markFailed, markReleased, type NewPlan } from '../db/plan-store.js';
 import type { Plan } from '../generated/prisma/client.js';
 import { hardDeadlineMs } from '../optimizer/worker-pool.js';
+import { DEFAULT_SOLVER_CAPS } from '../plans/solver-caps.js';
 import { silentLogger, type Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
 import { ensureQueue, transactionSql } from './queue.js';
@@ -23,6 +24,8 @@ export interface PlanJobsOptions {
   expireInSeconds?: number | null;
   /** RUNNING plans one API key may have at once; its further plans stay QUEUED (default 2; null: no limit) */
   maxRunningPerKey?: number | null;
+  /** the longest solve time limit this worker runs; a plan stored with more is FAILED (default: the server's default cap) */
+  maxSolveTimeLimitSeconds?: number;
   /** how long a plan held back by that limit waits before it is tried again (default 2 s) */
   deferSeconds?: number;
   /** solve runs and job-path failures are logged here (default: nowhere) */
@@ -67,7 +70,9 @@ export class PlanJobs {
   private constructor(
     private readonly db: Database,
     private readonly boss: PgBoss,
-    private readonly options: Required<Pick<PlanJobsOptions, 'retryLimit' | 'maxRunningPerKey' | 'deferSeconds'>> &
+    private readonly options: Required<
+      Pick<PlanJobsOptions, 'retryLimit' | 'maxRunningPerKey' | 'deferSeconds' | 'maxSolveTimeLimitSeconds'>
+    > &
       Pick<PlanJobsOptions, 'expireInSeconds'>,
     private readonly logger: Logger,
     private readonly metrics: Metrics | null,
@@ -88,6 +93,7 @@ export class PlanJobs {
         maxRunningPerKey:
           options.maxRunningPerKey === undefined ? DEFAULT_MAX_RUNNING_PER_KEY : options.maxRunningPerKey,
         deferSeconds: options.deferSeconds ?? 2,
+        maxSolveTimeLimitSeconds: options.maxSolveTimeLimitSeconds ?? DEFAULT_SOLVER_CAPS.maxSolveTimeLimitSeconds,
       },
       logger,
       options.metrics ?? null,
@@ -174,6 +180,7 @@ export class PlanJobs {
         signal: controller.signal,
         takeOverRunning: true,
         maxRunningPerKey: this.options.maxRunningPerKey,
+        maxSolveTimeLimitSeconds: this.options.maxSolveTimeLimitSeconds,
       });
       if (outcome === 'deferred') {
         // its key is at its limit: the plan stays QUEUED and a fresh job tries again shortly (this one completes)

@@ -6,13 +6,16 @@
 import type PgBoss from 'pg-boss';
 import type { Database } from '../db/database.js';
 import { silentLogger } from '../observability/logger.js';
+import { DEFAULT_SOLVER_CAPS, type SolverCaps } from '../plans/solver-caps.js';
 import { ScheduleService } from '../schedules/service.js';
 import { PlanJobs, type PlanJobsOptions } from './plan-jobs.js';
 import { startJobQueue, type JobQueueOptions } from './queue.js';
 import { queueScheduleCrons, ScheduleRunner, type ScheduleRunnerOptions } from './schedules.js';
 
-export interface JobsOptions extends Omit<PlanJobsOptions, 'onPlanFinished'> {
+export interface JobsOptions extends Omit<PlanJobsOptions, 'onPlanFinished' | 'maxSolveTimeLimitSeconds'> {
   queue?: JobQueueOptions;
+  /** the caps the solves and the schedule ticks here keep to (default DEFAULT_SOLVER_CAPS) */
+  solverCaps?: SolverCaps;
   /** schedule ticks and webhooks, taken by a worker process */
   schedules?: ScheduleRunnerOptions;
 }
@@ -29,16 +32,21 @@ export interface Jobs {
 }
 
 export async function startJobs(db: Database, options: JobsOptions = {}): Promise<Jobs> {
-  const { queue: queueOptions, schedules: scheduleOptions, ...planOptions } = options;
+  const { queue: queueOptions, schedules: scheduleOptions, solverCaps = DEFAULT_SOLVER_CAPS, ...planOptions } = options;
   const logger = options.logger ?? silentLogger;
   const boss = await startJobQueue(db, queueOptions, logger);
   let runner: ScheduleRunner | null = null;
   const plans = await PlanJobs.start(db, boss, {
     ...planOptions,
+    maxSolveTimeLimitSeconds: solverCaps.maxSolveTimeLimitSeconds,
     onPlanFinished: async (planId) => runner?.planFinished(planId),
   });
   if (options.worker ?? true) {
-    runner = await ScheduleRunner.start(db, boss, (plan) => plans.enqueue(plan), { logger, ...scheduleOptions });
+    runner = await ScheduleRunner.start(db, boss, (plan) => plans.enqueue(plan), {
+      logger,
+      solverCaps,
+      ...scheduleOptions,
+    });
   }
   let stopping: Promise<void> | undefined;
   return {

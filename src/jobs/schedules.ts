@@ -10,6 +10,7 @@ import { z } from 'zod';
 import type PgBoss from 'pg-boss';
 import type { Database } from '../db/database.js';
 import { silentLogger, type Logger } from '../observability/logger.js';
+import { DEFAULT_SOLVER_CAPS, type SolverCaps } from '../plans/solver-caps.js';
 import type { ScheduleCron, ScheduleCrons } from '../schedules/service.js';
 import { planScheduleTick, type EnqueuePlan } from '../schedules/tick.js';
 import {
@@ -63,6 +64,8 @@ export interface ScheduleRunnerOptions {
   resyncIntervalMs?: number;
   webhook?: WebhookOptions;
   logger?: Logger;
+  /** the caps a tick's plan keeps to (default DEFAULT_SOLVER_CAPS); one over them is recorded FAILED */
+  solverCaps?: SolverCaps;
 }
 
 export class ScheduleRunner {
@@ -78,6 +81,7 @@ export class ScheduleRunner {
     private readonly boss: PgBoss,
     private readonly webhook: Required<WebhookOptions>,
     private readonly logger: Logger,
+    private readonly solverCaps: SolverCaps,
   ) {}
 
   /** Takes ticks and webhooks on `boss`; a tick's plan is created by `enqueue`. */
@@ -93,6 +97,7 @@ export class ScheduleRunner {
       boss,
       { ...DEFAULT_WEBHOOK_OPTIONS, ...options.webhook },
       options.logger ?? silentLogger,
+      options.solverCaps ?? DEFAULT_SOLVER_CAPS,
     );
     await ensureQueue(boss, PLAN_WEBHOOK_QUEUE);
     await boss.work<unknown>(PLAN_WEBHOOK_QUEUE, { includeMetadata: true, batchSize: 1 }, async ([job]) => {
@@ -165,7 +170,18 @@ export class ScheduleRunner {
     const parsed = scheduleTickPayloadSchema.safeParse(job.data);
     if (!parsed.success)
       throw new Error(`${job.name}: invalid payload: ${parsed.error.issues.map((i) => i.message).join('; ')}`);
-    await planScheduleTick(this.db, this.enqueue, { scheduleId: parsed.data.scheduleId, tickId: job.id }, this.logger);
+    const outcome = await planScheduleTick(
+      this.db,
+      this.enqueue,
+      { scheduleId: parsed.data.scheduleId, tickId: job.id },
+      this.logger,
+      this.solverCaps,
+    );
+    // as for a solved plan, its webhook's failure never fails the tick
+    if (outcome)
+      await this.planFinished(outcome.failedPlanId).catch((error: unknown) =>
+        this.logger.error({ planId: outcome.failedPlanId, err: error }, 'schedules: queueing the webhook failed'),
+      );
   }
 
   /**

@@ -7,6 +7,7 @@ import { formatIssues } from '../errors.js';
 import { markFailed, markRunningWithinKeyLimit, recordResult, storedSnapshot } from '../db/plan-store.js';
 import { solvePlacementInWorker } from '../optimizer/worker-pool.js';
 import { parsePlanOptions } from '../optimizer/types.js';
+import { timeLimitIssue } from '../plans/solver-caps.js';
 
 export const SOLVE_PLAN_QUEUE = 'solve-plan';
 
@@ -37,6 +38,8 @@ export interface SolvePlanOptions {
   takeOverRunning?: boolean;
   /** RUNNING plans one API key may have at once (null: no limit) */
   maxRunningPerKey?: number | null;
+  /** a plan whose stored time limit is longer is FAILED, not solved (however it was made; default: no cap) */
+  maxSolveTimeLimitSeconds?: number;
 }
 
 export async function solvePlan(db: Database, payload: unknown, options: SolvePlanOptions = {}): Promise<SolveOutcome> {
@@ -63,6 +66,22 @@ export async function solvePlan(db: Database, payload: unknown, options: SolvePl
   const planOptions = parsePlanOptions(plan.options);
   if (!planOptions.ok) {
     await markFailed(db.prisma, planId, `the stored options no longer validate: ${formatIssues(planOptions.issues)}`);
+    return 'recorded';
+  }
+  const overTime =
+    options.maxSolveTimeLimitSeconds === undefined
+      ? null
+      : timeLimitIssue(
+          planOptions.options.timeLimitSeconds,
+          { maxSolveTimeLimitSeconds: options.maxSolveTimeLimitSeconds },
+          'timeLimitSeconds',
+        );
+  if (overTime) {
+    await markFailed(
+      db.prisma,
+      planId,
+      `the stored options ask more than this worker allows: ${formatIssues([overTime])}`,
+    );
     return 'recorded';
   }
 

@@ -10,6 +10,7 @@ import { NotFoundError, ValidationError } from '../errors.js';
 import { planOptionsSchema, type PlanOptions, type PlanningInput } from '../optimizer/types.js';
 import { applyScenario, ScenarioError } from '../scenarios/apply.js';
 import { plannabilityProblem } from './plannable.js';
+import { checkSolverCaps, type SolverCaps } from './solver-caps.js';
 import { scenarioOverridesSchema, scenarioPlanOptions, type ScenarioOverrides } from '../scenarios/overrides.js';
 
 export interface PlanRequest {
@@ -71,16 +72,36 @@ export function validatedPlanOptions(given: Record<string, unknown>): PlanOption
   );
 }
 
+/** A plan made from a request, not yet stored. */
+export interface PreparedPlan extends NewPlan {
+  /** the field its time limit came from: the request's options, or the scenario's planOptions under them */
+  timeLimitPath: string;
+}
+
+/** The solver caps on a prepared plan (ValidationError naming the field the time limit came from). */
+export function checkPlanCaps(plan: PreparedPlan, caps: SolverCaps): void {
+  checkSolverCaps(plan, caps, { timeLimitSeconds: plan.timeLimitPath });
+}
+
 /**
  * The plan a request creates (not yet stored): its snapshot, scenario and
  * validated options. A snapshot with no sites or no demand is refused
  * (ValidationError, path `input`) unless `checkData` is false (a schedule may
- * be created before its data is loaded).
+ * be created before its data is loaded). With `caps`, a plan asking more of the
+ * solver than they allow is refused too (checkPlanCaps).
  */
-export async function preparePlan(db: Database, request: PlanRequest, { checkData = true } = {}): Promise<NewPlan> {
+export async function preparePlan(
+  db: Database,
+  request: PlanRequest,
+  { checkData = true, caps }: { checkData?: boolean; caps?: SolverCaps } = {},
+): Promise<PreparedPlan> {
   const current = await planningInputFromDatabase(db);
   const scenario = request.scenarioCode == null ? null : await scenarioForRequest(db, request.scenarioCode, current);
   const options = validatedPlanOptions({ ...scenario?.planOptions, ...request.options });
+  const timeLimitPath =
+    request.options?.timeLimitSeconds === undefined && scenario?.planOptions.timeLimitSeconds !== undefined
+      ? 'input.scenario.overrides.planOptions.timeLimitSeconds'
+      : 'input.options.timeLimitSeconds';
   const snapshot = scenario?.snapshot ?? current;
   // a site that does not exist cannot be excluded: most likely a typo that would exclude nothing
   const known = new Set(current.sites.map((site) => site.code));
@@ -97,5 +118,7 @@ export async function preparePlan(db: Database, request: PlanRequest, { checkDat
       throw new ValidationError([{ path: 'input', message }]);
     }
   }
-  return { name: request.name, options, snapshot, scenario: scenario?.stored ?? null };
+  const plan = { name: request.name, options, snapshot, scenario: scenario?.stored ?? null, timeLimitPath };
+  if (caps) checkPlanCaps(plan, caps);
+  return plan;
 }

@@ -1,8 +1,8 @@
 // Hard caps on what one plan request may ask of the solver: its time limit and
 // the size of the model it would build. Checked in the API process before the
 // plan is queued, so a refused request costs one model build and no solve.
-import { ValidationError } from '../errors.js';
-import { DEFAULT_LIMITS } from '../limits-config.js';
+import { ValidationError, type ValidationIssue } from '../errors.js';
+import { DEFAULT_LIMITS, type Limits } from '../limits-config.js';
 import type { PlanOptions, PlanningInput } from '../optimizer/types.js';
 import { PlanInputError } from '../optimizer/prepare.js';
 import { buildPlanModel } from '../optimizer/solve.js';
@@ -15,16 +15,35 @@ export interface SolverCaps {
 
 const count = (value: number): string => value.toLocaleString('en-US');
 
+/** Where the checked values came from, for the issue paths. */
+export interface SolverCapsPaths {
+  /** the time limit's field (default `input.options.timeLimitSeconds`) */
+  timeLimitSeconds?: string;
+  /** what the model size is blamed on (default `input`) */
+  model?: string;
+}
+
+/** The time-limit issue, or null when the options keep to the cap. */
+export function timeLimitIssue(
+  timeLimitSeconds: number,
+  caps: Pick<SolverCaps, 'maxSolveTimeLimitSeconds'>,
+  path = 'input.options.timeLimitSeconds',
+): ValidationIssue | null {
+  if (timeLimitSeconds <= caps.maxSolveTimeLimitSeconds) return null;
+  return {
+    path,
+    message: `must be at most ${caps.maxSolveTimeLimitSeconds} s on this server (got ${timeLimitSeconds})`,
+  };
+}
+
 /** ValidationError (`input.options.timeLimitSeconds`, `input`) when the plan asks for more than the caps allow. */
-export function checkSolverCaps(plan: { options: PlanOptions; snapshot: PlanningInput }, caps: SolverCaps): void {
-  if (plan.options.timeLimitSeconds > caps.maxSolveTimeLimitSeconds) {
-    throw new ValidationError([
-      {
-        path: 'input.options.timeLimitSeconds',
-        message: `must be at most ${caps.maxSolveTimeLimitSeconds} s on this server (got ${plan.options.timeLimitSeconds})`,
-      },
-    ]);
-  }
+export function checkSolverCaps(
+  plan: { options: PlanOptions; snapshot: PlanningInput },
+  caps: SolverCaps,
+  paths: SolverCapsPaths = {},
+): void {
+  const overTime = timeLimitIssue(plan.options.timeLimitSeconds, caps, paths.timeLimitSeconds);
+  if (overTime) throw new ValidationError([overTime]);
   let variables: number;
   try {
     variables = buildPlanModel(plan.snapshot, plan.options).compiled.lp.numColumns;
@@ -36,7 +55,7 @@ export function checkSolverCaps(plan: { options: PlanOptions; snapshot: Planning
   if (variables > caps.maxModelVariables) {
     throw new ValidationError([
       {
-        path: 'input',
+        path: paths.model ?? 'input',
         message: `the model would have ${count(variables)} variables; the limit is ${count(caps.maxModelVariables)} (fewer periods, excluded sites or no expansion make it smaller)`,
       },
     ]);
@@ -47,3 +66,8 @@ export const DEFAULT_SOLVER_CAPS: Readonly<SolverCaps> = Object.freeze({
   maxSolveTimeLimitSeconds: DEFAULT_LIMITS.maxSolveTimeLimitSeconds,
   maxModelVariables: DEFAULT_LIMITS.maxModelVariables,
 });
+
+/** The caps set by the configured limits (TOKENGRID_MAX_SOLVE_TIME_LIMIT_SECONDS, TOKENGRID_MAX_MODEL_VARIABLES). */
+export function solverCapsFromLimits(limits: Pick<Limits, keyof SolverCaps>): SolverCaps {
+  return { maxSolveTimeLimitSeconds: limits.maxSolveTimeLimitSeconds, maxModelVariables: limits.maxModelVariables };
+}

@@ -9,8 +9,10 @@ import { readDataset } from '../db/dataset-store.js';
 import type { Prisma } from '../generated/prisma/client.js';
 import { ConflictError, NotFoundError, ValidationError } from '../errors.js';
 import { planningInputFromDataset } from '../db/planning-input.js';
-import { checkScenario } from './apply.js';
-import { scenarioOverridesSchema, type ScenarioOverrides } from './overrides.js';
+import { planOptionsSchema, type PlanningInput } from '../optimizer/types.js';
+import { checkSolverCaps, timeLimitIssue, type SolverCaps } from '../plans/solver-caps.js';
+import { applyScenario, checkScenario } from './apply.js';
+import { scenarioOverridesSchema, scenarioPlanOptions, type ScenarioOverrides } from './overrides.js';
 
 /** A PrismaClient or the client of an interactive transaction. */
 export type ScenarioClient = Prisma.TransactionClient;
@@ -52,17 +54,42 @@ function parsed<S extends z.ZodType>(schema: S, input: unknown, pathPrefix: stri
   );
 }
 
-/** Refuses overrides naming sites, countries, regions, classes or GPU types the data does not have. */
+/**
+ * Refuses overrides naming sites, countries, regions, classes or GPU types the
+ * data does not have; with `caps`, also planOptions asking more of the solver
+ * than the caps allow (checkScenarioCaps).
+ */
 export async function checkOverridesAgainstData(
   client: ScenarioClient,
   overrides: ScenarioOverrides,
   pathPrefix = 'input',
+  caps?: SolverCaps,
 ): Promise<void> {
-  const issues = checkScenario(planningInputFromDataset(await readDataset({ prisma: client })), overrides);
+  const current = planningInputFromDataset(await readDataset({ prisma: client }));
+  const issues = checkScenario(current, overrides);
   if (issues.length)
     throw new ValidationError(
       issues.map((issue) => ({ path: `${pathPrefix}.overrides.${issue.path}`, message: issue.message })),
     );
+  if (caps) checkScenarioCaps(current, overrides, caps, pathPrefix);
+}
+
+/**
+ * The solver caps on what a scenario sets, as a plan request using it with no
+ * options of its own would meet them: its planOptions.timeLimitSeconds, and the
+ * model its overrides and planOptions build on the current data.
+ */
+function checkScenarioCaps(current: PlanningInput, overrides: ScenarioOverrides, caps: SolverCaps, pathPrefix: string) {
+  const planOptionsPath = `${pathPrefix}.overrides.planOptions`;
+  const timeLimit = overrides.planOptions?.timeLimitSeconds;
+  const overTime =
+    typeof timeLimit === 'number' ? timeLimitIssue(timeLimit, caps, `${planOptionsPath}.timeLimitSeconds`) : null;
+  if (overTime) throw new ValidationError([overTime]);
+  const options = planOptionsSchema.safeParse(scenarioPlanOptions(overrides));
+  if (!options.success) return;
+  checkSolverCaps({ options: options.data, snapshot: applyScenario(current, overrides) }, caps, {
+    model: planOptionsPath,
+  });
 }
 
 /**
@@ -75,9 +102,10 @@ export async function checkNewScenario(
   client: ScenarioClient,
   input: unknown,
   pathPrefix = 'input',
+  caps?: SolverCaps,
 ): Promise<CreateScenario> {
   const scenario = parsed(createScenarioSchema, input, pathPrefix);
-  await checkOverridesAgainstData(client, scenario.overrides, pathPrefix);
+  await checkOverridesAgainstData(client, scenario.overrides, pathPrefix, caps);
   return scenario;
 }
 
@@ -97,16 +125,21 @@ export async function createScenario(
   client: ScenarioClient,
   input: unknown,
   pathPrefix = 'input',
+  caps?: SolverCaps,
 ): Promise<StoredScenario> {
-  return insertScenario(client, await checkNewScenario(client, input, pathPrefix));
+  return insertScenario(client, await checkNewScenario(client, input, pathPrefix, caps));
 }
 
 /** Changes the fields given (the overrides as a whole); NotFoundError when there is no such scenario. */
-export async function updateScenario(client: ScenarioClient, input: unknown): Promise<StoredScenario> {
+export async function updateScenario(
+  client: ScenarioClient,
+  input: unknown,
+  caps?: SolverCaps,
+): Promise<StoredScenario> {
   const { code: scenarioCode, overrides, ...changes } = parsed(updateScenarioSchema, input, 'input');
   const existing = await client.scenario.findUnique({ where: { code: scenarioCode }, select: { id: true } });
   if (!existing) throw new NotFoundError('Scenario', scenarioCode);
-  if (overrides) await checkOverridesAgainstData(client, overrides);
+  if (overrides) await checkOverridesAgainstData(client, overrides, 'input', caps);
   return client.scenario.update({
     select: { id: true, code: true },
     where: { id: existing.id },

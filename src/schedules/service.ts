@@ -7,6 +7,7 @@ import type { Database } from '../db/database.js';
 import type { Prisma } from '../generated/prisma/client.js';
 import { ConflictError, NotFoundError, ValidationError } from '../errors.js';
 import { preparePlan } from '../plans/request.js';
+import type { SolverCaps } from '../plans/solver-caps.js';
 import { checkCron } from './cron.js';
 
 /** What the queue needs of a schedule to register its cron. */
@@ -61,9 +62,12 @@ export class ScheduleService {
     private readonly crons: ScheduleCrons,
   ) {}
 
-  /** Stores the schedule and registers its cron (the row is deleted again when that fails); answers its id. */
-  async create(input: NewSchedule): Promise<string> {
-    const scenarioId = await this.checkPlanRequest(input.name, input.scenario ?? null, input.options);
+  /**
+   * Stores the schedule and registers its cron (the row is deleted again when
+   * that fails); answers its id. Its options keep to `caps` as a plan request's do.
+   */
+  async create(input: NewSchedule, caps: SolverCaps): Promise<string> {
+    const scenarioId = await this.checkPlanRequest(input.name, input.scenario ?? null, input.options, caps);
     if (await this.db.prisma.schedule.findUnique({ where: { name: input.name }, select: { id: true } })) {
       throw new ConflictError(`a schedule named "${input.name}" already exists`);
     }
@@ -89,7 +93,7 @@ export class ScheduleService {
   }
 
   /** Changes the fields given and re-registers the cron; plans already made keep what they were made with. */
-  async update(input: ScheduleChange): Promise<string> {
+  async update(input: ScheduleChange, caps: SolverCaps): Promise<string> {
     const existing = await this.scheduleOrThrow(input.name);
     const cron = input.cron?.trim() ?? existing.cron;
     const timeZone = input.timeZone ?? existing.timeZone;
@@ -98,7 +102,7 @@ export class ScheduleService {
     if (!pair.ok) throw new ValidationError([{ path: 'input.cron', message: pair.message }]);
     const scenarioCode = input.scenario === undefined ? (existing.scenario?.code ?? null) : input.scenario;
     const options = input.options ?? storedScheduleOptions(existing.options);
-    const scenarioId = await this.checkPlanRequest(input.name, scenarioCode, options);
+    const scenarioId = await this.checkPlanRequest(input.name, scenarioCode, options, caps);
     const updated = await this.db.prisma.schedule.update({
       where: { id: existing.id },
       data: {
@@ -132,16 +136,17 @@ export class ScheduleService {
   }
 
   /**
-   * Checks scenario and options exactly as a tick will use them (NotFoundError /
-   * ValidationError under `input.`); not the data itself: it may be loaded before
-   * the first tick. Answers the scenario's id.
+   * Checks scenario and options exactly as a tick will use them, solver caps
+   * included (NotFoundError / ValidationError under `input.`); not the data
+   * itself: it may be loaded before the first tick. Answers the scenario's id.
    */
   private async checkPlanRequest(
     scheduleName: string,
     scenarioCode: string | null,
     given: Record<string, unknown>,
+    caps: SolverCaps,
   ): Promise<string | null> {
-    await preparePlan(this.db, { name: scheduleName, scenarioCode, options: given }, { checkData: false });
+    await preparePlan(this.db, { name: scheduleName, scenarioCode, options: given }, { checkData: false, caps });
     if (scenarioCode == null) return null;
     const scenario = await this.db.prisma.scenario.findUniqueOrThrow({
       where: { code: scenarioCode },

@@ -19,6 +19,7 @@ import { useMissingQueryIs400, useRequestIdInErrors, wasLoggedWithRequestId } fr
 import { corsFor } from './cors.js';
 import { REJECTION_REASONS } from './limit-errors.js';
 import { DEFAULT_LIMITS, type Limits } from '../limits-config.js';
+import { solverCapsFromLimits } from '../plans/solver-caps.js';
 import { useBodySizeLimit } from './plugins/use-body-size-limit.js';
 import { useComplexityLimit } from './plugins/use-complexity-limit.js';
 import { useCsrfPrevention } from './plugins/use-csrf-prevention.js';
@@ -153,10 +154,7 @@ export function createApp({
   webDir = null,
   allowedHosts = null,
 }: AppOptions) {
-  const solverCaps = {
-    maxSolveTimeLimitSeconds: limits.maxSolveTimeLimitSeconds,
-    maxModelVariables: limits.maxModelVariables,
-  };
+  const solverCaps = solverCapsFromLimits(limits);
   return createYoga<Record<string, unknown>, Context>({
     schema,
     graphqlEndpoint: '/graphql',

@@ -164,3 +164,103 @@ describe('parseDataset cross-checks', () => {
     ]);
   });
 });
+
+describe('a child row both nested and detached', () => {
+  const site = {
+    code: 'FR-PAR',
+    name: 'Paris',
+    country: 'FR',
+    regionLabel: 'Europe',
+    latitude: 48.9,
+    longitude: 2.3,
+    pricePerKwh: 0.1,
+    coolingType: 'AIR',
+    powerCapKw: 100,
+    carbonGramsPerKwh: 50,
+  };
+  const gpu = { code: 'H100-SXM', name: 'H100', vendor: 'NVIDIA', powerWatts: 700, memoryGb: 80, capexPerHour: 1 };
+  const region = { code: 'EU-WEST', name: 'EU West', city: 'Paris', latitude: 48.9, longitude: 2.3, utcOffsetHours: 1 };
+  const known = { gpuTypeCodes: ['H100-SXM', 'B200'], workloadClassCodes: ['STANDARD', 'BATCH'] };
+
+  it('names both places for inventory, throughputs and demand, every one of them', () => {
+    const { issues } = parseDataset({
+      json: {
+        gpuTypes: [{ ...gpu, throughputs: [{ workloadClassCode: 'STANDARD', tokensPerSecond: 100 }] }],
+        sites: [
+          { ...site, code: 'DE-FRA' },
+          {
+            ...site,
+            inventory: [
+              { gpuTypeCode: 'H100-SXM', installed: 368 },
+              { gpuTypeCode: 'B200', installed: 8 },
+            ],
+          },
+        ],
+        demandRegions: [{ ...region, demand: [{ workloadClassCode: 'BATCH', tokensPerSecond: 5 }] }],
+        siteInventory: [
+          { siteCode: 'DE-FRA', gpuTypeCode: 'H100-SXM', installed: 1 },
+          { siteCode: 'FR-PAR', gpuTypeCode: 'B200', installed: 1 },
+          { siteCode: 'FR-PAR', gpuTypeCode: 'H100-SXM', installed: 222 },
+        ],
+        gpuThroughputs: [{ gpuTypeCode: 'H100-SXM', workloadClassCode: 'STANDARD', tokensPerSecond: 90 }],
+        demands: [
+          { regionCode: 'EU-WEST', workloadClassCode: 'STANDARD', tokensPerSecond: 1 },
+          { regionCode: 'EU-WEST', workloadClassCode: 'BATCH', tokensPerSecond: 6 },
+        ],
+      },
+      known,
+    });
+    expect(messages(issues)).toEqual([
+      'gpuThroughputs[0].workloadClassCode: gpuTypes[0].throughputs[0].workloadClassCode and gpuThroughputs[0].workloadClassCode both give the throughput of GPU type H100-SXM for workload class STANDARD',
+      'siteInventory[1].gpuTypeCode: sites[1].inventory[1].gpuTypeCode and siteInventory[1].gpuTypeCode both give the inventory of site FR-PAR, GPU type B200',
+      'siteInventory[2].gpuTypeCode: sites[1].inventory[0].gpuTypeCode and siteInventory[2].gpuTypeCode both give the inventory of site FR-PAR, GPU type H100-SXM',
+      'demands[1].workloadClassCode: demandRegions[0].demand[0].workloadClassCode and demands[1].workloadClassCode both give the demand of region EU-WEST for workload class BATCH',
+    ]);
+  });
+
+  it('names the CSV line when the detached rows come from a CSV file beside a JSON document', () => {
+    const { issues } = parseDataset({
+      files: [
+        {
+          name: 'data.json',
+          text: JSON.stringify({ sites: [{ ...site, inventory: [{ gpuTypeCode: 'B200', installed: 2 }] }] }),
+        },
+        { name: 'site-inventory.csv', text: 'site_code,gpu_type_code,installed\nFR-PAR,B200,3\n' },
+      ],
+      known,
+    });
+    expect(messages(issues)).toEqual([
+      'site-inventory.csv:2 gpu_type_code: data.json.sites[0].inventory[0].gpuTypeCode and site-inventory.csv:2 gpu_type_code both give the inventory of site FR-PAR, GPU type B200',
+    ]);
+  });
+
+  it('also refuses the same pair twice within one section, nested or detached', () => {
+    const { issues } = parseDataset({
+      json: {
+        sites: [
+          {
+            ...site,
+            inventory: [
+              { gpuTypeCode: 'B200', installed: 1 },
+              { gpuTypeCode: 'B200', installed: 2 },
+            ],
+          },
+        ],
+        gpuThroughputs: [
+          { gpuTypeCode: 'B200', workloadClassCode: 'BATCH', tokensPerSecond: 1 },
+          { gpuTypeCode: 'B200', workloadClassCode: 'BATCH', tokensPerSecond: 2 },
+        ],
+        demands: [
+          { regionCode: 'EU-WEST', workloadClassCode: 'BATCH', tokensPerSecond: 1 },
+          { regionCode: 'EU-WEST', workloadClassCode: 'BATCH', tokensPerSecond: 2 },
+        ],
+      },
+      known: { ...known, regionCodes: ['EU-WEST'] },
+    });
+    expect(messages(issues)).toEqual([
+      'sites[0].inventory[1].gpuTypeCode: duplicate inventory row for site FR-PAR and GPU type B200 (first at sites[0].inventory[0].gpuTypeCode)',
+      'gpuThroughputs[1].workloadClassCode: duplicate throughput for GPU type B200 and workload class BATCH (first at gpuThroughputs[0].workloadClassCode)',
+      'demands[1].workloadClassCode: duplicate demand row for region EU-WEST and workload class BATCH (first at demands[0].workloadClassCode)',
+    ]);
+  });
+});

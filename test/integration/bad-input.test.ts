@@ -370,6 +370,105 @@ const CORPUS: Record<string, BadCase[]> = {
       names: 'rtt_ms',
     },
     { label: 'dryRun: a string', input: { json: {}, dryRun: 'no' }, names: 'dryRun' },
+    // a child row both nested in its parent and in the detached section: both places named
+    ...(
+      [
+        ['a stored site', 'US-ASH'],
+        ['a new site', 'ZZ-NEW'],
+      ] as const
+    ).map(([label, code]) => ({
+      label: `inventory of ${label} nested and detached`,
+      input: {
+        json: {
+          sites: [{ ...JSON_SITE, code, inventory: [{ gpuTypeCode: 'H200-SXM', installed: 368, maxAdditional: 0 }] }],
+          siteInventory: [{ siteCode: code, gpuTypeCode: 'H200-SXM', installed: 222 }],
+        },
+      },
+      names: 'sites[0].inventory[0].gpuTypeCode and siteInventory[0].gpuTypeCode',
+    })),
+    ...(
+      [
+        ['a stored GPU type', 'H100-SXM'],
+        ['a new GPU type', 'ZZ-GPU'],
+      ] as const
+    ).map(([label, code]) => ({
+      label: `throughputs of ${label} nested and detached`,
+      input: {
+        json: {
+          gpuTypes: [{ ...GPU, code, throughputs: [{ workloadClassCode: 'STANDARD', tokensPerSecond: 100 }] }],
+          gpuThroughputs: [{ gpuTypeCode: code, workloadClassCode: 'STANDARD', tokensPerSecond: 90 }],
+        },
+      },
+      names: 'gpuTypes[0].throughputs[0].workloadClassCode and gpuThroughputs[0].workloadClassCode',
+    })),
+    ...(
+      [
+        ['a stored region', 'US-EAST'],
+        ['a new region', 'ZZ-REGION'],
+      ] as const
+    ).map(([label, code]) => ({
+      label: `demand of ${label} nested and detached`,
+      input: {
+        json: {
+          demandRegions: [{ ...REGION, code, demand: [{ workloadClassCode: 'STANDARD', tokensPerSecond: 5 }] }],
+          demands: [{ regionCode: code, workloadClassCode: 'STANDARD', tokensPerSecond: 6 }],
+        },
+      },
+      names: 'demandRegions[0].demand[0].workloadClassCode and demands[0].workloadClassCode',
+    })),
+    {
+      label: 'the same detached inventory row twice',
+      input: {
+        json: {
+          siteInventory: [
+            { siteCode: 'US-ASH', gpuTypeCode: 'H200-SXM', installed: 1 },
+            { siteCode: 'US-ASH', gpuTypeCode: 'H200-SXM', installed: 2 },
+          ],
+        },
+      },
+      names: 'siteInventory[1].gpuTypeCode',
+    },
+    {
+      label: 'the same detached throughput twice',
+      input: {
+        json: {
+          gpuThroughputs: [
+            { gpuTypeCode: 'H100-SXM', workloadClassCode: 'STANDARD', tokensPerSecond: 1 },
+            { gpuTypeCode: 'H100-SXM', workloadClassCode: 'STANDARD', tokensPerSecond: 2 },
+          ],
+        },
+      },
+      names: 'gpuThroughputs[1].workloadClassCode',
+    },
+    {
+      label: 'the same detached demand row twice',
+      input: {
+        json: {
+          demands: [
+            { regionCode: 'US-EAST', workloadClassCode: 'STANDARD', tokensPerSecond: 1 },
+            { regionCode: 'US-EAST', workloadClassCode: 'STANDARD', tokensPerSecond: 2 },
+          ],
+        },
+      },
+      names: 'demands[1].workloadClassCode',
+    },
+    {
+      label: 'the same nested inventory row twice',
+      input: {
+        json: {
+          sites: [
+            {
+              ...JSON_SITE,
+              inventory: [
+                { gpuTypeCode: 'H200-SXM', installed: 1 },
+                { gpuTypeCode: 'H200-SXM', installed: 2 },
+              ],
+            },
+          ],
+        },
+      },
+      names: 'sites[0].inventory[1].gpuTypeCode',
+    },
   ],
   requestPlan: [
     ...vary({}, 'options', [

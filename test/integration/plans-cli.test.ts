@@ -3,6 +3,7 @@
 // stderr and exit codes (0 done, 1 failed or missing, 2 bad arguments).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { requestPlanFromService } from '../../src/cli/plan-service.js';
+import { DEFAULT_SOLVER_CAPS } from '../../src/plans/solver-caps.js';
 import { planCommand } from '../../src/cli/plan.js';
 import { plansCommand } from '../../src/cli/plans.js';
 import type { Database } from '../../src/db/database.js';
@@ -43,7 +44,7 @@ const plan = (argv: string[]) =>
       argv,
       {
         loadPlanningInput: () => Promise.reject(new Error('not used')),
-        requestPlan: (request, out) => requestPlanFromService(db, jobs.plans, request, out),
+        requestPlan: (request, out) => requestPlanFromService(db, jobs.plans, request, out, DEFAULT_SOLVER_CAPS),
       },
       io,
     ),

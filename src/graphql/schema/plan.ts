@@ -20,10 +20,10 @@ import {
 } from '../../optimizer/types.js';
 import { PLANNER_FIELD } from '../authorization.js';
 import { builder } from '../builder.js';
-import type { Context } from '../context.js';
+import { solverCapsOf, type Context } from '../context.js';
 import { NotFoundError, ValidationError, type ErrorCode } from '../../errors.js';
 import { preparePlan } from '../../plans/request.js';
-import { checkSolverCaps, DEFAULT_SOLVER_CAPS } from '../../plans/solver-caps.js';
+import { checkSolverCaps } from '../../plans/solver-caps.js';
 import { checkPageSize, MAX_PAGE_SIZE, MUTATION_ERRORS, selection } from './common.js';
 
 /** How long `wait: true` holds a request open before answering with the plan as it is. */
@@ -576,12 +576,11 @@ builder.mutationFields((t) => ({
     resolve: async (query, _root, { input }, ctx) => {
       const name = checkedName(input.name);
       const jobs = planJobsOrThrow(ctx);
-      const prepared = await preparePlan(ctx.db, {
-        name,
-        scenarioCode: input.scenario,
-        options: givenOptions(input.options),
-      });
-      checkSolverCaps(prepared, ctx.solverCaps ?? DEFAULT_SOLVER_CAPS);
+      const prepared = await preparePlan(
+        ctx.db,
+        { name, scenarioCode: input.scenario, options: givenOptions(input.options) },
+        { caps: solverCapsOf(ctx) },
+      );
       const plan = await jobs.enqueue({ ...prepared, requestedByKeyId: ctx.auth?.keyId ?? null });
       return answer(ctx, query, plan.id, input.wait);
     },
@@ -602,10 +601,16 @@ builder.mutationFields((t) => ({
           options.issues.map((issue) => ({ path: `sourcePlan.options.${issue.path}`, message: issue.message })),
         );
       }
+      const snapshot = storedSnapshot(source.inputSnapshot);
+      // made under the caps of its day: held to this server's
+      checkSolverCaps({ options: options.options, snapshot }, solverCapsOf(ctx), {
+        timeLimitSeconds: 'sourcePlan.options.timeLimitSeconds',
+        model: 'sourcePlan',
+      });
       const plan = await planJobsOrThrow(ctx).enqueue({
         name,
         options: options.options,
-        snapshot: storedSnapshot(source.inputSnapshot),
+        snapshot,
         sourcePlanId: source.id,
         requestedByKeyId: ctx.auth?.keyId ?? null,
       });

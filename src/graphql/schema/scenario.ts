@@ -13,7 +13,7 @@ import {
 import { createScenario, updateScenario } from '../../scenarios/store.js';
 import { PLANNER_FIELD } from '../authorization.js';
 import { builder } from '../builder.js';
-import type { Context } from '../context.js';
+import { solverCapsOf, type Context } from '../context.js';
 import { ConflictError, NotFoundError } from '../../errors.js';
 import { argumentError, checkPageSize, DeletedRef, MUTATION_ERRORS, selection } from './common.js';
 import { PlanOptionsInput } from './plan.js';
@@ -348,7 +348,7 @@ builder.mutationFields((t) => ({
     description: 'Stores a scenario; its overrides are checked against the current data.',
     args: { input: t.arg({ type: CreateScenarioInput, required: true }) },
     resolve: async (query, _root, args, ctx) => {
-      const { id } = await createScenario(ctx.db.prisma, scenarioInput(args.input));
+      const { id } = await createScenario(ctx.db.prisma, scenarioInput(args.input), 'input', solverCapsOf(ctx));
       return ctx.db.prisma.scenario.findUniqueOrThrow({ ...selection(query), where: { id } });
     },
   }),
@@ -359,7 +359,7 @@ builder.mutationFields((t) => ({
     description: 'Changes the fields given; plans already requested keep the overrides they were solved with.',
     args: { input: t.arg({ type: UpdateScenarioInput, required: true }) },
     resolve: async (query, _root, args, ctx) => {
-      const { id } = await updateScenario(ctx.db.prisma, scenarioInput(args.input));
+      const { id } = await updateScenario(ctx.db.prisma, scenarioInput(args.input), solverCapsOf(ctx));
       return ctx.db.prisma.scenario.findUniqueOrThrow({ ...selection(query), where: { id } });
     },
   }),

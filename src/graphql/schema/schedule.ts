@@ -8,7 +8,7 @@ import type { Prisma } from '../../generated/prisma/client.js';
 import { checkCron, checkTimeZone, nextRunAt } from '../../schedules/cron.js';
 import type { ScheduleService } from '../../schedules/service.js';
 import { builder } from '../builder.js';
-import type { Context } from '../context.js';
+import { solverCapsOf, type Context } from '../context.js';
 import { checkPageSize, MUTATION_ERRORS, selection } from './common.js';
 import { givenOptions, jobQueueUnavailable, PlanOptionsInput, PlanRef } from './plan.js';
 import { validated } from './validate.js';
@@ -210,7 +210,7 @@ builder.mutationFields((t) => ({
       const schedules = schedulesOrThrow(ctx);
       const { options: optionsInput, ...rest } = args.input;
       const input = validated(createSchema, { ...withoutNulls(rest), options: givenOptions(optionsInput) });
-      const id = await schedules.create(input);
+      const id = await schedules.create(input, solverCapsOf(ctx));
       return ctx.db.prisma.schedule.findUniqueOrThrow({ ...selection(query), where: { id } });
     },
   }),
@@ -228,7 +228,7 @@ builder.mutationFields((t) => ({
         ...(webhookUrl !== undefined ? { webhookUrl } : {}),
         ...(optionsInput != null ? { options: givenOptions(optionsInput) } : {}),
       });
-      const id = await schedules.update(input);
+      const id = await schedules.update(input, solverCapsOf(ctx));
       return ctx.db.prisma.schedule.findUniqueOrThrow({ ...selection(query), where: { id } });
     },
   }),
