@@ -43,6 +43,10 @@ const envSchema = z.object({
         }),
       ),
     ),
+  TOKENGRID_DB_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(5_000),
+  TOKENGRID_DB_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).max(86_400_000).default(30_000),
+  TOKENGRID_SOLVE_HEARTBEAT_SECONDS: z.coerce.number().int().min(1).max(300).default(10),
+  TOKENGRID_SOLVE_LOST_SECONDS: z.coerce.number().int().min(3).max(3_600).default(45),
   LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
   // request limits, introspection, GraphiQL, CORS, rate limits (src/limits-config.ts)
   ...LIMITS_ENV,
@@ -64,6 +68,10 @@ export type Config = {
   cronWorkerSeconds: number;
   /** plans one API key may have RUNNING at once; more stay QUEUED */
   maxRunningPlansPerKey: number;
+  /** how often a solving worker writes its plan's heartbeat, and how often RUNNING plans are checked for lost workers */
+  solveHeartbeatSeconds: number;
+  /** a RUNNING plan whose heartbeat is older than this has lost its worker: its job is retried (or the plan FAILED) */
+  solveLostSeconds: number;
   /** request limits, introspection, GraphiQL, CORS and rate limits */
   limits: Limits;
   /** the structured log's level (JSON lines on stdout) */
@@ -75,7 +83,16 @@ export type Config = {
   allowedHosts: string[] | null;
 };
 
-export type DatabaseConfig = { kind: 'pglite'; dataDir: string } | { kind: 'postgres'; url: string };
+export type DatabaseConfig =
+  | { kind: 'pglite'; dataDir: string }
+  | {
+      kind: 'postgres';
+      url: string;
+      /** how long to wait for a connection, new or from the pool (default 5000) */
+      connectTimeoutMs?: number;
+      /** the longest a statement may run, and wait for its answer (default 30000) */
+      statementTimeoutMs?: number;
+    };
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -88,11 +105,21 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(`Invalid environment:\n${lines.join('\n')}`);
   }
   const e = parsed.data;
+  if (e.TOKENGRID_SOLVE_LOST_SECONDS < 2 * e.TOKENGRID_SOLVE_HEARTBEAT_SECONDS) {
+    throw new ConfigError(
+      `Invalid environment:\n  TOKENGRID_SOLVE_LOST_SECONDS: must be at least twice TOKENGRID_SOLVE_HEARTBEAT_SECONDS (${e.TOKENGRID_SOLVE_HEARTBEAT_SECONDS} s), got ${e.TOKENGRID_SOLVE_LOST_SECONDS}`,
+    );
+  }
   return {
     port: e.PORT,
     host: e.HOST,
     database: e.DATABASE_URL
-      ? { kind: 'postgres', url: e.DATABASE_URL }
+      ? {
+          kind: 'postgres',
+          url: e.DATABASE_URL,
+          connectTimeoutMs: e.TOKENGRID_DB_CONNECT_TIMEOUT_MS,
+          statementTimeoutMs: e.TOKENGRID_DB_STATEMENT_TIMEOUT_MS,
+        }
       : { kind: 'pglite', dataDir: e.TOKENGRID_DATA_DIR },
     seedFixtures: e.TOKENGRID_SEED_FIXTURES,
     solveConcurrency: e.TOKENGRID_SOLVE_CONCURRENCY,
@@ -101,6 +128,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     cronMonitorSeconds: e.TOKENGRID_CRON_MONITOR_SECONDS,
     cronWorkerSeconds: e.TOKENGRID_CRON_WORKER_SECONDS,
     maxRunningPlansPerKey: e.TOKENGRID_MAX_RUNNING_PLANS_PER_KEY,
+    solveHeartbeatSeconds: e.TOKENGRID_SOLVE_HEARTBEAT_SECONDS,
+    solveLostSeconds: e.TOKENGRID_SOLVE_LOST_SECONDS,
     limits: limitsFromEnv(e, e.HOST),
     logLevel: e.LOG_LEVEL,
     // on loopback the Host is always checked (DNS rebinding); elsewhere only when names are configured

@@ -37,6 +37,7 @@ TOKENGRID_SOLVE_CONCURRENCY (plan solves at a time, default 1),
 TOKENGRID_SOLVE_JOB_EXPIRE_SECONDS (a solve job whose worker died is retried after this; default the solve's deadline + 60 s),
 TOKENGRID_QUEUE_MAINTENANCE_SECONDS (how often expired jobs are looked for, default 120),
 TOKENGRID_CRON_MONITOR_SECONDS / TOKENGRID_CRON_WORKER_SECONDS (schedule evaluation and tick pick-up, default 30 / 5),
+TOKENGRID_DB_CONNECT_TIMEOUT_MS / TOKENGRID_DB_STATEMENT_TIMEOUT_MS (PostgreSQL: longest wait for a connection / a statement, default 5000 / 30000),
 LOG_LEVEL (structured JSON log on stdout: fatal, error, warn, info, debug, trace, silent; default info),
 TOKENGRID_DEBUG=1 (errors with their stack).
 

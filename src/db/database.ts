@@ -43,7 +43,35 @@ export interface OpenOptions {
 }
 
 export async function openDatabase(config: DatabaseConfig, options: OpenOptions = {}): Promise<Database> {
-  return config.kind === 'pglite' ? openPglite(config.dataDir, options) : openPostgres(config.url, options);
+  return config.kind === 'pglite' ? openPglite(config.dataDir, options) : openPostgres(config, options);
+}
+
+/** What a PostgreSQL connection waits at most, when the configuration does not say (src/config.ts). */
+export const DEFAULT_CONNECT_TIMEOUT_MS = 5_000;
+export const DEFAULT_STATEMENT_TIMEOUT_MS = 30_000;
+/** The client gives up on an answer this long after the server would have cancelled the statement. */
+const ANSWER_MARGIN_MS = 2_000;
+
+/**
+ * The pool's bounds on every wait, so a database that refuses, stops answering
+ * or is cut off (a black-holed connection) fails each request within a known time:
+ * a connection (new, or a free one from the pool) within the connect timeout, a
+ * statement within the statement timeout (PostgreSQL cancels it), and its answer
+ * within that plus a margin (the client gives up: nothing came back at all).
+ */
+export function poolOptions(config: Extract<DatabaseConfig, { kind: 'postgres' }>): pg.PoolConfig {
+  const connectTimeoutMs = config.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
+  const statementTimeoutMs = config.statementTimeoutMs ?? DEFAULT_STATEMENT_TIMEOUT_MS;
+  return {
+    connectionString: config.url,
+    max: 10,
+    connectionTimeoutMillis: connectTimeoutMs,
+    statement_timeout: statementTimeoutMs,
+    // a transaction left open by a client that went away must not hold its locks for ever
+    idle_in_transaction_session_timeout: statementTimeoutMs * 2,
+    query_timeout: statementTimeoutMs + ANSWER_MARGIN_MS,
+    keepAlive: true,
+  };
 }
 
 function prismaClient(adapterFactory: SqlMigrationAwareDriverAdapterFactory, options: OpenOptions): PrismaClient {
@@ -105,8 +133,12 @@ async function openPglite(dataDir: string, options: OpenOptions): Promise<Databa
   };
 }
 
-async function openPostgres(url: string, options: OpenOptions): Promise<Database> {
-  const pool = new pg.Pool({ connectionString: url, max: 10 });
+async function openPostgres(
+  config: Extract<DatabaseConfig, { kind: 'postgres' }>,
+  options: OpenOptions,
+): Promise<Database> {
+  const url = config.url;
+  const pool = new pg.Pool(poolOptions(config));
   // an idle client that loses its server must not crash the process
   pool.on('error', () => {});
   const adapterFactory = new PrismaPg(pool);

@@ -5,6 +5,7 @@ import PgBoss from 'pg-boss';
 import type { Database } from '../db/database.js';
 import type { Prisma } from '../generated/prisma/client.js';
 import { silentLogger, type Logger } from '../observability/logger.js';
+import { QueueHealth } from './queue-health.js';
 
 export interface JobQueueOptions {
   /** expire stuck jobs and archive old ones (off in short-lived tests) */
@@ -30,8 +31,10 @@ export async function startJobQueue(
   options: JobQueueOptions = {},
   logger: Logger = silentLogger,
 ): Promise<PgBoss> {
+  // a database that goes away is logged once (not once per poll) and polled less often (src/jobs/queue-health.ts)
+  const health = new QueueHealth(logger);
   const boss = new PgBoss({
-    db: { executeSql: (text, values) => db.executeSql(text, values ?? []) },
+    db: { executeSql: (text, values) => health.run(() => db.executeSql(text, values ?? [])) },
     schedule: options.schedule ?? true,
     cronMonitorIntervalSeconds: options.cronMonitorIntervalSeconds ?? 30,
     cronWorkerIntervalSeconds: options.cronWorkerIntervalSeconds ?? 5,
@@ -42,7 +45,7 @@ export async function startJobQueue(
     pollingIntervalSeconds: options.pollingIntervalSeconds ?? 2,
   });
   // pg-boss reports background errors (a failed poll) as events: they must not crash the process
-  boss.on('error', (error) => logger.error({ err: error }, 'job queue error'));
+  boss.on('error', (error) => health.error(error));
   await boss.start();
   // the timekeeper creates its queue at start but ignores a failure (e.g. the
   // deadlock below, when several processes start on a new database at once)

@@ -15,7 +15,12 @@ import { createMetrics, type Metrics } from '../observability/metrics.js';
 import { useRequestLog, yogaLoggerFor } from '../observability/request-log.js';
 import { useHealthEndpoints, type Readiness } from './health.js';
 import { useHostCheck } from './host-check.js';
-import { useMissingQueryIs400, useRequestIdInErrors, wasLoggedWithRequestId } from './error-contract.js';
+import {
+  useMissingQueryIs400,
+  useRequestIdInErrors,
+  wasLoggedWithRequestId,
+  withMaskedRequestErrors,
+} from './error-contract.js';
 import { corsFor } from './cors.js';
 import { REJECTION_REASONS } from './limit-errors.js';
 import { DEFAULT_LIMITS, type Limits } from '../limits-config.js';
@@ -107,10 +112,24 @@ const ids = new WeakMap<Request, string>();
 /** The id useRequestIdHeader gave a request. */
 const requestIdFor = (request: Request): string | undefined => ids.get(request);
 
+/** /ready answers within this long: a database that has not answered by then does not answer. */
+export const READINESS_TIMEOUT_MS = 2_000;
+
+/** Rejects after `ms` (the timer never keeps the process alive, and is cleared when `work` settles first). */
+function within<T>(work: Promise<T>, ms: number, message: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(message)), ms);
+    timer.unref();
+  });
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+}
+
 /** Ready when the database answers and its migration history is current; else what is wrong, in one line. */
-async function readinessOf(db: Database, logger: Logger): Promise<Readiness> {
+async function readinessOf(db: Database, logger: Logger, timeoutMs = READINESS_TIMEOUT_MS): Promise<Readiness> {
   try {
-    const status = await migrationStatus(db);
+    // a black-holed connection would hold the probe for the whole statement timeout
+    const status = await within(migrationStatus(db), timeoutMs, `no answer within ${timeoutMs} ms`);
     if (status.divergence) return { ready: false, reason: `the migration history has diverged: ${status.divergence}` };
     if (status.pending.length) {
       return {
@@ -194,7 +213,8 @@ export function createApp({
       ...(webDir ? [useWebApp(webDir)] : []),
       useHealthEndpoints({ readiness: () => readinessOf(db, logger) }),
       // 401 before the body is read (src/auth/authenticate.ts); puts ctx.auth on the context
-      useAuthentication(db, auth, '/graphql'),
+      // its key lookup needs the database: a failure there is masked like one in execution
+      withMaskedRequestErrors(useAuthentication(db, auth, '/graphql'), requestIdFor, logger),
       // limits (src/server/plugins/) and the error contract (src/server/error-contract.ts)
       useCsrfPrevention(),
       useMissingQueryIs400(),

@@ -83,3 +83,46 @@ export function useRequestIdInErrors(
     },
   };
 }
+
+/**
+ * A plugin whose `onRequest` may fail unexpectedly (the database gone while it
+ * looks up an API key) answers as execution does: 500 with the masked error and
+ * the request id, the real error logged with that id, never the driver's message
+ * or a stack. Without this, the failure escapes yoga and the HTTP adapter writes it out.
+ */
+export function withMaskedRequestErrors(
+  plugin: Plugin,
+  requestIdOf: (request: Request) => string | undefined,
+  logger: Logger = silentLogger,
+): Plugin {
+  const onRequest = plugin.onRequest;
+  if (!onRequest) return plugin;
+  return {
+    ...plugin,
+    async onRequest(payload) {
+      try {
+        await onRequest(payload);
+      } catch (error) {
+        if (error instanceof GraphQLError && error.extensions?.['http'] != null) throw error;
+        const requestId = requestIdOf(payload.request);
+        logger.error({ requestId, path: payload.url.pathname, err: error }, 'unexpected error');
+        payload.endResponse(
+          new payload.fetchAPI.Response(
+            JSON.stringify({
+              errors: [
+                {
+                  message: MASKED_ERROR_MESSAGE,
+                  extensions: {
+                    code: 'INTERNAL_SERVER_ERROR' satisfies ErrorCode,
+                    ...(requestId ? { requestId } : {}),
+                  },
+                },
+              ],
+            }),
+            { status: 500, headers: { 'content-type': 'application/json; charset=utf-8' } },
+          ),
+        );
+      }
+    },
+  };
+}

@@ -2,7 +2,7 @@
 // for /ready what is not ready (503).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/db/database.js';
-import { createApp } from '../../src/server/app.js';
+import { createApp, READINESS_TIMEOUT_MS } from '../../src/server/app.js';
 import { TEST_LIMITS } from '../helpers/api.js';
 import { openTestDatabase } from '../helpers/database.js';
 
@@ -49,6 +49,17 @@ describe('/health and /ready', () => {
     expect(ready.type).toMatch(/^application\/json/);
     expect(ready.id).toMatch(/^[0-9a-f-]{36}$/);
     expect(ready.body).toEqual({ status: 'not ready', reason: 'the database does not answer' });
+  });
+
+  it('/ready answers 503 within 2 s when the database holds its answer (a black-holed connection)', async () => {
+    const silent: Database = { ...db, query: () => new Promise(() => {}) };
+    const started = performance.now();
+    const ready = await probe(silent, '/ready');
+    const ms = performance.now() - started;
+    expect(ready.status).toBe(503);
+    expect(ready.body).toEqual({ status: 'not ready', reason: 'the database does not answer' });
+    expect(ms).toBeGreaterThanOrEqual(READINESS_TIMEOUT_MS - 50);
+    expect(ms).toBeLessThan(READINESS_TIMEOUT_MS + 1_000);
   });
 
   it('/ready answers 503 naming the pending migration', async () => {
