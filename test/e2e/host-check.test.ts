@@ -1,9 +1,9 @@
 // The Host check as `tokengrid serve` configures it: on the loopback default a
 // raw request with a rebinding page's Host is refused 421 and writes nothing,
 // a name from TOKENGRID_ALLOWED_HOSTS is answered, /health stays open.
-import { request as httpRequest } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cliWorkspace, serve, stop, type CliWorkspace, type ServerProcess } from '../helpers/cli.js';
+import { rawRequest } from '../helpers/raw-http.js';
 
 let workspace: CliWorkspace;
 let server: ServerProcess;
@@ -17,28 +17,8 @@ afterAll(async () => {
   await workspace?.cleanup();
 });
 
-function raw(host: string, path: string, body?: string): Promise<{ status: number; body: string }> {
-  const { port } = new URL(server.url);
-  return new Promise((resolve, reject) => {
-    const req = httpRequest(
-      {
-        host: '127.0.0.1',
-        port,
-        method: body === undefined ? 'GET' : 'POST',
-        path,
-        headers: { host, 'content-type': 'application/json' },
-      },
-      (res) => {
-        let text = '';
-        res.setEncoding('utf8');
-        res.on('data', (chunk: string) => (text += chunk));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
-      },
-    );
-    req.on('error', reject);
-    req.end(body);
-  });
-}
+const raw = (host: string, path: string, body?: string) =>
+  rawRequest(server.url, { host, path, ...(body === undefined ? {} : { body }) });
 
 const CREATE_SCENARIO = JSON.stringify({
   query: 'mutation { createScenario(input: { code: "REBOUND", name: "r", overrides: {} }) { __typename } }',
