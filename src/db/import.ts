@@ -5,6 +5,7 @@ import { parseDataset, type DatasetInput } from '../dataset/load.js';
 import type { DatasetIssue } from '../dataset/types.js';
 import type { Database } from './database.js';
 import { knownCodes, writeDataset, type ImportSummary } from './dataset-store.js';
+import { uniqueViolationOf } from './unique-violation.js';
 
 export type ImportOutcome =
   { ok: true; summary: ImportSummary; dryRun: boolean } | { ok: false; issues: DatasetIssue[] };
@@ -19,7 +20,23 @@ export async function importDataset(
   if (options.dryRun) {
     return { ok: true, dryRun: true, summary: await dryRunSummary(db, dataset) };
   }
-  return { ok: true, dryRun: false, summary: await writeDataset(db, dataset) };
+  return { ok: true, dryRun: false, summary: await writeAfterARace(db, dataset) };
+}
+
+/**
+ * Two imports that create the same new code at once both find it missing; the
+ * unique index refuses the one that commits second. An import is an upsert, so
+ * that one is written once more: it now finds the other's rows and updates or
+ * keeps them. A second refusal is left to the caller (GraphQL answers it as a
+ * ConflictError, src/graphql/unique-conflicts.ts).
+ */
+async function writeAfterARace(db: Database, dataset: Parameters<typeof writeDataset>[1]): Promise<ImportSummary> {
+  try {
+    return await writeDataset(db, dataset);
+  } catch (error) {
+    if (!uniqueViolationOf(error)) throw error;
+    return writeDataset(db, dataset);
+  }
 }
 
 class DryRunRollback extends Error {}

@@ -9,6 +9,7 @@ import type PrismaTypes from '../generated/pothos-prisma-types.js';
 import { getDatamodel } from '../generated/pothos-prisma-types.js';
 import { authScopesOf, forbiddenError, type AuthScopes } from './authorization.js';
 import { fieldComplexity } from './complexity.js';
+import UniqueConflictsPlugin from './unique-conflicts.js';
 import type { Context } from './context.js';
 
 export const builder = new SchemaBuilder<{
@@ -22,9 +23,10 @@ export const builder = new SchemaBuilder<{
   };
 }>({
   // order matters: scope-auth checks the caller before anything runs; errors wraps
-  // resolvers before prisma and relay see them; complexity only weighs fields here
-  // (the limit is applied per request, src/server/limits.ts)
-  plugins: [ScopeAuthPlugin, ErrorsPlugin, PrismaPlugin, RelayPlugin, ComplexityPlugin],
+  // resolvers before prisma and relay see them, and unique-conflicts inside it turns a
+  // racing duplicate into the ConflictError it answers; complexity only weighs fields
+  // here (the limit is applied per request, src/server/limits.ts)
+  plugins: [ScopeAuthPlugin, ErrorsPlugin, UniqueConflictsPlugin, PrismaPlugin, RelayPlugin, ComplexityPlugin],
   // the roles and which fields need which: src/graphql/authorization.ts
   scopeAuth: { authScopes: authScopesOf, unauthorizedError: forbiddenError, authorizeOnSubscribe: true },
   complexity: { fieldComplexity },

@@ -33,6 +33,7 @@ import { useMaxAliases } from './plugins/use-max-aliases.js';
 import { useMaxDepth } from './plugins/use-max-depth.js';
 import { useMaxTokens } from './plugins/use-max-tokens.js';
 import { useRateLimits } from './plugins/use-rate-limits.js';
+import { rateLimitStoreFor } from './rate-limit-store.js';
 import { useWebApp } from './static.js';
 
 export interface AppOptions {
@@ -224,7 +225,7 @@ export function createApp({
       useMaxAliases(limits.maxAliases),
       ...(limits.introspection ? [] : [useDisableIntrospection()]),
       useComplexityLimit(limits.maxComplexity),
-      useRateLimits(limits),
+      useRateLimits(limits, { store: rateLimitStoreFor(db) }),
       useRequestIdInErrors(requestIdFor, logger),
     ],
   });

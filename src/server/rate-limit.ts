@@ -1,6 +1,7 @@
 // Token buckets per caller: each caller may spend `burst` requests at once and
 // gets `perMinute` back per minute, continuously. Pure (the clock is passed in)
-// and in memory: one process's view, which is what a single API process needs.
+// and in memory: one process's view, which is what the embedded database (one
+// process) needs; on PostgreSQL the buckets are rows (src/server/rate-limit-store.ts).
 import type { RateLimit } from '../limits-config.js';
 
 export type RateDecision = { allowed: true; remaining: number } | { allowed: false; retryAfterSeconds: number };
@@ -8,6 +9,15 @@ export type RateDecision = { allowed: true; remaining: number } | { allowed: fal
 interface Bucket {
   tokens: number;
   updatedAtMs: number;
+}
+
+/** The refusal of a take of `cost` from a bucket holding `tokens`: the wait until it would pass. */
+export function refusal(limit: RateLimit, tokens: number, cost: number): RateDecision {
+  const { perMinute, burst } = limit;
+  // a cost above the bucket size can never be met at once
+  if (cost > burst) return { allowed: false, retryAfterSeconds: Math.ceil(60 * (burst / perMinute)) };
+  const refillPerMs = perMinute / 60_000;
+  return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil((cost - tokens) / refillPerMs / 1000)) };
 }
 
 export class RateLimiter {
@@ -34,9 +44,7 @@ export class RateLimiter {
       return { allowed: true, remaining: Math.floor(bucket.tokens) };
     }
     this.store(caller, bucket);
-    // a cost above the bucket size can never be met at once
-    if (cost > burst) return { allowed: false, retryAfterSeconds: Math.ceil(60 * (burst / perMinute)) };
-    return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil((cost - bucket.tokens) / refillPerMs / 1000)) };
+    return refusal(this.limit, bucket.tokens, cost);
   }
 
   private refilled(caller: string, nowMs: number, refillPerMs: number, burst: number): Bucket {

@@ -3,13 +3,13 @@
 // anything runs (nothing is written), in process (yoga.fetch) and through a real
 // server on port 0 with a raw HTTP request; loopback names and configured names
 // are answered, and /health and /ready stay open.
-import { request as httpRequest } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/db/database.js';
 import { createApp } from '../../src/server/app.js';
 import { listen, type RunningServer } from '../../src/server/http.js';
 import { openTestDatabase } from '../helpers/database.js';
 import { TEST_LIMITS } from '../helpers/api.js';
+import { rawRequest } from '../helpers/raw-http.js';
 
 let db: Database;
 beforeAll(async () => {
@@ -102,29 +102,7 @@ describe('the Host check on a real server', () => {
     await server?.close();
   });
 
-  /** a raw request: the Host header exactly as a rebinding page's browser sends it */
-  function raw(host: string, body: string): Promise<{ status: number; body: string }> {
-    const { port } = new URL(server.url);
-    return new Promise((resolve, reject) => {
-      const req = httpRequest(
-        {
-          host: '127.0.0.1',
-          port,
-          method: 'POST',
-          path: '/graphql',
-          headers: { host, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) },
-        },
-        (res) => {
-          let text = '';
-          res.setEncoding('utf8');
-          res.on('data', (chunk: string) => (text += chunk));
-          res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
-        },
-      );
-      req.on('error', reject);
-      req.end(body);
-    });
-  }
+  const raw = (host: string, body: string) => rawRequest(server.url, { host, path: '/graphql', body });
 
   it('Host: evil.example:4000 gets 421 and writes nothing; Host: 127.0.0.1 creates the site', async () => {
     const body = JSON.stringify({ query: CREATE_SITE });

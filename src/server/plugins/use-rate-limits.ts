@@ -5,7 +5,7 @@ import type { Plugin } from 'graphql-yoga';
 import type { Limits } from '../../limits-config.js';
 import { limitError } from '../limit-errors.js';
 import type { RateLimit } from '../../limits-config.js';
-import { RateLimiter } from '../rate-limit.js';
+import { MemoryRateLimitStore, type RateLimitStore } from '../rate-limit-store.js';
 
 /**
  * The caller a rate limit counts: the API key's id when the request carried a
@@ -25,31 +25,33 @@ const IMPORT_FIELDS = new Set(['importDataset']);
 
 export function useRateLimits(
   limits: Pick<Limits, 'planRequestRate' | 'importRate'>,
-  options: { identity?: (context: unknown) => string; now?: () => number } = {},
+  options: { identity?: (context: unknown) => string; now?: () => number; store?: RateLimitStore } = {},
 ): Plugin {
   const identity = options.identity ?? callerIdentityOf;
   const now = options.now ?? Date.now;
-  const buckets: { name: string; fields: Set<string>; limiter: RateLimiter }[] = [
-    { name: 'plan requests', fields: PLAN_FIELDS, limiter: new RateLimiter(limits.planRequestRate) },
-    { name: 'imports', fields: IMPORT_FIELDS, limiter: new RateLimiter(limits.importRate) },
+  // the buckets: in this process, or shared by every API process on PostgreSQL (src/server/rate-limit-store.ts)
+  const store = options.store ?? new MemoryRateLimitStore();
+  const buckets: { name: string; fields: Set<string>; limit: RateLimit }[] = [
+    { name: 'plan requests', fields: PLAN_FIELDS, limit: limits.planRequestRate },
+    { name: 'imports', fields: IMPORT_FIELDS, limit: limits.importRate },
   ];
   const describe = (limit: RateLimit) => `${limit.perMinute} per minute, at most ${limit.burst} at once`;
   return {
-    onExecute({ args, setResultAndStopExecution }) {
+    async onExecute({ args, setResultAndStopExecution }) {
       const operation = getOperationAST(args.document, args.operationName ?? undefined);
       if (!operation || operation.operation !== 'mutation') return;
       const caller = identity(args.contextValue);
-      for (const { name, fields, limiter } of buckets) {
+      for (const { name, fields, limit } of buckets) {
         const cost = operation.selectionSet.selections.filter(
           (s) => s.kind === Kind.FIELD && fields.has(s.name.value),
         ).length;
         if (cost === 0) continue;
-        const decision = limiter.take(caller, now(), cost);
+        const decision = await store.take(name, limit, caller, now(), cost);
         if (!decision.allowed) {
           setResultAndStopExecution({
             errors: [
               limitError(
-                `Too many ${name}: the limit is ${describe(limiter.limit)}; retry in ${decision.retryAfterSeconds} s.`,
+                `Too many ${name}: the limit is ${describe(limit)}; retry in ${decision.retryAfterSeconds} s.`,
                 'RATE_LIMITED',
                 429,
                 { 'retry-after': String(decision.retryAfterSeconds) },
