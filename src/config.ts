@@ -2,6 +2,7 @@
 // message that names the variable.
 import { z } from 'zod';
 import { LIMITS_ENV, limitsFromEnv, type Limits } from './limits-config.js';
+import { parseDestinationAllow, type DestinationAllow } from './net.js';
 
 /** pino's levels (src/observability/logger.ts), listed here so the configuration loads no logger */
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -25,6 +26,17 @@ const envSchema = z.object({
   TOKENGRID_CRON_MONITOR_SECONDS: z.coerce.number().int().min(1).max(45).default(30),
   TOKENGRID_CRON_WORKER_SECONDS: z.coerce.number().int().min(1).max(45).default(5),
   TOKENGRID_MAX_RUNNING_PLANS_PER_KEY: z.coerce.number().int().min(1).max(1_000).default(2),
+  TOKENGRID_WEBHOOK_ALLOW: z
+    .string()
+    .default('')
+    .transform((value, ctx) => {
+      const parsed = parseDestinationAllow(value);
+      if (!parsed.ok) {
+        ctx.addIssue({ code: 'custom', message: parsed.message });
+        return z.NEVER;
+      }
+      return parsed.allow;
+    }),
   LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
   // request limits, introspection, GraphiQL, CORS, rate limits (src/limits-config.ts)
   ...LIMITS_ENV,
@@ -48,6 +60,8 @@ export type Config = {
   maxRunningPlansPerKey: number;
   /** request limits, introspection, GraphiQL, CORS and rate limits */
   limits: Limits;
+  /** loopback, private, link-local and metadata destinations a schedule's webhook may still reach */
+  webhookAllow: DestinationAllow;
   /** the structured log's level (JSON lines on stdout) */
   logLevel: (typeof LOG_LEVELS)[number];
 };
@@ -79,6 +93,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     cronWorkerSeconds: e.TOKENGRID_CRON_WORKER_SECONDS,
     maxRunningPlansPerKey: e.TOKENGRID_MAX_RUNNING_PLANS_PER_KEY,
     limits: limitsFromEnv(e, e.HOST),
+    webhookAllow: e.TOKENGRID_WEBHOOK_ALLOW,
     logLevel: e.LOG_LEVEL,
   };
 }

@@ -49,6 +49,7 @@ function jobsOptions(config: Config): JobsOptions {
     concurrency: config.solveConcurrency,
     maxRunningPerKey: config.maxRunningPlansPerKey,
     expireInSeconds: config.solveJobExpireSeconds,
+    webhookAllow: config.webhookAllow,
     queue: {
       maintenanceIntervalSeconds: config.queueMaintenanceSeconds,
       cronMonitorIntervalSeconds: config.cronMonitorSeconds,
@@ -202,7 +203,11 @@ function withGraphQL(
 ): Promise<number> {
   return withDatabase(config, async (db) => {
     // the schedule mutations register their crons through the queue; nothing is solved here
-    const jobs = await startJobs(db, { worker: false, queue: { supervise: false, schedule: false } });
+    const jobs = await startJobs(db, {
+      worker: false,
+      webhookAllow: config.webhookAllow,
+      queue: { supervise: false, schedule: false },
+    });
     try {
       return await run(inProcessGraphQL(db, jobs));
     } finally {
