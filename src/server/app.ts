@@ -9,6 +9,7 @@ import type { Database } from '../db/database.js';
 import { migrationStatus } from '../db/migrate.js';
 import { createContext, type Context } from '../graphql/context.js';
 import { schema } from '../graphql/schema/index.js';
+import { SubscriptionGuard } from '../graphql/subscriptions.js';
 import type { Jobs } from '../jobs/runtime.js';
 import { silentLogger, type Logger } from '../observability/logger.js';
 import { createMetrics, type Metrics } from '../observability/metrics.js';
@@ -150,6 +151,7 @@ export function createApp({
     maxSolveTimeLimitSeconds: limits.maxSolveTimeLimitSeconds,
     maxModelVariables: limits.maxModelVariables,
   };
+  const subscriptions = new SubscriptionGuard(db, limits.maxSubscriptionsPerKey);
   return createYoga<Record<string, unknown>, Context>({
     schema,
     graphqlEndpoint: '/graphql',
@@ -173,6 +175,7 @@ export function createApp({
     context: ({ requestId }) => ({
       ...createContext(db, typeof requestId === 'string' ? requestId : randomUUID(), jobs),
       solverCaps,
+      subscriptions,
     }),
     plugins: [
       useRequestIdHeader(),
