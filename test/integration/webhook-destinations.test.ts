@@ -5,16 +5,19 @@
 // resolved address is checked again (a name that resolves to loopback, a row
 // stored before the check), redirects are answered, not followed, and only an
 // outcome class is stored. Webhook URLs are shown to admins only, redacted.
+import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type PgBoss from 'pg-boss';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../src/config.js';
 import type { Database } from '../../src/db/database.js';
-import { DELIVERY_ID_HEADER } from '../../src/jobs/plan-webhook.js';
+import { DEFAULT_WEBHOOK_OPTIONS, DELIVERY_ID_HEADER, deliverWebhook } from '../../src/jobs/plan-webhook.js';
 import { startJobs, type Jobs } from '../../src/jobs/runtime.js';
 import { scheduleQueueName } from '../../src/jobs/schedules.js';
 import { parseDestinationAllow } from '../../src/net.js';
 import { closeSolverWorkers } from '../../src/optimizer/worker-pool.js';
+import { preparePlan } from '../../src/plans/request.js';
 import { ScheduleService } from '../../src/schedules/service.js';
 import { testApi } from '../helpers/api.js';
 import { openTestDatabase } from '../helpers/database.js';
@@ -289,6 +292,25 @@ describe('webhook deliveries', () => {
     expect(delivery.webhookDelivery).toMatchObject({
       status: 'FAILED',
       attempts: 1,
+      lastError: 'refused: loopback address',
+    });
+    expect(received.length).toBe(before);
+  });
+
+  it('refuses localhost through the system resolver once it is no longer allowed', async () => {
+    // stored while an operator allowed `localhost`; delivered by a process that no longer does
+    const request = await preparePlan(db, { name: 'unscheduled', scenarioCode: null, options: {} });
+    const plan = await jobs.plans.enqueue(request);
+    const row = await db.prisma.webhookDelivery.create({
+      data: { planId: plan.id, url: `http://localhost:${port}/ok` },
+    });
+    const before = received.length;
+    const job = { id: randomUUID(), name: 'plan-webhook', data: { deliveryId: row.id }, retryCount: 0, retryLimit: 2 };
+    await deliverWebhook(db, job as unknown as PgBoss.JobWithMetadata<unknown>, DEFAULT_WEBHOOK_OPTIONS);
+    expect(await db.prisma.webhookDelivery.findUniqueOrThrow({ where: { id: row.id } })).toMatchObject({
+      status: 'FAILED',
+      attempts: 1,
+      lastStatusCode: null,
       lastError: 'refused: loopback address',
     });
     expect(received.length).toBe(before);
