@@ -2,7 +2,7 @@
 // message that names the variable.
 import { z } from 'zod';
 import { LIMITS_ENV, limitsFromEnv, type Limits } from './limits-config.js';
-import { isLoopbackHost, parseHostHeader } from './net.js';
+import { isLoopbackHost, parseDestinationAllow, parseHostHeader, type DestinationAllow } from './net.js';
 
 /** pino's levels (src/observability/logger.ts), listed here so the configuration loads no logger */
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -47,6 +47,17 @@ const envSchema = z.object({
   TOKENGRID_DB_STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).max(86_400_000).default(30_000),
   TOKENGRID_SOLVE_HEARTBEAT_SECONDS: z.coerce.number().int().min(1).max(300).default(10),
   TOKENGRID_SOLVE_LOST_SECONDS: z.coerce.number().int().min(3).max(3_600).default(45),
+  TOKENGRID_WEBHOOK_ALLOW: z
+    .string()
+    .default('')
+    .transform((value, ctx) => {
+      const parsed = parseDestinationAllow(value);
+      if (!parsed.ok) {
+        ctx.addIssue({ code: 'custom', message: parsed.message });
+        return z.NEVER;
+      }
+      return parsed.allow;
+    }),
   LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
   // request limits, introspection, GraphiQL, CORS, rate limits (src/limits-config.ts)
   ...LIMITS_ENV,
@@ -74,6 +85,8 @@ export type Config = {
   solveLostSeconds: number;
   /** request limits, introspection, GraphiQL, CORS and rate limits */
   limits: Limits;
+  /** loopback, private, link-local and metadata destinations a schedule's webhook may still reach */
+  webhookAllow: DestinationAllow;
   /** the structured log's level (JSON lines on stdout) */
   logLevel: (typeof LOG_LEVELS)[number];
   /**
@@ -131,6 +144,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     solveHeartbeatSeconds: e.TOKENGRID_SOLVE_HEARTBEAT_SECONDS,
     solveLostSeconds: e.TOKENGRID_SOLVE_LOST_SECONDS,
     limits: limitsFromEnv(e, e.HOST),
+    webhookAllow: e.TOKENGRID_WEBHOOK_ALLOW,
     logLevel: e.LOG_LEVEL,
     // on loopback the Host is always checked (DNS rebinding); elsewhere only when names are configured
     allowedHosts: isLoopbackHost(e.HOST) || e.TOKENGRID_ALLOWED_HOSTS.length > 0 ? e.TOKENGRID_ALLOWED_HOSTS : null,

@@ -24,6 +24,8 @@ export type ErrorCode =
   | 'TOO_MANY_ALIASES'
   | 'QUERY_TOO_COMPLEX'
   | 'RATE_LIMITED'
+  // open subscriptions per key (src/graphql/subscriptions.ts)
+  | 'TOO_MANY_SUBSCRIPTIONS'
   | 'CSRF_PREVENTED'
   // this process cannot do it (e.g. it runs no plan job queue)
   | 'SERVICE_UNAVAILABLE'

@@ -37,6 +37,8 @@ export interface Limits {
   planRequestRate: RateLimit;
   /** importDataset, per caller */
   importRate: RateLimit;
+  /** subscriptions (planUpdated) one API key may have open at once in a process */
+  maxSubscriptionsPerKey: number;
 }
 
 export const MIB = 1024 * 1024;
@@ -56,6 +58,7 @@ export const DEFAULT_LIMITS: Readonly<Limits> = Object.freeze({
   corsOrigins: [],
   planRequestRate: { perMinute: 10, burst: 5 },
   importRate: { perMinute: 6, burst: 3 },
+  maxSubscriptionsPerKey: 20,
 });
 
 const flag = z
@@ -99,6 +102,7 @@ export const LIMITS_ENV = {
   TOKENGRID_PLAN_REQUEST_BURST: positiveInt(1_000_000).default(DEFAULT_LIMITS.planRequestRate.burst),
   TOKENGRID_IMPORTS_PER_MINUTE: rate.default(DEFAULT_LIMITS.importRate.perMinute),
   TOKENGRID_IMPORT_BURST: positiveInt(1_000_000).default(DEFAULT_LIMITS.importRate.burst),
+  TOKENGRID_MAX_SUBSCRIPTIONS_PER_KEY: positiveInt(100_000).default(DEFAULT_LIMITS.maxSubscriptionsPerKey),
 };
 
 export type LimitsEnv = z.output<z.ZodObject<typeof LIMITS_ENV>>;
@@ -119,5 +123,6 @@ export function limitsFromEnv(env: LimitsEnv, host: string): Limits {
     corsOrigins: env.TOKENGRID_CORS_ORIGINS,
     planRequestRate: { perMinute: env.TOKENGRID_PLAN_REQUESTS_PER_MINUTE, burst: env.TOKENGRID_PLAN_REQUEST_BURST },
     importRate: { perMinute: env.TOKENGRID_IMPORTS_PER_MINUTE, burst: env.TOKENGRID_IMPORT_BURST },
+    maxSubscriptionsPerKey: env.TOKENGRID_MAX_SUBSCRIPTIONS_PER_KEY,
   };
 }

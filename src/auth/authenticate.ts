@@ -131,6 +131,47 @@ export class Authenticator {
   }
 }
 
+/**
+ * Whether a key that was accepted earlier (an open subscription's) is still
+ * usable: one indexed read per key per `ttlMs` however many streams ask, and
+ * at once after a revocation in this process.
+ */
+export class KeyRecheck {
+  private readonly seen = new Map<
+    string,
+    { at: number; version: number; missing: boolean; revoked: boolean; expiresAtMs: number | null }
+  >();
+
+  constructor(
+    private readonly db: Database,
+    private readonly options: { ttlMs?: number; now?: () => number } = {},
+  ) {}
+
+  async failure(keyId: string): Promise<AuthFailure | null> {
+    const now = this.options.now?.() ?? Date.now();
+    let entry = this.seen.get(keyId);
+    if (!entry || now - entry.at >= (this.options.ttlMs ?? 1_000) || entry.version !== keysVersion) {
+      const version = keysVersion;
+      const key = await this.db.prisma.apiKey.findUnique({
+        where: { keyId },
+        select: { revokedAt: true, expiresAt: true },
+      });
+      entry = {
+        at: now,
+        version,
+        missing: !key,
+        revoked: Boolean(key?.revokedAt),
+        expiresAtMs: key?.expiresAt?.getTime() ?? null,
+      };
+      this.seen.set(keyId, entry);
+    }
+    if (entry.missing) return 'invalid';
+    if (entry.revoked) return 'revoked';
+    if (entry.expiresAtMs !== null && entry.expiresAtMs <= now) return 'expired';
+    return null;
+  }
+}
+
 /** Bumped when keys are created or revoked in this process, so the loopback default notices at once. */
 let keysVersion = 0;
 export function keysChanged(): void {

@@ -52,6 +52,7 @@ function jobsOptions(config: Config): JobsOptions {
     maxRunningPerKey: config.maxRunningPlansPerKey,
     expireInSeconds: config.solveJobExpireSeconds,
     solverCaps: solverCapsFromLimits(config.limits),
+    webhookAllow: config.webhookAllow,
     queue: {
       maintenanceIntervalSeconds: config.queueMaintenanceSeconds,
       cronMonitorIntervalSeconds: config.cronMonitorSeconds,
@@ -214,7 +215,11 @@ function withGraphQL(
 ): Promise<number> {
   return withDatabase(config, async (db) => {
     // the schedule mutations register their crons through the queue; nothing is solved here
-    const jobs = await startJobs(db, { worker: false, queue: { supervise: false, schedule: false } });
+    const jobs = await startJobs(db, {
+      worker: false,
+      webhookAllow: config.webhookAllow,
+      queue: { supervise: false, schedule: false },
+    });
     try {
       return await run(inProcessGraphQL(db, jobs, solverCapsFromLimits(config.limits)));
     } finally {

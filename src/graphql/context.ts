@@ -8,6 +8,7 @@ import type { PlanJobs } from '../jobs/plan-jobs.js';
 import type { Jobs } from '../jobs/runtime.js';
 import { DEFAULT_SOLVER_CAPS, type SolverCaps } from '../plans/solver-caps.js';
 import type { ScheduleService } from '../schedules/service.js';
+import type { SubscriptionGuard } from './subscriptions.js';
 
 export type GpuTypeWithThroughputs = GpuType & { throughputs: (GpuThroughput & { workloadClass: WorkloadClass })[] };
 
@@ -21,6 +22,8 @@ export interface Context {
   schedules: ScheduleService | null;
   /** this server's caps on a plan request (set by the HTTP app; absent = DEFAULT_SOLVER_CAPS) */
   solverCaps?: SolverCaps;
+  /** open subscriptions per key and their keys re-checked (set by the HTTP app; absent = neither) */
+  subscriptions?: SubscriptionGuard;
   /** who is calling (src/auth/authenticate.ts); null = nobody authenticated, and every field is refused */
   auth: {
     role: 'viewer' | 'planner' | 'admin';

@@ -11,7 +11,7 @@ import { DEFAULT_SOLVER_CAPS } from '../plans/solver-caps.js';
 import { silentLogger, type Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
 import { ensureQueue, transactionSql } from './queue.js';
-import { SOLVE_PLAN_QUEUE, solvePlan, solvePlanPayloadSchema } from './solve-plan.js';
+import { finalWrite, SOLVE_PLAN_QUEUE, solvePlan, solvePlanPayloadSchema, type PlanFinalHook } from './solve-plan.js';
 
 export interface PlanJobsOptions {
   /** take solve jobs in this process (false: an API process that only enqueues) */
@@ -32,8 +32,18 @@ export interface PlanJobsOptions {
   logger?: Logger;
   /** running solves, solve durations and plan outcomes (default: not counted) */
   metrics?: Metrics | null;
-  /** called once a plan solved or failed here is final (its schedule's webhook); its failure never fails the job */
-  onPlanFinished?: (planId: string) => Promise<void>;
+  /**
+   * Called in the transaction that makes a plan solved or failed here final
+   * (its schedule's webhook, queued as an outbox row and job): a failure rolls
+   * the final status back and the job is retried.
+   */
+  onPlanFinal?: PlanFinalHook;
+  /**
+   * Called after a plan's final status is committed, before its job completes.
+   * Where a worker that dies loses nothing that commit did not hold; tests
+   * inject that death here.
+   */
+  afterPlanFinal?: (planId: string) => Promise<void>;
 }
 
 export interface WaitOptions {
@@ -76,7 +86,8 @@ export class PlanJobs {
       Pick<PlanJobsOptions, 'expireInSeconds'>,
     private readonly logger: Logger,
     private readonly metrics: Metrics | null,
-    private readonly onPlanFinished: (planId: string) => Promise<void>,
+    private readonly onPlanFinal: PlanFinalHook | undefined,
+    private readonly afterPlanFinal: (planId: string) => Promise<void>,
   ) {}
 
   /** Plan jobs on a started queue (src/jobs/queue.ts); this never stops `boss` itself. */
@@ -97,7 +108,8 @@ export class PlanJobs {
       },
       logger,
       options.metrics ?? null,
-      options.onPlanFinished ?? (async () => {}),
+      options.onPlanFinal,
+      options.afterPlanFinal ?? (async () => {}),
     );
     if (options.worker ?? true) await jobs.startWorkers(options.concurrency ?? 1);
     return jobs;
@@ -143,15 +155,6 @@ export class PlanJobs {
     else this.logger.info(line, 'solve finished');
   }
 
-  /** A plan became final here: onPlanFinished, which never fails the solve job. */
-  private async planFinished(planId: string): Promise<void> {
-    try {
-      await this.onPlanFinished(planId);
-    } catch (error) {
-      this.logger.error({ planId, err: error }, 'the webhook was not queued');
-    }
-  }
-
   private async startWorkers(concurrency: number): Promise<void> {
     // pg-boss 10 runs one job per work() loop: concurrency is that many loops
     for (let i = 0; i < concurrency; i++) {
@@ -181,6 +184,7 @@ export class PlanJobs {
         takeOverRunning: true,
         maxRunningPerKey: this.options.maxRunningPerKey,
         maxSolveTimeLimitSeconds: this.options.maxSolveTimeLimitSeconds,
+        ...(this.onPlanFinal ? { onPlanFinal: this.onPlanFinal } : {}),
       });
       if (outcome === 'deferred') {
         // its key is at its limit: the plan stays QUEUED and a fresh job tries again shortly (this one completes)
@@ -195,7 +199,7 @@ export class PlanJobs {
       // not awaited: the log line and metrics must not hold up the job's completion
       if (planId && outcome !== 'skipped')
         void this.solveFinished(planId, outcome, performance.now() - startedMs).catch(() => {});
-      if (outcome === 'recorded' && planId) await this.planFinished(planId);
+      if (outcome === 'recorded' && planId) await this.afterPlanFinal(planId);
       if (outcome === 'cancelled' && controller.signal.reason === SHUTDOWN) {
         // released, not cancelled: back to the queue for another worker or the next start
         if (planId) await markReleased(this.db.prisma, planId);
@@ -209,15 +213,15 @@ export class PlanJobs {
         );
       // the last attempt must not leave the plan RUNNING for ever
       if (planId && job.retryCount >= job.retryLimit && controller.signal.reason !== SHUTDOWN) {
-        const failed = await markFailed(
-          this.db.prisma,
+        const message = `the solve job failed: ${error instanceof Error ? error.message : String(error)}`;
+        const failed = await finalWrite(
+          this.db,
           planId,
-          `the solve job failed: ${error instanceof Error ? error.message : String(error)}`,
+          'FAILED',
+          (tx) => markFailed(tx, planId, message),
+          this.onPlanFinal,
         );
-        if (failed) {
-          this.metrics?.planOutcomes.inc({ status: 'FAILED' });
-          await this.planFinished(planId);
-        }
+        if (failed) this.metrics?.planOutcomes.inc({ status: 'FAILED' });
       }
       throw error;
     } finally {

@@ -1,14 +1,24 @@
 // The `plan-webhook` job: POST a JSON summary of a finished scheduled plan to
 // its schedule's webhook URL, with a timeout, retried with backoff by pg-boss
-// (so retries survive restarts). Every attempt is recorded on the plan's
-// WebhookDelivery row; a delivery that fails for good never touches the plan.
+// (so retries survive restarts). The delivery row and its job are written in
+// the transaction that makes the plan final (an outbox: a worker that dies
+// after that commit loses no webhook). Every attempt is recorded on the plan's
+// WebhookDelivery row as an outcome class only (never the remote's answer);
+// a delivery that fails for good never touches the plan. The destination is
+// checked at connect time on the address it resolved to (src/net.ts).
+import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
+import { request as httpRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import { isIP, type LookupFunction } from 'node:net';
 import { z } from 'zod';
 import type PgBoss from 'pg-boss';
 import type { Database } from '../db/database.js';
 import { previousSolvedPlan, storedPlanResult, storedScenarioCode } from '../db/plan-store.js';
-import type { PlanStatus } from '../generated/prisma/client.js';
+import type { PlanStatus, Prisma } from '../generated/prisma/client.js';
+import { forbiddenAddressKind, NO_DESTINATION_ALLOW, type DestinationAllow } from '../net.js';
 import { diffPlans } from '../plans/diff.js';
 import { planHeadline } from '../plans/headline.js';
+import { transactionSql } from './queue.js';
 
 export const PLAN_WEBHOOK_QUEUE = 'plan-webhook';
 
@@ -26,14 +36,30 @@ export interface WebhookOptions {
   backoff?: boolean;
   /** per attempt (default 5 s) */
   timeoutMs?: number;
+  /** loopback, private and metadata destinations allowed anyway (TOKENGRID_WEBHOOK_ALLOW) */
+  allow?: DestinationAllow;
+  /** a name's addresses (default: the system resolver, every address); every one is checked */
+  resolve?: (hostname: string) => Promise<LookupAddress[]>;
 }
+
+const systemResolve = (hostname: string): Promise<LookupAddress[]> =>
+  new Promise((resolve, reject) =>
+    dnsLookup(hostname, { all: true, verbatim: true }, (error, addresses) =>
+      error ? reject(error) : resolve(addresses),
+    ),
+  );
 
 export const DEFAULT_WEBHOOK_OPTIONS: Required<WebhookOptions> = {
   attempts: 3,
   retryDelaySeconds: 10,
   backoff: true,
   timeoutMs: 5_000,
+  allow: NO_DESTINATION_ALLOW,
+  resolve: systemResolve,
 };
+
+/** The header that carries the delivery's id: the same on every attempt, so a receiver can drop a repeat. */
+export const DELIVERY_ID_HEADER = 'x-tokengrid-delivery';
 
 /** pg-boss send options for a delivery job. */
 export function webhookJobOptions(options: Required<WebhookOptions>): PgBoss.SendOptions {
@@ -117,8 +143,136 @@ export async function webhookSummary(db: Database, planId: string) {
 export type WebhookSummary = Awaited<ReturnType<typeof webhookSummary>>;
 
 /**
- * One attempt. Records it on the delivery; throws (so pg-boss retries) while
- * attempts remain, and marks the delivery FAILED on the last one.
+ * Queues the webhook of a plan that became final in `tx`, when it is a
+ * scheduled plan whose schedule has one: its WebhookDelivery row (one per
+ * plan) and its job, both in that transaction, so they commit with the plan's
+ * final status or not at all.
+ */
+export async function queuePlanWebhook(
+  boss: PgBoss,
+  tx: Prisma.TransactionClient,
+  planId: string,
+  options: Required<WebhookOptions>,
+): Promise<void> {
+  const plan = await tx.plan.findUnique({
+    where: { id: planId },
+    select: { status: true, schedule: { select: { webhookUrl: true } } },
+  });
+  const url = plan?.schedule?.webhookUrl;
+  if (!url || !WEBHOOK_PLAN_STATUSES.includes(plan.status)) return;
+  const [delivery] = await tx.webhookDelivery.createManyAndReturn({
+    data: [{ planId, url }],
+    skipDuplicates: true,
+    select: { id: true },
+  });
+  if (!delivery) return;
+  const jobId = await boss.send(
+    PLAN_WEBHOOK_QUEUE,
+    { deliveryId: delivery.id },
+    { ...webhookJobOptions(options), db: transactionSql(tx) },
+  );
+  // pg-boss inserts nothing (and answers null) for a queue that does not exist: never commit a delivery without its job
+  if (!jobId) throw new Error(`the ${PLAN_WEBHOOK_QUEUE} queue does not exist: the webhook cannot be queued`);
+}
+
+/** What one attempt came to, as stored: a class, never the remote's body or error text. */
+type Outcome =
+  | { delivered: true; statusCode: number }
+  | { delivered: false; statusCode: number | null; outcome: string; final: boolean };
+
+class RefusedDestination extends Error {
+  constructor(readonly kind: string) {
+    super(`refused: ${kind} address`);
+  }
+}
+
+/**
+ * A `lookup` for the connection: resolves the name once, refuses when any of
+ * its addresses is forbidden, and hands the checked addresses to the socket,
+ * so nothing resolves the name a second time (no DNS rebinding in between).
+ */
+function checkedLookup(options: Required<WebhookOptions>, allowedByName: boolean): LookupFunction {
+  return (hostname, lookupOptions, callback) => {
+    options.resolve(hostname).then(
+      (addresses) => {
+        const kind = allowedByName
+          ? null
+          : (addresses.map((a) => forbiddenAddressKind(a.address, options.allow)).find((k) => k !== null) ?? null);
+        if (kind !== null) return callback(new RefusedDestination(kind), '', 0);
+        const usable = addresses.filter((a) => !lookupOptions.family || a.family === lookupOptions.family);
+        if (usable.length === 0) {
+          const error: NodeJS.ErrnoException = new Error(`${hostname} has no address`);
+          error.code = 'ENOTFOUND';
+          return callback(error, '', 0);
+        }
+        if (lookupOptions.all) callback(null, usable);
+        else callback(null, usable[0]!.address, usable[0]!.family);
+      },
+      (error: NodeJS.ErrnoException) => callback(error, '', 0),
+    );
+  };
+}
+
+function statusClass(statusCode: number): string {
+  return `http ${Math.floor(statusCode / 100)}xx`;
+}
+
+/** POSTs `body` to `url` and answers the outcome; a redirect is an answer, never followed. */
+async function post(
+  url: URL,
+  body: string,
+  headers: Record<string, string>,
+  options: Required<WebhookOptions>,
+): Promise<Outcome> {
+  const hostname = url.hostname.replace(/^\[|\]$/g, '');
+  const allowedByName = options.allow.hosts.has(hostname.toLowerCase().replace(/\.$/, ''));
+  // an address in the URL is connected to as it is, without a lookup: check it here
+  const literalKind = isIP(hostname) && !allowedByName ? forbiddenAddressKind(hostname, options.allow) : null;
+  if (literalKind)
+    return { delivered: false, statusCode: null, outcome: `refused: ${literalKind} address`, final: true };
+  try {
+    const statusCode = await new Promise<number>((resolve, reject) => {
+      const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
+      const request = send(
+        url,
+        {
+          method: 'POST',
+          headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) },
+          lookup: checkedLookup(options, allowedByName),
+          // a fresh connection each time: no kept-alive socket skips the check
+          agent: false,
+          signal: AbortSignal.timeout(options.timeoutMs),
+        },
+        (response) => {
+          resolve(response.statusCode ?? 0);
+          // the answer's body is not read, let alone stored
+          response.destroy();
+        },
+      );
+      request.on('error', reject);
+      request.end(body);
+    });
+    if (statusCode >= 200 && statusCode < 300) return { delivered: true, statusCode };
+    return { delivered: false, statusCode, outcome: statusClass(statusCode), final: false };
+  } catch (error) {
+    if (error instanceof RefusedDestination)
+      return { delivered: false, statusCode: null, outcome: error.message, final: true };
+    const code = (error as NodeJS.ErrnoException).code;
+    const name = (error as Error).name;
+    const outcome =
+      name === 'AbortError' || name === 'TimeoutError'
+        ? 'timeout'
+        : code === 'ENOTFOUND' || code === 'EAI_AGAIN'
+          ? 'name not resolved'
+          : 'connection failed';
+    return { delivered: false, statusCode: null, outcome, final: false };
+  }
+}
+
+/**
+ * One attempt. Records its outcome on the delivery; throws (so pg-boss
+ * retries) while attempts remain, and marks the delivery FAILED on the last
+ * one, or at once when the destination is refused.
  */
 export async function deliverWebhook(
   db: Database,
@@ -131,38 +285,26 @@ export async function deliverWebhook(
   const delivery = await db.prisma.webhookDelivery.findUnique({ where: { id: parsed.data.deliveryId } });
   if (!delivery || delivery.status !== 'PENDING') return;
 
-  let statusCode: number | null = null;
-  let error: string | null = null;
-  try {
-    const response = await fetch(delivery.url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'user-agent': 'tokengrid-webhook' },
-      body: JSON.stringify(await webhookSummary(db, delivery.planId)),
-      signal: AbortSignal.timeout(options.timeoutMs),
-      // a redirect is an answer, not a delivery: the URL was configured by name
-      redirect: 'manual',
-    });
-    statusCode = response.status;
-    await response.body?.cancel();
-    if (!response.ok) error = `HTTP ${response.status}`;
-  } catch (caught) {
-    error =
-      caught instanceof Error && caught.name === 'TimeoutError'
-        ? `no answer within ${options.timeoutMs} ms`
-        : caught instanceof Error
-          ? caught.message
-          : String(caught);
-  }
+  const result = await post(
+    new URL(delivery.url),
+    JSON.stringify(await webhookSummary(db, delivery.planId)),
+    {
+      'content-type': 'application/json',
+      'user-agent': 'tokengrid-webhook',
+      [DELIVERY_ID_HEADER]: delivery.id,
+    },
+    options,
+  );
 
-  const last = job.retryCount >= job.retryLimit;
+  const last = result.delivered || result.final || job.retryCount >= job.retryLimit;
   await db.prisma.webhookDelivery.updateMany({
     where: { id: delivery.id, status: 'PENDING' },
     data: {
       attempts: { increment: 1 },
-      lastStatusCode: statusCode,
-      lastError: error,
-      ...(error === null ? { status: 'DELIVERED', deliveredAt: new Date() } : last ? { status: 'FAILED' } : {}),
+      lastStatusCode: result.statusCode,
+      lastError: result.delivered ? null : result.outcome,
+      ...(result.delivered ? { status: 'DELIVERED', deliveredAt: new Date() } : last ? { status: 'FAILED' } : {}),
     },
   });
-  if (error !== null && !last) throw new Error(`webhook for plan ${delivery.planId}: ${error}`);
+  if (!result.delivered && !last) throw new Error(`webhook for plan ${delivery.planId}: ${result.outcome}`);
 }

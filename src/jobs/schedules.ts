@@ -4,7 +4,8 @@
 // ScheduleRunner, in every worker process, takes those ticks (subscribing to
 // each schedule's queue, re-synced every few seconds so schedules created
 // elsewhere are picked up), hands each to planScheduleTick with the `enqueue`
-// it was given, and queues the webhook of a scheduled plan once it finishes.
+// it was given, and delivers the webhooks of finished scheduled plans (queued
+// with their final status: src/jobs/plan-webhook.ts).
 // The schedule use-cases themselves are src/schedules/; this is their queue.
 import { z } from 'zod';
 import type PgBoss from 'pg-boss';
@@ -17,11 +18,10 @@ import {
   DEFAULT_WEBHOOK_OPTIONS,
   deliverWebhook,
   PLAN_WEBHOOK_QUEUE,
-  WEBHOOK_PLAN_STATUSES,
-  webhookJobOptions,
+  queuePlanWebhook,
   type WebhookOptions,
 } from './plan-webhook.js';
-import { ensureQueue, transactionSql } from './queue.js';
+import { ensureQueue } from './queue.js';
 
 const QUEUE_PREFIX = 'schedule-';
 
@@ -179,35 +179,11 @@ export class ScheduleRunner {
     );
     // as for a solved plan, its webhook's failure never fails the tick
     if (outcome)
-      await this.planFinished(outcome.failedPlanId).catch((error: unknown) =>
-        this.logger.error({ planId: outcome.failedPlanId, err: error }, 'schedules: queueing the webhook failed'),
-      );
-  }
-
-  /**
-   * Called once a plan is final: queues its webhook when it is a scheduled plan
-   * whose schedule has one. One delivery per plan (unique), queued with it.
-   */
-  async planFinished(planId: string): Promise<void> {
-    const plan = await this.db.prisma.plan.findUnique({
-      where: { id: planId },
-      select: { status: true, schedule: { select: { webhookUrl: true } } },
-    });
-    const url = plan?.schedule?.webhookUrl;
-    if (!url || !WEBHOOK_PLAN_STATUSES.includes(plan.status)) return;
-    await this.db.prisma.$transaction(async (tx) => {
-      const [delivery] = await tx.webhookDelivery.createManyAndReturn({
-        data: [{ planId, url }],
-        skipDuplicates: true,
-        select: { id: true },
-      });
-      if (delivery)
-        await this.boss.send(
-          PLAN_WEBHOOK_QUEUE,
-          { deliveryId: delivery.id },
-          { ...webhookJobOptions(this.webhook), db: transactionSql(tx) },
+      await this.db.prisma
+        .$transaction((tx) => queuePlanWebhook(this.boss, tx, outcome.failedPlanId, this.webhook))
+        .catch((error: unknown) =>
+          this.logger.error({ planId: outcome.failedPlanId, err: error }, 'schedules: queueing the webhook failed'),
         );
-    });
   }
 
   async stop(): Promise<void> {

@@ -4,7 +4,15 @@
 import { z } from 'zod';
 import type { Database } from '../db/database.js';
 import { formatIssues } from '../errors.js';
-import { markFailed, markRunningWithinKeyLimit, recordResult, storedSnapshot } from '../db/plan-store.js';
+import { notifyPlanStatus } from '../db/plan-events.js';
+import {
+  markFailed,
+  markRunningWithinKeyLimit,
+  recordResult,
+  STATUS_OF_RESULT,
+  storedSnapshot,
+} from '../db/plan-store.js';
+import type { PlanStatus, Prisma } from '../generated/prisma/client.js';
 import { solvePlacementInWorker } from '../optimizer/worker-pool.js';
 import { parsePlanOptions } from '../optimizer/types.js';
 import { timeLimitIssue } from '../plans/solver-caps.js';
@@ -40,6 +48,35 @@ export interface SolvePlanOptions {
   maxRunningPerKey?: number | null;
   /** a plan whose stored time limit is longer is FAILED, not solved (however it was made; default: no cap) */
   maxSolveTimeLimitSeconds?: number;
+  /**
+   * Called in the transaction that makes the plan final (its webhook's outbox
+   * row and job): both commit together, or neither does and the job is retried.
+   */
+  onPlanFinal?: PlanFinalHook;
+}
+
+/** What is written with a plan's final status, in the same transaction. */
+export type PlanFinalHook = (tx: Prisma.TransactionClient, planId: string) => Promise<void>;
+
+/**
+ * A guarded final-status write and the `onPlanFinal` hook in one transaction;
+ * the status event is announced again once it is committed (readers in other
+ * connections see it then).
+ */
+export async function finalWrite(
+  db: Database,
+  planId: string,
+  status: PlanStatus,
+  write: (tx: Prisma.TransactionClient) => Promise<boolean>,
+  onPlanFinal: PlanFinalHook | undefined,
+): Promise<boolean> {
+  const written = await db.prisma.$transaction(async (tx) => {
+    if (!(await write(tx))) return false;
+    await onPlanFinal?.(tx, planId);
+    return true;
+  });
+  if (written) notifyPlanStatus({ planId, status });
+  return written;
 }
 
 export async function solvePlan(db: Database, payload: unknown, options: SolvePlanOptions = {}): Promise<SolveOutcome> {
@@ -65,7 +102,8 @@ export async function solvePlan(db: Database, payload: unknown, options: SolvePl
   });
   const planOptions = parsePlanOptions(plan.options);
   if (!planOptions.ok) {
-    await markFailed(db.prisma, planId, `the stored options no longer validate: ${formatIssues(planOptions.issues)}`);
+    const message = `the stored options no longer validate: ${formatIssues(planOptions.issues)}`;
+    await finalWrite(db, planId, 'FAILED', (tx) => markFailed(tx, planId, message), options.onPlanFinal);
     return 'recorded';
   }
   const overTime =
@@ -96,5 +134,8 @@ export async function solvePlan(db: Database, payload: unknown, options: SolvePl
     if (options.signal?.aborted) return 'cancelled';
     throw error;
   }
-  return (await recordResult(db.prisma, planId, result)) ? 'recorded' : 'superseded';
+  const status = STATUS_OF_RESULT[result.status];
+  return (await finalWrite(db, planId, status, (tx) => recordResult(tx, planId, result), options.onPlanFinal))
+    ? 'recorded'
+    : 'superseded';
 }

@@ -6,6 +6,7 @@
 import type { Database } from '../db/database.js';
 import type { Prisma } from '../generated/prisma/client.js';
 import { ConflictError, NotFoundError, ValidationError } from '../errors.js';
+import { forbiddenHostReason, NO_DESTINATION_ALLOW, type DestinationAllow } from '../net.js';
 import { preparePlan } from '../plans/request.js';
 import type { SolverCaps } from '../plans/solver-caps.js';
 import { checkCron } from './cron.js';
@@ -60,13 +61,39 @@ export class ScheduleService {
   constructor(
     private readonly db: Database,
     private readonly crons: ScheduleCrons,
+    private readonly options: { webhookAllow?: DestinationAllow } = {},
   ) {}
+
+  /**
+   * A webhook may not point at this machine, a private network or a cloud
+   * metadata service (an SSRF path) unless the operator allows that host or
+   * range (TOKENGRID_WEBHOOK_ALLOW). The delivery checks the resolved address again.
+   */
+  private checkWebhookUrl(url: string | null | undefined): void {
+    if (url == null) return;
+    let hostname: string;
+    try {
+      hostname = new URL(url).hostname;
+    } catch {
+      throw new ValidationError([{ path: 'input.webhookUrl', message: 'must be an http or https URL' }]);
+    }
+    const allow = this.options.webhookAllow ?? NO_DESTINATION_ALLOW;
+    const reason = forbiddenHostReason(hostname, allow);
+    if (reason)
+      throw new ValidationError([
+        {
+          path: 'input.webhookUrl',
+          message: `${hostname} is ${reason}; webhooks may not reach it unless TOKENGRID_WEBHOOK_ALLOW allows it`,
+        },
+      ]);
+  }
 
   /**
    * Stores the schedule and registers its cron (the row is deleted again when
    * that fails); answers its id. Its options keep to `caps` as a plan request's do.
    */
   async create(input: NewSchedule, caps: SolverCaps): Promise<string> {
+    this.checkWebhookUrl(input.webhookUrl);
     const scenarioId = await this.checkPlanRequest(input.name, input.scenario ?? null, input.options, caps);
     if (await this.db.prisma.schedule.findUnique({ where: { name: input.name }, select: { id: true } })) {
       throw new ConflictError(`a schedule named "${input.name}" already exists`);
@@ -94,6 +121,7 @@ export class ScheduleService {
 
   /** Changes the fields given and re-registers the cron; plans already made keep what they were made with. */
   async update(input: ScheduleChange, caps: SolverCaps): Promise<string> {
+    this.checkWebhookUrl(input.webhookUrl);
     const existing = await this.scheduleOrThrow(input.name);
     const cron = input.cron?.trim() ?? existing.cron;
     const timeZone = input.timeZone ?? existing.timeZone;

@@ -9,6 +9,7 @@ import type { Database } from '../db/database.js';
 import { migrationStatus } from '../db/migrate.js';
 import { createContext, type Context } from '../graphql/context.js';
 import { schema } from '../graphql/schema/index.js';
+import { SubscriptionGuard } from '../graphql/subscriptions.js';
 import type { Jobs } from '../jobs/runtime.js';
 import { silentLogger, type Logger } from '../observability/logger.js';
 import { createMetrics, type Metrics } from '../observability/metrics.js';
@@ -175,6 +176,7 @@ export function createApp({
   allowedHosts = null,
 }: AppOptions) {
   const solverCaps = solverCapsFromLimits(limits);
+  const subscriptions = new SubscriptionGuard(db, limits.maxSubscriptionsPerKey);
   return createYoga<Record<string, unknown>, Context>({
     schema,
     graphqlEndpoint: '/graphql',
@@ -198,6 +200,7 @@ export function createApp({
     context: ({ requestId }) => ({
       ...createContext(db, typeof requestId === 'string' ? requestId : randomUUID(), jobs),
       solverCaps,
+      subscriptions,
     }),
     plugins: [
       useRequestIdHeader(),

@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { requiredText } from '../../dataset/schema.js';
 import type { Prisma } from '../../generated/prisma/client.js';
+import { redactedUrl } from '../../net.js';
 import { checkCron, checkTimeZone, nextRunAt } from '../../schedules/cron.js';
 import type { ScheduleService } from '../../schedules/service.js';
 import { builder } from '../builder.js';
@@ -12,6 +13,16 @@ import { solverCapsOf, type Context } from '../context.js';
 import { checkPageSize, MUTATION_ERRORS, selection } from './common.js';
 import { givenOptions, jobQueueUnavailable, PlanOptionsInput, PlanRef } from './plan.js';
 import { validated } from './validate.js';
+
+/**
+ * A webhook URL may carry a token: admins see it with its password and
+ * credential-like query values redacted, other roles see null.
+ */
+function webhookUrlFor(ctx: Context, url: string | null): string | null {
+  return url !== null && ctx.auth?.role === 'admin' ? redactedUrl(url) : null;
+}
+const WEBHOOK_URL_DESCRIPTION =
+  'admins only (null for other roles), with any password and token-like query values shown as ***';
 
 const NEWEST_FIRST: Prisma.PlanOrderByWithRelationInput[] = [{ requestedAt: 'desc' }, { id: 'desc' }];
 
@@ -24,14 +35,23 @@ builder.prismaObject('WebhookDelivery', {
   description: "The POST of a finished scheduled plan's summary to its schedule's webhook URL.",
   fields: (t) => ({
     id: t.exposeID('id'),
-    url: t.exposeString('url'),
+    url: t.string({
+      nullable: true,
+      description: WEBHOOK_URL_DESCRIPTION,
+      select: { url: true },
+      resolve: (delivery, _args, ctx) => webhookUrlFor(ctx, delivery.url),
+    }),
     status: t.expose('status', { type: WebhookDeliveryStatusEnum }),
     attempts: t.exposeInt('attempts'),
     lastStatusCode: t.exposeInt('lastStatusCode', {
       nullable: true,
       description: 'HTTP status of the last attempt (null: no answer)',
     }),
-    lastError: t.exposeString('lastError', { nullable: true }),
+    lastError: t.exposeString('lastError', {
+      nullable: true,
+      description:
+        "the last failed attempt's outcome class, never the remote's answer: `http 3xx` (redirects are not followed), `http 4xx`, `http 5xx`, `timeout`, `connection failed`, `name not resolved`, `refused: <kind> address`",
+    }),
     deliveredAt: t.expose('deliveredAt', { type: 'DateTime', nullable: true }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
     updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
@@ -52,7 +72,12 @@ builder.prismaObject('Schedule', {
       description: 'the PlanOptions given (defaults and the scenario’s planOptions fill the rest at each tick)',
     }),
     enabled: t.exposeBoolean('enabled', { description: 'false while paused' }),
-    webhookUrl: t.exposeString('webhookUrl', { nullable: true }),
+    webhookUrl: t.string({
+      nullable: true,
+      description: WEBHOOK_URL_DESCRIPTION,
+      select: { webhookUrl: true },
+      resolve: (schedule, _args, ctx) => webhookUrlFor(ctx, schedule.webhookUrl),
+    }),
     lastRunAt: t.expose('lastRunAt', { type: 'DateTime', nullable: true }),
     lastPlan: t.relation('lastPlan', { nullable: true, description: 'the plan of the latest tick' }),
     nextRunAt: t.field({
