@@ -167,6 +167,12 @@ const CORPUS: Record<string, BadCase[]> = {
       ['missing site', 'NOPE-1'],
       ['injection', INJECTION],
     ]),
+    ...vary({ code: 'US-DFW', pricePerKwh: 0.07 }, 'expectedUpdatedAt', [
+      ['not a date-time', 'yesterday'],
+      ['a number', 5],
+      // a well-formed instant the row no longer has: a ConflictError, nothing written
+      ['stale', '2001-01-01T00:00:00.000Z'],
+    ]),
     ...vary({ code: 'US-DFW' }, 'carbonGramsPerKwh', [
       ['2001 g/kWh', 2001],
       ['non-finite', NOT_FINITE],
