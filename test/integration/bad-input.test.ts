@@ -532,6 +532,7 @@ const CORPUS: Record<string, BadCase[]> = {
       ['not an object', 'cheaper'],
       ['a list', [1, 2]],
       ['plan options: periods 7', { planOptions: { periods: 7 } }],
+      ['plan options: time limit over the cap', { planOptions: { timeLimitSeconds: 86_400 } }],
       ['missing region', { demandGrowth: [{ regionCode: 'NOPE-REGION', multiplier: 2 }] }],
     ]),
     { label: 'existing code', input: { code: 'BASE-SC', name: 'dup', overrides: {} }, names: 'BASE-SC' },
@@ -541,7 +542,9 @@ const CORPUS: Record<string, BadCase[]> = {
       ['unknown key', { bogus: 1 }],
       ['missing site', { sitesOut: ['NOPE-1'] }],
       ['non-finite', { carbonPricePerTonne: NOT_FINITE }],
+      ['time limit over the cap', { planOptions: { timeLimitSeconds: 86_400 } }],
     ]),
+    ...vary({ code: 'BASE-SC' }, 'expectedUpdatedAt', [['stale', '2001-01-01T00:00:00.000Z']]),
     ...vary({ code: 'BASE-SC' }, 'name', [
       ['empty', ''],
       ['huge', HUGE],
@@ -577,6 +580,7 @@ const CORPUS: Record<string, BadCase[]> = {
     ...vary({ name: 'zz-nightly', cron: '0 2 * * *' }, 'options', [
       ['periods 7', { periods: 7 }],
       ['non-finite', { carbonPricePerTonne: NOT_FINITE }],
+      ['time limit over the cap', { timeLimitSeconds: 86_400 }],
     ]),
     ...vary({ name: 'zz-nightly', cron: '0 2 * * *' }, 'scenario', [['missing scenario', 'NOPE-SC']]),
     ...vary({ cron: '0 2 * * *' }, 'name', [
@@ -590,7 +594,11 @@ const CORPUS: Record<string, BadCase[]> = {
     ...vary({ name: 'base-schedule' }, 'cron', [['not a cron', 'soon']]),
     ...vary({ name: 'base-schedule' }, 'timeZone', [['unknown zone', 'Nowhere/Else']]),
     ...vary({ name: 'base-schedule' }, 'webhookUrl', [['ftp', 'ftp://x.example/']]),
-    ...vary({ name: 'base-schedule' }, 'options', [['periods 7', { periods: 7 }]]),
+    ...vary({ name: 'base-schedule' }, 'options', [
+      ['periods 7', { periods: 7 }],
+      ['time limit over the cap', { timeLimitSeconds: 86_400 }],
+    ]),
+    ...vary({ name: 'base-schedule' }, 'expectedUpdatedAt', [['stale', '2001-01-01T00:00:00.000Z']]),
     ...vary({}, 'name', [
       ['missing schedule', 'nope-schedule'],
       ['injection', INJECTION],
