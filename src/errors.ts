@@ -69,7 +69,19 @@ export class NotFoundError extends Error {
 
 export class ConflictError extends Error {
   override name = 'ConflictError';
-  constructor(message: string) {
+  constructor(
+    message: string,
+    /** for an update refused by its expectedUpdatedAt: the row's updatedAt now */
+    readonly currentUpdatedAt: Date | null = null,
+  ) {
     super(message);
   }
+}
+
+/** An update whose expectedUpdatedAt no longer matches the row: nothing was written. */
+export function staleUpdateError(entity: string, code: string, expected: Date, current: Date): ConflictError {
+  return new ConflictError(
+    `${entity} "${code}" was changed at ${current.toISOString()}, after the expectedUpdatedAt ${expected.toISOString()}; nothing was written: read it again and retry`,
+    current,
+  );
 }

@@ -7,7 +7,8 @@ import { z } from 'zod';
 import { CODE_MESSAGE, CODE_PATTERN, plainText, zodIssuesToDatasetIssues } from '../dataset/schema.js';
 import { readDataset } from '../db/dataset-store.js';
 import type { Prisma } from '../generated/prisma/client.js';
-import { ConflictError, NotFoundError, ValidationError } from '../errors.js';
+import { ConflictError, NotFoundError, staleUpdateError, ValidationError } from '../errors.js';
+import { updateIfUnchanged } from '../db/guarded-update.js';
 import { planningInputFromDataset } from '../db/planning-input.js';
 import { planOptionsSchema, type PlanningInput } from '../optimizer/types.js';
 import { checkSolverCaps, timeLimitIssue, type SolverCaps } from '../plans/solver-caps.js';
@@ -35,6 +36,8 @@ export const updateScenarioSchema = z
     name: text(200).min(1, { error: 'must not be empty' }).optional(),
     description: text(2000).optional(),
     overrides: scenarioOverridesSchema.optional(),
+    /** the updatedAt the client read: the update is made only if it is still the row's */
+    expectedUpdatedAt: z.date({ error: 'must be a date-time' }).optional(),
   })
   .strict();
 
@@ -136,13 +139,29 @@ export async function updateScenario(
   input: unknown,
   caps?: SolverCaps,
 ): Promise<StoredScenario> {
-  const { code: scenarioCode, overrides, ...changes } = parsed(updateScenarioSchema, input, 'input');
+  const { code: scenarioCode, overrides, expectedUpdatedAt, ...changes } = parsed(updateScenarioSchema, input, 'input');
   const existing = await client.scenario.findUnique({ where: { code: scenarioCode }, select: { id: true } });
   if (!existing) throw new NotFoundError('Scenario', scenarioCode);
   if (overrides) await checkOverridesAgainstData(client, overrides, 'input', caps);
-  return client.scenario.update({
-    select: { id: true, code: true },
-    where: { id: existing.id },
-    data: { ...changes, ...(overrides ? { overrides: overrides as Prisma.InputJsonValue } : {}) },
-  });
+  const data = { ...changes, ...(overrides ? { overrides: overrides as Prisma.InputJsonValue } : {}) };
+  // a compare-and-set on updatedAt: with expectedUpdatedAt, only if nobody changed it since
+  const updated = await updateIfUnchanged(
+    {
+      current: async () =>
+        (await client.scenario.findUnique({ where: { id: existing.id }, select: { updatedAt: true } }))?.updatedAt ??
+        null,
+      write: async (expected, next) =>
+        (
+          await client.scenario.updateMany({
+            where: { id: existing.id, updatedAt: expected },
+            data: { ...data, updatedAt: next },
+          })
+        ).count,
+    },
+    expectedUpdatedAt,
+  );
+  if (updated.outcome === 'missing') throw new NotFoundError('Scenario', scenarioCode);
+  if (updated.outcome === 'changed')
+    throw staleUpdateError('scenario', scenarioCode, expectedUpdatedAt!, updated.currentUpdatedAt);
+  return { id: existing.id, code: scenarioCode };
 }

@@ -5,7 +5,8 @@
 // the CLI) call these after checking their input.
 import type { Database } from '../db/database.js';
 import type { Prisma } from '../generated/prisma/client.js';
-import { ConflictError, NotFoundError, ValidationError } from '../errors.js';
+import { updateIfUnchanged } from '../db/guarded-update.js';
+import { ConflictError, NotFoundError, staleUpdateError, ValidationError } from '../errors.js';
 import { forbiddenHostReason, NO_DESTINATION_ALLOW, type DestinationAllow } from '../net.js';
 import { preparePlan } from '../plans/request.js';
 import type { SolverCaps } from '../plans/solver-caps.js';
@@ -50,6 +51,8 @@ export interface ScheduleChange {
   scenario?: string | null | undefined;
   options?: Record<string, unknown> | undefined;
   webhookUrl?: string | null | undefined;
+  /** the updatedAt the client read: the change is made only if it is still the row's (else ConflictError) */
+  expectedUpdatedAt?: Date | undefined;
 }
 
 /** A schedule's stored options: the PlanOptions given, as they were written. */
@@ -131,16 +134,35 @@ export class ScheduleService {
     const scenarioCode = input.scenario === undefined ? (existing.scenario?.code ?? null) : input.scenario;
     const options = input.options ?? storedScheduleOptions(existing.options);
     const scenarioId = await this.checkPlanRequest(input.name, scenarioCode, options, caps);
-    const updated = await this.db.prisma.schedule.update({
-      where: { id: existing.id },
-      data: {
-        cron,
-        timeZone,
-        scenarioId,
-        options: options as Prisma.InputJsonValue,
-        ...(input.webhookUrl !== undefined ? { webhookUrl: input.webhookUrl } : {}),
+    const data = {
+      cron,
+      timeZone,
+      scenarioId,
+      options: options as Prisma.InputJsonValue,
+      ...(input.webhookUrl !== undefined ? { webhookUrl: input.webhookUrl } : {}),
+    };
+    const schedules = this.db.prisma.schedule;
+    // a compare-and-set on updatedAt: with expectedUpdatedAt, only if nobody changed it since
+    const outcome = await updateIfUnchanged(
+      {
+        current: async () =>
+          (await schedules.findUnique({ where: { id: existing.id }, select: { updatedAt: true } }))?.updatedAt ?? null,
+        write: async (expected, next) =>
+          (
+            await schedules.updateMany({
+              where: { id: existing.id, updatedAt: expected },
+              data: { ...data, updatedAt: next },
+            })
+          ).count,
       },
-    });
+      input.expectedUpdatedAt,
+    );
+    if (outcome.outcome === 'missing') throw new NotFoundError('Schedule', input.name);
+    if (outcome.outcome === 'changed')
+      throw staleUpdateError('schedule', input.name, input.expectedUpdatedAt!, outcome.currentUpdatedAt);
+    // the row as it is now (a pause may have come after this change): the cron follows it
+    const updated = await schedules.findUnique({ where: { id: existing.id } });
+    if (!updated) throw new NotFoundError('Schedule', input.name);
     await this.crons.sync(updated);
     return updated.id;
   }

@@ -57,6 +57,24 @@ describe('tokengrid scenarios', () => {
     expect((await tokengrid('scenarios', 'list', '--json')).out).toBe('[]\n');
   }, 120_000);
 
+  it("planOptions over the configured solver caps are refused, naming the field, as the API's are", async () => {
+    const long = `${good}.long.json`;
+    await writeFile(
+      long,
+      JSON.stringify({ code: 'LONG-ONE', name: 'long', overrides: { planOptions: { timeLimitSeconds: 120 } } }),
+    );
+    const { code, out, err } = await run(['scenarios', 'create', '--file', long], {
+      ...workspace.env,
+      TOKENGRID_SEED_FIXTURES: 'false',
+      TOKENGRID_MAX_SOLVE_TIME_LIMIT_SECONDS: '60',
+    });
+    expect({ code, out, err }).toEqual({
+      code: 1,
+      out: '',
+      err: 'tokengrid scenarios: overrides.planOptions.timeLimitSeconds: must be at most 60 s on this server (got 120)\n',
+    });
+  }, 120_000);
+
   it('create, show (in words and as JSON), list, delete', async () => {
     const created = await tokengrid('scenarios', 'create', '--file', good);
     expect(created.code, created.err).toBe(0);

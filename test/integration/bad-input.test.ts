@@ -167,6 +167,12 @@ const CORPUS: Record<string, BadCase[]> = {
       ['missing site', 'NOPE-1'],
       ['injection', INJECTION],
     ]),
+    ...vary({ code: 'US-DFW', pricePerKwh: 0.07 }, 'expectedUpdatedAt', [
+      ['not a date-time', 'yesterday'],
+      ['a number', 5],
+      // a well-formed instant the row no longer has: a ConflictError, nothing written
+      ['stale', '2001-01-01T00:00:00.000Z'],
+    ]),
     ...vary({ code: 'US-DFW' }, 'carbonGramsPerKwh', [
       ['2001 g/kWh', 2001],
       ['non-finite', NOT_FINITE],
@@ -526,6 +532,7 @@ const CORPUS: Record<string, BadCase[]> = {
       ['not an object', 'cheaper'],
       ['a list', [1, 2]],
       ['plan options: periods 7', { planOptions: { periods: 7 } }],
+      ['plan options: time limit over the cap', { planOptions: { timeLimitSeconds: 86_400 } }],
       ['missing region', { demandGrowth: [{ regionCode: 'NOPE-REGION', multiplier: 2 }] }],
     ]),
     { label: 'existing code', input: { code: 'BASE-SC', name: 'dup', overrides: {} }, names: 'BASE-SC' },
@@ -535,7 +542,9 @@ const CORPUS: Record<string, BadCase[]> = {
       ['unknown key', { bogus: 1 }],
       ['missing site', { sitesOut: ['NOPE-1'] }],
       ['non-finite', { carbonPricePerTonne: NOT_FINITE }],
+      ['time limit over the cap', { planOptions: { timeLimitSeconds: 86_400 } }],
     ]),
+    ...vary({ code: 'BASE-SC' }, 'expectedUpdatedAt', [['stale', '2001-01-01T00:00:00.000Z']]),
     ...vary({ code: 'BASE-SC' }, 'name', [
       ['empty', ''],
       ['huge', HUGE],
@@ -571,6 +580,7 @@ const CORPUS: Record<string, BadCase[]> = {
     ...vary({ name: 'zz-nightly', cron: '0 2 * * *' }, 'options', [
       ['periods 7', { periods: 7 }],
       ['non-finite', { carbonPricePerTonne: NOT_FINITE }],
+      ['time limit over the cap', { timeLimitSeconds: 86_400 }],
     ]),
     ...vary({ name: 'zz-nightly', cron: '0 2 * * *' }, 'scenario', [['missing scenario', 'NOPE-SC']]),
     ...vary({ cron: '0 2 * * *' }, 'name', [
@@ -584,7 +594,11 @@ const CORPUS: Record<string, BadCase[]> = {
     ...vary({ name: 'base-schedule' }, 'cron', [['not a cron', 'soon']]),
     ...vary({ name: 'base-schedule' }, 'timeZone', [['unknown zone', 'Nowhere/Else']]),
     ...vary({ name: 'base-schedule' }, 'webhookUrl', [['ftp', 'ftp://x.example/']]),
-    ...vary({ name: 'base-schedule' }, 'options', [['periods 7', { periods: 7 }]]),
+    ...vary({ name: 'base-schedule' }, 'options', [
+      ['periods 7', { periods: 7 }],
+      ['time limit over the cap', { timeLimitSeconds: 86_400 }],
+    ]),
+    ...vary({ name: 'base-schedule' }, 'expectedUpdatedAt', [['stale', '2001-01-01T00:00:00.000Z']]),
     ...vary({}, 'name', [
       ['missing schedule', 'nope-schedule'],
       ['injection', INJECTION],

@@ -1,4 +1,5 @@
 // Scalars, enums and the error types every mutation result can carry.
+import type { InputFieldBuilder } from '@pothos/core';
 import { GraphQLError } from 'graphql';
 import { COOLING_TYPES, LATENCY_METHODS, SITE_STATUSES } from '../../dataset/schema.js';
 import { builder } from '../builder.js';
@@ -65,7 +66,14 @@ builder.objectType(ConflictError, {
   description: 'The change conflicts with existing data (e.g. a duplicate code, or dependent rows).',
   interfaces: [ErrorInterface],
   isTypeOf: (value) => value instanceof ConflictError,
-  fields: () => ({}),
+  fields: (t) => ({
+    currentUpdatedAt: t.field({
+      type: 'DateTime',
+      nullable: true,
+      description: "an update refused by its expectedUpdatedAt: the row's updatedAt now (read the row again and retry)",
+      resolve: (error) => error.currentUpdatedAt,
+    }),
+  }),
 });
 
 export const DeletedRef = builder.objectRef<{ code: string }>('Deleted').implement({
@@ -74,6 +82,17 @@ export const DeletedRef = builder.objectRef<{ code: string }>('Deleted').impleme
 });
 
 export const MUTATION_ERRORS = [ValidationError, NotFoundError, ConflictError];
+
+type Types = typeof builder extends PothosSchemaTypes.SchemaBuilder<infer T> ? T : never;
+
+/** The optional expectedUpdatedAt of an update mutation's input (src/db/guarded-update.ts). */
+export const expectedUpdatedAtField = (t: InputFieldBuilder<Types, 'InputObject'>) =>
+  t.field({
+    type: 'DateTime',
+    required: false,
+    description:
+      'the updatedAt you read: the update is made only if the row is unchanged since, else a ConflictError with its currentUpdatedAt (nothing written)',
+  });
 
 /**
  * A query argument the client got wrong: a code that names nothing, or a value

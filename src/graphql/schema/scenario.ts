@@ -15,7 +15,14 @@ import { PLANNER_FIELD } from '../authorization.js';
 import { builder } from '../builder.js';
 import { solverCapsOf, type Context } from '../context.js';
 import { ConflictError, NotFoundError } from '../../errors.js';
-import { argumentError, checkPageSize, DeletedRef, MUTATION_ERRORS, selection } from './common.js';
+import {
+  argumentError,
+  checkPageSize,
+  DeletedRef,
+  expectedUpdatedAtField,
+  MUTATION_ERRORS,
+  selection,
+} from './common.js';
 import { PlanOptionsInput } from './plan.js';
 
 const SiteScopeEnum = builder.enumType('ScenarioSiteScope', {
@@ -300,6 +307,7 @@ const UpdateScenarioInput = builder.inputType('UpdateScenarioInput', {
       required: false,
       description: 'replaces the overrides as a whole',
     }),
+    expectedUpdatedAt: expectedUpdatedAtField(t),
   }),
 });
 const DeleteScenarioInput = builder.inputType('DeleteScenarioInput', {

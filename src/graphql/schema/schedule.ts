@@ -10,7 +10,7 @@ import { checkCron, checkTimeZone, nextRunAt } from '../../schedules/cron.js';
 import type { ScheduleService } from '../../schedules/service.js';
 import { builder } from '../builder.js';
 import { solverCapsOf, type Context } from '../context.js';
-import { checkPageSize, MUTATION_ERRORS, selection } from './common.js';
+import { checkPageSize, expectedUpdatedAtField, MUTATION_ERRORS, selection } from './common.js';
 import { givenOptions, jobQueueUnavailable, PlanOptionsInput, PlanRef } from './plan.js';
 import { validated } from './validate.js';
 
@@ -178,6 +178,7 @@ const updateSchema = z
     scenario: z.string().nullable().optional(),
     options: options.optional(),
     webhookUrl: httpUrl.nullable().optional(),
+    expectedUpdatedAt: z.date().optional(),
   })
   .superRefine(checkTiming);
 
@@ -203,6 +204,7 @@ const UpdateScheduleInput = builder.inputType('UpdateScheduleInput', {
     scenario: t.string({ required: false, description: 'null: no scenario' }),
     options: t.field({ type: PlanOptionsInput, required: false, description: 'replaces the options as a whole' }),
     webhookUrl: t.string({ required: false, description: 'null: no webhook' }),
+    expectedUpdatedAt: expectedUpdatedAtField(t),
   }),
 });
 const ScheduleNameInput = builder.inputType('ScheduleNameInput', {

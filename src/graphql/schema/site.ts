@@ -12,12 +12,14 @@ import type { Prisma } from '../../generated/prisma/client.js';
 import { builder } from '../builder.js';
 import { inputFieldsFrom } from '../input-fields.js';
 import type { Context } from '../context.js';
-import { ConflictError, NotFoundError } from '../../errors.js';
+import { ConflictError, NotFoundError, staleUpdateError } from '../../errors.js';
+import { updateIfUnchanged } from '../../db/guarded-update.js';
 import {
   argumentError,
   checkPageSize,
   CoolingTypeEnum,
   DeletedRef,
+  expectedUpdatedAtField,
   MUTATION_ERRORS,
   SiteStatusEnum,
   selection,
@@ -250,20 +252,26 @@ const InventoryInput = builder.inputType('InventoryInput', {
   }),
 });
 
-const siteInputFields = (required: boolean) =>
-  builder.inputType(required ? 'CreateSiteInput' : 'UpdateSiteInput', {
-    fields: (t) => ({
-      code: t.string({ required: true, description: required ? 'unique, [A-Z0-9-]{2,32}' : 'the site to change' }),
-      ...inputFieldsFrom(t, fieldsBut(siteFields, 'code'), {
-        create: required,
-        enums: { coolingType: CoolingTypeEnum, status: SiteStatusEnum },
-      }),
-      ...(required ? { inventory: t.field({ type: [InventoryInput], required: false }) } : {}),
+const CreateSiteInput = builder.inputType('CreateSiteInput', {
+  fields: (t) => ({
+    code: t.string({ required: true, description: 'unique, [A-Z0-9-]{2,32}' }),
+    ...inputFieldsFrom(t, fieldsBut(siteFields, 'code'), {
+      create: true,
+      enums: { coolingType: CoolingTypeEnum, status: SiteStatusEnum },
     }),
-  });
-
-const CreateSiteInput = siteInputFields(true);
-const UpdateSiteInput = siteInputFields(false);
+    inventory: t.field({ type: [InventoryInput], required: false }),
+  }),
+});
+const UpdateSiteInput = builder.inputType('UpdateSiteInput', {
+  fields: (t) => ({
+    code: t.string({ required: true, description: 'the site to change' }),
+    ...inputFieldsFrom(t, fieldsBut(siteFields, 'code'), {
+      create: false,
+      enums: { coolingType: CoolingTypeEnum, status: SiteStatusEnum },
+    }),
+    expectedUpdatedAt: expectedUpdatedAtField(t),
+  }),
+});
 
 builder.mutationFields((t) => ({
   createSite: t.prismaField({
@@ -301,10 +309,23 @@ builder.mutationFields((t) => ({
     description: 'Changes the fields given; omitted fields keep their value, null clears an optional one.',
     args: { input: t.arg({ type: UpdateSiteInput, required: true }) },
     resolve: async (query, _root, args, ctx) => {
-      const { code, ...changes } = validated(siteUpdateSchema.required({ code: true }), args.input);
-      const existing = await ctx.db.prisma.site.findUnique({ where: { code }, select: { id: true } });
-      if (!existing) throw new NotFoundError('Site', code);
-      return ctx.db.prisma.site.update({ ...selection(query), where: { id: existing.id }, data: changes });
+      const { expectedUpdatedAt, ...fields } = args.input;
+      const { code, ...changes } = validated(siteUpdateSchema.required({ code: true }), fields);
+      const site = ctx.db.prisma.site;
+      const updated = await updateIfUnchanged(
+        {
+          current: async () =>
+            (await site.findUnique({ where: { code }, select: { updatedAt: true } }))?.updatedAt ?? null,
+          write: async (expected, next) =>
+            (await site.updateMany({ where: { code, updatedAt: expected }, data: { ...changes, updatedAt: next } }))
+              .count,
+        },
+        expectedUpdatedAt,
+      );
+      if (updated.outcome === 'missing') throw new NotFoundError('Site', code);
+      if (updated.outcome === 'changed')
+        throw staleUpdateError('site', code, expectedUpdatedAt!, updated.currentUpdatedAt);
+      return site.findUniqueOrThrow({ ...selection(query), where: { code } });
     },
   }),
 }));
