@@ -35,6 +35,7 @@ Environment: PORT, HOST, DATABASE_URL (postgres://… ; default: embedded PGlite
 TOKENGRID_DATA_DIR (default ./data), TOKENGRID_SEED_FIXTURES (default true),
 TOKENGRID_SOLVE_CONCURRENCY (plan solves at a time, default 1),
 TOKENGRID_SOLVE_JOB_EXPIRE_SECONDS (a solve job whose worker died is retried after this; default the solve's deadline + 60 s),
+TOKENGRID_SOLVE_HEARTBEAT_SECONDS / TOKENGRID_SOLVE_LOST_SECONDS (a solving worker's heartbeat; a plan without one this long is retried or FAILED; default 10 / 45),
 TOKENGRID_QUEUE_MAINTENANCE_SECONDS (how often expired jobs are looked for, default 120),
 TOKENGRID_CRON_MONITOR_SECONDS / TOKENGRID_CRON_WORKER_SECONDS (schedule evaluation and tick pick-up, default 30 / 5),
 TOKENGRID_DB_CONNECT_TIMEOUT_MS / TOKENGRID_DB_STATEMENT_TIMEOUT_MS (PostgreSQL: longest wait for a connection / a statement, default 5000 / 30000),
@@ -53,6 +54,8 @@ function jobsOptions(config: Config): JobsOptions {
     expireInSeconds: config.solveJobExpireSeconds,
     solverCaps: solverCapsFromLimits(config.limits),
     webhookAllow: config.webhookAllow,
+    heartbeatSeconds: config.solveHeartbeatSeconds,
+    lostAfterSeconds: config.solveLostSeconds,
     queue: {
       maintenanceIntervalSeconds: config.queueMaintenanceSeconds,
       cronMonitorIntervalSeconds: config.cronMonitorSeconds,

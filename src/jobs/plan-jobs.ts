@@ -10,6 +10,7 @@ import { hardDeadlineMs } from '../optimizer/worker-pool.js';
 import { DEFAULT_SOLVER_CAPS } from '../plans/solver-caps.js';
 import { silentLogger, type Logger } from '../observability/logger.js';
 import type { Metrics } from '../observability/metrics.js';
+import { sweepLostSolves, writeHeartbeat, type LostSolve } from './lost-solves.js';
 import { ensureQueue, transactionSql } from './queue.js';
 import { finalWrite, SOLVE_PLAN_QUEUE, solvePlan, solvePlanPayloadSchema, type PlanFinalHook } from './solve-plan.js';
 
@@ -28,6 +29,10 @@ export interface PlanJobsOptions {
   maxSolveTimeLimitSeconds?: number;
   /** how long a plan held back by that limit waits before it is tried again (default 2 s) */
   deferSeconds?: number;
+  /** how often the worker solving a plan writes its heartbeat, and how often lost solves are looked for (default 10 s) */
+  heartbeatSeconds?: number;
+  /** a RUNNING plan without a heartbeat for this long has lost its worker: retried now, or FAILED on its last attempt (default 45 s) */
+  lostAfterSeconds?: number;
   /** solve runs and job-path failures are logged here (default: nowhere) */
   logger?: Logger;
   /** running solves, solve durations and plan outcomes (default: not counted) */
@@ -52,6 +57,8 @@ export interface WaitOptions {
 }
 
 export const DEFAULT_MAX_RUNNING_PER_KEY = 2;
+export const DEFAULT_HEARTBEAT_SECONDS = 10;
+export const DEFAULT_LOST_AFTER_SECONDS = 45;
 
 /** A job's expiry interval in whole seconds; undefined (the queue's default) when it cannot be read. */
 function intervalSeconds(interval: PgBoss.PostgresInterval | string | undefined): number | undefined {
@@ -76,12 +83,21 @@ export class PlanJobs {
   private readonly solving = new Map<string, AbortController>();
   private readonly workerIds: string[] = [];
   private stopped = false;
+  private sweeper: NodeJS.Timeout | null = null;
 
   private constructor(
     private readonly db: Database,
     private readonly boss: PgBoss,
     private readonly options: Required<
-      Pick<PlanJobsOptions, 'retryLimit' | 'maxRunningPerKey' | 'deferSeconds' | 'maxSolveTimeLimitSeconds'>
+      Pick<
+        PlanJobsOptions,
+        | 'retryLimit'
+        | 'maxRunningPerKey'
+        | 'deferSeconds'
+        | 'maxSolveTimeLimitSeconds'
+        | 'heartbeatSeconds'
+        | 'lostAfterSeconds'
+      >
     > &
       Pick<PlanJobsOptions, 'expireInSeconds'>,
     private readonly logger: Logger,
@@ -105,14 +121,49 @@ export class PlanJobs {
           options.maxRunningPerKey === undefined ? DEFAULT_MAX_RUNNING_PER_KEY : options.maxRunningPerKey,
         deferSeconds: options.deferSeconds ?? 2,
         maxSolveTimeLimitSeconds: options.maxSolveTimeLimitSeconds ?? DEFAULT_SOLVER_CAPS.maxSolveTimeLimitSeconds,
+        heartbeatSeconds: options.heartbeatSeconds ?? DEFAULT_HEARTBEAT_SECONDS,
+        lostAfterSeconds: options.lostAfterSeconds ?? DEFAULT_LOST_AFTER_SECONDS,
       },
       logger,
       options.metrics ?? null,
       options.onPlanFinal,
       options.afterPlanFinal ?? (async () => {}),
     );
-    if (options.worker ?? true) await jobs.startWorkers(options.concurrency ?? 1);
+    if (options.worker ?? true) {
+      // an embedded data directory has one process: a plan RUNNING when it opens lost its worker with the last one
+      if (db.lock) await jobs.sweepLostSolves(0);
+      jobs.startSweeper();
+      await jobs.startWorkers(options.concurrency ?? 1);
+    }
     return jobs;
+  }
+
+  /**
+   * Lost solves (src/jobs/lost-solves.ts): their jobs retried now, or the plans
+   * FAILED with the reason when no attempt is left. Runs every heartbeat interval
+   * in a worker process; every worker may run it (each change is conditional).
+   */
+  async sweepLostSolves(lostAfterSeconds = this.options.lostAfterSeconds): Promise<LostSolve[]> {
+    const lost = await sweepLostSolves(this.db, this.boss, lostAfterSeconds, this.onPlanFinal);
+    for (const solve of lost) {
+      if (solve.action === 'retried') {
+        this.logger.warn(
+          { planId: solve.planId, attempt: solve.attempt, retryLimit: solve.retryLimit },
+          'solve worker lost: the plan is solved again',
+        );
+      } else {
+        this.logger.warn({ planId: solve.planId, errorMessage: solve.reason }, 'solve worker lost: the plan FAILED');
+        this.metrics?.planOutcomes.inc({ status: 'FAILED' });
+      }
+    }
+    return lost;
+  }
+
+  private startSweeper(): void {
+    this.sweeper = setInterval(() => {
+      this.sweepLostSolves().catch((error) => this.logger.error({ err: error }, 'lost solves: the sweep failed'));
+    }, this.options.heartbeatSeconds * 1000);
+    this.sweeper.unref();
   }
 
   /** Solve jobs waiting to be taken (the /metrics queue depth). */
@@ -178,6 +229,14 @@ export class PlanJobs {
     if (planId) this.solving.set(planId, controller);
     const startedMs = performance.now();
     this.metrics?.solvesRunning.inc();
+    // while this attempt solves, its plan's heartbeat says its worker is alive (lost-solves.ts)
+    const heartbeat = planId
+      ? setInterval(() => {
+          writeHeartbeat(this.db, planId).catch(() => {
+            // a missed beat is retried at the next one; a database away for long makes the solve lost, as it is
+          });
+        }, this.options.heartbeatSeconds * 1000)
+      : null;
     try {
       const outcome = await solvePlan(this.db, job.data, {
         signal: controller.signal,
@@ -225,6 +284,7 @@ export class PlanJobs {
       }
       throw error;
     } finally {
+      if (heartbeat) clearInterval(heartbeat);
       this.metrics?.solvesRunning.dec();
       if (planId && this.solving.get(planId) === controller) this.solving.delete(planId);
     }
@@ -283,6 +343,7 @@ export class PlanJobs {
   async stop({ graceMs = 10_000 }: { graceMs?: number } = {}): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
+    if (this.sweeper) clearInterval(this.sweeper);
     await this.boss.offWork(SOLVE_PLAN_QUEUE);
     const deadline = Date.now() + graceMs;
     while (this.solving.size > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
