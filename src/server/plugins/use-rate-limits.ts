@@ -1,11 +1,12 @@
-// Per-caller rate limits on the mutations that cost a solve or an import.
+// Per-caller rate limits on the mutations that cost a solve or an import, counted
+// over the root fields that execute (fragments, aliases and directives applied).
 import type { IncomingMessage } from 'node:http';
-import { getOperationAST, Kind } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { Limits } from '../../limits-config.js';
 import { limitError } from '../limit-errors.js';
 import type { RateLimit } from '../../limits-config.js';
 import { RateLimiter } from '../rate-limit.js';
+import { executedRootFields } from './executed-root-fields.js';
 
 /**
  * The caller a rate limit counts: the API key's id when the request carried a
@@ -36,13 +37,11 @@ export function useRateLimits(
   const describe = (limit: RateLimit) => `${limit.perMinute} per minute, at most ${limit.burst} at once`;
   return {
     onExecute({ args, setResultAndStopExecution }) {
-      const operation = getOperationAST(args.document, args.operationName ?? undefined);
-      if (!operation || operation.operation !== 'mutation') return;
+      const executed = executedRootFields(args);
+      if (!executed || executed.operation !== 'mutation') return;
       const caller = identity(args.contextValue);
       for (const { name, fields, limiter } of buckets) {
-        const cost = operation.selectionSet.selections.filter(
-          (s) => s.kind === Kind.FIELD && fields.has(s.name.value),
-        ).length;
+        const cost = executed.fields.filter((field) => fields.has(field)).length;
         if (cost === 0) continue;
         const decision = limiter.take(caller, now(), cost);
         if (!decision.allowed) {
