@@ -13,13 +13,21 @@ export interface ExecutedRoot {
   fields: string[];
 }
 
+type Args = Pick<ExecutionArgs, 'schema' | 'document' | 'operationName' | 'variableValues'>;
+
+/** Per execution's args (the same object reaches each plugin's onExecute): collected once. */
+const collected = new WeakMap<Args, ExecutedRoot | null>();
+
 /**
  * The executed root fields of the selected operation; null when execution would
  * refuse it anyway (no such operation, no root type, variables that do not coerce).
  */
-export function executedRootFields(
-  args: Pick<ExecutionArgs, 'schema' | 'document' | 'operationName' | 'variableValues'>,
-): ExecutedRoot | null {
+export function executedRootFields(args: Args): ExecutedRoot | null {
+  if (!collected.has(args)) collected.set(args, collect(args));
+  return collected.get(args)!;
+}
+
+function collect(args: Args): ExecutedRoot | null {
   const operation = getOperationAST(args.document, args.operationName ?? undefined);
   if (!operation) return null;
   const rootType = args.schema.getRootType(operation.operation);
@@ -36,9 +44,9 @@ export function executedRootFields(
       definition.kind === 'FragmentDefinition' ? [[definition.name.value, definition] as const] : [],
     ),
   );
-  const collected = collectFields(args.schema, fragments, variables.coerced, rootType, operation.selectionSet);
+  const fields = collectFields(args.schema, fragments, variables.coerced, rootType, operation.selectionSet);
   return {
     operation: operation.operation,
-    fields: [...collected.values()].map((nodes) => nodes[0]!.name.value),
+    fields: [...fields.values()].map((nodes) => nodes[0]!.name.value),
   };
 }
