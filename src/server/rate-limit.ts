@@ -24,19 +24,24 @@ export class RateLimiter {
    * takes nothing and says how long until it would.
    */
   take(caller: string, nowMs: number, cost = 1): RateDecision {
+    const decision = this.check(caller, nowMs, cost);
+    const { perMinute, burst } = this.limit;
+    if (perMinute <= 0) return decision;
+    const bucket = this.refilled(caller, nowMs, perMinute / 60_000, burst);
+    if (decision.allowed) bucket.tokens -= cost;
+    this.store(caller, bucket);
+    return decision;
+  }
+
+  /** What take() would decide, spending nothing (to judge several buckets before spending from any). */
+  check(caller: string, nowMs: number, cost = 1): RateDecision {
     const { perMinute, burst } = this.limit;
     if (perMinute <= 0) return { allowed: true, remaining: Number.POSITIVE_INFINITY };
     const refillPerMs = perMinute / 60_000;
-    const bucket = this.refilled(caller, nowMs, refillPerMs, burst);
-    if (cost <= bucket.tokens) {
-      bucket.tokens -= cost;
-      this.store(caller, bucket);
-      return { allowed: true, remaining: Math.floor(bucket.tokens) };
-    }
-    this.store(caller, bucket);
-    // a cost above the bucket size can never be met at once
+    const { tokens } = this.refilled(caller, nowMs, refillPerMs, burst);
+    if (cost <= tokens) return { allowed: true, remaining: Math.floor(tokens - cost) };
     if (cost > burst) return { allowed: false, retryAfterSeconds: Math.ceil(60 * (burst / perMinute)) };
-    return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil((cost - bucket.tokens) / refillPerMs / 1000)) };
+    return { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil((cost - tokens) / refillPerMs / 1000)) };
   }
 
   private refilled(caller: string, nowMs: number, refillPerMs: number, burst: number): Bucket {

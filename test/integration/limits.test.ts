@@ -515,6 +515,16 @@ describe('every limit counts what executes, in every document shape', () => {
     );
   }
 
+  it('a document refused by one rate limit spends nothing from another', async () => {
+    const app = appWith({ planRequestRate: { perMinute: 1, burst: 1 }, importRate: { perMinute: 1, burst: 3 } });
+    const both = `mutation ($json: JSON) { ${copiesOf(REQUEST_PLAN, 1, '', false)} ...Imports }
+      fragment Imports on Mutation { ${copiesOf(IMPORT_DRY_RUN, 4)} }`;
+    expect((await post(app, JSON.stringify({ query: both, variables: { json: {} } }))).status).toBe(429);
+    const plan = await post(app, JSON.stringify({ query: SHAPES[0]!.build(REQUEST_PLAN, 1).query }));
+    expect(plan.status).toBe(200);
+    expect(successes(plan.body)).toBe(1);
+  });
+
   it.each(SHAPES.map((shape) => [shape.name, shape] as const))(
     'the body-size exception holds for what executes: importDataset only, %s',
     async (_, shape) => {

@@ -40,10 +40,13 @@ export function useRateLimits(
       const executed = executedRootFields(args);
       if (!executed || executed.operation !== 'mutation') return;
       const caller = identity(args.contextValue);
-      for (const { name, fields, limiter } of buckets) {
-        const cost = executed.fields.filter((field) => fields.has(field)).length;
-        if (cost === 0) continue;
-        const decision = limiter.take(caller, now(), cost);
+      const at = now();
+      const costs = buckets
+        .map((bucket) => ({ ...bucket, cost: executed.fields.filter((field) => bucket.fields.has(field)).length }))
+        .filter(({ cost }) => cost > 0);
+      // every bucket is judged before any is spent: a refused document costs nothing
+      for (const { name, limiter, cost } of costs) {
+        const decision = limiter.check(caller, at, cost);
         if (!decision.allowed) {
           setResultAndStopExecution({
             errors: [
@@ -58,6 +61,7 @@ export function useRateLimits(
           return;
         }
       }
+      for (const { limiter, cost } of costs) limiter.take(caller, at, cost);
     },
   };
 }
