@@ -181,6 +181,9 @@ export function keysChanged(): void {
 /** The caller of each accepted request, for the context (below). */
 const auths = new WeakMap<Request, Auth>();
 
+/** The caller useAuthentication accepted for a request (null: none, e.g. not the GraphQL endpoint). */
+export const authOf = (request: Request): Auth | null => auths.get(request) ?? null;
+
 /**
  * Authenticates every request to the GraphQL endpoint before anything else is
  * done with it: a refused one is answered 401 at once, GraphQL-shaped; an

@@ -3,7 +3,7 @@
 // anything (sites, fleets, GPU types, classes, demand, latencies, imports,
 // schedules, keys). The root types carry the defaults (src/graphql/builder.ts);
 // planner mutations say so with PLANNER_FIELD; admin-only types carry ADMIN_TYPE.
-import { GraphQLError } from 'graphql';
+import { GraphQLError, type GraphQLObjectType } from 'graphql';
 import type { AuthFailure, ForbiddenResult } from '@pothos/plugin-scope-auth';
 import { AuthScopeFailureType } from '@pothos/plugin-scope-auth';
 import { roleAllows, ROLES, type Role } from '../auth/api-keys.js';
@@ -47,4 +47,48 @@ export function forbiddenError(
   return new GraphQLError(`${info.parentType.name}.${info.fieldName} needs the ${needed} role; ${caller}.`, {
     extensions: { code: 'FORBIDDEN' satisfies ErrorCode, neededRole: needed },
   });
+}
+
+/** The lowest role a scope option lets in (an object of scopes is any-of); a scope that is not a plain object of roles is taken as admin. */
+function lowestRoleOf(scopes: unknown): Role | undefined {
+  if (scopes === undefined) return undefined;
+  if (typeof scopes !== 'object' || scopes === null) return 'admin';
+  return ROLES.find((role) => (scopes as Record<string, unknown>)[role] === true) ?? 'admin';
+}
+
+interface PothosScopeOptions {
+  authScopes?: unknown;
+  skipTypeScopes?: boolean;
+}
+
+/**
+ * The role a root field needs, read from the same scope-auth options that
+ * enforce it (the field's, and its root type's unless the field skips them), so
+ * a whole operation can be judged before any of it runs. Introspection fields
+ * (`__typename`) need no role.
+ */
+export function neededRoleOf(rootType: GraphQLObjectType, fieldName: string): Role | null {
+  const field = rootType.getFields()[fieldName];
+  if (!field) return null;
+  const fieldOptions = (field.extensions as { pothosOptions?: PothosScopeOptions }).pothosOptions;
+  const typeOptions = (rootType.extensions as { pothosOptions?: PothosScopeOptions }).pothosOptions;
+  const needed = [
+    lowestRoleOf(fieldOptions?.authScopes),
+    fieldOptions?.skipTypeScopes ? undefined : lowestRoleOf(typeOptions?.authScopes),
+  ].filter((role): role is Role => role !== undefined);
+  return [...ROLES].reverse().find((role) => needed.includes(role)) ?? null;
+}
+
+/** The error for a root field the caller's role may not run, in the words scope-auth uses. */
+export function forbiddenFieldError(
+  rootType: GraphQLObjectType,
+  fieldName: string,
+  needed: Role,
+  auth: Context['auth'],
+): GraphQLError {
+  const caller = auth ? `this caller is a ${auth.role}` : 'no caller was authenticated';
+  return new GraphQLError(
+    `${rootType.name}.${fieldName} needs the ${needed} role; ${caller}. Nothing in this operation was run.`,
+    { extensions: { code: 'FORBIDDEN' satisfies ErrorCode, neededRole: needed, http: { status: 403, spec: false } } },
+  );
 }

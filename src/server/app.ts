@@ -35,6 +35,7 @@ import { useMaxDepth } from './plugins/use-max-depth.js';
 import { useMaxTokens } from './plugins/use-max-tokens.js';
 import { useRateLimits } from './plugins/use-rate-limits.js';
 import { rateLimitStoreFor } from './rate-limit-store.js';
+import { useRootFieldAuthorization } from './plugins/use-root-field-authorization.js';
 import { useWebApp } from './static.js';
 
 export interface AppOptions {
@@ -227,6 +228,9 @@ export function createApp({
       useMaxDepth(limits.maxDepth),
       useMaxAliases(limits.maxAliases),
       ...(limits.introspection ? [] : [useDisableIntrospection()]),
+      // at execution, over the root fields that execute: a forbidden field refuses
+      // the whole mutation before any rate-limit token is spent
+      useRootFieldAuthorization(),
       useComplexityLimit(limits.maxComplexity),
       useRateLimits(limits, { store: rateLimitStoreFor(db) }),
       useRequestIdInErrors(requestIdFor, logger),

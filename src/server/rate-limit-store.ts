@@ -9,6 +9,8 @@ import { RateLimiter, refusal, type RateDecision } from './rate-limit.js';
 export interface RateLimitStore {
   /** Takes `cost` tokens from the caller's bucket of the named limit, all or nothing (src/server/rate-limit.ts). */
   take(limitName: string, limit: RateLimit, caller: string, nowMs: number, cost: number): Promise<RateDecision>;
+  /** Gives back what a take spent, up to the burst (another limit refused the same document). */
+  refund(limitName: string, limit: RateLimit, caller: string, cost: number): Promise<void>;
 }
 
 export function rateLimitStoreFor(db: Database): RateLimitStore {
@@ -25,6 +27,10 @@ export class MemoryRateLimitStore implements RateLimitStore {
       this.limiters.set(limitName, limiter);
     }
     return limiter.take(caller, nowMs, cost);
+  }
+
+  async refund(limitName: string, _limit: RateLimit, caller: string, cost: number) {
+    this.limiters.get(limitName)?.refund(caller, cost);
   }
 }
 
@@ -52,6 +58,10 @@ SELECT LEAST($3::float8, "tokens"
   + GREATEST(0, EXTRACT(EPOCH FROM ($4::timestamptz - "updatedAt")))::float8 * $5::float8) AS "tokens"
 FROM "RateLimitBucket" WHERE "caller" = $1 AND "limitName" = $2`;
 
+/** $1 caller, $2 limit, $3 burst, $4 cost. */
+const REFUND = `UPDATE "RateLimitBucket" SET "tokens" = LEAST($3::float8, "tokens" + $4::float8)
+WHERE "caller" = $1 AND "limitName" = $2`;
+
 /** A row idle long enough to be full again is the same as none: dropped now and then. */
 const PRUNE = `DELETE FROM "RateLimitBucket" WHERE "limitName" = $1 AND "updatedAt" < $2::timestamptz`;
 const PRUNE_INTERVAL_MS = 10 * 60_000;
@@ -77,6 +87,11 @@ export class DatabaseRateLimitStore implements RateLimitStore {
     if (taken) return { allowed: true, remaining: Math.floor(taken.tokens) } as const;
     const [level] = await this.db.query<{ tokens: number }>(LEVEL, [caller, limitName, burst, now, perSecond]);
     return refusal(limit, level?.tokens ?? burst, cost);
+  }
+
+  async refund(limitName: string, limit: RateLimit, caller: string, cost: number) {
+    if (limit.perMinute <= 0) return;
+    await this.db.query(REFUND, [caller, limitName, limit.burst, cost]);
   }
 
   private pruneNowAndThen(limitName: string, limit: RateLimit, nowMs: number): void {

@@ -36,8 +36,7 @@ export class RateLimiter {
   take(caller: string, nowMs: number, cost = 1): RateDecision {
     const { perMinute, burst } = this.limit;
     if (perMinute <= 0) return { allowed: true, remaining: Number.POSITIVE_INFINITY };
-    const refillPerMs = perMinute / 60_000;
-    const bucket = this.refilled(caller, nowMs, refillPerMs, burst);
+    const bucket = this.refilled(caller, nowMs, perMinute / 60_000, burst);
     if (cost <= bucket.tokens) {
       bucket.tokens -= cost;
       this.store(caller, bucket);
@@ -45,6 +44,12 @@ export class RateLimiter {
     }
     this.store(caller, bucket);
     return refusal(this.limit, bucket.tokens, cost);
+  }
+
+  /** Gives back what a take spent (never above the burst): another limit refused the same document. */
+  refund(caller: string, cost: number): void {
+    const bucket = this.buckets.get(caller);
+    if (bucket) bucket.tokens = Math.min(this.limit.burst, bucket.tokens + cost);
   }
 
   private refilled(caller: string, nowMs: number, refillPerMs: number, burst: number): Bucket {

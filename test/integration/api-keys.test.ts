@@ -8,6 +8,8 @@ import type { Database } from '../../src/db/database.js';
 import { startJobs } from '../../src/jobs/runtime.js';
 import { closeSolverWorkers } from '../../src/optimizer/worker-pool.js';
 import { preparePlan } from '../../src/plans/request.js';
+import { createApp } from '../../src/server/app.js';
+import { TEST_LIMITS } from '../helpers/api.js';
 import { openTestDatabase } from '../helpers/database.js';
 
 let db: Database;
@@ -108,6 +110,49 @@ describe('concurrent solves per key', () => {
       expect(statuses.filter((s) => s.requestedByKeyId === keyId)).toHaveLength(3);
     } finally {
       await jobs.stop();
+    }
+  }, 120_000);
+
+  it('counts rows, not documents: 15 requestPlan aliases inside a fragment still run one at a time', async () => {
+    const jobs = await startJobs(db, {
+      concurrency: 3,
+      maxRunningPerKey: 1,
+      deferSeconds: 1,
+      queue: { supervise: false, schedule: false },
+    });
+    try {
+      const created = await createApiKey(db, { name: 'fragment-planner', role: 'planner' });
+      if (!created.ok) throw new Error('key not created');
+      const app = createApp({ db, jobs, limits: TEST_LIMITS, auth: { kind: 'keys' } });
+      const aliases = Array.from(
+        { length: 15 },
+        (_, i) =>
+          `p${i}: requestPlan(input: { options: { periods: 24 } }) { ... on MutationRequestPlanSuccess { data { id } } }`,
+      ).join(' ');
+      const response = await app.fetch('http://tokengrid.test/graphql', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${created.key}` },
+        body: JSON.stringify({ query: `mutation { ...Many } fragment Many on Mutation { ${aliases} }` }),
+      });
+      const body = (await response.json()) as { data: Record<string, { data: { id: string } }> };
+      const ids = Object.values(body.data).map((plan) => plan.data.id);
+      expect(ids).toHaveLength(15);
+      let maxRunning = 0;
+      let solved = 0;
+      const deadline = Date.now() + 60_000;
+      // two solved one after the other is enough to see the limit hold while the queue moves
+      while (solved < 2 && Date.now() < deadline) {
+        const rows = await db.prisma.plan.groupBy({ by: ['status'], where: { id: { in: ids } }, _count: true });
+        const count = (status: string) => rows.find((r) => r.status === status)?._count ?? 0;
+        maxRunning = Math.max(maxRunning, count('RUNNING'));
+        solved = count('SOLVED');
+        await new Promise((resolve) => setTimeout(resolve, 25));
+      }
+      expect(solved).toBeGreaterThanOrEqual(2);
+      expect(maxRunning).toBe(1);
+      await db.prisma.plan.updateMany({ where: { id: { in: ids }, status: 'QUEUED' }, data: { status: 'CANCELLED' } });
+    } finally {
+      await jobs.stop({ graceMs: 0 });
     }
   }, 120_000);
 });

@@ -170,7 +170,14 @@ afterAll(async () => {
   await db?.close();
 });
 
+/** The matrix's cases, tried and answered as expected, printed once for the issue's note. */
+const matrix = { tried: 0, passed: 0 };
+
 describe('authorization matrix', () => {
+  afterAll(() => {
+    console.log(`authorization matrix: ${matrix.tried} cases tried, ${matrix.passed} answered as expected`);
+  });
+
   it('has an entry for every root field of the schema, and none for a field that does not exist', () => {
     const fields = rootFields();
     expect(fields.filter((field) => !(field in FIELDS))).toEqual([]);
@@ -184,8 +191,10 @@ describe('authorization matrix', () => {
       for (const [field, { role, query }] of Object.entries(FIELDS)) {
         const expected: Outcome = rank[caller] >= rank[role] ? 'allowed' : 'FORBIDDEN';
         const { outcome, body } = await send(keysApp, query, keys[caller]);
+        matrix.tried += 1;
         if (outcome !== expected)
           wrong.push(`${field}: expected ${expected}, got ${outcome} ${JSON.stringify(body).slice(0, 300)}`);
+        else matrix.passed += 1;
         if (outcome === 'FORBIDDEN') {
           const error = body.errors.find((e: any) => e.extensions?.code === 'FORBIDDEN');
           expect(error.message).toContain(`needs the ${role} role`);
@@ -212,6 +221,8 @@ describe('authorization matrix', () => {
     it(`${label}: every field is refused with 401 UNAUTHENTICATED (${reason}) before execution`, async () => {
       for (const { query } of Object.values(FIELDS)) {
         const { outcome, body } = await send(keysApp, query, key());
+        matrix.tried += 1;
+        if (outcome === 401 && body.errors[0].extensions.reason === reason) matrix.passed += 1;
         expect(outcome).toBe(401);
         expect(body.errors[0].extensions.reason).toBe(reason);
         expect(body.data).toBeUndefined();
@@ -223,6 +234,85 @@ describe('authorization matrix', () => {
     const a = await send(keysApp, '{ fleet { sites } }', unknownKey);
     const b = await send(keysApp, '{ fleet { sites } }', keys.admin.slice(0, -4) + 'AAAA');
     expect(a.body).toEqual(b.body);
+  });
+});
+
+describe('a mutation mixing allowed and forbidden fields runs nothing', () => {
+  const scenario = (code: string) =>
+    `createScenario(input: { code: "${code}", name: "mixed", overrides: {} }) { __typename }`;
+  const site = `createSite(input: { code: "MIX-SITE", name: "Mixed", country: "DE", regionLabel: "x", latitude: 50, longitude: 8, coolingType: AIR, pricePerKwh: 0.1, powerCapKw: 100, carbonGramsPerKwh: 300 }) { __typename }`;
+  const apiKey = `createApiKey(input: { name: "mixed-key", role: VIEWER }) { __typename }`;
+  // the planner's allowed field first, the admin's field in every document shape
+  const shapes: [string, (code: string) => string, Record<string, unknown>][] = [
+    ['direct fields', (code) => `mutation { ${scenario(code)} ${site} }`, {}],
+    ['aliases', (code) => `mutation { a: ${scenario(code)} b: ${apiKey} }`, {}],
+    ['an inline fragment', (code) => `mutation { ${scenario(code)} ... on Mutation { ${apiKey} } }`, {}],
+    [
+      'a named fragment',
+      (code) =>
+        `mutation { ...Allowed ...Forbidden } fragment Allowed on Mutation { ${scenario(code)} } fragment Forbidden on Mutation { ${site} }`,
+      {},
+    ],
+    [
+      '@include(if: true)',
+      (code) => `mutation ($on: Boolean!) { ${scenario(code)} ${apiKey.replace(') {', ') @include(if: $on) {')} }`,
+      { on: true },
+    ],
+  ];
+  const counts = async () => ({
+    scenarios: await db.prisma.scenario.count(),
+    sites: await db.prisma.site.count(),
+    apiKeys: await db.prisma.apiKey.count(),
+  });
+
+  it.each(shapes)('planner, %s: 403 FORBIDDEN naming the field, and no row written', async (_, build, variables) => {
+    const before = await counts();
+    const response = await keysApp.fetch('http://tokengrid.test/graphql', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: keys.planner },
+      body: JSON.stringify({ query: build(`MIXED-${before.scenarios}`), variables }),
+    });
+    const body = await response.json();
+    expect(response.status).toBe(403);
+    expect(body.data).toBeUndefined();
+    expect(body.errors).toHaveLength(1);
+    expect(body.errors[0]).toMatchObject({
+      message: expect.stringMatching(
+        /^Mutation\.(createSite|createApiKey) needs the admin role; this caller is a planner\. Nothing in this operation was run\.$/,
+      ),
+      extensions: { code: 'FORBIDDEN', neededRole: 'admin' },
+    });
+    expect(await counts()).toEqual(before);
+  });
+
+  it('a forbidden field that does not execute (@include(if: false)) does not hold back the allowed one', async () => {
+    const before = await counts();
+    const response = await keysApp.fetch('http://tokengrid.test/graphql', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: keys.planner },
+      body: JSON.stringify({
+        query: `mutation ($on: Boolean!) { ${scenario('MIXED-SKIPPED')} ${site.replace(') {', ') @include(if: $on) {')} }`,
+        variables: { on: false },
+      }),
+    });
+    expect(await response.json()).toEqual({
+      data: { createScenario: { __typename: 'MutationCreateScenarioSuccess' } },
+    });
+    expect(await counts()).toEqual({ ...before, scenarios: before.scenarios + 1 });
+  });
+
+  it('a viewer asking for two mutations it may not run is told about both', async () => {
+    const response = await keysApp.fetch('http://tokengrid.test/graphql', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: keys.viewer },
+      body: JSON.stringify({ query: `mutation { ${scenario('MIXED-VIEWER')} ${site} }` }),
+    });
+    const body = await response.json();
+    expect(response.status).toBe(403);
+    expect(body.errors.map((e: any) => [e.extensions.code, e.extensions.neededRole])).toEqual([
+      ['FORBIDDEN', 'planner'],
+      ['FORBIDDEN', 'admin'],
+    ]);
   });
 });
 

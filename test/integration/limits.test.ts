@@ -1,12 +1,15 @@
 // Every request limit, tripped by a request just over it and passed by one just
 // under it, through the real HTTP app in process against a real database.
+import { getIntrospectionQuery } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/db/database.js';
 import { planningInputFromDatabase } from '../../src/db/planning-input.js';
 import { startJobs, type Jobs } from '../../src/jobs/runtime.js';
 import { buildPlanModel } from '../../src/optimizer/solve.js';
 import { DEFAULT_PLAN_OPTIONS } from '../../src/optimizer/types.js';
+import { schema } from '../../src/graphql/schema/index.js';
 import { createApp } from '../../src/server/app.js';
+import { introspectionCosts } from '../../src/server/plugins/use-complexity-limit.js';
 import { DEFAULT_LIMITS, MIB, type Limits } from '../../src/limits-config.js';
 import { TEST_LIMITS } from '../helpers/api.js';
 import { openTestDatabase } from '../helpers/database.js';
@@ -362,5 +365,239 @@ describe('solver caps at requestPlan', () => {
     expect(DEFAULT_LIMITS.maxSolveTimeLimitSeconds).toBe(600);
     expect(DEFAULT_LIMITS.maxModelVariables).toBe(200_000);
     expect(32 * MIB).toBe(DEFAULT_LIMITS.maxImportBodyBytes);
+  });
+});
+
+// Every per-caller and document limit, through every way of writing the same root
+// field: the limits count the root fields that execute (graphql-js's own field
+// collection), whatever the document's text shows.
+interface RootField {
+  operation: 'query' | 'mutation';
+  /** variable definitions the field needs, e.g. `$json: JSON` */
+  variables?: string;
+  name: string;
+  args?: string;
+  selection: string;
+}
+interface Shape {
+  name: string;
+  executes: boolean;
+  /** a document whose root has `copies` of the field (aliased), written this way */
+  build(field: RootField, copies: number): { query: string; variables: Record<string, unknown> };
+}
+
+function copiesOf(field: RootField, copies: number, directive = '', aliased = true): string {
+  return Array.from(
+    { length: copies },
+    (_, i) => `${aliased ? `f${i}: ` : ''}${field.name}${field.args ?? ''} ${directive} ${field.selection}`,
+  ).join(' ');
+}
+const rootTypeOf = (field: RootField) => (field.operation === 'query' ? 'Query' : 'Mutation');
+const definitions = (field: RootField, extra?: string) => {
+  const all = [field.variables, extra].filter(Boolean).join(', ');
+  return all ? `(${all})` : '';
+};
+function directiveShape(name: string, directive: '@include' | '@skip', value: boolean): Shape {
+  return {
+    name,
+    executes: directive === '@include' ? value : !value,
+    build: (field, copies) => ({
+      query: `${field.operation} ${definitions(field, '$flag: Boolean!')} { ${copiesOf(field, copies, `${directive}(if: $flag)`)} }`,
+      variables: { flag: value },
+    }),
+  };
+}
+const SHAPES: Shape[] = [
+  {
+    name: 'direct field',
+    executes: true,
+    build: (field, copies) => ({
+      query: `${field.operation} ${definitions(field)} { ${copiesOf(field, copies, '', copies !== 1)} }`,
+      variables: {},
+    }),
+  },
+  {
+    name: 'aliases',
+    executes: true,
+    build: (field, copies) => ({
+      query: `${field.operation} ${definitions(field)} { ${copiesOf(field, copies)} }`,
+      variables: {},
+    }),
+  },
+  {
+    name: 'inline fragment',
+    executes: true,
+    build: (field, copies) => ({
+      query: `${field.operation} ${definitions(field)} { ... on ${rootTypeOf(field)} { ${copiesOf(field, copies)} } }`,
+      variables: {},
+    }),
+  },
+  {
+    name: 'named fragment',
+    executes: true,
+    build: (field, copies) => ({
+      query: `${field.operation} ${definitions(field)} { ...Fields } fragment Fields on ${rootTypeOf(field)} { ${copiesOf(field, copies)} }`,
+      variables: {},
+    }),
+  },
+  directiveShape('@include(if: true) by variable', '@include', true),
+  directiveShape('@include(if: false) by variable', '@include', false),
+  directiveShape('@skip(if: true) by variable', '@skip', true),
+  directiveShape('@skip(if: false) by variable', '@skip', false),
+];
+
+const REQUEST_PLAN: RootField = {
+  operation: 'mutation',
+  name: 'requestPlan',
+  args: '(input: {})',
+  selection: '{ __typename }',
+};
+const IMPORT_DRY_RUN: RootField = {
+  operation: 'mutation',
+  variables: '$json: JSON',
+  name: 'importDataset',
+  args: '(input: { json: $json, dryRun: true })',
+  selection: '{ __typename }',
+};
+const SCHEMA: RootField = { operation: 'query', name: '__schema', selection: '{ queryType { name } }' };
+
+/** The successes in a response's data (one per executed mutation field). */
+const successes = (body: any) =>
+  Object.values((body?.data ?? {}) as Record<string, { __typename?: string }>).filter((v) =>
+    v?.__typename?.endsWith('Success'),
+  ).length;
+
+describe('every limit counts what executes, in every document shape', () => {
+  const rateCases = [
+    { limit: 'plan requests', field: REQUEST_PLAN, limits: { planRequestRate: { perMinute: 1, burst: 3 } } },
+    { limit: 'imports', field: IMPORT_DRY_RUN, limits: { importRate: { perMinute: 1, burst: 3 } } },
+  ];
+  for (const { limit, field, limits } of rateCases) {
+    it.each(SHAPES.map((shape) => [shape.name, shape] as const))(
+      `rate limit on ${limit} (burst 3): %s`,
+      async (_, shape) => {
+        const app = appWith(limits);
+        const send = (copies: number) => {
+          const { query, variables } = shape.build(field, copies);
+          return post(app, JSON.stringify({ query, variables: { json: {}, ...variables } }));
+        };
+        const plansBefore = await db.prisma.plan.count();
+        if (!shape.executes) {
+          for (let i = 0; i < 3; i++) {
+            const skipped = await send(4);
+            expect(skipped.status).toBe(200);
+            expect(skipped.body.errors).toBeUndefined();
+            expect(successes(skipped.body)).toBe(0);
+          }
+          // the bucket is still full
+          const direct = SHAPES[0]!.build(field, 3);
+          expect((await post(app, JSON.stringify({ query: direct.query, variables: { json: {} } }))).status).toBe(200);
+          return;
+        }
+        if (shape.name !== 'direct field') {
+          // more than the burst in one document: refused whole, nothing runs
+          const over = await send(4);
+          expect(over.status).toBe(429);
+          expect(over.body.errors[0].extensions.code).toBe('RATE_LIMITED');
+          expect(over.body.data).toBeUndefined();
+          expect(await db.prisma.plan.count()).toBe(plansBefore);
+        }
+        const passed = shape.name === 'direct field' ? [await send(1), await send(1), await send(1)] : [await send(3)];
+        expect(passed.map((p) => p.status)).toEqual(passed.map(() => 200));
+        expect(passed.reduce((sum, p) => sum + successes(p.body), 0)).toBe(3);
+        if (field === REQUEST_PLAN) expect(await db.prisma.plan.count()).toBe(plansBefore + 3);
+        const next = await send(1);
+        expect(next.status).toBe(429);
+        expect(next.body.errors[0].extensions.code).toBe('RATE_LIMITED');
+        if (field === REQUEST_PLAN) expect(await db.prisma.plan.count()).toBe(plansBefore + 3);
+      },
+      60_000,
+    );
+  }
+
+  it('a document refused by one rate limit spends nothing from another', async () => {
+    const app = appWith({ planRequestRate: { perMinute: 1, burst: 1 }, importRate: { perMinute: 1, burst: 3 } });
+    const both = `mutation ($json: JSON) { ${copiesOf(REQUEST_PLAN, 1, '', false)} ...Imports }
+      fragment Imports on Mutation { ${copiesOf(IMPORT_DRY_RUN, 4)} }`;
+    expect((await post(app, JSON.stringify({ query: both, variables: { json: {} } }))).status).toBe(429);
+    const plan = await post(app, JSON.stringify({ query: SHAPES[0]!.build(REQUEST_PLAN, 1).query }));
+    expect(plan.status).toBe(200);
+    expect(successes(plan.body)).toBe(1);
+  });
+
+  it.each(SHAPES.map((shape) => [shape.name, shape] as const))(
+    'the body-size exception holds for what executes: importDataset only, %s',
+    async (_, shape) => {
+      const limited = appWith({ maxBodyBytes: 10_000, maxImportBodyBytes: 50_000 });
+      const { query, variables } = shape.build(IMPORT_DRY_RUN, 1);
+      const alone = await post(limited, bodyOfSize(20_000, query, { json: {}, ...variables }));
+      if (shape.executes) {
+        expect(alone.status).toBe(200);
+        expect(successes(alone.body)).toBe(1);
+      } else {
+        // nothing that may be large executes
+        expect(alone.status).toBe(413);
+        expect(alone.body.errors[0].extensions.code).toBe('REQUEST_ENTITY_TOO_LARGE');
+      }
+      // beside another executed field, in the same shape: refused, whatever the text shows
+      const other: RootField = { ...IMPORT_DRY_RUN, name: 'deleteSite', args: '(input: { code: "NOPE" })' };
+      const mixed = shape
+        .build(IMPORT_DRY_RUN, 1)
+        .query.replace('importDataset', `${copiesOf(other, 1, '', false)} importDataset`);
+      const mixedAnswer = await post(limited, bodyOfSize(20_000, mixed, { json: {}, ...variables }));
+      expect(mixedAnswer.status).toBe(413);
+      expect(mixedAnswer.body.data).toBeUndefined();
+    },
+    60_000,
+  );
+
+  it('the body-size exception: a second field that is skipped does not count; one in a fragment does', async () => {
+    const limited = appWith({ maxBodyBytes: 10_000, maxImportBodyBytes: 50_000 });
+    const skipped = `mutation ($json: JSON, $no: Boolean!) { importDataset(input: { json: $json, dryRun: true }) { __typename }
+      deleteSite(input: { code: "NOPE" }) @include(if: $no) { __typename } }`;
+    const answer = await post(limited, bodyOfSize(20_000, skipped, { json: {}, no: false }));
+    expect(answer.status).toBe(200);
+    expect(answer.body.data).toEqual({ importDataset: { __typename: 'MutationImportDatasetSuccess' } });
+    const hidden = `mutation ($json: JSON) { importDataset(input: { json: $json, dryRun: true }) { __typename } ...Other }
+      fragment Other on Mutation { deleteSite(input: { code: "NOPE" }) { __typename } }`;
+    expect((await post(limited, bodyOfSize(20_000, hidden, { json: {} }))).status).toBe(413);
+  });
+
+  it.each(SHAPES.map((shape) => [shape.name, shape] as const))(
+    'aliased __schema counts toward max aliases (15) and complexity: %s',
+    async (_, shape) => {
+      const app = appWith();
+      const send = (copies: number, target = app) => {
+        const { query, variables } = shape.build(SCHEMA, copies);
+        return post(target, JSON.stringify({ query, variables }));
+      };
+      const sixteen = await send(16);
+      expect(sixteen.status).toBe(400);
+      expect(sixteen.body.errors[0].extensions.code).toBe('TOO_MANY_ALIASES');
+      const fifteen = await send(15);
+      expect(fifteen.status).toBe(200);
+      expect(Object.keys(fifteen.body.data ?? {})).toHaveLength(shape.executes ? 15 : 0);
+
+      // each executed __schema weighs what it can return (every element of the schema)
+      const { __schema: perSchema } = introspectionCosts(schema);
+      // (Pothos counts the fields under __schema too, a few each)
+      const limited = appWith({ maxComplexity: 2 * perSchema + 10 });
+      expect((await send(2, limited)).status).toBe(200);
+      const three = await send(3, limited);
+      if (shape.executes) {
+        expect(three.status).toBe(400);
+        expect(three.body.errors[0]).toMatchObject({
+          message: expect.stringMatching(/^The query's complexity is \d+; the limit is \d+/),
+          extensions: { code: 'QUERY_TOO_COMPLEX' },
+        });
+      } else expect(three.status).toBe(200);
+    },
+    60_000,
+  );
+
+  it('GraphiQL’s introspection query still passes every default limit', async () => {
+    const answer = await post(appWith(), JSON.stringify({ query: getIntrospectionQuery() }));
+    expect(answer.status).toBe(200);
+    expect(answer.body.data.__schema.queryType.name).toBe('Query');
   });
 });

@@ -1,6 +1,7 @@
-// The document limits measure what a query asks of the data: introspection fields
-// (__schema, __type, __typename) and everything under them are left out, as
-// introspection is limited by being on or off.
+// Depth measures what a query asks of the data: introspection fields (__schema,
+// __type, __typename) and everything under them are left out, as the standard
+// introspection query is deep by nature. Aliases and complexity do count them
+// (use-max-aliases.ts, use-complexity-limit.ts): width is what costs.
 import { Kind, TypeInfo, ValidationContext, visit, type ASTVisitor, type ValidationRule } from 'graphql';
 
 /** Runs `rule` on the document without its introspection fields (on the document itself when it has none). */

@@ -1,62 +1,99 @@
-// Body size: larger for importDataset, which can only be known once the body is read.
-import { getOperationAST, Kind, parse } from 'graphql';
-import type { GraphQLParams, Plugin } from 'graphql-yoga';
+// Body size: maxBodyBytes for every operation but importDataset, which may send up
+// to maxImportBodyBytes. Whether a request is an import is known only at
+// execution (fragments and directives decide what runs), so the body is read up
+// to the larger bound and judged there; but a caller whose role may not import
+// is held to maxBodyBytes while reading, and nothing past it is read.
+import type { Plugin } from 'graphql-yoga';
+import { roleAllows } from '../../auth/api-keys.js';
+import { authOf, type Auth } from '../../auth/authenticate.js';
+import { neededRoleOf } from '../../graphql/authorization.js';
+import { schema } from '../../graphql/schema/index.js';
 import type { Limits } from '../../limits-config.js';
 import { limitError } from '../limit-errors.js';
+import { executedRootFields } from './executed-root-fields.js';
 
 const bytes = (value: number): string => `${value.toLocaleString('en-US')} bytes`;
 
 /** Only this operation may send a body over the ordinary limit. */
 const LARGE_BODY_FIELD = 'importDataset';
+const IMPORT_ROLE = neededRoleOf(schema.getMutationType()!, LARGE_BODY_FIELD) ?? 'admin';
 
-/** True when the params run a mutation whose every root field is importDataset. */
-export function isImportOnlyMutation(params: GraphQLParams, maxTokens: number): boolean {
-  if (typeof params.query !== 'string') return false;
-  let document;
-  try {
-    document = parse(params.query, { maxTokens });
-  } catch {
-    return false;
-  }
-  const operation = getOperationAST(document, params.operationName ?? undefined);
-  if (!operation || operation.operation !== 'mutation') return false;
-  const fields = operation.selectionSet.selections;
+/** True when every executed root field is importDataset (or __typename), and one is. */
+export function isImportOnly(executed: ReturnType<typeof executedRootFields>): boolean {
   return (
-    fields.length > 0 &&
-    fields.every(
-      (selection) =>
-        selection.kind === Kind.FIELD &&
-        (selection.name.value === LARGE_BODY_FIELD || selection.name.value === '__typename'),
-    ) &&
-    fields.some((selection) => selection.kind === Kind.FIELD && selection.name.value === LARGE_BODY_FIELD)
+    executed?.operation === 'mutation' &&
+    executed.fields.every((field) => field === LARGE_BODY_FIELD || field === '__typename') &&
+    executed.fields.includes(LARGE_BODY_FIELD)
   );
 }
 
-/**
- * Bodies up to maxImportBodyBytes are read (yoga's maxRequestBodySize enforces
- * that bound, from Content-Length and while streaming); past maxBodyBytes the
- * request is refused unless it is an importDataset mutation.
- */
-export function useBodySizeLimit(limits: Pick<Limits, 'maxBodyBytes' | 'maxImportBodyBytes' | 'maxTokens'>): Plugin {
+/** The body, or null as soon as it passes `max` bytes (the rest is left unread). */
+async function readAtMost(body: ReadableStream<Uint8Array>, max: number): Promise<Uint8Array<ArrayBuffer> | null> {
+  const reader = body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > max) {
+      reader.releaseLock();
+      return null;
+    }
+    chunks.push(value);
+  }
+  const all = new Uint8Array(size);
+  let at = 0;
+  for (const chunk of chunks) {
+    all.set(chunk, at);
+    at += chunk.byteLength;
+  }
+  return all;
+}
+
+/** Each parsed request's body size, for the decision at execution. */
+const bodySizes = new WeakMap<Request, number>();
+
+export function useBodySizeLimit(limits: Pick<Limits, 'maxBodyBytes' | 'maxImportBodyBytes'>): Plugin {
   const tooLarge = (size: string) =>
     limitError(
       `The request body is ${size}; the limit is ${bytes(limits.maxBodyBytes)} (${bytes(limits.maxImportBodyBytes)} for importDataset).`,
       'REQUEST_ENTITY_TOO_LARGE',
       413,
     );
+  // 403 rather than 413: the body is over this caller's limit because its role
+  // may not import, and saying so tells it what would help. `connection: close`
+  // lets the server drop the socket instead of reading the rest to reuse it.
+  const mayNotImport = (size: string, auth: Auth | null) =>
+    limitError(
+      `The request body is ${size}; the limit is ${bytes(limits.maxBodyBytes)} for ${auth ? `a ${auth.role}` : 'an unauthenticated caller'}: only importDataset may send more, and your role may not import (it needs the ${IMPORT_ROLE} role).`,
+      'FORBIDDEN',
+      403,
+      { connection: 'close' },
+    );
   return {
     onRequestParse({ request, requestParser, setRequestParser }) {
       if (!requestParser || request.body == null) return;
       const parser = requestParser;
+      const auth = authOf(request);
+      const mayImport = auth !== null && roleAllows(auth.role, IMPORT_ROLE);
+      const max = mayImport ? limits.maxImportBodyBytes : limits.maxBodyBytes;
+      const refuse = (size: string) => (mayImport ? tooLarge(size) : mayNotImport(size, auth));
       setRequestParser(async (req) => {
-        const body = new Uint8Array(await req.arrayBuffer());
-        const params = await parser(new Request(req.url, { method: req.method, headers: req.headers, body }));
-        if (body.byteLength > limits.maxBodyBytes && !(params instanceof Response)) {
-          const all = Array.isArray(params) ? params : [params];
-          if (!all.every((one) => isImportOnlyMutation(one, limits.maxTokens))) throw tooLarge(bytes(body.byteLength));
-        }
-        return params;
+        const declared = Number(req.headers.get('content-length'));
+        if (declared > max) throw refuse(bytes(declared));
+        const body = await readAtMost(req.body!, max);
+        if (!body) throw refuse(`over ${bytes(max)}`);
+        bodySizes.set(request, body.byteLength);
+        return parser(new Request(req.url, { method: req.method, headers: req.headers, body }));
       });
+    },
+    onExecute({ args, setResultAndStopExecution }) {
+      const request = (args.contextValue as { request?: Request }).request;
+      const size = request ? (bodySizes.get(request) ?? 0) : 0;
+      if (size > limits.maxBodyBytes && !isImportOnly(executedRootFields(args))) {
+        setResultAndStopExecution({ errors: [tooLarge(bytes(size))] });
+      }
     },
   };
 }

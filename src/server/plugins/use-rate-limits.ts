@@ -1,11 +1,12 @@
-// Per-caller rate limits on the mutations that cost a solve or an import.
+// Per-caller rate limits on the mutations that cost a solve or an import, counted
+// over the root fields that execute (fragments, aliases and directives applied).
 import type { IncomingMessage } from 'node:http';
-import { getOperationAST, Kind } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { Limits } from '../../limits-config.js';
 import { limitError } from '../limit-errors.js';
 import type { RateLimit } from '../../limits-config.js';
 import { MemoryRateLimitStore, type RateLimitStore } from '../rate-limit-store.js';
+import { executedRootFields } from './executed-root-fields.js';
 
 /**
  * The caller a rate limit counts: the API key's id when the request carried a
@@ -38,15 +39,17 @@ export function useRateLimits(
   const describe = (limit: RateLimit) => `${limit.perMinute} per minute, at most ${limit.burst} at once`;
   return {
     async onExecute({ args, setResultAndStopExecution }) {
-      const operation = getOperationAST(args.document, args.operationName ?? undefined);
-      if (!operation || operation.operation !== 'mutation') return;
+      const executed = executedRootFields(args);
+      if (!executed || executed.operation !== 'mutation') return;
       const caller = identity(args.contextValue);
-      for (const { name, fields, limit } of buckets) {
-        const cost = operation.selectionSet.selections.filter(
-          (s) => s.kind === Kind.FIELD && fields.has(s.name.value),
-        ).length;
-        if (cost === 0) continue;
-        const decision = await store.take(name, limit, caller, now(), cost);
+      const at = now();
+      const costs = buckets
+        .map((bucket) => ({ ...bucket, cost: executed.fields.filter((field) => bucket.fields.has(field)).length }))
+        .filter(({ cost }) => cost > 0);
+      const spent: typeof costs = [];
+      for (const bucket of costs) {
+        const { name, limit, cost } = bucket;
+        const decision = await store.take(name, limit, caller, at, cost);
         if (!decision.allowed) {
           setResultAndStopExecution({
             errors: [
@@ -58,8 +61,11 @@ export function useRateLimits(
               ),
             ],
           });
+          // a refused document costs nothing: what the other limits took goes back
+          for (const taken of spent) await store.refund(taken.name, taken.limit, caller, taken.cost);
           return;
         }
+        spent.push(bucket);
       }
     },
   };

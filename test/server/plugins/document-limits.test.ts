@@ -1,5 +1,5 @@
 // The armor-backed document limits on a small schema, in process: what they count
-// (introspection fields are not counted), and the code, status and message of a refusal.
+// (introspection fields count toward aliases, not depth), and the code, status and message of a refusal.
 import { createSchema, createYoga } from 'graphql-yoga';
 import { describe, expect, it } from 'vitest';
 import { useCsrfPrevention } from '../../../src/server/plugins/use-csrf-prevention.js';
@@ -54,12 +54,20 @@ describe('document limits', () => {
     expect((await post('{ node { id ')).body.errors[0].extensions.code).toBe('GRAPHQL_PARSE_FAILED');
   });
 
-  it('do not count introspection fields (__schema, __type, __typename) or what is under them', async () => {
+  it('depth leaves out introspection fields (__schema, __type, __typename) and what is under them', async () => {
     const deepType = '{ __type(name: "Node") { fields { type { ofType { name } } } } }';
     expect((await post(deepType)).body.data.__type.fields).toHaveLength(2);
     expect((await post('{ node { next { next { __typename } } } }')).status).toBe(200);
+  });
+
+  it('aliases count introspection fields like any other (aliased __typename is free, as in armor)', async () => {
     expect((await post('{ a: __typename b: __typename c: __typename node { id } }')).status).toBe(200);
-    expect((await post('{ __schema { a: types { name } b: types { name } c: types { name } } }')).status).toBe(200);
+    const schemas = await post(
+      '{ a: __schema { queryType { name } } b: __schema { queryType { name } } c: __schema { queryType { name } } }',
+    );
+    expect(schemas.status).toBe(400);
+    expect(schemas.body.errors[0].extensions.code).toBe('TOO_MANY_ALIASES');
+    expect((await post('{ __schema { a: types { name } b: types { name } c: types { name } } }')).status).toBe(400);
   });
 });
 
