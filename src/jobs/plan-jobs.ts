@@ -160,8 +160,16 @@ export class PlanJobs {
   }
 
   private startSweeper(): void {
+    // one line when sweeps start failing (the database away), not one per interval
+    let failing = false;
     this.sweeper = setInterval(() => {
-      this.sweepLostSolves().catch((error) => this.logger.error({ err: error }, 'lost solves: the sweep failed'));
+      this.sweepLostSolves().then(
+        () => (failing = false),
+        (error) => {
+          if (!failing) this.logger.error({ err: error }, 'lost solves: the sweep failed');
+          failing = true;
+        },
+      );
     }, this.options.heartbeatSeconds * 1000);
     this.sweeper.unref();
   }
