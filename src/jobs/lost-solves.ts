@@ -60,7 +60,7 @@ export async function sweepLostSolves(
     const retryLimit = Number(row.retry_limit ?? 0);
     const fail = async (reason: string) => {
       // FAILED and its webhook (the outbox) in one transaction, as a solve's final write
-      if (await finalWrite(db, row.id, 'FAILED', (tx) => markFailed(tx, row.id, reason), onPlanFinal))
+      if (await finalWrite(db, row.id, (tx) => markFailed(tx, row.id, reason), onPlanFinal))
         done.push({ planId: row.id, action: 'failed', reason });
     };
     if (row.job_state === null) {

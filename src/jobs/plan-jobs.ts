@@ -281,13 +281,7 @@ export class PlanJobs {
       // the last attempt must not leave the plan RUNNING for ever
       if (planId && job.retryCount >= job.retryLimit && controller.signal.reason !== SHUTDOWN) {
         const message = `the solve job failed: ${error instanceof Error ? error.message : String(error)}`;
-        const failed = await finalWrite(
-          this.db,
-          planId,
-          'FAILED',
-          (tx) => markFailed(tx, planId, message),
-          this.onPlanFinal,
-        );
+        const failed = await finalWrite(this.db, planId, (tx) => markFailed(tx, planId, message), this.onPlanFinal);
         if (failed) this.metrics?.planOutcomes.inc({ status: 'FAILED' });
       }
       throw error;

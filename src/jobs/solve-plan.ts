@@ -4,15 +4,9 @@
 import { z } from 'zod';
 import type { Database } from '../db/database.js';
 import { formatIssues } from '../errors.js';
-import { notifyPlanStatus } from '../db/plan-events.js';
-import {
-  markFailed,
-  markRunningWithinKeyLimit,
-  recordResult,
-  STATUS_OF_RESULT,
-  storedSnapshot,
-} from '../db/plan-store.js';
-import type { PlanStatus, Prisma } from '../generated/prisma/client.js';
+import { announcedAfter } from '../db/plan-events.js';
+import { markFailed, markRunningWithinKeyLimit, recordResult, storedSnapshot } from '../db/plan-store.js';
+import type { Prisma } from '../generated/prisma/client.js';
 import { solvePlacementInWorker } from '../optimizer/worker-pool.js';
 import { parsePlanOptions } from '../optimizer/types.js';
 import { timeLimitIssue } from '../plans/solver-caps.js';
@@ -60,23 +54,22 @@ export type PlanFinalHook = (tx: Prisma.TransactionClient, planId: string) => Pr
 
 /**
  * A guarded final-status write and the `onPlanFinal` hook in one transaction;
- * the status event is announced again once it is committed (readers in other
- * connections see it then).
+ * the status event is announced once it is committed (readers in other
+ * connections see it then), never for a write rolled back.
  */
 export async function finalWrite(
   db: Database,
   planId: string,
-  status: PlanStatus,
   write: (tx: Prisma.TransactionClient) => Promise<boolean>,
   onPlanFinal: PlanFinalHook | undefined,
 ): Promise<boolean> {
-  const written = await db.prisma.$transaction(async (tx) => {
-    if (!(await write(tx))) return false;
-    await onPlanFinal?.(tx, planId);
-    return true;
-  });
-  if (written) notifyPlanStatus({ planId, status });
-  return written;
+  return announcedAfter(() =>
+    db.prisma.$transaction(async (tx) => {
+      if (!(await write(tx))) return false;
+      await onPlanFinal?.(tx, planId);
+      return true;
+    }),
+  );
 }
 
 export async function solvePlan(db: Database, payload: unknown, options: SolvePlanOptions = {}): Promise<SolveOutcome> {
@@ -103,7 +96,7 @@ export async function solvePlan(db: Database, payload: unknown, options: SolvePl
   const planOptions = parsePlanOptions(plan.options);
   if (!planOptions.ok) {
     const message = `the stored options no longer validate: ${formatIssues(planOptions.issues)}`;
-    await finalWrite(db, planId, 'FAILED', (tx) => markFailed(tx, planId, message), options.onPlanFinal);
+    await finalWrite(db, planId, (tx) => markFailed(tx, planId, message), options.onPlanFinal);
     return 'recorded';
   }
   const overTime =
@@ -134,8 +127,7 @@ export async function solvePlan(db: Database, payload: unknown, options: SolvePl
     if (options.signal?.aborted) return 'cancelled';
     throw error;
   }
-  const status = STATUS_OF_RESULT[result.status];
-  return (await finalWrite(db, planId, status, (tx) => recordResult(tx, planId, result), options.onPlanFinal))
+  return (await finalWrite(db, planId, (tx) => recordResult(tx, planId, result), options.onPlanFinal))
     ? 'recorded'
     : 'superseded';
 }

