@@ -158,26 +158,35 @@ it(
 
     // every acknowledged write, with the value acknowledged
     const stored = new Map<string, number>();
-    const listed = await graphql(
-      url,
-      `
-        {
-          sites(first: 100, filter: { regionLabel: ["Kill test"] }) {
-            totalCount
-            edges {
-              node {
-                code
-                pricePerKwh
-                name
-                country
+    // page by page: a busy run acknowledges more sites than one page holds (103 seen)
+    for (let after: string | null = null; ;) {
+      const listed = await graphql(
+        url,
+        `
+          query ($after: String) {
+            sites(first: 100, after: $after, filter: { regionLabel: ["Kill test"] }) {
+              pageInfo {
+                hasNextPage
+                endCursor
+              }
+              edges {
+                node {
+                  code
+                  pricePerKwh
+                  name
+                  country
+                }
               }
             }
           }
-        }
-      `,
-    );
-    expect(listed.errors).toBeUndefined();
-    for (const { node } of listed.data.sites.edges) stored.set(node.code, node.pricePerKwh);
+        `,
+        { after },
+      );
+      expect(listed.errors).toBeUndefined();
+      for (const { node } of listed.data.sites.edges) stored.set(node.code, node.pricePerKwh);
+      if (!listed.data.sites.pageInfo.hasNextPage) break;
+      after = listed.data.sites.pageInfo.endCursor;
+    }
     const missingSites = [...sites].filter(([code, price]) => stored.get(code) !== price);
     const missingPlans: string[] = [];
     const statuses = new Map<string, number>();
