@@ -25,7 +25,12 @@ afterAll(async () => {
 
 /** A worker takes the plan's job, marks it RUNNING and dies: its heartbeat and its attempt are an hour old. */
 async function takeAndDie(planId: string): Promise<void> {
-  const [job] = await jobs.queue.fetch(SOLVE_PLAN_QUEUE);
+  // a worker polls: a job sent this millisecond may not be due yet (its start_after is the database's now())
+  let [job] = await jobs.queue.fetch(SOLVE_PLAN_QUEUE);
+  for (let i = 0; !job && i < 50; i++) {
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    [job] = await jobs.queue.fetch(SOLVE_PLAN_QUEUE);
+  }
   expect(job?.data).toEqual({ planId });
   await markRunning(db.prisma, planId);
   await db.query(`UPDATE pgboss.job SET started_on = now() - interval '1 hour' WHERE id = $1::uuid`, [job!.id]);
