@@ -330,6 +330,41 @@ describeIf(hasChromium, 'the web app in Chromium', `${CHROMIUM} is not installed
     await shot('06b-day-ahead-unserved');
   });
 
+  it("puts a refused request's issues beside their fields, takes any valid number, and writes dates as the CLI does", async () => {
+    const form = page.getByTestId('request-form');
+    const utilization = form.locator('input[name=targetUtilization]');
+    await utilization.fill('0.83');
+    expect(await utilization.evaluate((input: HTMLInputElement) => input.checkValidity())).toBe(true);
+    // a value the browser lets through (its min taken away) that the server refuses
+    const carbon = form.locator('input[name=carbonPricePerTonne]');
+    await carbon.evaluate((input: HTMLInputElement) => input.removeAttribute('min'));
+    await carbon.fill('-5');
+    await form.getByRole('button', { name: 'Request plan' }).click();
+    await page.locator('[data-testid=request-status][data-status=REFUSED]').waitFor();
+    const note = form.locator('.field-error[data-field=carbonPricePerTonne]');
+    await note.waitFor();
+    expect(await note.textContent()).toBe('carbonPricePerTonne must be >= 0');
+    expect(await carbon.getAttribute('aria-invalid')).toBe('true');
+    expect(await page.getByTestId('request-status').textContent()).toBe('refused: see the fields marked below');
+    await shot('refused-request');
+    // corrected and sent again: the marks are gone and the plan (at 0.83) is made
+    await carbon.fill('0');
+    await form.getByRole('button', { name: 'Request plan' }).click();
+    await page.locator('[data-testid=request-status][data-status=SOLVED]').waitFor({ timeout: 60_000 });
+    expect(await form.locator('.field-error').count()).toBe(0);
+    expect(await carbon.getAttribute('aria-invalid')).toBeNull();
+    await utilization.fill('0.8');
+    // instants as the CLI prints them, the zone named
+    const requested = await page
+      .getByTestId('plans-table')
+      .locator('tbody tr')
+      .first()
+      .locator('td')
+      .nth(3)
+      .textContent();
+    expect(requested).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2} UTC$/);
+  });
+
   it('is usable at phone width', async () => {
     await page.setViewportSize({ width: 390, height: 844 });
     await page.goto(`${url}/#plan=${planIds[0]}`);

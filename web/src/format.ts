@@ -27,8 +27,11 @@ export function signed(value: number, digits = 2): string {
   return `${value > 0 ? '+' : ''}${fmt(value, digits)}`;
 }
 
+/** An instant as the CLI prints it, with its zone named: `2026-12-02 04:05:05 UTC`. */
 export function when(iso: string | null | undefined): string {
-  return iso ? new Date(iso).toLocaleString('en-GB', { dateStyle: 'short', timeStyle: 'medium' }) : '—';
+  if (!iso) return '—';
+  const date = new Date(iso);
+  return Number.isNaN(date.getTime()) ? '—' : `${date.toISOString().slice(0, 19).replace('T', ' ')} UTC`;
 }
 
 /** Escapes text for innerHTML templates. */

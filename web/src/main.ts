@@ -209,7 +209,42 @@ function setRequestStatus(text: string, status: string): void {
   element.dataset.status = status;
 }
 
+/** Clears the form's field errors (a new request starts clean). */
+function clearFieldIssues(form: HTMLFormElement): void {
+  for (const note of form.querySelectorAll('.field-error')) note.remove();
+  for (const control of form.querySelectorAll('[aria-invalid]')) control.removeAttribute('aria-invalid');
+}
+
+/**
+ * Puts each issue next to the control its path names (`input.options.targetUtilization`
+ * → the `targetUtilization` input); answers the issues no control of the form holds.
+ */
+function showFieldIssues(
+  form: HTMLFormElement,
+  issues: readonly { path: string; message: string }[],
+): { path: string; message: string }[] {
+  const unplaced: { path: string; message: string }[] = [];
+  for (const issue of issues) {
+    const name = issue.path.split('.').at(-1) ?? '';
+    const control = form.elements.namedItem(name);
+    if (!(control instanceof HTMLInputElement || control instanceof HTMLSelectElement)) {
+      unplaced.push(issue);
+      continue;
+    }
+    control.setAttribute('aria-invalid', 'true');
+    const note = document.createElement('span');
+    note.className = 'field-error';
+    note.dataset.field = name;
+    note.textContent = issue.message;
+    note.id = `field-error-${name}`;
+    control.setAttribute('aria-describedby', note.id);
+    control.closest('label')?.append(note);
+  }
+  return unplaced;
+}
+
 async function requestPlan(form: HTMLFormElement): Promise<void> {
+  clearFieldIssues(form);
   const fields = new FormData(form);
   const number = (name: string) => Number(fields.get(name));
   const input = {
@@ -231,9 +266,13 @@ async function requestPlan(form: HTMLFormElement): Promise<void> {
   try {
     const { requestPlan: result } = await gql(WebRequestPlanDocument, { input });
     if (result.__typename !== 'MutationRequestPlanSuccess') {
+      // each issue beside its field; what names no field of the form goes to the status line
+      const unplaced = result.__typename === 'ValidationError' ? showFieldIssues(form, result.issues) : [];
       const why =
         result.__typename === 'ValidationError'
-          ? result.issues.map((i) => `${i.path}: ${i.message}`).join('; ')
+          ? unplaced.length
+            ? unplaced.map((i) => `${i.path}: ${i.message}`).join('; ')
+            : 'see the fields marked below'
           : result.message;
       setRequestStatus(`refused: ${why}`, 'REFUSED');
       return;
