@@ -349,8 +349,14 @@ describeIf(hasChromium, 'the web app in Chromium', `${CHROMIUM} is not installed
     await shot('refused-request');
     // corrected and sent again: the marks are gone and the plan (at 0.83) is made
     await carbon.fill('0');
+    const previous = await page.getByTestId('current-plan').getAttribute('data-plan-id');
     await form.getByRole('button', { name: 'Request plan' }).click();
     await page.locator('[data-testid=request-status][data-status=SOLVED]').waitFor({ timeout: 60_000 });
+    // the view follows the new plan: let it settle before the next test navigates
+    await page.waitForFunction((old) => {
+      const id = document.querySelector<HTMLElement>('[data-testid=current-plan]')?.dataset.planId;
+      return Boolean(id) && id !== old;
+    }, previous);
     expect(await form.locator('.field-error').count()).toBe(0);
     expect(await carbon.getAttribute('aria-invalid')).toBeNull();
     await utilization.fill('0.8');
