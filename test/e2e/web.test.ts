@@ -5,7 +5,7 @@ import { execFileSync, type ChildProcess } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import { CHROMIUM, hasChromium, launchChromium } from '../helpers/browser.js';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { cliWorkspace, serve, stop, type CliWorkspace } from '../helpers/cli.js';
@@ -84,6 +84,11 @@ async function requestThroughPage(
   await form.locator('select[name=periods]').selectOption(String(options.periods ?? 1));
   if (options.carbonPricePerTonne !== undefined)
     await form.locator('input[name=carbonPricePerTonne]').fill(String(options.carbonPricePerTonne));
+  return submitAndFollow(form);
+}
+
+/** Sends the request form, waits for SOLVED and for the view to follow the new plan; returns its id. */
+async function submitAndFollow(form: Locator): Promise<string> {
   const previous = await page.getByTestId('current-plan').getAttribute('data-plan-id');
   await form.getByRole('button', { name: 'Request plan' }).click();
   await page.locator('[data-testid=request-status][data-status=SOLVED]').waitFor({ timeout: 60_000 });
@@ -349,14 +354,8 @@ describeIf(hasChromium, 'the web app in Chromium', `${CHROMIUM} is not installed
     await shot('refused-request');
     // corrected and sent again: the marks are gone and the plan (at 0.83) is made
     await carbon.fill('0');
-    const previous = await page.getByTestId('current-plan').getAttribute('data-plan-id');
-    await form.getByRole('button', { name: 'Request plan' }).click();
-    await page.locator('[data-testid=request-status][data-status=SOLVED]').waitFor({ timeout: 60_000 });
     // the view follows the new plan: let it settle before the next test navigates
-    await page.waitForFunction((old) => {
-      const id = document.querySelector<HTMLElement>('[data-testid=current-plan]')?.dataset.planId;
-      return Boolean(id) && id !== old;
-    }, previous);
+    await submitAndFollow(form);
     expect(await form.locator('.field-error').count()).toBe(0);
     expect(await carbon.getAttribute('aria-invalid')).toBeNull();
     await utilization.fill('0.8');
