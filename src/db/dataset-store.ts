@@ -22,6 +22,7 @@ import {
   type SiteRecord,
   type WorkloadClassRecord,
 } from '../dataset/schema.js';
+import { insertRows, updateRows } from './bulk-rows.js';
 import type { Database } from './database.js';
 
 type Tx = Prisma.TransactionClient;
@@ -100,12 +101,6 @@ function pick<T, K extends keyof T>(record: T, fields: readonly K[]): Pick<T, K>
   return out;
 }
 
-function count(counts: WriteCounts, changed: boolean, existed: boolean): void {
-  if (!existed) counts.created += 1;
-  else if (changed) counts.updated += 1;
-  else counts.unchanged += 1;
-}
-
 /** Code → id maps for every table a record may reference. */
 async function idMaps(tx: Tx) {
   const [classes, gpus, sites, regions] = await Promise.all([
@@ -126,85 +121,83 @@ function required<V>(map: Map<string, V>, code: string, what: string): V {
 }
 
 /**
- * Makes the stored rows match `rows` (matched by `key`): creates the missing ones,
- * updates only the fields that differ, leaves equal rows untouched.
+ * Makes the stored rows of `table` match `rows` (matched by `key`): creates the
+ * missing ones, updates those with a field that differs, leaves equal rows
+ * untouched. The comparison is here (so counts and the tolerance of `sameValue`
+ * hold); the writes are set-based, a statement per batch of rows (bulk-rows.ts).
  */
-async function reconcile<Data extends object, Field extends keyof Data & string>(options: {
-  rows: Data[];
-  stored: ({ id: number } & Record<string, unknown>)[];
-  key: (row: Record<string, unknown>) => string;
-  fields: readonly Field[];
-  update: (id: number, data: Partial<Pick<Data, Field>>) => Promise<unknown>;
-  createMany: (rows: Data[]) => Promise<unknown>;
-  counts: WriteCounts;
-}): Promise<void> {
-  const byKey = new Map(options.stored.map((row) => [options.key(row), row]));
-  const fresh: Data[] = [];
+async function reconcile<Row extends object>(
+  tx: Tx,
+  options: {
+    table: string;
+    rows: Row[];
+    stored: ({ id: number } & Record<string, unknown>)[];
+    /** the columns that identify a row (its code, or its parents' ids) */
+    keys: readonly (keyof Row & string)[];
+    fields: readonly (keyof Row & string)[];
+    counts: WriteCounts;
+  },
+): Promise<void> {
+  const keyOf = (row: Record<string, unknown>) => options.keys.map((column) => String(row[column])).join(':');
+  const byKey = new Map(options.stored.map((row) => [keyOf(row), row]));
+  const fresh: Row[] = [];
+  const changed: ({ id: number } & Row)[] = [];
   for (const row of options.rows) {
-    const existing = byKey.get(options.key(row as Record<string, unknown>));
-    if (!existing) {
-      fresh.push(row);
-      continue;
-    }
-    const diff = changes(existing, row, options.fields);
-    const changed = Object.keys(diff).length > 0;
-    if (changed) await options.update(existing.id, diff);
-    count(options.counts, changed, true);
+    const existing = byKey.get(keyOf(row as Record<string, unknown>));
+    if (!existing) fresh.push(row);
+    else if (Object.keys(changes(existing, row, options.fields)).length > 0) changed.push({ ...row, id: existing.id });
+    else options.counts.unchanged += 1;
   }
-  if (fresh.length > 0) await options.createMany(fresh);
+  await updateRows(tx, options.table, options.fields, changed);
+  await insertRows(tx, options.table, [...options.keys, ...options.fields], fresh as Record<string, unknown>[]);
+  options.counts.updated += changed.length;
   options.counts.created += fresh.length;
 }
 
-const byCode = (row: Record<string, unknown>) => String(row.code);
-
 async function writeWorkloadClasses(tx: Tx, records: WorkloadClassRecord[], summary: ImportSummary) {
   if (records.length === 0) return;
-  await reconcile({
+  await reconcile(tx, {
     rows: records.map((r) => ({ code: r.code, ...pick(r, CLASS_FIELDS) })),
     stored: await tx.workloadClass.findMany({ where: { code: { in: records.map((r) => r.code) } } }),
-    key: byCode,
+    table: 'WorkloadClass',
+    keys: ['code'],
     fields: CLASS_FIELDS,
-    update: (id, data) => tx.workloadClass.update({ where: { id }, data }),
-    createMany: (data) => tx.workloadClass.createMany({ data }),
     counts: summary.workloadClasses,
   });
 }
 
 async function writeGpuTypes(tx: Tx, records: GpuTypeRecord[], summary: ImportSummary) {
   if (records.length === 0) return;
-  await reconcile({
+  await reconcile(tx, {
     rows: records.map((r) => ({ code: r.code, ...pick(r, GPU_FIELDS) })),
     stored: await tx.gpuType.findMany({ where: { code: { in: records.map((r) => r.code) } } }),
-    key: byCode,
+    table: 'GpuType',
+    keys: ['code'],
     fields: GPU_FIELDS,
-    update: (id, data) => tx.gpuType.update({ where: { id }, data }),
-    createMany: (data) => tx.gpuType.createMany({ data }),
     counts: summary.gpuTypes,
   });
 }
 
 async function writeSites(tx: Tx, records: SiteRecord[], summary: ImportSummary) {
   if (records.length === 0) return;
-  await reconcile({
+  await reconcile(tx, {
     rows: records.map((r) => ({ code: r.code, ...pick(r, SITE_FIELDS) })),
     stored: await tx.site.findMany({ where: { code: { in: records.map((r) => r.code) } } }),
-    key: byCode,
+    table: 'Site',
+    keys: ['code'],
     fields: SITE_FIELDS,
-    update: (id, data) => tx.site.update({ where: { id }, data }),
-    createMany: (data) => tx.site.createMany({ data }),
     counts: summary.sites,
   });
 }
 
 async function writeRegions(tx: Tx, records: DemandRegionRecord[], summary: ImportSummary) {
   if (records.length === 0) return;
-  await reconcile({
+  await reconcile(tx, {
     rows: records.map((r) => ({ code: r.code, ...pick(r, REGION_FIELDS) })),
     stored: await tx.demandRegion.findMany({ where: { code: { in: records.map((r) => r.code) } } }),
-    key: byCode,
+    table: 'DemandRegion',
+    keys: ['code'],
     fields: REGION_FIELDS,
-    update: (id, data) => tx.demandRegion.update({ where: { id }, data }),
-    createMany: (data) => tx.demandRegion.createMany({ data }),
     counts: summary.demandRegions,
   });
 }
@@ -243,13 +236,12 @@ async function writeThroughputs(tx: Tx, records: DetachedThroughputRecord[], ids
     ...pick(t, THROUGHPUT_FIELDS),
   }));
   if (rows.length === 0) return;
-  await reconcile({
+  await reconcile(tx, {
     rows,
     stored: await tx.gpuThroughput.findMany({ where: { gpuTypeId: { in: distinct(rows.map((r) => r.gpuTypeId)) } } }),
-    key: (row) => `${row.gpuTypeId}:${row.workloadClassId}`,
+    table: 'GpuThroughput',
+    keys: ['gpuTypeId', 'workloadClassId'],
     fields: THROUGHPUT_FIELDS,
-    update: (id, data) => tx.gpuThroughput.update({ where: { id }, data }),
-    createMany: (data) => tx.gpuThroughput.createMany({ data }),
     counts: summary.gpuThroughputs,
   });
 }
@@ -261,13 +253,12 @@ async function writeInventory(tx: Tx, records: DetachedInventoryRecord[], ids: I
     ...pick(inv, INVENTORY_FIELDS),
   }));
   if (rows.length === 0) return;
-  await reconcile({
+  await reconcile(tx, {
     rows,
     stored: await tx.siteInventory.findMany({ where: { siteId: { in: distinct(rows.map((r) => r.siteId)) } } }),
-    key: (row) => `${row.siteId}:${row.gpuTypeId}`,
+    table: 'SiteInventory',
+    keys: ['siteId', 'gpuTypeId'],
     fields: INVENTORY_FIELDS,
-    update: (id, data) => tx.siteInventory.update({ where: { id }, data }),
-    createMany: (data) => tx.siteInventory.createMany({ data }),
     counts: summary.inventory,
   });
 }
@@ -279,13 +270,12 @@ async function writeDemand(tx: Tx, records: DetachedDemandRecord[], ids: Ids, su
     ...pick(d, DEMAND_FIELDS),
   }));
   if (rows.length === 0) return;
-  await reconcile({
+  await reconcile(tx, {
     rows,
     stored: await tx.demand.findMany({ where: { regionId: { in: distinct(rows.map((r) => r.regionId)) } } }),
-    key: (row) => `${row.regionId}:${row.workloadClassId}`,
+    table: 'Demand',
+    keys: ['regionId', 'workloadClassId'],
     fields: DEMAND_FIELDS,
-    update: (id, data) => tx.demand.update({ where: { id }, data }),
-    createMany: (data) => tx.demand.createMany({ data }),
     counts: summary.demand,
   });
 }
@@ -297,13 +287,12 @@ async function writeLatencies(tx: Tx, records: LatencyRecord[], ids: Ids, summar
     regionId: required(ids.regions, l.regionCode, 'region'),
     ...pick(l, LATENCY_FIELDS),
   }));
-  await reconcile({
+  await reconcile(tx, {
     rows,
     stored: await tx.latency.findMany({ where: { siteId: { in: distinct(rows.map((r) => r.siteId)) } } }),
-    key: (row) => `${row.siteId}:${row.regionId}`,
+    table: 'Latency',
+    keys: ['siteId', 'regionId'],
     fields: LATENCY_FIELDS,
-    update: (id, data) => tx.latency.update({ where: { id }, data }),
-    createMany: (data) => tx.latency.createMany({ data }),
     counts: summary.latencies,
   });
 }

@@ -1,6 +1,8 @@
 // A unique-constraint violation, however it reaches us: Prisma's P2002 (both
 // driver adapters, @prisma/adapter-pg and pglite-prisma-adapter, map SQLSTATE
-// 23505 to it, the constraint in `meta.driverAdapterError.cause`), or the raw
+// 23505 to it, the constraint in `meta.driverAdapterError.cause`), P2010 with
+// that same cause from a raw statement sent through Prisma (the import's bulk
+// inserts, src/db/bulk-rows.ts), or the raw
 // driver error (code 23505) of a statement sent with `db.query`. Two requests that
 // check "no such code" and then both create it end here: the second is a
 // conflict with the first, not an unexpected error.
@@ -30,13 +32,14 @@ interface AdapterCause {
 
 export function uniqueViolationOf(error: unknown): UniqueViolation | null {
   if (error instanceof Prisma.PrismaClientKnownRequestError) {
-    if (error.code !== 'P2002') return null;
     const meta = (error.meta ?? {}) as {
       modelName?: string;
       target?: string[] | string;
       driverAdapterError?: { cause?: AdapterCause };
     };
     const cause = meta.driverAdapterError?.cause;
+    const rawUnique = error.code === 'P2010' && cause?.kind === 'UniqueConstraintViolation';
+    if (error.code !== 'P2002' && !rawUnique) return null;
     const named = fromConstraintName(
       cause?.constraint?.index ?? (typeof meta.target === 'string' ? meta.target : undefined),
     );
