@@ -1,15 +1,22 @@
-// Load benchmark: the real server (`tokengrid serve`, embedded database with the
-// fixtures, on loopback) under a mixed load of read queries (sites with derived
-// costs, a region with its candidate sites, plan reads) with plan requests sent
-// below the rate limit at the same time; then a bare graphql-yoga server
-// answering `{ hello }` under the same load generator in the same run, and our
-// overhead as a ratio. Prints figures; asserts nothing but reports errors.
+// Load benchmark: the real server (`tokengrid serve`, fixtures loaded, on
+// loopback) on the embedded database and, when one answers, on PostgreSQL (a
+// database of its own, created for the run and dropped after), side by side.
+// On each: a mixed load of read queries (sites with derived costs, a region
+// with its candidate sites, plan reads) with 24-hour plan requests sent below
+// the rate limit at the same time; then the plans list, a page of 20 sites with
+// derived costs, and the smallest query alone. Last, a bare graphql-yoga server
+// answering `{ hello }` under the same load generator, and our overhead as a
+// ratio. Prints figures; asserts nothing but reports errors.
 // Run: npx tsx bench/load/run.ts [seconds per phase, default 10] [connections, default 10]
+// PostgreSQL: TOKENGRID_BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/postgres;
+// skipped when it does not answer, or with TOKENGRID_BENCH_DATABASE_URL=none)
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
+import pg from 'pg';
 
 const DURATION_SECONDS = Math.min(60, Math.max(2, Number(process.argv[2] ?? 10)));
 const CONNECTIONS = Math.min(64, Math.max(1, Number(process.argv[3] ?? 10)));
@@ -31,7 +38,12 @@ const READS = {
   plans: `{ plans(first: 5) { totalCount edges { node { id status costPerMillionTokens solver } } }
     latestPlan { id status costPerMillionTokens totals { facilityPowerKw unservedTokensPerSecond } } }`,
 };
-const PLAN_REQUEST = `mutation { requestPlan(input: { name: "load" }) { __typename ... on MutationRequestPlanSuccess { data { id } } } }`;
+/** the plans list as the web view asks for it */
+const PLANS_LIST = `{ plans(first: 20) { totalCount edges { node { id name status final requestedAt costPerMillionTokens solver } } } }`;
+const SIMPLEST = `{ sites(first: 1) { totalCount } }`;
+/** 24-hour plans: their stored results are about a megabyte each, as a day-ahead planner's are */
+const planRequest = (wait: boolean) =>
+  `mutation { requestPlan(input: { name: "load", options: { periods: 24 }${wait ? ', wait: true' : ''} }) { __typename ... on MutationRequestPlanSuccess { data { id status } } } }`;
 
 async function startProcess(
   args: string[],
@@ -118,79 +130,234 @@ async function load(url: string, queries: string[]): Promise<Figures> {
   };
 }
 
-const row = (name: string, f: Figures) =>
-  `| ${name} | ${f.requests} | ${f.throughput.toFixed(0)} | ${f.meanMs.toFixed(2)} | ${f.p50} | ${f.p90} | ${f.p99} | ${f.errors} | ${f.non2xx} | ${f.graphqlErrors} |`;
+type LoadName = 'mixed' | 'plans' | 'sites' | 'simplest';
+const LOAD_NAMES: Record<LoadName, string> = {
+  mixed: 'mixed reads + 24-hour plan requests',
+  plans: '`plans(first: 20)` (the web list)',
+  sites: '`sites(first: 20)` with derived costs',
+  simplest: '`{ sites(first: 1) { totalCount } }`',
+};
+
+interface ServerRun {
+  figures: Record<LoadName, Figures>;
+  planRequests: number;
+  planFailures: number;
+}
+
+/**
+ * Another checkout (its dependencies installed) whose server runs every phase
+ * just before ours, on a database of its own: a before/after in one run, under
+ * the same machine load.
+ */
+const BASELINE_CHECKOUT = process.env.TOKENGRID_LOAD_BASELINE ?? null;
+
+interface Side {
+  cli: string;
+  env: Record<string, string>;
+}
+
+async function solvedPlans(url: string): Promise<void> {
+  for (let i = 0; i < 3; i++) {
+    const first = await post(url, planRequest(true));
+    if (first.body.errors || first.body.data?.requestPlan?.data?.status !== 'SOLVED')
+      throw new Error(JSON.stringify(first.body));
+  }
+}
+
+/** The mixed load on one server, with its plan requests one a second (the limit is 2 a second). */
+async function mixedLoad(url: string): Promise<Omit<ServerRun, 'figures'> & { figures: Figures }> {
+  let planRequests = 0;
+  let planFailures = 0;
+  const planLoop = setInterval(() => {
+    planRequests++;
+    post(url, planRequest(false)).then(
+      (r) => {
+        if (r.status !== 200 || r.body.errors || r.body.data?.requestPlan?.__typename !== 'MutationRequestPlanSuccess')
+          planFailures++;
+      },
+      () => planFailures++,
+    );
+  }, PLAN_REQUEST_EVERY_MS);
+  const figures = await load(url, Object.values(READS));
+  clearInterval(planLoop);
+  return { figures, planRequests, planFailures };
+}
+
+/** Every load against freshly started servers (one per side), each phase on each server in turn. */
+async function runServers(sides: Side[], children: ChildProcess[]): Promise<ServerRun[]> {
+  const servers = await Promise.all(
+    sides.map((side) =>
+      startProcess([side.cli, 'serve'], {
+        NODE_ENV: 'production',
+        HOST: '127.0.0.1',
+        PORT: '0',
+        LOG_LEVEL: 'info',
+        TOKENGRID_PLAN_REQUESTS_PER_MINUTE: String(PLAN_REQUESTS_PER_MINUTE),
+        TOKENGRID_PLAN_REQUEST_BURST: '10',
+        ...side.env,
+      }),
+    ),
+  );
+  children.push(...servers.map((server) => server.child));
+  try {
+    // solved plans, so plan reads have something to read
+    for (const server of servers) await solvedPlans(server.url);
+    const runs: ServerRun[] = [];
+    for (const server of servers) {
+      const mixed = await mixedLoad(server.url);
+      // the queued plans finish before the next phase, so no solve competes with it
+      await waitForQueue(server.url);
+      runs.push({ ...mixed, figures: { mixed: mixed.figures } as Record<LoadName, Figures> });
+    }
+    for (const [name, query] of [
+      ['plans', PLANS_LIST],
+      ['sites', READS.sites],
+      ['simplest', SIMPLEST],
+    ] as const) {
+      for (const [i, server] of servers.entries()) runs[i]!.figures[name] = await load(server.url, [query]);
+    }
+    return runs;
+  } finally {
+    for (const server of servers) await stop(server.child);
+  }
+}
+
+async function waitForQueue(url: string): Promise<void> {
+  const deadline = Date.now() + 120_000;
+  while (Date.now() < deadline) {
+    const r = await post(url, `{ plans(first: 1, filter: { status: [QUEUED, RUNNING] }) { totalCount } }`);
+    if (r.body.data?.plans?.totalCount === 0) return;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+  throw new Error('the queued plans did not finish within 120 s');
+}
+
+/** A database of the bench's own on the PostgreSQL server, dropped after; null when none answers. */
+async function postgresDatabase(): Promise<{ url: string; drop: () => Promise<void> } | null> {
+  const admin = process.env.TOKENGRID_BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+  if (admin === 'none') return null;
+  const name = `tokengrid_load_${randomBytes(4).toString('hex')}`;
+  const client = new pg.Client({ connectionString: admin });
+  try {
+    await client.connect();
+    await client.query(`CREATE DATABASE "${name}"`);
+  } catch (error) {
+    console.log(`(PostgreSQL skipped: ${(error as Error).message})`);
+    return null;
+  } finally {
+    await client.end().catch(() => {});
+  }
+  const url = new URL(admin);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    drop: async () => {
+      const c = new pg.Client({ connectionString: admin });
+      await c.connect();
+      await c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+      await c.end();
+    },
+  };
+}
+
+const failures = (f: Figures) => f.errors + f.non2xx + f.graphqlErrors;
+const cells = (f: Figures | undefined) =>
+  f
+    ? `${f.throughput.toFixed(0)} | ${f.meanMs.toFixed(2)} | ${f.p50} | ${f.p99} | ${failures(f)}`
+    : '— | — | — | — | —';
+
+/** Each load's figures on our server, and the ratio against the baseline's when there is one. */
+function report(title: string, ours: ServerRun, baseline: ServerRun | undefined): void {
+  console.log(`\n### ${title}\n`);
+  if (baseline) {
+    console.log(
+      `| load | baseline req/s | ours req/s | ours ÷ baseline | baseline p50 / p99 ms | ours p50 / p99 ms | failed |`,
+    );
+    console.log('|---|---:|---:|---:|---:|---:|---:|');
+  } else {
+    console.log('| load | req/s | mean ms | p50 ms | p99 ms | failed |');
+    console.log('|---|---:|---:|---:|---:|---:|');
+  }
+  for (const [name, label] of Object.entries(LOAD_NAMES) as [LoadName, string][]) {
+    const f = ours.figures[name];
+    const b = baseline?.figures[name];
+    console.log(
+      b
+        ? `| ${label} | ${b.throughput.toFixed(0)} | ${f.throughput.toFixed(0)} | ×${(f.throughput / b.throughput).toFixed(2)} | ${b.p50} / ${b.p99} | ${f.p50} / ${f.p99} | ${failures(b) + failures(f)} |`
+        : `| ${label} | ${cells(f)} |`,
+    );
+  }
+  console.log(
+    `\nplan requests during the mixed load: ${ours.planRequests} sent, ${ours.planFailures} failed` +
+      (baseline ? ` (baseline: ${baseline.planRequests} sent, ${baseline.planFailures} failed)` : ''),
+  );
+}
 
 async function main() {
   const dataDir = await mkdtemp(join(tmpdir(), 'tokengrid-load-'));
   const children: ChildProcess[] = [];
   try {
     console.log(`load: ${DURATION_SECONDS} s per phase, ${CONNECTIONS} connections, loopback only`);
-    const server = await startProcess([CLI, 'serve'], {
-      NODE_ENV: 'production',
-      HOST: '127.0.0.1',
-      PORT: '0',
-      TOKENGRID_DATA_DIR: dataDir,
-      LOG_LEVEL: 'info',
-      TOKENGRID_PLAN_REQUESTS_PER_MINUTE: String(PLAN_REQUESTS_PER_MINUTE),
-      TOKENGRID_PLAN_REQUEST_BURST: '10',
-    });
-    children.push(server.child);
-    // one solved plan, so plan reads have something to read
-    const first = await post(server.url, PLAN_REQUEST.replace('name: "load"', 'name: "load", wait: true'));
-    if (first.body.errors) throw new Error(JSON.stringify(first.body.errors));
-
-    // plan requests alongside the read load, one a second (the limit is 2 a second)
-    let planRequests = 0;
-    let planFailures = 0;
-    const planLoop = setInterval(() => {
-      planRequests++;
-      post(server.url, PLAN_REQUEST).then(
-        (r) => {
-          if (
-            r.status !== 200 ||
-            r.body.errors ||
-            r.body.data?.requestPlan?.__typename !== 'MutationRequestPlanSuccess'
+    const cli = (checkout: string | null) => (checkout ? join(checkout, 'src/cli/main.ts') : CLI);
+    const checkouts = BASELINE_CHECKOUT ? [null, BASELINE_CHECKOUT] : [null];
+    if (BASELINE_CHECKOUT) console.log(`baseline: ${BASELINE_CHECKOUT}, each phase run on it just before ours`);
+    const sides = (env: (i: number) => Record<string, string>) =>
+      checkouts.map((checkout, i) => ({ cli: cli(checkout), env: env(i) })).reverse();
+    const [embedded, embeddedBaseline] = (
+      await runServers(
+        sides((i) => ({ TOKENGRID_DATA_DIR: join(dataDir, String(i)) })),
+        children,
+      )
+    ).reverse() as [ServerRun, ServerRun | undefined];
+    const databases = await Promise.all(checkouts.map(() => postgresDatabase()));
+    let postgres: ServerRun | null = null;
+    let postgresBaseline: ServerRun | undefined;
+    try {
+      if (databases.every((database) => database !== null)) {
+        [postgres, postgresBaseline] = (
+          await runServers(
+            sides((i) => ({ DATABASE_URL: databases[i]!.url })),
+            children,
           )
-            planFailures++;
-        },
-        () => planFailures++,
-      );
-    }, PLAN_REQUEST_EVERY_MS);
-    const ours = await load(server.url, Object.values(READS));
-    clearInterval(planLoop);
-    await new Promise((resolve) => setTimeout(resolve, 500));
-    const oursSimple = await load(server.url, [`{ sites(first: 1) { totalCount } }`]);
-    await stop(server.child);
+        ).reverse() as [ServerRun, ServerRun | undefined];
+      }
+    } finally {
+      for (const database of databases) await database?.drop();
+    }
 
     const bare = await startProcess([join(import.meta.dirname, 'bare-yoga.ts')], {});
     children.push(bare.child);
     const baseline = await load(bare.url, ['{ hello }']);
     await stop(bare.child);
 
-    console.log(
-      '\n| server, load | requests | req/s | mean ms | p50 ms | p90 ms | p99 ms | errors | non-2xx | GraphQL errors |',
+    report('embedded (PGlite)', embedded, embeddedBaseline);
+    if (postgres) report('PostgreSQL', postgres, postgresBaseline);
+
+    console.log('\n### side by side\n');
+    const side = '| req/s | mean ms | p50 ms | p99 ms | failed ';
+    console.log(`\n| load ${side.replaceAll('| ', '| embedded ')}${side.replaceAll('| ', '| PostgreSQL ')}|`);
+    console.log(`|---${'|---:'.repeat(10)}|`);
+    for (const [name, label] of Object.entries(LOAD_NAMES) as [LoadName, string][]) {
+      console.log(`| ${label} | ${cells(embedded.figures[name])} | ${cells(postgres?.figures[name])} |`);
+    }
+    console.log(`| bare graphql-yoga, \`{ hello }\` | ${cells(baseline)} | | | | | |`);
+    for (const [label, run] of [
+      ['embedded', embedded],
+      ['PostgreSQL', postgres],
+    ] as const) {
+      if (!run) continue;
+      const { mixed, simplest } = run.figures;
+      console.log(
+        `\n${label}: plan requests during the mixed load: ${run.planRequests} sent, ${run.planFailures} failed (limit ${PLAN_REQUESTS_PER_MINUTE}/min); ` +
+          `throughput against bare yoga ×${(baseline.throughput / simplest.throughput).toFixed(1)} lower (simplest), ` +
+          `×${(baseline.throughput / mixed.throughput).toFixed(1)} lower (mixed)`,
+      );
+    }
+    const failed = [embedded, postgres, embeddedBaseline, postgresBaseline].reduce(
+      (sum, run) =>
+        sum + (run ? Object.values(run.figures).reduce((s, f) => s + failures(f), 0) + run.planFailures : 0),
+      0,
     );
-    console.log('|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
-    console.log(row('tokengrid, mixed reads + plan requests', ours));
-    console.log(row('tokengrid, `{ sites(first: 1) { totalCount } }`', oursSimple));
-    console.log(row('bare graphql-yoga, `{ hello }`', baseline));
-    console.log(
-      `\nplan requests during the mixed load: ${planRequests} sent, ${planFailures} failed (limit ${PLAN_REQUESTS_PER_MINUTE}/min)`,
-    );
-    console.log(
-      `overhead against bare yoga: throughput ×${(baseline.throughput / ours.throughput).toFixed(1)} lower (mixed), ` +
-        `×${(baseline.throughput / oursSimple.throughput).toFixed(1)} lower (simple); ` +
-        `mean latency ×${(ours.meanMs / baseline.meanMs).toFixed(1)} (mixed), ×${(oursSimple.meanMs / baseline.meanMs).toFixed(1)} (simple)`,
-    );
-    const failed =
-      ours.errors +
-      ours.non2xx +
-      ours.graphqlErrors +
-      oursSimple.errors +
-      oursSimple.non2xx +
-      oursSimple.graphqlErrors +
-      planFailures;
     if (failed > 0) {
       console.error(`\n${failed} failed request(s) below the rate limit: that is a bug`);
       process.exitCode = 1;

@@ -2,7 +2,7 @@
 // the database by the same path as requestPlan (src/plans/request.ts); --wait
 // then follows the plan to its final status, showing status and elapsed time.
 import type { Database } from '../db/database.js';
-import { storedPlanResult, storedScenarioCode } from '../db/plan-store.js';
+import { storedPlanResult, storedScenarioCode, type PlanRow } from '../db/plan-store.js';
 import type { Plan } from '../generated/prisma/client.js';
 import { NotFoundError, ValidationError } from '../errors.js';
 import type { PlanJobs } from '../jobs/plan-jobs.js';
@@ -22,7 +22,7 @@ export async function requestPlanFromService(
   io: Output,
   caps: SolverCaps,
 ): Promise<number> {
-  let plan: Plan;
+  let plan: PlanRow;
   try {
     plan = await jobs.enqueue(
       await preparePlan(
@@ -91,7 +91,7 @@ export async function followPlan(
     clearInterval(ticker);
   }
   if (interactive) io.err('\n');
-  const plan = await db.prisma.plan.findUnique({ where: { id: planId } });
+  const plan = await db.prisma.plan.findUnique({ where: { id: planId }, omit: { inputSnapshot: true } });
   if (!plan) {
     io.err(`tokengrid plan: plan ${planId} was deleted\n`);
     return 1;
@@ -100,14 +100,17 @@ export async function followPlan(
   return plan.status === 'SOLVED' || plan.status === 'TIME_LIMIT' ? 0 : 1;
 }
 
-/** A stored plan as JSON: its row (snapshot left out: it is the whole data set) with its result. */
-export function planJson(plan: Plan): Record<string, unknown> {
+/** A stored plan without its snapshot (the whole data set), which the CLI never shows. */
+export type ShownPlan = Omit<Plan, 'inputSnapshot'>;
+
+/** A stored plan as JSON: its row (snapshot left out) with its result. */
+export function planJson(plan: ShownPlan & { inputSnapshot?: unknown }): Record<string, unknown> {
   const { inputSnapshot: _snapshot, ...rest } = plan;
   return rest;
 }
 
 /** A stored plan, readable: what and when, then the result's summary (or why there is none). */
-export function describePlan(plan: Plan, top = 10): string {
+export function describePlan(plan: ShownPlan, top = 10): string {
   const lines: string[] = [];
   const scenario = storedScenarioCode(plan.scenarioApplied);
   const result = storedPlanResult(plan.result);

@@ -3,11 +3,11 @@ import { Command } from 'commander';
 import type { Database } from '../db/database.js';
 import { isUuid } from '../db/ids.js';
 import { storedPlanResult, storedScenarioCode } from '../db/plan-store.js';
-import type { Plan, PlanStatus } from '../generated/prisma/client.js';
+import type { PlanStatus } from '../generated/prisma/client.js';
 import { diffPlans, type PlanDiff } from '../plans/diff.js';
 import { onAction, processOutput, runCommand, UsageError, wholeNumber, type Output } from './command.js';
 import { fmt, tokens } from './plan.js';
-import { describePlan, planJson } from './plan-service.js';
+import { describePlan, planJson, type ShownPlan } from './plan-service.js';
 
 export interface PlansCommandDeps {
   withDatabase: <T>(run: (db: Database) => Promise<T>) => Promise<T>;
@@ -126,8 +126,8 @@ async function listPlans(flags: ListFlags, deps: PlansCommandDeps, io: Output): 
   return 0;
 }
 
-async function findPlan(db: Database, id: string): Promise<Plan | null> {
-  return isUuid(id) ? db.prisma.plan.findUnique({ where: { id } }) : null;
+async function findPlan(db: Database, id: string): Promise<ShownPlan | null> {
+  return isUuid(id) ? db.prisma.plan.findUnique({ where: { id }, omit: { inputSnapshot: true } }) : null;
 }
 
 async function showPlan(id: string, flags: ShowFlags, deps: PlansCommandDeps, io: Output): Promise<number> {
@@ -176,7 +176,14 @@ const signed = (value: number, digits = 2) =>
   `${value > 0 ? '+' : value < 0 ? '−' : '±'}${fmt(Math.abs(value), digits)}`;
 const signedTokens = (value: number) => `${value > 0 ? '+' : value < 0 ? '−' : '±'}${tokens(Math.abs(value))}`;
 
-export function formatPlanDiff(fromId: string, toId: string, from: Plan, to: Plan, diff: PlanDiff, top = 10): string {
+export function formatPlanDiff(
+  fromId: string,
+  toId: string,
+  from: ShownPlan,
+  to: ShownPlan,
+  diff: PlanDiff,
+  top = 10,
+): string {
   const lines = [`Plan diff: ${fromId} → ${toId}`];
   if (diff.unchanged) return `${lines.join('\n')}\nNo change.\n`;
   const t = diff.totals;

@@ -44,6 +44,14 @@ export interface NewPlan {
   requestedByKeyId?: string | null;
 }
 
+/**
+ * A plan without its two large JSON columns (the snapshot is the whole data
+ * set; a 24-hour result about a megabyte): what is read back where neither is
+ * shown, so they are not sent by the database and parsed for nothing.
+ */
+export type PlanRow = Omit<Plan, 'inputSnapshot' | 'result'>;
+export const WITHOUT_LARGE_COLUMNS = { inputSnapshot: true, result: true } as const;
+
 /** A plan's JSON column as written: the typed value (options, snapshot, result, scenario) read back below. */
 const asJson = (value: unknown): Prisma.InputJsonValue => value as Prisma.InputJsonValue;
 
@@ -51,8 +59,9 @@ export function createPlanRow(
   client: Client,
   plan: NewPlan,
   outcome: Pick<Prisma.PlanCreateInput, 'status' | 'errorMessage' | 'finishedAt'> = { status: 'QUEUED' },
-): Promise<Plan> {
+): Promise<PlanRow> {
   return client.plan.create({
+    omit: WITHOUT_LARGE_COLUMNS,
     data: {
       name: plan.name,
       ...outcome,
@@ -69,7 +78,7 @@ export function createPlanRow(
 }
 
 /** A plan refused before it was queued (a schedule tick whose options no longer validate): FAILED at once, with the reason. */
-export async function createFailedPlanRow(client: Client, plan: NewPlan, message: string): Promise<Plan> {
+export async function createFailedPlanRow(client: Client, plan: NewPlan, message: string): Promise<PlanRow> {
   const row = await createPlanRow(client, plan, { status: 'FAILED', errorMessage: message, finishedAt: new Date() });
   notifyPlanStatus({ planId: row.id, status: 'FAILED' });
   return row;

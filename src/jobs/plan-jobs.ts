@@ -4,8 +4,15 @@
 // src/jobs/runtime.ts.
 import type PgBoss from 'pg-boss';
 import type { Database } from '../db/database.js';
-import { createPlanRow, isFinal, markCancelled, markFailed, markReleased, type NewPlan } from '../db/plan-store.js';
-import type { Plan } from '../generated/prisma/client.js';
+import {
+  createPlanRow,
+  isFinal,
+  markCancelled,
+  markFailed,
+  markReleased,
+  type NewPlan,
+  type PlanRow,
+} from '../db/plan-store.js';
 import { hardDeadlineMs } from '../optimizer/worker-pool.js';
 import { DEFAULT_SOLVER_CAPS } from '../plans/solver-caps.js';
 import { silentLogger, type Logger } from '../observability/logger.js';
@@ -296,7 +303,7 @@ export class PlanJobs {
    * Creates the plan (QUEUED) and its job in one transaction: both exist or
    * neither does. Idle workers in this process are woken at once.
    */
-  async enqueue(plan: NewPlan): Promise<Plan> {
+  async enqueue(plan: NewPlan): Promise<PlanRow> {
     if (this.stopped) throw new Error('plan jobs are stopping: no new plans are taken');
     // a job outlives its solve's hard deadline plus a margin before pg-boss expires (and retries) it
     const expireInSeconds =

@@ -299,6 +299,10 @@ function filterAllocations(
 
 export const PlanRef = builder.prismaObject('Plan', {
   description: 'A placement plan, solved by a job from a stored snapshot of the data; never edited once final.',
+  // Only the columns the asked fields need: without a select every scalar is read,
+  // and the result (about a megabyte for a 24-hour plan) and the snapshot are
+  // parsed for a list that shows neither. Fields over the result select it.
+  select: { id: true },
   fields: (t) => ({
     id: t.exposeID('id'),
     name: t.exposeString('name', { nullable: true }),
