@@ -13,6 +13,8 @@ import { openDatabase, type Database } from '../../src/db/database.js';
 import { applyMigrations } from '../../src/db/migrate.js';
 import { planningInputFromDatabase } from '../../src/db/planning-input.js';
 import { startJobs } from '../../src/jobs/runtime.js';
+import type { Jobs } from '../../src/jobs/runtime.js';
+import { DEFAULT_LIMITS } from '../../src/limits-config.js';
 import { closeSolverWorkers, solvePlacementInWorker } from '../../src/optimizer/worker-pool.js';
 import { createApp } from '../../src/server/app.js';
 import { listen } from '../../src/server/http.js';
@@ -56,6 +58,14 @@ async function latencies(url: string, planId: string): Promise<number[]> {
   return out;
 }
 
+/** The API on loopback, its plan-request rate limit lifted: the benchmark sends more than a person would. */
+const benchServer = (db: Database, jobs: Jobs) =>
+  listen(
+    createApp({ db, jobs, limits: { ...DEFAULT_LIMITS, planRequestRate: { perMinute: 100_000, burst: 1_000 } } }),
+    '127.0.0.1',
+    0,
+  );
+
 /** requestPlan(wait: true) → SOLVED over HTTP, RUNS times after a warm-up, and each plan's pick-up as stored. */
 async function requestToSolved(url: string, db: Database) {
   await graphql(url, REQUEST); // warm the service path
@@ -84,7 +94,7 @@ async function benchSeparateProcesses(databaseUrl: string) {
   await applyMigrations(db);
   await seedFixtures(db);
   const jobs = await startJobs(db, { worker: false, queue: { supervise: false } });
-  const server = await listen(createApp({ db, jobs: jobs }), '127.0.0.1', 0);
+  const server = await benchServer(db, jobs);
   const worker = spawn(
     process.execPath,
     ['--import', 'tsx', join(import.meta.dirname, '../../src/cli/main.ts'), 'worker'],
@@ -118,7 +128,7 @@ async function bench(label: string, db: Database) {
   await applyMigrations(db);
   await seedFixtures(db);
   const jobs = await startJobs(db, { queue: { supervise: false, pollingIntervalSeconds: 0.5 } });
-  const server = await listen(createApp({ db, jobs: jobs }), '127.0.0.1', 0);
+  const server = await benchServer(db, jobs);
   try {
     const input = await planningInputFromDatabase(db);
     await solvePlacementInWorker(input, {}); // warm the worker and HiGHS
