@@ -22,6 +22,8 @@ const envSchema = z.object({
   TOKENGRID_SEED_FIXTURES: booleanFlag.default(true),
   TOKENGRID_SOLVE_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(1),
   TOKENGRID_SOLVE_JOB_EXPIRE_SECONDS: z.coerce.number().int().min(1).max(86_400).optional(),
+  // pg-boss 10 polls at most every 0.5 s; queued jobs also wake idle workers at once (NOTIFY)
+  TOKENGRID_WORKER_POLL_SECONDS: z.coerce.number().min(0.5).max(600).default(2),
   TOKENGRID_QUEUE_MAINTENANCE_SECONDS: z.coerce.number().int().min(1).max(3_600).default(120),
   TOKENGRID_CRON_MONITOR_SECONDS: z.coerce.number().int().min(1).max(45).default(30),
   TOKENGRID_CRON_WORKER_SECONDS: z.coerce.number().int().min(1).max(45).default(5),
@@ -72,6 +74,8 @@ export type Config = {
   solveConcurrency: number;
   /** how long a solve job may stay active before the queue expires it and another worker retries it (null: the solve's deadline + 60 s) */
   solveJobExpireSeconds: number | null;
+  /** how often an idle solve worker looks for jobs it was not told of */
+  workerPollSeconds: number;
   /** how often the queue expires stuck jobs and archives old ones */
   queueMaintenanceSeconds: number;
   /** how often schedules are evaluated, and how often a tick is picked up (pg-boss timekeeper) */
@@ -137,6 +141,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     seedFixtures: e.TOKENGRID_SEED_FIXTURES,
     solveConcurrency: e.TOKENGRID_SOLVE_CONCURRENCY,
     solveJobExpireSeconds: e.TOKENGRID_SOLVE_JOB_EXPIRE_SECONDS ?? null,
+    workerPollSeconds: e.TOKENGRID_WORKER_POLL_SECONDS,
     queueMaintenanceSeconds: e.TOKENGRID_QUEUE_MAINTENANCE_SECONDS,
     cronMonitorSeconds: e.TOKENGRID_CRON_MONITOR_SECONDS,
     cronWorkerSeconds: e.TOKENGRID_CRON_WORKER_SECONDS,

@@ -1,4 +1,4 @@
-// The database timeouts and the solve heartbeat from the environment: defaults,
+// The database timeouts, the solve heartbeat and the worker's poll from the environment: defaults,
 // and a bad value refused naming the variable.
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../src/config.js';
@@ -13,7 +13,7 @@ describe('database timeouts and the solve heartbeat', () => {
       connectTimeoutMs: 5_000,
       statementTimeoutMs: 30_000,
     });
-    expect(config).toMatchObject({ solveHeartbeatSeconds: 10, solveLostSeconds: 45 });
+    expect(config).toMatchObject({ solveHeartbeatSeconds: 10, solveLostSeconds: 45, workerPollSeconds: 2 });
     if (config.database.kind !== 'postgres') throw new Error('postgres expected');
     expect(poolOptions(config.database)).toMatchObject({
       connectionTimeoutMillis: 5_000,
@@ -29,9 +29,12 @@ describe('database timeouts and the solve heartbeat', () => {
       TOKENGRID_DB_STATEMENT_TIMEOUT_MS: '2500',
       TOKENGRID_SOLVE_HEARTBEAT_SECONDS: '1',
       TOKENGRID_SOLVE_LOST_SECONDS: '3',
+      TOKENGRID_WORKER_POLL_SECONDS: '0.5',
     });
     expect(config.database).toMatchObject({ connectTimeoutMs: 800, statementTimeoutMs: 2_500 });
-    expect(config).toMatchObject({ solveHeartbeatSeconds: 1, solveLostSeconds: 3 });
+    expect(config).toMatchObject({ solveHeartbeatSeconds: 1, solveLostSeconds: 3, workerPollSeconds: 0.5 });
+    // pg-boss 10 refuses to poll more often than every 0.5 s
+    expect(() => loadConfig({ TOKENGRID_WORKER_POLL_SECONDS: '0.1' })).toThrow(/TOKENGRID_WORKER_POLL_SECONDS/);
     expect(() => loadConfig({ TOKENGRID_DB_CONNECT_TIMEOUT_MS: '0' })).toThrow(/TOKENGRID_DB_CONNECT_TIMEOUT_MS/);
     expect(() => loadConfig({ TOKENGRID_DB_STATEMENT_TIMEOUT_MS: 'soon' })).toThrow(ConfigError);
     expect(() => loadConfig({ TOKENGRID_SOLVE_HEARTBEAT_SECONDS: '10', TOKENGRID_SOLVE_LOST_SECONDS: '15' })).toThrow(

@@ -1,15 +1,20 @@
 // Plans-service benchmark: the time from requestPlan to SOLVED over real HTTP
 // against the bare solve of the same snapshot (the service's overhead), on the
-// embedded database and on PostgreSQL; and the API's latency for a simple query
-// while a large solve runs, against idle. Prints figures; asserts nothing.
+// embedded database and on PostgreSQL, and on PostgreSQL with the API and a
+// `tokengrid worker` in separate processes; and the API's latency for a simple
+// query while a large solve runs, against idle. Prints figures; asserts nothing.
 // Run: npx tsx bench/plans/run.ts   (PostgreSQL: TOKENGRID_BENCH_DATABASE_URL,
 // default postgres://postgres@127.0.0.1:5432/postgres; skipped when it does not answer)
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
 import pg from 'pg';
 import { openDatabase, type Database } from '../../src/db/database.js';
 import { applyMigrations } from '../../src/db/migrate.js';
 import { planningInputFromDatabase } from '../../src/db/planning-input.js';
 import { startJobs } from '../../src/jobs/runtime.js';
+import type { Jobs } from '../../src/jobs/runtime.js';
+import { DEFAULT_LIMITS } from '../../src/limits-config.js';
 import { closeSolverWorkers, solvePlacementInWorker } from '../../src/optimizer/worker-pool.js';
 import { createApp } from '../../src/server/app.js';
 import { listen } from '../../src/server/http.js';
@@ -53,11 +58,77 @@ async function latencies(url: string, planId: string): Promise<number[]> {
   return out;
 }
 
+/** The API on loopback, its plan-request rate limit lifted: the benchmark sends more than a person would. */
+const benchServer = (db: Database, jobs: Jobs) =>
+  listen(
+    createApp({ db, jobs, limits: { ...DEFAULT_LIMITS, planRequestRate: { perMinute: 100_000, burst: 1_000 } } }),
+    '127.0.0.1',
+    0,
+  );
+
+/** requestPlan(wait: true) → SOLVED over HTTP, RUNS times after a warm-up, and each plan's pick-up as stored. */
+async function requestToSolved(url: string, db: Database) {
+  await graphql(url, REQUEST); // warm the service path
+  const service: number[] = [];
+  const pickUp: number[] = [];
+  let solvedId = '';
+  for (let i = 0; i < RUNS; i++) {
+    const started = performance.now();
+    const data = await graphql(url, REQUEST);
+    if (data.requestPlan.data?.status !== 'SOLVED') throw new Error(`service: ${JSON.stringify(data)}`);
+    service.push(performance.now() - started);
+    solvedId = data.requestPlan.data.id;
+    const plan = await db.prisma.plan.findUniqueOrThrow({ where: { id: solvedId } });
+    pickUp.push(plan.startedAt!.getTime() - plan.requestedAt.getTime());
+  }
+  return { service, pickUp, solvedId };
+}
+
+/**
+ * The API here (no worker) and `tokengrid worker` in a child process on the
+ * same PostgreSQL database, with the deployment's defaults: request → SOLVED
+ * includes the worker's pick-up and the API hearing of the other process's write.
+ */
+async function benchSeparateProcesses(databaseUrl: string) {
+  const db = await openDatabase({ kind: 'postgres', url: databaseUrl });
+  await applyMigrations(db);
+  await seedFixtures(db);
+  const jobs = await startJobs(db, { worker: false, queue: { supervise: false } });
+  const server = await benchServer(db, jobs);
+  const worker = spawn(
+    process.execPath,
+    ['--import', 'tsx', join(import.meta.dirname, '../../src/cli/main.ts'), 'worker'],
+    { env: { ...process.env, DATABASE_URL: databaseUrl, LOG_LEVEL: 'warn' }, stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  try {
+    await new Promise<void>((resolve, reject) => {
+      let output = '';
+      worker.stdout!.on('data', (chunk: Buffer) => {
+        output += chunk.toString();
+        if (output.includes('tokengrid worker ready')) resolve();
+      });
+      worker.once('exit', (code) => reject(new Error(`the worker exited (${code}) before it was ready:\n${output}`)));
+    });
+    const { service, pickUp } = await requestToSolved(server.url, db);
+    console.log(`\n## PostgreSQL, API and \`tokengrid worker\` in separate processes`);
+    console.log(`| figure | value |\n|---|---|`);
+    console.log(`| requestPlan(wait: true) → SOLVED over HTTP, median of ${RUNS} | ${ms(median(service))} |`);
+    console.log(`| job pick-up (plan requested → RUNNING), median of ${RUNS} | ${ms(median(pickUp))} |`);
+  } finally {
+    const exited = new Promise((resolve) => worker.once('exit', resolve));
+    worker.kill('SIGTERM');
+    await exited;
+    await server.close();
+    await jobs.stop({ graceMs: 0 });
+    await db.close();
+  }
+}
+
 async function bench(label: string, db: Database) {
   await applyMigrations(db);
   await seedFixtures(db);
   const jobs = await startJobs(db, { queue: { supervise: false, pollingIntervalSeconds: 0.5 } });
-  const server = await listen(createApp({ db, jobs: jobs }), '127.0.0.1', 0);
+  const server = await benchServer(db, jobs);
   try {
     const input = await planningInputFromDatabase(db);
     await solvePlacementInWorker(input, {}); // warm the worker and HiGHS
@@ -68,16 +139,7 @@ async function bench(label: string, db: Database) {
       if (result.status !== 'optimal') throw new Error(`bare solve: ${result.status}`);
       bare.push(performance.now() - started);
     }
-    await graphql(server.url, REQUEST); // warm the service path
-    const service: number[] = [];
-    let solvedId = '';
-    for (let i = 0; i < RUNS; i++) {
-      const started = performance.now();
-      const data = await graphql(server.url, REQUEST);
-      if (data.requestPlan.data?.status !== 'SOLVED') throw new Error(`service: ${JSON.stringify(data)}`);
-      service.push(performance.now() - started);
-      solvedId = data.requestPlan.data.id;
-    }
+    const { service, pickUp, solvedId } = await requestToSolved(server.url, db);
 
     const idle = await latencies(server.url, solvedId);
     // sample the same query for as long as a large solve runs in the worker thread
@@ -99,6 +161,7 @@ async function bench(label: string, db: Database) {
     console.log(`| figure | value |\n|---|---|`);
     console.log(`| bare solve of the fixture snapshot (warm worker), median of ${RUNS} | ${ms(median(bare))} |`);
     console.log(`| requestPlan(wait: true) → SOLVED over HTTP, median of ${RUNS} | ${ms(median(service))} |`);
+    console.log(`| job pick-up (plan requested → RUNNING), median of ${RUNS} | ${ms(median(pickUp))} |`);
     console.log(
       `| service overhead | ${ms(median(service) - median(bare))} (${(median(service) / median(bare)).toFixed(2)}×) |`,
     );
@@ -155,6 +218,14 @@ if (postgres) {
     await bench('PostgreSQL', await openDatabase({ kind: 'postgres', url: postgres.url }));
   } finally {
     await postgres.drop();
+  }
+  const separate = await postgresUrl();
+  if (separate) {
+    try {
+      await benchSeparateProcesses(separate.url);
+    } finally {
+      await separate.drop();
+    }
   }
 }
 await closeSolverWorkers();

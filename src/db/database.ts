@@ -10,6 +10,7 @@ import { PrismaPGlite } from 'pglite-prisma-adapter';
 import type { DatabaseConfig } from '../config.js';
 import { PrismaClient } from '../generated/prisma/client.js';
 import { acquireDataDirLock, type DataDirLock } from './lock.js';
+import { NotificationListener, type NotificationHandlers } from './notifications.js';
 
 export interface Database {
   readonly kind: DatabaseConfig['kind'];
@@ -26,6 +27,12 @@ export interface Database {
    * or several statements without parameters; answers the last one's rows.
    */
   executeSql(sql: string, params?: unknown[]): Promise<{ rows: Record<string, unknown>[] }>;
+  /**
+   * Hears NOTIFY on `channel` from every process on the database (src/db/notifications.ts):
+   * answers the unsubscribe once listening, or once the connection could not be made (it is
+   * retried; `onResumed` follows). The embedded database has one process: nothing arrives.
+   */
+  listen(channel: string, handlers: NotificationHandlers): Promise<() => void>;
   /** The embedded engine itself, when embedded (tests dump it as a template). */
   readonly pglite?: PGlite;
   /** the data directory's lock, when embedded on disk (this process is its one owner until close) */
@@ -71,6 +78,18 @@ export function poolOptions(config: Extract<DatabaseConfig, { kind: 'postgres' }
     idle_in_transaction_session_timeout: statementTimeoutMs * 2,
     query_timeout: statementTimeoutMs + ANSWER_MARGIN_MS,
     keepAlive: true,
+  };
+}
+
+/** The LISTEN connection's bounds: as the pool's, and TCP keepalive soon, to notice a connection cut off. */
+function listenerOptions(config: Extract<DatabaseConfig, { kind: 'postgres' }>): pg.ClientConfig {
+  const { connectionString, connectionTimeoutMillis, query_timeout } = poolOptions(config);
+  return {
+    connectionString,
+    connectionTimeoutMillis,
+    query_timeout,
+    keepAlive: true,
+    keepAliveInitialDelayMillis: 10_000,
   };
 }
 
@@ -122,6 +141,8 @@ async function openPglite(dataDir: string, options: OpenOptions): Promise<Databa
       const results = await pglite.exec(sql);
       return { rows: (results.at(-1)?.rows ?? []) as Record<string, unknown>[] };
     },
+    // every writer is in this process, whose own events (src/db/plan-events.ts) say it all
+    listen: async () => () => {},
     async close() {
       try {
         await prisma.$disconnect();
@@ -143,6 +164,8 @@ async function openPostgres(
   pool.on('error', () => {});
   const adapterFactory = new PrismaPg(pool);
   const prisma = prismaClient(adapterFactory, options);
+  // connects on the first listen: a short command that listens to nothing opens no extra connection
+  const listener = new NotificationListener(listenerOptions(config));
   return {
     kind: 'postgres',
     location: redactUrl(url),
@@ -160,7 +183,9 @@ async function openPostgres(
       const last = Array.isArray(result) ? result.at(-1) : result;
       return { rows: (last?.rows ?? []) as Record<string, unknown>[] };
     },
+    listen: (channel, handlers) => listener.listen(channel, handlers),
     async close() {
+      await listener.close();
       await prisma.$disconnect();
       await pool.end();
     },

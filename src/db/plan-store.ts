@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import type { PlanOptions, PlanResult, PlanningInput } from '../optimizer/types.js';
 import { Prisma, type Plan, type PlanStatus } from '../generated/prisma/client.js';
 import type { Database } from './database.js';
-import { notifyPlanStatus } from './plan-events.js';
+import { announcePlanStatus } from './plan-events.js';
 
 type Client = Database['prisma'] | Prisma.TransactionClient;
 
@@ -80,7 +80,7 @@ export function createPlanRow(
 /** A plan refused before it was queued (a schedule tick whose options no longer validate): FAILED at once, with the reason. */
 export async function createFailedPlanRow(client: Client, plan: NewPlan, message: string): Promise<PlanRow> {
   const row = await createPlanRow(client, plan, { status: 'FAILED', errorMessage: message, finishedAt: new Date() });
-  notifyPlanStatus({ planId: row.id, status: 'FAILED' });
+  await announcePlanStatus(client, { planId: row.id, status: 'FAILED' });
   return row;
 }
 
@@ -115,7 +115,7 @@ export async function markRunning(client: Client, planId: string): Promise<boole
     where: { id: planId, status: 'QUEUED' },
     data: { status: 'RUNNING', startedAt: new Date() },
   });
-  if (count === 1) notifyPlanStatus({ planId, status: 'RUNNING' });
+  if (count === 1) await announcePlanStatus(client, { planId, status: 'RUNNING' });
   return count === 1;
 }
 
@@ -125,7 +125,7 @@ export async function markReleased(client: Client, planId: string): Promise<bool
     where: { id: planId, status: 'RUNNING' },
     data: { status: 'QUEUED', startedAt: null },
   });
-  if (count === 1) notifyPlanStatus({ planId, status: 'QUEUED' });
+  if (count === 1) await announcePlanStatus(client, { planId, status: 'QUEUED' });
   return count === 1;
 }
 
@@ -179,7 +179,7 @@ export async function recordResult(client: Client, planId: string, result: PlanR
     status === 'FAILED' ? (result.message ?? 'the solver failed without a message') : null,
     now,
   );
-  if (count === 1) notifyPlanStatus({ planId, status });
+  if (count === 1) await announcePlanStatus(client, { planId, status });
   return count === 1;
 }
 
@@ -189,7 +189,7 @@ export async function markFailed(client: Client, planId: string, message: string
     where: { id: planId, status: { in: ['QUEUED', 'RUNNING'] } },
     data: { status: 'FAILED', errorMessage: message, finishedAt: new Date() },
   });
-  if (count === 1) notifyPlanStatus({ planId, status: 'FAILED' });
+  if (count === 1) await announcePlanStatus(client, { planId, status: 'FAILED' });
   return count === 1;
 }
 
@@ -199,7 +199,7 @@ export async function markCancelled(client: Client, planId: string): Promise<boo
     where: { id: planId, status: { in: ['QUEUED', 'RUNNING'] } },
     data: { status: 'CANCELLED', finishedAt: new Date() },
   });
-  if (count === 1) notifyPlanStatus({ planId, status: 'CANCELLED' });
+  if (count === 1) await announcePlanStatus(client, { planId, status: 'CANCELLED' });
   return count === 1;
 }
 

@@ -4,6 +4,8 @@
 // src/jobs/runtime.ts.
 import type PgBoss from 'pg-boss';
 import type { Database } from '../db/database.js';
+import { sendNotification } from '../db/notifications.js';
+import { watchPlanStatus, type PlanStatusWatch } from '../db/plan-events.js';
 import {
   createPlanRow,
   isFinal,
@@ -56,16 +58,29 @@ export interface PlanJobsOptions {
    * inject that death here.
    */
   afterPlanFinal?: (planId: string) => Promise<void>;
+  /**
+   * How often a `waitForFinal` reads the plan although it heard nothing (default 2 s):
+   * only a safety net, since it wakes on the plan's status changes from any process.
+   */
+  waitPollMs?: number;
 }
 
 export interface WaitOptions {
   timeoutMs: number;
+  /** the safety poll (default the jobs' waitPollMs) */
   pollMs?: number;
 }
 
 export const DEFAULT_MAX_RUNNING_PER_KEY = 2;
 export const DEFAULT_HEARTBEAT_SECONDS = 10;
 export const DEFAULT_LOST_AFTER_SECONDS = 45;
+export const DEFAULT_WAIT_POLL_MS = 2_000;
+
+/**
+ * The NOTIFY channel that tells idle workers a solve job was just queued (on
+ * PostgreSQL, from any process): they fetch at once instead of at their next poll.
+ */
+export const SOLVE_JOBS_CHANNEL = 'tokengrid_solve_jobs';
 
 /** A job's expiry interval in whole seconds; undefined (the queue's default) when it cannot be read. */
 function intervalSeconds(interval: PgBoss.PostgresInterval | string | undefined): number | undefined {
@@ -91,6 +106,9 @@ export class PlanJobs {
   private readonly workerIds: string[] = [];
   private stopped = false;
   private sweeper: NodeJS.Timeout | null = null;
+  private unlistenJobs: (() => void) | null = null;
+  /** the waitForFinal calls under way, woken (and so ended) by stop */
+  private readonly waits = new Set<PlanStatusWatch>();
 
   private constructor(
     private readonly db: Database,
@@ -104,6 +122,7 @@ export class PlanJobs {
         | 'maxSolveTimeLimitSeconds'
         | 'heartbeatSeconds'
         | 'lostAfterSeconds'
+        | 'waitPollMs'
       >
     > &
       Pick<PlanJobsOptions, 'expireInSeconds'>,
@@ -130,6 +149,7 @@ export class PlanJobs {
         maxSolveTimeLimitSeconds: options.maxSolveTimeLimitSeconds ?? DEFAULT_SOLVER_CAPS.maxSolveTimeLimitSeconds,
         heartbeatSeconds: options.heartbeatSeconds ?? DEFAULT_HEARTBEAT_SECONDS,
         lostAfterSeconds: options.lostAfterSeconds ?? DEFAULT_LOST_AFTER_SECONDS,
+        waitPollMs: options.waitPollMs ?? DEFAULT_WAIT_POLL_MS,
       },
       logger,
       options.metrics ?? null,
@@ -233,6 +253,12 @@ export class PlanJobs {
       );
       this.workerIds.push(id);
     }
+    // pushed pick-up: a job queued by another process wakes the idle loops here (and
+    // after a lost LISTEN connection is back, one may have been missed: look anyway)
+    const wakeWorkers = () => {
+      for (const id of this.workerIds) this.boss.notifyWorker(id);
+    };
+    this.unlistenJobs = await this.db.listen(SOLVE_JOBS_CHANNEL, { onNotify: wakeWorkers, onResumed: wakeWorkers });
   }
 
   private async runJob(job: PgBoss.JobWithMetadata<unknown>): Promise<void> {
@@ -320,6 +346,8 @@ export class PlanJobs {
           retryBackoff: true,
         },
       );
+      // delivered at commit, when the job can be fetched; a worker process has nothing else to wake it
+      if (this.db.kind === 'postgres') await sendNotification(tx, SOLVE_JOBS_CHANNEL, '');
       return created;
     });
     for (const id of this.workerIds) this.boss.notifyWorker(id);
@@ -334,13 +362,24 @@ export class PlanJobs {
     return cancelled;
   }
 
-  /** Resolves when the plan is final or the wait is over, whichever comes first. */
-  async waitForFinal(planId: string, { timeoutMs, pollMs = 100 }: WaitOptions): Promise<void> {
+  /**
+   * Resolves when the plan is final or the wait is over, whichever comes first:
+   * woken by the plan's status changes (from any process), read again every
+   * `pollMs` in case one was not heard.
+   */
+  async waitForFinal(planId: string, { timeoutMs, pollMs = this.options.waitPollMs }: WaitOptions): Promise<void> {
     const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const plan = await this.db.prisma.plan.findUnique({ where: { id: planId }, select: { status: true } });
-      if (!plan || isFinal(plan.status) || Date.now() >= deadline || this.stopped) return;
-      await new Promise((resolve) => setTimeout(resolve, Math.min(pollMs, Math.max(0, deadline - Date.now()))));
+    const watch = await watchPlanStatus(this.db, planId);
+    this.waits.add(watch);
+    try {
+      for (;;) {
+        const plan = await this.db.prisma.plan.findUnique({ where: { id: planId }, select: { status: true } });
+        if (!plan || isFinal(plan.status) || Date.now() >= deadline || this.stopped) return;
+        await watch.next(Math.min(pollMs, Math.max(0, deadline - Date.now())));
+      }
+    } finally {
+      this.waits.delete(watch);
+      watch.close();
     }
   }
 
@@ -353,6 +392,9 @@ export class PlanJobs {
     if (this.stopped) return;
     this.stopped = true;
     if (this.sweeper) clearInterval(this.sweeper);
+    this.unlistenJobs?.();
+    // waiting requests answer with the plan as it is
+    for (const watch of this.waits) watch.close();
     await this.boss.offWork(SOLVE_PLAN_QUEUE);
     const deadline = Date.now() + graceMs;
     while (this.solving.size > 0 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));

@@ -10,7 +10,7 @@ import { QueueHealth } from './queue-health.js';
 export interface JobQueueOptions {
   /** expire stuck jobs and archive old ones (off in short-lived tests) */
   supervise?: boolean;
-  /** how often an idle worker looks for jobs; in-process requests also wake it at once */
+  /** how often an idle worker looks for jobs (at least 0.5 s); a job queued in this process, or NOTIFYed by another, wakes it at once */
   pollingIntervalSeconds?: number;
   /** how often the supervisor expires stuck jobs (a worker that died) and archives old ones (pg-boss default 120) */
   maintenanceIntervalSeconds?: number;

@@ -1,13 +1,13 @@
 // Following one plan until it is final: yields the plan id at once and again on
-// every status change seen. Changes written in this process arrive as events
-// (instantly); changes written by another process (a separate worker) are
-// found by reading the plan every `pollMs`.
+// every status change seen. Changes are heard as they are written, in this
+// process or (PostgreSQL NOTIFY) in another one (src/db/plan-events.ts); the
+// plan is read again every `pollMs` as well, a safety net for a notification lost.
 import type { Database } from '../db/database.js';
+import { watchPlanStatus } from '../db/plan-events.js';
 import { isFinal } from '../db/plan-store.js';
 import type { PlanStatus } from '../generated/prisma/client.js';
-import { onPlanStatus } from '../db/plan-events.js';
 
-export const PLAN_UPDATES_POLL_MS = 1_000;
+export const PLAN_UPDATES_POLL_MS = 2_000;
 
 /**
  * An iterator over a plan's status changes; it ends after the final status (or
@@ -21,24 +21,21 @@ export function planStatusUpdates(
 ): AsyncIterableIterator<string> {
   let closed = false;
   let finished = false;
-  let changed = false;
   let lastStatus: PlanStatus | null = null;
-  let wake: (() => void) | null = null;
-  const unsubscribe = onPlanStatus((change) => {
-    if (change.planId !== planId) return;
-    changed = true;
-    wake?.();
-  });
+  // listening before the first read, so no change falls between the two
+  const watching = watchPlanStatus(db, planId);
   const close = () => {
     closed = true;
-    unsubscribe();
-    wake?.();
+    void watching.then(
+      (watch) => watch.close(),
+      () => {},
+    );
   };
   const done = (): IteratorResult<string> => ({ value: undefined, done: true });
 
   const next = async (): Promise<IteratorResult<string>> => {
+    const watch = await watching;
     while (!closed && !finished) {
-      changed = false;
       const plan = await db.prisma.plan.findUnique({ where: { id: planId }, select: { status: true } });
       if (closed || !plan) break;
       if (plan.status !== lastStatus) {
@@ -46,16 +43,8 @@ export function planStatusUpdates(
         finished = isFinal(plan.status);
         return { value: planId, done: false };
       }
-      // an event during the read: read again at once
-      if (changed) continue;
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, pollMs);
-        wake = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-      });
-      wake = null;
+      // at once when a change was heard during the read
+      await watch.next(pollMs);
     }
     close();
     return done();

@@ -12,7 +12,7 @@ builder.subscriptionField('planUpdated', (t) =>
     type: 'Plan',
     description:
       'The plan at once, then again on every status change until it is final (QUEUED → RUNNING → SOLVED …); then the subscription completes. ' +
-      'Changes made by a worker in another process arrive within about a second. ' +
+      'Changes made by a worker in another process arrive as they are written (PostgreSQL LISTEN/NOTIFY). ' +
       'A key may have TOKENGRID_MAX_SUBSCRIPTIONS_PER_KEY open at once (TOO_MANY_SUBSCRIPTIONS past it); ' +
       'a stream whose key is revoked or expires ends with an UNAUTHENTICATED error.',
     args: { id: t.arg.id({ required: true }) },
