@@ -6,6 +6,7 @@ import { storedPlanResult, storedScenarioCode } from '../db/plan-store.js';
 import type { Plan } from '../generated/prisma/client.js';
 import { NotFoundError, ValidationError } from '../errors.js';
 import type { PlanJobs } from '../jobs/plan-jobs.js';
+import { planJson } from '../plans/export.js';
 import { unservedSentence } from '../plans/headline.js';
 import { preparePlan } from '../plans/request.js';
 import type { SolverCaps } from '../plans/solver-caps.js';
@@ -98,12 +99,6 @@ export async function followPlan(
   }
   io.out(display.json ? `${JSON.stringify(planJson(plan), null, 2)}\n` : describePlan(plan, display.top));
   return plan.status === 'SOLVED' || plan.status === 'TIME_LIMIT' ? 0 : 1;
-}
-
-/** A stored plan as JSON: its row (snapshot left out: it is the whole data set) with its result. */
-export function planJson(plan: Plan): Record<string, unknown> {
-  const { inputSnapshot: _snapshot, ...rest } = plan;
-  return rest;
 }
 
 /** A stored plan, readable: what and when, then the result's summary (or why there is none). */
