@@ -11,6 +11,8 @@ export type ErrorCode =
   // a query argument or input the client got wrong
   | 'BAD_USER_INPUT'
   | 'NOT_FOUND'
+  // the record is not in a state that has what was asked (the export of a plan without a solution)
+  | 'CONFLICT'
   // who is calling, and whether they may
   | 'UNAUTHENTICATED'
   | 'FORBIDDEN'

@@ -185,15 +185,21 @@ const auths = new WeakMap<Request, Auth>();
 export const authOf = (request: Request): Auth | null => auths.get(request) ?? null;
 
 /**
- * Authenticates every request to the GraphQL endpoint before anything else is
- * done with it: a refused one is answered 401 at once, GraphQL-shaped; an
- * accepted one has its caller put on the context as `auth`.
+ * Authenticates every request to the GraphQL endpoint (and to the other paths
+ * `guarded` names: the plan exports) before anything else is done with it: a
+ * refused one is answered 401 at once, GraphQL-shaped; an accepted one has its
+ * caller put on the context as `auth` (and is found by authOf).
  */
-export function useAuthentication(db: Database, mode: AuthMode, graphqlEndpoint = '/graphql'): Plugin {
+export function useAuthentication(
+  db: Database,
+  mode: AuthMode,
+  graphqlEndpoint = '/graphql',
+  guarded: (path: string) => boolean = () => false,
+): Plugin {
   const authenticator = new Authenticator(db, mode);
   return {
     async onRequest({ request, url, endResponse, fetchAPI }) {
-      if (url.pathname !== graphqlEndpoint || request.method === 'OPTIONS') return;
+      if ((url.pathname !== graphqlEndpoint && !guarded(url.pathname)) || request.method === 'OPTIONS') return;
       // the GraphiQL page itself carries no data; its requests carry the key
       if (
         request.method === 'GET' &&

@@ -6,6 +6,7 @@ import { storedPlanResult, storedScenarioCode, type PlanRow } from '../db/plan-s
 import type { Plan } from '../generated/prisma/client.js';
 import { NotFoundError, ValidationError } from '../errors.js';
 import type { PlanJobs } from '../jobs/plan-jobs.js';
+import { planJson } from '../plans/export.js';
 import { unservedSentence } from '../plans/headline.js';
 import { preparePlan } from '../plans/request.js';
 import type { SolverCaps } from '../plans/solver-caps.js';
@@ -102,12 +103,6 @@ export async function followPlan(
 
 /** A stored plan without its snapshot (the whole data set), which the CLI never shows. */
 export type ShownPlan = Omit<Plan, 'inputSnapshot'>;
-
-/** A stored plan as JSON: its row (snapshot left out) with its result. */
-export function planJson(plan: ShownPlan & { inputSnapshot?: unknown }): Record<string, unknown> {
-  const { inputSnapshot: _snapshot, ...rest } = plan;
-  return rest;
-}
 
 /** A stored plan, readable: what and when, then the result's summary (or why there is none). */
 export function describePlan(plan: ShownPlan, top = 10): string {

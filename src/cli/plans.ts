@@ -7,7 +7,8 @@ import type { PlanStatus } from '../generated/prisma/client.js';
 import { diffPlans, type PlanDiff } from '../plans/diff.js';
 import { onAction, processOutput, runCommand, UsageError, wholeNumber, type Output } from './command.js';
 import { fmt, tokens } from './plan.js';
-import { describePlan, planJson, type ShownPlan } from './plan-service.js';
+import { planJson } from '../plans/export.js';
+import { describePlan, type ShownPlan } from './plan-service.js';
 
 export interface PlansCommandDeps {
   withDatabase: <T>(run: (db: Database) => Promise<T>) => Promise<T>;

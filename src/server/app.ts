@@ -1,5 +1,5 @@
 // The HTTP application: GraphQL at /graphql (GraphiQL in the browser), the web app
-// at / (when given its directory), /health
+// at / (when given its directory), a plan's exports under /plans/, /health
 // (the process is alive) and /ready (the database answers and its schema is current).
 import { randomUUID } from 'node:crypto';
 import type { renderGraphiQL } from '@graphql-yoga/render-graphiql';
@@ -37,6 +37,7 @@ import { useRateLimits } from './plugins/use-rate-limits.js';
 import { rateLimitStoreFor } from './rate-limit-store.js';
 import { useRootFieldAuthorization } from './plugins/use-root-field-authorization.js';
 import { useWebApp } from './static.js';
+import { isPlanExportPath, usePlanExports } from './plan-exports.js';
 
 export interface AppOptions {
   db: Database;
@@ -219,7 +220,9 @@ export function createApp({
       useHealthEndpoints({ readiness: () => readinessOf(db, logger) }),
       // 401 before the body is read (src/auth/authenticate.ts); puts ctx.auth on the context
       // its key lookup needs the database: a failure there is masked like one in execution
-      withMaskedRequestErrors(useAuthentication(db, auth, '/graphql'), requestIdFor, logger),
+      withMaskedRequestErrors(useAuthentication(db, auth, '/graphql', isPlanExportPath), requestIdFor, logger),
+      // GET /plans/<id>/allocations.csv and /plans/<id>.json, once the caller is known
+      usePlanExports(db),
       // limits (src/server/plugins/) and the error contract (src/server/error-contract.ts)
       useCsrfPrevention(),
       useMissingQueryIs400(),

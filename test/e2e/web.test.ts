@@ -1,8 +1,7 @@
 // The planner's web view in a real browser: `tokengrid serve` on a fresh data
 // directory (or PostgreSQL database), Debian's Chromium driven by playwright-core.
 // Screenshots go to test-output/web/ for a reviewer.
-import { execFileSync, type ChildProcess } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import type { ChildProcess } from 'node:child_process';
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
@@ -10,30 +9,10 @@ import { CHROMIUM, hasChromium, launchChromium } from '../helpers/browser.js';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { cliWorkspace, serve, stop, type CliWorkspace } from '../helpers/cli.js';
 import { describeIf } from '../helpers/skip.js';
+import { allocationCsvLines, ensureWebBuild, graphqlAt } from '../helpers/web.js';
 
 const ROOT = join(import.meta.dirname, '../..');
-const WEB_SOURCES = join(ROOT, 'web');
-const WEB_BUILD = join(ROOT, 'dist/web/index.html');
 const SCREENSHOTS = join(ROOT, 'test-output/web');
-
-function newestMtime(dir: string): number {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    newest = Math.max(newest, entry.isDirectory() ? newestMtime(path) : statSync(path).mtimeMs);
-  }
-  return newest;
-}
-
-/** Builds dist/web when it is missing or older than web/ (a few seconds). */
-function ensureWebBuild(): void {
-  if (existsSync(WEB_BUILD) && statSync(WEB_BUILD).mtimeMs >= newestMtime(WEB_SOURCES)) return;
-  execFileSync(
-    process.execPath,
-    [join(ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--config', join(WEB_SOURCES, 'vite.config.ts')],
-    { cwd: ROOT, stdio: 'pipe' },
-  );
-}
 
 let workspace: CliWorkspace | undefined;
 let server: ChildProcess | undefined;
@@ -41,36 +20,7 @@ let url: string;
 let browser: Browser | undefined;
 let page: Page;
 
-async function api(query: string, variables: Record<string, unknown> = {}): Promise<any> {
-  const response = await fetch(`${url}/graphql`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ query, variables }),
-  });
-  const body = (await response.json()) as { data?: any; errors?: unknown };
-  expect(body.errors).toBeUndefined();
-  return body.data;
-}
-
-async function apiAllocations(id: string): Promise<string[]> {
-  const rows: string[] = [];
-  let after: string | null = null;
-  for (;;) {
-    const data = await api(
-      `query($id: ID!, $after: String) { plan(id: $id) { allocations(first: 100, after: $after) { totalCount pageInfo { hasNextPage endCursor }
-        edges { node { siteCode regionCode workloadClassCode period tokensPerSecond } } } } }`,
-      { id, after },
-    );
-    const page = data.plan.allocations;
-    rows.push(
-      ...page.edges.map(({ node: r }: any) =>
-        [r.siteCode, r.regionCode, r.workloadClassCode, r.period, r.tokensPerSecond].join(','),
-      ),
-    );
-    if (!page.pageInfo.hasNextPage) return rows;
-    after = page.pageInfo.endCursor;
-  }
-}
+const api = (query: string, variables: Record<string, unknown> = {}) => graphqlAt(url, query, variables);
 
 const shot = (name: string) => page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
 
@@ -287,13 +237,14 @@ describeIf(hasChromium, 'the web app in Chromium', `${CHROMIUM} is not installed
     const [csvDownload] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-csv').click()]);
     const csv = (await readFile((await csvDownload.path())!, 'utf8')).trimEnd().split('\n');
     expect(csv[0]).toBe('siteCode,regionCode,workloadClassCode,period,tokensPerSecond');
-    const expected = await apiAllocations(id);
+    const expected = await allocationCsvLines(url, id);
     expect(csv.slice(1)).toEqual(expected);
     expect(expected.length).toBeGreaterThan(20);
     const [jsonDownload] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-json').click()]);
+    // the stored plan as `tokengrid plans show --json` prints it: its row and its whole result
     const json = JSON.parse(await readFile((await jsonDownload.path())!, 'utf8'));
     expect(json.id).toBe(id);
-    expect(json.allocations).toHaveLength(expected.length);
+    expect(json.result.allocations).toHaveLength(expected.length);
   });
 
   it('shows the hourly view of a 24-period plan', async () => {

@@ -23,10 +23,10 @@ export class AuthRequired extends Error {
 
 export class ApiError extends Error {}
 
+const keyHeader = (): Record<string, string> => (apiKey ? { authorization: `Bearer ${apiKey}` } : {});
+
 function headers(accept: string): Record<string, string> {
-  const result: Record<string, string> = { 'content-type': 'application/json', accept };
-  if (apiKey) result.authorization = `Bearer ${apiKey}`;
-  return result;
+  return { 'content-type': 'application/json', accept, ...keyHeader() };
 }
 
 interface GraphQLBody<T> {
@@ -50,6 +50,22 @@ export async function gql<T, V>(document: TypedDocumentString<T, V>, variables?:
   if (body.errors?.length) throw new ApiError(body.errors.map((e) => e.message).join('; '));
   if (!body.data) throw new ApiError(`the server answered ${response.status} without data`);
   return body.data;
+}
+
+/**
+ * A file the server streams (a plan's export), fetched with the key (a plain
+ * link could not send it) and read whole into a Blob; `name` is the one the
+ * server gives in Content-Disposition.
+ */
+export async function fetchFile(path: string): Promise<{ blob: Blob; name: string | null }> {
+  const response = await fetch(path, { headers: keyHeader() });
+  if (response.status === 401) throw await authFailure(response);
+  if (!response.ok) {
+    const body = (await response.json().catch(() => ({}))) as GraphQLBody<unknown>;
+    throw new ApiError(body.errors?.[0]?.message ?? `the server answered ${response.status}`);
+  }
+  const name = /filename="([^"]+)"/.exec(response.headers.get('content-disposition') ?? '')?.[1] ?? null;
+  return { blob: await response.blob(), name };
 }
 
 /**

@@ -1,30 +1,16 @@
-// A plan as files: allocations as CSV (one row per site × region × class × period), the plan as JSON.
-import type { Allocation, Plan } from './queries.js';
+// A plan as files, each one request to the server's export endpoints, which
+// stream them: allocations as CSV (one row per site × region × class × period),
+// the plan as JSON (as `tokengrid plans show --json` prints it).
+import { fetchFile } from './api.js';
 
-export const CSV_COLUMNS = ['siteCode', 'regionCode', 'workloadClassCode', 'period', 'tokensPerSecond'] as const;
-
-function csvCell(value: string | number): string {
-  const text = String(value);
-  return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
-
-export function allocationsCsv(rows: Allocation[]): string {
-  return (
-    [CSV_COLUMNS.join(','), ...rows.map((row) => CSV_COLUMNS.map((column) => csvCell(row[column])).join(','))].join(
-      '\n',
-    ) + '\n'
-  );
-}
-
-export function planJson(plan: Plan, allocations: Allocation[]): string {
-  return JSON.stringify({ ...plan, allocations }, null, 2) + '\n';
-}
-
-export function download(name: string, type: string, text: string): void {
-  const url = URL.createObjectURL(new Blob([text], { type }));
+/** Downloads a plan's allocations (`csv`) or the whole plan (`json`) under the server's file name. */
+export async function downloadPlan(planId: string, kind: 'csv' | 'json'): Promise<void> {
+  const id = encodeURIComponent(planId);
+  const { blob, name } = await fetchFile(kind === 'csv' ? `/plans/${id}/allocations.csv` : `/plans/${id}.json`);
+  const url = URL.createObjectURL(blob);
   const link = document.createElement('a');
   link.href = url;
-  link.download = name;
+  link.download = name ?? `tokengrid-plan-${planId}${kind === 'csv' ? '-allocations.csv' : '.json'}`;
   document.body.appendChild(link);
   link.click();
   link.remove();

@@ -3,7 +3,7 @@
 // price and the demand served, as an SVG chart.
 import { okabeIto } from './palette.js';
 import { esc, fmt, tokensPerSecond, usd } from './format.js';
-import type { Allocation, Site } from './queries.js';
+import type { Site, SitePeriodLoad } from './queries.js';
 
 const WIDTH = 720;
 const HEIGHT = 260;
@@ -17,9 +17,10 @@ function priceAt(site: Site, utcHour: number): number {
   return site.hourlyPricesPerKwh[local] ?? site.pricePerKwh;
 }
 
-export function hourlyHtml(allocations: Allocation[], sites: Site[]): string {
+/** `loads`: the plan's siteLoadsByPeriod (the server sums the allocations per site and hour). */
+export function hourlyHtml(loads: SitePeriodLoad[], sites: Site[]): string {
   const bySite = new Map<string, number[]>();
-  for (const row of allocations) {
+  for (const row of loads) {
     const hours = bySite.get(row.siteCode) ?? Array.from({ length: 24 }, () => 0);
     hours[row.period] = (hours[row.period] ?? 0) + row.tokensPerSecond;
     bySite.set(row.siteCode, hours);

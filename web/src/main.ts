@@ -1,7 +1,7 @@
 // The planner's web view: wires the API, the map and the panels together.
 import './styles.css';
 import { AuthRequired, gql, setApiKey, subscribe } from './api.js';
-import { allocationsCsv, download, planJson } from './export.js';
+import { downloadPlan } from './export.js';
 import { esc, tokensPerSecond, usd, when } from './format.js';
 import { hourlyHtml } from './hourly.js';
 import { WorldMap, type MapData, type MapFlow } from './map.js';
@@ -9,7 +9,6 @@ import { compareHtml, regionPanelHtml, sitePanelHtml, summaryHtml } from './pane
 import {
   type CapexMode,
   type PlanSolver,
-  WebAllocationsDocument,
   WebBaseDocument,
   WebDiffDocument,
   WebPlanDocument,
@@ -17,7 +16,7 @@ import {
   WebPlanUpdatedDocument,
   WebRequestPlanDocument,
 } from './generated/graphql.js';
-import type { Allocation, AllocationsPage, BaseData, Plan, PlanDiff, PlanListItem, PlanStatus } from './queries.js';
+import type { BaseData, Plan, PlanDiff, PlanListItem, PlanStatus } from './queries.js';
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 
@@ -172,6 +171,7 @@ async function loadPlans(): Promise<void> {
 }
 
 async function showPlan(id: string): Promise<void> {
+  // one request: the plan with its aggregates (the hourly chart's per site × hour load), not its rows
   const data = await gql(WebPlanDocument, { id });
   if (!data.plan) return;
   state.plan = data.plan;
@@ -184,21 +184,9 @@ async function showPlan(id: string): Promise<void> {
   renderPlans();
   const hourly = $('hourly');
   hourly.hidden = data.plan.options.periods !== 24 || !data.plan.totals;
-  hourly.innerHTML = '';
-  if (!hourly.hidden) hourly.innerHTML = hourlyHtml(await allAllocations(id), sites());
-}
-
-async function allAllocations(id: string): Promise<Allocation[]> {
-  const rows: Allocation[] = [];
-  let after: string | null = null;
-  for (;;) {
-    // annotated: `after` comes from the page, which TypeScript cannot infer in a loop
-    const page: AllocationsPage | undefined = (await gql(WebAllocationsDocument, { id, after })).plan?.allocations;
-    if (!page) return rows;
-    rows.push(...page.edges.map((edge) => edge.node));
-    if (!page.pageInfo.hasNextPage || !page.pageInfo.endCursor) return rows;
-    after = page.pageInfo.endCursor;
-  }
+  hourly.innerHTML = hourly.hidden ? '' : hourlyHtml(data.plan.siteLoadsByPeriod, sites());
+  // for tests and scripts: the plan is on the page, summary and chart included
+  document.body.dataset.planShown = id;
 }
 
 const FINAL: PlanStatus[] = ['SOLVED', 'INFEASIBLE', 'TIME_LIMIT', 'FAILED', 'CANCELLED'];
@@ -343,12 +331,7 @@ async function compare(form: HTMLFormElement): Promise<void> {
 }
 
 async function exportPlan(kind: 'csv' | 'json'): Promise<void> {
-  const plan = state.plan;
-  if (!plan) return;
-  const rows = await allAllocations(plan.id);
-  const base = `tokengrid-plan-${plan.id}`;
-  if (kind === 'csv') download(`${base}-allocations.csv`, 'text/csv', allocationsCsv(rows));
-  else download(`${base}.json`, 'application/json', planJson(plan, rows));
+  if (state.plan) await downloadPlan(state.plan.id, kind);
 }
 
 /** Runs an action; a 401 asks for a key and runs `retry` once it is given. */

@@ -12,6 +12,7 @@ import './import.js';
 import './scenario.js';
 import './plan.js';
 import './plan-diff.js';
+import './plan-aggregates.js';
 import './plan-updated.js';
 import './schedule.js';
 import './api-key.js';

@@ -96,15 +96,7 @@ export type WebPlanQueryVariables = Exact<{
 }>;
 
 
-export type WebPlanQuery = { plan: { id: string, name: string | null, status: PlanStatus, final: boolean, solver: string | null, message: string | null, errorMessage: string | null, options: Record<string, unknown>, requestedAt: string, startedAt: string | null, finishedAt: string | null, modelVariables: number | null, modelConstraints: number | null, modelNonzeros: number | null, buildMs: number | null, solveMs: number | null, mipGap: number | null, shadowPricesUnavailableReason: string | null, scenario: { code: string } | null, schedule: { name: string } | null, totals: { costPerMillionTokens: number | null, tokensPerJoule: number | null, facilityPowerKw: number, peakFacilityPowerKw: number, itPowerKw: number, carbonKgPerHour: number, carbonKgPerMillionTokens: number | null, demandTokensPerSecond: number, servedTokensPerSecond: number, unservedTokensPerSecond: number, gpusBusy: number, gpusAdded: number, costPerHour: { total: number, energy: number, capex: number, egress: number, carbon: number }, unserved: { tokensPerSecond: number, penaltyPerHour: number } } | null, sites: Array<{ siteCode: string, servedTokensPerSecond: number, utilization: number, powerUtilization: number, facilityPowerKw: number, peakFacilityPowerKw: number, powerCapKw: number, costPerHour: number, costPerMillionTokens: number | null, loadByClass: Array<{ workloadClassCode: string, tokensPerSecond: number }>, gpus: Array<{ gpuTypeCode: string, installed: number, gpusAdded: number, gpusBusy: number, peakGpusBusy: number, utilization: number }> }>, regions: Array<{ regionCode: string, demandTokensPerSecond: number, servedTokensPerSecond: number, unservedTokensPerSecond: number, weightedRttMs: number | null, worstRttMs: number | null, sources: Array<{ siteCode: string, tokensPerSecond: number, share: number, rttMs: number | null }> }>, unserved: Array<{ regionCode: string, workloadClassCode: string, demandTokensPerSecond: number, unservedTokensPerSecond: number, reason: UnservedReason, explanation: string }>, shadowPrices: { carbonCapValuePerTonne: number | null, gpus: Array<{ siteCode: string, gpuTypeCode: string, valuePerGpuPerHour: number, basis: ShadowPriceBasis, servesUnservedTokensPerSecond: number }>, power: Array<{ siteCode: string, valuePerKwPerHour: number, basis: ShadowPriceBasis, servesUnservedTokensPerSecond: number }>, demand: Array<{ regionCode: string, workloadClassCode: string, marginalCostPerMillionTokens: number, basis: ShadowPriceBasis }> } | null } | null };
-
-export type WebAllocationsQueryVariables = Exact<{
-  id: string | number;
-  after?: string | null | undefined;
-}>;
-
-
-export type WebAllocationsQuery = { plan: { allocations: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { siteCode: string, regionCode: string, workloadClassCode: string, period: number, tokensPerSecond: number } }> } } | null };
+export type WebPlanQuery = { plan: { id: string, name: string | null, status: PlanStatus, final: boolean, solver: string | null, message: string | null, errorMessage: string | null, options: Record<string, unknown>, requestedAt: string, startedAt: string | null, finishedAt: string | null, modelVariables: number | null, modelConstraints: number | null, modelNonzeros: number | null, buildMs: number | null, solveMs: number | null, mipGap: number | null, shadowPricesUnavailableReason: string | null, scenario: { code: string } | null, schedule: { name: string } | null, totals: { costPerMillionTokens: number | null, tokensPerJoule: number | null, facilityPowerKw: number, peakFacilityPowerKw: number, itPowerKw: number, carbonKgPerHour: number, carbonKgPerMillionTokens: number | null, demandTokensPerSecond: number, servedTokensPerSecond: number, unservedTokensPerSecond: number, gpusBusy: number, gpusAdded: number, costPerHour: { total: number, energy: number, capex: number, egress: number, carbon: number }, unserved: { tokensPerSecond: number, penaltyPerHour: number } } | null, sites: Array<{ siteCode: string, servedTokensPerSecond: number, utilization: number, powerUtilization: number, facilityPowerKw: number, peakFacilityPowerKw: number, powerCapKw: number, costPerHour: number, costPerMillionTokens: number | null, loadByClass: Array<{ workloadClassCode: string, tokensPerSecond: number }>, gpus: Array<{ gpuTypeCode: string, installed: number, gpusAdded: number, gpusBusy: number, peakGpusBusy: number, utilization: number }> }>, regions: Array<{ regionCode: string, demandTokensPerSecond: number, servedTokensPerSecond: number, unservedTokensPerSecond: number, weightedRttMs: number | null, worstRttMs: number | null, sources: Array<{ siteCode: string, tokensPerSecond: number, share: number, rttMs: number | null }> }>, unserved: Array<{ regionCode: string, workloadClassCode: string, demandTokensPerSecond: number, unservedTokensPerSecond: number, reason: UnservedReason, explanation: string }>, shadowPrices: { carbonCapValuePerTonne: number | null, gpus: Array<{ siteCode: string, gpuTypeCode: string, valuePerGpuPerHour: number, basis: ShadowPriceBasis, servesUnservedTokensPerSecond: number }>, power: Array<{ siteCode: string, valuePerKwPerHour: number, basis: ShadowPriceBasis, servesUnservedTokensPerSecond: number }>, demand: Array<{ regionCode: string, workloadClassCode: string, marginalCostPerMillionTokens: number, basis: ShadowPriceBasis }> } | null, siteLoadsByPeriod: Array<{ siteCode: string, period: number, tokensPerSecond: number, gpusBusy: number, facilityPowerKw: number }> } | null };
 
 export type WebPlanUpdatedSubscriptionVariables = Exact<{
   id: string | number;
@@ -342,31 +334,16 @@ export const WebPlanDocument = new TypedDocumentString(`
       }
     }
     shadowPricesUnavailableReason
-  }
-}
-    `) as unknown as TypedDocumentString<WebPlanQuery, WebPlanQueryVariables>;
-export const WebAllocationsDocument = new TypedDocumentString(`
-    query WebAllocations($id: ID!, $after: String) {
-  plan(id: $id) {
-    allocations(first: 100, after: $after) {
-      totalCount
-      pageInfo {
-        hasNextPage
-        endCursor
-      }
-      edges {
-        node {
-          siteCode
-          regionCode
-          workloadClassCode
-          period
-          tokensPerSecond
-        }
-      }
+    siteLoadsByPeriod {
+      siteCode
+      period
+      tokensPerSecond
+      gpusBusy
+      facilityPowerKw
     }
   }
 }
-    `) as unknown as TypedDocumentString<WebAllocationsQuery, WebAllocationsQueryVariables>;
+    `) as unknown as TypedDocumentString<WebPlanQuery, WebPlanQueryVariables>;
 export const WebPlanUpdatedDocument = new TypedDocumentString(`
     subscription WebPlanUpdated($id: ID!) {
   planUpdated(id: $id) {
