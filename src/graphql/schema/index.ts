@@ -15,5 +15,6 @@ import './plan-diff.js';
 import './plan-updated.js';
 import './schedule.js';
 import './api-key.js';
+import './caller.js';
 
 export const schema = builder.toSchema({ sortSchema: true });
