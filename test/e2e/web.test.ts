@@ -1,8 +1,7 @@
 // The planner's web view in a real browser: `tokengrid serve` on a fresh data
 // directory (or PostgreSQL database), Debian's Chromium driven by playwright-core.
 // Screenshots go to test-output/web/ for a reviewer.
-import { execFileSync, type ChildProcess } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import type { ChildProcess } from 'node:child_process';
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Browser, Locator, Page } from 'playwright-core';
@@ -10,30 +9,7 @@ import { CHROMIUM, hasChromium, launchChromium } from '../helpers/browser.js';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { cliWorkspace, serve, stop, type CliWorkspace } from '../helpers/cli.js';
 import { describeIf } from '../helpers/skip.js';
-
-const ROOT = join(import.meta.dirname, '../..');
-const WEB_SOURCES = join(ROOT, 'web');
-const WEB_BUILD = join(ROOT, 'dist/web/index.html');
-const SCREENSHOTS = join(ROOT, 'test-output/web');
-
-function newestMtime(dir: string): number {
-  let newest = 0;
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    newest = Math.max(newest, entry.isDirectory() ? newestMtime(path) : statSync(path).mtimeMs);
-  }
-  return newest;
-}
-
-/** Builds dist/web when it is missing or older than web/ (a few seconds). */
-function ensureWebBuild(): void {
-  if (existsSync(WEB_BUILD) && statSync(WEB_BUILD).mtimeMs >= newestMtime(WEB_SOURCES)) return;
-  execFileSync(
-    process.execPath,
-    [join(ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--config', join(WEB_SOURCES, 'vite.config.ts')],
-    { cwd: ROOT, stdio: 'pipe' },
-  );
-}
+import { ensureWebBuild, SCREENSHOTS } from '../helpers/web.js';
 
 let workspace: CliWorkspace | undefined;
 let server: ChildProcess | undefined;
@@ -279,6 +255,9 @@ describeIf(hasChromium, 'the web app in Chromium', `${CHROMIUM} is not installed
     );
     expect(await page.getByTestId('diff-sites').locator('tbody tr').count()).toBe(moved.length);
     await shot('05-compare');
+    // back to one plan: the exports are that plan's again
+    await page.locator('#compare-close').click();
+    await expect.poll(() => page.getByTestId('export-csv').isEnabled()).toBe(true);
   });
 
   it('exports the plan as a CSV whose rows are the API allocations, and as JSON', async () => {
@@ -402,8 +381,10 @@ describeIf(hasChromium, 'the web app in Chromium', `${CHROMIUM} is not installed
     expect(await page.locator('svg circle.site').count()).toBe(36);
     expect(await form.isHidden()).toBe(true);
     expect(await page.evaluate(() => sessionStorage.length)).toBe(0);
-    // a viewer may read plans but not request them: the page says why
-    await page.getByTestId('request-form').getByRole('button', { name: 'Request plan' }).click();
-    await expect.poll(() => page.getByTestId('request-status').textContent()).toMatch(/planner|forbidden|not allowed/i);
+    // a viewer may read plans but not request them: the form says why and is disabled (test/e2e/web-page.test.ts)
+    expect(await page.getByTestId('request-form').getByRole('button', { name: 'Request plan' }).isDisabled()).toBe(
+      true,
+    );
+    expect(await page.getByTestId('request-role').textContent()).toMatch(/viewer.*planner or admin/);
   });
 });
