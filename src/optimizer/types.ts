@@ -323,7 +323,7 @@ export interface SitePlan {
   servedTokensPerSecond: number;
   loadByClass: ClassLoad[];
   gpus: SiteGpuPlan[];
-  /** busy GPUs / available GPUs over all types, at the peak period */
+  /** GPUs busy at each type's peak period / the site's GPUs (installed + added): agrees with `gpus` (siteUtilization) */
   utilization: number;
   itPowerKw: number;
   facilityPowerKw: number;

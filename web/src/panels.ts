@@ -115,24 +115,25 @@ export function sitePanelHtml(site: Site, plan: Plan | null, fleetCostPerMillion
         ? load
           ? `<dl class="kv">
               <dt>Load</dt><dd data-testid="site-load" data-value="${load.servedTokensPerSecond}">${esc(tokensPerSecond(load.servedTokensPerSecond))}</dd>
-              <dt>GPU utilization</dt><dd>${esc(percent(load.utilization))}</dd>
+              <dt>GPU utilization</dt><dd>mean <strong data-testid="site-utilization-mean" data-value="${load.meanUtilization}">${esc(percent(load.meanUtilization))}</strong>, peak <strong data-testid="site-utilization-peak" data-value="${load.utilization}">${esc(percent(load.utilization))}</strong> over the day</dd>
               <dt>Power vs cap</dt><dd><meter min="0" max="1" value="${load.powerUtilization}"></meter> ${esc(fmt(load.peakFacilityPowerKw))} / ${esc(fmt(load.powerCapKw))} kW (${esc(percent(load.powerUtilization))})</dd>
               <dt>Cost</dt><dd>${esc(usd(load.costPerHour))}/h · ${esc(versusFleet)}</dd>
             </dl>
             <h3>Load by class</h3>
-            <table><thead><tr><th scope="col">Class</th><th scope="col" class="num">tok/s</th></tr></thead><tbody>${load.loadByClass
+            <div class="table-wrap"><table><thead><tr><th scope="col">Class</th><th scope="col" class="num">tok/s</th></tr></thead><tbody>${load.loadByClass
               .map(
                 (c) =>
                   `<tr><td>${esc(c.workloadClassCode)}</td><td class="num">${esc(tokensPerSecond(c.tokensPerSecond))}</td></tr>`,
               )
-              .join('')}</tbody></table>
+              .join('')}</tbody></table></div>
             <h3>By GPU type</h3>
-            <table><thead><tr><th scope="col">GPU</th><th scope="col" class="num">installed</th><th scope="col" class="num">busy</th><th scope="col" class="num">added</th><th scope="col" class="num">util.</th></tr></thead><tbody>${load.gpus
+            <div class="table-wrap"><table data-testid="site-gpus"><thead><tr><th scope="col">GPU</th><th scope="col" class="num">installed</th><th scope="col" class="num">added</th><th scope="col" class="num">busy, mean</th><th scope="col" class="num">busy, peak</th><th scope="col" class="num">util., peak</th></tr></thead><tbody>${load.gpus
               .map(
                 (g) =>
-                  `<tr><td>${esc(g.gpuTypeCode)}</td><td class="num">${esc(fmt(g.installed))}</td><td class="num">${esc(fmt(g.gpusBusy, 1))}</td><td class="num">${esc(fmt(g.gpusAdded, 1))}</td><td class="num">${esc(percent(g.utilization))}</td></tr>`,
+                  `<tr data-gpu="${esc(g.gpuTypeCode)}"><td>${esc(g.gpuTypeCode)}</td><td class="num" data-value="${g.installed}">${esc(fmt(g.installed))}</td><td class="num" data-value="${g.gpusAdded}">${esc(fmt(g.gpusAdded, 1))}</td><td class="num" data-value="${g.gpusBusy}">${esc(fmt(g.gpusBusy, 1))}</td><td class="num" data-value="${g.peakGpusBusy}">${esc(fmt(g.peakGpusBusy, 1))}</td><td class="num" data-value="${g.utilization}">${esc(percent(g.utilization))}</td></tr>`,
               )
-              .join('')}</tbody></table>`
+              .join('')}</tbody></table></div>
+            <p class="note">Busy: GPUs held for the load, headroom included; mean over the day and at the type's busiest hour. Util.: peak busy / (installed + added). The site's peak is its types' peaks over all its GPUs.</p>`
           : '<p>This site carries no load in the plan.</p>'
         : `<p>No plan selected: installed capacity ${esc(tokensPerSecond(site.installedCapacity.tokensPerSecond))} (standard class); H100 cost ${esc(usd(site.costPerMillionTokens, 4))} per million tokens.</p>`
     }
@@ -146,22 +147,22 @@ export function regionPanelHtml(region: Region, plan: Plan | null): string {
     <h2 data-testid="panel-title">Region ${esc(region.code)}</h2>
     <p class="sub">${esc(region.name)} · ${esc(region.city)} · demand ${esc(tokensPerSecond(region.totalTokensPerSecond))}</p>
     <h3>RTT budget per class</h3>
-    <table><thead><tr><th scope="col">Class</th><th scope="col" class="num">demand</th><th scope="col" class="num">budget</th></tr></thead><tbody>${region.demand
+    <div class="table-wrap"><table><thead><tr><th scope="col">Class</th><th scope="col" class="num">demand</th><th scope="col" class="num">budget</th></tr></thead><tbody>${region.demand
       .map(
         (d) =>
           `<tr><td>${esc(d.workloadClass.code)}</td><td class="num">${esc(tokensPerSecond(d.tokensPerSecond))}</td><td class="num">${d.effectiveRttBudgetMs === null ? 'none' : `${esc(fmt(d.effectiveRttBudgetMs))} ms`}</td></tr>`,
       )
-      .join('')}</tbody></table>
+      .join('')}</tbody></table></div>
     ${
       served
         ? `<h3>Served from</h3>
            <p>${esc(tokensPerSecond(served.servedTokensPerSecond))} of ${esc(tokensPerSecond(served.demandTokensPerSecond))}; RTT weighted ${esc(fmt(served.weightedRttMs, 1))} ms, worst ${esc(fmt(served.worstRttMs, 1))} ms (tightest budget ${esc(fmt(Math.min(...region.demand.map((d) => d.effectiveRttBudgetMs ?? Infinity))))} ms)</p>
-           <table data-testid="region-sources"><thead><tr><th scope="col">Site</th><th scope="col" class="num">tok/s</th><th scope="col" class="num">share</th><th scope="col" class="num">RTT</th></tr></thead><tbody>${served.sources
+           <div class="table-wrap"><table data-testid="region-sources"><thead><tr><th scope="col">Site</th><th scope="col" class="num">tok/s</th><th scope="col" class="num">share</th><th scope="col" class="num">RTT</th></tr></thead><tbody>${served.sources
              .map(
                (s) =>
                  `<tr><td>${esc(s.siteCode)}</td><td class="num">${esc(tokensPerSecond(s.tokensPerSecond))}</td><td class="num">${esc(percent(s.share, 1))}</td><td class="num">${esc(fmt(s.rttMs, 1))} ms</td></tr>`,
              )
-             .join('')}</tbody></table>`
+             .join('')}</tbody></table></div>`
         : plan
           ? '<p>Not in this plan.</p>'
           : '<p>No plan selected.</p>'
@@ -179,16 +180,84 @@ function change(label: string, id: string, value: number | null | undefined, tex
   return `<tr><th scope="row">${esc(label)}</th><td class="num" data-testid="diff-${id}" data-value="${value ?? ''}">${esc(text)}</td></tr>`;
 }
 
-export function compareHtml(diff: PlanDiff, names: { from: string; to: string }): string {
+/** The two plans a comparison is between, named alike in the header, the summary and the panels. */
+export interface ComparedNames {
+  from: string;
+  to: string;
+}
+
+export const comparingText = (names: ComparedNames): string => `comparing ${names.from} → ${names.to}`;
+
+function comparingHtml(names: ComparedNames): string {
+  return `Comparing <strong>${esc(names.from)}</strong> → <strong>${esc(names.to)}</strong>`;
+}
+
+/** The summary while two plans are compared: what changed, never a third plan's figures. */
+export function compareSummaryHtml(diff: PlanDiff, names: ComparedNames): string {
+  return `<h2>Plan comparison <span class="badge" data-testid="summary-status">COMPARING</span></h2>${compareHtml(diff, names)}`;
+}
+
+type LoadFlow = PlanDiff['flows'][number];
+
+const MOVED_ROWS = 12;
+
+/** The largest moves as a table (the diff lists them largest first); `other` names each row's two ends. */
+function movedTable(flows: readonly LoadFlow[], columns: [string, string], other: (f: LoadFlow) => [string, string]) {
+  if (!flows.length) return '<p>No load moved here between the two plans.</p>';
+  const more = flows.length - MOVED_ROWS;
+  return `<div class="table-wrap"><table data-testid="panel-moved"><thead><tr><th scope="col">${esc(columns[0])}</th><th scope="col">${esc(columns[1])}</th><th scope="col">Class</th><th scope="col" class="num">tok/s</th></tr></thead><tbody>${flows
+    .slice(0, MOVED_ROWS)
+    .map((f) => {
+      const [a, b] = other(f);
+      return `<tr><td>${esc(a)}</td><td>${esc(b)}</td><td>${esc(f.workloadClassCode)}</td><td class="num">${esc(tokensPerSecond(f.tokensPerSecond))}</td></tr>`;
+    })
+    .join('')}</tbody></table></div>${more > 0 ? `<p class="note">… and ${more} smaller moves.</p>` : ''}`;
+}
+
+const siteOrUnserved = (code: string | null) => code ?? 'unserved';
+
+export function compareSitePanelHtml(site: Site, diff: PlanDiff, names: ComparedNames): string {
+  const change = diff.sites.find((s) => s.siteCode === site.code);
+  const moved = diff.flows.filter((f) => f.fromSiteCode === site.code || f.toSiteCode === site.code);
+  return `
+    <h2 data-testid="panel-title">Site ${esc(site.code)}</h2>
+    <p class="comparing" data-testid="panel-comparing">${comparingHtml(names)}</p>
+    <p class="sub">${esc(site.name)} (${esc(site.country)}) · ${esc(usd(site.pricePerKwh, 4))}/kWh · cap ${esc(fmt(site.powerCapKw))} kW</p>
+    ${
+      change
+        ? `<dl class="kv">
+            <dt>Load</dt><dd data-testid="site-load-change" data-value="${change.tokensPerSecondChange}">${esc(tokensPerSecond(change.fromTokensPerSecond))} → ${esc(tokensPerSecond(change.toTokensPerSecond))} (${esc(signed(change.tokensPerSecondChange, 0))} tok/s)</dd>
+            <dt>Cost</dt><dd>${esc(usd(change.fromCostPerHour))}/h → ${esc(usd(change.toCostPerHour))}/h (${esc(signed(change.costPerHourChange))} $/h)</dd>
+          </dl>`
+        : '<p>This site carries no load in either plan.</p>'
+    }
+    <h3>Load that moved (${moved.length})</h3>
+    ${movedTable(moved, ['Region', 'Moved'], (f) => [
+      f.regionCode,
+      f.fromSiteCode === site.code ? `to ${siteOrUnserved(f.toSiteCode)}` : `from ${siteOrUnserved(f.fromSiteCode)}`,
+    ])}`;
+}
+
+export function compareRegionPanelHtml(region: Region, diff: PlanDiff, names: ComparedNames): string {
+  const moved = diff.flows.filter((f) => f.regionCode === region.code);
+  return `
+    <h2 data-testid="panel-title">Region ${esc(region.code)}</h2>
+    <p class="comparing" data-testid="panel-comparing">${comparingHtml(names)}</p>
+    <p class="sub">${esc(region.name)} · ${esc(region.city)} · demand ${esc(tokensPerSecond(region.totalTokensPerSecond))}</p>
+    <h3>Load that moved (${moved.length})</h3>
+    ${movedTable(moved, ['From', 'To'], (f) => [siteOrUnserved(f.fromSiteCode), siteOrUnserved(f.toSiteCode)])}`;
+}
+
+export function compareHtml(diff: PlanDiff, names: ComparedNames): string {
   const t = diff.totals;
   const moved = diff.sites
     .filter((s) => Math.abs(s.tokensPerSecondChange) > 0.5)
     .sort((a, b) => Math.abs(b.tokensPerSecondChange) - Math.abs(a.tokensPerSecondChange));
   return `
-    <p data-testid="diff-heading">From <strong>${esc(names.from)}</strong> to <strong>${esc(names.to)}</strong>${diff.unchanged ? ': <strong>unchanged</strong>' : ''}.</p>
+    <p data-testid="diff-heading">${comparingHtml(names)}${diff.unchanged ? ': <strong>unchanged</strong>' : ''}.</p>
     ${
       t
-        ? `<table class="diff-totals"><tbody>
+        ? `<div class="table-wrap"><table class="diff-totals"><tbody>
             ${change('Cost per million tokens', 'costPerMillionTokens', t.costPerMillionTokens, t.costPerMillionTokens === null ? '—' : `${signed(t.costPerMillionTokens, 4)} $`)}
             ${change('Cost per hour', 'costPerHour', t.costPerHour.total, `${signed(t.costPerHour.total)} $/h`)}
             ${change('Energy', 'energy', t.costPerHour.energy, `${signed(t.costPerHour.energy)} $/h`)}
@@ -198,7 +267,7 @@ export function compareHtml(diff: PlanDiff, names: { from: string; to: string })
             ${change('Served', 'servedTokensPerSecond', t.servedTokensPerSecond, `${signed(t.servedTokensPerSecond, 0)} tok/s`)}
             ${change('Unserved', 'unservedTokensPerSecond', t.unservedTokensPerSecond, `${signed(t.unservedTokensPerSecond, 0)} tok/s (penalty ${signed(t.unserved.penaltyPerHour)} $/h, not money)`)}
             ${change('GPUs busy', 'gpusBusy', t.gpusBusy, signed(t.gpusBusy, 1))}
-          </tbody></table>`
+          </tbody></table></div>`
         : ''
     }
     <h3>Sites whose load changed (${moved.length})</h3>

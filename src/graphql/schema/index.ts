@@ -16,5 +16,6 @@ import './plan-aggregates.js';
 import './plan-updated.js';
 import './schedule.js';
 import './api-key.js';
+import './caller.js';
 
 export const schema = builder.toSchema({ sortSchema: true });

@@ -18,6 +18,7 @@ import {
   type SitePlan,
   type UnservedDemand,
 } from '../../optimizer/types.js';
+import { siteUtilization } from '../../optimizer/interpret/summaries.js';
 import { PLANNER_FIELD } from '../authorization.js';
 import { builder } from '../builder.js';
 import { solverCapsOf, type Context } from '../context.js';
@@ -155,7 +156,17 @@ const SitePlanRef = builder.objectRef<SitePlan>('PlanSite').implement({
     servedTokensPerSecond: t.exposeFloat('servedTokensPerSecond'),
     loadByClass: t.field({ type: [ClassLoadRef], resolve: (site) => site.loadByClass }),
     gpus: t.field({ type: [SiteGpuPlanRef], resolve: (site) => site.gpus }),
-    utilization: t.exposeFloat('utilization'),
+    // from the rows, so plans stored before this definition answer it too
+    utilization: t.float({
+      description:
+        "Peak GPU utilization over the day: GPUs busy at each GPU type's busiest period over the site's GPUs (installed + added); the capacity-weighted mean of `gpus.utilization`.",
+      resolve: (site) => siteUtilization(site.gpus).peak,
+    }),
+    meanUtilization: t.float({
+      description:
+        "Mean GPU utilization over the day: `gpus.gpusBusy` summed over the site's GPUs (installed + added).",
+      resolve: (site) => siteUtilization(site.gpus).mean,
+    }),
     itPowerKw: t.exposeFloat('itPowerKw'),
     facilityPowerKw: t.exposeFloat('facilityPowerKw'),
     peakFacilityPowerKw: t.exposeFloat('peakFacilityPowerKw'),

@@ -1,10 +1,28 @@
 // Per-site and per-region summaries and the plan's totals, from the flows,
 // the GPUs held and the cost ledger.
 import { MILLION_TOKENS_PER_KTOK_HOUR, TOKENS_PER_KTOK } from '../costs.js';
-import type { PlanTotals, RegionPlan, SitePlan } from '../types.js';
+import type { PlanTotals, RegionPlan, SiteGpuPlan, SitePlan } from '../types.js';
 import type { GpuWork, RouteFlows } from './flows.js';
 import type { GpusHeld } from './gpus-held.js';
 import { round, type CostLedger, type Solution } from './solution.js';
+
+/**
+ * A site's GPU utilization from its GPU rows, so the whole agrees with its parts:
+ * `mean` is the GPUs busy on average over the periods, `peak` the GPUs busy at each
+ * GPU type's own busiest period, both over the site's GPUs (installed + added). The
+ * peak is the capacity-weighted mean of the rows' `utilization`.
+ */
+export function siteUtilization(gpus: readonly SiteGpuPlan[]): { mean: number; peak: number } {
+  let capacity = 0;
+  let meanBusy = 0;
+  let peakBusy = 0;
+  for (const row of gpus) {
+    capacity += row.installed + row.gpusAdded;
+    meanBusy += row.gpusBusy;
+    peakBusy += row.peakGpusBusy;
+  }
+  return capacity > 0 ? { mean: round(meanBusy / capacity), peak: round(peakBusy / capacity) } : { mean: 0, peak: 0 };
+}
 
 export function sitePlans(solution: Solution, flows: RouteFlows, work: GpuWork, held: GpusHeld, ledger: CostLedger) {
   const { prepared, layout, periods: T, periodWeight: w } = solution;
@@ -16,20 +34,14 @@ export function sitePlans(solution: Solution, flows: RouteFlows, work: GpuWork, 
     let itKw = 0;
     let facilityKw = 0;
     let peakFacilityKw = 0;
-    let peakBusyAll = 0;
     for (let t = 0; t < T; t++) {
       itKw += work.siteItKwByPeriod[s * T + t]! * w;
       facilityKw += work.siteFacilityKwByPeriod[s * T + t]! * w;
       peakFacilityKw = Math.max(peakFacilityKw, work.siteFacilityKwByPeriod[s * T + t]!);
-      let busyAll = 0;
-      for (let p = 0; p < site.pools.length; p++) busyAll += held.poolBusy[(layout.poolOffset[s]! + p) * T + t]!;
-      peakBusyAll = Math.max(peakBusyAll, busyAll);
     }
-    let available = 0;
     const gpuRows = site.pools.map((pool, p) => {
       const g = layout.poolOffset[s]! + p;
       const capacity = pool.installed + held.poolAdded[g]!;
-      available += capacity;
       return {
         gpuTypeCode: gpus[pool.gpuIndex]!.code,
         installed: pool.installed,
@@ -51,7 +63,7 @@ export function sitePlans(solution: Solution, flows: RouteFlows, work: GpuWork, 
         }))
         .filter((row) => row.tokensPerSecond > 0),
       gpus: gpuRows,
-      utilization: available > 0 ? round(peakBusyAll / available) : 0,
+      utilization: siteUtilization(gpuRows).peak,
       itPowerKw: round(itKw),
       facilityPowerKw: round(facilityKw),
       peakFacilityPowerKw: round(peakFacilityKw),

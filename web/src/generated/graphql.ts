@@ -54,6 +54,12 @@ export type RequestPlanInput = {
   wait?: boolean | null | undefined;
 };
 
+/** viewer reads everything; planner also requests and cancels plans and manages scenarios; admin changes anything. */
+export type Role =
+  | 'ADMIN'
+  | 'PLANNER'
+  | 'VIEWER';
+
 /** COST: the value is money saved (energy, capex, egress, carbon). UNSERVED_DEMAND: the value is mostly the unserved penalty avoided, because the extra unit would serve demand the plan leaves unserved: a modelling price, not money. */
 export type ShadowPriceBasis =
   | 'COST'
@@ -84,7 +90,7 @@ export type UnservedReason =
 export type WebBaseQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type WebBaseQuery = { sites: { totalCount: number, edges: Array<{ node: { code: string, name: string, country: string, latitude: number, longitude: number, pricePerKwh: number, hourlyPricesPerKwh: Array<number>, utcOffsetHours: number, powerCapKw: number, status: SiteStatus, costPerMillionTokens: number | null, installedCapacity: { gpus: number, tokensPerSecond: number } } }> }, demandRegions: Array<{ code: string, name: string, city: string, latitude: number, longitude: number, totalTokensPerSecond: number, demand: Array<{ tokensPerSecond: number, effectiveRttBudgetMs: number | null, workloadClass: { code: string } }> }>, scenarios: { edges: Array<{ node: { code: string, name: string } }> } };
+export type WebBaseQuery = { me: { role: Role, keyName: string | null, openLocalMode: boolean, canRequestPlans: boolean }, sites: { totalCount: number, edges: Array<{ node: { code: string, name: string, country: string, latitude: number, longitude: number, pricePerKwh: number, hourlyPricesPerKwh: Array<number>, utcOffsetHours: number, powerCapKw: number, status: SiteStatus, costPerMillionTokens: number | null, installedCapacity: { gpus: number, tokensPerSecond: number } } }> }, demandRegions: Array<{ code: string, name: string, city: string, latitude: number, longitude: number, totalTokensPerSecond: number, demand: Array<{ tokensPerSecond: number, effectiveRttBudgetMs: number | null, workloadClass: { code: string } }> }>, scenarios: { edges: Array<{ node: { code: string, name: string } }> } };
 
 export type WebPlansQueryVariables = Exact<{ [key: string]: never; }>;
 
@@ -96,7 +102,7 @@ export type WebPlanQueryVariables = Exact<{
 }>;
 
 
-export type WebPlanQuery = { plan: { id: string, name: string | null, status: PlanStatus, final: boolean, solver: string | null, message: string | null, errorMessage: string | null, options: Record<string, unknown>, requestedAt: string, startedAt: string | null, finishedAt: string | null, modelVariables: number | null, modelConstraints: number | null, modelNonzeros: number | null, buildMs: number | null, solveMs: number | null, mipGap: number | null, shadowPricesUnavailableReason: string | null, scenario: { code: string } | null, schedule: { name: string } | null, totals: { costPerMillionTokens: number | null, tokensPerJoule: number | null, facilityPowerKw: number, peakFacilityPowerKw: number, itPowerKw: number, carbonKgPerHour: number, carbonKgPerMillionTokens: number | null, demandTokensPerSecond: number, servedTokensPerSecond: number, unservedTokensPerSecond: number, gpusBusy: number, gpusAdded: number, costPerHour: { total: number, energy: number, capex: number, egress: number, carbon: number }, unserved: { tokensPerSecond: number, penaltyPerHour: number } } | null, sites: Array<{ siteCode: string, servedTokensPerSecond: number, utilization: number, powerUtilization: number, facilityPowerKw: number, peakFacilityPowerKw: number, powerCapKw: number, costPerHour: number, costPerMillionTokens: number | null, loadByClass: Array<{ workloadClassCode: string, tokensPerSecond: number }>, gpus: Array<{ gpuTypeCode: string, installed: number, gpusAdded: number, gpusBusy: number, peakGpusBusy: number, utilization: number }> }>, regions: Array<{ regionCode: string, demandTokensPerSecond: number, servedTokensPerSecond: number, unservedTokensPerSecond: number, weightedRttMs: number | null, worstRttMs: number | null, sources: Array<{ siteCode: string, tokensPerSecond: number, share: number, rttMs: number | null }> }>, unserved: Array<{ regionCode: string, workloadClassCode: string, demandTokensPerSecond: number, unservedTokensPerSecond: number, reason: UnservedReason, explanation: string }>, shadowPrices: { carbonCapValuePerTonne: number | null, gpus: Array<{ siteCode: string, gpuTypeCode: string, valuePerGpuPerHour: number, basis: ShadowPriceBasis, servesUnservedTokensPerSecond: number }>, power: Array<{ siteCode: string, valuePerKwPerHour: number, basis: ShadowPriceBasis, servesUnservedTokensPerSecond: number }>, demand: Array<{ regionCode: string, workloadClassCode: string, marginalCostPerMillionTokens: number, basis: ShadowPriceBasis }> } | null, siteLoadsByPeriod: Array<{ siteCode: string, period: number, tokensPerSecond: number, gpusBusy: number, facilityPowerKw: number }> } | null };
+export type WebPlanQuery = { plan: { id: string, name: string | null, status: PlanStatus, final: boolean, solver: string | null, message: string | null, errorMessage: string | null, options: Record<string, unknown>, requestedAt: string, startedAt: string | null, finishedAt: string | null, modelVariables: number | null, modelConstraints: number | null, modelNonzeros: number | null, buildMs: number | null, solveMs: number | null, mipGap: number | null, shadowPricesUnavailableReason: string | null, scenario: { code: string } | null, schedule: { name: string } | null, totals: { costPerMillionTokens: number | null, tokensPerJoule: number | null, facilityPowerKw: number, peakFacilityPowerKw: number, itPowerKw: number, carbonKgPerHour: number, carbonKgPerMillionTokens: number | null, demandTokensPerSecond: number, servedTokensPerSecond: number, unservedTokensPerSecond: number, gpusBusy: number, gpusAdded: number, costPerHour: { total: number, energy: number, capex: number, egress: number, carbon: number }, unserved: { tokensPerSecond: number, penaltyPerHour: number } } | null, sites: Array<{ siteCode: string, servedTokensPerSecond: number, utilization: number, meanUtilization: number, powerUtilization: number, facilityPowerKw: number, peakFacilityPowerKw: number, powerCapKw: number, costPerHour: number, costPerMillionTokens: number | null, loadByClass: Array<{ workloadClassCode: string, tokensPerSecond: number }>, gpus: Array<{ gpuTypeCode: string, installed: number, gpusAdded: number, gpusBusy: number, peakGpusBusy: number, utilization: number }> }>, regions: Array<{ regionCode: string, demandTokensPerSecond: number, servedTokensPerSecond: number, unservedTokensPerSecond: number, weightedRttMs: number | null, worstRttMs: number | null, sources: Array<{ siteCode: string, tokensPerSecond: number, share: number, rttMs: number | null }> }>, unserved: Array<{ regionCode: string, workloadClassCode: string, demandTokensPerSecond: number, unservedTokensPerSecond: number, reason: UnservedReason, explanation: string }>, shadowPrices: { carbonCapValuePerTonne: number | null, gpus: Array<{ siteCode: string, gpuTypeCode: string, valuePerGpuPerHour: number, basis: ShadowPriceBasis, servesUnservedTokensPerSecond: number }>, power: Array<{ siteCode: string, valuePerKwPerHour: number, basis: ShadowPriceBasis, servesUnservedTokensPerSecond: number }>, demand: Array<{ regionCode: string, workloadClassCode: string, marginalCostPerMillionTokens: number, basis: ShadowPriceBasis }> } | null, siteLoadsByPeriod: Array<{ siteCode: string, period: number, tokensPerSecond: number, gpusBusy: number, facilityPowerKw: number }> } | null };
 
 export type WebPlanUpdatedSubscriptionVariables = Exact<{
   id: string | number;
@@ -146,6 +152,12 @@ export class TypedDocumentString<TResult, TVariables>
 
 export const WebBaseDocument = new TypedDocumentString(`
     query WebBase {
+  me {
+    role
+    keyName
+    openLocalMode
+    canRequestPlans
+  }
   sites(first: 100) {
     totalCount
     edges {
@@ -270,6 +282,7 @@ export const WebPlanDocument = new TypedDocumentString(`
       siteCode
       servedTokensPerSecond
       utilization
+      meanUtilization
       powerUtilization
       facilityPowerKw
       peakFacilityPowerKw
