@@ -58,7 +58,7 @@ export function compileModel(prepared: PreparedInput, options: PlanOptions): Com
 }
 
 /** First global pool index of each site and first global demand index of each region (one past the end last). */
-function offsets(prepared: PreparedInput): { poolOffset: Int32Array; demandOffset: Int32Array } {
+export function offsets(prepared: PreparedInput): { poolOffset: Int32Array; demandOffset: Int32Array } {
   const { sites, regions } = prepared;
   const poolOffset = new Int32Array(sites.length + 1);
   for (let s = 0; s < sites.length; s++) poolOffset[s + 1] = poolOffset[s]! + sites[s]!.pools.length;

@@ -1,11 +1,12 @@
 // Hard caps on what one plan request may ask of the solver: its time limit and
 // the size of the model it would build. Checked in the API process before the
-// plan is queued, so a refused request costs one model build and no solve.
+// plan is queued. The model's size is counted (countPlanModel), not built, so a
+// refused request costs neither a model nor a solve.
 import { ValidationError, type ValidationIssue } from '../errors.js';
 import { DEFAULT_LIMITS, type Limits } from '../limits-config.js';
 import type { PlanOptions, PlanningInput } from '../optimizer/types.js';
 import { PlanInputError } from '../optimizer/prepare.js';
-import { buildPlanModel } from '../optimizer/solve.js';
+import { countPlanModel } from '../optimizer/model-size.js';
 
 export interface SolverCaps {
   maxSolveTimeLimitSeconds: number;
@@ -46,7 +47,7 @@ export function checkSolverCaps(
   if (overTime) throw new ValidationError([overTime]);
   let variables: number;
   try {
-    variables = buildPlanModel(plan.snapshot, plan.options).compiled.lp.numColumns;
+    variables = countPlanModel(plan.snapshot, plan.options).variables;
   } catch (error) {
     // the worker reports unusable input as a failed plan, with the same message; keep that path
     if (error instanceof PlanInputError) return;
