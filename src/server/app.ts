@@ -196,8 +196,9 @@ export function createApp({
     logging: yogaLoggerFor(logger, wasLoggedWithRequestId),
     batching: false,
     multipart: false,
-    // the largest body read at all; useBodySizeLimit holds ordinary operations to maxBodyBytes
-    maxRequestBodySize: limits.maxImportBodyBytes,
+    // useBodySizeLimit reads every body once, at most maxImportBodyBytes (maxBodyBytes for a
+    // caller that may not import); yoga's own limit would read it through one more stream
+    maxRequestBodySize: false,
     cors: corsFor(limits.corsOrigins),
     context: ({ requestId }) => ({
       ...createContext(db, typeof requestId === 'string' ? requestId : randomUUID(), jobs),

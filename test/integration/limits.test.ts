@@ -93,6 +93,17 @@ describe('request body size', () => {
     expect((await post(limited, bodyOfSize(10_000, mixed, { json }))).status).toBe(200);
   });
 
+  it('a Content-Length that is not one whole number is a 400', async () => {
+    for (const value of ['abc', '12, 12', '-1']) {
+      const answer = await post(app(), '{"query":"{ __typename }"}', { 'content-length': value });
+      expect([value, answer.status]).toEqual([value, 400]);
+      expect(answer.body.errors[0]).toMatchObject({
+        message: 'Content-Length header is invalid.',
+        extensions: { code: 'BAD_REQUEST' },
+      });
+    }
+  });
+
   it('refuses from Content-Length alone, and counts a streamed body that has none', async () => {
     const limited = appWith({ maxBodyBytes: 10_000, maxImportBodyBytes: 50_000 });
     const declared = await limited.fetch('http://tokengrid.test/graphql', {
@@ -190,6 +201,28 @@ describe('document limits', () => {
     expect(over.body.errors[0]).toMatchObject({ extensions: { code: 'QUERY_TOO_COMPLEX' } });
     expect(over.body.errors[0].message).toMatch(/^The query's complexity is 34; the limit is 31 /);
     expect(over.body.data).toBeUndefined();
+  });
+
+  it('complexity is kept per document, operation and variables: each answer is its own', async () => {
+    const limited = appWith({ maxComplexity: 1 + 3 * 10 });
+    const document = `query Pages($first: Int) { sites(first: $first) { edges { node { code } } } }
+      query Small { sites(first: 2) { edges { node { code } } } }
+      query Large { sites(first: 20) { edges { node { code } } } }`;
+    const send = (operationName: string, variables: Record<string, unknown> = {}) =>
+      post(limited, JSON.stringify({ query: document, operationName, variables }));
+    for (const [operationName, variables, status] of [
+      ['Pages', { first: 10 }, 200],
+      ['Pages', { first: 11 }, 400],
+      ['Pages', { first: 10 }, 200],
+      ['Large', {}, 400],
+      ['Small', {}, 200],
+      ['Large', {}, 400],
+      ['Pages', { first: 11 }, 400],
+    ] as const) {
+      const answer = await send(operationName, variables);
+      expect([operationName, variables, answer.status]).toEqual([operationName, variables, status]);
+      if (status === 400) expect(answer.body.errors[0].extensions.code).toBe('QUERY_TOO_COMPLEX');
+    }
   });
 
   it('the default complexity limit takes every site with everything, and refuses a 100-row page of it', async () => {

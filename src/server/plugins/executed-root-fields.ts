@@ -13,7 +13,8 @@ export interface ExecutedRoot {
   fields: string[];
 }
 
-type Args = Pick<ExecutionArgs, 'schema' | 'document' | 'operationName' | 'variableValues'>;
+export type ExecutedRootArgs = Pick<ExecutionArgs, 'schema' | 'document' | 'operationName' | 'variableValues'>;
+type Args = ExecutedRootArgs;
 
 /** Per execution's args (the same object reaches each plugin's onExecute): collected once. */
 const collected = new WeakMap<Args, ExecutedRoot | null>();
