@@ -44,6 +44,8 @@ export class NotificationListener {
   private connection: Promise<{ client: pg.Client; listening: Set<string> } | null> | null = null;
   private retryMs = FIRST_RETRY_MS;
   private retry: NodeJS.Timeout | null = null;
+  /** a connection was tried before: any later one resumes after a gap */
+  private tried = false;
   private closed = false;
 
   constructor(private readonly config: pg.ClientConfig) {}
@@ -61,7 +63,7 @@ export class NotificationListener {
     // a channel stays listened to when its last listener leaves: it is one of a few constants
     const unlisten = () => void listeners.delete(handlers);
     if (this.closed) return unlisten;
-    const current = await (this.connection ??= this.connect(false));
+    const current = await (this.connection ??= this.connect());
     if (current && !current.listening.has(channel)) {
       try {
         await current.client.query(`LISTEN ${quoted}`);
@@ -73,7 +75,9 @@ export class NotificationListener {
     return unlisten;
   }
 
-  private async connect(resumed: boolean): Promise<{ client: pg.Client; listening: Set<string> } | null> {
+  private async connect(): Promise<{ client: pg.Client; listening: Set<string> } | null> {
+    const resumed = this.tried;
+    this.tried = true;
     const client = new pg.Client({ ...this.config, application_name: LISTENER_APPLICATION_NAME });
     const listening = new Set<string>();
     let lost = false;
@@ -114,7 +118,7 @@ export class NotificationListener {
     if (this.closed || this.retry) return;
     this.retry = setTimeout(() => {
       this.retry = null;
-      if (!this.closed && !this.connection) this.connection = this.connect(true);
+      if (!this.closed && !this.connection) this.connection = this.connect();
     }, this.retryMs);
     // a process with nothing else to do must not stay up for this
     this.retry.unref();
