@@ -202,6 +202,7 @@ export function useAuthentication(
       if ((url.pathname !== graphqlEndpoint && !guarded(url.pathname)) || request.method === 'OPTIONS') return;
       // the GraphiQL page itself carries no data; its requests carry the key
       if (
+        url.pathname === graphqlEndpoint &&
         request.method === 'GET' &&
         !url.searchParams.has('query') &&
         (request.headers.get('accept') ?? '').includes('text/html')

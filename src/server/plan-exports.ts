@@ -50,7 +50,12 @@ export function usePlanExports(db: Database): Plugin {
         );
         return;
       }
-      const id = decodeURIComponent(match[1]!);
+      let id: string;
+      try {
+        id = decodeURIComponent(match[1]!);
+      } catch {
+        id = match[1]!; // a malformed escape names no plan
+      }
       const csv = match[2] === '/allocations.csv';
       // a string that is no uuid names no plan (and would make PostgreSQL refuse the cast)
       const plan = isUuid(id)

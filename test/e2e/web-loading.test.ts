@@ -66,7 +66,7 @@ describeIf(
       dayPlanId = requestPlan.data.id;
       dayRows = await allocationCsvLines(url, dayPlanId);
       expect(dayRows.length).toBeGreaterThan(1000);
-    }, 180_000);
+    }, 300_000);
 
     afterAll(async () => {
       await browser?.close();
@@ -240,6 +240,8 @@ describeIf(
         expect(response.headers.get('www-authenticate')).toMatch(/^Bearer/);
         expect((await errorOf(response)).extensions).toEqual({ code: 'UNAUTHENTICATED', reason });
       }
+      // a browser's navigation (accept: text/html) is no GraphiQL page load here: refused as well
+      expect((await fetch(path, { headers: { accept: 'text/html' } })).status).toBe(401);
       // a refused caller learns nothing, not even whether the plan exists
       expect((await fetch(`${url}/plans/00000000-0000-4000-8000-000000000000.json`)).status).toBe(401);
       const allowed = await fetch(path, { headers: { authorization: `Bearer ${key}` } });
