@@ -250,7 +250,8 @@ describeIf(hasChromium, 'the web app in Chromium', `${CHROMIUM} is not installed
 
   it('shows the hourly view of a 24-period plan', async () => {
     const id = await requestThroughPage('web e2e day-ahead', { periods: 24 });
-    await page.getByTestId('hourly-chart').waitFor();
+    // its allocations load page by page: long on a loaded shared machine
+    await page.getByTestId('hourly-chart').waitFor({ timeout: 120_000 });
     const { plan } = await api(`query($id: ID!) { plan(id: $id) { options } }`, { id });
     expect(plan.options.periods).toBe(24);
     expect(await page.getByTestId('hourly-chart').locator('path').count()).toBeGreaterThan(3);
@@ -285,7 +286,7 @@ describeIf(hasChromium, 'the web app in Chromium', `${CHROMIUM} is not installed
       /would serve [\d.,]+ (k |M )?tok\/s of demand now unserved \(penalty avoided/,
     );
     await shot('06b-day-ahead-unserved');
-  });
+  }, 240_000);
 
   it("puts a refused request's issues beside their fields, takes any valid number, and writes dates as the CLI does", async () => {
     const form = page.getByTestId('request-form');
