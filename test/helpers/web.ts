@@ -1,0 +1,87 @@
+// The web view for the browser suites: its build, a served app with Chromium, screenshots.
+import { execFileSync, type ChildProcess } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
+import { expect } from 'vitest';
+import { launchChromium } from './browser.js';
+import { cliWorkspace, serve, stop } from './cli.js';
+
+const ROOT = join(import.meta.dirname, '../..');
+const WEB_SOURCES = join(ROOT, 'web');
+const WEB_BUILD = join(ROOT, 'dist/web/index.html');
+export const SCREENSHOTS = join(ROOT, 'test-output/web');
+
+function newestMtime(dir: string): number {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestMtime(path) : statSync(path).mtimeMs);
+  }
+  return newest;
+}
+
+/** Builds dist/web when it is missing or older than web/ (a few seconds). */
+export function ensureWebBuild(): void {
+  if (existsSync(WEB_BUILD) && statSync(WEB_BUILD).mtimeMs >= newestMtime(WEB_SOURCES)) return;
+  execFileSync(
+    process.execPath,
+    [join(ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--config', join(WEB_SOURCES, 'vite.config.ts')],
+    { cwd: ROOT, stdio: 'pipe' },
+  );
+}
+
+export interface WebApp {
+  url: string;
+  browser: Browser;
+  close(): Promise<void>;
+}
+
+/**
+ * The web view served by `tokengrid serve` on a fresh data directory (or
+ * PostgreSQL database) loaded with the fixtures, and Chromium to open it.
+ */
+export async function startWebApp(prefix: string): Promise<WebApp> {
+  ensureWebBuild();
+  await mkdir(SCREENSHOTS, { recursive: true });
+  const workspace = await cliWorkspace(prefix, { from: 'started' });
+  let server: ChildProcess | undefined;
+  try {
+    const started = await serve(workspace, { LOG_LEVEL: 'warn' });
+    server = started.child;
+    const browser = await launchChromium();
+    return {
+      url: started.url,
+      browser,
+      async close() {
+        await browser.close();
+        await stop(started.child);
+        await workspace.cleanup();
+      },
+    };
+  } catch (error) {
+    if (server) await stop(server);
+    await workspace.cleanup();
+    throw error;
+  }
+}
+
+/** A page that logs the app's uncaught errors. */
+export async function newPage(browser: Browser, options: BrowserContextOptions): Promise<Page> {
+  const page = await (await browser.newContext(options)).newPage();
+  page.on('pageerror', (error) => console.error('page error:', error));
+  return page;
+}
+
+/** A GraphQL request to the app's API; any error fails the test. */
+export async function webApi(url: string, query: string, variables: Record<string, unknown> = {}): Promise<any> {
+  const response = await fetch(`${url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ query, variables }),
+  });
+  const body = (await response.json()) as { data?: any; errors?: unknown };
+  expect(body.errors).toBeUndefined();
+  return body.data;
+}
