@@ -205,7 +205,9 @@ export class WorldMap {
     this.svg.addEventListener('keydown', (event) => this.key(event));
     this.svg.addEventListener('focusin', (event) => {
       const marker = this.markerOf(event.target);
-      if (marker) this.showTooltip(marker.tooltip, marker.screen);
+      if (!marker) return;
+      this.reveal(marker);
+      this.showTooltip(marker.tooltip, marker.screen);
     });
     this.svg.addEventListener('focusout', () => {
       if (this.pinned === null) this.hideTooltip();
@@ -458,7 +460,11 @@ export class WorldMap {
         layer,
       );
       // a wider, invisible twin takes the pointer: thin lines are hard to hover or tap
-      el('path', { d, class: 'flow-hit', 'data-tooltip': tooltip }, layer);
+      el(
+        'path',
+        { d, class: 'flow-hit', 'data-site': flow.siteCode, 'data-region': flow.regionCode, 'data-tooltip': tooltip },
+        layer,
+      );
     }
     const note = this.legend.querySelector<HTMLElement>('[data-testid=flow-description]');
     if (note) {
@@ -571,15 +577,15 @@ export class WorldMap {
   }
 
   private focusActive(): void {
-    const marker = this.markers[this.active];
-    if (!marker) return;
+    this.markers[this.active]?.glyph.focus();
+  }
+
+  /** a focused marker outside the zoomed view is brought into it */
+  private reveal(marker: Marker): void {
     const { x, y } = marker.screen;
-    // a marker moved to outside the zoomed view is brought into it
-    if (x < 0 || y < 0 || x > this.size.width || y > this.size.height) {
-      const scale = this.size.width / WIDTH;
-      this.zoomBehavior.translateTo(this.selection, marker.base[0] * scale, marker.base[1] * scale);
-    }
-    marker.glyph.focus();
+    if (x >= 0 && y >= 0 && x <= this.size.width && y <= this.size.height) return;
+    const scale = this.size.width / WIDTH;
+    this.zoomBehavior.translateTo(this.selection, marker.base[0] * scale, marker.base[1] * scale);
   }
 
   private zoomBy(factor: number): void {
