@@ -1,11 +1,15 @@
-// For the browser suites: the web view's build (dist/web, rebuilt by Vite when
-// web/ is newer than it, so a test never runs a stale page) and the API of the
-// server under test, as the tests read it to check the page; where their
-// screenshots go.
-import { execFileSync } from 'node:child_process';
+// The web view for the browser suites: its build (dist/web, rebuilt by Vite
+// when web/ is newer than it, so a test never runs a stale page), a served app
+// with Chromium, the API of the server under test as the tests read it to check
+// the page, and where the screenshots go.
+import { execFileSync, type ChildProcess } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
 import { expect } from 'vitest';
+import { launchChromium } from './browser.js';
+import { cliWorkspace, serve, stop } from './cli.js';
 
 const ROOT = join(import.meta.dirname, '../..');
 const WEB_SOURCES = join(ROOT, 'web');
@@ -29,6 +33,48 @@ export function ensureWebBuild(): void {
     [join(ROOT, 'node_modules/vite/bin/vite.js'), 'build', '--config', join(WEB_SOURCES, 'vite.config.ts')],
     { cwd: ROOT, stdio: 'pipe' },
   );
+}
+
+export interface WebApp {
+  url: string;
+  browser: Browser;
+  close(): Promise<void>;
+}
+
+/**
+ * The web view served by `tokengrid serve` on a fresh data directory (or
+ * PostgreSQL database) loaded with the fixtures, and Chromium to open it.
+ */
+export async function startWebApp(prefix: string): Promise<WebApp> {
+  ensureWebBuild();
+  await mkdir(SCREENSHOTS, { recursive: true });
+  const workspace = await cliWorkspace(prefix, { from: 'started' });
+  let server: ChildProcess | undefined;
+  try {
+    const started = await serve(workspace, { LOG_LEVEL: 'warn' });
+    server = started.child;
+    const browser = await launchChromium();
+    return {
+      url: started.url,
+      browser,
+      async close() {
+        await browser.close();
+        await stop(started.child);
+        await workspace.cleanup();
+      },
+    };
+  } catch (error) {
+    if (server) await stop(server);
+    await workspace.cleanup();
+    throw error;
+  }
+}
+
+/** A page that logs the app's uncaught errors. */
+export async function newPage(browser: Browser, options: BrowserContextOptions): Promise<Page> {
+  const page = await (await browser.newContext(options)).newPage();
+  page.on('pageerror', (error) => console.error('page error:', error));
+  return page;
 }
 
 /** A GraphQL request to a running server, failing the test on any error; `key` is sent as a Bearer token. */

@@ -4,7 +4,8 @@ import { AuthRequired, gql, setApiKey, subscribe } from './api.js';
 import { downloadPlan } from './export.js';
 import { esc, tokensPerSecond, usd, when } from './format.js';
 import { hourlyHtml } from './hourly.js';
-import { WorldMap, type MapData, type MapFlow } from './map.js';
+import { netFlowChanges, planFlows } from './flows.js';
+import { WorldMap, type MapData } from './map.js';
 import {
   compareRegionPanelHtml,
   compareSitePanelHtml,
@@ -42,6 +43,7 @@ const state: {
 const worldMap = new WorldMap($('map'), $('legend'), $('tooltip'), {
   onSelectSite: (code) => select({ kind: 'site', code }),
   onSelectRegion: (code) => select({ kind: 'region', code }),
+  onLeave: () => $('side').focus(),
 });
 
 function sites() {
@@ -51,32 +53,12 @@ function sites() {
 function renderMap(): void {
   const plan = state.plan;
   const planSites = new Map(plan?.sites.map((s) => [s.siteCode, s]) ?? []);
-  let flows: MapFlow[] = [];
-  if (state.diff) {
-    for (const f of state.diff.flows) {
-      if (f.fromSiteCode)
-        flows.push({
-          siteCode: f.fromSiteCode,
-          regionCode: f.regionCode,
-          tokensPerSecond: f.tokensPerSecond,
-          kind: 'loss',
-        });
-      if (f.toSiteCode)
-        flows.push({
-          siteCode: f.toSiteCode,
-          regionCode: f.regionCode,
-          tokensPerSecond: f.tokensPerSecond,
-          kind: 'gain',
-        });
-    }
-  } else if (plan) {
-    flows = plan.regions.flatMap((r) =>
-      r.sources.map((s) => ({ siteCode: s.siteCode, regionCode: r.regionCode, tokensPerSecond: s.tokensPerSecond })),
-    );
-  }
+  // flows per site→region over the day; a comparison shows the net change of each pair
+  const flows = state.diff ? netFlowChanges(state.diff.flows) : plan ? planFlows(plan.regions) : [];
   const data: MapData = {
     sizeLabel: plan ? 'load in the plan' : 'installed capacity',
     flows,
+    comparing: state.diff !== null,
     sites: sites().map((site) => {
       const load = planSites.get(site.code);
       const cost = plan ? (load?.costPerMillionTokens ?? null) : site.costPerMillionTokens;
