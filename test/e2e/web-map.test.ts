@@ -312,6 +312,16 @@ describeIf(hasChromium, 'the web map in Chromium', `${CHROMIUM} is not installed
     expect(await page.locator('svg [data-code][tabindex="0"]').count()).toBe(1);
     await page.keyboard.press('Enter');
     await expect.poll(() => page.getByTestId('panel-title').textContent()).toMatch(new RegExp(` ${current}$`));
+    // + / − / 0 zoom from the keyboard, focus staying on the marker
+    const zoomLevel = async () => Number(await page.getByTestId('map').getAttribute('data-zoom'));
+    await page.keyboard.press('+');
+    expect(await zoomLevel()).toBeCloseTo(1.6, 2);
+    await page.keyboard.press('-');
+    expect(await zoomLevel()).toBeCloseTo(1, 2);
+    await page.keyboard.press('+');
+    await page.keyboard.press('0');
+    expect(await zoomLevel()).toBe(1);
+    expect((await focused()).code).toBe(current);
     // the next Tab leaves the map: the 56 markers are one stop
     await page.keyboard.press('Tab');
     expect((await focused()).code).toBeNull();
