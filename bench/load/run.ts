@@ -55,7 +55,7 @@ async function startProcess(
   });
   const url = await new Promise<string>((resolve, reject) => {
     let output = '';
-    const timer = setTimeout(() => reject(new Error(`no URL within 60 s:\n${output}`)), 60_000);
+    const timer = setTimeout(() => reject(new Error(`no URL within 180 s:\n${output}`)), 180_000);
     child.stdout!.on('data', (chunk: Buffer) => {
       output += chunk.toString();
       const match = /GraphiQL: (http:\/\/[^\s]+)\/graphql/.exec(output);
