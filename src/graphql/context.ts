@@ -1,16 +1,16 @@
-// What every resolver sees: the request's database and per-request lookups of
-// the small reference tables (GPU types, workload classes), loaded at most once
-// per request so derived fields on a list of sites cost no extra queries.
+// What every resolver sees: the request's database and the small reference
+// tables (GPU types, workload classes), from the process's cache, whose version
+// is checked at most once per request so derived fields on a list of sites cost
+// no extra queries.
 import type { Database } from '../db/database.js';
 import type { GpuThroughputs } from '../domain/economics.js';
-import type { GpuThroughput, GpuType, WorkloadClass } from '../generated/prisma/client.js';
+import { lookupCacheOf, type GpuTypeWithThroughputs, type Lookups } from '../db/lookup-cache.js';
+import type { WorkloadClass } from '../generated/prisma/client.js';
 import type { PlanJobs } from '../jobs/plan-jobs.js';
 import type { Jobs } from '../jobs/runtime.js';
 import { DEFAULT_SOLVER_CAPS, type SolverCaps } from '../plans/solver-caps.js';
 import type { ScheduleService } from '../schedules/service.js';
 import type { SubscriptionGuard } from './subscriptions.js';
-
-export type GpuTypeWithThroughputs = GpuType & { throughputs: (GpuThroughput & { workloadClass: WorkloadClass })[] };
 
 export interface Context {
   db: Database;
@@ -34,45 +34,20 @@ export interface Context {
 }
 
 export interface ReferenceLookups {
-  gpuTypes(): Promise<Map<string, GpuTypeWithThroughputs>>;
+  gpuTypes(): Promise<ReadonlyMap<string, GpuTypeWithThroughputs>>;
   /** the same GPU types in the shape the domain calculations take */
-  gpuThroughputs(): Promise<Map<string, GpuThroughputs>>;
-  workloadClasses(): Promise<Map<string, WorkloadClass>>;
+  gpuThroughputs(): Promise<ReadonlyMap<string, GpuThroughputs>>;
+  workloadClasses(): Promise<ReadonlyMap<string, WorkloadClass>>;
 }
 
+/** The process's cached tables (src/db/lookup-cache.ts), checked for a change once per request. */
 export function referenceLookups(db: Database): ReferenceLookups {
-  let gpuTypes: Promise<Map<string, GpuTypeWithThroughputs>> | undefined;
-  let classes: Promise<Map<string, WorkloadClass>> | undefined;
+  let lookups: Promise<Lookups> | undefined;
+  const current = () => (lookups ??= lookupCacheOf(db).current());
   return {
-    gpuTypes() {
-      gpuTypes ??= db.prisma.gpuType
-        .findMany({ include: { throughputs: { include: { workloadClass: true } } }, orderBy: { code: 'asc' } })
-        .then((rows) => new Map(rows.map((row) => [row.code, row])));
-      return gpuTypes;
-    },
-    async gpuThroughputs() {
-      const rows = await this.gpuTypes();
-      return new Map(
-        [...rows.values()].map((gpu) => [
-          gpu.code,
-          {
-            code: gpu.code,
-            powerWatts: gpu.powerWatts,
-            throughputs: gpu.throughputs.map((t) => ({
-              workloadClassCode: t.workloadClass.code,
-              tokensPerSecond: t.tokensPerSecond,
-              derivation: t.derivation,
-            })),
-          },
-        ]),
-      );
-    },
-    workloadClasses() {
-      classes ??= db.prisma.workloadClass
-        .findMany({ orderBy: { id: 'asc' } })
-        .then((rows) => new Map(rows.map((row) => [row.code, row])));
-      return classes;
-    },
+    gpuTypes: async () => (await current()).gpuTypes,
+    gpuThroughputs: async () => (await current()).gpuThroughputs,
+    workloadClasses: async () => (await current()).workloadClasses,
   };
 }
 
