@@ -22,6 +22,7 @@ import {
   WebBaseDocument,
   WebDiffDocument,
   WebPlanDocument,
+  type WebPlanQuery,
   WebPlansDocument,
   WebPlanUpdatedDocument,
   WebRequestPlanDocument,
@@ -202,9 +203,9 @@ async function loadPlans(): Promise<void> {
   renderPlans();
 }
 
-async function showPlan(id: string): Promise<void> {
+async function showPlan(id: string, loaded?: Promise<WebPlanQuery>): Promise<void> {
   // one request: the plan with its aggregates (the hourly chart's per site × hour load), not its rows
-  const data = await gql(WebPlanDocument, { id });
+  const data = await (loaded ?? gql(WebPlanDocument, { id }));
   if (!data.plan) return;
   state.plan = data.plan;
   state.diff = null;
@@ -403,7 +404,10 @@ function applyRole(me: BaseData['me']): void {
 }
 
 async function init(): Promise<void> {
-  const base = await gql(WebBaseDocument);
+  const wanted = /^#plan=([\w-]+)$/.exec(location.hash)?.[1];
+  // the plan the address names is asked for with the data and the plan list, not after them
+  const named = wanted ? gql(WebPlanDocument, { id: wanted }) : undefined;
+  const [base] = await Promise.all([gql(WebBaseDocument), loadPlans(), named]);
   state.base = base;
   applyRole(base.me);
   const scenarioSelect = $('scenario-select') as HTMLSelectElement;
@@ -414,10 +418,9 @@ async function init(): Promise<void> {
       .join('');
   $('map').dataset.sites = String(base.sites.edges.length);
   renderMap();
-  await loadPlans();
-  const wanted = /^#plan=([\w-]+)$/.exec(location.hash)?.[1];
+  renderPlans();
   const first = wanted ?? state.plans.find((p) => p.status === 'SOLVED')?.id;
-  if (first) await showPlan(first);
+  if (first) await showPlan(first, named);
   document.body.dataset.ready = 'true';
 }
 
