@@ -32,9 +32,9 @@ export async function startJobQueue(
   logger: Logger = silentLogger,
 ): Promise<PgBoss> {
   // a database that goes away is logged once (not once per poll) and polled less often (src/jobs/queue-health.ts)
-  const health = new QueueHealth(logger);
+  const statements = new QueueStatements(db, new QueueHealth(logger), logger);
   const boss = new PgBoss({
-    db: { executeSql: (text, values) => health.run(() => db.executeSql(text, values ?? [])) },
+    db: statements,
     schedule: options.schedule ?? true,
     cronMonitorIntervalSeconds: options.cronMonitorIntervalSeconds ?? 30,
     cronWorkerIntervalSeconds: options.cronWorkerIntervalSeconds ?? 5,
@@ -45,12 +45,56 @@ export async function startJobQueue(
     pollingIntervalSeconds: options.pollingIntervalSeconds ?? 2,
   });
   // pg-boss reports background errors (a failed poll) as events: they must not crash the process
-  boss.on('error', (error) => health.error(error));
+  boss.on('error', (error) => statements.health.error(error));
+  // pg-boss records a finished job without awaiting it, and its stop does not
+  // wait for that: the stop here does, so closing the database afterwards is safe
+  const stop = boss.stop.bind(boss);
+  boss.stop = async (stopOptions) => {
+    await stop(stopOptions);
+    await statements.close();
+  };
   await boss.start();
   // the timekeeper creates its queue at start but ignores a failure (e.g. the
   // deadlock below, when several processes start on a new database at once)
   if (options.schedule ?? true) await ensureQueue(boss, TIMEKEEPER_QUEUE);
   return boss;
+}
+
+/**
+ * The queue's statements: each goes through QueueHealth, and those still
+ * running when the queue stops are waited for. A statement that comes later (a
+ * handler that outlived the stop's timeout, recording its job) is not run, and
+ * never answers: the database may be closed by then, and pg-boss does not await
+ * that statement, so an error would be an unhandled rejection and an empty
+ * answer breaks pg-boss. Its job was already failed by the stop ("pg-boss shut
+ * down while active").
+ */
+class QueueStatements implements PgBoss.Db {
+  private readonly running = new Set<Promise<unknown>>();
+  private closed = false;
+
+  constructor(
+    private readonly db: Database,
+    readonly health: QueueHealth,
+    private readonly logger: Logger,
+  ) {}
+
+  executeSql(text: string, values?: unknown[]): Promise<{ rows: Record<string, unknown>[] }> {
+    if (this.closed) {
+      this.logger.warn({ statement: text.trim().slice(0, 80) }, 'job queue stopped: a late statement was not run');
+      return new Promise(() => {});
+    }
+    const statement = this.health.run(() => this.db.executeSql(text, values ?? []));
+    this.running.add(statement);
+    const done = () => this.running.delete(statement);
+    statement.then(done, done);
+    return statement;
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    await Promise.allSettled([...this.running]);
+  }
 }
 
 /** pg-boss 10's timekeeper moves due ticks onto their schedules' queues through this queue. */
