@@ -9,16 +9,14 @@
 // Run: npx tsx bench/import/run.ts   (PostgreSQL: TOKENGRID_BENCH_DATABASE_URL,
 // default postgres://postgres@127.0.0.1:5432/postgres; skipped when it does not answer)
 import { execFileSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
 import { largeDataset } from '../../test/helpers/large-dataset.js';
+import { BENCH_ADMIN_URL, scratchPostgresDatabase } from '../scratch-postgres.js';
 
 const SITES = 500;
 const REGIONS = 200;
-const ADMIN_URL = process.env.TOKENGRID_BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const here = new URL('.', import.meta.url).pathname;
 
 function run(script: string, ...args: string[]): Record<string, number> {
@@ -26,29 +24,14 @@ function run(script: string, ...args: string[]): Record<string, number> {
   return JSON.parse(out.trim().split('\n').at(-1)!) as Record<string, number>;
 }
 
-async function admin(sql: string): Promise<boolean> {
-  const client = new pg.Client({ connectionString: ADMIN_URL, connectionTimeoutMillis: 3000 });
-  try {
-    await client.connect();
-    await client.query(sql);
-    return true;
-  } catch {
-    return false;
-  } finally {
-    await client.end().catch(() => {});
-  }
-}
-
 /** A fresh PostgreSQL database for one run, dropped after; null when the server does not answer. */
 async function withPostgresDatabase<T>(use: (url: string) => T): Promise<T | null> {
-  const name = `tokengrid_bench_${randomBytes(4).toString('hex')}`;
-  if (!(await admin(`CREATE DATABASE ${name}`))) return null;
+  const database = await scratchPostgresDatabase('tokengrid_bench');
+  if (!database) return null;
   try {
-    const url = new URL(ADMIN_URL);
-    url.pathname = `/${name}`;
-    return use(url.toString());
+    return use(database.url);
   } finally {
-    await admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await database.drop();
   }
 }
 
@@ -82,7 +65,7 @@ try {
             ours ? { ours, raw: (await withPostgresDatabase((url) => run('case.ts', 'sql', file, url)))! } : null,
           );
     if (!figures) {
-      console.log(`| ${label} | skipped: ${ADMIN_URL} does not answer | | | | |`);
+      console.log(`| ${label} | skipped: ${BENCH_ADMIN_URL} does not answer | | | | |`);
       continue;
     }
     const { ours, raw } = figures;

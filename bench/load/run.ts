@@ -11,12 +11,11 @@
 // PostgreSQL: TOKENGRID_BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/postgres;
 // skipped when it does not answer, or with TOKENGRID_BENCH_DATABASE_URL=none)
 import { spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
-import pg from 'pg';
+import { scratchPostgresDatabase } from '../scratch-postgres.js';
 
 const DURATION_SECONDS = Math.min(60, Math.max(2, Number(process.argv[2] ?? 10)));
 const CONNECTIONS = Math.min(64, Math.max(1, Number(process.argv[3] ?? 10)));
@@ -236,34 +235,6 @@ async function waitForQueue(url: string): Promise<void> {
   throw new Error('the queued plans did not finish within 120 s');
 }
 
-/** A database of the bench's own on the PostgreSQL server, dropped after; null when none answers. */
-async function postgresDatabase(): Promise<{ url: string; drop: () => Promise<void> } | null> {
-  const admin = process.env.TOKENGRID_BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-  if (admin === 'none') return null;
-  const name = `tokengrid_load_${randomBytes(4).toString('hex')}`;
-  const client = new pg.Client({ connectionString: admin });
-  try {
-    await client.connect();
-    await client.query(`CREATE DATABASE "${name}"`);
-  } catch (error) {
-    console.log(`(PostgreSQL skipped: ${(error as Error).message})`);
-    return null;
-  } finally {
-    await client.end().catch(() => {});
-  }
-  const url = new URL(admin);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    drop: async () => {
-      const c = new pg.Client({ connectionString: admin });
-      await c.connect();
-      await c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-      await c.end();
-    },
-  };
-}
-
 const failures = (f: Figures) => f.errors + f.non2xx + f.graphqlErrors;
 const cells = (f: Figures | undefined) =>
   f
@@ -313,7 +284,7 @@ async function main() {
         children,
       )
     ).reverse() as [ServerRun, ServerRun | undefined];
-    const databases = await Promise.all(checkouts.map(() => postgresDatabase()));
+    const databases = await Promise.all(checkouts.map(() => scratchPostgresDatabase('tokengrid_load')));
     let postgres: ServerRun | null = null;
     let postgresBaseline: ServerRun | undefined;
     try {

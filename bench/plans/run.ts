@@ -6,9 +6,7 @@
 // Run: npx tsx bench/plans/run.ts   (PostgreSQL: TOKENGRID_BENCH_DATABASE_URL,
 // default postgres://postgres@127.0.0.1:5432/postgres; skipped when it does not answer)
 import { spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
-import pg from 'pg';
 import { openDatabase, type Database } from '../../src/db/database.js';
 import { applyMigrations } from '../../src/db/migrate.js';
 import { planningInputFromDatabase } from '../../src/db/planning-input.js';
@@ -19,6 +17,7 @@ import { closeSolverWorkers, solvePlacementInWorker } from '../../src/optimizer/
 import { createApp } from '../../src/server/app.js';
 import { listen } from '../../src/server/http.js';
 import { seedFixtures } from '../../src/server/start.js';
+import { scratchPostgresDatabase } from '../scratch-postgres.js';
 
 const RUNS = 7;
 const LATENCY_REQUESTS = 60;
@@ -189,42 +188,16 @@ async function bench(label: string, db: Database) {
   }
 }
 
-async function postgresUrl(): Promise<{ url: string; drop: () => Promise<void> } | null> {
-  const admin = process.env.TOKENGRID_BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-  const name = `tokengrid_bench_${randomBytes(4).toString('hex')}`;
-  const client = new pg.Client({ connectionString: admin });
-  try {
-    await client.connect();
-    await client.query(`CREATE DATABASE "${name}"`);
-  } catch (error) {
-    console.log(`\n(PostgreSQL skipped: ${(error as Error).message})`);
-    return null;
-  } finally {
-    await client.end().catch(() => {});
-  }
-  const url = new URL(admin);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    drop: async () => {
-      const c = new pg.Client({ connectionString: admin });
-      await c.connect();
-      await c.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-      await c.end();
-    },
-  };
-}
-
 console.log(`# Plans service (node ${process.version}, ${new Date().toISOString()})`);
 await bench('embedded (PGlite)', await openDatabase({ kind: 'pglite', dataDir: ':memory:' }));
-const postgres = await postgresUrl();
+const postgres = await scratchPostgresDatabase('tokengrid_bench');
 if (postgres) {
   try {
     await bench('PostgreSQL', await openDatabase({ kind: 'postgres', url: postgres.url }));
   } finally {
     await postgres.drop();
   }
-  const separate = await postgresUrl();
+  const separate = await scratchPostgresDatabase('tokengrid_bench');
   if (separate) {
     try {
       await benchSeparateProcesses(separate.url);

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 import { CHROMIUM, hasChromium, launchChromium } from '../helpers/browser.js';
 import { cliWorkspace, serve, stop, type CliWorkspace } from '../helpers/cli.js';
 import { describeIf } from '../helpers/skip.js';
-import { ensureWebBuild, SCREENSHOTS } from '../helpers/web.js';
+import { ensureWebBuild, graphqlAt, SCREENSHOTS } from '../helpers/web.js';
 
 // each test opens a page on a real server; on a loaded shared machine that takes tens of seconds
 vi.setConfig({ testTimeout: 240_000 });
@@ -23,15 +23,8 @@ let browser: Browser | undefined;
 /** once the viewer test made keys, the API needs one */
 let adminKey: string | null = null;
 
-async function api(query: string, variables: Record<string, unknown> = {}): Promise<any> {
-  const response = await fetch(`${url}/graphql`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...(adminKey ? { authorization: `Bearer ${adminKey}` } : {}) },
-    body: JSON.stringify({ query, variables }),
-  });
-  const body = (await response.json()) as { data?: any; errors?: unknown };
-  expect(body.errors).toBeUndefined();
-  return body.data;
+function api(query: string, variables: Record<string, unknown> = {}): Promise<any> {
+  return graphqlAt(url, query, variables, adminKey ?? undefined);
 }
 
 async function requestPlan(name: string, options: Record<string, unknown>): Promise<{ id: string; name: string }> {
