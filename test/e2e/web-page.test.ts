@@ -55,6 +55,8 @@ describeIf(hasChromium, 'the web page in Chromium', `${CHROMIUM} is not installe
   let day: { id: string; name: string };
   let sunk: { id: string; name: string };
   let desktop: BrowserContext;
+  /** what a new user sees before any plan exists */
+  let firstLook: { options: string[]; compareDisabled: boolean; legend: string };
 
   beforeAll(async () => {
     ensureWebBuild();
@@ -63,19 +65,34 @@ describeIf(hasChromium, 'the web page in Chromium', `${CHROMIUM} is not installe
     const started = await serve(workspace, { LOG_LEVEL: 'warn' });
     server = started.child;
     url = started.url;
+    browser = await launchChromium();
+    desktop = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const first = await openPage(desktop);
+    firstLook = {
+      options: await first.getByTestId('plan-picker').locator('option').allTextContents(),
+      compareDisabled: await first.getByTestId('compare-form').getByRole('button', { name: 'Compare' }).isDisabled(),
+      legend: await first.locator('.legend-note').innerText(),
+    };
+    await first.close();
     // the latest (shown first) is a steady plan that no comparison below names
     day = await requestPlan('page day', { periods: 24 });
     steady = await requestPlan('page steady', { periods: 1 });
     carbon = await requestPlan('page carbon', { periods: 1, carbonPricePerTonne: 400 });
     sunk = await requestPlan('page sunk', { periods: 1, capexMode: 'SUNK' });
-    browser = await launchChromium();
-    desktop = await browser.newContext({ viewport: { width: 1280, height: 800 } });
   }, 180_000);
 
   afterAll(async () => {
     await browser?.close();
     if (server) await stop(server);
     await workspace?.cleanup();
+  });
+
+  it('before any plan: the picker says to request one, Compare is off, the legend says what its colour is', () => {
+    expect(firstLook.options).toEqual(['no plan yet: request one']);
+    expect(firstLook.compareDisabled).toBe(true);
+    expect(firstLook.legend).toContain('Colour: cost per million tokens on an H100 (standard class), before any plan');
+    expect(firstLook.legend).toContain('Lines: the flows of a plan, once one is shown.');
+    expect(firstLook.legend).not.toContain('0 flows');
   });
 
   it('puts the plan picker and the request form in the first 1280×800 viewport, with a hint of what to do', async () => {

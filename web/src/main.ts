@@ -58,6 +58,10 @@ function renderMap(): void {
   const flows = state.diff ? netFlowChanges(state.diff.flows) : plan ? planFlows(plan.regions) : [];
   const data: MapData = {
     sizeLabel: plan ? 'load in the plan' : 'installed capacity',
+    colourLabel:
+      plan || state.diff
+        ? 'cost per million tokens in the plan'
+        : 'cost per million tokens on an H100 (standard class), before any plan',
     flows,
     comparing: state.diff !== null,
     sites: sites().map((site) => {
@@ -164,7 +168,7 @@ function renderPicker(): void {
   // while two plans are compared the picker says so rather than name a third plan
   const comparing = state.diff && state.compared ? state.compared : null;
   if (comparing) picker.insertAdjacentHTML('afterbegin', `<option value="">${esc(comparingText(comparing))}</option>`);
-  else if (!shown) picker.insertAdjacentHTML('afterbegin', '<option value="">choose a plan</option>');
+  else if (!shown && listed.length) picker.insertAdjacentHTML('afterbegin', '<option value="">choose a plan</option>');
   picker.value = comparing ? '' : (shown?.id ?? '');
 }
 
@@ -194,7 +198,12 @@ function renderPlans(): void {
     const previous = selectEl.value;
     selectEl.innerHTML = solved.map((p) => `<option value="${esc(p.id)}">${esc(planLabel(p))}</option>`).join('');
     selectEl.value = solved.some((p) => p.id === previous) ? previous : (solved[pick]?.id ?? solved[0]?.id ?? '');
+    selectEl.disabled = solved.length < 2;
   }
+  // a comparison needs two finished plans: say so rather than offer empty lists
+  const compareButton = $('compare-form').querySelector<HTMLButtonElement>('button[type=submit]')!;
+  compareButton.disabled = solved.length < 2;
+  compareButton.title = solved.length < 2 ? 'needs two solved plans' : '';
 }
 
 async function loadPlans(): Promise<void> {

@@ -53,6 +53,8 @@ export interface MapData {
   flows: SiteRegionFlow[];
   comparing: boolean;
   sizeLabel: string;
+  /** what the colour shows: the plan's cost per site, or the pre-plan H100 cost */
+  colourLabel: string;
 }
 
 export interface MapHandlers {
@@ -295,7 +297,7 @@ export class WorldMap {
     this.markers = markers;
     const again = markers.findIndex((m) => m.code === previous);
     this.setActive(again >= 0 ? again : 0);
-    this.renderLegend(range, data.sizeLabel);
+    this.renderLegend(range, data.sizeLabel, data.colourLabel);
     this.layout();
   }
 
@@ -646,13 +648,19 @@ export class WorldMap {
     this.tooltip.classList.remove('pinned');
   }
 
-  private renderLegend(range: [number, number], sizeLabel: string): void {
+  private renderLegend(range: [number, number], sizeLabel: string, colourLabel: string): void {
     const comparing = this.data?.comparing ?? false;
+    const description = '<span data-testid="flow-description"></span>';
+    const lines = comparing
+      ? `Lines: ${description}, <span class="key gain">load gained</span> / <span class="key loss">load lost</span> per site→region; select a marker for all of its flows.`
+      : this.data?.flows.length
+        ? `Lines: ${description} per site→region, width by tok/s (mean over the plan); select a marker for all of its flows.`
+        : `Lines: the flows of a plan, once one is shown.<span data-testid="flow-description" hidden></span>`;
     const stops = Array.from({ length: 11 }, (_, i) => `${interpolateCividis(i / 10)} ${i * 10}%`).join(', ');
     this.legend.innerHTML = `
       <div class="legend-scale"><span>${esc(usd(range[0], 3))}</span><span class="ramp" style="background: linear-gradient(to right, ${stops})"></span><span>${esc(usd(range[1], 3))}</span></div>
-      <div class="legend-note">Colour: cost per million tokens. Circles: sites, area by ${esc(sizeLabel)}. Squares: regions, area by demand.
-      Lines: <span data-testid="flow-description"></span>${comparing ? ', <span class="key gain">load gained</span> / <span class="key loss">load lost</span> per site→region' : ' per site→region, width by tok/s (mean over the plan)'}; select a marker for all of its flows.</div>`;
+      <div class="legend-note">Colour: ${esc(colourLabel)}. Circles: sites, area by ${esc(sizeLabel)}. Squares: regions, area by demand.
+      ${lines}</div>`;
     this.drawFlows();
   }
 }
