@@ -14,10 +14,25 @@ export interface PlanningWorkloadClass {
   hourlyDemandProfile: number[];
 }
 
+/** The model a data set without models plans for: one anonymous model carrying every throughput and demand. */
+export const DEFAULT_MODEL_CODE = 'DEFAULT';
+
+export interface PlanningModel {
+  code: string;
+  /** countries whose sites may run it (licence or export rules); empty or absent = anywhere */
+  allowedCountries?: string[];
+  /** the only sites that may run it; empty or absent = any site */
+  allowedSites?: string[];
+}
+
 export interface PlanningGpuThroughput {
+  /** the model served; absent = DEFAULT_MODEL_CODE */
+  modelCode?: string;
   workloadClassCode: string;
   /** sustained tokens/s of one GPU under the class's token-latency target */
   tokensPerSecond: number;
+  /** the model runs in replicas of this many GPUs of this type (its weights' minimum); absent = 1 */
+  gpusPerReplica?: number;
 }
 
 export interface PlanningGpuType {
@@ -26,7 +41,7 @@ export interface PlanningGpuType {
   powerKw: number;
   /** amortized capital cost of one GPU, $/h */
   capexPerHour: number;
-  /** classes absent here cannot run on this GPU type */
+  /** (model, class) pairs absent here cannot run on this GPU type */
   throughputs: PlanningGpuThroughput[];
 }
 
@@ -60,6 +75,8 @@ export interface PlanningSite {
 }
 
 export interface PlanningDemand {
+  /** the model asked for; absent = DEFAULT_MODEL_CODE */
+  modelCode?: string;
   workloadClassCode: string;
   /** mean demand, tokens/s */
   tokensPerSecond: number;
@@ -84,6 +101,8 @@ export interface PlanningLatency {
 }
 
 export interface PlanningInput {
+  /** absent or empty = one model, DEFAULT_MODEL_CODE, which every throughput and demand without a model belongs to */
+  models?: PlanningModel[];
   workloadClasses: PlanningWorkloadClass[];
   gpuTypes: PlanningGpuType[];
   sites: PlanningSite[];
@@ -249,7 +268,11 @@ export type UnservedReason =
   /** only with `carbonCapTonnesPerHour`: sites had room but the cap did not */
   | 'CARBON_CAP'
   /** only when the unserved penalty is set below what serving would cost */
-  | 'COST';
+  | 'COST'
+  /** no GPU type at any site within reach can hold this model (none has a throughput for it) */
+  | 'NO_GPU_FOR_MODEL'
+  /** the model's deployment rule (allowed countries or sites) leaves no site within reach */
+  | 'MODEL_RULE';
 
 export type SiteLimit = 'POWER' | 'CAPACITY' | 'SITE_SHARE';
 
@@ -318,10 +341,32 @@ export interface SiteGpuPlan {
   utilization: number;
 }
 
+/** One model's GPUs of one type at a site. */
+export interface SiteGpuModelPlan {
+  gpuTypeCode: string;
+  /** GPUs this model holds, mean over periods */
+  gpusBusy: number;
+  peakGpusBusy: number;
+  gpusPerReplica: number;
+  /** whole replicas at the peak period in integer mode (peakGpusBusy / gpusPerReplica); null in LP mode */
+  peakReplicas: number | null;
+}
+
+export interface SiteModelPlan {
+  modelCode: string;
+  servedTokensPerSecond: number;
+  loadByClass: ClassLoad[];
+  gpus: SiteGpuModelPlan[];
+  /** energy + capex (+ carbon) of the GPUs this model holds here, $/h; egress is in the model's plan, not the site's */
+  costPerHour: number;
+}
+
 export interface SitePlan {
   siteCode: string;
   servedTokensPerSecond: number;
   loadByClass: ClassLoad[];
+  /** the same load by model (one row per model served here) */
+  models: SiteModelPlan[];
   gpus: SiteGpuPlan[];
   /** GPUs busy at each type's peak period / the site's GPUs (installed + added): agrees with `gpus` (siteUtilization) */
   utilization: number;
@@ -343,6 +388,7 @@ export interface RegionSource {
 }
 
 export interface RegionClassPlan {
+  modelCode: string;
   workloadClassCode: string;
   demandTokensPerSecond: number;
   servedTokensPerSecond: number;
@@ -352,12 +398,22 @@ export interface RegionClassPlan {
   worstRttMs: number | null;
 }
 
+export interface RegionModelPlan {
+  modelCode: string;
+  demandTokensPerSecond: number;
+  servedTokensPerSecond: number;
+  unservedTokensPerSecond: number;
+}
+
 export interface RegionPlan {
   regionCode: string;
   demandTokensPerSecond: number;
   servedTokensPerSecond: number;
   unservedTokensPerSecond: number;
+  /** one row per (model, class) demand of the region */
   classes: RegionClassPlan[];
+  /** the region's demand by model */
+  models: RegionModelPlan[];
   sources: RegionSource[];
   /** served-token-weighted RTT over routes with a known RTT */
   weightedRttMs: number | null;
@@ -367,6 +423,7 @@ export interface RegionPlan {
 export interface AllocationRow {
   siteCode: string;
   regionCode: string;
+  modelCode: string;
   workloadClassCode: string;
   /** UTC hour for 24-period plans; 0 for steady state */
   period: number;
@@ -376,6 +433,7 @@ export interface AllocationRow {
 export interface GpuAllocationRow {
   siteCode: string;
   gpuTypeCode: string;
+  modelCode: string;
   workloadClassCode: string;
   period: number;
   tokensPerSecond: number;
@@ -412,6 +470,7 @@ export interface PowerShadowPrice {
 
 export interface DemandShadowPrice {
   regionCode: string;
+  modelCode: string;
   workloadClassCode: string;
   /**
    * marginal cost of one more token/s of this demand (following its hourly
@@ -439,6 +498,7 @@ export interface CandidateSite {
 
 export interface UnservedDemand {
   regionCode: string;
+  modelCode: string;
   workloadClassCode: string;
   /** mean over periods */
   unservedTokensPerSecond: number;
@@ -455,11 +515,33 @@ export interface BindingConstraint {
   siteCode: string | null;
   gpuTypeCode: string | null;
   regionCode: string | null;
+  modelCode: string | null;
   workloadClassCode: string | null;
   periods: number[];
   /** $/h per unit (GPU, kW, tonne/h); null when the solver gives no duals */
   shadowPrice: number | null;
   description: string;
+}
+
+/** What one model's tokens cost and where they are made. */
+export interface ModelPlan {
+  modelCode: string;
+  demandTokensPerSecond: number;
+  servedTokensPerSecond: number;
+  unservedTokensPerSecond: number;
+  /** energy, capex and carbon of the GPUs the model holds, and egress of its flows; $/h */
+  costPerHour: CostBreakdownPerHour;
+  /** costPerHour.total per million tokens served; null when none is served */
+  costPerMillionTokens: number | null;
+  /** served tokens per joule of the facility energy of its GPUs */
+  tokensPerJoule: number | null;
+  facilityPowerKw: number;
+  /** GPUs held, mean over periods */
+  gpusBusy: number;
+  /** whole replicas summed over sites and GPU types at each pool's peak, integer mode only; null in LP mode */
+  peakReplicas: number | null;
+  /** by site and GPU type, where the model holds GPUs */
+  gpus: (SiteGpuModelPlan & { siteCode: string })[];
 }
 
 export interface PlanResult {
@@ -478,6 +560,8 @@ export interface PlanResult {
   /** the solver's objective, $/h (includes the penalty) */
   objectivePerHour: number | null;
   totals: PlanTotals | null;
+  /** one row per model in the input (DEFAULT alone for data without models) */
+  models: ModelPlan[];
   sites: SitePlan[];
   regions: RegionPlan[];
   allocations: AllocationRow[];
