@@ -15,6 +15,7 @@ import { groupDemands } from './compile/demand-groups.js';
 import { addColumns } from './compile/columns.js';
 import { TaggedModelBuilder, type ModelLayout } from './compile/layout.js';
 import { modelNames } from './compile/model-names.js';
+import { replicaRule } from './compile/replicas.js';
 import { pruneRoutes } from './compile/routes.js';
 import { addRows } from './compile/rows.js';
 import type { PreparedInput } from './prepare.js';
@@ -31,7 +32,8 @@ export function compileModel(prepared: PreparedInput, options: PlanOptions): Com
   const { groups, groupOfDemand } = groupDemands(prepared, options, demandOffset, candidates);
   const periodWeight = 1 / prepared.periods;
   const model = new TaggedModelBuilder();
-  const rows = addRows(model, { prepared, options, poolOffset, groups, servesClassAt });
+  const replicas = replicaRule(prepared, options, poolOffset, servesClassAt);
+  const rows = addRows(model, { prepared, options, poolOffset, groups, servesClassAt, replicas });
   const columns = addColumns(model, {
     prepared,
     options,

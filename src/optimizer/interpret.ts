@@ -12,6 +12,7 @@ import type { CompiledModel } from './compile.js';
 import { bindingConstraints, limitsReached } from './interpret/binding.js';
 import { gpuWork, routeFlows, unservedFlows } from './interpret/flows.js';
 import { gpusHeld } from './interpret/gpus-held.js';
+import { modelPlans } from './interpret/models.js';
 import { shadowValues } from './interpret/shadow-prices.js';
 import { emptyLedger, solutionOf } from './interpret/solution.js';
 import { planTotals, regionPlans, sitePlans } from './interpret/summaries.js';
@@ -21,6 +22,7 @@ import type {
   AllocationRow,
   BindingConstraint,
   GpuAllocationRow,
+  ModelPlan,
   PlanOptions,
   PlanTotals,
   RegionPlan,
@@ -31,6 +33,7 @@ import type {
 
 export interface InterpretedPlan {
   totals: PlanTotals;
+  models: ModelPlan[];
   sites: SitePlan[];
   regions: RegionPlan[];
   allocations: AllocationRow[];
@@ -53,12 +56,13 @@ export function interpretSolution(
   const flows = routeFlows(solution, ledger);
   const unservedKtokByDemandPeriod = unservedFlows(solution, ledger);
   const work = gpuWork(solution, ledger);
-  const held = gpusHeld(solution, work.poolOccupancy, ledger);
+  const held = gpusHeld(solution, work, ledger);
   const regions = regionPlans(solution, flows, unservedKtokByDemandPeriod);
   const shadow = rowDuals ? shadowValues(solution, rowDuals, unservedKtokByDemandPeriod) : null;
   const limits = limitsReached(solution, held);
   return {
     totals: planTotals(solution, regions, unservedKtokByDemandPeriod, work, held, ledger),
+    models: modelPlans(solution, flows, unservedKtokByDemandPeriod, work, held),
     sites: sitePlans(solution, flows, work, held, ledger),
     regions,
     allocations: flows.allocations,

@@ -7,6 +7,7 @@
 // test/optimizer/model-size.test.ts compares them with built models.
 import { offsets } from './compile.js';
 import { groupDemands } from './compile/demand-groups.js';
+import { replicaRule } from './compile/replicas.js';
 import { pruneRoutes } from './compile/routes.js';
 import { serveRatesPerKtok } from './costs.js';
 import { prepareInput, type PreparedInput } from './prepare.js';
@@ -18,8 +19,10 @@ export function countPlanModel(input: PlanningInput, options: PlanOptions): Mode
 }
 
 export function countModel(prepared: PreparedInput, options: PlanOptions): ModelSize {
-  const { demandOffset } = offsets(prepared);
+  const { demandOffset, poolOffset } = offsets(prepared);
   const { candidates, servesClassAt } = pruneRoutes(prepared, demandOffset);
+  const replicas = replicaRule(prepared, options, poolOffset, servesClassAt);
+  const M = prepared.models.length;
   const { groups } = groupDemands(prepared, options, demandOffset, candidates);
   const T = prepared.periods;
   const K = prepared.classes.length;
@@ -52,8 +55,17 @@ export function countModel(prepared: PreparedInput, options: PlanOptions): Model
       for (let k = 0; k < K && !serves; k++) serves = servesAt(k, t);
       if (serves) size.constraints += 1;
     }
-    site.pools.forEach((pool) => {
+    site.pools.forEach((pool, p) => {
       const gpu = prepared.gpus[pool.gpuIndex]!;
+      // replica rows (integer mode, pools that count replicas), each with its replica column (2 nonzeros)
+      const global = poolOffset[s]! + p;
+      if (replicas.poolUsesReplicas[global]) {
+        for (let i = global * M * T; i < (global + 1) * M * T; i++) {
+          if (!replicas.modelRunsAt[i]) continue;
+          size.constraints += 1;
+          column(2, true);
+        }
+      }
       // gpu rows: where the pool runs a class the site serves
       let gpuRows = 0;
       for (let t = 0; t < T; t++) {

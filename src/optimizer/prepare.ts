@@ -2,7 +2,7 @@
 // by code (so input order never changes the model), references resolved to
 // indices, demand and prices expanded to the plan's periods.
 import { allowedCountriesOf, effectiveRttBudgetMs, type AllowedCountries } from './reach.js';
-import type { PlanningInput, PlanOptions } from './types.js';
+import { DEFAULT_MODEL_CODE, type PlanningInput, type PlanOptions } from './types.js';
 
 export class PlanInputError extends Error {
   constructor(readonly problems: string[]) {
@@ -13,17 +13,32 @@ export class PlanInputError extends Error {
   }
 }
 
+export interface PreparedModel {
+  code: string;
+}
+
+/**
+ * What the model calls a class is a service: one model served under one
+ * workload class's targets. Everything per class in the model (throughputs,
+ * balance rows, serve columns) is per service; with one model the services are
+ * the classes themselves, in the same order.
+ */
 export interface PreparedClass {
+  /** the workload class's code */
   code: string;
   rttBudgetMs: number | null;
+  modelIndex: number;
+  modelCode: string;
 }
 
 export interface PreparedGpu {
   code: string;
   powerKw: number;
   capexPerHour: number;
-  /** by class index; 0 = cannot run that class */
+  /** by class (service) index; 0 = cannot run that model under that class */
   tokensPerSecondByClass: Float64Array;
+  /** by model index: the GPUs of this type one replica of the model needs (1 where none is recorded) */
+  gpusPerReplicaByModel: Float64Array;
 }
 
 export interface PreparedPool {
@@ -43,6 +58,8 @@ export interface PreparedSite {
   pricePerKwhByPeriod: Float64Array;
   /** pools with installed or buyable GPUs, sorted by GPU code */
   pools: PreparedPool[];
+  /** by model index: 1 where the model's deployment rule lets it run here */
+  modelAllowed: Uint8Array;
 }
 
 export interface PreparedDemand {
@@ -61,6 +78,8 @@ export interface PreparedRegion {
 
 export interface PreparedInput {
   periods: number;
+  models: PreparedModel[];
+  /** the services, class-major: (class, model) for every pair with a throughput or a demand */
   classes: PreparedClass[];
   gpus: PreparedGpu[];
   sites: PreparedSite[];
@@ -95,6 +114,10 @@ export function prepareInput(input: PlanningInput, options: PlanOptions): Prepar
     'workload class',
   );
   duplicates(
+    (input.models ?? []).map((m) => m.code),
+    'model',
+  );
+  duplicates(
     input.gpuTypes.map((g) => g.code),
     'GPU type',
   );
@@ -108,9 +131,49 @@ export function prepareInput(input: PlanningInput, options: PlanOptions): Prepar
   );
 
   const T = options.periods;
-  const classes = [...input.workloadClasses].sort(byCode);
-  const classIndex = new Map(classes.map((c, i) => [c.code, i]));
-  for (const c of classes) {
+  const workloadClasses = [...input.workloadClasses].sort(byCode);
+  const workloadClassIndex = new Map(workloadClasses.map((c, i) => [c.code, i]));
+  const modelRules = new Map((input.models ?? []).map((m) => [m.code, m]));
+  const modelOf = (code: string | undefined): string => code ?? DEFAULT_MODEL_CODE;
+  // DEFAULT needs no record: data without models plans for it alone.
+  const modelCodes = new Set(modelRules.keys());
+  for (const g of input.gpuTypes)
+    for (const t of g.throughputs) if (t.modelCode === undefined) modelCodes.add(DEFAULT_MODEL_CODE);
+  for (const r of input.regions)
+    for (const d of r.demand) if (d.modelCode === undefined) modelCodes.add(DEFAULT_MODEL_CODE);
+  if (modelCodes.size === 0) modelCodes.add(DEFAULT_MODEL_CODE);
+  const models: PreparedModel[] = [...modelCodes].sort().map((code) => ({ code }));
+  const modelIndex = new Map(models.map((m, i) => [m.code, i]));
+  const knownModel = (code: string | undefined, where: string): boolean => {
+    const known = modelIndex.has(modelOf(code));
+    check(known, `${where}: unknown model ${JSON.stringify(code)}`);
+    return known;
+  };
+  // The services: every (class, model) pair some throughput or demand names, class-major.
+  const servicePairs = new Set<string>();
+  const pairKey = (classCode: string, modelCode: string) => `${classCode}\u0000${modelCode}`;
+  for (const g of input.gpuTypes)
+    for (const t of g.throughputs) servicePairs.add(pairKey(t.workloadClassCode, modelOf(t.modelCode)));
+  for (const r of input.regions)
+    for (const d of r.demand) servicePairs.add(pairKey(d.workloadClassCode, modelOf(d.modelCode)));
+  const classes: (PreparedClass & { hourlyDemandProfile: number[] })[] = [];
+  const classIndex = new Map<string, number>();
+  for (const c of workloadClasses) {
+    for (const m of models) {
+      if (!servicePairs.has(pairKey(c.code, m.code))) continue;
+      classIndex.set(pairKey(c.code, m.code), classes.length);
+      classes.push({
+        code: c.code,
+        rttBudgetMs: c.rttBudgetMs,
+        hourlyDemandProfile: c.hourlyDemandProfile,
+        modelIndex: modelIndex.get(m.code)!,
+        modelCode: m.code,
+      });
+    }
+  }
+  const serviceOf = (classCode: string, modelCode: string | undefined): number | undefined =>
+    classIndex.get(pairKey(classCode, modelOf(modelCode)));
+  for (const c of workloadClasses) {
     check(c.rttBudgetMs === null || nonNegative(c.rttBudgetMs), `class ${c.code}: rttBudgetMs must be >= 0 or null`);
     check(
       c.hourlyDemandProfile.length === 0 || c.hourlyDemandProfile.length === 24,
@@ -128,13 +191,32 @@ export function prepareInput(input: PlanningInput, options: PlanOptions): Prepar
     );
     check(nonNegative(g.capexPerHour), `GPU ${g.code}: capexPerHour must be >= 0`);
     const tokensPerSecondByClass = new Float64Array(classes.length);
+    const gpusPerReplicaByModel = new Float64Array(models.length).fill(1);
+    const seen = new Set<number>();
     for (const t of g.throughputs) {
-      const k = classIndex.get(t.workloadClassCode);
-      check(k !== undefined, `GPU ${g.code}: unknown workload class ${JSON.stringify(t.workloadClassCode)}`);
+      const classKnown = workloadClassIndex.has(t.workloadClassCode);
+      check(classKnown, `GPU ${g.code}: unknown workload class ${JSON.stringify(t.workloadClassCode)}`);
+      const modelKnown = knownModel(t.modelCode, `GPU ${g.code}`);
       check(nonNegative(t.tokensPerSecond), `GPU ${g.code}: tokensPerSecond must be >= 0`);
-      if (k !== undefined && nonNegative(t.tokensPerSecond)) tokensPerSecondByClass[k] = t.tokensPerSecond;
+      const replica = t.gpusPerReplica ?? 1;
+      check(Number.isInteger(replica) && replica >= 1, `GPU ${g.code}: gpusPerReplica must be a whole number >= 1`);
+      const k = classKnown && modelKnown ? serviceOf(t.workloadClassCode, t.modelCode) : undefined;
+      if (k === undefined) continue;
+      check(
+        !seen.has(k),
+        `GPU ${g.code}: two throughputs for model ${modelOf(t.modelCode)} under ${t.workloadClassCode}`,
+      );
+      seen.add(k);
+      if (nonNegative(t.tokensPerSecond)) tokensPerSecondByClass[k] = t.tokensPerSecond;
+      if (Number.isInteger(replica) && replica >= 1) gpusPerReplicaByModel[classes[k]!.modelIndex] = replica;
     }
-    return { code: g.code, powerKw: g.powerKw, capexPerHour: g.capexPerHour, tokensPerSecondByClass };
+    return {
+      code: g.code,
+      powerKw: g.powerKw,
+      capexPerHour: g.capexPerHour,
+      tokensPerSecondByClass,
+      gpusPerReplicaByModel,
+    };
   });
 
   const excluded = new Set(options.excludeSites);
@@ -197,6 +279,16 @@ export function prepareInput(input: PlanningInput, options: PlanOptions): Prepar
       excludedSites.push({ siteCode: site.code, reason: 'no GPUs installed or buyable' });
       continue;
     }
+    const modelAllowed = new Uint8Array(models.length);
+    models.forEach((m, i) => {
+      const rule = modelRules.get(m.code);
+      const countries = rule?.allowedCountries ?? [];
+      const only = rule?.allowedSites ?? [];
+      modelAllowed[i] =
+        (countries.length === 0 || countries.includes(site.country)) && (only.length === 0 || only.includes(site.code))
+          ? 1
+          : 0;
+    });
     sites.push({
       code: site.code,
       country: site.country,
@@ -205,23 +297,30 @@ export function prepareInput(input: PlanningInput, options: PlanOptions): Prepar
       carbonGramsPerKwh: site.carbonGramsPerKwh,
       pricePerKwhByPeriod,
       pools,
+      modelAllowed,
     });
   }
 
   const regions: PreparedRegion[] = [...input.regions].sort(byCode).map((region) => {
     check(Number.isFinite(region.utcOffsetHours), `region ${region.code}: utcOffsetHours must be a number`);
-    const seenClasses = new Set<string>();
+    const seenClasses = new Set<number>();
     const demands: PreparedDemand[] = [];
-    for (const d of [...region.demand].sort((a, b) => (a.workloadClassCode < b.workloadClassCode ? -1 : 1))) {
-      const k = classIndex.get(d.workloadClassCode);
-      check(k !== undefined, `region ${region.code}: unknown workload class ${JSON.stringify(d.workloadClassCode)}`);
-      check(!seenClasses.has(d.workloadClassCode), `region ${region.code}: two demand rows for ${d.workloadClassCode}`);
+    for (const d of region.demand) {
+      const classKnown = workloadClassIndex.has(d.workloadClassCode);
+      check(classKnown, `region ${region.code}: unknown workload class ${JSON.stringify(d.workloadClassCode)}`);
+      const modelKnown = knownModel(d.modelCode, `region ${region.code}`);
+      const k = classKnown && modelKnown ? serviceOf(d.workloadClassCode, d.modelCode) : undefined;
+      const named =
+        modelOf(d.modelCode) === DEFAULT_MODEL_CODE
+          ? d.workloadClassCode
+          : `${modelOf(d.modelCode)} ${d.workloadClassCode}`;
+      check(k === undefined || !seenClasses.has(k), `region ${region.code}: two demand rows for ${named}`);
       check(nonNegative(d.tokensPerSecond), `region ${region.code}: tokensPerSecond must be >= 0`);
       check(
         d.rttBudgetMs === null || nonNegative(d.rttBudgetMs),
         `region ${region.code}: rttBudgetMs must be >= 0 or null`,
       );
-      seenClasses.add(d.workloadClassCode);
+      if (k !== undefined) seenClasses.add(k);
       if (k === undefined || !(d.tokensPerSecond > 0)) continue;
       const profile = classes[k]!.hourlyDemandProfile;
       const tokensPerSecondByPeriod = new Float64Array(T);
@@ -238,6 +337,8 @@ export function prepareInput(input: PlanningInput, options: PlanOptions): Prepar
         meanTokensPerSecond: sum / T,
       });
     }
+    // in service order: class, then model (as demand rows were by class before models)
+    demands.sort((a, b) => a.classIndex - b.classIndex);
     return {
       code: region.code,
       country: region.country,
@@ -262,7 +363,13 @@ export function prepareInput(input: PlanningInput, options: PlanOptions): Prepar
   if (problems.length > 0) throw new PlanInputError(problems);
   return {
     periods: T,
-    classes: classes.map((c) => ({ code: c.code, rttBudgetMs: c.rttBudgetMs })),
+    models,
+    classes: classes.map((c) => ({
+      code: c.code,
+      rttBudgetMs: c.rttBudgetMs,
+      modelIndex: c.modelIndex,
+      modelCode: c.modelCode,
+    })),
     gpus,
     sites,
     regions,

@@ -3,7 +3,14 @@
 // balance, GPU capacity, power, the objective, and the unserved reasons.
 import { expect } from 'vitest';
 import { localHour } from '../../src/optimizer/prepare.js';
-import type { PlanningInput, PlanOptions, PlanResult } from '../../src/optimizer/types.js';
+import {
+  DEFAULT_MODEL_CODE,
+  type PlanningInput,
+  type PlanOptions,
+  type PlanResult,
+} from '../../src/optimizer/types.js';
+
+const modelOf = (code: string | undefined): string => code ?? DEFAULT_MODEL_CODE;
 
 const close = (actual: number, expected: number, relative = 1e-6, absolute = 1e-6): boolean =>
   Math.abs(actual - expected) <= Math.max(absolute, relative * Math.max(Math.abs(actual), Math.abs(expected)));
@@ -34,18 +41,25 @@ export function checkPlan(input: PlanningInput, options: PlanOptions, plan: Plan
   const regions = new Map(input.regions.map((r) => [r.code, r]));
   const classes = new Map(input.workloadClasses.map((c) => [c.code, c]));
   const gpus = new Map(input.gpuTypes.map((g) => [g.code, g]));
-  const throughput = (gpu: string, klass: string): number =>
-    gpus.get(gpu)!.throughputs.find((t) => t.workloadClassCode === klass)?.tokensPerSecond ?? 0;
+  const throughput = (gpu: string, model: string, klass: string): number =>
+    gpus.get(gpu)!.throughputs.find((t) => t.workloadClassCode === klass && modelOf(t.modelCode) === model)
+      ?.tokensPerSecond ?? 0;
+  const replicaSize = (gpu: string, model: string): number =>
+    gpus.get(gpu)!.throughputs.find((t) => modelOf(t.modelCode) === model)?.gpusPerReplica ?? 1;
   const rtt = new Map(input.latencies.map((l) => [key(l.siteCode, l.regionCode), l.rttMs]));
-  const demandAt = (regionCode: string, classCode: string, t: number): number => {
+  const demandRow = (regionCode: string, modelCode: string, classCode: string) =>
+    regions
+      .get(regionCode)!
+      .demand.find((d) => d.workloadClassCode === classCode && modelOf(d.modelCode) === modelCode);
+  const demandAt = (regionCode: string, modelCode: string, classCode: string, t: number): number => {
     const region = regions.get(regionCode)!;
-    const row = region.demand.find((d) => d.workloadClassCode === classCode);
+    const row = demandRow(regionCode, modelCode, classCode);
     if (!row) return 0;
     const profile = classes.get(classCode)!.hourlyDemandProfile;
     return row.tokensPerSecond * (T === 1 || profile.length === 0 ? 1 : profile[localHour(t, region.utcOffsetHours)]!);
   };
-  const budgetOf = (regionCode: string, classCode: string): number | null => {
-    const row = regions.get(regionCode)!.demand.find((d) => d.workloadClassCode === classCode);
+  const budgetOf = (regionCode: string, modelCode: string, classCode: string): number | null => {
+    const row = demandRow(regionCode, modelCode, classCode);
     return row?.rttBudgetMs ?? classes.get(classCode)!.rttBudgetMs;
   };
   const priceAt = (siteCode: string, t: number): number => {
@@ -65,7 +79,10 @@ export function checkPlan(input: PlanningInput, options: PlanOptions, plan: Plan
     const region = regions.get(a.regionCode)!;
     expect(excluded.has(a.siteCode)).toBe(false);
     expect(site.status === 'ACTIVE' || (site.status === 'PLANNED' && options.allowExpansion)).toBe(true);
-    const budget = budgetOf(a.regionCode, a.workloadClassCode);
+    const budget = budgetOf(a.regionCode, a.modelCode, a.workloadClassCode);
+    const rule = input.models?.find((m) => m.code === a.modelCode);
+    if (rule?.allowedCountries?.length) expect(rule.allowedCountries).toContain(site.country);
+    if (rule?.allowedSites?.length) expect(rule.allowedSites).toContain(site.code);
     if (budget !== null) {
       const ms = rtt.get(key(a.siteCode, a.regionCode));
       expect(ms, `RTT ${a.siteCode}→${a.regionCode}`).toBeDefined();
@@ -74,11 +91,11 @@ export function checkPlan(input: PlanningInput, options: PlanOptions, plan: Plan
     if (region.allowedCountries.length > 0) expect(region.allowedCountries).toContain(site.country);
     if (options.maxSiteShare !== null) {
       expect(a.tokensPerSecond).toBeLessThanOrEqual(
-        options.maxSiteShare * demandAt(a.regionCode, a.workloadClassCode, a.period) * (1 + 1e-6) + 1e-3,
+        options.maxSiteShare * demandAt(a.regionCode, a.modelCode, a.workloadClassCode, a.period) * (1 + 1e-6) + 1e-3,
       );
     }
-    add(servedByDemandPeriod, key(a.regionCode, a.workloadClassCode, a.period), a.tokensPerSecond);
-    add(routedBySiteClassPeriod, key(a.siteCode, a.workloadClassCode, a.period), a.tokensPerSecond);
+    add(servedByDemandPeriod, key(a.regionCode, a.modelCode, a.workloadClassCode, a.period), a.tokensPerSecond);
+    add(routedBySiteClassPeriod, key(a.siteCode, a.modelCode, a.workloadClassCode, a.period), a.tokensPerSecond);
     if (region.country === null || region.country !== site.country) {
       egress += (((a.tokensPerSecond * 3600) / 1e6) * options.egressPricePerMillionTokens) / T;
     }
@@ -86,21 +103,22 @@ export function checkPlan(input: PlanningInput, options: PlanOptions, plan: Plan
 
   // Demand: served never exceeds demand; served + unserved = demand on average.
   const unservedMean = new Map(
-    plan.unserved.map((u) => [key(u.regionCode, u.workloadClassCode), u.unservedTokensPerSecond]),
+    plan.unserved.map((u) => [key(u.regionCode, u.modelCode, u.workloadClassCode), u.unservedTokensPerSecond]),
   );
   let penalty = 0;
   for (const region of input.regions) {
     for (const d of region.demand) {
       let servedMean = 0;
       let demandMean = 0;
+      const m = modelOf(d.modelCode);
       for (let t = 0; t < T; t++) {
-        const served = servedByDemandPeriod.get(key(region.code, d.workloadClassCode, t)) ?? 0;
-        const demand = demandAt(region.code, d.workloadClassCode, t);
+        const served = servedByDemandPeriod.get(key(region.code, m, d.workloadClassCode, t)) ?? 0;
+        const demand = demandAt(region.code, m, d.workloadClassCode, t);
         expect(served).toBeLessThanOrEqual(demand * (1 + 1e-6) + 1e-3);
         servedMean += served / T;
         demandMean += demand / T;
       }
-      const unserved = unservedMean.get(key(region.code, d.workloadClassCode)) ?? 0;
+      const unserved = unservedMean.get(key(region.code, m, d.workloadClassCode)) ?? 0;
       expect(
         close(servedMean + unserved, demandMean, 1e-6, 1e-2),
         `${region.code} ${d.workloadClassCode}: ${servedMean} + ${unserved} vs ${demandMean}`,
@@ -112,6 +130,9 @@ export function checkPlan(input: PlanningInput, options: PlanOptions, plan: Plan
   // GPU rows: balance with routes, capacity, power, energy, capex, carbon.
   const servedBySiteClassPeriod = new Map<string, number>();
   const occupancy = new Map<string, number>();
+  const modelOccupancy = new Map<string, number>();
+  const modelFacilityKw = new Map<string, number>();
+  const modelEnergy = new Map<string, number>();
   const facilityKw = new Map<string, number>();
   let energy = 0;
   let carbonKg = 0;
@@ -119,13 +140,24 @@ export function checkPlan(input: PlanningInput, options: PlanOptions, plan: Plan
   for (const row of plan.gpuAllocations) {
     const site = sites.get(row.siteCode)!;
     const gpu = gpus.get(row.gpuTypeCode)!;
-    const thr = throughput(row.gpuTypeCode, row.workloadClassCode);
+    const thr = throughput(row.gpuTypeCode, row.modelCode, row.workloadClassCode);
     expect(thr).toBeGreaterThan(0);
     expect(site.inventory.some((i) => i.gpuTypeCode === row.gpuTypeCode)).toBe(true);
     expect(close(row.gpusBusy, row.tokensPerSecond / (thr * util), 1e-6, 1e-6)).toBe(true);
-    add(servedBySiteClassPeriod, key(row.siteCode, row.workloadClassCode, row.period), row.tokensPerSecond);
+    add(
+      servedBySiteClassPeriod,
+      key(row.siteCode, row.modelCode, row.workloadClassCode, row.period),
+      row.tokensPerSecond,
+    );
     add(occupancy, key(row.siteCode, row.gpuTypeCode, row.period), row.tokensPerSecond / (thr * util));
+    add(
+      modelOccupancy,
+      key(row.siteCode, row.gpuTypeCode, row.modelCode, row.period),
+      row.tokensPerSecond / (thr * util),
+    );
     const kw = (row.tokensPerSecond / thr) * gpu.powerKw * site.pue;
+    add(modelFacilityKw, row.modelCode, kw / T);
+    add(modelEnergy, row.modelCode, (kw * priceAt(row.siteCode, row.period)) / T);
     add(facilityKw, key(row.siteCode, row.period), kw);
     energy += (kw * priceAt(row.siteCode, row.period)) / T;
     carbonKg += (kw * site.carbonGramsPerKwh) / 1000 / T;
@@ -164,6 +196,8 @@ export function checkPlan(input: PlanningInput, options: PlanOptions, plan: Plan
       if (options.integerGpus) expect(Number.isInteger(g.gpusAdded)).toBe(true);
     }
   }
+
+  checkModels(input, options, plan, { modelOccupancy, modelFacilityKw, modelEnergy, replicaSize });
 
   const carbon = (carbonKg / 1000) * options.carbonPricePerTonne;
   // money only: the unserved penalty is reported apart and never summed into the cost
@@ -204,42 +238,69 @@ function checkUnservedReasons(
     occupancy: Map<string, number>;
     facilityKw: Map<string, number>;
     rtt: Map<string, number>;
-    budgetOf: (regionCode: string, classCode: string) => number | null;
-    demandAt: (regionCode: string, classCode: string, t: number) => number;
+    budgetOf: (regionCode: string, modelCode: string, classCode: string) => number | null;
+    demandAt: (regionCode: string, modelCode: string, classCode: string, t: number) => number;
     carbonTonnesPerHour: number;
   },
 ): void {
   const excluded = new Set(options.excludeSites);
   const gpus = new Map(input.gpuTypes.map((g) => [g.code, g]));
+  const replicaSizeOf = (gpu: string, model: string): number =>
+    gpus.get(gpu)!.throughputs.find((t) => modelOf(t.modelCode) === model)?.gpusPerReplica ?? 1;
   const usable = input.sites.filter(
     (s) =>
       !excluded.has(s.code) &&
       (s.status === 'ACTIVE' || (s.status === 'PLANNED' && options.allowExpansion)) &&
       s.powerCapKw > 0,
   );
-  const runs = (site: PlanningInput['sites'][number], classCode: string): boolean =>
+  const modelAllowedAt = (site: PlanningInput['sites'][number], modelCode: string): boolean => {
+    const rule = input.models?.find((m) => m.code === modelCode);
+    return (
+      (!rule?.allowedCountries?.length || rule.allowedCountries.includes(site.country)) &&
+      (!rule?.allowedSites?.length || rule.allowedSites.includes(site.code))
+    );
+  };
+  const hasGpus = (site: PlanningInput['sites'][number]): boolean =>
+    site.inventory.some(
+      (i) =>
+        (site.status === 'ACTIVE' ? i.installed : 0) +
+          (options.allowExpansion ? i.maxAdditional + (site.status === 'PLANNED' ? i.installed : 0) : 0) >
+        0,
+    );
+  const runs = (site: PlanningInput['sites'][number], modelCode: string, classCode: string): boolean =>
     site.inventory.some(
       (i) =>
         (site.status === 'ACTIVE' ? i.installed : 0) +
           (options.allowExpansion ? i.maxAdditional + (site.status === 'PLANNED' ? i.installed : 0) : 0) >
           0 &&
-        (gpus.get(i.gpuTypeCode)!.throughputs.find((t) => t.workloadClassCode === classCode)?.tokensPerSecond ?? 0) > 0,
+        (gpus
+          .get(i.gpuTypeCode)!
+          .throughputs.find((t) => t.workloadClassCode === classCode && modelOf(t.modelCode) === modelCode)
+          ?.tokensPerSecond ?? 0) > 0,
     );
   const routed = new Map<string, number>();
   for (const a of plan.allocations)
-    add(routed, key(a.siteCode, a.regionCode, a.workloadClassCode, a.period), a.tokensPerSecond);
+    add(routed, key(a.siteCode, a.regionCode, a.modelCode, a.workloadClassCode, a.period), a.tokensPerSecond);
   for (const u of plan.unserved) {
     const region = input.regions.find((r) => r.code === u.regionCode)!;
-    const budget = ctx.budgetOf(u.regionCode, u.workloadClassCode);
-    const withinLatency = usable.filter((s) => {
-      if (!runs(s, u.workloadClassCode)) return false;
+    const budget = ctx.budgetOf(u.regionCode, u.modelCode, u.workloadClassCode);
+    const near = (s: PlanningInput['sites'][number]): boolean => {
       if (budget === null) return true;
       const ms = ctx.rtt.get(key(s.code, u.regionCode));
       return ms !== undefined && ms <= budget;
-    });
-    const allowed = withinLatency.filter(
-      (s) => region.allowedCountries.length === 0 || region.allowedCountries.includes(s.country),
+    };
+    const residencyAllows = (s: PlanningInput['sites'][number]): boolean =>
+      region.allowedCountries.length === 0 || region.allowedCountries.includes(s.country);
+    const withinLatency = usable.filter(
+      (s) => runs(s, u.modelCode, u.workloadClassCode) && modelAllowedAt(s, u.modelCode) && near(s),
     );
+    const allowed = withinLatency.filter(residencyAllows);
+    const reachable = usable.filter((s) => near(s) && residencyAllows(s) && hasGpus(s));
+    const ruleBlocked = reachable.filter(
+      (s) => runs(s, u.modelCode, u.workloadClassCode) && !modelAllowedAt(s, u.modelCode),
+    );
+    const withoutGpu = reachable.filter((s) => !runs(s, u.modelCode, u.workloadClassCode));
+    const named = (input.models?.length ?? 0) > 1 || u.modelCode !== DEFAULT_MODEL_CODE;
     expect(u.candidateSites.map((c) => c.siteCode).sort()).toEqual(allowed.map((s) => s.code).sort());
     // The reason the rule gives for these candidates (each one's limit is checked against the rows below):
     // none at all, all full (named by the limit most of them hit), or some with room.
@@ -248,7 +309,11 @@ function checkUnservedReasons(
       allowed.length === 0
         ? withinLatency.length > 0
           ? 'RESIDENCY'
-          : 'NO_SITE_WITHIN_LATENCY'
+          : ruleBlocked.length > 0
+            ? 'MODEL_RULE'
+            : withoutGpu.length > 0 && named
+              ? 'NO_GPU_FOR_MODEL'
+              : 'NO_SITE_WITHIN_LATENCY'
         : u.candidateSites.every((c) => c.limitedBy !== null)
           ? limited('POWER') > allowed.length
             ? 'POWER'
@@ -263,9 +328,9 @@ function checkUnservedReasons(
     for (const candidate of u.candidateSites.filter((c) => c.limitedBy === 'SITE_SHARE')) {
       // it took its share of this demand in every period left unserved
       for (const t of u.periods) {
-        const share = options.maxSiteShare! * ctx.demandAt(u.regionCode, u.workloadClassCode, t);
+        const share = options.maxSiteShare! * ctx.demandAt(u.regionCode, u.modelCode, u.workloadClassCode, t);
         expect(
-          routed.get(key(candidate.siteCode, u.regionCode, u.workloadClassCode, t)) ?? 0,
+          routed.get(key(candidate.siteCode, u.regionCode, u.modelCode, u.workloadClassCode, t)) ?? 0,
           `${candidate.siteCode} at its share in period ${t}`,
         ).toBeGreaterThanOrEqual(share * (1 - 1e-5) - 1e-3);
       }
@@ -273,6 +338,13 @@ function checkUnservedReasons(
     switch (u.reason) {
       case 'NO_SITE_WITHIN_LATENCY':
         expect(withinLatency).toHaveLength(0);
+        break;
+      case 'MODEL_RULE':
+        expect(ruleBlocked.length).toBeGreaterThan(0);
+        break;
+      case 'NO_GPU_FOR_MODEL':
+        expect(withoutGpu.length).toBeGreaterThan(0);
+        expect(allowed).toHaveLength(0);
         break;
       case 'RESIDENCY':
         expect(withinLatency.length).toBeGreaterThan(0);
@@ -291,11 +363,15 @@ function checkUnservedReasons(
               );
             } else if (candidate.limitedBy === 'CAPACITY') {
               // Either this period's pools that run the class are all full, or power is (both leave no room).
+              // (With replicas a pool is full when a whole replica no longer fits.)
               const poolsFull = site.inventory
                 .filter(
                   (i) =>
-                    (gpus.get(i.gpuTypeCode)!.throughputs.find((x) => x.workloadClassCode === u.workloadClassCode)
-                      ?.tokensPerSecond ?? 0) > 0,
+                    (gpus
+                      .get(i.gpuTypeCode)!
+                      .throughputs.find(
+                        (x) => x.workloadClassCode === u.workloadClassCode && modelOf(x.modelCode) === u.modelCode,
+                      )?.tokensPerSecond ?? 0) > 0,
                 )
                 .every((i) => {
                   const capacity =
@@ -303,7 +379,8 @@ function checkUnservedReasons(
                     (options.allowExpansion ? i.maxAdditional + (site.status === 'PLANNED' ? i.installed : 0) : 0);
                   const busy = ctx.occupancy.get(key(site.code, i.gpuTypeCode, t)) ?? 0;
                   // whole GPUs: the last one may be partly used
-                  return busy >= capacity * (1 - 1e-5) - (options.integerGpus ? 1 : 1e-6);
+                  const slack = options.integerGpus ? replicaSizeOf(i.gpuTypeCode, u.modelCode) : 1e-6;
+                  return busy >= capacity * (1 - 1e-5) - slack;
                 });
               expect(poolsFull, `${site.code} pools full in period ${t}`).toBe(true);
             }
@@ -327,4 +404,69 @@ function checkUnservedReasons(
         break;
     }
   }
+}
+
+/**
+ * The per-model rows agree with the GPU rows and with the totals: each model's served tokens are its
+ * allocations, its energy and facility power its GPU rows', the models' costs add up to the plan's, and in
+ * integer mode every model's GPUs on a pool are whole replicas that cover its occupancy.
+ */
+function checkModels(
+  input: PlanningInput,
+  options: PlanOptions,
+  plan: PlanResult,
+  ctx: {
+    modelOccupancy: Map<string, number>;
+    modelFacilityKw: Map<string, number>;
+    modelEnergy: Map<string, number>;
+    replicaSize: (gpu: string, model: string) => number;
+  },
+): void {
+  const T = options.periods;
+  const served = new Map<string, number>();
+  for (const a of plan.allocations) add(served, a.modelCode, a.tokensPerSecond / T);
+  const sum = { total: 0, energy: 0, capex: 0, egress: 0, carbon: 0 };
+  for (const model of plan.models) {
+    expect(close(model.servedTokensPerSecond, served.get(model.modelCode) ?? 0, 1e-6, 1e-3), model.modelCode).toBe(
+      true,
+    );
+    expect(close(model.facilityPowerKw, ctx.modelFacilityKw.get(model.modelCode) ?? 0, 1e-6, 1e-6)).toBe(true);
+    expect(close(model.costPerHour.energy, ctx.modelEnergy.get(model.modelCode) ?? 0, 1e-6, 1e-6)).toBe(true);
+    expect(
+      close(model.demandTokensPerSecond, model.servedTokensPerSecond + model.unservedTokensPerSecond, 1e-6, 1e-2),
+    ).toBe(true);
+    for (const field of ['total', 'energy', 'capex', 'egress', 'carbon'] as const)
+      sum[field] += model.costPerHour[field];
+    for (const row of model.gpus) {
+      let peakOccupancy = 0;
+      let meanOccupancy = 0;
+      for (let t = 0; t < T; t++) {
+        const occupancy = ctx.modelOccupancy.get(key(row.siteCode, row.gpuTypeCode, model.modelCode, t)) ?? 0;
+        peakOccupancy = Math.max(peakOccupancy, occupancy);
+        meanOccupancy += occupancy / T;
+      }
+      expect(row.gpusPerReplica).toBe(ctx.replicaSize(row.gpuTypeCode, model.modelCode));
+      if (options.integerGpus) {
+        expect(row.peakReplicas, `${model.modelCode} ${row.siteCode} ${row.gpuTypeCode}`).not.toBeNull();
+        expect(Number.isInteger(row.peakReplicas!)).toBe(true);
+        expect(row.peakGpusBusy).toBe(row.peakReplicas! * row.gpusPerReplica);
+        expect(row.peakGpusBusy).toBeGreaterThanOrEqual(peakOccupancy * (1 - 1e-9) - 1e-6);
+      } else {
+        expect(row.peakReplicas).toBeNull();
+        expect(close(row.gpusBusy, meanOccupancy, 1e-6, 1e-6)).toBe(true);
+      }
+    }
+  }
+  const totals = plan.totals!.costPerHour;
+  for (const field of ['total', 'energy', 'capex', 'egress', 'carbon'] as const) {
+    expect(close(sum[field], totals[field], 1e-6, 1e-4), `models' ${field} ${sum[field]} vs ${totals[field]}`).toBe(
+      true,
+    );
+  }
+  // every model of the input has a row, DEFAULT for rows without a model
+  const codes = new Set(input.models?.map((m) => m.code) ?? []);
+  for (const g of input.gpuTypes) for (const t of g.throughputs) codes.add(modelOf(t.modelCode));
+  for (const r of input.regions) for (const d of r.demand) codes.add(modelOf(d.modelCode));
+  if (codes.size === 0) codes.add(DEFAULT_MODEL_CODE);
+  expect(plan.models.map((m) => m.modelCode)).toEqual([...codes].sort());
 }

@@ -4,6 +4,7 @@
 //   serve[s,pool,k,t] ktok/s of class k run on one GPU pool at site s
 //   add[s,pool]       GPUs bought (expansion only)
 //   busy[s,pool,t]    whole GPUs held (integer mode only)
+//   replicas[s,pool,m,t] whole replicas of model m (integer mode, pools that count replicas: replicas.ts)
 import {
   boughtGpuCostPerHour,
   busyGpuCostPerHour,
@@ -36,7 +37,9 @@ export function addColumns(model: TaggedModelBuilder, inputs: ColumnInputs): Mod
   const add = model.columnBlock(() => addBoughtGpuColumns(model, inputs, addColumnOf));
   const busyColumnOf = new Int32Array(addColumnOf.length * inputs.prepared.periods).fill(-1);
   const busy = model.columnBlock(() => addBusyGpuColumns(model, inputs, busyColumnOf));
-  return { routes, unserved, serve, add, busy, routeStartOf, addColumnOf, busyColumnOf };
+  const replicaColumnOf = new Int32Array(inputs.rows.replicaRowOf.length).fill(-1);
+  const replicas = model.columnBlock(() => addReplicaColumns(model, inputs, replicaColumnOf));
+  return { routes, unserved, serve, add, busy, replicas, routeStartOf, addColumnOf, busyColumnOf, replicaColumnOf };
 }
 
 /** The routes of one group and period are contiguous, in `group.sites` order. */
@@ -84,6 +87,7 @@ function addServeColumns(model: TaggedModelBuilder, inputs: ColumnInputs): void 
   const { prepared, options, periodWeight, poolOffset, rows } = inputs;
   const T = prepared.periods;
   const K = prepared.classes.length;
+  const M = prepared.models.length;
   prepared.sites.forEach((site, s) => {
     site.pools.forEach((pool, p) => {
       const gpu = prepared.gpus[pool.gpuIndex]!;
@@ -95,7 +99,11 @@ function addServeColumns(model: TaggedModelBuilder, inputs: ColumnInputs): void 
           const balanceRow = rows.balanceRowOf[(s * K + k) * T + t]!;
           if (balanceRow < 0) continue;
           const cost = serveCostPerKtokHour(rates, gpu, site, t, periodWeight, options);
-          const columnRows = [balanceRow, rows.gpuRowOf[(poolOffset[s]! + p) * T + t]!, rows.powerRowOf[s * T + t]!];
+          // the GPUs it occupies count in its model's replica row where the pool counts replicas, else in the gpu row
+          const global = poolOffset[s]! + p;
+          const replicaRow = rows.replicaRowOf[(global * M + prepared.classes[k]!.modelIndex) * T + t]!;
+          const occupancyRow = replicaRow >= 0 ? replicaRow : rows.gpuRowOf[global * T + t]!;
+          const columnRows = [balanceRow, occupancyRow, rows.powerRowOf[s * T + t]!];
           const coefficients = [-1, rates.occupancyPerKtok, rates.facilityKwPerKtok];
           if (rows.carbonRow >= 0) {
             columnRows.push(rows.carbonRow);
@@ -163,6 +171,36 @@ function addBusyGpuColumns(model: TaggedModelBuilder, inputs: ColumnInputs, busy
           coefficients,
         };
         busyColumnOf[global * T + t] = model.addColumn(spec, { site: s, pool: p, period: t });
+      }
+    });
+  });
+}
+
+/** Whole replicas: −size in the model's replica row, +size in the pool's gpu row (where busy GPUs cover them). */
+function addReplicaColumns(model: TaggedModelBuilder, inputs: ColumnInputs, replicaColumnOf: Int32Array): void {
+  const { prepared, poolOffset, rows } = inputs;
+  const T = prepared.periods;
+  const M = prepared.models.length;
+  prepared.sites.forEach((site, s) => {
+    site.pools.forEach((pool, p) => {
+      const global = poolOffset[s]! + p;
+      const gpu = prepared.gpus[pool.gpuIndex]!;
+      for (let m = 0; m < M; m++) {
+        const size = gpu.gpusPerReplicaByModel[m]!;
+        for (let t = 0; t < T; t++) {
+          const at = (global * M + m) * T + t;
+          const replicaRow = rows.replicaRowOf[at]!;
+          if (replicaRow < 0) continue;
+          const spec = {
+            lower: 0,
+            upper: Math.floor((pool.installed + pool.buyable) / size),
+            cost: 0,
+            isInteger: true,
+            rows: [replicaRow, rows.gpuRowOf[global * T + t]!],
+            coefficients: [-size, size],
+          };
+          replicaColumnOf[at] = model.addColumn(spec, { site: s, pool: p, model: m, period: t });
+        }
       }
     });
   });

@@ -17,6 +17,10 @@ export interface DemandCandidates {
   residencyBlocked: number;
   /** sites within the latency budget (any residency) that could run the class */
   withinLatency: number;
+  /** sites within the latency budget and residency that have GPUs but none that can hold the model */
+  withoutGpuForModel: number;
+  /** sites within the latency budget and residency that could run it but the model's deployment rule forbids */
+  modelRuleBlocked: number;
 }
 
 export interface DemandGroup {
@@ -39,8 +43,10 @@ export interface ModelTags {
   group: Int32Array;
   /** GPU pool index within its site */
   pool: Int32Array;
-  /** workload class index */
+  /** workload class (service) index */
   workloadClass: Int32Array;
+  /** model index (replica rows and columns only) */
+  model: Int32Array;
   period: Int32Array;
 }
 
@@ -51,8 +57,12 @@ export interface ModelRowIndex {
   gpuRows: Block;
   capacityRows: Block;
   powerRows: Block;
+  /** integer mode, pools that count replicas: occupancy of a model − its replicas' GPUs <= 0 */
+  replicaRows: Block;
   /** -1 without a carbon cap */
   carbonRow: number;
+  /** [((global pool) * models + m) * periods + t] → row, -1 = none */
+  replicaRowOf: Int32Array;
   /** [group * periods + t] → row, -1 = none (no demand in that period) */
   demandRowOf: Int32Array;
   /** [(site * classes + class) * periods + t] → row, -1 = none */
@@ -72,6 +82,10 @@ export interface ModelColumnIndex {
   serve: Block;
   add: Block;
   busy: Block;
+  /** whole replicas of a model on a pool (integer mode, pools that count replicas) */
+  replicas: Block;
+  /** [((global pool) * models + m) * periods + t] → replica column, -1 = none */
+  replicaColumnOf: Int32Array;
   /**
    * [group * periods + t] → first route column, -1 = none; the routes of one
    * group and period are contiguous, in `groups[i].sites` order
@@ -87,9 +101,9 @@ export interface ModelLayout extends ModelRowIndex, ModelColumnIndex {
   periods: number;
   /** 1 / periods: each period's share of the average hour */
   periodWeight: number;
-  /** route (site, group, period), unserved (group, period), serve (site, pool, class, period), add (site, pool), busy (site, pool, period) */
+  /** route (site, group, period), unserved (group, period), serve (site, pool, class, period), add (site, pool), busy (site, pool, period), replicas (site, pool, model, period) */
   columns: ModelTags;
-  /** demand (group, period), balance (site, class, period), gpu and capacity (site, pool, period), power (site, period) */
+  /** demand (group, period), balance (site, class, period), gpu and capacity (site, pool, period), power (site, period), replica (site, pool, model, period) */
   rows: ModelTags;
   /** first global demand index of each region; demand g = demandOffset[r] + d */
   demandOffset: Int32Array;
@@ -107,6 +121,7 @@ export interface Tag {
   group?: number;
   pool?: number;
   workloadClass?: number;
+  model?: number;
   period?: number;
 }
 
@@ -115,12 +130,14 @@ class TagRecorder {
   private readonly group = new Int32Buffer();
   private readonly pool = new Int32Buffer();
   private readonly workloadClass = new Int32Buffer();
+  private readonly model = new Int32Buffer();
   private readonly period = new Int32Buffer();
   push(tag: Tag): void {
     this.site.push(tag.site ?? -1);
     this.group.push(tag.group ?? -1);
     this.pool.push(tag.pool ?? -1);
     this.workloadClass.push(tag.workloadClass ?? -1);
+    this.model.push(tag.model ?? -1);
     this.period.push(tag.period ?? -1);
   }
   finish(): ModelTags {
@@ -129,6 +146,7 @@ class TagRecorder {
       group: this.group.finish(),
       pool: this.pool.finish(),
       workloadClass: this.workloadClass.finish(),
+      model: this.model.finish(),
       period: this.period.finish(),
     };
   }

@@ -13,7 +13,10 @@ export interface ModelNames {
 export function modelNames(prepared: PreparedInput, layout: ModelLayout): ModelNames {
   const site = uniqueTokens(prepared.sites.map((s) => s.code));
   const region = uniqueTokens(prepared.regions.map((r) => r.code));
-  const workloadClass = uniqueTokens(prepared.classes.map((c) => c.code));
+  // a service is named by its class alone while there is one model, else by model and class
+  const oneModel = prepared.models.length === 1;
+  const workloadClass = uniqueTokens(prepared.classes.map((c) => (oneModel ? c.code : `${c.modelCode}_${c.code}`)));
+  const modelName = uniqueTokens(prepared.models.map((m) => m.code));
   const gpu = uniqueTokens(prepared.gpus.map((g) => g.code));
   // A group of one demand is named by its region; a larger group by its index.
   const groupName = (i: number): string => {
@@ -35,6 +38,8 @@ export function modelNames(prepared: PreparedInput, layout: ModelLayout): ModelN
         return `serve_${site[s]}_${gpuOfPool(s, pool)}_${workloadClass[columns.workloadClass[j]!]}_${t}`;
       }
       if (inBlock(j, layout.add)) return `add_${site[s]}_${gpuOfPool(s, pool)}`;
+      if (inBlock(j, layout.replicas))
+        return `replicas_${site[s]}_${gpuOfPool(s, pool)}_${modelName[columns.model[j]!]}_${t}`;
       return `busy_${site[s]}_${gpuOfPool(s, pool)}_${t}`;
     },
     row(i: number): string {
@@ -46,6 +51,8 @@ export function modelNames(prepared: PreparedInput, layout: ModelLayout): ModelN
       if (inBlock(i, layout.gpuRows)) return `gpu_${site[s]}_${gpuOfPool(s, rows.pool[i]!)}_${t}`;
       if (inBlock(i, layout.capacityRows)) return `capacity_${site[s]}_${gpuOfPool(s, rows.pool[i]!)}_${t}`;
       if (inBlock(i, layout.powerRows)) return `power_${site[s]}_${t}`;
+      if (inBlock(i, layout.replicaRows))
+        return `replica_${site[s]}_${gpuOfPool(s, rows.pool[i]!)}_${modelName[rows.model[i]!]}_${t}`;
       return 'carbon_cap';
     },
   };

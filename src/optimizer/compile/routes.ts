@@ -11,15 +11,22 @@ export interface PrunedRoutes {
   servesClassAt: Uint8Array;
 }
 
-/** [site * classes + class] = 1 where some pool's GPU type has a throughput for the class (and the site has power). */
-export function classesEachSiteRuns(prepared: PreparedInput): Uint8Array {
-  const { sites, gpus } = prepared;
-  const K = prepared.classes.length;
+/**
+ * [site * classes + class] = 1 where some pool's GPU type has a throughput for the class (the model under the
+ * workload class), the site has power and the model's deployment rule allows the site; with `ignoreModelRules`,
+ * whatever the rule says.
+ */
+export function classesEachSiteRuns(prepared: PreparedInput, ignoreModelRules = false): Uint8Array {
+  const { sites, gpus, classes } = prepared;
+  const K = classes.length;
   const runs = new Uint8Array(sites.length * K);
   sites.forEach((site, s) => {
     for (const pool of site.pools) {
       const tokensPerSecondByClass = gpus[pool.gpuIndex]!.tokensPerSecondByClass;
-      for (let k = 0; k < K; k++) if (tokensPerSecondByClass[k]! > 0 && site.powerCapKw > 0) runs[s * K + k] = 1;
+      for (let k = 0; k < K; k++) {
+        const allowed = ignoreModelRules || site.modelAllowed[classes[k]!.modelIndex] === 1;
+        if (tokensPerSecondByClass[k]! > 0 && site.powerCapKw > 0 && allowed) runs[s * K + k] = 1;
+      }
     }
   });
   return runs;
@@ -31,6 +38,7 @@ export function pruneRoutes(prepared: PreparedInput, demandOffset: Int32Array): 
   const K = prepared.classes.length;
   const R = regions.length;
   const siteRunsClass = classesEachSiteRuns(prepared);
+  const siteCouldRunClass = classesEachSiteRuns(prepared, true);
   const candidates: DemandCandidates[] = new Array(demandOffset[R]!);
   const servesClassAt = new Uint8Array(sites.length * K * T);
   regions.forEach((region, r) => {
@@ -39,14 +47,22 @@ export function pruneRoutes(prepared: PreparedInput, demandOffset: Int32Array): 
       const routeSites: number[] = [];
       let residencyBlocked = 0;
       let withinLatency = 0;
+      let withoutGpuForModel = 0;
+      let modelRuleBlocked = 0;
       for (let s = 0; s < sites.length; s++) {
-        if (!siteRunsClass[s * K + k]) continue;
         const verdict = reach(
           sites[s]!.country,
           prepared.rttMs[s * R + r]!,
           demand.rttBudgetMs,
           region.allowedCountries,
         );
+        if (!siteRunsClass[s * K + k]) {
+          if (verdict === 'REACHABLE' && sites[s]!.powerCapKw > 0) {
+            if (siteCouldRunClass[s * K + k]) modelRuleBlocked++;
+            else withoutGpuForModel++;
+          }
+          continue;
+        }
         if (verdict === 'BEYOND_RTT_BUDGET') continue;
         withinLatency++;
         if (verdict === 'RESIDENCY') {
@@ -56,7 +72,13 @@ export function pruneRoutes(prepared: PreparedInput, demandOffset: Int32Array): 
         routeSites.push(s);
         for (let t = 0; t < T; t++) if (demand.tokensPerSecondByPeriod[t]! > 0) servesClassAt[(s * K + k) * T + t] = 1;
       }
-      candidates[demandOffset[r]! + d] = { sites: routeSites, residencyBlocked, withinLatency };
+      candidates[demandOffset[r]! + d] = {
+        sites: routeSites,
+        residencyBlocked,
+        withinLatency,
+        withoutGpuForModel,
+        modelRuleBlocked,
+      };
     });
   });
   return { candidates, servesClassAt };

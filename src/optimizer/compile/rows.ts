@@ -5,7 +5,9 @@
 //   capacity[s,pool,t]   integer mode with expansion: busy − add <= installed
 //   power[s,t]           facility kW <= the site's cap
 //   carbon_cap           tonnes/h <= the cap (only with a cap)
+//   replica[s,pool,m,t]  integer mode, pools that count replicas (replicas.ts): occupancy of model m − its replicas' GPUs <= 0
 import type { PreparedInput } from '../prepare.js';
+import type { ReplicaRule } from './replicas.js';
 import type { PlanOptions } from '../types.js';
 import type { DemandGroup, ModelRowIndex, TaggedModelBuilder } from './layout.js';
 
@@ -22,6 +24,7 @@ export interface RowInputs {
   groups: readonly DemandGroup[];
   /** from route pruning: [(site * classes + class) * periods + t] */
   servesClassAt: Uint8Array;
+  replicas: ReplicaRule;
 }
 
 export function addRows(model: TaggedModelBuilder, inputs: RowInputs): ModelRows {
@@ -33,7 +36,8 @@ export function addRows(model: TaggedModelBuilder, inputs: RowInputs): ModelRows
   const power = addPowerRows(model, inputs);
   const carbonRow =
     options.carbonCapTonnesPerHour === null ? -1 : model.addRow(-Infinity, options.carbonCapTonnesPerHour, {});
-  return { index: { ...demand, ...balance, ...gpu, ...capacity, ...power, carbonRow }, poolUsed };
+  const replica = addReplicaRows(model, inputs);
+  return { index: { ...demand, ...balance, ...gpu, ...capacity, ...power, ...replica, carbonRow }, poolUsed };
 }
 
 function addDemandRows(model: TaggedModelBuilder, { prepared, groups }: RowInputs) {
@@ -134,4 +138,26 @@ function addPowerRows(model: TaggedModelBuilder, { prepared, servesClassAt }: Ro
     });
   });
   return { powerRows, powerRowOf };
+}
+
+function addReplicaRows(model: TaggedModelBuilder, { prepared, poolOffset, replicas }: RowInputs) {
+  const T = prepared.periods;
+  const M = prepared.models.length;
+  const replicaRowOf = new Int32Array(poolOffset[prepared.sites.length]! * M * T).fill(-1);
+  const replicaRows = model.rowBlock(() => {
+    prepared.sites.forEach((site, s) => {
+      site.pools.forEach((_pool, p) => {
+        const global = poolOffset[s]! + p;
+        if (!replicas.poolUsesReplicas[global]) return;
+        for (let m = 0; m < M; m++) {
+          for (let t = 0; t < T; t++) {
+            const at = (global * M + m) * T + t;
+            if (replicas.modelRunsAt[at])
+              replicaRowOf[at] = model.addRow(-Infinity, 0, { site: s, pool: p, model: m, period: t });
+          }
+        }
+      });
+    });
+  });
+  return { replicaRows, replicaRowOf };
 }

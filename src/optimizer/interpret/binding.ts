@@ -8,8 +8,11 @@ import { tight, type Solution } from './solution.js';
 
 /** The limits the plan reaches, as the binding list and the unserved reasons ask them. */
 export interface Limits {
-  /** pool p of site s (global pool g) holds all its GPUs, bought ones included, in period t */
-  poolFull(g: number, t: number, s: number, p: number): boolean;
+  /**
+   * pool p of site s (global pool g) holds all its GPUs, bought ones included, in period t; in integer mode,
+   * with `replicaSize`, it has no room left for one more replica of that many GPUs
+   */
+  poolFull(g: number, t: number, s: number, p: number, replicaSize?: number): boolean;
   /** site s draws its full power cap in period t */
   powerFull(s: number, t: number): boolean;
   /** route column j carries the most the site share allows */
@@ -21,9 +24,12 @@ export function limitsReached(solution: Solution, held: GpusHeld): Limits {
   const { prepared, layout, lp, x, activity, options, periods: T } = solution;
   const { sites } = prepared;
   return {
-    poolFull(g, t, s, p) {
+    poolFull(g, t, s, p, replicaSize = 1) {
       const pool = sites[s]!.pools[p]!;
-      return layout.gpuRowOf[g * T + t]! >= 0 && tight(held.poolBusy[g * T + t]!, pool.installed + pool.buyable);
+      if (layout.gpuRowOf[g * T + t]! < 0) return false;
+      const capacity = pool.installed + pool.buyable;
+      const busy = held.poolBusy[g * T + t]!;
+      return options.integerGpus && replicaSize > 1 ? busy + replicaSize > capacity + 1e-6 : tight(busy, capacity);
     },
     powerFull(s, t) {
       const row = layout.powerRowOf[s * T + t]!;
@@ -53,6 +59,7 @@ export function bindingConstraints(
       siteCode: null,
       gpuTypeCode: null,
       regionCode: null,
+      modelCode: null,
       workloadClassCode: null,
       periods: [],
       shadowPrice: shadow?.shadowPrices.carbonCapValuePerTonne ?? null,
@@ -66,6 +73,7 @@ export function bindingConstraints(
       String(a.siteCode).localeCompare(String(b.siteCode)) ||
       String(a.gpuTypeCode).localeCompare(String(b.gpuTypeCode)) ||
       String(a.regionCode).localeCompare(String(b.regionCode)) ||
+      String(a.modelCode).localeCompare(String(b.modelCode)) ||
       String(a.workloadClassCode).localeCompare(String(b.workloadClassCode)),
   );
 }
@@ -87,6 +95,7 @@ function siteLimitsBinding(solution: Solution, limits: Limits, shadow: ShadowVal
         siteCode: site.code,
         gpuTypeCode: gpuCode,
         regionCode: null,
+        modelCode: null,
         workloadClassCode: null,
         periods,
         shadowPrice: shadow ? shadow.gpuValue[g]! : null,
@@ -101,6 +110,7 @@ function siteLimitsBinding(solution: Solution, limits: Limits, shadow: ShadowVal
       siteCode: site.code,
       gpuTypeCode: null,
       regionCode: null,
+      modelCode: null,
       workloadClassCode: null,
       periods,
       shadowPrice: shadow ? shadow.powerValue[s]! : null,
@@ -125,16 +135,19 @@ function siteShareBinding(solution: Solution, limits: Limits): BindingConstraint
     const key = `${s}:${r}:${d}`;
     let entry = byRoute.get(key);
     if (!entry) {
-      const classCode = classes[regions[r]!.demands[d]!.classIndex]!.code;
+      const service = classes[regions[r]!.demands[d]!.classIndex]!;
+      const classCode = service.code;
+      const named = prepared.models.length === 1 ? classCode : `${service.modelCode} ${classCode}`;
       entry = {
         kind: 'SITE_SHARE',
         siteCode: sites[s]!.code,
         gpuTypeCode: null,
         regionCode: regions[r]!.code,
+        modelCode: service.modelCode,
         workloadClassCode: classCode,
         periods: [],
         shadowPrice: null,
-        description: `${sites[s]!.code} takes the most it may (${maxSiteShare * 100}%) of ${regions[r]!.code} ${classCode} demand`,
+        description: `${sites[s]!.code} takes the most it may (${maxSiteShare * 100}%) of ${regions[r]!.code} ${named} demand`,
       };
       byRoute.set(key, entry);
     }

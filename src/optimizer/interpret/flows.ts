@@ -18,6 +18,8 @@ export interface RouteFlows {
   rttWeighted: Float64Array;
   rttWeight: Float64Array;
   worstRtt: Float64Array;
+  /** by model index, $/h */
+  egressPerHourByModel: Float64Array;
 }
 
 export function routeFlows(solution: Solution, ledger: CostLedger): RouteFlows {
@@ -32,6 +34,7 @@ export function routeFlows(solution: Solution, ledger: CostLedger): RouteFlows {
     rttWeighted: new Float64Array(totalDemands),
     rttWeight: new Float64Array(totalDemands),
     worstRtt: new Float64Array(totalDemands).fill(Number.NaN),
+    egressPerHourByModel: new Float64Array(prepared.models.length),
   };
   const egressPerKtokHour = pricePerKtokHour(options.egressPricePerMillionTokens, w);
   for (let j = layout.routes.start; j < layout.routes.end; j++) {
@@ -46,10 +49,12 @@ export function routeFlows(solution: Solution, ledger: CostLedger): RouteFlows {
       const { r, d } = solution.demandAt(g);
       const region = regions[r]!;
       const demand = region.demands[d]!;
+      const service = classes[demand.classIndex]!;
       flows.allocations.push({
         siteCode: sites[s]!.code,
         regionCode: region.code,
-        workloadClassCode: classes[demand.classIndex]!.code,
+        modelCode: service.modelCode,
+        workloadClassCode: service.code,
         period: t,
         tokensPerSecond: round(value * TOKENS_PER_KTOK),
       });
@@ -60,6 +65,7 @@ export function routeFlows(solution: Solution, ledger: CostLedger): RouteFlows {
       if (crossesBorder(sites[s]!.country, region.country)) {
         ledger.egressPerHour += value * egressPerKtokHour;
         ledger.siteCostPerHour[s]! += value * egressPerKtokHour;
+        flows.egressPerHourByModel[service.modelIndex]! += value * egressPerKtokHour;
       }
       const rtt = prepared.rttMs[s * regions.length + r]!;
       if (!Number.isNaN(rtt)) {
@@ -70,7 +76,7 @@ export function routeFlows(solution: Solution, ledger: CostLedger): RouteFlows {
     }
   }
   // documented order: by codes, not by the internal indices the model uses
-  flows.allocations.sort(byCodesThenPeriod('siteCode', 'regionCode', 'workloadClassCode'));
+  flows.allocations.sort(byCodesThenPeriod('siteCode', 'regionCode', 'modelCode', 'workloadClassCode'));
   return flows;
 }
 
@@ -98,16 +104,34 @@ export interface GpuWork {
   siteFacilityKwByPeriod: Float64Array;
   /** [(global pool) * periods + t] → GPUs held at the target utilization */
   poolOccupancy: Float64Array;
+  /** the same by model: [((global pool) * models + m) * periods + t] */
+  modelOccupancy: Float64Array;
+  /** by model index: $/h of energy, carbon price and (AMORTIZED LPs) capex, kg CO2/h, mean facility kW */
+  modelEnergyPerHour: Float64Array;
+  modelCarbonPerHour: Float64Array;
+  modelCapexPerHour: Float64Array;
+  modelCarbonKgPerHour: Float64Array;
+  modelFacilityKw: Float64Array;
+  /** [site * models + m]: energy, carbon and occupancy capex at the site, $/h */
+  siteModelCostPerHour: Float64Array;
 }
 
 export function gpuWork(solution: Solution, ledger: CostLedger): GpuWork {
   const { prepared, layout, x, options, periods: T, periodWeight: w } = solution;
   const { sites, gpus, classes } = prepared;
+  const M = prepared.models.length;
   const work: GpuWork = {
     gpuAllocations: [],
     siteItKwByPeriod: new Float64Array(sites.length * T),
     siteFacilityKwByPeriod: new Float64Array(sites.length * T),
     poolOccupancy: new Float64Array(solution.totalPools * T),
+    modelOccupancy: new Float64Array(solution.totalPools * M * T),
+    modelEnergyPerHour: new Float64Array(M),
+    modelCarbonPerHour: new Float64Array(M),
+    modelCapexPerHour: new Float64Array(M),
+    modelCarbonKgPerHour: new Float64Array(M),
+    modelFacilityKw: new Float64Array(M),
+    siteModelCostPerHour: new Float64Array(sites.length * M),
   };
   for (let j = layout.serve.start; j < layout.serve.end; j++) {
     const value = x[j]!;
@@ -127,15 +151,24 @@ export function gpuWork(solution: Solution, ledger: CostLedger): GpuWork {
     work.siteItKwByPeriod[s * T + t]! += flow.itKw;
     work.siteFacilityKwByPeriod[s * T + t]! += flow.facilityKw;
     work.poolOccupancy[(layout.poolOffset[s]! + p) * T + t]! += flow.gpusBusy;
+    const m = classes[k]!.modelIndex;
+    work.modelOccupancy[((layout.poolOffset[s]! + p) * M + m) * T + t]! += flow.gpusBusy;
+    work.modelEnergyPerHour[m]! += flow.energyPerHour;
+    work.modelCarbonPerHour[m]! += flow.carbonPerHour;
+    work.modelCapexPerHour[m]! += flow.capexPerHour;
+    work.modelCarbonKgPerHour[m]! += flow.carbonKgPerHour;
+    work.modelFacilityKw[m]! += flow.facilityKw * w;
+    work.siteModelCostPerHour[s * M + m]! += flow.energyPerHour + flow.carbonPerHour + flow.capexPerHour;
     work.gpuAllocations.push({
       siteCode: site.code,
       gpuTypeCode: gpu.code,
+      modelCode: classes[k]!.modelCode,
       workloadClassCode: classes[k]!.code,
       period: t,
       tokensPerSecond: round(value * TOKENS_PER_KTOK),
       gpusBusy: round(flow.gpusBusy),
     });
   }
-  work.gpuAllocations.sort(byCodesThenPeriod('siteCode', 'gpuTypeCode', 'workloadClassCode'));
+  work.gpuAllocations.sort(byCodesThenPeriod('siteCode', 'gpuTypeCode', 'modelCode', 'workloadClassCode'));
   return work;
 }

@@ -93,6 +93,7 @@ function demandPrices(
       }
       return {
         regionCode: region.code,
+        modelCode: prepared.classes[demand.classIndex]!.modelCode,
         workloadClassCode: prepared.classes[demand.classIndex]!.code,
         marginalCostPerMillionTokens: cleanDual(value / MILLION_TOKENS_PER_KTOK_HOUR),
         basis: basisOfGroup(groupIndex),

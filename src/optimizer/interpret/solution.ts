@@ -16,11 +16,16 @@ export const cleanDual = (value: number): number => (Math.abs(value) < 1e-9 ? 0 
 /** code order, the same in every locale (codes are ASCII) */
 export const byCode = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
-/** The documented order of allocation rows: by the three codes named, in turn, then by period. */
+/** The documented order of allocation rows: by the codes named, in turn, then by period. */
 export const byCodesThenPeriod =
-  <K extends string>(first: K, second: K, third: K) =>
-  (a: Record<K, string> & { period: number }, b: Record<K, string> & { period: number }): number =>
-    byCode(a[first], b[first]) || byCode(a[second], b[second]) || byCode(a[third], b[third]) || a.period - b.period;
+  <K extends string>(...keys: K[]) =>
+  (a: Record<K, string> & { period: number }, b: Record<K, string> & { period: number }): number => {
+    for (const key of keys) {
+      const order = byCode(a[key], b[key]);
+      if (order !== 0) return order;
+    }
+    return a.period - b.period;
+  };
 
 export interface Solution {
   prepared: PreparedInput;

@@ -1,7 +1,15 @@
 // Per-site and per-region summaries and the plan's totals, from the flows,
 // the GPUs held and the cost ledger.
 import { MILLION_TOKENS_PER_KTOK_HOUR, TOKENS_PER_KTOK } from '../costs.js';
-import type { PlanTotals, RegionPlan, SiteGpuPlan, SitePlan } from '../types.js';
+import type {
+  ClassLoad,
+  PlanTotals,
+  RegionModelPlan,
+  RegionPlan,
+  SiteGpuPlan,
+  SiteModelPlan,
+  SitePlan,
+} from '../types.js';
 import type { GpuWork, RouteFlows } from './flows.js';
 import type { GpusHeld } from './gpus-held.js';
 import { round, type CostLedger, type Solution } from './solution.js';
@@ -56,12 +64,8 @@ export function sitePlans(solution: Solution, flows: RouteFlows, work: GpuWork, 
     return {
       siteCode: site.code,
       servedTokensPerSecond: round(servedKtok * TOKENS_PER_KTOK),
-      loadByClass: classes
-        .map((c, k) => ({
-          workloadClassCode: c.code,
-          tokensPerSecond: round(flows.siteLoadKtok[s * K + k]! * TOKENS_PER_KTOK),
-        }))
-        .filter((row) => row.tokensPerSecond > 0),
+      loadByClass: loadByClass(solution, flows, s, () => true),
+      models: siteModelPlans(solution, flows, work, held, s),
       gpus: gpuRows,
       utilization: siteUtilization(gpuRows).peak,
       itPowerKw: round(itKw),
@@ -73,6 +77,88 @@ export function sitePlans(solution: Solution, flows: RouteFlows, work: GpuWork, 
       costPerMillionTokens: servedMillionTokensPerHour > 0 ? round(cost / servedMillionTokensPerHour) : null,
     };
   });
+}
+
+/** A site's load by workload class (summed over models), in class order; `keep` picks the services counted. */
+function loadByClass(solution: Solution, flows: RouteFlows, s: number, keep: (k: number) => boolean): ClassLoad[] {
+  const { classes } = solution.prepared;
+  const K = classes.length;
+  const rows: ClassLoad[] = [];
+  const ktokByCode = new Map<string, number>();
+  for (let k = 0; k < K; k++) {
+    if (!keep(k)) continue;
+    const code = classes[k]!.code;
+    ktokByCode.set(code, (ktokByCode.get(code) ?? 0) + flows.siteLoadKtok[s * K + k]!);
+  }
+  for (const [code, ktok] of ktokByCode) {
+    const tokensPerSecond = round(ktok * TOKENS_PER_KTOK);
+    if (tokensPerSecond > 0) rows.push({ workloadClassCode: code, tokensPerSecond });
+  }
+  return rows;
+}
+
+/** Held GPUs of model m on global pool g: mean and peak over the periods. */
+export function modelGpusOnPool(
+  solution: Solution,
+  held: GpusHeld,
+  g: number,
+  m: number,
+): { mean: number; peak: number } {
+  const { periods: T, periodWeight: w } = solution;
+  const M = solution.prepared.models.length;
+  let mean = 0;
+  let peak = 0;
+  for (let t = 0; t < T; t++) {
+    const busy = held.modelBusy[(g * M + m) * T + t]!;
+    mean += busy * w;
+    peak = Math.max(peak, busy);
+  }
+  return { mean, peak };
+}
+
+/** The pool's capex split over its models by the GPUs they hold (mean over periods). */
+export function modelShareOfPoolCapex(held: GpusHeld, g: number, meanHeld: number): number {
+  const poolMean = held.poolMeanBusy[g]!;
+  return poolMean > 0 ? (held.poolCapex[g]! * meanHeld) / poolMean : 0;
+}
+
+function siteModelPlans(solution: Solution, flows: RouteFlows, work: GpuWork, held: GpusHeld, s: number) {
+  const { prepared, layout, options } = solution;
+  const { sites, gpus, classes, models } = prepared;
+  const K = classes.length;
+  const M = models.length;
+  const site = sites[s]!;
+  const plans: SiteModelPlan[] = [];
+  models.forEach((model, m) => {
+    let servedKtok = 0;
+    for (let k = 0; k < K; k++) if (classes[k]!.modelIndex === m) servedKtok += flows.siteLoadKtok[s * K + k]!;
+    let cost = work.siteModelCostPerHour[s * M + m]!;
+    const gpuRows = site.pools.flatMap((pool, p) => {
+      const g = layout.poolOffset[s]! + p;
+      const { mean, peak } = modelGpusOnPool(solution, held, g, m);
+      if (!(mean > 0) && !(peak > 0)) return [];
+      cost += modelShareOfPoolCapex(held, g, mean);
+      const gpusPerReplica = gpus[pool.gpuIndex]!.gpusPerReplicaByModel[m]!;
+      return [
+        {
+          gpuTypeCode: gpus[pool.gpuIndex]!.code,
+          gpusBusy: round(mean),
+          peakGpusBusy: round(peak),
+          gpusPerReplica,
+          peakReplicas: options.integerGpus ? round(peak / gpusPerReplica) : null,
+        },
+      ];
+    });
+    if (!(servedKtok * TOKENS_PER_KTOK > 1e-9) && gpuRows.length === 0) return;
+    plans.push({
+      modelCode: model.code,
+      servedTokensPerSecond: round(servedKtok * TOKENS_PER_KTOK),
+      loadByClass: loadByClass(solution, flows, s, (k) => classes[k]!.modelIndex === m),
+      gpus: gpuRows,
+      costPerHour: round(cost),
+    });
+  });
+  return plans;
 }
 
 export function regionPlans(solution: Solution, flows: RouteFlows, unservedKtokByDemandPeriod: Float64Array) {
@@ -97,6 +183,7 @@ export function regionPlans(solution: Solution, flows: RouteFlows, unservedKtokB
       const worstRtt = flows.worstRtt[g]!;
       if (!(worst >= worstRtt)) worst = Number.isNaN(worstRtt) ? worst : worstRtt;
       return {
+        modelCode: classes[demand.classIndex]!.modelCode,
         workloadClassCode: classes[demand.classIndex]!.code,
         demandTokensPerSecond: round(demand.meanTokensPerSecond),
         servedTokensPerSecond: round(flows.servedKtokByDemand[g]! * TOKENS_PER_KTOK),
@@ -125,6 +212,7 @@ export function regionPlans(solution: Solution, flows: RouteFlows, unservedKtokB
       servedTokensPerSecond: round(servedKtok * TOKENS_PER_KTOK),
       unservedTokensPerSecond: round(unservedKtok * TOKENS_PER_KTOK),
       classes: classPlans,
+      models: regionModelPlans(solution, classPlans),
       sources,
       weightedRttMs: weightSum > 0 ? round(weighted / weightSum) : null,
       worstRttMs: Number.isNaN(worst) ? null : worst,
@@ -194,4 +282,22 @@ export function planTotals(
     gpusBusy: round(gpusBusy),
     gpusAdded: round(gpusAdded),
   };
+}
+
+/** A region's demand by model, summed from its (model, class) rows, in model order. */
+function regionModelPlans(solution: Solution, classPlans: readonly RegionPlan['classes'][number][]): RegionModelPlan[] {
+  return solution.prepared.models.flatMap((model) => {
+    const rows = classPlans.filter((row) => row.modelCode === model.code);
+    if (rows.length === 0) return [];
+    const sum = (field: 'demandTokensPerSecond' | 'servedTokensPerSecond' | 'unservedTokensPerSecond') =>
+      round(rows.reduce((total, row) => total + row[field], 0));
+    return [
+      {
+        modelCode: model.code,
+        demandTokensPerSecond: sum('demandTokensPerSecond'),
+        servedTokensPerSecond: sum('servedTokensPerSecond'),
+        unservedTokensPerSecond: sum('unservedTokensPerSecond'),
+      },
+    ];
+  });
 }

@@ -3,7 +3,14 @@
 // reason in words.
 import { TOKENS_PER_KTOK } from '../costs.js';
 import type { PreparedDemand, PreparedRegion } from '../prepare.js';
-import type { CandidateSite, SiteLimit, UnservedDemand, UnservedReason } from '../types.js';
+import {
+  DEFAULT_MODEL_CODE,
+  type CandidateSite,
+  type SiteLimit,
+  type UnservedDemand,
+  type UnservedReason,
+} from '../types.js';
+import type { DemandCandidates } from '../compile/layout.js';
 import type { Limits } from './binding.js';
 import { round, type Solution } from './solution.js';
 
@@ -37,13 +44,14 @@ export function unservedDemand(
       const reason = unservedReason(solution, limits, g, candidateSites);
       unserved.push({
         regionCode: region.code,
+        modelCode: prepared.classes[demand.classIndex]!.modelCode,
         workloadClassCode: prepared.classes[demand.classIndex]!.code,
         unservedTokensPerSecond: round(mean * TOKENS_PER_KTOK),
         demandTokensPerSecond: round(demand.meanTokensPerSecond),
         periods,
         reason,
         candidateSites,
-        explanation: explain(solution, reason, region, demand, layout.candidates[g]!.residencyBlocked),
+        explanation: explain(solution, reason, region, demand, layout.candidates[g]!),
       });
     });
   });
@@ -74,7 +82,8 @@ function candidateSitesOf(
       sites[s]!.pools.forEach((pool, p) => {
         if (!(gpus[pool.gpuIndex]!.tokensPerSecondByClass[k]! > 0)) return;
         anyPool = true;
-        if (!limits.poolFull(layout.poolOffset[s]! + p, t, s, p)) allFull = false;
+        const replicaSize = gpus[pool.gpuIndex]!.gpusPerReplicaByModel[prepared.classes[k]!.modelIndex]!;
+        if (!limits.poolFull(layout.poolOffset[s]! + p, t, s, p, replicaSize)) allFull = false;
       });
       if (anyPool && allFull) return 'CAPACITY';
       const routeStart = layout.routeStartOf[layout.groupOfDemand[g]! * T + t]!;
@@ -99,7 +108,12 @@ function unservedReason(
 ): UnservedReason {
   const candidates = solution.layout.candidates[g]!;
   if (candidateSites.length === 0) {
-    return candidates.withinLatency > 0 && candidates.residencyBlocked > 0 ? 'RESIDENCY' : 'NO_SITE_WITHIN_LATENCY';
+    if (candidates.withinLatency > 0 && candidates.residencyBlocked > 0) return 'RESIDENCY';
+    if (candidates.modelRuleBlocked > 0) return 'MODEL_RULE';
+    // sites within reach, none with a GPU type that can hold the model (with one model: none runs the class)
+    const named = solution.prepared.models.length > 1 || solution.prepared.models[0]!.code !== DEFAULT_MODEL_CODE;
+    if (candidates.withoutGpuForModel > 0 && named) return 'NO_GPU_FOR_MODEL';
+    return 'NO_SITE_WITHIN_LATENCY';
   }
   if (candidateSites.every((c) => c.limitedBy !== null)) {
     const power = candidateSites.filter((c) => c.limitedBy === 'POWER').length;
@@ -114,10 +128,13 @@ function explain(
   reason: UnservedReason,
   region: PreparedRegion,
   demand: PreparedDemand,
-  residencyBlocked: number,
+  candidates: DemandCandidates,
 ): string {
   const { options } = solution;
-  const classCode = solution.prepared.classes[demand.classIndex]!.code;
+  const service = solution.prepared.classes[demand.classIndex]!;
+  // with one model the class names the demand, as before models; else the model and the class
+  const classCode = solution.prepared.models.length === 1 ? service.code : `${service.modelCode} ${service.code}`;
+  const residencyBlocked = candidates.residencyBlocked;
   const budget = demand.rttBudgetMs === null ? 'any distance' : `${demand.rttBudgetMs} ms`;
   return {
     NO_SITE_WITHIN_LATENCY: `no site that runs ${classCode} is within ${budget} of ${region.code}`,
@@ -127,5 +144,7 @@ function explain(
     POWER: `the sites that may serve ${region.code} ${classCode} are mostly at their power caps`,
     CARBON_CAP: `sites had room but the carbon cap of ${options.carbonCapTonnesPerHour} t/h did not`,
     COST: `serving it would cost more than the unserved penalty of $${options.unservedPenaltyPerMillionTokens} per million tokens`,
+    NO_GPU_FOR_MODEL: `none of the ${candidates.withoutGpuForModel} site(s) within ${budget} of ${region.code} has a GPU type that can hold ${service.modelCode} (no throughput recorded for it under ${service.code})`,
+    MODEL_RULE: `${service.modelCode}'s deployment rule allows none of the ${candidates.modelRuleBlocked} site(s) within ${budget} of ${region.code} that could run it`,
   }[reason];
 }

@@ -1,0 +1,263 @@
+// Several models, solved by hand. One GPU-hour costs the same whichever model
+// runs on it; what differs is the tokens it makes (throughput per model) and
+// which GPU types can hold the model at all. PUE 1, target utilization 1, so a
+// GPU at full speed draws its power and makes its throughput.
+import { beforeAll, describe, expect, it } from 'vitest';
+import { loadFixtures } from '../../src/dataset/load.js';
+import { planningInputFromDataset } from '../../src/db/planning-input.js';
+import { solvePlacement } from '../../src/optimizer/solve.js';
+import {
+  DEFAULT_PLAN_OPTIONS,
+  type PlanningInput,
+  type PlanOptions,
+  type PlanResult,
+  type SolverName,
+} from '../../src/optimizer/types.js';
+import { latencies, perMillion, site } from './builders.js';
+import { checkPlan } from './check-plan.js';
+
+const opts = (overrides: Partial<PlanOptions>): PlanOptions => ({
+  ...DEFAULT_PLAN_OPTIONS,
+  targetUtilization: 1,
+  ...overrides,
+});
+
+const STD = 'STD';
+const INT = 'INT';
+
+/** Site A: a small GPU S ($1/h, 0.5 kW) and a large one L ($3/h, 1 kW). SMALL runs on both, BIG only on L (replicas of 2). */
+function smallAndLarge(): PlanningInput {
+  return {
+    models: [{ code: 'BIG' }, { code: 'SMALL' }],
+    workloadClasses: [{ code: STD, rttBudgetMs: 100, hourlyDemandProfile: [] }],
+    gpuTypes: [
+      {
+        code: 'L',
+        powerKw: 1,
+        capexPerHour: 3,
+        throughputs: [
+          { modelCode: 'BIG', workloadClassCode: STD, tokensPerSecond: 500, gpusPerReplica: 2 },
+          { modelCode: 'SMALL', workloadClassCode: STD, tokensPerSecond: 1000 },
+        ],
+      },
+      {
+        code: 'S',
+        powerKw: 0.5,
+        capexPerHour: 1,
+        throughputs: [{ modelCode: 'SMALL', workloadClassCode: STD, tokensPerSecond: 1000 }],
+      },
+    ],
+    sites: [site('A', { gpus: { L: 10, S: 10 } })],
+    regions: [
+      {
+        code: 'R',
+        country: 'US',
+        utcOffsetHours: 0,
+        allowedCountries: [],
+        demand: [
+          { modelCode: 'BIG', workloadClassCode: STD, tokensPerSecond: 2000, rttBudgetMs: null },
+          { modelCode: 'SMALL', workloadClassCode: STD, tokensPerSecond: 5000, rttBudgetMs: null },
+        ],
+      },
+    ],
+    latencies: latencies([['A', 'R', 10]]),
+  };
+}
+
+/** Sites A ($0.1/kWh, 10 GPUs, 10 ms) and B ($0.2/kWh, 100 GPUs, 20 ms): X (1000 tok/s) and Y (500 tok/s) on one GPU type. */
+function competing(): PlanningInput {
+  return {
+    models: [{ code: 'X' }, { code: 'Y' }],
+    workloadClasses: [
+      { code: STD, rttBudgetMs: 100, hourlyDemandProfile: [] },
+      { code: INT, rttBudgetMs: 15, hourlyDemandProfile: [] },
+    ],
+    gpuTypes: [
+      {
+        code: 'G1',
+        powerKw: 1,
+        capexPerHour: 2,
+        throughputs: [
+          { modelCode: 'X', workloadClassCode: STD, tokensPerSecond: 1000 },
+          { modelCode: 'Y', workloadClassCode: INT, tokensPerSecond: 500 },
+        ],
+      },
+    ],
+    sites: [site('A', { pricePerKwh: 0.1, gpus: { G1: 10 } }), site('B', { pricePerKwh: 0.2, gpus: { G1: 100 } })],
+    regions: [
+      {
+        code: 'R',
+        country: 'US',
+        utcOffsetHours: 0,
+        allowedCountries: [],
+        demand: [
+          { modelCode: 'X', workloadClassCode: STD, tokensPerSecond: 12_000, rttBudgetMs: null },
+          { modelCode: 'Y', workloadClassCode: INT, tokensPerSecond: 2000, rttBudgetMs: null },
+        ],
+      },
+    ],
+    latencies: latencies([
+      ['A', 'R', 10],
+      ['B', 'R', 20],
+    ]),
+  };
+}
+
+const model = (plan: PlanResult, code: string) => plan.models.find((m) => m.modelCode === code)!;
+
+describe.each<SolverName>(['jslp', 'highs'])('several models, by hand, with %s', (solver) => {
+  it('puts a model that fits only on the large GPU type there, though the small one is cheaper per GPU-hour', async () => {
+    const input = smallAndLarge();
+    const options = opts({ solver, capexMode: 'AMORTIZED' });
+    const plan = await solvePlacement(input, options);
+    expect(plan.status).toBe('optimal');
+    // BIG: 2000 tok/s / 500 = 4 L GPUs; SMALL: 5 GPUs, on S ($1 + 0.05 energy) rather than L ($3 + 0.1)
+    expect(model(plan, 'BIG').gpus).toEqual([
+      { siteCode: 'A', gpuTypeCode: 'L', gpusBusy: 4, peakGpusBusy: 4, gpusPerReplica: 2, peakReplicas: null },
+    ]);
+    expect(model(plan, 'SMALL').gpus.map((g) => [g.gpuTypeCode, g.gpusBusy])).toEqual([['S', 5]]);
+    // BIG: 4 × ($3 + 1 kW × $0.1) = $12.4/h for 2000 tok/s; SMALL: 5 × ($1 + 0.5 × 0.1) = $5.25/h for 5000
+    expect(model(plan, 'BIG').costPerHour.total).toBeCloseTo(12.4, 9);
+    expect(model(plan, 'BIG').costPerMillionTokens).toBeCloseTo(perMillion(12.4, 2000), 9);
+    expect(model(plan, 'SMALL').costPerMillionTokens).toBeCloseTo(perMillion(5.25, 5000), 9);
+    expect(model(plan, 'BIG').tokensPerJoule).toBeCloseTo(0.5, 9);
+    expect(plan.totals!.costPerHour.total).toBeCloseTo(17.65, 9);
+    const a = plan.sites.find((s) => s.siteCode === 'A')!;
+    expect(a.models.map((m) => [m.modelCode, m.servedTokensPerSecond, m.costPerHour])).toEqual([
+      ['BIG', 2000, 12.4],
+      ['SMALL', 5000, 5.25],
+    ]);
+    checkPlan(input, options, plan);
+  });
+
+  it('shares one site’s GPUs between two models: the one that can only go there first', async () => {
+    const input = competing();
+    const options = opts({ solver, capexMode: 'SUNK' });
+    const plan = await solvePlacement(input, options);
+    expect(plan.status).toBe('optimal');
+    // Y (15 ms budget) reaches only A: 2000 / 500 = 4 GPUs; X takes A's other 6 (6000 tok/s) and 6000 at B
+    const a = plan.sites.find((s) => s.siteCode === 'A')!;
+    expect(a.models.map((m) => [m.modelCode, m.servedTokensPerSecond])).toEqual([
+      ['X', 6000],
+      ['Y', 2000],
+    ]);
+    expect(a.gpus[0]!.gpusBusy).toBeCloseTo(10, 9);
+    expect(plan.sites.find((s) => s.siteCode === 'B')!.servedTokensPerSecond).toBeCloseTo(6000, 6);
+    // energy: A 10 kW × 0.1 + B 6 kW × 0.2 = $2.2/h
+    expect(plan.totals!.costPerHour.total).toBeCloseTo(2.2, 9);
+    expect(model(plan, 'Y').costPerHour.total).toBeCloseTo(0.4, 9);
+    expect(model(plan, 'X').costPerHour.total).toBeCloseTo(1.8, 9);
+    expect(plan.bindingConstraints.map((b) => [b.kind, b.siteCode])).toEqual([['GPU_CAPACITY', 'A']]);
+    checkPlan(input, options, plan);
+  });
+});
+
+describe('whole replicas in integer mode', () => {
+  const replicaInput = (installed: number): PlanningInput => {
+    const input = smallAndLarge();
+    input.sites = [site('A', { gpus: { L: installed, S: 10 } })];
+    // BIG in replicas of 4 L GPUs: 2500 tok/s at 500 per GPU = 5 GPUs of occupancy
+    input.gpuTypes[0]!.throughputs[0]!.gpusPerReplica = 4;
+    input.regions[0]!.demand[0]!.tokensPerSecond = 2500;
+    return input;
+  };
+
+  it('rounds a model’s GPUs up to whole replicas and pays for them', async () => {
+    const input = replicaInput(10);
+    const options = opts({ integerGpus: true, capexMode: 'AMORTIZED', mipGapRelative: 0 });
+    const plan = await solvePlacement(input, options);
+    expect(plan.status).toBe('optimal');
+    const big = model(plan, 'BIG');
+    // 5 GPUs of work → 2 replicas of 4 = 8 GPUs held, each $3 + 1 kW of energy for its 5 GPUs of work
+    expect(big.gpus).toEqual([
+      { siteCode: 'A', gpuTypeCode: 'L', gpusBusy: 8, peakGpusBusy: 8, gpusPerReplica: 4, peakReplicas: 2 },
+    ]);
+    expect(big.peakReplicas).toBe(2);
+    expect(big.costPerHour.capex).toBeCloseTo(24, 9);
+    expect(big.costPerHour.energy).toBeCloseTo(0.5, 9);
+    expect(plan.unserved).toEqual([]);
+    checkPlan(input, options, plan);
+  });
+
+  it('leaves what a last whole replica cannot hold unserved, and says GPUs were the limit', async () => {
+    const input = replicaInput(7);
+    const options = opts({ integerGpus: true, capexMode: 'AMORTIZED', mipGapRelative: 0 });
+    const plan = await solvePlacement(input, options);
+    const big = model(plan, 'BIG');
+    // 7 L GPUs hold one replica of 4 (2000 tok/s); SMALL moves nowhere (S is cheaper), 3 L GPUs stay idle
+    expect(big.gpus.map((g) => [g.peakReplicas, g.peakGpusBusy])).toEqual([[1, 4]]);
+    expect(big.servedTokensPerSecond).toBeCloseTo(2000, 6);
+    expect(big.unservedTokensPerSecond).toBeCloseTo(500, 6);
+    expect(plan.unserved.map((u) => [u.modelCode, u.reason])).toEqual([['BIG', 'CAPACITY']]);
+    checkPlan(input, options, plan);
+  });
+});
+
+describe('why a model’s demand goes unserved', () => {
+  it('says no GPU type can hold the model when none within reach has a throughput for it', async () => {
+    const input = smallAndLarge();
+    input.sites = [site('A', { gpus: { S: 10 } })];
+    const options = opts({ solver: 'highs' });
+    const plan = await solvePlacement(input, options);
+    const [u] = plan.unserved;
+    expect(u).toMatchObject({ modelCode: 'BIG', reason: 'NO_GPU_FOR_MODEL', candidateSites: [] });
+    expect(u!.explanation).toBe(
+      'none of the 1 site(s) within 100 ms of R has a GPU type that can hold BIG (no throughput recorded for it under STD)',
+    );
+    expect(model(plan, 'SMALL').unservedTokensPerSecond).toBe(0);
+    checkPlan(input, options, plan);
+  });
+
+  it('keeps a model to the countries its rule allows, and says so', async () => {
+    const input = smallAndLarge();
+    input.models = [{ code: 'BIG', allowedCountries: ['DE'] }, { code: 'SMALL' }];
+    const options = opts({ solver: 'highs' });
+    const plan = await solvePlacement(input, options);
+    expect(plan.unserved.map((u) => [u.modelCode, u.reason, u.unservedTokensPerSecond])).toEqual([
+      ['BIG', 'MODEL_RULE', 2000],
+    ]);
+    expect(plan.allocations.filter((a) => a.modelCode === 'BIG')).toEqual([]);
+    checkPlan(input, options, plan);
+  });
+
+  it('runs a model only at the sites its rule names', async () => {
+    const input = competing();
+    input.models = [{ code: 'X', allowedSites: ['B'] }, { code: 'Y' }];
+    const options = opts({ solver: 'highs', capexMode: 'SUNK' });
+    const plan = await solvePlacement(input, options);
+    expect(plan.allocations.filter((a) => a.modelCode === 'X').map((a) => a.siteCode)).toEqual(['B']);
+    expect(plan.totals!.unservedTokensPerSecond).toBe(0);
+    checkPlan(input, options, plan);
+  });
+});
+
+describe('one named model is today’s plan', () => {
+  let input: PlanningInput;
+  beforeAll(async () => {
+    input = planningInputFromDataset((await loadFixtures()).dataset);
+  });
+
+  /** the fixtures with every throughput and demand row given to one model M */
+  const named = (code: string): PlanningInput => ({
+    ...structuredClone(input),
+    models: [{ code }],
+    gpuTypes: input.gpuTypes.map((g) => ({ ...g, throughputs: g.throughputs.map((t) => ({ ...t, modelCode: code })) })),
+    regions: input.regions.map((r) => ({ ...r, demand: r.demand.map((d) => ({ ...d, modelCode: code })) })),
+  });
+  /** a plan's JSON with timings dropped and one model code spelt as another */
+  const comparable = (plan: PlanResult, from: string, to: string) =>
+    JSON.parse(JSON.stringify({ ...plan, timings: null }).replaceAll(`"modelCode":"${from}"`, `"modelCode":"${to}"`));
+
+  it.each([
+    ['steady state', { periods: 1 as const }],
+    ['24 periods', { periods: 24 as const }],
+    ['whole GPUs with expansion', { integerGpus: true, allowExpansion: true }],
+  ])('%s: the same plan, to the last digit, as data without models', async (_name, overrides) => {
+    const options = { ...DEFAULT_PLAN_OPTIONS, ...overrides };
+    const before = await solvePlacement(input, options);
+    const after = await solvePlacement(named('LLAMA-2-70B'), options);
+    expect(before.models.map((m) => m.modelCode)).toEqual(['DEFAULT']);
+    expect(comparable(after, 'LLAMA-2-70B', 'DEFAULT')).toEqual(comparable(before, 'DEFAULT', 'DEFAULT'));
+    checkPlan(named('LLAMA-2-70B'), options, after);
+  });
+});
