@@ -2,6 +2,7 @@
 // changes a solve job and a cancel make. Every change is one conditional UPDATE
 // (`WHERE status = …`), so a retried or duplicated job, or a cancel racing a
 // finishing solve, can never write a plan twice or overwrite a final status.
+import { withModels } from '../plans/stored-models.js';
 import { createHash } from 'node:crypto';
 import type { PlanOptions, PlanResult, PlanningInput } from '../optimizer/types.js';
 import { Prisma, type Plan, type PlanStatus } from '../generated/prisma/client.js';
@@ -245,7 +246,7 @@ export function storedScenarioCode(json: Prisma.JsonValue | null | undefined): s
  */
 export function storedPlanResult(json: Prisma.JsonValue | null | undefined): PlanResult | null {
   if (json === null || json === undefined) return null;
-  const result = json as unknown as PlanResult;
+  const result = withModels(json as unknown as PlanResult);
   const totals = result.totals as (PlanResult['totals'] & { costPerHour: { penalty?: number } }) | null;
   if (!totals || typeof totals.unservedPenaltyPerHour === 'number') return result;
   const { penalty = 0, ...money } = totals.costPerHour;

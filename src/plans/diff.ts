@@ -1,7 +1,7 @@
 // What changed from one plan to another: GPUs and load per site × GPU type,
-// load and cost per site, load that moved between sites per region × class,
-// and the change in totals. Pure: reads two PlanResults, writes nothing.
-import type { CostBreakdownPerHour, PlanResult, PlanTotals } from '../optimizer/types.js';
+// load and cost per site, load that moved between sites per region × model ×
+// class, each model's tokens, cost and GPUs, and the change in totals. Pure: reads two PlanResults, writes nothing.
+import { DEFAULT_MODEL_CODE, type CostBreakdownPerHour, type PlanResult, type PlanTotals } from '../optimizer/types.js';
 
 /** Per site × GPU type; values are means over each plan's periods. */
 export interface SiteGpuChange {
@@ -35,6 +35,7 @@ export interface SiteChange {
  */
 export interface LoadFlow {
   regionCode: string;
+  modelCode: string;
   workloadClassCode: string;
   fromSiteCode: string | null;
   toSiteCode: string | null;
@@ -43,11 +44,31 @@ export interface LoadFlow {
 
 export interface RegionClassChange {
   regionCode: string;
+  modelCode: string;
   workloadClassCode: string;
   /** tokens/s that changed site (flows between two sites) */
   movedTokensPerSecond: number;
   servedTokensPerSecondChange: number;
   flows: LoadFlow[];
+}
+
+/** One model's tokens served, cost and GPUs held, from → to; only models where one of them changed. */
+export interface ModelChange {
+  modelCode: string;
+  fromTokensPerSecond: number;
+  toTokensPerSecond: number;
+  tokensPerSecondChange: number;
+  fromCostPerHour: number;
+  toCostPerHour: number;
+  costPerHourChange: number;
+  /** null where that plan serves none of the model */
+  fromCostPerMillionTokens: number | null;
+  toCostPerMillionTokens: number | null;
+  fromGpusBusy: number;
+  toGpusBusy: number;
+  gpusBusyChange: number;
+  /** tokens/s of the model that changed site */
+  movedTokensPerSecond: number;
 }
 
 /** The change in every total (to − from), in the totals' own units and shape; null where either plan has none. */
@@ -59,6 +80,8 @@ export interface PlanDiff {
   siteGpus: SiteGpuChange[];
   sites: SiteChange[];
   regions: RegionClassChange[];
+  /** by model, in model order */
+  models: ModelChange[];
   /** every region's flows, largest first */
   flows: LoadFlow[];
   /** null when either plan has no totals (no solution) */
@@ -83,6 +106,7 @@ export function diffPlans(from: PlanResult, to: PlanResult, options: DiffOptions
   const sites = diffSites(from, to, changed, delta);
   const regions = diffRegions(from, to, changed);
   const flows = regions.flatMap((region) => region.flows).sort(byFlow);
+  const models = diffModels(from, to, regions, changed, delta);
   const totals = from.totals && to.totals ? diffTotals(from.totals, to.totals, delta) : null;
   const totalsUnchanged =
     totals === null
@@ -90,10 +114,12 @@ export function diffPlans(from: PlanResult, to: PlanResult, options: DiffOptions
       : Object.values(totals.costPerHour).every((v) => v === 0) &&
         Object.values(totals).every((value) => typeof value !== 'number' || value === 0);
   return {
-    unchanged: siteGpus.length === 0 && sites.length === 0 && regions.length === 0 && totalsUnchanged,
+    unchanged:
+      siteGpus.length === 0 && sites.length === 0 && regions.length === 0 && models.length === 0 && totalsUnchanged,
     siteGpus,
     sites,
     regions,
+    models,
     flows,
     totals,
   };
@@ -230,7 +256,12 @@ function diffRegions(from: PlanResult, to: PlanResult, changed: Changed): Region
   // region × class → period → site → [from, to] tokens/s
   const loads = new Map<
     string,
-    { regionCode: string; workloadClassCode: string; byPeriod: Map<number, Map<string, [number, number]>> }
+    {
+      regionCode: string;
+      modelCode: string;
+      workloadClassCode: string;
+      byPeriod: Map<number, Map<string, [number, number]>>;
+    }
   >();
   for (const [plan, side] of [
     [from, 0],
@@ -238,10 +269,11 @@ function diffRegions(from: PlanResult, to: PlanResult, changed: Changed): Region
   ] as const) {
     const scale = samePeriods ? 1 : 1 / periodsOf(plan);
     for (const a of plan.allocations) {
-      const k = key(a.regionCode, a.workloadClassCode);
+      const modelCode = a.modelCode ?? DEFAULT_MODEL_CODE;
+      const k = key(a.regionCode, modelCode, a.workloadClassCode);
       let group = loads.get(k);
       if (!group) {
-        group = { regionCode: a.regionCode, workloadClassCode: a.workloadClassCode, byPeriod: new Map() };
+        group = { regionCode: a.regionCode, modelCode, workloadClassCode: a.workloadClassCode, byPeriod: new Map() };
         loads.set(k, group);
       }
       const period = samePeriods ? a.period : 0;
@@ -263,6 +295,7 @@ function diffRegions(from: PlanResult, to: PlanResult, changed: Changed): Region
       else
         flows.set(k, {
           regionCode: group.regionCode,
+          modelCode: group.modelCode,
           workloadClassCode: group.workloadClassCode,
           fromSiteCode,
           toSiteCode,
@@ -307,6 +340,7 @@ function diffRegions(from: PlanResult, to: PlanResult, changed: Changed): Region
     );
     result.push({
       regionCode: group.regionCode,
+      modelCode: group.modelCode,
       workloadClassCode: group.workloadClassCode,
       movedTokensPerSecond: moved,
       servedTokensPerSecondChange: served,
@@ -316,14 +350,54 @@ function diffRegions(from: PlanResult, to: PlanResult, changed: Changed): Region
   const size = (r: RegionClassChange) => r.flows.reduce((sum, f) => sum + f.tokensPerSecond, 0);
   return result.sort(
     (a, b) =>
-      size(b) - size(a) || byCode(a.regionCode, b.regionCode) || byCode(a.workloadClassCode, b.workloadClassCode),
+      size(b) - size(a) ||
+      byCode(a.regionCode, b.regionCode) ||
+      byCode(a.modelCode, b.modelCode) ||
+      byCode(a.workloadClassCode, b.workloadClassCode),
   );
+}
+
+function diffModels(
+  from: PlanResult,
+  to: PlanResult,
+  regions: readonly RegionClassChange[],
+  changed: Changed,
+  delta: Delta,
+): ModelChange[] {
+  const codes = [...new Set([...from.models, ...to.models].map((m) => m.modelCode))].sort(byCode);
+  return codes.flatMap((modelCode) => {
+    const a = from.models.find((m) => m.modelCode === modelCode);
+    const b = to.models.find((m) => m.modelCode === modelCode);
+    const moved = regions.filter((r) => r.modelCode === modelCode).reduce((sum, r) => sum + r.movedTokensPerSecond, 0);
+    const change: ModelChange = {
+      modelCode,
+      fromTokensPerSecond: a?.servedTokensPerSecond ?? 0,
+      toTokensPerSecond: b?.servedTokensPerSecond ?? 0,
+      tokensPerSecondChange: delta(a?.servedTokensPerSecond ?? 0, b?.servedTokensPerSecond ?? 0),
+      fromCostPerHour: a?.costPerHour.total ?? 0,
+      toCostPerHour: b?.costPerHour.total ?? 0,
+      costPerHourChange: delta(a?.costPerHour.total ?? 0, b?.costPerHour.total ?? 0),
+      fromCostPerMillionTokens: a?.costPerMillionTokens ?? null,
+      toCostPerMillionTokens: b?.costPerMillionTokens ?? null,
+      fromGpusBusy: a?.gpusBusy ?? 0,
+      toGpusBusy: b?.gpusBusy ?? 0,
+      gpusBusyChange: delta(a?.gpusBusy ?? 0, b?.gpusBusy ?? 0),
+      movedTokensPerSecond: moved,
+    };
+    const same =
+      change.tokensPerSecondChange === 0 &&
+      change.costPerHourChange === 0 &&
+      change.gpusBusyChange === 0 &&
+      !changed(0, moved / Math.max(1, change.fromTokensPerSecond, change.toTokensPerSecond));
+    return same ? [] : [change];
+  });
 }
 
 function byFlow(a: LoadFlow, b: LoadFlow): number {
   return (
     b.tokensPerSecond - a.tokensPerSecond ||
     byCode(a.regionCode, b.regionCode) ||
+    byCode(a.modelCode, b.modelCode) ||
     byCode(a.workloadClassCode, b.workloadClassCode) ||
     byCode(a.fromSiteCode, b.fromSiteCode) ||
     byCode(a.toSiteCode, b.toSiteCode)

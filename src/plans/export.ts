@@ -8,6 +8,7 @@ import type { AllocationRow } from '../optimizer/types.js';
 export const ALLOCATION_CSV_COLUMNS = [
   'siteCode',
   'regionCode',
+  'modelCode',
   'workloadClassCode',
   'period',
   'tokensPerSecond',

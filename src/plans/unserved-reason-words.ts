@@ -10,4 +10,6 @@ export const UNSERVED_REASON_WORDS = {
   POWER: 'power caps',
   CARBON_CAP: 'the carbon cap',
   COST: 'cost above the penalty',
+  NO_GPU_FOR_MODEL: 'no GPU type that can hold the model',
+  MODEL_RULE: 'model deployment rules',
 } as const;

@@ -26,6 +26,7 @@ function plan(
     ([siteCode, regionCode, workloadClassCode, period, tokensPerSecond]) => ({
       siteCode,
       regionCode,
+      modelCode: 'DEFAULT',
       workloadClassCode,
       period,
       tokensPerSecond,
@@ -40,6 +41,7 @@ function plan(
       siteCode,
       servedTokensPerSecond: served,
       loadByClass: [],
+      models: [],
       gpus: gpuCodes.map((gpuTypeCode) => ({
         gpuTypeCode,
         installed: 10,
@@ -87,6 +89,7 @@ function plan(
       gpusAdded: 0,
       ...totals,
     },
+    models: [],
     sites: sitePlans,
     regions: [],
     allocations: rows,
@@ -134,11 +137,19 @@ describe('diffPlans', () => {
     const diff = diffPlans(from, to);
     expect(diff.unchanged).toBe(false);
     expect(diff.flows).toEqual([
-      { regionCode: 'EU', workloadClassCode: 'STANDARD', fromSiteCode: 'A', toSiteCode: 'B', tokensPerSecond: 250 },
+      {
+        regionCode: 'EU',
+        modelCode: 'DEFAULT',
+        workloadClassCode: 'STANDARD',
+        fromSiteCode: 'A',
+        toSiteCode: 'B',
+        tokensPerSecond: 250,
+      },
     ]);
     expect(diff.regions).toEqual([
       {
         regionCode: 'EU',
+        modelCode: 'DEFAULT',
         workloadClassCode: 'STANDARD',
         movedTokensPerSecond: 250,
         servedTokensPerSecondChange: 0,

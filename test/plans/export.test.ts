@@ -8,6 +8,7 @@ import { allocationsCsvChunks, planJson, planJsonChunks } from '../../src/plans/
 const row = (siteCode: string, period: number, tokensPerSecond: number): AllocationRow => ({
   siteCode,
   regionCode: 'EU-WEST',
+  modelCode: 'DEFAULT',
   workloadClassCode: 'STANDARD',
   period,
   tokensPerSecond,
@@ -30,17 +31,17 @@ describe('allocationsCsvChunks', () => {
     const chunks = [...allocationsCsvChunks([...rows, row('A,"B"', 3, 0.25)])];
     expect(chunks.length).toBeGreaterThan(2);
     const lines = chunks.join('').split('\n');
-    expect(lines[0]).toBe('siteCode,regionCode,workloadClassCode,period,tokensPerSecond');
-    expect(lines[1]).toBe('S0,EU-WEST,STANDARD,0,0');
-    expect(lines[2]).toBe('S1,EU-WEST,STANDARD,1,1.5');
-    expect(lines.at(-2)).toBe('"A,""B""",EU-WEST,STANDARD,3,0.25');
+    expect(lines[0]).toBe('siteCode,regionCode,modelCode,workloadClassCode,period,tokensPerSecond');
+    expect(lines[1]).toBe('S0,EU-WEST,DEFAULT,STANDARD,0,0');
+    expect(lines[2]).toBe('S1,EU-WEST,DEFAULT,STANDARD,1,1.5');
+    expect(lines.at(-2)).toBe('"A,""B""",EU-WEST,DEFAULT,STANDARD,3,0.25');
     expect(lines.at(-1)).toBe('');
     expect(lines).toHaveLength(rows.length + 3);
   });
 
   it('writes the header alone for no rows', () => {
     expect([...allocationsCsvChunks([])].join('')).toBe(
-      'siteCode,regionCode,workloadClassCode,period,tokensPerSecond\n',
+      'siteCode,regionCode,modelCode,workloadClassCode,period,tokensPerSecond\n',
     );
   });
 });

@@ -31,8 +31,75 @@ describe('storedPlanResult', () => {
       status: 'optimal',
       totals: { costPerHour: { total: 12, energy: 8, capex: 4, egress: 0, carbon: 0 }, unservedPenaltyPerHour: 5 },
       shadowPrices: null,
+      models: [],
     };
     expect(storedPlanResult(current as unknown as Prisma.JsonValue)).toBe(current);
     expect(storedPlanResult(null)).toBeNull();
+  });
+
+  it('reads a plan solved before models as the DEFAULT model’s plan', () => {
+    const old = {
+      status: 'optimal',
+      options: { integerGpus: false },
+      totals: {
+        costPerHour: { total: 12, energy: 8, capex: 4, egress: 0, carbon: 0 },
+        costPerMillionTokens: 3,
+        tokensPerJoule: 2,
+        facilityPowerKw: 5,
+        demandTokensPerSecond: 110,
+        servedTokensPerSecond: 100,
+        unservedTokensPerSecond: 10,
+        unservedPenaltyPerHour: 5,
+        gpusBusy: 4,
+      },
+      sites: [
+        {
+          siteCode: 'A',
+          servedTokensPerSecond: 100,
+          loadByClass: [{ workloadClassCode: 'STD', tokensPerSecond: 100 }],
+          gpus: [{ gpuTypeCode: 'G1', installed: 8, gpusBusy: 4, peakGpusBusy: 4, gpusAdded: 0, utilization: 0.5 }],
+          costPerHour: 12,
+        },
+      ],
+      regions: [
+        {
+          regionCode: 'R',
+          demandTokensPerSecond: 110,
+          servedTokensPerSecond: 100,
+          unservedTokensPerSecond: 10,
+          classes: [{ workloadClassCode: 'STD', demandTokensPerSecond: 110 }],
+        },
+      ],
+      allocations: [{ siteCode: 'A', regionCode: 'R', workloadClassCode: 'STD', period: 0, tokensPerSecond: 100 }],
+      gpuAllocations: [],
+      unserved: [{ regionCode: 'R', workloadClassCode: 'STD', unservedTokensPerSecond: 10 }],
+      shadowPrices: null,
+      bindingConstraints: [{ kind: 'POWER', siteCode: 'A' }],
+    };
+    const read = storedPlanResult(old as unknown as Prisma.JsonValue)!;
+    expect(read.allocations[0]!.modelCode).toBe('DEFAULT');
+    expect(read.unserved[0]!.modelCode).toBe('DEFAULT');
+    expect(read.regions[0]!.classes[0]!.modelCode).toBe('DEFAULT');
+    expect(read.bindingConstraints[0]!.modelCode).toBeNull();
+    expect(read.models).toEqual([
+      {
+        modelCode: 'DEFAULT',
+        demandTokensPerSecond: 110,
+        servedTokensPerSecond: 100,
+        unservedTokensPerSecond: 10,
+        costPerHour: { total: 12, energy: 8, capex: 4, egress: 0, carbon: 0 },
+        costPerMillionTokens: 3,
+        tokensPerJoule: 2,
+        facilityPowerKw: 5,
+        gpusBusy: 4,
+        peakReplicas: null,
+        gpus: [
+          { siteCode: 'A', gpuTypeCode: 'G1', gpusBusy: 4, peakGpusBusy: 4, gpusPerReplica: 1, peakReplicas: null },
+        ],
+      },
+    ]);
+    expect(read.sites[0]!.models.map((m) => [m.modelCode, m.servedTokensPerSecond, m.costPerHour])).toEqual([
+      ['DEFAULT', 100, 12],
+    ]);
   });
 });

@@ -62,6 +62,12 @@ const UnservedReasonEnum = builder.enumType('UnservedReason', {
     POWER: { description: 'most sites that may serve it are at their power caps' },
     CARBON_CAP: { description: 'sites had room but the carbon cap did not' },
     COST: { description: 'serving it would cost more than the unserved penalty' },
+    NO_GPU_FOR_MODEL: {
+      description: 'sites are within reach, but none has a GPU type that can hold the model (no throughput for it)',
+    },
+    MODEL_RULE: {
+      description: "the model's deployment rule (allowed countries or sites) allows none of the sites within reach",
+    },
   } as const,
 });
 
