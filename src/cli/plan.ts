@@ -5,7 +5,13 @@ import { Command } from 'commander';
 import { STATUS_OF_RESULT } from '../db/plan-store.js';
 import { parseDataset, readDatasetFiles } from '../dataset/load.js';
 import { planningInputFromDataset } from '../db/planning-input.js';
-import { parsePlanOptions, type PlanningInput, type PlanOptions, type PlanResult } from '../optimizer/types.js';
+import {
+  DEFAULT_MODEL_CODE,
+  parsePlanOptions,
+  type PlanningInput,
+  type PlanOptions,
+  type PlanResult,
+} from '../optimizer/types.js';
 import { closeSolverWorkers, solvePlacementInWorker } from '../optimizer/worker-pool.js';
 import {
   CommandFailure,
@@ -81,8 +87,42 @@ function bindingValueWords(plan: PlanResult, b: PlanResult['bindingConstraints']
   return ` — saves $${fmt(b.shadowPrice, 4)}/h per ${unit}`;
 }
 
+/** Data without models plans one model, DEFAULT: its summary reads as before models, with no model table or names. */
+export const namesModels = (plan: Pick<PlanResult, 'models'>): boolean =>
+  plan.models.length > 1 || (plan.models.length === 1 && plan.models[0]!.modelCode !== DEFAULT_MODEL_CODE);
+
+/** The per-model table: tokens served of demand, cost per million tokens, tokens per joule, GPUs and replicas. */
+export function formatModelTable(plan: PlanResult): string[] {
+  const integer = plan.options.integerGpus;
+  const lines = [
+    `By model (${plan.models.length}):`,
+    `  ${'model'.padEnd(18)} ${'served'.padStart(15)} ${'of demand'.padStart(15)} ${'$/M tok'.padStart(10)} ${'tok/J'.padStart(7)} ${'GPUs'.padStart(9)}${integer ? ` ${'replicas'.padStart(8)}` : ''}  where (most GPUs)`,
+  ];
+  for (const m of plan.models) {
+    const where = [...m.gpus]
+      .sort((a, b) => b.gpusBusy - a.gpusBusy)
+      .slice(0, 3)
+      .map(
+        (g) =>
+          `${g.siteCode} ${g.gpuTypeCode}×${fmt(g.gpusBusy, 0)}${g.gpusPerReplica > 1 ? ` (${g.gpusPerReplica}/replica)` : ''}`,
+      );
+    lines.push(
+      `  ${m.modelCode.padEnd(18)} ${tokens(m.servedTokensPerSecond).padStart(15)} ${tokens(m.demandTokensPerSecond).padStart(15)} ` +
+        `${(m.costPerMillionTokens === null ? '—' : `$${fmt(m.costPerMillionTokens, 4)}`).padStart(10)} ${fmt(m.tokensPerJoule, 2).padStart(7)} ${fmt(m.gpusBusy, 1).padStart(9)}` +
+        `${integer ? ` ${fmt(m.peakReplicas, 0).padStart(8)}` : ''}  ${where.join(', ') || '—'}${m.gpus.length > 3 ? ` … +${m.gpus.length - 3}` : ''}`,
+    );
+  }
+  return lines;
+}
+
 export function formatPlanSummary(plan: PlanResult, top = 10): string {
   const lines: string[] = [];
+  const named = namesModels(plan);
+  /** "EU-WEST STANDARD", or "EU-WEST DEEPSEEK-R1 STANDARD" once models are named */
+  const demandName = (row: { regionCode: string; modelCode: string; workloadClassCode: string }) =>
+    named
+      ? `${row.regionCode} ${row.modelCode} ${row.workloadClassCode}`
+      : `${row.regionCode} ${row.workloadClassCode}`;
   const size = plan.modelSize;
   // the first line says what is left unserved and why, before anything else
   const unserved = unservedSentence(plan);
@@ -115,6 +155,7 @@ export function formatPlanSummary(plan: PlanResult, top = 10): string {
     `Power: ${fmt(totals.itPowerKw / 1000, 3)} MW IT, ${fmt(totals.facilityPowerKw / 1000, 3)} MW facility; ${fmt(totals.tokensPerJoule, 3)} tokens/J; ` +
       `${fmt(totals.carbonKgPerMillionTokens, 3)} kg CO2 per million tokens; ${fmt(totals.gpusBusy, 1)} GPUs busy, ${fmt(totals.gpusAdded, 1)} bought`,
   );
+  if (named) lines.push('', ...formatModelTable(plan));
 
   const busySites = [...plan.sites]
     .filter((s) => s.servedTokensPerSecond > 0)
@@ -135,9 +176,7 @@ export function formatPlanSummary(plan: PlanResult, top = 10): string {
     lines.push('Unserved demand:');
     for (const u of plan.unserved.slice(0, top)) {
       const full = u.candidateSites.filter((c) => c.limitedBy !== null).map((c) => `${c.siteCode}:${c.limitedBy}`);
-      lines.push(
-        `  ${u.regionCode} ${u.workloadClassCode}: ${tokens(u.unservedTokensPerSecond)} — ${u.reason}: ${u.explanation}`,
-      );
+      lines.push(`  ${demandName(u)}: ${tokens(u.unservedTokensPerSecond)} — ${u.reason}: ${u.explanation}`);
       if (full.length > 0)
         lines.push(
           `    full sites: ${full.slice(0, 8).join(', ')}${full.length > 8 ? ` … and ${full.length - 8} more` : ''}`,
@@ -161,7 +200,7 @@ export function formatPlanSummary(plan: PlanResult, top = 10): string {
     lines.push('Marginal cost of more demand (highest):');
     for (const d of demand.slice(0, Math.min(5, top))) {
       lines.push(
-        `  ${d.regionCode} ${d.workloadClassCode}: $${fmt(d.marginalCostPerMillionTokens, 4)} per million tokens` +
+        `  ${demandName(d)}: $${fmt(d.marginalCostPerMillionTokens, 4)} per million tokens` +
           `${d.basis === 'UNSERVED_DEMAND' ? ' (the unserved penalty: more of it would go unserved)' : ''}`,
       );
     }

@@ -4,6 +4,7 @@ import type { Database } from '../db/database.js';
 import { isUuid } from '../db/ids.js';
 import { storedPlanResult, storedScenarioCode } from '../db/plan-store.js';
 import type { PlanStatus } from '../generated/prisma/client.js';
+import { DEFAULT_MODEL_CODE } from '../optimizer/types.js';
 import { diffPlans, type PlanDiff } from '../plans/diff.js';
 import { onAction, processOutput, runCommand, UsageError, wholeNumber, type Output } from './command.js';
 import { fmt, tokens } from './plan.js';
@@ -206,6 +207,16 @@ export function formatPlanDiff(
         `${t.tokensPerJoule === null ? '' : `; tokens/J ${signed(t.tokensPerJoule, 3)}`}; carbon ${signed(t.carbonKgPerHour, 1)} kg/h`,
     );
   }
+  if (diff.models.length > 0 && (diff.models.length > 1 || diff.models[0]!.modelCode !== DEFAULT_MODEL_CODE)) {
+    lines.push('', `Models whose plan changed (${diff.models.length}):`);
+    for (const m of diff.models) {
+      lines.push(
+        `  ${m.modelCode.padEnd(18)} ${tokens(m.fromTokensPerSecond).padStart(15)} → ${tokens(m.toTokensPerSecond).padStart(15)}` +
+          `  $/M tok ${fmt(m.fromCostPerMillionTokens, 4)} → ${fmt(m.toCostPerMillionTokens, 4)}` +
+          `; GPUs ${fmt(m.fromGpusBusy, 1)} → ${fmt(m.toGpusBusy, 1)}; moved ${tokens(m.movedTokensPerSecond)}`,
+      );
+    }
+  }
   const sites = [...diff.sites].sort((a, b) => Math.abs(b.tokensPerSecondChange) - Math.abs(a.tokensPerSecondChange));
   lines.push('', `Sites whose load changed (${sites.length}):`);
   for (const s of sites.slice(0, top)) {
@@ -225,7 +236,7 @@ export function formatPlanDiff(
   lines.push('', `Load that moved (${diff.flows.length} flows, largest first):`);
   for (const f of diff.flows.slice(0, top)) {
     lines.push(
-      `  ${f.regionCode} ${f.workloadClassCode}: ${tokens(f.tokensPerSecond)} ${f.fromSiteCode ?? '(unserved)'} → ${f.toSiteCode ?? '(unserved)'}`,
+      `  ${f.regionCode}${f.modelCode === DEFAULT_MODEL_CODE ? '' : ` ${f.modelCode}`} ${f.workloadClassCode}: ${tokens(f.tokensPerSecond)} ${f.fromSiteCode ?? '(unserved)'} → ${f.toSiteCode ?? '(unserved)'}`,
     );
   }
   if (diff.flows.length > top) lines.push(`  … and ${diff.flows.length - top} more`);

@@ -12,9 +12,13 @@ import {
   parsePlanOptions,
   type AllocationRow,
   type CostBreakdownPerHour,
+  type ModelPlan,
   type PlanResult,
+  type RegionModelPlan,
   type RegionPlan,
   type ShadowPrices,
+  type SiteGpuModelPlan,
+  type SiteModelPlan,
   type SitePlan,
   type UnservedDemand,
 } from '../../optimizer/types.js';
@@ -155,12 +159,115 @@ const ClassLoadRef = builder.objectRef<SitePlan['loadByClass'][number]>('PlanCla
   }),
 });
 
+// ---- per model
+
+const ModelCostPerHourRef = builder.objectRef<CostBreakdownPerHour>('PlanModelCostPerHour').implement({
+  description:
+    'Money one model spends, USD per hour averaged over the periods: the energy, carbon price and capex of the GPUs it holds (a pool’s whole-GPU or bought-GPU capex split over its models by the GPUs they hold) and the egress of its flows. The models’ costs add up to the plan’s.',
+  fields: (t) => ({
+    total: t.exposeFloat('total', { description: 'energy + capex + egress + carbon' }),
+    energy: t.exposeFloat('energy'),
+    capex: t.exposeFloat('capex'),
+    egress: t.exposeFloat('egress'),
+    carbon: t.exposeFloat('carbon'),
+  }),
+});
+
+const SiteGpuModelPlanRef = builder.objectRef<SiteGpuModelPlan>('PlanModelGpus').implement({
+  description: 'The GPUs of one type one model holds at a site.',
+  fields: (t) => ({
+    gpuTypeCode: t.exposeString('gpuTypeCode'),
+    gpusBusy: t.exposeFloat('gpusBusy', { description: 'mean over periods, headroom included' }),
+    peakGpusBusy: t.exposeFloat('peakGpusBusy'),
+    gpusPerReplica: t.exposeInt('gpusPerReplica', {
+      description: 'the GPUs of this type one replica of the model needs',
+    }),
+    peakReplicas: t.exposeFloat('peakReplicas', {
+      nullable: true,
+      description:
+        'whole replicas at the busiest period (integerGpus plans); null for LP plans, whose GPUs are fractional',
+    }),
+  }),
+});
+
+const ModelGpusAtSiteRef = builder.objectRef<ModelPlan['gpus'][number]>('PlanModelSiteGpus').implement({
+  description: 'The GPUs of one type one model holds at one site.',
+  fields: (t) => ({
+    siteCode: t.exposeString('siteCode'),
+    gpuTypeCode: t.exposeString('gpuTypeCode'),
+    gpusBusy: t.exposeFloat('gpusBusy', { description: 'mean over periods, headroom included' }),
+    peakGpusBusy: t.exposeFloat('peakGpusBusy'),
+    gpusPerReplica: t.exposeInt('gpusPerReplica'),
+    peakReplicas: t.exposeFloat('peakReplicas', { nullable: true, description: 'integerGpus plans only' }),
+  }),
+});
+
+const ModelPlanRef = builder.objectRef<ModelPlan>('PlanModel').implement({
+  description:
+    'One model’s part of a plan: what its demand got, what its tokens cost and where its GPUs are. Data without models plans one model, DEFAULT.',
+  fields: (t) => ({
+    modelCode: t.exposeString('modelCode'),
+    demandTokensPerSecond: t.exposeFloat('demandTokensPerSecond', { description: 'mean over periods' }),
+    servedTokensPerSecond: t.exposeFloat('servedTokensPerSecond'),
+    unservedTokensPerSecond: t.exposeFloat('unservedTokensPerSecond'),
+    costPerHour: t.field({ type: ModelCostPerHourRef, resolve: (model) => model.costPerHour }),
+    costPerMillionTokens: t.exposeFloat('costPerMillionTokens', {
+      nullable: true,
+      description: 'USD per million of its tokens served; null when none is served',
+    }),
+    tokensPerJoule: t.exposeFloat('tokensPerJoule', {
+      nullable: true,
+      description: 'its tokens per joule of the facility energy of its GPUs',
+    }),
+    facilityPowerKw: t.exposeFloat('facilityPowerKw'),
+    gpusBusy: t.exposeFloat('gpusBusy', { description: 'GPUs held, mean over periods' }),
+    peakReplicas: t.exposeFloat('peakReplicas', {
+      nullable: true,
+      description: 'whole replicas at each pool’s busiest period, summed (integerGpus plans); null for LP plans',
+    }),
+    gpus: t.field({ type: [ModelGpusAtSiteRef], description: 'by site and GPU type', resolve: (model) => model.gpus }),
+  }),
+});
+
+const SiteModelPlanRef = builder.objectRef<SiteModelPlan>('PlanSiteModel').implement({
+  description: 'One model’s part of a site’s plan.',
+  fields: (t) => ({
+    modelCode: t.exposeString('modelCode'),
+    servedTokensPerSecond: t.exposeFloat('servedTokensPerSecond'),
+    loadByClass: t.field({ type: [ClassLoadRef], resolve: (row) => row.loadByClass }),
+    gpus: t.field({ type: [SiteGpuModelPlanRef], resolve: (row) => row.gpus }),
+    costPerHour: t.exposeFloat('costPerHour', {
+      description: 'energy, carbon price and capex of the GPUs it holds here, USD/h (egress is in PlanModel)',
+    }),
+    costPerMillionTokens: t.float({
+      nullable: true,
+      description: 'costPerHour per million of its tokens served here; null when none is',
+      resolve: (row) =>
+        row.servedTokensPerSecond > 0 ? row.costPerHour / ((row.servedTokensPerSecond * 3600) / 1e6) : null,
+    }),
+  }),
+});
+
+const RegionModelPlanRef = builder.objectRef<RegionModelPlan>('PlanRegionModel').implement({
+  fields: (t) => ({
+    modelCode: t.exposeString('modelCode'),
+    demandTokensPerSecond: t.exposeFloat('demandTokensPerSecond'),
+    servedTokensPerSecond: t.exposeFloat('servedTokensPerSecond'),
+    unservedTokensPerSecond: t.exposeFloat('unservedTokensPerSecond'),
+  }),
+});
+
 const SitePlanRef = builder.objectRef<SitePlan>('PlanSite').implement({
   description: "One site's part of a plan.",
   fields: (t) => ({
     siteCode: t.exposeString('siteCode'),
     servedTokensPerSecond: t.exposeFloat('servedTokensPerSecond'),
     loadByClass: t.field({ type: [ClassLoadRef], resolve: (site) => site.loadByClass }),
+    models: t.field({
+      type: [SiteModelPlanRef],
+      description: 'the same load by model, with the GPUs each holds here',
+      resolve: (site) => site.models,
+    }),
     gpus: t.field({ type: [SiteGpuPlanRef], resolve: (site) => site.gpus }),
     // from the rows, so plans stored before this definition answer it too
     utilization: t.float({
@@ -200,6 +307,11 @@ const RegionPlanRef = builder.objectRef<RegionPlan>('PlanRegion').implement({
     servedTokensPerSecond: t.exposeFloat('servedTokensPerSecond'),
     unservedTokensPerSecond: t.exposeFloat('unservedTokensPerSecond'),
     sources: t.field({ type: [RegionSourceRef], resolve: (region) => region.sources }),
+    models: t.field({
+      type: [RegionModelPlanRef],
+      description: 'its demand by model',
+      resolve: (region) => region.models,
+    }),
     weightedRttMs: t.exposeFloat('weightedRttMs', { nullable: true }),
     worstRttMs: t.exposeFloat('worstRttMs', { nullable: true }),
   }),
@@ -208,6 +320,7 @@ const RegionPlanRef = builder.objectRef<RegionPlan>('PlanRegion').implement({
 const UnservedRef = builder.objectRef<UnservedDemand>('PlanUnservedDemand').implement({
   fields: (t) => ({
     regionCode: t.exposeString('regionCode'),
+    modelCode: t.exposeString('modelCode'),
     workloadClassCode: t.exposeString('workloadClassCode'),
     unservedTokensPerSecond: t.exposeFloat('unservedTokensPerSecond'),
     demandTokensPerSecond: t.exposeFloat('demandTokensPerSecond'),
@@ -252,6 +365,7 @@ const PowerShadowPriceRef = builder.objectRef<ShadowPrices['power'][number]>('Po
 const DemandShadowPriceRef = builder.objectRef<ShadowPrices['demand'][number]>('DemandShadowPrice').implement({
   fields: (t) => ({
     regionCode: t.exposeString('regionCode'),
+    modelCode: t.exposeString('modelCode'),
     workloadClassCode: t.exposeString('workloadClassCode'),
     marginalCostPerMillionTokens: t.exposeFloat('marginalCostPerMillionTokens', {
       description:
@@ -273,10 +387,11 @@ const ShadowPricesRef = builder.objectRef<ShadowPrices>('ShadowPrices').implemen
 });
 
 const AllocationRef = builder.objectRef<AllocationRow>('PlanAllocation').implement({
-  description: "Tokens/s of one region's class-k demand served at one site in one period.",
+  description: "Tokens/s of one region's demand for a model under a class served at one site in one period.",
   fields: (t) => ({
     siteCode: t.exposeString('siteCode'),
     regionCode: t.exposeString('regionCode'),
+    modelCode: t.exposeString('modelCode'),
     workloadClassCode: t.exposeString('workloadClassCode'),
     period: t.exposeInt('period', { description: 'UTC hour for 24-period plans; 0 for steady state' }),
     tokensPerSecond: t.exposeFloat('tokensPerSecond'),
@@ -287,6 +402,7 @@ const AllocationFilter = builder.inputType('PlanAllocationFilter', {
   fields: (t) => ({
     siteCodes: t.stringList({ required: false }),
     regionCodes: t.stringList({ required: false }),
+    modelCodes: t.stringList({ required: false }),
     workloadClassCodes: t.stringList({ required: false }),
     periods: t.intList({ required: false }),
   }),
@@ -300,6 +416,7 @@ function filterAllocations(
   const sets = {
     site: filter.siteCodes?.length ? new Set(filter.siteCodes) : null,
     region: filter.regionCodes?.length ? new Set(filter.regionCodes) : null,
+    model: filter.modelCodes?.length ? new Set(filter.modelCodes) : null,
     workloadClass: filter.workloadClassCodes?.length ? new Set(filter.workloadClassCodes) : null,
     period: filter.periods?.length ? new Set(filter.periods) : null,
   };
@@ -307,6 +424,7 @@ function filterAllocations(
     (row) =>
       (!sets.site || sets.site.has(row.siteCode)) &&
       (!sets.region || sets.region.has(row.regionCode)) &&
+      (!sets.model || sets.model.has(row.modelCode)) &&
       (!sets.workloadClass || sets.workloadClass.has(row.workloadClassCode)) &&
       (!sets.period || sets.period.has(row.period)),
   );
@@ -381,6 +499,16 @@ export const PlanRef = builder.prismaObject('Plan', {
       select: { result: true },
       resolve: (plan) => resultOf(plan)?.totals ?? null,
     }),
+    models: t.field({
+      type: [ModelPlanRef],
+      description: 'the plan by model, in model order; `modelCodes` keeps only those',
+      args: { modelCodes: t.arg.stringList({ required: false }) },
+      select: { result: true },
+      resolve: (plan, args) => {
+        const rows = resultOf(plan)?.models ?? [];
+        return args.modelCodes?.length ? rows.filter((row) => args.modelCodes!.includes(row.modelCode)) : rows;
+      },
+    }),
     sites: t.field({ type: [SitePlanRef], select: { result: true }, resolve: (plan) => resultOf(plan)?.sites ?? [] }),
     regions: t.field({
       type: [RegionPlanRef],
@@ -408,7 +536,7 @@ export const PlanRef = builder.prismaObject('Plan', {
       {
         type: AllocationRef,
         description:
-          'route rows (site × region × class × period), filtered, ordered by site, region, class, period; 1–100 a page',
+          'route rows (site × region × model × class × period), filtered, ordered by site, region, model, class, period; 1–100 a page',
         args: { filter: t.arg({ type: AllocationFilter, required: false }) },
         select: { result: true },
         resolve: (plan, args) => {
