@@ -2,6 +2,7 @@
 // records, and the few rules that span a whole list. Returns every issue found.
 
 import { isIsoCountryCode } from './countries.js';
+import { DEFAULT_MODEL_CODE } from '../optimizer/types.js';
 import { profileMeanMessage, type Dataset } from './schema.js';
 import type { DatasetIssue } from './types.js';
 
@@ -11,6 +12,7 @@ export interface KnownCodes {
   gpuTypeCodes?: Iterable<string>;
   workloadClassCodes?: Iterable<string>;
   regionCodes?: Iterable<string>;
+  modelCodes?: Iterable<string>;
 }
 
 export type IssueLocation = Omit<DatasetIssue, 'message'>;
@@ -88,6 +90,11 @@ function checkNestedAgainstDetached<P extends object, C extends object, D extend
 }
 
 const pair = (a: string, b: string) => `${a}\u0000${b}`;
+const triple = (a: string, b: string, c: string) => `${a}\u0000${b}\u0000${c}`;
+
+/** `GPU type X` → `GPU type X, model M`: the DEFAULT model is left unsaid, as before models existed. */
+const withModel = (text: string, modelCode: string) =>
+  modelCode === DEFAULT_MODEL_CODE ? text : `${text}, model ${modelCode}`;
 
 function located<T>(records: readonly T[], path: string): Located<T>[] {
   return records.map((record, index) => ({ record, path: `${path}[${index}]` }));
@@ -108,9 +115,11 @@ export function checkDataset(dataset: Dataset, known: KnownCodes = {}, locate?: 
   const gpuThroughputs = dataset.gpuThroughputs ?? [];
   const siteInventory = dataset.siteInventory ?? [];
   const demands = dataset.demands ?? [];
+  const models = dataset.models ?? [];
 
   // Duplicate codes within one import
   const byCode = (r: { code: string }) => r.code;
+  checkDuplicates(ctx, located(models, 'models'), byCode, 'code', (r) => `model code "${r.code}"`);
   checkDuplicates(
     ctx,
     located(dataset.workloadClasses, 'workloadClasses'),
@@ -133,9 +142,9 @@ export function checkDataset(dataset: Dataset, known: KnownCodes = {}, locate?: 
     checkDuplicates(
       ctx,
       located(gpu.throughputs, `gpuTypes[${i}].throughputs`),
-      (t) => t.workloadClassCode,
+      (t) => pair(t.modelCode, t.workloadClassCode),
       'workloadClassCode',
-      (t) => `throughput for GPU type ${gpu.code} and workload class ${t.workloadClassCode}`,
+      (t) => `throughput for ${withModel(`GPU type ${gpu.code}`, t.modelCode)} and workload class ${t.workloadClassCode}`,
     ),
   );
   dataset.sites.forEach((site, i) =>
@@ -151,17 +160,17 @@ export function checkDataset(dataset: Dataset, known: KnownCodes = {}, locate?: 
     checkDuplicates(
       ctx,
       located(region.demand, `demandRegions[${i}].demand`),
-      (d) => d.workloadClassCode,
+      (d) => pair(d.modelCode, d.workloadClassCode),
       'workloadClassCode',
-      (d) => `demand row for region ${region.code} and workload class ${d.workloadClassCode}`,
+      (d) => `demand row for ${withModel(`region ${region.code}`, d.modelCode)} and workload class ${d.workloadClassCode}`,
     ),
   );
   checkDuplicates(
     ctx,
     located(gpuThroughputs, 'gpuThroughputs'),
-    (t) => `${t.gpuTypeCode}\u0000${t.workloadClassCode}`,
+    (t) => triple(t.gpuTypeCode, t.modelCode, t.workloadClassCode),
     'workloadClassCode',
-    (t) => `throughput for GPU type ${t.gpuTypeCode} and workload class ${t.workloadClassCode}`,
+    (t) => `throughput for ${withModel(`GPU type ${t.gpuTypeCode}`, t.modelCode)} and workload class ${t.workloadClassCode}`,
   );
   checkDuplicates(
     ctx,
@@ -173,9 +182,9 @@ export function checkDataset(dataset: Dataset, known: KnownCodes = {}, locate?: 
   checkDuplicates(
     ctx,
     located(demands, 'demands'),
-    (d) => `${d.regionCode}\u0000${d.workloadClassCode}`,
+    (d) => triple(d.regionCode, d.modelCode, d.workloadClassCode),
     'workloadClassCode',
-    (d) => `demand row for region ${d.regionCode} and workload class ${d.workloadClassCode}`,
+    (d) => `demand row for ${withModel(`region ${d.regionCode}`, d.modelCode)} and workload class ${d.workloadClassCode}`,
   );
   checkDuplicates(
     ctx,
@@ -191,11 +200,12 @@ export function checkDataset(dataset: Dataset, known: KnownCodes = {}, locate?: 
     { records: dataset.gpuTypes, path: 'gpuTypes', children: (gpu) => gpu.throughputs, childKey: 'throughputs' },
     { records: gpuThroughputs, path: 'gpuThroughputs' },
     {
-      nested: (gpu, t) => pair(gpu.code, t.workloadClassCode),
-      detached: (t) => pair(t.gpuTypeCode, t.workloadClassCode),
+      nested: (gpu, t) => triple(gpu.code, t.modelCode, t.workloadClassCode),
+      detached: (t) => triple(t.gpuTypeCode, t.modelCode, t.workloadClassCode),
     },
     'workloadClassCode',
-    (t) => `the throughput of GPU type ${t.gpuTypeCode} for workload class ${t.workloadClassCode}`,
+    (t) =>
+      `the throughput of ${withModel(`GPU type ${t.gpuTypeCode}`, t.modelCode)} for workload class ${t.workloadClassCode}`,
   );
   checkNestedAgainstDetached(
     ctx,
@@ -210,11 +220,11 @@ export function checkDataset(dataset: Dataset, known: KnownCodes = {}, locate?: 
     { records: dataset.demandRegions, path: 'demandRegions', children: (region) => region.demand, childKey: 'demand' },
     { records: demands, path: 'demands' },
     {
-      nested: (region, d) => pair(region.code, d.workloadClassCode),
-      detached: (d) => pair(d.regionCode, d.workloadClassCode),
+      nested: (region, d) => triple(region.code, d.modelCode, d.workloadClassCode),
+      detached: (d) => triple(d.regionCode, d.modelCode, d.workloadClassCode),
     },
     'workloadClassCode',
-    (d) => `the demand of region ${d.regionCode} for workload class ${d.workloadClassCode}`,
+    (d) => `the demand of ${withModel(`region ${d.regionCode}`, d.modelCode)} for workload class ${d.workloadClassCode}`,
   );
 
   // References: to the import or to what is already stored
@@ -222,15 +232,18 @@ export function checkDataset(dataset: Dataset, known: KnownCodes = {}, locate?: 
   const gpuTypes = codeSet(dataset.gpuTypes, known.gpuTypeCodes);
   const classes = codeSet(dataset.workloadClasses, known.workloadClassCodes);
   const regions = codeSet(dataset.demandRegions, known.regionCodes);
+  // DEFAULT is always there: the importer creates it when a row uses it and no one lists it
+  const modelSet = codeSet(models, known.modelCodes).add(DEFAULT_MODEL_CODE);
   const ref = (set: Set<string>, noun: string, record: object, path: string, field: string, code: string) => {
     if (!set.has(code))
       report(ctx, record, path, field, `unknown ${noun} "${code}": not in this import nor already stored`);
   };
 
   dataset.gpuTypes.forEach((gpu, i) =>
-    gpu.throughputs.forEach((t, j) =>
-      ref(classes, 'workload class', t, `gpuTypes[${i}].throughputs[${j}]`, 'workloadClassCode', t.workloadClassCode),
-    ),
+    gpu.throughputs.forEach((t, j) => {
+      ref(modelSet, 'model', t, `gpuTypes[${i}].throughputs[${j}]`, 'modelCode', t.modelCode);
+      ref(classes, 'workload class', t, `gpuTypes[${i}].throughputs[${j}]`, 'workloadClassCode', t.workloadClassCode);
+    }),
   );
   dataset.sites.forEach((site, i) =>
     site.inventory.forEach((r, j) =>
@@ -238,16 +251,24 @@ export function checkDataset(dataset: Dataset, known: KnownCodes = {}, locate?: 
     ),
   );
   dataset.demandRegions.forEach((region, i) =>
-    region.demand.forEach((d, j) =>
-      ref(classes, 'workload class', d, `demandRegions[${i}].demand[${j}]`, 'workloadClassCode', d.workloadClassCode),
-    ),
+    region.demand.forEach((d, j) => {
+      ref(modelSet, 'model', d, `demandRegions[${i}].demand[${j}]`, 'modelCode', d.modelCode);
+      ref(classes, 'workload class', d, `demandRegions[${i}].demand[${j}]`, 'workloadClassCode', d.workloadClassCode);
+    }),
   );
+  models.forEach((m, i) => {
+    m.allowedSites.forEach((code, j) => {
+      if (!sites.has(code))
+        report(ctx, m, `models[${i}]`, 'allowedSites', `lists unknown site "${code}" (at [${j}]): not in this import nor already stored`);
+    });
+  });
   dataset.latencies.forEach((l, i) => {
     ref(sites, 'site', l, `latencies[${i}]`, 'siteCode', l.siteCode);
     ref(regions, 'demand region', l, `latencies[${i}]`, 'regionCode', l.regionCode);
   });
   gpuThroughputs.forEach((t, i) => {
     ref(gpuTypes, 'GPU type', t, `gpuThroughputs[${i}]`, 'gpuTypeCode', t.gpuTypeCode);
+    ref(modelSet, 'model', t, `gpuThroughputs[${i}]`, 'modelCode', t.modelCode);
     ref(classes, 'workload class', t, `gpuThroughputs[${i}]`, 'workloadClassCode', t.workloadClassCode);
   });
   siteInventory.forEach((r, i) => {
@@ -256,6 +277,7 @@ export function checkDataset(dataset: Dataset, known: KnownCodes = {}, locate?: 
   });
   demands.forEach((d, i) => {
     ref(regions, 'demand region', d, `demands[${i}]`, 'regionCode', d.regionCode);
+    ref(modelSet, 'model', d, `demands[${i}]`, 'modelCode', d.modelCode);
     ref(classes, 'workload class', d, `demands[${i}]`, 'workloadClassCode', d.workloadClassCode);
   });
 
@@ -264,23 +286,25 @@ export function checkDataset(dataset: Dataset, known: KnownCodes = {}, locate?: 
     const message = profileMeanMessage(c.hourlyDemandProfile);
     if (message !== null) report(ctx, c, `workloadClasses[${i}]`, 'hourlyDemandProfile', message);
   });
-  dataset.demandRegions.forEach((region, i) => {
+  const checkCountries = (record: { allowedCountries: string[] }, path: string) => {
     const seen = new Set<string>();
-    for (const country of region.allowedCountries) {
+    for (const country of record.allowedCountries) {
       if (!isIsoCountryCode(country)) {
         report(
           ctx,
-          region,
-          `demandRegions[${i}]`,
+          record,
+          path,
           'allowedCountries',
           `lists "${country}", which is not an ISO 3166-1 alpha-2 country code`,
         );
       } else if (seen.has(country)) {
-        report(ctx, region, `demandRegions[${i}]`, 'allowedCountries', `lists ${country} twice`);
+        report(ctx, record, path, 'allowedCountries', `lists ${country} twice`);
       }
       seen.add(country);
     }
-  });
+  };
+  dataset.demandRegions.forEach((region, i) => checkCountries(region, `demandRegions[${i}]`));
+  models.forEach((m, i) => checkCountries(m, `models[${i}]`));
 
   return ctx.issues;
 }

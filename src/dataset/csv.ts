@@ -17,6 +17,7 @@ import {
   gpuTypeRowSchema,
   isOptionalField,
   latencySchema,
+  modelSchema,
   siteRowSchema,
   workloadClassSchema,
   type Dataset,
@@ -26,6 +27,7 @@ import {
   type DetachedThroughputRecord,
   type GpuTypeRecord,
   type LatencyRecord,
+  type ModelRecord,
   type SiteRecord,
   type WorkloadClassRecord,
 } from './schema.js';
@@ -78,6 +80,7 @@ function columnsOf(spec: FileSpec): Column[] {
 }
 
 const SPECS = {
+  models: { fileName: 'models.csv', schema: modelSchema },
   workloadClasses: { fileName: 'workload-classes.csv', schema: workloadClassSchema },
   gpuTypes: { fileName: 'gpu-types.csv', schema: gpuTypeRowSchema },
   gpuThroughputs: { fileName: 'gpu-throughputs.csv', schema: detachedThroughputSchema },
@@ -260,7 +263,7 @@ function readFile(
 }
 
 /**
- * Parses any subset of the eight CSV files. Child rows (throughputs, inventory,
+ * Parses any subset of the nine CSV files. Child rows (throughputs, inventory,
  * demand) are nested into their parent when the parent is in the same import and
  * kept in the detached sections otherwise, for the importer to attach to stored parents.
  */
@@ -273,6 +276,7 @@ export function parseCsvFiles(files: readonly CsvFile[]): ParsedCsv {
     gpuTypeCodes: [] as string[],
     workloadClassCodes: [] as string[],
     regionCodes: [] as string[],
+    modelCodes: [] as string[],
   };
   const rows = new Map<Section, ParsedRow[]>();
   const given = new Set<string>();
@@ -303,7 +307,9 @@ export function parseCsvFiles(files: readonly CsvFile[]): ParsedCsv {
             ? rejectedCodes.workloadClassCodes
             : section === 'demandRegions'
               ? rejectedCodes.regionCodes
-              : [];
+              : section === 'models'
+                ? rejectedCodes.modelCodes
+                : [];
     rows.set(section, readFile(file, fileName, spec, issues, rejected));
   }
 
@@ -313,6 +319,7 @@ export function parseCsvFiles(files: readonly CsvFile[]): ParsedCsv {
       return value as T;
     });
 
+  dataset.models = take<ModelRecord>('models');
   dataset.workloadClasses = take<WorkloadClassRecord>('workloadClasses');
   dataset.latencies = take<LatencyRecord>('latencies');
   dataset.gpuTypes = take<Omit<GpuTypeRecord, 'throughputs'>>('gpuTypes').map((g) => ({ ...g, throughputs: [] }));

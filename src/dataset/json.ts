@@ -1,5 +1,5 @@
 // The JSON form of a data set: one document
-// `{ workloadClasses?, gpuTypes?, sites?, demandRegions?, latencies? }` with children
+// `{ models?, workloadClasses?, gpuTypes?, sites?, demandRegions?, latencies? }` with children
 // nested (`throughputs`, `inventory`, `demand`) exactly as in the schemas of
 // schema.ts, plus the optional detached sections (`gpuThroughputs`, `siteInventory`,
 // `demands`) for child rows whose parent is already stored. Fields with a default
@@ -15,6 +15,7 @@ import {
   detachedThroughputSchema,
   gpuTypeSchema,
   latencySchema,
+  modelSchema,
   siteSchema,
   workloadClassSchema,
   zodIssuesToDatasetIssues,
@@ -29,6 +30,7 @@ interface SectionSpec {
 }
 
 const SECTIONS = {
+  models: { schema: modelSchema, rejectedInto: 'modelCodes' },
   workloadClasses: { schema: workloadClassSchema, rejectedInto: 'workloadClassCodes' },
   gpuTypes: { schema: gpuTypeSchema, rejectedInto: 'gpuTypeCodes' },
   sites: { schema: siteSchema, rejectedInto: 'siteCodes' },
@@ -61,6 +63,7 @@ export function parseJsonDataset(json: unknown, pathPrefix = ''): ParsedJson {
     gpuTypeCodes: [] as string[],
     workloadClassCodes: [] as string[],
     regionCodes: [] as string[],
+    modelCodes: [] as string[],
   };
   const at = (key: string) => (pathPrefix === '' ? key : `${pathPrefix}.${key}`);
   const paths = new WeakMap<object, string>();
@@ -72,7 +75,7 @@ export function parseJsonDataset(json: unknown, pathPrefix = ''): ParsedJson {
   if (typeof json !== 'object' || json === null || Array.isArray(json)) {
     issues.push({
       path: pathPrefix === '' ? '(document)' : pathPrefix,
-      message: 'must be an object with workloadClasses, gpuTypes, sites, demandRegions and/or latencies',
+      message: 'must be an object with models, workloadClasses, gpuTypes, sites, demandRegions and/or latencies',
     });
     return { dataset, issues, rejectedCodes, locate };
   }

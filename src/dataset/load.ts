@@ -102,6 +102,7 @@ export function parseDataset(input: DatasetInput): ParsedDataset {
     gpuTypeCodes: union(known.gpuTypeCodes, ...rejected.map((r) => r.gpuTypeCodes)),
     workloadClassCodes: union(known.workloadClassCodes, ...rejected.map((r) => r.workloadClassCodes)),
     regionCodes: union(known.regionCodes, ...rejected.map((r) => r.regionCodes)),
+    modelCodes: union(known.modelCodes, ...rejected.map((r) => r.modelCodes)),
   };
   issues.push(...checkDataset(dataset, knownPlusRejected, combinedLocator(locators)));
   return { dataset, issues };

@@ -2,6 +2,7 @@ import type { Dataset } from './schema.js';
 
 export function emptyDataset(): Required<Dataset> {
   return {
+    models: [],
     workloadClasses: [],
     gpuTypes: [],
     sites: [],
@@ -17,6 +18,7 @@ export function emptyDataset(): Required<Dataset> {
 export function mergeDatasets(...datasets: Dataset[]): Required<Dataset> {
   const out = emptyDataset();
   for (const d of datasets) {
+    out.models.push(...(d.models ?? []));
     out.workloadClasses.push(...d.workloadClasses);
     out.gpuTypes.push(...d.gpuTypes);
     out.sites.push(...d.sites);

@@ -9,6 +9,7 @@
 // cell (CSV), or be omitted in a create mutation; a field without one is required.
 
 import { z } from 'zod';
+import { DEFAULT_MODEL_CODE } from '../optimizer/types.js';
 import { isIsoCountryCode } from './countries.js';
 import type { DatasetIssue } from './types.js';
 
@@ -20,6 +21,9 @@ export type SiteStatus = (typeof SITE_STATUSES)[number];
 
 export const LATENCY_METHODS = ['MEASURED', 'MEASURED_PROXY', 'ESTIMATED'] as const;
 export type LatencyMethod = (typeof LATENCY_METHODS)[number];
+
+export const MODEL_ARCHITECTURES = ['dense', 'moe'] as const;
+
 
 // ---------------------------------------------------------------------------
 // Numbers
@@ -63,6 +67,12 @@ export const RANGES = {
   sharePct: { min: 0, max: 100, unit: '%' },
   /** one hour's demand multiplier: 24 would put a whole day's demand into one hour */
   demandMultiplier: { min: 0, max: 24, unit: '' },
+  /** a model's total or active parameters */
+  paramsB: { min: 0, max: 100_000, unit: 'billion parameters', minExclusive: true },
+  /** a model's context window */
+  contextTokens: { min: 1, max: 100_000_000, unit: 'tokens', integer: true },
+  /** GPUs one replica of a model needs on a GPU type (its weights' minimum) */
+  gpusPerReplica: { min: 1, max: 1024, unit: 'GPUs', integer: true },
 } as const satisfies Record<string, NumberRange>;
 
 export const HOURS_PER_DAY = 24;
@@ -174,6 +184,7 @@ function enumOf<const T extends readonly [string, ...string[]]>(values: T) {
 export const coolingTypeSchema = enumOf(COOLING_TYPES);
 export const siteStatusSchema = enumOf(SITE_STATUSES);
 export const latencyMethodSchema = enumOf(LATENCY_METHODS);
+export const modelArchitectureSchema = enumOf(MODEL_ARCHITECTURES);
 
 // ---------------------------------------------------------------------------
 // Hourly arrays: empty (flat) or exactly 24 values, each in the scalar's range
@@ -199,6 +210,17 @@ export const demandProfileSchema = hourlyValues(RANGES.demandMultiplier).superRe
   const message = profileMeanMessage(profile);
   if (message !== null) ctx.addIssue({ code: 'custom', message });
 });
+
+/** a list of codes, each once (a model's allowed sites) */
+export const codeListSchema = z
+  .array(codeSchema, { error: requiredOr('must be a list of codes') })
+  .superRefine((codes, ctx) => {
+    const seen = new Set<string>();
+    codes.forEach((code, index) => {
+      if (seen.has(code)) ctx.addIssue({ code: 'custom', path: [index], message: `lists ${code} twice` });
+      seen.add(code);
+    });
+  });
 
 export const allowedCountriesSchema = z
   .array(countrySchema, { error: requiredOr('must be a list of country codes') })
@@ -227,9 +249,36 @@ export const workloadClassFields = {
   hourlyDemandProfile: demandProfileSchema.default([]),
 };
 
+export const modelFields = {
+  code: codeSchema,
+  name: requiredText(),
+  vendor: requiredText(),
+  paramsTotalB: orNull(numberIn(RANGES.paramsB)),
+  /** parameters active per token (mixture of experts) */
+  paramsActiveB: orNull(numberIn(RANGES.paramsB)),
+  architecture: orNull(modelArchitectureSchema),
+  servedPrecision: optionalText(),
+  /** the served weights' size */
+  weightsGb: orNull(numberIn(RANGES.memoryGb)),
+  contextTokens: orNull(numberIn(RANGES.contextTokens)),
+  license: optionalText(),
+  source: optionalLongText(),
+  notes: optionalLongText(),
+  /** countries whose sites may run it; empty = anywhere */
+  allowedCountries: allowedCountriesSchema.default([]),
+  /** the only sites that may run it; empty = any site */
+  allowedSites: codeListSchema.default([]),
+};
+
+const modelCodeSchema = codeSchema.default(DEFAULT_MODEL_CODE);
+
 export const gpuThroughputFields = {
+  /** left out: the DEFAULT model */
+  modelCode: modelCodeSchema,
   workloadClassCode: codeSchema,
   tokensPerSecond: numberIn(RANGES.throughputTokensPerSecond),
+  /** the model runs in replicas of this many GPUs of the type */
+  gpusPerReplica: numberIn(RANGES.gpusPerReplica).default(1),
   derivation: optionalLongText(),
 };
 
@@ -293,6 +342,8 @@ export const siteFields = {
 };
 
 export const demandFields = {
+  /** left out: the DEFAULT model */
+  modelCode: modelCodeSchema,
   workloadClassCode: codeSchema,
   tokensPerSecond: numberIn(RANGES.demandTokensPerSecond),
   /** overrides the class's budget for this region */
@@ -328,6 +379,7 @@ export const latencyFields = {
 const list = <T extends z.ZodType>(item: T) => z.array(item, { error: requiredOr('must be a list') }).default([]);
 
 export const workloadClassSchema = z.strictObject(workloadClassFields);
+export const modelSchema = z.strictObject(modelFields);
 export const gpuThroughputSchema = z.strictObject(gpuThroughputFields);
 export const gpuTypeSchema = z.strictObject({ ...gpuTypeFields, throughputs: list(gpuThroughputSchema) });
 export const inventorySchema = z.strictObject(inventoryFields);
@@ -358,6 +410,7 @@ function updateSchemaOf<Fields extends z.ZodRawShape>(fields: Fields) {
 }
 
 export const workloadClassUpdateSchema = updateSchemaOf(workloadClassFields);
+export const modelUpdateSchema = updateSchemaOf(modelFields);
 export const gpuTypeUpdateSchema = updateSchemaOf(gpuTypeFields);
 export const gpuThroughputUpdateSchema = updateSchemaOf(gpuThroughputFields);
 export const siteUpdateSchema = updateSchemaOf(siteFields);
@@ -393,6 +446,7 @@ export function fieldNames<Fields extends z.ZodRawShape, Except extends keyof Fi
 // Records: the schemas' outputs
 
 export type WorkloadClassRecord = z.output<typeof workloadClassSchema>;
+export type ModelRecord = z.output<typeof modelSchema>;
 export type GpuThroughputRecord = z.output<typeof gpuThroughputSchema>;
 export type GpuTypeRecord = z.output<typeof gpuTypeSchema>;
 export type InventoryRecord = z.output<typeof inventorySchema>;
@@ -414,6 +468,11 @@ export type DetachedDemandRecord = z.output<typeof detachedDemandSchema>;
  * Every section is optional in an import: a data set may carry only latencies, say.
  */
 export interface Dataset {
+  /**
+   * Optional so that data sets from before models existed still type-check and
+   * load: a throughput or demand row naming no model belongs to DEFAULT.
+   */
+  models?: ModelRecord[];
   workloadClasses: WorkloadClassRecord[];
   gpuTypes: GpuTypeRecord[];
   sites: SiteRecord[];

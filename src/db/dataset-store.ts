@@ -10,6 +10,7 @@ import {
   gpuTypeFields,
   inventoryFields,
   latencyFields,
+  modelFields,
   siteFields,
   workloadClassFields,
   type Dataset,
@@ -19,9 +20,11 @@ import {
   type DetachedThroughputRecord,
   type GpuTypeRecord,
   type LatencyRecord,
+  type ModelRecord,
   type SiteRecord,
   type WorkloadClassRecord,
 } from '../dataset/schema.js';
+import { DEFAULT_MODEL_CODE } from '../optimizer/types.js';
 import { insertRows, updateRows } from './bulk-rows.js';
 import type { Database } from './database.js';
 
@@ -34,6 +37,7 @@ export interface WriteCounts {
 }
 
 export interface ImportSummary {
+  models: WriteCounts;
   workloadClasses: WriteCounts;
   gpuTypes: WriteCounts;
   gpuThroughputs: WriteCounts;
@@ -48,6 +52,7 @@ const zero = (): WriteCounts => ({ created: 0, updated: 0, unchanged: 0 });
 
 function emptySummary(): ImportSummary {
   return {
+    models: zero(),
     workloadClasses: zero(),
     gpuTypes: zero(),
     gpuThroughputs: zero(),
@@ -86,13 +91,14 @@ function changes<T extends object, K extends keyof T & string>(
 
 // The stored fields of each record but its key (code, or the codes of its parents):
 // what an import compares and writes, and what an export reads back.
+const MODEL_FIELDS = fieldNames(modelFields, 'code');
 const CLASS_FIELDS = fieldNames(workloadClassFields, 'code');
 const GPU_FIELDS = fieldNames(gpuTypeFields, 'code');
-const THROUGHPUT_FIELDS = fieldNames(gpuThroughputFields, 'workloadClassCode');
+const THROUGHPUT_FIELDS = fieldNames(gpuThroughputFields, 'modelCode', 'workloadClassCode');
 const SITE_FIELDS = fieldNames(siteFields, 'code');
 const INVENTORY_FIELDS = fieldNames(inventoryFields, 'gpuTypeCode');
 const REGION_FIELDS = fieldNames(demandRegionFields, 'code');
-const DEMAND_FIELDS = fieldNames(demandFields, 'workloadClassCode');
+const DEMAND_FIELDS = fieldNames(demandFields, 'modelCode', 'workloadClassCode');
 const LATENCY_FIELDS = fieldNames(latencyFields, 'siteCode', 'regionCode');
 
 function pick<T, K extends keyof T>(record: T, fields: readonly K[]): Pick<T, K> {
@@ -103,14 +109,21 @@ function pick<T, K extends keyof T>(record: T, fields: readonly K[]): Pick<T, K>
 
 /** Code → id maps for every table a record may reference. */
 async function idMaps(tx: Tx) {
-  const [classes, gpus, sites, regions] = await Promise.all([
+  const [models, classes, gpus, sites, regions] = await Promise.all([
+    tx.model.findMany({ select: { id: true, code: true } }),
     tx.workloadClass.findMany({ select: { id: true, code: true } }),
     tx.gpuType.findMany({ select: { id: true, code: true } }),
     tx.site.findMany({ select: { id: true, code: true } }),
     tx.demandRegion.findMany({ select: { id: true, code: true } }),
   ]);
   const toMap = (rows: { id: number; code: string }[]) => new Map(rows.map((r) => [r.code, r.id]));
-  return { classes: toMap(classes), gpus: toMap(gpus), sites: toMap(sites), regions: toMap(regions) };
+  return {
+    models: toMap(models),
+    classes: toMap(classes),
+    gpus: toMap(gpus),
+    sites: toMap(sites),
+    regions: toMap(regions),
+  };
 }
 
 function required<V>(map: Map<string, V>, code: string, what: string): V {
@@ -152,6 +165,61 @@ async function reconcile<Row extends object>(
   await insertRows(tx, options.table, [...options.keys, ...options.fields], fresh as Record<string, unknown>[]);
   options.counts.updated += changed.length;
   options.counts.created += fresh.length;
+}
+
+/**
+ * The model that throughput and demand rows naming none belong to, as the importer
+ * creates it when such a row arrives and neither the import nor the database has it
+ * (migration 20261202150200_models creates the same one for data from before models).
+ */
+export const IMPLIED_DEFAULT_MODEL: ModelRecord = {
+  code: DEFAULT_MODEL_CODE,
+  name: 'Default model',
+  vendor: 'unspecified',
+  paramsTotalB: null,
+  paramsActiveB: null,
+  architecture: null,
+  servedPrecision: null,
+  weightsGb: null,
+  contextTokens: null,
+  license: null,
+  source: 'created by the importer: it carries the throughputs and demand given without a model',
+  notes: null,
+  allowedCountries: [],
+  allowedSites: [],
+};
+
+async function writeModels(tx: Tx, records: ModelRecord[], summary: ImportSummary) {
+  if (records.length === 0) return;
+  await reconcile(tx, {
+    rows: records.map((r) => ({ code: r.code, ...pick(r, MODEL_FIELDS) })),
+    stored: await tx.model.findMany({ where: { code: { in: records.map((r) => r.code) } } }),
+    table: 'Model',
+    keys: ['code'],
+    fields: MODEL_FIELDS,
+    counts: summary.models,
+  });
+}
+
+/** Creates DEFAULT when a row uses it and it is neither imported nor stored (a stored one is left as it is). */
+async function writeImpliedDefaultModel(
+  tx: Tx,
+  dataset: Partial<Dataset>,
+  rows: readonly { modelCode: string }[],
+  summary: ImportSummary,
+) {
+  if (!rows.some((row) => row.modelCode === DEFAULT_MODEL_CODE)) return;
+  if ((dataset.models ?? []).some((m) => m.code === DEFAULT_MODEL_CODE)) return;
+  if (await tx.model.findUnique({ where: { code: DEFAULT_MODEL_CODE }, select: { id: true } })) return;
+  await writeModels(tx, [IMPLIED_DEFAULT_MODEL], summary);
+}
+
+/** The id of DEFAULT, created as the importer would when it is not stored (a mutation giving a row no model). */
+export async function defaultModelId(tx: Tx): Promise<number> {
+  const stored = await tx.model.findUnique({ where: { code: DEFAULT_MODEL_CODE }, select: { id: true } });
+  if (stored) return stored.id;
+  const created = await tx.model.create({ data: IMPLIED_DEFAULT_MODEL, select: { id: true } });
+  return created.id;
 }
 
 async function writeWorkloadClasses(tx: Tx, records: WorkloadClassRecord[], summary: ImportSummary) {
@@ -232,6 +300,7 @@ const distinct = (values: number[]) => [...new Set(values)];
 async function writeThroughputs(tx: Tx, records: DetachedThroughputRecord[], ids: Ids, summary: ImportSummary) {
   const rows = records.map((t) => ({
     gpuTypeId: required(ids.gpus, t.gpuTypeCode, 'GPU type'),
+    modelId: required(ids.models, t.modelCode, 'model'),
     workloadClassId: required(ids.classes, t.workloadClassCode, 'workload class'),
     ...pick(t, THROUGHPUT_FIELDS),
   }));
@@ -240,7 +309,7 @@ async function writeThroughputs(tx: Tx, records: DetachedThroughputRecord[], ids
     rows,
     stored: await tx.gpuThroughput.findMany({ where: { gpuTypeId: { in: distinct(rows.map((r) => r.gpuTypeId)) } } }),
     table: 'GpuThroughput',
-    keys: ['gpuTypeId', 'workloadClassId'],
+    keys: ['gpuTypeId', 'modelId', 'workloadClassId'],
     fields: THROUGHPUT_FIELDS,
     counts: summary.gpuThroughputs,
   });
@@ -266,6 +335,7 @@ async function writeInventory(tx: Tx, records: DetachedInventoryRecord[], ids: I
 async function writeDemand(tx: Tx, records: DetachedDemandRecord[], ids: Ids, summary: ImportSummary) {
   const rows = records.map((d) => ({
     regionId: required(ids.regions, d.regionCode, 'region'),
+    modelId: required(ids.models, d.modelCode, 'model'),
     workloadClassId: required(ids.classes, d.workloadClassCode, 'workload class'),
     ...pick(d, DEMAND_FIELDS),
   }));
@@ -274,7 +344,7 @@ async function writeDemand(tx: Tx, records: DetachedDemandRecord[], ids: Ids, su
     rows,
     stored: await tx.demand.findMany({ where: { regionId: { in: distinct(rows.map((r) => r.regionId)) } } }),
     table: 'Demand',
-    keys: ['regionId', 'workloadClassId'],
+    keys: ['regionId', 'modelId', 'workloadClassId'],
     fields: DEMAND_FIELDS,
     counts: summary.demand,
   });
@@ -320,25 +390,30 @@ export const IMPORT_TRANSACTION = { timeout: 600_000, maxWait: 60_000 } as const
 /** The writes of `writeDataset` inside a transaction the caller holds (seeding adds its record to it). */
 export async function writeDatasetIn(tx: Tx, dataset: Partial<Dataset>): Promise<ImportSummary> {
   const summary = emptySummary();
+  const throughputs = throughputRows(dataset);
+  const demand = demandRows(dataset);
+  await writeModels(tx, dataset.models ?? [], summary);
+  await writeImpliedDefaultModel(tx, dataset, [...throughputs, ...demand], summary);
   await writeWorkloadClasses(tx, dataset.workloadClasses ?? [], summary);
   await writeGpuTypes(tx, dataset.gpuTypes ?? [], summary);
   await writeSites(tx, dataset.sites ?? [], summary);
   await writeRegions(tx, dataset.demandRegions ?? [], summary);
   const ids = await idMaps(tx);
-  await writeThroughputs(tx, throughputRows(dataset), ids, summary);
+  await writeThroughputs(tx, throughputs, ids, summary);
   await writeInventory(tx, inventoryRows(dataset), ids, summary);
-  await writeDemand(tx, demandRows(dataset), ids, summary);
+  await writeDemand(tx, demand, ids, summary);
   await writeLatencies(tx, dataset.latencies ?? [], ids, summary);
   return summary;
 }
 
 /** The codes already stored, so an import may reference records it does not carry. */
 export async function knownCodes(db: Database) {
-  const [sites, gpuTypes, classes, regions] = await Promise.all([
+  const [sites, gpuTypes, classes, regions, models] = await Promise.all([
     db.prisma.site.findMany({ select: { code: true } }),
     db.prisma.gpuType.findMany({ select: { code: true } }),
     db.prisma.workloadClass.findMany({ select: { code: true } }),
     db.prisma.demandRegion.findMany({ select: { code: true } }),
+    db.prisma.model.findMany({ select: { code: true } }),
   ]);
   const codes = (rows: { code: string }[]) => new Set(rows.map((r) => r.code));
   return {
@@ -346,17 +421,21 @@ export async function knownCodes(db: Database) {
     gpuTypeCodes: codes(gpuTypes),
     workloadClassCodes: codes(classes),
     regionCodes: codes(regions),
+    modelCodes: codes(models),
   };
 }
 
 /** The whole database as a Dataset, in a stable order (codes ascending); inside a transaction too (`{ prisma: tx }`). */
 export async function readDataset(db: { prisma: Prisma.TransactionClient }): Promise<Dataset> {
   const p = db.prisma;
-  const [classes, gpuTypes, sites, regions, latencies] = await Promise.all([
+  const [models, classes, gpuTypes, sites, regions, latencies] = await Promise.all([
+    p.model.findMany({ orderBy: { code: 'asc' } }),
     p.workloadClass.findMany({ orderBy: { id: 'asc' } }),
     p.gpuType.findMany({
       orderBy: { code: 'asc' },
-      include: { throughputs: { include: { workloadClass: { select: { code: true } } } } },
+      include: {
+        throughputs: { include: { model: { select: { code: true } }, workloadClass: { select: { code: true } } } },
+      },
     }),
     p.site.findMany({
       orderBy: { code: 'asc' },
@@ -364,21 +443,35 @@ export async function readDataset(db: { prisma: Prisma.TransactionClient }): Pro
     }),
     p.demandRegion.findMany({
       orderBy: { code: 'asc' },
-      include: { demands: { include: { workloadClass: { select: { code: true } } } } },
+      include: {
+        demands: { include: { model: { select: { code: true } }, workloadClass: { select: { code: true } } } },
+      },
     }),
     p.latency.findMany({ include: { site: { select: { code: true } }, region: { select: { code: true } } } }),
   ]);
   const classOrder = new Map(classes.map((c, i) => [c.code, i]));
-  const byClass = (a: { workloadClassCode: string }, b: { workloadClassCode: string }) =>
+  type Row = { modelCode: string; workloadClassCode: string };
+  const byModelAndClass = (a: Row, b: Row) =>
+    a.modelCode.localeCompare(b.modelCode) ||
     (classOrder.get(a.workloadClassCode) ?? 0) - (classOrder.get(b.workloadClassCode) ?? 0);
   return {
+    models: models.map((m) => ({
+      code: m.code,
+      ...pick(m, MODEL_FIELDS),
+      // stored as text; only the schema's values are ever written
+      architecture: m.architecture as ModelRecord['architecture'],
+    })),
     workloadClasses: classes.map((c) => ({ code: c.code, ...pick(c, CLASS_FIELDS) })),
     gpuTypes: gpuTypes.map((g) => ({
       code: g.code,
       ...pick(g, GPU_FIELDS),
       throughputs: g.throughputs
-        .map((t) => ({ workloadClassCode: t.workloadClass.code, ...pick(t, THROUGHPUT_FIELDS) }))
-        .sort(byClass),
+        .map((t) => ({
+          modelCode: t.model.code,
+          workloadClassCode: t.workloadClass.code,
+          ...pick(t, THROUGHPUT_FIELDS),
+        }))
+        .sort(byModelAndClass),
     })),
     sites: sites.map((s) => ({
       code: s.code,
@@ -391,8 +484,8 @@ export async function readDataset(db: { prisma: Prisma.TransactionClient }): Pro
       code: r.code,
       ...pick(r, REGION_FIELDS),
       demand: r.demands
-        .map((d) => ({ workloadClassCode: d.workloadClass.code, ...pick(d, DEMAND_FIELDS) }))
-        .sort(byClass),
+        .map((d) => ({ modelCode: d.model.code, workloadClassCode: d.workloadClass.code, ...pick(d, DEMAND_FIELDS) }))
+        .sort(byModelAndClass),
     })),
     latencies: latencies
       .map((l) => ({ siteCode: l.site.code, regionCode: l.region.code, ...pick(l, LATENCY_FIELDS) }))

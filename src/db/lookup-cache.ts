@@ -1,5 +1,5 @@
 // The reference tables that change rarely (GPU types with their throughputs,
-// workload classes), kept in memory per process and per database, and read
+// workload classes, models), kept in memory per process and per database, and read
 // again only after a committed change. Every statement that writes one of them
 // bumps the LookupVersion row in the same transaction (a trigger, migration
 // 20261202061920_lookup_version), whatever wrote it: this API, an import, the
@@ -7,10 +7,12 @@
 // looks at that one row (a primary-key read) and reuses what it loaded for the
 // version it sees.
 import type { GpuThroughputs } from '../domain/economics.js';
-import type { GpuThroughput, GpuType, PrismaClient, WorkloadClass } from '../generated/prisma/client.js';
+import type { GpuThroughput, GpuType, Model, PrismaClient, WorkloadClass } from '../generated/prisma/client.js';
 import type { Database } from './database.js';
 
-export type GpuTypeWithThroughputs = GpuType & { throughputs: (GpuThroughput & { workloadClass: WorkloadClass })[] };
+export type GpuTypeWithThroughputs = GpuType & {
+  throughputs: (GpuThroughput & { workloadClass: WorkloadClass; model: Model })[];
+};
 
 /** The reference tables as of one version. Shared by every request: never change them. */
 export interface Lookups {
@@ -18,15 +20,17 @@ export interface Lookups {
   /** the same GPU types in the shape the domain calculations take */
   gpuThroughputs: ReadonlyMap<string, GpuThroughputs>;
   workloadClasses: ReadonlyMap<string, WorkloadClass>;
+  models: ReadonlyMap<string, Model>;
 }
 
 async function loadLookups(prisma: PrismaClient): Promise<Lookups> {
-  const [gpuRows, classRows] = await Promise.all([
+  const [gpuRows, classRows, modelRows] = await Promise.all([
     prisma.gpuType.findMany({
-      include: { throughputs: { include: { workloadClass: true } } },
+      include: { throughputs: { include: { workloadClass: true, model: true } } },
       orderBy: { code: 'asc' },
     }),
     prisma.workloadClass.findMany({ orderBy: { id: 'asc' } }),
+    prisma.model.findMany({ orderBy: { code: 'asc' } }),
   ]);
   const gpuThroughputs = gpuRows.map((gpu): [string, GpuThroughputs] => [
     gpu.code,
@@ -34,6 +38,7 @@ async function loadLookups(prisma: PrismaClient): Promise<Lookups> {
       code: gpu.code,
       powerWatts: gpu.powerWatts,
       throughputs: gpu.throughputs.map((t) => ({
+        modelCode: t.model.code,
         workloadClassCode: t.workloadClass.code,
         tokensPerSecond: t.tokensPerSecond,
         derivation: t.derivation,
@@ -44,6 +49,7 @@ async function loadLookups(prisma: PrismaClient): Promise<Lookups> {
     gpuTypes: new Map(gpuRows.map((row) => [row.code, row])),
     gpuThroughputs: new Map(gpuThroughputs),
     workloadClasses: new Map(classRows.map((row) => [row.code, row])),
+    models: new Map(modelRows.map((row) => [row.code, row])),
   };
 }
 

@@ -144,9 +144,13 @@ async function schemaFile(): Promise<{ path: string; content: string }> {
 /**
  * Applies every pending migration; refuses (throws MigrationDivergenceError) when
  * the database's history has diverged from the committed one. Returns the names applied.
+ * `through` stops after that migration (tests build a database as an older version left it).
  */
-export async function applyMigrations(db: Database): Promise<string[]> {
-  const local = await readLocalMigrations();
+export async function applyMigrations(db: Database, options: { through?: string } = {}): Promise<string[]> {
+  const all = await readLocalMigrations();
+  const { through } = options;
+  if (through !== undefined && !all.some((m) => m.name === through)) throw new Error(`no migration ${through}`);
+  const local = through === undefined ? all : all.filter((m) => m.name <= through);
   const status = compareHistories(local, await readAppliedMigrations(db));
   if (status.divergence) throw new MigrationDivergenceError(`Refusing to use ${db.location}: ${status.divergence}.`);
   if (status.pending.length === 0) return [];

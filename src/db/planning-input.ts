@@ -26,6 +26,11 @@ export function planningInputFromDataset(dataset: Dataset): PlanningInput {
 
 function planningInputFromAllSites(dataset: Dataset): PlanningInput {
   return {
+    models: (dataset.models ?? []).map((m) => ({
+      code: m.code,
+      allowedCountries: [...m.allowedCountries],
+      allowedSites: [...m.allowedSites],
+    })),
     workloadClasses: dataset.workloadClasses.map((c) => ({
       code: c.code,
       rttBudgetMs: c.rttBudgetMs,
@@ -36,8 +41,10 @@ function planningInputFromAllSites(dataset: Dataset): PlanningInput {
       powerKw: g.powerWatts / WATTS_PER_KW,
       capexPerHour: g.capexPerHour,
       throughputs: g.throughputs.map((t) => ({
+        modelCode: t.modelCode,
         workloadClassCode: t.workloadClassCode,
         tokensPerSecond: t.tokensPerSecond,
+        gpusPerReplica: t.gpusPerReplica,
       })),
     })),
     sites: dataset.sites.map((s) => ({
@@ -62,6 +69,7 @@ function planningInputFromAllSites(dataset: Dataset): PlanningInput {
       utcOffsetHours: r.utcOffsetHours,
       allowedCountries: [...r.allowedCountries],
       demand: r.demand.map((d) => ({
+        modelCode: d.modelCode,
         workloadClassCode: d.workloadClassCode,
         tokensPerSecond: d.tokensPerSecond,
         rttBudgetMs: d.rttBudgetMs,

@@ -2,7 +2,8 @@
 // a million tokens cost at full utilization, how many tokens a joule buys, and
 // the capacity and power of an installed fleet. Pure functions on plain records.
 
-import type { DemandRegionRecord, GpuTypeRecord, SiteRecord } from '../dataset/schema.js';
+import type { GpuThroughputRecord, GpuTypeRecord, SiteRecord } from '../dataset/schema.js';
+import { DEFAULT_MODEL_CODE } from '../optimizer/types.js';
 import { effectivePue } from './cooling.js';
 
 export const SECONDS_PER_HOUR = 3600;
@@ -122,11 +123,36 @@ export function tokensPerJouleBreakdown(
 /** Shares of demand by workload class code; normalised, so percentages work too. */
 export type ClassMix = Readonly<Record<string, number>>;
 
-export type GpuThroughputs = Pick<GpuTypeRecord, 'code' | 'powerWatts' | 'throughputs'>;
+/** One throughput figure; a figure without a model is the DEFAULT model's. */
+export type ThroughputFigure = Pick<GpuThroughputRecord, 'workloadClassCode' | 'tokensPerSecond'> &
+  Partial<Pick<GpuThroughputRecord, 'modelCode' | 'gpusPerReplica' | 'derivation'>>;
 
-/** tokens/s per GPU for one class, or undefined when the GPU type has no figure for it */
-export function throughputFor(gpu: Pick<GpuTypeRecord, 'throughputs'>, workloadClassCode: string): number | undefined {
-  return gpu.throughputs.find((t) => t.workloadClassCode === workloadClassCode)?.tokensPerSecond;
+export interface GpuThroughputs extends Pick<GpuTypeRecord, 'code' | 'powerWatts'> {
+  throughputs: readonly ThroughputFigure[];
+}
+
+type WithThroughputs = Pick<GpuThroughputs, 'throughputs'>;
+
+/** One demand row; a row without a model is the DEFAULT model's. */
+export interface DemandFigure {
+  modelCode?: string;
+  workloadClassCode: string;
+  tokensPerSecond: number;
+}
+
+const modelOf = (row: { modelCode?: string }) => row.modelCode ?? DEFAULT_MODEL_CODE;
+
+/**
+ * tokens/s per GPU for one model and class, or undefined when the GPU type has no
+ * figure for them (the model cannot run on it). The model defaults to DEFAULT.
+ */
+export function throughputFor(
+  gpu: WithThroughputs,
+  workloadClassCode: string,
+  modelCode: string = DEFAULT_MODEL_CODE,
+): number | undefined {
+  return gpu.throughputs.find((t) => t.workloadClassCode === workloadClassCode && modelOf(t) === modelCode)
+    ?.tokensPerSecond;
 }
 
 /**
@@ -134,13 +160,17 @@ export function throughputFor(gpu: Pick<GpuTypeRecord, 'throughputs'>, workloadC
  * Σ share_k / throughput_k GPU-seconds, so the rate is the weighted harmonic mean
  * (an arithmetic mean would overstate it). Undefined when a class in the mix has no figure.
  */
-export function mixThroughput(gpu: Pick<GpuTypeRecord, 'throughputs'>, mix: ClassMix): number | undefined {
+export function mixThroughput(
+  gpu: WithThroughputs,
+  mix: ClassMix,
+  modelCode: string = DEFAULT_MODEL_CODE,
+): number | undefined {
   const total = Object.values(mix).reduce((sum, share) => sum + share, 0);
   if (!(total > 0)) return undefined;
   let secondsPerToken = 0;
   for (const [classCode, share] of Object.entries(mix)) {
     if (share === 0) continue;
-    const throughput = throughputFor(gpu, classCode);
+    const throughput = throughputFor(gpu, classCode, modelCode);
     if (throughput === undefined || throughput <= 0) return undefined;
     secondsPerToken += share / total / throughput;
   }
@@ -165,11 +195,12 @@ function gpuIndex(
   return gpuTypes instanceof Map ? gpuTypes : new Map((gpuTypes as readonly GpuThroughputs[]).map((g) => [g.code, g]));
 }
 
-/** Installed capacity and power of one site's inventory, for one class code or a class mix. */
+/** Installed capacity and power of one site's inventory, for one class code or a class mix, of one model (DEFAULT). */
 export function siteInstalledCapacity(
   site: Pick<SiteRecord, 'inventory' | 'pue' | 'coolingType'>,
   gpuTypes: readonly GpuThroughputs[] | ReadonlyMap<string, GpuThroughputs>,
   workload: string | ClassMix,
+  modelCode: string = DEFAULT_MODEL_CODE,
 ): FleetCapacity {
   const byCode = gpuIndex(gpuTypes);
   const pue = effectivePue(site);
@@ -184,7 +215,8 @@ export function siteInstalledCapacity(
     const itKw = (row.installed * gpu.powerWatts) / 1000;
     out.itKw += itKw;
     out.facilityKw += itKw * pue;
-    const perGpu = typeof workload === 'string' ? throughputFor(gpu, workload) : mixThroughput(gpu, workload);
+    const perGpu =
+      typeof workload === 'string' ? throughputFor(gpu, workload, modelCode) : mixThroughput(gpu, workload, modelCode);
     if (perGpu === undefined) {
       if (row.installed > 0) out.missingThroughput.push(row.gpuTypeCode);
     } else {
@@ -194,11 +226,17 @@ export function siteInstalledCapacity(
   return out;
 }
 
-/** The class mix of a set of regions' demand (tokens/s by class). */
-export function demandMix(regions: readonly Pick<DemandRegionRecord, 'demand'>[]): Record<string, number> {
+/** The class mix of a set of regions' demand (tokens/s by class), of every model or of one. */
+export function demandMix(
+  regions: readonly { demand: readonly DemandFigure[] }[],
+  modelCode?: string,
+): Record<string, number> {
   const mix: Record<string, number> = {};
   for (const region of regions) {
-    for (const d of region.demand) mix[d.workloadClassCode] = (mix[d.workloadClassCode] ?? 0) + d.tokensPerSecond;
+    for (const d of region.demand) {
+      if (modelCode !== undefined && modelOf(d) !== modelCode) continue;
+      mix[d.workloadClassCode] = (mix[d.workloadClassCode] ?? 0) + d.tokensPerSecond;
+    }
   }
   return mix;
 }
@@ -220,7 +258,7 @@ export function fleetTotals(
   data: {
     sites: readonly Pick<SiteRecord, 'inventory' | 'pue' | 'coolingType' | 'powerCapKw' | 'status'>[];
     gpuTypes: readonly GpuThroughputs[];
-    demandRegions: readonly Pick<DemandRegionRecord, 'demand'>[];
+    demandRegions: readonly { demand: readonly DemandFigure[] }[];
   },
   mix?: ClassMix,
 ): FleetTotals {

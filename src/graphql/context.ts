@@ -5,7 +5,7 @@
 import type { Database } from '../db/database.js';
 import type { GpuThroughputs } from '../domain/economics.js';
 import { lookupCacheOf, type GpuTypeWithThroughputs, type Lookups } from '../db/lookup-cache.js';
-import type { WorkloadClass } from '../generated/prisma/client.js';
+import type { Model, WorkloadClass } from '../generated/prisma/client.js';
 import type { PlanJobs } from '../jobs/plan-jobs.js';
 import type { Jobs } from '../jobs/runtime.js';
 import { DEFAULT_SOLVER_CAPS, type SolverCaps } from '../plans/solver-caps.js';
@@ -38,6 +38,7 @@ export interface ReferenceLookups {
   /** the same GPU types in the shape the domain calculations take */
   gpuThroughputs(): Promise<ReadonlyMap<string, GpuThroughputs>>;
   workloadClasses(): Promise<ReadonlyMap<string, WorkloadClass>>;
+  models(): Promise<ReadonlyMap<string, Model>>;
 }
 
 /** The process's cached tables (src/db/lookup-cache.ts), checked for a change once per request. */
@@ -48,6 +49,7 @@ export function referenceLookups(db: Database): ReferenceLookups {
     gpuTypes: async () => (await current()).gpuTypes,
     gpuThroughputs: async () => (await current()).gpuThroughputs,
     workloadClasses: async () => (await current()).workloadClasses,
+    models: async () => (await current()).models,
   };
 }
 

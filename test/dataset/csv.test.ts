@@ -9,8 +9,9 @@ const GPU_HEADER = 'code,name,vendor,power_watts,memory_gb,capex_per_hour';
 const gpu = (code: string) => `${code},GPU ${code},NVIDIA,1260,80,1.46`;
 
 describe('parseCsvFiles', () => {
-  it('knows the eight file names and their required columns', () => {
+  it('knows the nine file names and their required columns', () => {
     expect(CSV_FILE_NAMES).toEqual([
+      'models.csv',
       'workload-classes.csv',
       'gpu-types.csv',
       'gpu-throughputs.csv',
@@ -25,6 +26,37 @@ describe('parseCsvFiles', () => {
       .map((c) => c.column)
       .join(',');
     expect(required).toBe(SITES_HEADER);
+    expect(csvColumns('models.csv')?.map((c) => (c.required ? c.column : `[${c.column}]`))).toEqual([
+      'code',
+      'name',
+      'vendor',
+      '[params_total_b]',
+      '[params_active_b]',
+      '[architecture]',
+      '[served_precision]',
+      '[weights_gb]',
+      '[context_tokens]',
+      '[license]',
+      '[source]',
+      '[notes]',
+      '[allowed_countries]',
+      '[allowed_sites]',
+    ]);
+    expect(csvColumns('gpu-throughputs.csv')?.map((c) => (c.required ? c.column : `[${c.column}]`))).toEqual([
+      'gpu_type_code',
+      '[model_code]',
+      'workload_class_code',
+      'tokens_per_second',
+      '[gpus_per_replica]',
+      '[derivation]',
+    ]);
+    expect(csvColumns('demand.csv')?.map((c) => (c.required ? c.column : `[${c.column}]`))).toEqual([
+      'region_code',
+      '[model_code]',
+      'workload_class_code',
+      'tokens_per_second',
+      '[rtt_budget_ms]',
+    ]);
   });
 
   it('reads a minimal sites.csv, filling defaults for absent optional columns', () => {
@@ -142,16 +174,23 @@ describe('parseCsvFiles', () => {
     ]);
     expect(issues).toEqual([]);
     expect(dataset.gpuTypes[0]?.throughputs).toEqual([
-      { workloadClassCode: 'BATCH', tokensPerSecond: 3913, derivation: null },
+      { modelCode: 'DEFAULT', workloadClassCode: 'BATCH', tokensPerSecond: 3913, gpusPerReplica: 1, derivation: null },
     ]);
     expect(dataset.gpuThroughputs).toEqual([
-      { gpuTypeCode: 'B200', workloadClassCode: 'BATCH', tokensPerSecond: 12357, derivation: null },
+      {
+        gpuTypeCode: 'B200',
+        modelCode: 'DEFAULT',
+        workloadClassCode: 'BATCH',
+        tokensPerSecond: 12357,
+        gpusPerReplica: 1,
+        derivation: null,
+      },
     ]);
     expect(dataset.siteInventory).toEqual([
       { siteCode: 'US-ASH', gpuTypeCode: 'H100', installed: 8, maxAdditional: 0 },
     ]);
     expect(dataset.demands).toEqual([
-      { regionCode: 'US-EAST', workloadClassCode: 'BATCH', tokensPerSecond: 1000, rttBudgetMs: null },
+      { regionCode: 'US-EAST', modelCode: 'DEFAULT', workloadClassCode: 'BATCH', tokensPerSecond: 1000, rttBudgetMs: null },
     ]);
   });
 

@@ -68,7 +68,7 @@ describe('parseJsonDataset', () => {
 
   it('reports unknown sections, non-list sections and a non-object document', () => {
     expect(messages(parseJsonDataset({ sites: {}, gpus: [] }).issues)).toEqual([
-      'gpus: is not a known section (expected one of workloadClasses, gpuTypes, sites, demandRegions, latencies, gpuThroughputs, siteInventory, demands)',
+      'gpus: is not a known section (expected one of models, workloadClasses, gpuTypes, sites, demandRegions, latencies, gpuThroughputs, siteInventory, demands)',
       'sites: must be a list',
     ]);
     expect(messages(parseJsonDataset([]).issues)[0]).toMatch(/^\(document\): must be an object/);

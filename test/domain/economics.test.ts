@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { GpuTypeRecord, SiteRecord } from '../../src/dataset/schema.js';
 import {
+  type GpuThroughputs,
   costPerMillionTokens,
   demandMix,
   energyCostPerGpuHour,
@@ -43,7 +44,7 @@ const h100 = {
     { workloadClassCode: 'STANDARD', tokensPerSecond: 3890, derivation: null },
     { workloadClassCode: 'BATCH', tokensPerSecond: 3913, derivation: null },
   ],
-} satisfies Pick<GpuTypeRecord, 'code' | 'powerWatts' | 'boardPowerWatts' | 'capexPerHour' | 'throughputs'>;
+} satisfies Pick<GpuTypeRecord, 'code' | 'powerWatts' | 'boardPowerWatts' | 'capexPerHour'> & GpuThroughputs;
 
 const b200 = {
   code: 'B200',

@@ -37,3 +37,19 @@ export async function openTestDatabase(options: TestDatabaseOptions = {}): Promi
     },
   };
 }
+
+/** A database with no migrations applied (to build one as an older version left it). */
+export async function openBlankDatabase(): Promise<Database> {
+  const target = inject('testDatabase');
+  if (target.kind === 'pglite') return openDatabase({ kind: 'pglite', dataDir: ':memory:' });
+  const name = `tokengrid_test_${randomBytes(6).toString('hex')}`;
+  await adminQuery(target.url, `CREATE DATABASE "${name}"`);
+  const db = await openDatabase({ kind: 'postgres', url: withDatabaseName(target.url, name) });
+  return {
+    ...db,
+    async close() {
+      await db.close();
+      await adminQuery(target.url, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+    },
+  };
+}

@@ -24,6 +24,8 @@ const FIELDS: Record<string, { role: Role; query: string }> = {
   fleet: { role: 'viewer', query: `{ fleet { sites } }` },
   gpuType: { role: 'viewer', query: `{ gpuType(code: "H100-SXM") { code } }` },
   gpuTypes: { role: 'viewer', query: `{ gpuTypes { code } }` },
+  model: { role: 'viewer', query: `{ model(code: "DEFAULT") { code } }` },
+  models: { role: 'viewer', query: `{ models { code } }` },
   latencies: { role: 'viewer', query: `{ latencies(first: 1) { totalCount } }` },
   me: { role: 'viewer', query: `{ me { role } }` },
   latestPlan: { role: 'viewer', query: `{ latestPlan { id } }` },
@@ -79,6 +81,10 @@ const FIELDS: Record<string, { role: Role; query: string }> = {
   upsertGpuType: {
     role: 'admin',
     query: `mutation { upsertGpuType(input: { code: "!!", name: "", vendor: "", powerWatts: -1, memoryGb: -1, capexPerHour: -1 }) { __typename } }`,
+  },
+  upsertModel: {
+    role: 'admin',
+    query: `mutation { upsertModel(input: { code: "!!", name: "", vendor: "" }) { __typename } }`,
   },
   upsertWorkloadClass: {
     role: 'admin',

@@ -6,6 +6,7 @@ import { builder } from '../builder.js';
 import { ConflictError, NotFoundError, ValidationError, type ErrorCode, type ValidationIssue } from '../../errors.js';
 import type { WorkloadClass } from '../../generated/prisma/client.js';
 import type { Context } from '../context.js';
+import { DEFAULT_MODEL_CODE } from '../../optimizer/types.js';
 
 builder.scalarType('DateTime', {
   description: 'An instant, as an ISO 8601 string in UTC.',
@@ -105,6 +106,18 @@ export function argumentError(
   message: string,
 ): GraphQLError {
   return new GraphQLError(message, { extensions: { code, argumentName } });
+}
+
+/**
+ * The model a derived field is asked about: the one named (NOT_FOUND when it does
+ * not exist), or DEFAULT when the argument is left out (no check: a data set
+ * without DEFAULT answers null, as for a GPU type with no figure).
+ */
+export async function modelCodeOrThrow(ctx: Context, code: string | null | undefined, argumentName = 'model') {
+  if (code == null) return DEFAULT_MODEL_CODE;
+  if (!(await ctx.reference.models()).has(code))
+    throw argumentError('NOT_FOUND', argumentName, `model "${code}" does not exist`);
+  return code;
 }
 
 /** The workload class an argument names, or NOT_FOUND. */

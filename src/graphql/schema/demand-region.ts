@@ -2,11 +2,13 @@
 // latency budget, and from which countries they may be served. Which sites may
 // serve a region (candidateSites) is in reach.ts.
 import { demandRegionSchema } from '../../dataset/schema.js';
+import { defaultModelId } from '../../db/dataset-store.js';
+import { DEFAULT_MODEL_CODE } from '../../optimizer/types.js';
 import { effectiveRttBudgetMs } from '../../optimizer/reach.js';
 import { builder } from '../builder.js';
 import { NotFoundError, ValidationError } from '../../errors.js';
 import { DeletedRef, MUTATION_ERRORS, selection } from './common.js';
-import { duplicateIssues, validated } from './validate.js';
+import { duplicateIssues, modelClassKey, validated } from './validate.js';
 
 export const DemandRegionRef = builder.prismaNode('DemandRegion', {
   id: { field: 'id' },
@@ -27,9 +29,9 @@ export const DemandRegionRef = builder.prismaNode('DemandRegion', {
     notes: t.exposeString('notes', { nullable: true }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
     updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
-    demand: t.relation('demands', { query: { orderBy: { workloadClassId: 'asc' } } }),
+    demand: t.relation('demands', { query: { orderBy: [{ model: { code: 'asc' } }, { workloadClassId: 'asc' }] } }),
     totalTokensPerSecond: t.float({
-      description: 'demand summed over the workload classes',
+      description: 'demand summed over the models and workload classes',
       select: { demands: { select: { tokensPerSecond: true } } },
       resolve: (region) => region.demands.reduce((sum, d) => sum + d.tokensPerSecond, 0),
     }),
@@ -37,8 +39,10 @@ export const DemandRegionRef = builder.prismaNode('DemandRegion', {
 });
 
 builder.prismaObject('Demand', {
-  description: "A region's token demand for one workload class.",
+  description: "A region's token demand for one model and workload class.",
   fields: (t) => ({
+    region: t.relation('region'),
+    model: t.relation('model'),
     workloadClass: t.relation('workloadClass'),
     tokensPerSecond: t.exposeFloat('tokensPerSecond'),
     rttBudgetMs: t.exposeFloat('rttBudgetMs', {
@@ -71,6 +75,7 @@ builder.queryFields((t) => ({
 
 const DemandInput = builder.inputType('DemandInput', {
   fields: (t) => ({
+    modelCode: t.string({ required: false, description: 'left out: the DEFAULT model' }),
     workloadClassCode: t.string({ required: true }),
     tokensPerSecond: t.float({ required: true }),
     rttBudgetMs: t.float({ required: false }),
@@ -78,7 +83,7 @@ const DemandInput = builder.inputType('DemandInput', {
 });
 
 const UpsertDemandRegionInput = builder.inputType('UpsertDemandRegionInput', {
-  description: 'Creates the region or replaces its fields; demand rows given are upserted per class.',
+  description: 'Creates the region or replaces its fields; demand rows given are upserted per model and class.',
   fields: (t) => ({
     code: t.string({ required: true }),
     name: t.string({ required: true }),
@@ -109,26 +114,23 @@ builder.mutationFields((t) => ({
       // a null list of demand rows is none, as left out
       const { demand, ...fields } = validated(demandRegionSchema, {
         ...args.input,
-        demand: args.input.demand ?? undefined,
+        demand: args.input.demand?.map((row) => ({ ...row, modelCode: row.modelCode ?? undefined })),
       });
-      const classes = await ctx.reference.workloadClasses();
-      const issues = demand.flatMap((row, index) =>
-        classes.has(row.workloadClassCode)
+      const [classes, models] = await Promise.all([ctx.reference.workloadClasses(), ctx.reference.models()]);
+      const issues = demand.flatMap((row, index) => [
+        ...(row.modelCode === DEFAULT_MODEL_CODE || models.has(row.modelCode)
+          ? []
+          : [{ path: `input.demand[${index}].modelCode`, message: `model "${row.modelCode}" does not exist` }]),
+        ...(classes.has(row.workloadClassCode)
           ? []
           : [
               {
                 path: `input.demand[${index}].workloadClassCode`,
                 message: `workload class "${row.workloadClassCode}" does not exist`,
               },
-            ],
-      );
-      issues.push(
-        ...duplicateIssues(
-          demand,
-          (row) => row.workloadClassCode,
-          (index) => `input.demand[${index}].workloadClassCode`,
-        ),
-      );
+            ]),
+      ]);
+      issues.push(...duplicateIssues(demand, modelClassKey, (index) => `input.demand[${index}].workloadClassCode`));
       if (issues.length > 0) throw new ValidationError(issues);
       return ctx.db.prisma.$transaction(async (tx) => {
         const region = await tx.demandRegion.upsert({
@@ -139,10 +141,11 @@ builder.mutationFields((t) => ({
         });
         for (const row of demand) {
           const workloadClassId = classes.get(row.workloadClassCode)!.id;
+          const modelId = models.get(row.modelCode)?.id ?? (await defaultModelId(tx));
           const data = { tokensPerSecond: row.tokensPerSecond, rttBudgetMs: row.rttBudgetMs };
           await tx.demand.upsert({
-            where: { regionId_workloadClassId: { regionId: region.id, workloadClassId } },
-            create: { regionId: region.id, workloadClassId, ...data },
+            where: { regionId_modelId_workloadClassId: { regionId: region.id, modelId, workloadClassId } },
+            create: { regionId: region.id, modelId, workloadClassId, ...data },
             update: data,
           });
         }

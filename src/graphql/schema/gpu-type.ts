@@ -1,10 +1,12 @@
 // GPU types with their power, memory, amortized cost and per-class throughput;
 // site inventory rows (site × GPU type); and the mutations that change them.
 import { gpuTypeSchema, inventorySchema } from '../../dataset/schema.js';
+import { defaultModelId } from '../../db/dataset-store.js';
+import { DEFAULT_MODEL_CODE } from '../../optimizer/types.js';
 import { builder } from '../builder.js';
 import { NotFoundError, ValidationError } from '../../errors.js';
 import { MUTATION_ERRORS, selection } from './common.js';
-import { duplicateIssues, validated } from './validate.js';
+import { duplicateIssues, modelClassKey, validated } from './validate.js';
 
 export const GpuTypeRef = builder.prismaNode('GpuType', {
   id: { field: 'id' },
@@ -39,15 +41,23 @@ export const GpuTypeRef = builder.prismaNode('GpuType', {
     notes: t.exposeString('notes', { nullable: true }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
     updatedAt: t.expose('updatedAt', { type: 'DateTime' }),
-    throughputs: t.relation('throughputs', { query: { orderBy: { workloadClassId: 'asc' } } }),
+    throughputs: t.relation('throughputs', {
+      query: { orderBy: [{ model: { code: 'asc' } }, { workloadClassId: 'asc' }] },
+    }),
   }),
 });
 
 builder.prismaObject('GpuThroughput', {
-  description: 'Tokens/s one GPU of a type sustains for a workload class under its token-latency target.',
+  description:
+    'Tokens/s one GPU of a type sustains for a model and a workload class under its token-latency target.',
   fields: (t) => ({
+    gpuType: t.relation('gpuType'),
+    model: t.relation('model'),
     workloadClass: t.relation('workloadClass'),
     tokensPerSecond: t.exposeFloat('tokensPerSecond'),
+    gpusPerReplica: t.exposeInt('gpusPerReplica', {
+      description: 'the model runs in replicas of this many GPUs of the type (its weights need them)',
+    }),
     derivation: t.exposeString('derivation', { nullable: true }),
   }),
 });
@@ -83,14 +93,16 @@ builder.queryFields((t) => ({
 
 const ThroughputInput = builder.inputType('ThroughputInput', {
   fields: (t) => ({
+    modelCode: t.string({ required: false, description: 'left out: the DEFAULT model' }),
     workloadClassCode: t.string({ required: true }),
     tokensPerSecond: t.float({ required: true }),
+    gpusPerReplica: t.int({ required: false, description: 'left out: 1' }),
     derivation: t.string({ required: false }),
   }),
 });
 
 const UpsertGpuTypeInput = builder.inputType('UpsertGpuTypeInput', {
-  description: 'Creates the GPU type or replaces its fields; throughputs given are upserted per class.',
+  description: 'Creates the GPU type or replaces its fields; throughputs given are upserted per model and class.',
   fields: (t) => ({
     code: t.string({ required: true }),
     name: t.string({ required: true }),
@@ -131,27 +143,31 @@ builder.mutationFields((t) => ({
     args: { input: t.arg({ type: UpsertGpuTypeInput, required: true }) },
     resolve: async (query, _root, args, ctx) => {
       // a null list of throughputs is none, as left out
+      // null for a field with a default is left out, as in an import
       const { throughputs, ...fields } = validated(gpuTypeSchema, {
         ...args.input,
-        throughputs: args.input.throughputs ?? undefined,
+        throughputs: args.input.throughputs?.map((row) => ({
+          ...row,
+          modelCode: row.modelCode ?? undefined,
+          gpusPerReplica: row.gpusPerReplica ?? undefined,
+        })),
       });
-      const classes = await ctx.reference.workloadClasses();
-      const issues = throughputs.flatMap((row, index) =>
-        classes.has(row.workloadClassCode)
+      const [classes, models] = await Promise.all([ctx.reference.workloadClasses(), ctx.reference.models()]);
+      const issues = throughputs.flatMap((row, index) => [
+        ...(row.modelCode === DEFAULT_MODEL_CODE || models.has(row.modelCode)
+          ? []
+          : [{ path: `input.throughputs[${index}].modelCode`, message: `model "${row.modelCode}" does not exist` }]),
+        ...(classes.has(row.workloadClassCode)
           ? []
           : [
               {
                 path: `input.throughputs[${index}].workloadClassCode`,
                 message: `workload class "${row.workloadClassCode}" does not exist`,
               },
-            ],
-      );
+            ]),
+      ]);
       issues.push(
-        ...duplicateIssues(
-          throughputs,
-          (row) => row.workloadClassCode,
-          (index) => `input.throughputs[${index}].workloadClassCode`,
-        ),
+        ...duplicateIssues(throughputs, modelClassKey, (index) => `input.throughputs[${index}].workloadClassCode`),
       );
       if (issues.length > 0) throw new ValidationError(issues);
       return ctx.db.prisma.$transaction(async (tx) => {
@@ -163,10 +179,15 @@ builder.mutationFields((t) => ({
         });
         for (const row of throughputs) {
           const workloadClassId = classes.get(row.workloadClassCode)!.id;
-          const data = { tokensPerSecond: row.tokensPerSecond, derivation: row.derivation };
+          const modelId = models.get(row.modelCode)?.id ?? (await defaultModelId(tx));
+          const data = {
+            tokensPerSecond: row.tokensPerSecond,
+            gpusPerReplica: row.gpusPerReplica,
+            derivation: row.derivation,
+          };
           await tx.gpuThroughput.upsert({
-            where: { gpuTypeId_workloadClassId: { gpuTypeId: gpu.id, workloadClassId } },
-            create: { gpuTypeId: gpu.id, workloadClassId, ...data },
+            where: { gpuTypeId_modelId_workloadClassId: { gpuTypeId: gpu.id, modelId, workloadClassId } },
+            create: { gpuTypeId: gpu.id, modelId, workloadClassId, ...data },
             update: data,
           });
         }

@@ -20,6 +20,7 @@ export const ImportSummaryRef = builder.objectRef<ImportSummary & { dryRun: bool
   description: 'What an import created, changed and found already equal, per kind of record.',
   fields: (t) => ({
     dryRun: t.exposeBoolean('dryRun', { description: 'true when nothing was written (validation and counting only)' }),
+    models: t.field({ type: WriteCountsRef, resolve: (s) => s.models }),
     workloadClasses: t.field({ type: WriteCountsRef, resolve: (s) => s.workloadClasses }),
     gpuTypes: t.field({ type: WriteCountsRef, resolve: (s) => s.gpuTypes }),
     gpuThroughputs: t.field({ type: WriteCountsRef, resolve: (s) => s.gpuThroughputs }),

@@ -4,6 +4,7 @@ import './common.js';
 import './site.js';
 import './gpu-type.js';
 import './workload-class.js';
+import './model.js';
 import './demand-region.js';
 import './reach.js';
 import './latency.js';

@@ -22,6 +22,7 @@ import {
   expectedUpdatedAtField,
   MUTATION_ERRORS,
   SiteStatusEnum,
+  modelCodeOrThrow,
   selection,
   workloadClassOrThrow,
 } from './common.js';
@@ -33,12 +34,16 @@ async function gpuTypeOrThrow(ctx: Context, code: string) {
   return gpu;
 }
 
-async function throughputOrThrow(ctx: Context, gpuCode: string, classCode: string) {
+/** The per-GPU throughput of a model (DEFAULT when not named) and class on a GPU type; null when it has none. */
+async function throughputOrThrow(ctx: Context, gpuCode: string, classCode: string, model: string | null | undefined) {
   const gpu = await gpuTypeOrThrow(ctx, gpuCode);
   await workloadClassOrThrow(ctx, classCode);
-  const row = gpu.throughputs.find((t) => t.workloadClass.code === classCode);
+  const modelCode = await modelCodeOrThrow(ctx, model);
+  const row = gpu.throughputs.find((t) => t.workloadClass.code === classCode && t.model.code === modelCode);
   return { gpu, tokensPerSecond: row?.tokensPerSecond ?? null };
 }
+
+const MODEL_ARG_DESCRIPTION = 'the model (code) served; left out, the DEFAULT model';
 
 export const CapacityRef = builder
   .objectRef<{ tokensPerSecond: number; itPowerKw: number; facilityPowerKw: number; gpus: number }>('Capacity')
@@ -104,28 +109,41 @@ export const SiteRef = builder.prismaNode('Site', {
     costPerMillionTokens: t.float({
       nullable: true,
       description:
-        'USD per million tokens of this class on this GPU type here at full utilization (energy + amortized capex); null when the GPU has no throughput for the class',
-      args: { gpuType: t.arg.string({ required: true }), workloadClass: t.arg.string({ required: true }) },
+        'USD per million tokens of this model and class on this GPU type here at full utilization (energy + amortized capex); null when the GPU has no throughput for them',
+      args: {
+        gpuType: t.arg.string({ required: true }),
+        workloadClass: t.arg.string({ required: true }),
+        model: t.arg.string({ required: false, description: MODEL_ARG_DESCRIPTION }),
+      },
       select: { pue: true, coolingType: true, pricePerKwh: true, hourlyPricesPerKwh: true },
       resolve: async (site, args, ctx) => {
-        const { gpu, tokensPerSecond } = await throughputOrThrow(ctx, args.gpuType, args.workloadClass);
+        const { gpu, tokensPerSecond } = await throughputOrThrow(ctx, args.gpuType, args.workloadClass, args.model);
         return tokensPerSecond === null ? null : costPerMillionTokens(site, gpu, tokensPerSecond);
       },
     }),
     tokensPerJoule: t.float({
       nullable: true,
-      description: 'tokens per joule of facility energy (GPU+host power × PUE) for this class on this GPU type here',
-      args: { gpuType: t.arg.string({ required: true }), workloadClass: t.arg.string({ required: true }) },
+      description:
+        'tokens per joule of facility energy (GPU+host power × PUE) for this model and class on this GPU type here; null when the GPU has no throughput for them',
+      args: {
+        gpuType: t.arg.string({ required: true }),
+        workloadClass: t.arg.string({ required: true }),
+        model: t.arg.string({ required: false, description: MODEL_ARG_DESCRIPTION }),
+      },
       select: { pue: true, coolingType: true },
       resolve: async (site, args, ctx) => {
-        const { gpu, tokensPerSecond } = await throughputOrThrow(ctx, args.gpuType, args.workloadClass);
+        const { gpu, tokensPerSecond } = await throughputOrThrow(ctx, args.gpuType, args.workloadClass, args.model);
         return tokensPerSecond === null ? null : tokensPerJoule(gpu, tokensPerSecond, effectivePue(site));
       },
     }),
     installedCapacity: t.field({
       type: CapacityRef,
-      description: 'what the installed GPUs serve of one workload class at full utilization, and the power they draw',
-      args: { workloadClass: t.arg.string({ required: true }) },
+      description:
+        'what the installed GPUs serve of one workload class (of one model) at full utilization, and the power they draw',
+      args: {
+        workloadClass: t.arg.string({ required: true }),
+        model: t.arg.string({ required: false, description: MODEL_ARG_DESCRIPTION }),
+      },
       select: {
         pue: true,
         coolingType: true,
@@ -133,6 +151,7 @@ export const SiteRef = builder.prismaNode('Site', {
       },
       resolve: async (site, args, ctx) => {
         await workloadClassOrThrow(ctx, args.workloadClass);
+        const modelCode = await modelCodeOrThrow(ctx, args.model);
         const inventory = site.inventory.map((row) => ({
           gpuTypeCode: row.gpuType.code,
           installed: row.installed,
@@ -142,6 +161,7 @@ export const SiteRef = builder.prismaNode('Site', {
           { ...site, inventory },
           await ctx.reference.gpuThroughputs(),
           args.workloadClass,
+          modelCode,
         );
         return {
           gpus: capacity.gpus,

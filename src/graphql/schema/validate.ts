@@ -2,6 +2,7 @@
 import type { z } from 'zod';
 import { zodIssuesToDatasetIssues } from '../../dataset/schema.js';
 import { ValidationError, type ValidationIssue } from '../../errors.js';
+import { DEFAULT_MODEL_CODE } from '../../optimizer/types.js';
 
 /** The parsed input, or a ValidationError naming every field that broke a rule. */
 export function validated<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
@@ -29,3 +30,6 @@ export function duplicateIssues<T>(
     return [{ path: pathOf(index), message: `"${key}" is given twice (also at [${earlier}])` }];
   });
 }
+/** A (model, class) key as a planner reads it: the class alone for the DEFAULT model. */
+export const modelClassKey = (row: { modelCode: string; workloadClassCode: string }) =>
+  row.modelCode === DEFAULT_MODEL_CODE ? row.workloadClassCode : `${row.modelCode} ${row.workloadClassCode}`;
