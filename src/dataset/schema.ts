@@ -22,7 +22,7 @@ export type SiteStatus = (typeof SITE_STATUSES)[number];
 export const LATENCY_METHODS = ['MEASURED', 'MEASURED_PROXY', 'ESTIMATED'] as const;
 export type LatencyMethod = (typeof LATENCY_METHODS)[number];
 
-export const MODEL_ARCHITECTURES = ['dense', 'moe'] as const;
+export const MODEL_ARCHITECTURES = ['DENSE', 'MOE'] as const;
 
 
 // ---------------------------------------------------------------------------
@@ -165,10 +165,18 @@ export function optionalLongText() {
 }
 
 export const CODE_MESSAGE = 'must match [A-Z0-9-]{2,32}';
+/** model codes may carry a version's dots (LLAMA-3.1-8B), and are a little longer */
+export const MODEL_CODE_PATTERN = /^[A-Z0-9][A-Z0-9.-]{1,47}$/;
+export const MODEL_CODE_MESSAGE = 'must match [A-Z0-9][A-Z0-9.-]{1,47} (capitals, digits, dots and dashes)';
 export const codeSchema = z
   .string({ error: requiredOr(CODE_MESSAGE) })
   .trim()
   .regex(CODE_PATTERN, { error: CODE_MESSAGE });
+
+export const modelCodeSchema = z
+  .string({ error: requiredOr(MODEL_CODE_MESSAGE) })
+  .trim()
+  .regex(MODEL_CODE_PATTERN, { error: MODEL_CODE_MESSAGE });
 
 export const countrySchema = z
   .string({ error: requiredOr('must be an ISO 3166-1 alpha-2 country code') })
@@ -250,7 +258,7 @@ export const workloadClassFields = {
 };
 
 export const modelFields = {
-  code: codeSchema,
+  code: modelCodeSchema,
   name: requiredText(),
   vendor: requiredText(),
   paramsTotalB: orNull(numberIn(RANGES.paramsB)),
@@ -270,11 +278,11 @@ export const modelFields = {
   allowedSites: codeListSchema.default([]),
 };
 
-const modelCodeSchema = codeSchema.default(DEFAULT_MODEL_CODE);
+const modelCodeOrDefaultSchema = modelCodeSchema.default(DEFAULT_MODEL_CODE);
 
 export const gpuThroughputFields = {
   /** left out: the DEFAULT model */
-  modelCode: modelCodeSchema,
+  modelCode: modelCodeOrDefaultSchema,
   workloadClassCode: codeSchema,
   tokensPerSecond: numberIn(RANGES.throughputTokensPerSecond),
   /** the model runs in replicas of this many GPUs of the type */
@@ -343,7 +351,7 @@ export const siteFields = {
 
 export const demandFields = {
   /** left out: the DEFAULT model */
-  modelCode: modelCodeSchema,
+  modelCode: modelCodeOrDefaultSchema,
   workloadClassCode: codeSchema,
   tokensPerSecond: numberIn(RANGES.demandTokensPerSecond),
   /** overrides the class's budget for this region */
