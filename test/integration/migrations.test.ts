@@ -66,7 +66,9 @@ async function writeAsBeforeModels(db: Database, dataset: Dataset): Promise<void
     await insertRows(tx, table, Object.keys(fields), records as unknown as Record<string, unknown>[]);
   }
   const ids = async (table: string) =>
-    new Map((await db.query<{ id: number; code: string }>(`SELECT id, code FROM "${table}"`)).map((r) => [r.code, r.id]));
+    new Map(
+      (await db.query<{ id: number; code: string }>(`SELECT id, code FROM "${table}"`)).map((r) => [r.code, r.id]),
+    );
   const [classes, gpus, sites, regions] = await Promise.all(
     ['WorkloadClass', 'GpuType', 'Site', 'DemandRegion'].map(ids),
   );
@@ -87,7 +89,9 @@ async function writeAsBeforeModels(db: Database, dataset: Dataset): Promise<void
     tx,
     'SiteInventory',
     ['siteId', 'gpuTypeId', 'installed', 'maxAdditional'],
-    dataset.sites.flatMap((s) => s.inventory.map((i) => ({ ...i, siteId: sites!.get(s.code), gpuTypeId: gpus!.get(i.gpuTypeCode) }))),
+    dataset.sites.flatMap((s) =>
+      s.inventory.map((i) => ({ ...i, siteId: sites!.get(s.code), gpuTypeId: gpus!.get(i.gpuTypeCode) })),
+    ),
   );
   await insertRows(
     tx,
@@ -112,7 +116,10 @@ async function writeAsBeforeModels(db: Database, dataset: Dataset): Promise<void
 
 /** The data set without its models, every list in code order (readDataset's order is its own). */
 function withoutModels(dataset: Omit<Dataset, 'models'>) {
-  const by = <T>(key: (row: T) => string) => (a: T, b: T) => key(a).localeCompare(key(b));
+  const by =
+    <T>(key: (row: T) => string) =>
+    (a: T, b: T) =>
+      key(a).localeCompare(key(b));
   const byClass = by<{ workloadClassCode: string }>((r) => r.workloadClassCode);
   return {
     workloadClasses: [...dataset.workloadClasses].sort(by((c) => c.code)),
