@@ -144,7 +144,8 @@ export function checkDataset(dataset: Dataset, known: KnownCodes = {}, locate?: 
       located(gpu.throughputs, `gpuTypes[${i}].throughputs`),
       (t) => pair(t.modelCode, t.workloadClassCode),
       'workloadClassCode',
-      (t) => `throughput for ${withModel(`GPU type ${gpu.code}`, t.modelCode)} and workload class ${t.workloadClassCode}`,
+      (t) =>
+        `throughput for ${withModel(`GPU type ${gpu.code}`, t.modelCode)} and workload class ${t.workloadClassCode}`,
     ),
   );
   dataset.sites.forEach((site, i) =>
@@ -162,7 +163,8 @@ export function checkDataset(dataset: Dataset, known: KnownCodes = {}, locate?: 
       located(region.demand, `demandRegions[${i}].demand`),
       (d) => pair(d.modelCode, d.workloadClassCode),
       'workloadClassCode',
-      (d) => `demand row for ${withModel(`region ${region.code}`, d.modelCode)} and workload class ${d.workloadClassCode}`,
+      (d) =>
+        `demand row for ${withModel(`region ${region.code}`, d.modelCode)} and workload class ${d.workloadClassCode}`,
     ),
   );
   checkDuplicates(
@@ -170,7 +172,8 @@ export function checkDataset(dataset: Dataset, known: KnownCodes = {}, locate?: 
     located(gpuThroughputs, 'gpuThroughputs'),
     (t) => triple(t.gpuTypeCode, t.modelCode, t.workloadClassCode),
     'workloadClassCode',
-    (t) => `throughput for ${withModel(`GPU type ${t.gpuTypeCode}`, t.modelCode)} and workload class ${t.workloadClassCode}`,
+    (t) =>
+      `throughput for ${withModel(`GPU type ${t.gpuTypeCode}`, t.modelCode)} and workload class ${t.workloadClassCode}`,
   );
   checkDuplicates(
     ctx,
@@ -184,7 +187,8 @@ export function checkDataset(dataset: Dataset, known: KnownCodes = {}, locate?: 
     located(demands, 'demands'),
     (d) => triple(d.regionCode, d.modelCode, d.workloadClassCode),
     'workloadClassCode',
-    (d) => `demand row for ${withModel(`region ${d.regionCode}`, d.modelCode)} and workload class ${d.workloadClassCode}`,
+    (d) =>
+      `demand row for ${withModel(`region ${d.regionCode}`, d.modelCode)} and workload class ${d.workloadClassCode}`,
   );
   checkDuplicates(
     ctx,
@@ -224,7 +228,8 @@ export function checkDataset(dataset: Dataset, known: KnownCodes = {}, locate?: 
       detached: (d) => triple(d.regionCode, d.modelCode, d.workloadClassCode),
     },
     'workloadClassCode',
-    (d) => `the demand of ${withModel(`region ${d.regionCode}`, d.modelCode)} for workload class ${d.workloadClassCode}`,
+    (d) =>
+      `the demand of ${withModel(`region ${d.regionCode}`, d.modelCode)} for workload class ${d.workloadClassCode}`,
   );
 
   // References: to the import or to what is already stored
@@ -259,7 +264,13 @@ export function checkDataset(dataset: Dataset, known: KnownCodes = {}, locate?: 
   models.forEach((m, i) => {
     m.allowedSites.forEach((code, j) => {
       if (!sites.has(code))
-        report(ctx, m, `models[${i}]`, 'allowedSites', `lists unknown site "${code}" (at [${j}]): not in this import nor already stored`);
+        report(
+          ctx,
+          m,
+          `models[${i}]`,
+          'allowedSites',
+          `lists unknown site "${code}" (at [${j}]): not in this import nor already stored`,
+        );
     });
   });
   dataset.latencies.forEach((l, i) => {

@@ -24,7 +24,6 @@ export type LatencyMethod = (typeof LATENCY_METHODS)[number];
 
 export const MODEL_ARCHITECTURES = ['DENSE', 'MOE'] as const;
 
-
 // ---------------------------------------------------------------------------
 // Numbers
 

@@ -56,7 +56,9 @@ describe('checkDataset', () => {
         { siteCode: 'S1', regionCode: 'R1', rttMs: 1, method: 'ESTIMATED', greatCircleKm: null, source: null },
         { siteCode: 'S2', regionCode: 'R2', rttMs: 1, method: 'ESTIMATED', greatCircleKm: null, source: null },
       ],
-      demands: [{ regionCode: 'R1', modelCode: 'DEFAULT', workloadClassCode: 'NOPE', tokensPerSecond: 1, rttBudgetMs: null }],
+      demands: [
+        { regionCode: 'R1', modelCode: 'DEFAULT', workloadClassCode: 'NOPE', tokensPerSecond: 1, rttBudgetMs: null },
+      ],
     };
     expect(
       messages(checkDataset(d, { siteCodes: new Set(['S1']), regionCodes: ['R1'], workloadClassCodes: ['BATCH'] })),

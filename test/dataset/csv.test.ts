@@ -190,7 +190,13 @@ describe('parseCsvFiles', () => {
       { siteCode: 'US-ASH', gpuTypeCode: 'H100', installed: 8, maxAdditional: 0 },
     ]);
     expect(dataset.demands).toEqual([
-      { regionCode: 'US-EAST', modelCode: 'DEFAULT', workloadClassCode: 'BATCH', tokensPerSecond: 1000, rttBudgetMs: null },
+      {
+        regionCode: 'US-EAST',
+        modelCode: 'DEFAULT',
+        workloadClassCode: 'BATCH',
+        tokensPerSecond: 1000,
+        rttBudgetMs: null,
+      },
     ]);
   });
 

@@ -8,8 +8,146 @@ import {
   migrationStatus,
   readLocalMigrations,
 } from '../../src/db/migrate.js';
+import { fieldNames, type Dataset } from '../../src/dataset/schema.js';
+import {
+  demandRegionFields,
+  gpuTypeFields,
+  latencyFields,
+  siteFields,
+  workloadClassFields,
+} from '../../src/dataset/schema.js';
+import { loadFixtures } from '../../src/dataset/load.js';
+import { insertRows } from '../../src/db/bulk-rows.js';
+import { readDataset, writeDataset } from '../../src/db/dataset-store.js';
+import { planningInputFromDatabase, planningInputFromDataset } from '../../src/db/planning-input.js';
+import { solvePlacement } from '../../src/optimizer/solve.js';
+import type { PlanningInput } from '../../src/optimizer/types.js';
 import { createApp } from '../../src/server/app.js';
-import { openTestDatabase } from '../helpers/database.js';
+import { openBlankDatabase, openTestDatabase } from '../helpers/database.js';
+
+const BEFORE_MODELS = '20261202061920_lookup_version';
+const MODELS = '20261202150200_models';
+
+/**
+ * The fixtures as a database from before models held them: the rows of one model
+ * (all of them while the fixtures name none), with the fields that existed then.
+ */
+async function oldFixtures(): Promise<Dataset> {
+  const { dataset, issues } = await loadFixtures();
+  expect(issues).toEqual([]);
+  const model = dataset.gpuTypes[0]?.throughputs[0]?.modelCode ?? 'DEFAULT';
+  return {
+    workloadClasses: dataset.workloadClasses,
+    gpuTypes: dataset.gpuTypes.map((g) => ({
+      ...g,
+      throughputs: g.throughputs
+        .filter((t) => t.modelCode === model)
+        .map((t) => ({ ...t, modelCode: 'DEFAULT', gpusPerReplica: 1 })),
+    })),
+    sites: dataset.sites,
+    demandRegions: dataset.demandRegions.map((r) => ({
+      ...r,
+      demand: r.demand.filter((d) => d.modelCode === model).map((d) => ({ ...d, modelCode: 'DEFAULT' })),
+    })),
+    latencies: dataset.latencies,
+  };
+}
+
+/** Writes the data set with the columns of the tables as they were before migration 20261202150200_models. */
+async function writeAsBeforeModels(db: Database, dataset: Dataset): Promise<void> {
+  const tx = db.prisma;
+  const parents = [
+    ['WorkloadClass', workloadClassFields, dataset.workloadClasses],
+    ['GpuType', gpuTypeFields, dataset.gpuTypes],
+    ['Site', siteFields, dataset.sites],
+    ['DemandRegion', demandRegionFields, dataset.demandRegions],
+  ] as const;
+  for (const [table, fields, records] of parents) {
+    await insertRows(tx, table, Object.keys(fields), records as unknown as Record<string, unknown>[]);
+  }
+  const ids = async (table: string) =>
+    new Map(
+      (await db.query<{ id: number; code: string }>(`SELECT id, code FROM "${table}"`)).map((r) => [r.code, r.id]),
+    );
+  const [classes, gpus, sites, regions] = await Promise.all(
+    ['WorkloadClass', 'GpuType', 'Site', 'DemandRegion'].map(ids),
+  );
+  await insertRows(
+    tx,
+    'GpuThroughput',
+    ['gpuTypeId', 'workloadClassId', 'tokensPerSecond', 'derivation'],
+    dataset.gpuTypes.flatMap((g) =>
+      g.throughputs.map((t) => ({
+        gpuTypeId: gpus!.get(g.code),
+        workloadClassId: classes!.get(t.workloadClassCode),
+        tokensPerSecond: t.tokensPerSecond,
+        derivation: t.derivation,
+      })),
+    ),
+  );
+  await insertRows(
+    tx,
+    'SiteInventory',
+    ['siteId', 'gpuTypeId', 'installed', 'maxAdditional'],
+    dataset.sites.flatMap((s) =>
+      s.inventory.map((i) => ({ ...i, siteId: sites!.get(s.code), gpuTypeId: gpus!.get(i.gpuTypeCode) })),
+    ),
+  );
+  await insertRows(
+    tx,
+    'Demand',
+    ['regionId', 'workloadClassId', 'tokensPerSecond', 'rttBudgetMs'],
+    dataset.demandRegions.flatMap((r) =>
+      r.demand.map((d) => ({
+        regionId: regions!.get(r.code),
+        workloadClassId: classes!.get(d.workloadClassCode),
+        tokensPerSecond: d.tokensPerSecond,
+        rttBudgetMs: d.rttBudgetMs,
+      })),
+    ),
+  );
+  await insertRows(
+    tx,
+    'Latency',
+    ['siteId', 'regionId', ...fieldNames(latencyFields, 'siteCode', 'regionCode')],
+    dataset.latencies.map((l) => ({ ...l, siteId: sites!.get(l.siteCode), regionId: regions!.get(l.regionCode) })),
+  );
+}
+
+/** The data set without its models, every list in code order (readDataset's order is its own). */
+function withoutModels(dataset: Omit<Dataset, 'models'>) {
+  const by =
+    <T>(key: (row: T) => string) =>
+    (a: T, b: T) =>
+      key(a).localeCompare(key(b));
+  const byClass = by<{ workloadClassCode: string }>((r) => r.workloadClassCode);
+  return {
+    workloadClasses: [...dataset.workloadClasses].sort(by((c) => c.code)),
+    gpuTypes: dataset.gpuTypes
+      .map((g) => ({ ...g, throughputs: [...g.throughputs].sort(byClass) }))
+      .sort(by((g) => g.code)),
+    sites: dataset.sites
+      .map((site) => ({ ...site, inventory: [...site.inventory].sort(by((i) => i.gpuTypeCode)) }))
+      .sort(by((site) => site.code)),
+    demandRegions: dataset.demandRegions
+      .map((r) => ({ ...r, demand: [...r.demand].sort(byClass) }))
+      .sort(by((r) => r.code)),
+    latencies: [...dataset.latencies].sort(by((l) => `${l.siteCode} ${l.regionCode}`)),
+  };
+}
+
+/** A snapshot as the planner took it before models: no models, no model on any row. */
+function stripModels(input: PlanningInput): PlanningInput {
+  const { models: _models, ...rest } = structuredClone(input);
+  for (const gpu of rest.gpuTypes) {
+    for (const t of gpu.throughputs) {
+      delete t.modelCode;
+      delete t.gpusPerReplica;
+    }
+  }
+  for (const region of rest.regions) for (const d of region.demand) delete d.modelCode;
+  return rest;
+}
 
 let db: Database | undefined;
 afterEach(async () => {
@@ -39,6 +177,56 @@ describe('migrations', () => {
     await expect(applyMigrations(db)).rejects.toThrow(/29990101000000_from_the_future/);
     const ready = await createApp({ db }).fetch('http://tokengrid.test/ready');
     expect(ready.status).not.toBe(200);
+  });
+
+  it('gives the throughputs and demand of a database from before models to DEFAULT, and plans it as before', async () => {
+    db = await openBlankDatabase();
+    expect(await applyMigrations(db, { through: BEFORE_MODELS })).toContain(BEFORE_MODELS);
+    const before = await oldFixtures();
+    await writeAsBeforeModels(db, before);
+
+    expect(await applyMigrations(db)).toEqual([MODELS]);
+    const models = await db.prisma.model.findMany();
+    expect(models).toMatchObject([
+      { code: 'DEFAULT', name: 'Default model', vendor: 'unspecified', allowedCountries: [], allowedSites: [] },
+    ]);
+    expect(models[0]!.source).toMatch(/throughputs and demand recorded before models existed/);
+    const [counts] = await db.query<{ throughputs: string; demand: string; other: string }>(
+      `SELECT (SELECT count(*) FROM "GpuThroughput")::text AS "throughputs", (SELECT count(*) FROM "Demand")::text AS "demand",
+              ((SELECT count(*) FROM "GpuThroughput" WHERE "modelId" <> $1 OR "gpusPerReplica" <> 1)
+                + (SELECT count(*) FROM "Demand" WHERE "modelId" <> $1))::text AS "other"`,
+      [models[0]!.id],
+    );
+    const rows = (list: { throughputs?: unknown[]; demand?: unknown[] }[], key: 'throughputs' | 'demand') =>
+      list.reduce((n, r) => n + (r[key]?.length ?? 0), 0);
+    expect(Number(counts!.throughputs)).toBe(rows(before.gpuTypes, 'throughputs'));
+    expect(Number(counts!.demand)).toBe(rows(before.demandRegions, 'demand'));
+    expect(Number(counts!.other)).toBe(0);
+
+    // the data read back is the old data, every row the DEFAULT model's
+    const after = await readDataset(db);
+    const { models: afterModels, ...afterRest } = after;
+    expect(afterModels?.map((m) => m.code)).toEqual(['DEFAULT']);
+    expect(withoutModels(afterRest)).toEqual(withoutModels(before));
+
+    // and it plans exactly as before: the same solve as the snapshot of the old data, which names no model
+    const oldInput = stripModels(planningInputFromDataset(before));
+    const newInput = await planningInputFromDatabase(db);
+    expect(newInput.models).toEqual([{ code: 'DEFAULT', allowedCountries: [], allowedSites: [] }]);
+    const [oldPlan, newPlan] = [await solvePlacement(oldInput), await solvePlacement(newInput)];
+    expect(newPlan.status).toBe(oldPlan.status);
+    expect(newPlan.status).toBe('optimal');
+    expect(newPlan.totals!.costPerHour.total).toBeCloseTo(oldPlan.totals!.costPerHour.total, 6);
+    expect(newPlan.totals!.servedTokensPerSecond).toBeCloseTo(oldPlan.totals!.servedTokensPerSecond, 6);
+
+    // a second import of the same data changes nothing, and adds no second model
+    await writeDataset(db, before);
+    expect(await db.prisma.model.count()).toBe(1);
+  });
+
+  it('creates no DEFAULT model in a database with no throughput or demand', async () => {
+    db = await openTestDatabase({ fixtures: false });
+    expect(await db.prisma.model.count()).toBe(0);
   });
 
   it('refuses a database where an applied migration was edited', async () => {

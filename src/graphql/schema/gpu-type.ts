@@ -48,8 +48,7 @@ export const GpuTypeRef = builder.prismaNode('GpuType', {
 });
 
 builder.prismaObject('GpuThroughput', {
-  description:
-    'Tokens/s one GPU of a type sustains for a model and a workload class under its token-latency target.',
+  description: 'Tokens/s one GPU of a type sustains for a model and a workload class under its token-latency target.',
   fields: (t) => ({
     gpuType: t.relation('gpuType'),
     model: t.relation('model'),

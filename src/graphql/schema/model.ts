@@ -47,7 +47,8 @@ builder.queryFields((t) => ({
   models: t.prismaField({
     type: ['Model'],
     description: 'Every model, by code (a short reference list).',
-    resolve: (query, _root, _args, ctx) => ctx.db.prisma.model.findMany({ ...selection(query), orderBy: { code: 'asc' } }),
+    resolve: (query, _root, _args, ctx) =>
+      ctx.db.prisma.model.findMany({ ...selection(query), orderBy: { code: 'asc' } }),
   }),
   model: t.prismaField({
     type: 'Model',
