@@ -100,6 +100,7 @@ const SITE = {
 };
 const GPU = { code: 'ZZ-GPU', name: 'GPU', vendor: 'Acme', powerWatts: 700, memoryGb: 80, capexPerHour: 1.5 };
 const CLASS = { code: 'ZZ-CLASS', name: 'Class', description: 'a class' };
+const MODEL = { code: 'ZZ-MODEL', name: 'Model', vendor: 'Acme' };
 const REGION = { code: 'ZZ-REGION', name: 'Region', city: 'City', latitude: 10, longitude: 10, utcOffsetHours: 0 };
 const LATENCY = { siteCode: 'US-DFW', regionCode: 'EU-CENTRAL', rttMs: 100, method: 'ESTIMATED' };
 const JSON_SITE = { ...SITE, hourlyPricesPerKwh: hours(24), pue: null, status: 'ACTIVE' };
@@ -224,6 +225,47 @@ const CORPUS: Record<string, BadCase[]> = {
           { workloadClassCode: 'STANDARD', tokensPerSecond: 200 },
         ],
       ],
+      ['missing model', [{ modelCode: 'NOPE-MODEL', workloadClassCode: 'STANDARD', tokensPerSecond: 100 }]],
+      ['bad model code', [{ modelCode: 'no good', workloadClassCode: 'STANDARD', tokensPerSecond: 100 }]],
+      ['zero GPUs per replica', [{ workloadClassCode: 'STANDARD', tokensPerSecond: 100, gpusPerReplica: 0 }]],
+      ['1025 GPUs per replica', [{ workloadClassCode: 'STANDARD', tokensPerSecond: 100, gpusPerReplica: 1025 }]],
+      [
+        'duplicate model and class',
+        [
+          { modelCode: 'DEFAULT', workloadClassCode: 'STANDARD', tokensPerSecond: 100 },
+          { workloadClassCode: 'STANDARD', tokensPerSecond: 200 },
+        ],
+      ],
+    ]),
+  ],
+  upsertModel: [
+    ...vary(MODEL, 'code', CODE_BAD),
+    ...vary(MODEL, 'name', TEXT_BAD),
+    ...vary(MODEL, 'vendor', TEXT_BAD),
+    ...vary(MODEL, 'paramsTotalB', [...NUMBER_BAD, ['zero', 0], ['over 100000', 100_001]]),
+    ...vary(MODEL, 'paramsActiveB', [['zero', 0]]),
+    ...vary(MODEL, 'architecture', [
+      ['not dense or moe', 'sparse'],
+      ['injection', INJECTION],
+    ]),
+    ...vary(MODEL, 'weightsGb', [
+      ['zero', 0],
+      ['non-finite', NOT_FINITE],
+    ]),
+    ...vary(MODEL, 'contextTokens', [
+      ['zero', 0],
+      ['over 100,000,000', 100_000_001],
+      ['a string', '5'],
+    ]),
+    ...vary(MODEL, 'source', [[`over ${TEXT_MAX_LENGTH} characters`, OVER_TEXT]]),
+    ...vary(MODEL, 'allowedCountries', [
+      ['not a country', ['XX']],
+      ['twice', ['US', 'US']],
+    ]),
+    ...vary(MODEL, 'allowedSites', [
+      ['missing site', ['NOPE-SITE']],
+      ['twice', ['US-DFW', 'US-DFW']],
+      ['bad code', ['x']],
     ]),
   ],
   upsertWorkloadClass: [
@@ -275,6 +317,8 @@ const CORPUS: Record<string, BadCase[]> = {
           { workloadClassCode: 'STANDARD', tokensPerSecond: 2 },
         ],
       ],
+      ['missing model', [{ modelCode: 'NOPE-MODEL', workloadClassCode: 'STANDARD', tokensPerSecond: 1 }]],
+      ['bad model code', [{ modelCode: '', workloadClassCode: 'STANDARD', tokensPerSecond: 1 }]],
     ]),
   ],
   deleteDemandRegion: vary({}, 'code', [
