@@ -16,7 +16,7 @@ describe('models', () => {
           model('DEEPSEEK-R1', {
             paramsTotalB: 671,
             paramsActiveB: 37,
-            architecture: 'moe',
+            architecture: 'MOE',
             servedPrecision: 'fp8',
             weightsGb: 685,
             contextTokens: 163840,
@@ -57,11 +57,11 @@ describe('models', () => {
       },
     });
     expect(messages(issues)).toEqual([
-      'models[0].code: must match [A-Z0-9-]{2,32}',
+      'models[0].code: must match [A-Z0-9][A-Z0-9.-]{1,47} (capitals, digits, dots and dashes)',
       'models[0].name: must not be empty',
       'models[0].paramsTotalB: must be greater than 0 and at most 100000 billion parameters',
       'models[0].paramsActiveB: must be greater than 0 and at most 100000 billion parameters',
-      'models[0].architecture: must be one of dense, moe',
+      'models[0].architecture: must be one of DENSE, MOE',
       'models[1].weightsGb: must be greater than 0 and at most 100000 GB',
       'models[1].contextTokens: must be a whole number between 1 and 100000000 tokens',
       'models[1].allowedCountries[0]: must be an ISO 3166-1 alpha-2 country code (got "XX")',
@@ -111,7 +111,7 @@ describe('models', () => {
     const parsed = parseCsvFiles([
       {
         name: 'models.csv',
-        text: 'code,name,vendor,params_total_b,architecture,allowed_countries,allowed_sites\nM1,Model one,V,8,dense,US;DE,\n',
+        text: 'code,name,vendor,params_total_b,architecture,allowed_countries,allowed_sites\nM1,Model one,V,8,DENSE,US;DE,\n',
       },
       {
         name: 'gpu-throughputs.csv',
@@ -121,7 +121,7 @@ describe('models', () => {
     ]);
     expect(parsed.issues).toEqual([]);
     expect(parsed.dataset.models).toMatchObject([
-      { code: 'M1', paramsTotalB: 8, architecture: 'dense', allowedCountries: ['US', 'DE'], allowedSites: [] },
+      { code: 'M1', paramsTotalB: 8, architecture: 'DENSE', allowedCountries: ['US', 'DE'], allowedSites: [] },
     ]);
     expect(parsed.dataset.gpuThroughputs.map((t) => [t.modelCode, t.tokensPerSecond, t.gpusPerReplica])).toEqual([
       ['M1', 10, 2],

@@ -205,6 +205,12 @@ describeIf(
         'npx tokengrid plan --fixtures fixtures | head -n 5',
       );
       expect(fixtures.out).toMatch(/^Plan: SOLVED/);
+      const seven = await step(
+        'npx tokengrid plan --fixtures fixtures/seven-models',
+        'npx tokengrid plan --fixtures fixtures/seven-models | grep -A 9 "^By model"',
+      );
+      expect(seven.out).toMatch(/^By model \(7\):/);
+      expect(seven.out).toContain('DEEPSEEK-R1');
       const options =
         'npx tokengrid plan --egress-price-per-million-tokens 0.02 --exclude-sites US-ASH,US-DFW --max-site-share 0.5';
       const excluded = await step(

@@ -40,7 +40,8 @@ async function errorOf(response: Response): Promise<{ message: string; extension
   return ((await response.json()) as any).errors[0];
 }
 
-const csvLine = (r: any) => [r.siteCode, r.regionCode, r.workloadClassCode, r.period, r.tokensPerSecond].join(',');
+const csvLine = (r: any) =>
+  [r.siteCode, r.regionCode, r.modelCode, r.workloadClassCode, r.period, r.tokensPerSecond].join(',');
 
 describeIf(
   hasChromium,
@@ -134,7 +135,7 @@ describeIf(
       expect(csvDownload.suggestedFilename()).toBe(`tokengrid-plan-${dayPlanId}-allocations.csv`);
       const csv = (await readFile((await csvDownload.path())!, 'utf8')).trimEnd().split('\n');
       expect(sent).toEqual([`/plans/${dayPlanId}/allocations.csv`]);
-      expect(csv[0]).toBe('siteCode,regionCode,workloadClassCode,period,tokensPerSecond');
+      expect(csv[0]).toBe('siteCode,regionCode,modelCode,workloadClassCode,period,tokensPerSecond');
       expect(csv.slice(1)).toEqual(dayRows);
 
       sent.length = 0;

@@ -223,7 +223,7 @@ describeIf(hasChromium, 'the web app in Chromium', `${CHROMIUM} is not installed
     expect(id).toBe(planIds[1]);
     const [csvDownload] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-csv').click()]);
     const csv = (await readFile((await csvDownload.path())!, 'utf8')).trimEnd().split('\n');
-    expect(csv[0]).toBe('siteCode,regionCode,workloadClassCode,period,tokensPerSecond');
+    expect(csv[0]).toBe('siteCode,regionCode,modelCode,workloadClassCode,period,tokensPerSecond');
     const expected = await allocationCsvLines(url, id);
     expect(csv.slice(1)).toEqual(expected);
     expect(expected.length).toBeGreaterThan(20);

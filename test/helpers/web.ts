@@ -102,14 +102,14 @@ export async function allocationCsvLines(url: string, id: string, key?: string):
     const data = await graphqlAt(
       url,
       `query($id: ID!, $after: String) { plan(id: $id) { allocations(first: 100, after: $after) { pageInfo { hasNextPage endCursor }
-        edges { node { siteCode regionCode workloadClassCode period tokensPerSecond } } } } }`,
+        edges { node { siteCode regionCode modelCode workloadClassCode period tokensPerSecond } } } } }`,
       { id, after },
       key,
     );
     const page = data.plan.allocations;
     rows.push(
       ...page.edges.map(({ node: r }: any) =>
-        [r.siteCode, r.regionCode, r.workloadClassCode, r.period, r.tokensPerSecond].join(','),
+        [r.siteCode, r.regionCode, r.modelCode, r.workloadClassCode, r.period, r.tokensPerSecond].join(','),
       ),
     );
     if (!page.pageInfo.hasNextPage) return rows;

@@ -239,13 +239,18 @@ const CORPUS: Record<string, BadCase[]> = {
     ]),
   ],
   upsertModel: [
-    ...vary(MODEL, 'code', CODE_BAD),
+    // model codes may be longer (48) and carry dots
+    ...vary(MODEL, 'code', [
+      ...CODE_BAD.filter(([what]) => what !== '33 characters'),
+      ['49 characters', 'A'.repeat(49)],
+      ['a leading dot', '.LLAMA'],
+    ]),
     ...vary(MODEL, 'name', TEXT_BAD),
     ...vary(MODEL, 'vendor', TEXT_BAD),
     ...vary(MODEL, 'paramsTotalB', [...NUMBER_BAD, ['zero', 0], ['over 100000', 100_001]]),
     ...vary(MODEL, 'paramsActiveB', [['zero', 0]]),
     ...vary(MODEL, 'architecture', [
-      ['not dense or moe', 'sparse'],
+      ['not DENSE or MOE', 'sparse'],
       ['injection', INJECTION],
     ]),
     ...vary(MODEL, 'weightsGb', [

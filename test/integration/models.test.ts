@@ -30,7 +30,7 @@ describe('models over GraphQL', () => {
         code: 'TEST-MOE',
         name: 'Test MoE',
         vendor: 'Test',
-        architecture: 'moe',
+        architecture: 'MOE',
         paramsTotalB: 671,
         paramsActiveB: 37,
         contextTokens: 131072,
@@ -41,7 +41,7 @@ describe('models over GraphQL', () => {
       __typename: 'MutationUpsertModelSuccess',
       data: {
         code: 'TEST-MOE',
-        architecture: 'moe',
+        architecture: 'MOE',
         paramsActiveB: 37,
         contextTokens: 131072,
         allowedCountries: ['US'],
@@ -59,7 +59,7 @@ describe('models over GraphQL', () => {
       },
     });
     expect(bad.upsertModel.issues).toEqual([
-      { path: 'input.architecture', message: 'must be one of dense, moe' },
+      { path: 'input.architecture', message: 'must be one of DENSE, MOE' },
       { path: 'input.contextTokens', message: 'must be a whole number between 1 and 100000000 tokens' },
     ]);
     const unknownSite = await api.data(UPSERT_MODEL, {
@@ -153,12 +153,12 @@ describe('a two-model data set', () => {
   it('is exported and imported back unchanged', async () => {
     const twoModels = {
       models: [
-        { code: 'MODEL-A', name: 'A', vendor: 'V', architecture: 'dense', paramsTotalB: 8, allowedSites: ['US-ASH'] },
+        { code: 'MODEL-A', name: 'A', vendor: 'V', architecture: 'DENSE', paramsTotalB: 8, allowedSites: ['US-ASH'] },
         {
           code: 'MODEL-B',
           name: 'B',
           vendor: 'V',
-          architecture: 'moe',
+          architecture: 'MOE',
           weightsGb: 685,
           allowedCountries: ['US', 'DE'],
         },
@@ -186,7 +186,7 @@ describe('a two-model data set', () => {
 
     const exported = JSON.parse(JSON.stringify(await readDataset(db)));
     const b = exported.models.find((m: { code: string }) => m.code === 'MODEL-B');
-    expect(b).toMatchObject({ architecture: 'moe', weightsGb: 685, allowedCountries: ['US', 'DE'] });
+    expect(b).toMatchObject({ architecture: 'MOE', weightsGb: 685, allowedCountries: ['US', 'DE'] });
     const h100 = exported.gpuTypes.find((g: { code: string }) => g.code === 'H100-SXM');
     expect(h100.throughputs).toContainEqual(
       expect.objectContaining({

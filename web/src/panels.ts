@@ -34,6 +34,34 @@ export function headlineText(plan: Plan): string {
   return `${head}; leaves ${tokensPerSecond(t.unservedTokensPerSecond)} (${share.toFixed(1)}%) of demand unserved${shown.length ? `: ${shown.join(', ')}${more}` : ''}`;
 }
 
+/**
+ * The plan by model: what each model's tokens cost, served of demand, GPUs. Shown once a plan names a
+ * model; data without models plans one model, DEFAULT, and the summary above already says it all.
+ */
+export function modelTableHtml(plan: Plan): string {
+  const models = plan.models ?? [];
+  if (models.length === 0 || (models.length === 1 && models[0]!.modelCode === 'DEFAULT')) return '';
+  const replicas = models.some((m) => m.peakReplicas != null);
+  const rows = models
+    .map(
+      (m) => `<tr data-testid="model-row" data-model="${esc(m.modelCode)}">
+        <th scope="row">${esc(m.modelCode)}</th>
+        <td data-value="${m.costPerMillionTokens ?? ''}">${esc(usd(m.costPerMillionTokens, 4))}</td>
+        <td>${esc(tokensPerSecond(m.servedTokensPerSecond))}</td>
+        <td${m.unservedTokensPerSecond > 0 ? ' class="unserved"' : ''}>${esc(tokensPerSecond(m.unservedTokensPerSecond))}</td>
+        <td>${esc(usd(m.costPerHour.total))}/h</td>
+        <td>${esc(fmt(m.tokensPerJoule, 2))}</td>
+        <td>${esc(fmt(m.gpusBusy, 1))}</td>
+        ${replicas ? `<td>${esc(fmt(m.peakReplicas, 0))}</td>` : ''}
+      </tr>`,
+    )
+    .join('');
+  return `<div class="table-wrap"><table class="models" data-testid="model-table">
+    <caption>By model: cost per million of its tokens, money only</caption>
+    <thead><tr><th scope="col">Model</th><th scope="col">$/M tokens</th><th scope="col">Served</th><th scope="col">Unserved</th><th scope="col">Cost</th><th scope="col">Tokens/J</th><th scope="col">GPUs (mean)</th>${replicas ? '<th scope="col">Replicas (peak)</th>' : ''}</tr></thead>
+    <tbody>${rows}</tbody></table></div>`;
+}
+
 /** Reserved layout with dashes before a plan is loaded, so nothing shifts when it arrives. */
 export function summaryHtml(plan: Plan | null): string {
   const t = plan?.totals ?? null;
@@ -70,6 +98,7 @@ export function summaryHtml(plan: Plan | null): string {
     </dl>
     <div class="costbar" role="img" aria-label="Cost per hour split">${bar}</div>
     <ul class="costlegend">${legend}</ul>
+    ${plan ? modelTableHtml(plan) : ''}
     <p class="meta" data-testid="summary-meta">
       Solver ${esc(plan?.solver ?? '—')} · model ${esc(fmt(plan?.modelVariables))} variables, ${esc(fmt(plan?.modelConstraints))} constraints, ${esc(fmt(plan?.modelNonzeros))} nonzeros
       · build ${esc(fmt(plan?.buildMs))} ms, solve ${esc(fmt(plan?.solveMs))} ms${plan?.mipGap != null ? ` · gap ${esc(percent(plan.mipGap, 2))}` : ''}

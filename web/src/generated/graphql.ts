@@ -78,6 +78,10 @@ export type UnservedReason =
   | 'CARBON_CAP'
   /** serving it would cost more than the unserved penalty */
   | 'COST'
+  /** the model's deployment rule (allowed countries or sites) allows none of the sites within reach */
+  | 'MODEL_RULE'
+  /** sites are within reach, but none has a GPU type that can hold the model (no throughput for it) */
+  | 'NO_GPU_FOR_MODEL'
   /** no site that runs the class is within its RTT budget */
   | 'NO_SITE_WITHIN_LATENCY'
   /** most sites that may serve it are at their power caps */
@@ -102,7 +106,7 @@ export type WebPlanQueryVariables = Exact<{
 }>;
 
 
-export type WebPlanQuery = { plan: { id: string, name: string | null, status: PlanStatus, final: boolean, solver: string | null, message: string | null, errorMessage: string | null, options: Record<string, unknown>, requestedAt: string, startedAt: string | null, finishedAt: string | null, modelVariables: number | null, modelConstraints: number | null, modelNonzeros: number | null, buildMs: number | null, solveMs: number | null, mipGap: number | null, shadowPricesUnavailableReason: string | null, scenario: { code: string } | null, schedule: { name: string } | null, totals: { costPerMillionTokens: number | null, tokensPerJoule: number | null, facilityPowerKw: number, peakFacilityPowerKw: number, itPowerKw: number, carbonKgPerHour: number, carbonKgPerMillionTokens: number | null, demandTokensPerSecond: number, servedTokensPerSecond: number, unservedTokensPerSecond: number, gpusBusy: number, gpusAdded: number, costPerHour: { total: number, energy: number, capex: number, egress: number, carbon: number }, unserved: { tokensPerSecond: number, penaltyPerHour: number } } | null, sites: Array<{ siteCode: string, servedTokensPerSecond: number, utilization: number, meanUtilization: number, powerUtilization: number, facilityPowerKw: number, peakFacilityPowerKw: number, powerCapKw: number, costPerHour: number, costPerMillionTokens: number | null, loadByClass: Array<{ workloadClassCode: string, tokensPerSecond: number }>, gpus: Array<{ gpuTypeCode: string, installed: number, gpusAdded: number, gpusBusy: number, peakGpusBusy: number, utilization: number }> }>, regions: Array<{ regionCode: string, demandTokensPerSecond: number, servedTokensPerSecond: number, unservedTokensPerSecond: number, weightedRttMs: number | null, worstRttMs: number | null, sources: Array<{ siteCode: string, tokensPerSecond: number, share: number, rttMs: number | null }> }>, unserved: Array<{ regionCode: string, workloadClassCode: string, demandTokensPerSecond: number, unservedTokensPerSecond: number, reason: UnservedReason, explanation: string }>, shadowPrices: { carbonCapValuePerTonne: number | null, gpus: Array<{ siteCode: string, gpuTypeCode: string, valuePerGpuPerHour: number, basis: ShadowPriceBasis, servesUnservedTokensPerSecond: number }>, power: Array<{ siteCode: string, valuePerKwPerHour: number, basis: ShadowPriceBasis, servesUnservedTokensPerSecond: number }>, demand: Array<{ regionCode: string, workloadClassCode: string, marginalCostPerMillionTokens: number, basis: ShadowPriceBasis }> } | null, siteLoadsByPeriod: Array<{ siteCode: string, period: number, tokensPerSecond: number, gpusBusy: number, facilityPowerKw: number }> } | null };
+export type WebPlanQuery = { plan: { id: string, name: string | null, status: PlanStatus, final: boolean, solver: string | null, message: string | null, errorMessage: string | null, options: Record<string, unknown>, requestedAt: string, startedAt: string | null, finishedAt: string | null, modelVariables: number | null, modelConstraints: number | null, modelNonzeros: number | null, buildMs: number | null, solveMs: number | null, mipGap: number | null, shadowPricesUnavailableReason: string | null, scenario: { code: string } | null, schedule: { name: string } | null, totals: { costPerMillionTokens: number | null, tokensPerJoule: number | null, facilityPowerKw: number, peakFacilityPowerKw: number, itPowerKw: number, carbonKgPerHour: number, carbonKgPerMillionTokens: number | null, demandTokensPerSecond: number, servedTokensPerSecond: number, unservedTokensPerSecond: number, gpusBusy: number, gpusAdded: number, costPerHour: { total: number, energy: number, capex: number, egress: number, carbon: number }, unserved: { tokensPerSecond: number, penaltyPerHour: number } } | null, models: Array<{ modelCode: string, demandTokensPerSecond: number, servedTokensPerSecond: number, unservedTokensPerSecond: number, costPerMillionTokens: number | null, tokensPerJoule: number | null, gpusBusy: number, peakReplicas: number | null, costPerHour: { total: number } }>, sites: Array<{ siteCode: string, servedTokensPerSecond: number, utilization: number, meanUtilization: number, powerUtilization: number, facilityPowerKw: number, peakFacilityPowerKw: number, powerCapKw: number, costPerHour: number, costPerMillionTokens: number | null, loadByClass: Array<{ workloadClassCode: string, tokensPerSecond: number }>, gpus: Array<{ gpuTypeCode: string, installed: number, gpusAdded: number, gpusBusy: number, peakGpusBusy: number, utilization: number }> }>, regions: Array<{ regionCode: string, demandTokensPerSecond: number, servedTokensPerSecond: number, unservedTokensPerSecond: number, weightedRttMs: number | null, worstRttMs: number | null, sources: Array<{ siteCode: string, tokensPerSecond: number, share: number, rttMs: number | null }> }>, unserved: Array<{ regionCode: string, workloadClassCode: string, demandTokensPerSecond: number, unservedTokensPerSecond: number, reason: UnservedReason, explanation: string }>, shadowPrices: { carbonCapValuePerTonne: number | null, gpus: Array<{ siteCode: string, gpuTypeCode: string, valuePerGpuPerHour: number, basis: ShadowPriceBasis, servesUnservedTokensPerSecond: number }>, power: Array<{ siteCode: string, valuePerKwPerHour: number, basis: ShadowPriceBasis, servesUnservedTokensPerSecond: number }>, demand: Array<{ regionCode: string, workloadClassCode: string, marginalCostPerMillionTokens: number, basis: ShadowPriceBasis }> } | null, siteLoadsByPeriod: Array<{ siteCode: string, period: number, tokensPerSecond: number, gpusBusy: number, facilityPowerKw: number }> } | null };
 
 export type WebPlanUpdatedSubscriptionVariables = Exact<{
   id: string | number;
@@ -276,6 +280,19 @@ export const WebPlanDocument = new TypedDocumentString(`
       unserved {
         tokensPerSecond
         penaltyPerHour
+      }
+    }
+    models {
+      modelCode
+      demandTokensPerSecond
+      servedTokensPerSecond
+      unservedTokensPerSecond
+      costPerMillionTokens
+      tokensPerJoule
+      gpusBusy
+      peakReplicas
+      costPerHour {
+        total
       }
     }
     sites {
