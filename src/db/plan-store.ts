@@ -2,7 +2,7 @@
 // changes a solve job and a cancel make. Every change is one conditional UPDATE
 // (`WHERE status = …`), so a retried or duplicated job, or a cancel racing a
 // finishing solve, can never write a plan twice or overwrite a final status.
-import { withModels } from '../plans/stored-models.js';
+import { withModels } from './stored-models.js';
 import { createHash } from 'node:crypto';
 import type { PlanOptions, PlanResult, PlanningInput } from '../optimizer/types.js';
 import { Prisma, type Plan, type PlanStatus } from '../generated/prisma/client.js';

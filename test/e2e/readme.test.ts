@@ -211,6 +211,13 @@ describeIf(
       );
       expect(seven.out).toMatch(/^By model \(7\):/);
       expect(seven.out).toContain('DEEPSEEK-R1');
+      // a database of its own: the README's ./data-seven, here a scratch directory
+      const sevenDir = join(scratch, 'data-seven');
+      const imported = await step(
+        'TOKENGRID_DATA_DIR=./data-seven npx tokengrid import fixtures/seven-models',
+        `TOKENGRID_DATA_DIR=${sevenDir} npx tokengrid import fixtures/seven-models`,
+      );
+      expect(imported.out).toMatch(/models/);
       const options =
         'npx tokengrid plan --egress-price-per-million-tokens 0.02 --exclude-sites US-ASH,US-DFW --max-site-share 0.5';
       const excluded = await step(

@@ -13,12 +13,14 @@ import {
   gpuTypeFields,
   inventoryFields,
   latencyFields,
+  modelFields,
   siteFields,
   workloadClassFields,
   type Dataset,
 } from '../../src/dataset/schema.js';
 import type { Database } from '../../src/db/database.js';
-import { readDataset } from '../../src/db/dataset-store.js';
+import { IMPLIED_DEFAULT_MODEL, readDataset } from '../../src/db/dataset-store.js';
+import { DEFAULT_MODEL_CODE } from '../../src/optimizer/types.js';
 import { importDataset } from '../../src/db/import.js';
 import { openTestDatabase } from '../helpers/database.js';
 import { largeDataset } from '../helpers/large-dataset.js';
@@ -48,13 +50,25 @@ async function writeThroughPrisma(db: Database, dataset: Required<Dataset>): Pro
       const gpus = await ids(tx.gpuType.findMany({ select: { id: true, code: true } }));
       const sites = await ids(tx.site.findMany({ select: { id: true, code: true } }));
       const regions = await ids(tx.demandRegion.findMany({ select: { id: true, code: true } }));
+      // the data set's models, and DEFAULT where a row names none (as the import creates it)
+      const modelRows = (dataset.models ?? []).map((m) => pick(m, fieldNames(modelFields)));
+      const named = new Set(modelRows.map((m) => (m as { code: string }).code));
+      const rowModels = [
+        ...dataset.gpuTypes.flatMap((g) => g.throughputs.map((t) => t.modelCode)),
+        ...dataset.demandRegions.flatMap((r) => r.demand.map((d) => d.modelCode)),
+      ];
+      if (rowModels.includes(DEFAULT_MODEL_CODE) && !named.has(DEFAULT_MODEL_CODE))
+        modelRows.push(pick(IMPLIED_DEFAULT_MODEL, fieldNames(modelFields)));
+      await tx.model.createMany({ data: data(modelRows) });
+      const models = await ids(tx.model.findMany({ select: { id: true, code: true } }));
       await tx.gpuThroughput.createMany({
         data: data(
           dataset.gpuTypes.flatMap((g) =>
             g.throughputs.map((t) => ({
               gpuTypeId: gpus.get(g.code),
               workloadClassId: classes.get(t.workloadClassCode),
-              ...pick(t, fieldNames(gpuThroughputFields, 'workloadClassCode')),
+              modelId: models.get(t.modelCode),
+              ...pick(t, fieldNames(gpuThroughputFields, 'workloadClassCode', 'modelCode')),
             })),
           ),
         ),
@@ -76,7 +90,8 @@ async function writeThroughPrisma(db: Database, dataset: Required<Dataset>): Pro
             r.demand.map((d) => ({
               regionId: regions.get(r.code),
               workloadClassId: classes.get(d.workloadClassCode),
-              ...pick(d, fieldNames(demandFields, 'workloadClassCode')),
+              modelId: models.get(d.modelCode),
+              ...pick(d, fieldNames(demandFields, 'workloadClassCode', 'modelCode')),
             })),
           ),
         ),
