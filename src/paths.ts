@@ -14,7 +14,9 @@ function findPackageRoot(): string {
 }
 
 export const PACKAGE_ROOT = findPackageRoot();
-/** the bundled data set (CSV files, scenarios) that seeding, examples and tests use */
+/** the bundled data set (CSV files with seven models, scenarios) that seeding, examples and tests use */
 export const FIXTURES_DIR = join(PACKAGE_ROOT, 'fixtures');
+/** the same fleet without models (one DEFAULT model): the bundled data set of before models */
+export const ONE_MODEL_FIXTURES_DIR = join(FIXTURES_DIR, 'one-model');
 /** the web app as Vite builds it */
 export const WEB_DIST_DIR = join(PACKAGE_ROOT, 'dist', 'web');

@@ -11,6 +11,7 @@ import { openDatabase, type Database } from '../src/db/database.js';
 import { applyMigrations } from '../src/db/migrate.js';
 // the data set alone: the example scenarios a first start also stores are seeded by the tests that use them
 import { seedFixturesIfNeeded } from '../src/db/seed.js';
+import { ONE_MODEL_FIXTURES_DIR } from '../src/paths.js';
 // what a first start seeds (the data set and the example scenarios): the `started` template
 import { seedFixtures } from '../src/server/start.js';
 import { randomBytes } from 'node:crypto';
@@ -25,11 +26,18 @@ declare module 'vitest' {
       | {
           kind: 'pglite';
           emptyTemplate: string;
+          /** the fleet without models (fixtures/one-model): the figures most integration tests pin */
           fixturesTemplate: string;
+          /** the bundled data set a first start loads (fixtures/, seven models), without the example scenarios */
+          bundledTemplate: string;
           /** tar files of a data directory: initdb only; migrated; as a first start leaves it */
           dataDirs: Record<StartingPoint, string>;
         }
-      | { kind: 'postgres'; url: string; templates: { empty: string; fixtures: string; started: string } };
+      | {
+          kind: 'postgres';
+          url: string;
+          templates: { empty: string; fixtures: string; bundled: string; started: string };
+        };
   }
 }
 
@@ -39,7 +47,11 @@ export default async function setup(project: TestProject) {
     const templates = templateNames(randomBytes(4).toString('hex'));
     for (const [name, seed] of [
       [templates.empty, null],
-      [templates.fixtures, (db: Database) => seedFixturesIfNeeded(db, { seedFixtures: true })],
+      [
+        templates.fixtures,
+        (db: Database) => seedFixturesIfNeeded(db, { seedFixtures: true, fixturesDir: ONE_MODEL_FIXTURES_DIR }),
+      ],
+      [templates.bundled, (db: Database) => seedFixturesIfNeeded(db, { seedFixtures: true })],
       [templates.started, (db: Database) => seedFixtures(db)],
     ] as const) {
       await adminQuery(url, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
@@ -66,9 +78,16 @@ export default async function setup(project: TestProject) {
   const blank = await dump(db, 'blank.tar');
   await applyMigrations(db);
   const emptyTemplate = await dump(db, 'empty.tar');
-  await seedFixturesIfNeeded(db, { seedFixtures: true });
+  await seedFixturesIfNeeded(db, { seedFixtures: true, fixturesDir: ONE_MODEL_FIXTURES_DIR });
   const fixturesTemplate = await dump(db, 'fixtures.tar');
   await db.close();
+  const bundled = await openDatabase(
+    { kind: 'pglite', dataDir: ':memory:' },
+    { loadDataDir: await blob(emptyTemplate) },
+  );
+  await seedFixturesIfNeeded(bundled, { seedFixtures: true });
+  const bundledTemplate = await dump(bundled, 'bundled.tar');
+  await bundled.close();
   const first = await openDatabase({ kind: 'pglite', dataDir: ':memory:' }, { loadDataDir: await blob(emptyTemplate) });
   await seedFixtures(first);
   const started = await dump(first, 'started.tar');
@@ -77,6 +96,7 @@ export default async function setup(project: TestProject) {
     kind: 'pglite',
     emptyTemplate,
     fixturesTemplate,
+    bundledTemplate,
     dataDirs: { blank, migrated: emptyTemplate, started },
   });
   return async () => {

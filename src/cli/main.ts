@@ -202,11 +202,13 @@ async function importCommand(config: Config, path: string, dryRun: boolean, io: 
         return 1;
       }
       io.out(outcome.dryRun ? 'dry run, nothing written:\n' : 'imported:\n');
-      for (const [kind, counts] of Object.entries(outcome.summary)) {
+      const { warnings, ...counted } = outcome.summary;
+      for (const [kind, counts] of Object.entries(counted)) {
         io.out(
           `  ${kind.padEnd(16)} ${counts.created} created, ${counts.updated} updated, ${counts.unchanged} unchanged\n`,
         );
       }
+      for (const warning of warnings) io.err(`tokengrid import: warning: ${warning}\n`);
       return 0;
     },
     { seed: false },

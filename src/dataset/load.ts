@@ -114,7 +114,7 @@ export async function loadDataset(pathToDirOrFile: string, known?: KnownCodes): 
   return parseDataset(known === undefined ? { files } : { files, known });
 }
 
-/** The bundled fixtures, parsed and checked. */
-export function loadFixtures(): Promise<ParsedDataset> {
-  return loadDataset(FIXTURES_DIR);
+/** The bundled fixtures (or another bundled data set, e.g. ONE_MODEL_FIXTURES_DIR), parsed and checked. */
+export function loadFixtures(dir: string = FIXTURES_DIR): Promise<ParsedDataset> {
+  return loadDataset(dir);
 }

@@ -46,6 +46,8 @@ export interface ImportSummary {
   demandRegions: WriteCounts;
   demand: WriteCounts;
   latencies: WriteCounts;
+  /** what the data now asks that the importer may not have meant (the import is written all the same) */
+  warnings: string[];
 }
 
 const zero = (): WriteCounts => ({ created: 0, updated: 0, unchanged: 0 });
@@ -61,6 +63,7 @@ function emptySummary(): ImportSummary {
     demandRegions: zero(),
     demand: zero(),
     latencies: zero(),
+    warnings: [],
   };
 }
 
@@ -403,7 +406,27 @@ export async function writeDatasetIn(tx: Tx, dataset: Partial<Dataset>): Promise
   await writeInventory(tx, inventoryRows(dataset), ids, summary);
   await writeDemand(tx, demand, ids, summary);
   await writeLatencies(tx, dataset.latencies ?? [], ids, summary);
+  if (demand.length > 0) summary.warnings.push(...(await mixedModelDemand(tx)));
   return summary;
+}
+
+/**
+ * Demand of DEFAULT (data without models) beside demand of named models: a plan asks for both. That is
+ * what happens when data without models is imported into a database of named models, or the other way
+ * round; it is allowed (DEFAULT is a model like the others), but seldom meant.
+ */
+async function mixedModelDemand(tx: Tx): Promise<string[]> {
+  const rows = await tx.demand.groupBy({ by: ['modelId'], _count: { _all: true } });
+  if (rows.length < 2) return [];
+  const defaultModel = await tx.model.findUnique({ where: { code: DEFAULT_MODEL_CODE }, select: { id: true } });
+  const defaultRows = rows.find((row) => row.modelId === defaultModel?.id)?._count._all ?? 0;
+  if (defaultRows === 0) return [];
+  const namedRows = rows.reduce((sum, row) => sum + row._count._all, 0) - defaultRows;
+  return [
+    `the database now holds demand for ${DEFAULT_MODEL_CODE} (data without models, ${defaultRows} rows) beside demand ` +
+      `for ${rows.length - 1} named model(s) (${namedRows} rows): a plan asks for both; data without models that ` +
+      `should stand alone belongs in a database of its own (TOKENGRID_DATA_DIR or TOKENGRID_DATABASE_URL)`,
+  ];
 }
 
 /** The codes already stored, so an import may reference records it does not carry. */

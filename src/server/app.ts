@@ -257,7 +257,7 @@ query Sites {
         effectivePue
         powerCapKw
         inventory { gpuType { code } installed maxAdditional }
-        costPerMillionTokens(gpuType: "H100-SXM", workloadClass: "STANDARD")
+        costPerMillionTokens(gpuType: "H100-SXM", workloadClass: "STANDARD", model: "LLAMA-2-70B")
       }
     }
   }

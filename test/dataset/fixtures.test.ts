@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadFixtures, type ParsedDataset } from '../../src/dataset/load.js';
-import { FIXTURES_DIR } from '../../src/paths.js';
+import { FIXTURES_DIR, ONE_MODEL_FIXTURES_DIR } from '../../src/paths.js';
 import { effectivePue } from '../../src/domain/cooling.js';
 import { fleetTotals, siteInstalledCapacity } from '../../src/domain/economics.js';
 
@@ -10,9 +10,48 @@ const TOKENS_PER_WEEK = 20.4e12;
 const SECONDS_PER_WEEK = 604_800;
 const CHINA_MARKET_GPUS = new Set(['H20', 'ASCEND-910B', 'ASCEND-910C']);
 
+// The figures below are those of the fleet, sites and regions (the same files in both data sets) and of
+// the data set without models, in Llama-2-70B-equivalent tokens; the seven-model files are checked at the end.
 let parsed: ParsedDataset;
+let seven: ParsedDataset;
 beforeAll(async () => {
-  parsed = await loadFixtures();
+  parsed = await loadFixtures(ONE_MODEL_FIXTURES_DIR);
+  seven = await loadFixtures();
+});
+
+describe('bundled fixtures with seven models (what a first start loads)', () => {
+  it('parse with zero issues: 7 models, 288 throughputs, 560 demand rows, the same fleet as one-model/', () => {
+    expect(seven.issues).toEqual([]);
+    const d = seven.dataset;
+    expect(d.models?.map((m) => m.code)).toEqual([
+      'LLAMA-3.1-8B',
+      'LLAMA-2-70B',
+      'LLAMA-3.1-405B',
+      'MIXTRAL-8X7B',
+      'DEEPSEEK-R1',
+      'GPT-OSS-120B',
+      'QWEN3-235B-A22B',
+    ]);
+    expect(d.gpuTypes.flatMap((g) => g.throughputs)).toHaveLength(288);
+    expect(d.demandRegions.flatMap((r) => r.demand)).toHaveLength(560);
+    expect(JSON.stringify(d.sites)).toBe(JSON.stringify(parsed.dataset.sites));
+    expect(JSON.stringify(d.latencies)).toBe(JSON.stringify(parsed.dataset.latencies));
+  });
+
+  it('hold no DeepSeek-R1 throughput on a GPU type that cannot hold its 685 GB of weights', () => {
+    const holds = seven.dataset.gpuTypes
+      .filter((g) => g.throughputs.some((t) => t.modelCode === 'DEEPSEEK-R1'))
+      .map((g) => g.code);
+    expect(holds).not.toContain('H100-SXM');
+    expect(holds).not.toContain('L40S');
+    expect(holds).toContain('H200-SXM');
+  });
+
+  it('ask for 0.8 × the tokens of the data set without models, region × class by region × class', () => {
+    const total = (d: ParsedDataset) =>
+      d.dataset.demandRegions.flatMap((r) => r.demand).reduce((sum, x) => sum + x.tokensPerSecond, 0);
+    expect(total(seven)).toBeCloseTo(0.8 * total(parsed), 0);
+  });
 });
 
 describe('bundled fixtures', () => {

@@ -20,6 +20,7 @@ describe('readDatasetFiles / loadDataset', () => {
       'gpu-throughputs.csv',
       'gpu-types.csv',
       'latencies.csv',
+      'models.csv',
       'site-inventory.csv',
       'sites.csv',
       'workload-classes.csv',

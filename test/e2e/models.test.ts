@@ -13,7 +13,7 @@ import { ensureWebBuild, graphqlAt, SCREENSHOTS } from '../helpers/web.js';
 
 vi.setConfig({ testTimeout: 240_000 });
 
-const SEVEN = join(import.meta.dirname, '../../fixtures/seven-models');
+const SEVEN = join(import.meta.dirname, '../../fixtures');
 
 let workspace: CliWorkspace;
 let server: ChildProcess | undefined;

@@ -90,7 +90,9 @@ describeIf(hasChromium, 'the web page in Chromium', `${CHROMIUM} is not installe
   it('before any plan: the picker says to request one, Compare is off, the legend says what its colour is', () => {
     expect(firstLook.options).toEqual(['no plan yet: request one']);
     expect(firstLook.compareDisabled).toBe(true);
-    expect(firstLook.legend).toContain('Colour: cost per million tokens on an H100 (standard class), before any plan');
+    expect(firstLook.legend).toContain(
+      'Colour: cost per million tokens on an H100 (standard class, the model with the most demand), before any plan',
+    );
     expect(firstLook.legend).toContain('Lines: the flows of a plan, once one is shown.');
     expect(firstLook.legend).not.toContain('0 flows');
   });

@@ -6,15 +6,20 @@ import { openDatabase, type Database, type OpenOptions } from '../../src/db/data
 import { adminQuery, withDatabaseName } from './postgres.js';
 
 export interface TestDatabaseOptions extends Pick<OpenOptions, 'onQuery'> {
-  /** start with the bundled fixtures loaded (default) or with empty tables */
-  fixtures?: boolean;
+  /**
+   * true (default): the fleet without models loaded (fixtures/one-model, one DEFAULT model: the figures the
+   * integration tests pin); 'bundled': the data set a first start loads (fixtures/, seven models); false: empty tables
+   */
+  fixtures?: boolean | 'bundled';
 }
 
 export async function openTestDatabase(options: TestDatabaseOptions = {}): Promise<Database> {
   const fixtures = options.fixtures ?? true;
   const target = inject('testDatabase');
   if (target.kind === 'pglite') {
-    const tar = await readFile(fixtures ? target.fixturesTemplate : target.emptyTemplate);
+    const tar = await readFile(
+      fixtures === 'bundled' ? target.bundledTemplate : fixtures ? target.fixturesTemplate : target.emptyTemplate,
+    );
     return openDatabase(
       { kind: 'pglite', dataDir: ':memory:' },
       { loadDataDir: new Blob([tar]), ...(options.onQuery ? { onQuery: options.onQuery } : {}) },
@@ -23,7 +28,9 @@ export async function openTestDatabase(options: TestDatabaseOptions = {}): Promi
   const name = `tokengrid_test_${randomBytes(6).toString('hex')}`;
   await adminQuery(
     target.url,
-    `CREATE DATABASE "${name}" TEMPLATE "${fixtures ? target.templates.fixtures : target.templates.empty}"`,
+    `CREATE DATABASE "${name}" TEMPLATE "${
+      fixtures === 'bundled' ? target.templates.bundled : fixtures ? target.templates.fixtures : target.templates.empty
+    }"`,
   );
   const db = await openDatabase(
     { kind: 'postgres', url: withDatabaseName(target.url, name) },

@@ -4,7 +4,7 @@ import type { Database } from '../../src/db/database.js';
 import { startJobs, type Jobs } from '../../src/jobs/runtime.js';
 import { closeSolverWorkers } from '../../src/optimizer/worker-pool.js';
 import { testApi } from './api.js';
-import { openTestDatabase } from './database.js';
+import { openTestDatabase, type TestDatabaseOptions } from './database.js';
 
 export interface PlanService {
   db: Database;
@@ -13,8 +13,8 @@ export interface PlanService {
   close(): Promise<void>;
 }
 
-export async function openPlanService(): Promise<PlanService> {
-  const db = await openTestDatabase();
+export async function openPlanService(options: Pick<TestDatabaseOptions, 'fixtures'> = {}): Promise<PlanService> {
+  const db = await openTestDatabase(options);
   const jobs = await startJobs(db, { queue: { supervise: false, pollingIntervalSeconds: 0.5 } });
   return {
     db,

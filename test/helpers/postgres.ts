@@ -6,6 +6,7 @@ export function templateNames(runId: string) {
   return {
     empty: `tokengrid_test_tpl_${runId}_empty`,
     fixtures: `tokengrid_test_tpl_${runId}_fixtures`,
+    bundled: `tokengrid_test_tpl_${runId}_bundled`,
     started: `tokengrid_test_tpl_${runId}_started`,
   };
 }

@@ -4,7 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readDatasetFiles } from '../../src/dataset/load.js';
-import { FIXTURES_DIR } from '../../src/paths.js';
+import { FIXTURES_DIR, ONE_MODEL_FIXTURES_DIR } from '../../src/paths.js';
 import type { Database } from '../../src/db/database.js';
 import { readDataset } from '../../src/db/dataset-store.js';
 import { testApi } from '../helpers/api.js';
@@ -22,10 +22,10 @@ afterAll(async () => {
 });
 
 const IMPORT = `mutation ($input: ImportDatasetInput!) { importDataset(input: $input) { __typename
-  ... on MutationImportDatasetSuccess { data { dryRun
+  ... on MutationImportDatasetSuccess { data { dryRun models { created updated unchanged }
     workloadClasses { created updated unchanged } gpuTypes { created updated unchanged } gpuThroughputs { created updated unchanged }
     sites { created updated unchanged } inventory { created updated unchanged } demandRegions { created updated unchanged }
-    demand { created updated unchanged } latencies { created updated unchanged } } }
+    demand { created updated unchanged } latencies { created updated unchanged } warnings } }
   ... on ValidationError { message issues { path message } } } }`;
 
 async function fixtureFiles() {
@@ -48,15 +48,19 @@ describe('importDataset', () => {
     expect(summary.workloadClasses.created).toBe(4);
     expect(summary.demandRegions.created).toBe(20);
     expect(summary.latencies.created).toBe(720);
-    expect(summary.demand.created).toBe(80);
-    expect(summary.gpuThroughputs.created).toBe(44);
+    expect(summary.models.created).toBe(7);
+    expect(summary.demand.created).toBe(560);
+    expect(summary.gpuThroughputs.created).toBe(288);
+    expect(summary.warnings).toEqual([]);
     expect(await db.prisma.latency.count()).toBe(720);
   });
 
   it('changes nothing when the same data is imported again', async () => {
     const before = await db.query<{ max: Date }>(`SELECT max("updatedAt") AS max FROM "Site"`);
     const result = await api.data(IMPORT, { input: { files: await fixtureFiles() } });
-    for (const counts of Object.values(result.importDataset.data).filter((v) => typeof v === 'object')) {
+    const { warnings, ...counted } = result.importDataset.data;
+    expect(warnings).toEqual([]);
+    for (const counts of Object.values(counted).filter((v) => typeof v === 'object')) {
       expect(counts).toMatchObject({ created: 0, updated: 0 });
     }
     const after = await db.query<{ max: Date }>(`SELECT max("updatedAt") AS max FROM "Site"`);
@@ -132,6 +136,19 @@ describe('importDataset', () => {
 });
 
 describe('child rows without their parents', () => {
+  it('warns, and still writes nothing on a dry run, when data without models joins named models', async () => {
+    const oneModel = (await readDatasetFiles(ONE_MODEL_FIXTURES_DIR)).map((f) => ({ name: f.name, text: f.text }));
+    const demandBefore = await db.prisma.demand.count();
+    const result = await api.data(IMPORT, { input: { files: oneModel, dryRun: true } });
+    const [warning, ...more] = result.importDataset.data.warnings as string[];
+    expect(more).toEqual([]);
+    expect(warning).toMatch(
+      /demand for DEFAULT \(data without models, 80 rows\) beside demand for 7 named model\(s\) \(560 rows\)/,
+    );
+    expect(warning).toMatch(/a database of its own/);
+    expect(await db.prisma.demand.count()).toBe(demandBefore);
+  });
+
   it('attaches a lone site-inventory.csv to sites already stored', async () => {
     const text = 'site_code,gpu_type_code,installed,max_additional\nUS-ASH,B200,77,5\n';
     const result = await api.data(IMPORT, { input: { files: [{ name: 'site-inventory.csv', text }] } });

@@ -14,7 +14,8 @@ import { openPlanService, type PlanService } from '../helpers/plan-service.js';
 let service: PlanService;
 
 beforeAll(async () => {
-  service = await openPlanService();
+  // what a first start loads (seven models): the README's worked example is what a new user sees
+  service = await openPlanService({ fixtures: 'bundled' });
 });
 afterAll(async () => {
   await service?.close();

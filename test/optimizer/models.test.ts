@@ -4,6 +4,7 @@
 // GPU at full speed draws its power and makes its throughput.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { loadFixtures } from '../../src/dataset/load.js';
+import { ONE_MODEL_FIXTURES_DIR } from '../../src/paths.js';
 import { planningInputFromDataset } from '../../src/db/planning-input.js';
 import { solvePlacement } from '../../src/optimizer/solve.js';
 import {
@@ -234,7 +235,7 @@ describe('why a model’s demand goes unserved', () => {
 describe('one named model is today’s plan', () => {
   let input: PlanningInput;
   beforeAll(async () => {
-    input = planningInputFromDataset((await loadFixtures()).dataset);
+    input = planningInputFromDataset((await loadFixtures(ONE_MODEL_FIXTURES_DIR)).dataset);
   });
 
   /** the fixtures with every throughput and demand row given to one model M */

@@ -61,7 +61,7 @@ function renderMap(): void {
     colourLabel:
       plan || state.diff
         ? 'cost per million tokens in the plan'
-        : 'cost per million tokens on an H100 (standard class), before any plan',
+        : 'cost per million tokens on an H100 (standard class, the model with the most demand), before any plan',
     flows,
     comparing: state.diff !== null,
     sites: sites().map((site) => {

@@ -113,10 +113,37 @@ export function argumentError(
  * not exist), or DEFAULT when the argument is left out (no check: a data set
  * without DEFAULT answers null, as for a GPU type with no figure).
  */
+const mostDemanded = new WeakMap<Context, Promise<string>>();
+
+/** The model with the most demand (tokens/s over every region and class), then the first by code; once per request. */
+function mostDemandedModel(ctx: Context): Promise<string> {
+  let found = mostDemanded.get(ctx);
+  if (!found) {
+    found = (async () => {
+      const [totals, models] = await Promise.all([
+        ctx.db.prisma.demand.groupBy({ by: ['modelId'], _sum: { tokensPerSecond: true } }),
+        ctx.reference.models(),
+      ]);
+      const byId = new Map(totals.map((row) => [row.modelId, row._sum.tokensPerSecond ?? 0]));
+      const ranked = [...models.values()].sort(
+        (a, b) => (byId.get(b.id) ?? 0) - (byId.get(a.id) ?? 0) || a.code.localeCompare(b.code),
+      );
+      return ranked[0]!.code;
+    })();
+    mostDemanded.set(ctx, found);
+  }
+  return found;
+}
+
 export async function modelCodeOrThrow(ctx: Context, code: string | null | undefined, argumentName = 'model') {
-  if (code == null) return DEFAULT_MODEL_CODE;
-  if (!(await ctx.reference.models()).has(code))
-    throw argumentError('NOT_FOUND', argumentName, `model "${code}" does not exist`);
+  const models = await ctx.reference.models();
+  if (code == null) {
+    // left out: DEFAULT (data without models), or the data's only model, or the model with the most demand
+    if (models.has(DEFAULT_MODEL_CODE) || models.size === 0) return DEFAULT_MODEL_CODE;
+    if (models.size === 1) return [...models.keys()][0]!;
+    return mostDemandedModel(ctx);
+  }
+  if (!models.has(code)) throw argumentError('NOT_FOUND', argumentName, `model "${code}" does not exist`);
   return code;
 }
 

@@ -29,6 +29,10 @@ export const ImportSummaryRef = builder.objectRef<ImportSummary & { dryRun: bool
     demandRegions: t.field({ type: WriteCountsRef, resolve: (s) => s.demandRegions }),
     demand: t.field({ type: WriteCountsRef, resolve: (s) => s.demand }),
     latencies: t.field({ type: WriteCountsRef, resolve: (s) => s.latencies }),
+    warnings: t.exposeStringList('warnings', {
+      description:
+        'what the data now asks that may not be meant, e.g. demand of DEFAULT (data without models) beside named models; the import is written all the same',
+    }),
   }),
 });
 

@@ -43,7 +43,8 @@ async function throughputOrThrow(ctx: Context, gpuCode: string, classCode: strin
   return { gpu, tokensPerSecond: row?.tokensPerSecond ?? null };
 }
 
-const MODEL_ARG_DESCRIPTION = 'the model (code) served; left out, the DEFAULT model';
+const MODEL_ARG_DESCRIPTION =
+  "the model (code) served; left out, the DEFAULT model (data without models), else the data's only model, else the model with the most demand";
 
 export const CapacityRef = builder
   .objectRef<{ tokensPerSecond: number; itPowerKw: number; facilityPowerKw: number; gpus: number }>('Capacity')
