@@ -112,7 +112,24 @@ export function formatModelTable(plan: PlanResult): string[] {
         `${integer ? ` ${fmt(m.peakReplicas, 0).padStart(8)}` : ''}  ${where.join(', ') || '—'}${m.gpus.length > 3 ? ` … +${m.gpus.length - 3}` : ''}`,
     );
   }
+  for (const m of plan.models) if (m.rule) lines.push(`  ${formatModelRule(m.modelCode, m.rule)}`);
   return lines;
+}
+
+/** "rule QWEN (countries US; 3 site(s) blocked): moving its demand of EU to FRA-1 would save $0.0278 per M tok" */
+function formatModelRule(modelCode: string, rule: NonNullable<PlanResult['models'][number]['rule']>): string {
+  const limits = [
+    rule.allowedCountries.length > 0 ? `countries ${rule.allowedCountries.join(', ')}` : null,
+    rule.allowedSites.length > 0 ? `sites ${rule.allowedSites.join(', ')}` : null,
+    `${rule.blockedSiteCodes.length} site(s) blocked`,
+  ].filter((part) => part !== null);
+  const price =
+    rule.shadowPricePerMillionTokens === null
+      ? 'no price (no dual values)'
+      : rule.shadowPricePerMillionTokens === 0 || rule.bestBlockedSiteCode === null
+        ? 'costs nothing at the margin'
+        : `moving its ${rule.bestBlockedRegionCode} demand to ${rule.bestBlockedSiteCode} would save $${fmt(rule.shadowPricePerMillionTokens, 4)} per M tok`;
+  return `rule ${modelCode} (${limits.join('; ')}): ${price}`;
 }
 
 export function formatPlanSummary(plan: PlanResult, top = 10): string {

@@ -1,5 +1,5 @@
 // Plans solved before models existed planned for one anonymous model: read
-// back, they say so. Every row gets the DEFAULT model, and the per-model rows
+// back, they say so (and plans solved before rule prices have rule: null). Every row gets the DEFAULT model, and the per-model rows
 // the optimizer now writes are filled from the figures the plan already has
 // (the totals, each site's and region's own), so old and new plans read alike.
 import {
@@ -13,7 +13,11 @@ import {
 type Legacy<T> = Omit<T, 'modelCode'> & { modelCode?: string };
 
 export function withModels(result: PlanResult): PlanResult {
-  if (Array.isArray((result as { models?: unknown }).models)) return result;
+  if (Array.isArray((result as { models?: unknown }).models)) {
+    // plans solved before deployment-rule prices: their models carry no rule row
+    if (result.models.every((m) => m.rule !== undefined)) return result;
+    return { ...result, models: result.models.map((m) => ({ ...m, rule: m.rule ?? null })) };
+  }
   const modelCode = DEFAULT_MODEL_CODE;
   const tag = <T extends object>(rows: readonly Legacy<T>[] | undefined): T[] =>
     (rows ?? []).map((row) => ({ ...row, modelCode: row.modelCode ?? modelCode }) as T);
@@ -69,6 +73,7 @@ export function withModels(result: PlanResult): PlanResult {
           gpus: sites.flatMap((site) =>
             site.models.flatMap((m) => m.gpus.map((g) => ({ siteCode: site.siteCode, ...g }))),
           ),
+          rule: null,
         },
       ]
     : [];

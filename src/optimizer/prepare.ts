@@ -15,6 +15,8 @@ export class PlanInputError extends Error {
 
 export interface PreparedModel {
   code: string;
+  /** the model's deployment rule; null = it may run anywhere */
+  rule: { allowedCountries: string[]; allowedSites: string[] } | null;
 }
 
 /**
@@ -142,7 +144,12 @@ export function prepareInput(input: PlanningInput, options: PlanOptions): Prepar
   for (const r of input.regions)
     for (const d of r.demand) if (d.modelCode === undefined) modelCodes.add(DEFAULT_MODEL_CODE);
   if (modelCodes.size === 0) modelCodes.add(DEFAULT_MODEL_CODE);
-  const models: PreparedModel[] = [...modelCodes].sort().map((code) => ({ code }));
+  const models: PreparedModel[] = [...modelCodes].sort().map((code) => {
+    const allowedCountries = [...(modelRules.get(code)?.allowedCountries ?? [])].sort();
+    const allowedSites = [...(modelRules.get(code)?.allowedSites ?? [])].sort();
+    const ruled = allowedCountries.length > 0 || allowedSites.length > 0;
+    return { code, rule: ruled ? { allowedCountries, allowedSites } : null };
+  });
   const modelIndex = new Map(models.map((m, i) => [m.code, i]));
   const knownModel = (code: string | undefined, where: string): boolean => {
     const known = modelIndex.has(modelOf(code));
@@ -281,9 +288,8 @@ export function prepareInput(input: PlanningInput, options: PlanOptions): Prepar
     }
     const modelAllowed = new Uint8Array(models.length);
     models.forEach((m, i) => {
-      const rule = modelRules.get(m.code);
-      const countries = rule?.allowedCountries ?? [];
-      const only = rule?.allowedSites ?? [];
+      const countries = m.rule?.allowedCountries ?? [];
+      const only = m.rule?.allowedSites ?? [];
       modelAllowed[i] =
         (countries.length === 0 || countries.includes(site.country)) && (only.length === 0 || only.includes(site.code))
           ? 1

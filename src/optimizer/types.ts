@@ -523,6 +523,28 @@ export interface BindingConstraint {
   description: string;
 }
 
+/** A model's deployment rule and what it costs at the margin. */
+export interface ModelRulePlan {
+  /** countries whose sites may run the model; empty = any */
+  allowedCountries: string[];
+  /** the only sites that may run the model; empty = any */
+  allowedSites: string[];
+  /** sites in the plan that could run the model (a GPU type there holds it, the site has power) but the rule forbids */
+  blockedSiteCodes: string[];
+  /**
+   * $ saved per million tokens of this model's demand moved onto the best blocked route, at the margin: minus the
+   * reduced cost that route (with the cheapest GPU pool there) would have at the optimal duals; 0 when no blocked
+   * route would pay. A marginal price: it holds while the move stays in the optimal basis, and bounds the saving
+   * per token of a larger move from above. null without duals (javascript-lp-solver, integer plans, a plan
+   * stopped early): the rule's price is not computed for an integer plan.
+   */
+  shadowPricePerMillionTokens: number | null;
+  /** the blocked site of that best route; null when no blocked route would pay or there are no duals */
+  bestBlockedSiteCode: string | null;
+  /** the region whose demand that route would carry */
+  bestBlockedRegionCode: string | null;
+}
+
 /** What one model's tokens cost and where they are made. */
 export interface ModelPlan {
   modelCode: string;
@@ -542,6 +564,8 @@ export interface ModelPlan {
   peakReplicas: number | null;
   /** by site and GPU type, where the model holds GPUs */
   gpus: (SiteGpuModelPlan & { siteCode: string })[];
+  /** the model's deployment rule (allowed countries or sites) and its price; null = no rule */
+  rule: ModelRulePlan | null;
 }
 
 export interface PlanResult {

@@ -3,6 +3,7 @@
 // which GPU types can hold the model at all. PUE 1, target utilization 1, so a
 // GPU at full speed draws its power and makes its throughput.
 import { beforeAll, describe, expect, it } from 'vitest';
+import { formatPlanSummary } from '../../src/cli/plan.js';
 import { loadFixtures } from '../../src/dataset/load.js';
 import { ONE_MODEL_FIXTURES_DIR } from '../../src/paths.js';
 import { planningInputFromDataset } from '../../src/db/planning-input.js';
@@ -229,6 +230,87 @@ describe('why a model’s demand goes unserved', () => {
     expect(plan.allocations.filter((a) => a.modelCode === 'X').map((a) => a.siteCode)).toEqual(['B']);
     expect(plan.totals!.unservedTokensPerSecond).toBe(0);
     checkPlan(input, options, plan);
+  });
+});
+
+describe('what a deployment rule costs', () => {
+  // competing() with X kept to B: all 12,000 tok/s of X at B (12 GPUs × 1 kW × $0.2), Y at A (4 × $0.1): $2.8/h.
+  // A has 6 GPUs to spare at $0.1 per ktok/s against B's $0.2: the rule costs $0.1/h per ktok/s moved,
+  // $0.1 / 3.6 per million tokens, and lifting it moves 6 ktok/s for a drop of $0.6/h.
+  const ruled = (): PlanningInput => ({ ...competing(), models: [{ code: 'X', allowedSites: ['B'] }, { code: 'Y' }] });
+
+  it('prices the rule at the best blocked route, and lifting it saves that much per token moved', async () => {
+    const options = opts({ solver: 'highs', capexMode: 'SUNK' });
+    const plan = await solvePlacement(ruled(), options);
+    const lifted = await solvePlacement(competing(), options);
+    expect(plan.objectivePerHour).toBeCloseTo(2.8, 9);
+    expect(lifted.objectivePerHour).toBeCloseTo(2.2, 9);
+    const rule = model(plan, 'X').rule!;
+    expect(rule).toMatchObject({
+      allowedCountries: [],
+      allowedSites: ['B'],
+      blockedSiteCodes: ['A'],
+      bestBlockedSiteCode: 'A',
+      bestBlockedRegionCode: 'R',
+    });
+    expect(rule.shadowPricePerMillionTokens).toBeCloseTo(0.1 / 3.6, 9);
+    // the move (6 ktok/s onto A's spare GPUs) stays in the basis: the drop per million tokens moved is the price
+    const movedKtok = lifted.sites.find((s) => s.siteCode === 'A')!.models.find((m) => m.modelCode === 'X')!;
+    expect(movedKtok.servedTokensPerSecond).toBeCloseTo(6000, 6);
+    const dropPerMillionTokens = (plan.objectivePerHour! - lifted.objectivePerHour!) / ((6000 * 3600) / 1e6);
+    expect(rule.shadowPricePerMillionTokens).toBeCloseTo(dropPerMillionTokens, 9);
+    expect(model(plan, 'Y').rule).toBeNull();
+    expect(model(lifted, 'X').rule).toBeNull();
+    // the CLI's model table says it on a line under the table
+    expect(formatPlanSummary(plan)).toContain(
+      '  rule X (sites B; 1 site(s) blocked): moving its R demand to A would save $0.0278 per M tok',
+    );
+    checkPlan(ruled(), options, plan);
+  });
+
+  it('bounds the saving per token of a move larger than the basis holds', async () => {
+    // a third site C ($0.15/kWh, 100 GPUs), blocked too: lifting the rule moves 6 ktok/s to A (saving $0.1/h each)
+    // and the other 6 to C (saving $0.05/h each), $0.9/h for 12 ktok/s; the price stays A's $0.1 at the margin
+    const withC = (input: PlanningInput): PlanningInput => ({
+      ...input,
+      sites: [...input.sites, site('C', { pricePerKwh: 0.15, gpus: { G1: 100 } })],
+      latencies: [...input.latencies, ...latencies([['C', 'R', 20]])],
+    });
+    const options = opts({ solver: 'highs', capexMode: 'SUNK' });
+    const plan = await solvePlacement(withC(ruled()), options);
+    const lifted = await solvePlacement(withC(competing()), options);
+    const rule = model(plan, 'X').rule!;
+    expect(rule.blockedSiteCodes).toEqual(['A', 'C']);
+    expect(rule.bestBlockedSiteCode).toBe('A');
+    expect(rule.shadowPricePerMillionTokens).toBeCloseTo(0.1 / 3.6, 9);
+    expect(plan.objectivePerHour! - lifted.objectivePerHour!).toBeCloseTo(0.9, 9);
+    const dropPerMillionTokens = 0.9 / ((12_000 * 3600) / 1e6);
+    expect(rule.shadowPricePerMillionTokens!).toBeGreaterThan(dropPerMillionTokens);
+  });
+
+  it('costs nothing when no blocked route would pay', async () => {
+    // A at $0.3/kWh: moving X there from B ($0.2) would cost more, so keeping X off A costs nothing
+    const input = ruled();
+    input.sites[0] = site('A', { pricePerKwh: 0.3, gpus: { G1: 10 } });
+    const plan = await solvePlacement(input, opts({ solver: 'highs', capexMode: 'SUNK' }));
+    expect(model(plan, 'X').rule).toMatchObject({
+      blockedSiteCodes: ['A'],
+      shadowPricePerMillionTokens: 0,
+      bestBlockedSiteCode: null,
+    });
+  });
+
+  it('gives the same price in a 24-hour plan with flat prices and demand', async () => {
+    const plan = await solvePlacement(ruled(), opts({ solver: 'highs', capexMode: 'SUNK', periods: 24 }));
+    expect(model(plan, 'X').rule!.shadowPricePerMillionTokens).toBeCloseTo(0.1 / 3.6, 9);
+  });
+
+  it('has no price without duals: javascript-lp-solver and integer plans', async () => {
+    const jslp = await solvePlacement(ruled(), opts({ solver: 'jslp', capexMode: 'SUNK' }));
+    const integer = await solvePlacement(ruled(), opts({ integerGpus: true, capexMode: 'SUNK', mipGapRelative: 0 }));
+    for (const plan of [jslp, integer]) {
+      expect(model(plan, 'X').rule).toMatchObject({ blockedSiteCodes: ['A'], shadowPricePerMillionTokens: null });
+    }
   });
 });
 

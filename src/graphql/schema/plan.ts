@@ -13,6 +13,7 @@ import {
   type AllocationRow,
   type CostBreakdownPerHour,
   type ModelPlan,
+  type ModelRulePlan,
   type PlanResult,
   type RegionModelPlan,
   type RegionPlan,
@@ -202,6 +203,30 @@ const ModelGpusAtSiteRef = builder.objectRef<ModelPlan['gpus'][number]>('PlanMod
   }),
 });
 
+const ModelRulePlanRef = builder.objectRef<ModelRulePlan>('PlanModelRule').implement({
+  description: 'A model’s deployment rule (licence or export rules) and what it costs the plan at the margin.',
+  fields: (t) => ({
+    allowedCountries: t.exposeStringList('allowedCountries', { description: 'empty = any country' }),
+    allowedSites: t.exposeStringList('allowedSites', { description: 'empty = any site' }),
+    blockedSiteCodes: t.exposeStringList('blockedSiteCodes', {
+      description: 'sites in the plan that could run the model (a GPU type there holds it) but the rule forbids',
+    }),
+    shadowPricePerMillionTokens: t.exposeFloat('shadowPricePerMillionTokens', {
+      nullable: true,
+      description:
+        'USD saved per million tokens of the model’s demand moved onto the best blocked route, at the margin (minus that route’s reduced cost at the optimal duals; the unit of the demand shadow prices); 0 when no blocked route would pay. It holds while the move stays in the optimal basis and bounds a larger move’s saving per token. null without duals: javascript-lp-solver, a plan stopped early, and integer plans (not computed for them)',
+    }),
+    bestBlockedSiteCode: t.exposeString('bestBlockedSiteCode', {
+      nullable: true,
+      description: 'the blocked site whose route would save the most per token; null when none would pay',
+    }),
+    bestBlockedRegionCode: t.exposeString('bestBlockedRegionCode', {
+      nullable: true,
+      description: 'the region whose demand that route would carry',
+    }),
+  }),
+});
+
 const ModelPlanRef = builder.objectRef<ModelPlan>('PlanModel').implement({
   description:
     'One model’s part of a plan: what its demand got, what its tokens cost and where its GPUs are. Data without models plans one model, DEFAULT.',
@@ -226,6 +251,12 @@ const ModelPlanRef = builder.objectRef<ModelPlan>('PlanModel').implement({
       description: 'whole replicas at each pool’s busiest period, summed (integerGpus plans); null for LP plans',
     }),
     gpus: t.field({ type: [ModelGpusAtSiteRef], description: 'by site and GPU type', resolve: (model) => model.gpus }),
+    rule: t.field({
+      type: ModelRulePlanRef,
+      nullable: true,
+      description: 'the model’s deployment rule and its shadow price; null when the model may run anywhere',
+      resolve: (model) => model.rule ?? null,
+    }),
   }),
 });
 

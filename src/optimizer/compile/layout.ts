@@ -19,8 +19,8 @@ export interface DemandCandidates {
   withinLatency: number;
   /** sites within the latency budget and residency that have GPUs but none that can hold the model */
   withoutGpuForModel: number;
-  /** sites within the latency budget and residency that could run it but the model's deployment rule forbids */
-  modelRuleBlocked: number;
+  /** sites within the latency budget and residency that could run it but the model's deployment rule forbids, ascending */
+  modelRuleBlocked: number[];
 }
 
 export interface DemandGroup {

@@ -48,7 +48,7 @@ export function pruneRoutes(prepared: PreparedInput, demandOffset: Int32Array): 
       let residencyBlocked = 0;
       let withinLatency = 0;
       let withoutGpuForModel = 0;
-      let modelRuleBlocked = 0;
+      const modelRuleBlocked: number[] = [];
       for (let s = 0; s < sites.length; s++) {
         const verdict = reach(
           sites[s]!.country,
@@ -58,7 +58,7 @@ export function pruneRoutes(prepared: PreparedInput, demandOffset: Int32Array): 
         );
         if (!siteRunsClass[s * K + k]) {
           if (verdict === 'REACHABLE' && sites[s]!.powerCapKw > 0) {
-            if (siteCouldRunClass[s * K + k]) modelRuleBlocked++;
+            if (siteCouldRunClass[s * K + k]) modelRuleBlocked.push(s);
             else withoutGpuForModel++;
           }
           continue;

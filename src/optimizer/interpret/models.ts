@@ -7,6 +7,7 @@ import { MILLION_TOKENS_PER_KTOK_HOUR, TOKENS_PER_KTOK } from '../costs.js';
 import type { ModelPlan } from '../types.js';
 import type { GpuWork, RouteFlows } from './flows.js';
 import type { GpusHeld } from './gpus-held.js';
+import { modelRulePlans } from './model-rules.js';
 import { round, type Solution } from './solution.js';
 import { modelGpusOnPool, modelShareOfPoolCapex } from './summaries.js';
 
@@ -32,6 +33,7 @@ export function modelPlans(
       for (let t = 0; t < T; t++) unservedKtok[m]! += unservedKtokByDemandPeriod[g * T + t]! * w;
     });
   });
+  const rules = modelRulePlans(solution);
   return models.map((model, m): ModelPlan => {
     let poolCapex = 0;
     let gpusBusy = 0;
@@ -81,6 +83,7 @@ export function modelPlans(
       gpusBusy: round(gpusBusy),
       peakReplicas: options.integerGpus ? round(peakReplicas) : null,
       gpus: gpuRows,
+      rule: rules[m]!,
     };
   });
 }

@@ -109,7 +109,7 @@ function unservedReason(
   const candidates = solution.layout.candidates[g]!;
   if (candidateSites.length === 0) {
     if (candidates.withinLatency > 0 && candidates.residencyBlocked > 0) return 'RESIDENCY';
-    if (candidates.modelRuleBlocked > 0) return 'MODEL_RULE';
+    if (candidates.modelRuleBlocked.length > 0) return 'MODEL_RULE';
     // sites within reach, none with a GPU type that can hold the model (with one model: none runs the class)
     const named = solution.prepared.models.length > 1 || solution.prepared.models[0]!.code !== DEFAULT_MODEL_CODE;
     if (candidates.withoutGpuForModel > 0 && named) return 'NO_GPU_FOR_MODEL';
@@ -145,6 +145,6 @@ function explain(
     CARBON_CAP: `sites had room but the carbon cap of ${options.carbonCapTonnesPerHour} t/h did not`,
     COST: `serving it would cost more than the unserved penalty of $${options.unservedPenaltyPerMillionTokens} per million tokens`,
     NO_GPU_FOR_MODEL: `none of the ${candidates.withoutGpuForModel} site(s) within ${budget} of ${region.code} has a GPU type that can hold ${service.modelCode} (no throughput recorded for it under ${service.code})`,
-    MODEL_RULE: `${service.modelCode}'s deployment rule allows none of the ${candidates.modelRuleBlocked} site(s) within ${budget} of ${region.code} that could run it`,
+    MODEL_RULE: `${service.modelCode}'s deployment rule allows none of the ${candidates.modelRuleBlocked.length} site(s) within ${budget} of ${region.code} that could run it`,
   }[reason];
 }
