@@ -406,7 +406,9 @@ export async function writeDatasetIn(tx: Tx, dataset: Partial<Dataset>): Promise
   await writeInventory(tx, inventoryRows(dataset), ids, summary);
   await writeDemand(tx, demand, ids, summary);
   await writeLatencies(tx, dataset.latencies ?? [], ids, summary);
-  if (demand.length > 0) summary.warnings.push(...(await mixedModelDemand(tx)));
+  // said when this import writes demand or models, not on a re-import that changes nothing
+  const changed = summary.demand.created + summary.demand.updated + summary.models.created;
+  if (changed > 0) summary.warnings.push(...(await mixedModelDemand(tx)));
   return summary;
 }
 
