@@ -80,11 +80,16 @@ export function sitePeriodLoads(result: PlanResult, snapshot: SnapshotParts): Si
     );
 }
 
-/** Every site → region pair with load, ordered by site and region. */
-export function siteRegionFlows(result: PlanResult): SiteRegionFlow[] {
+/**
+ * Every site → region pair with load, ordered by site and region; with
+ * `modelCodes`, only those models' load (a map's flows for one model).
+ */
+export function siteRegionFlows(result: PlanResult, modelCodes?: readonly string[] | null): SiteRegionFlow[] {
   const periods = Math.max(1, result.periods);
+  const models = modelCodes?.length ? new Set(modelCodes) : null;
   const pairs = new Map<string, { siteCode: string; regionCode: string; byPeriod: Float64Array }>();
   for (const row of result.allocations) {
+    if (models && !models.has(row.modelCode)) continue;
     const key = `${row.siteCode}\u0000${row.regionCode}`;
     let pair = pairs.get(key);
     if (!pair) {

@@ -91,6 +91,8 @@ describeIf(hasChromium, 'the web map in Chromium', `${CHROMIUM} is not installed
   it('opens the right panel on a pointer click at the centre of every site and region', async () => {
     await showPlan(steady);
     await shot('map-desktop');
+    // the fixtures name no model (all DEFAULT): no model filter, the page as before models
+    expect(await page.getByTestId('model-filter').isHidden()).toBe(true);
     const all = await markers();
     expect(all.filter((m) => m.kind === 'site')).toHaveLength(36);
     expect(all.filter((m) => m.kind === 'region')).toHaveLength(20);

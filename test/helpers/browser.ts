@@ -1,5 +1,6 @@
 // Debian's Chromium, driven by playwright-core, for the browser suites: one
-// place for its path and its flags (no first-run, sync or background traffic).
+// place for its path and its flags (no first-run, sync or background traffic,
+// and no request beyond loopback).
 import { existsSync } from 'node:fs';
 import { chromium, type Browser } from 'playwright-core';
 
@@ -18,6 +19,8 @@ export function launchChromium(): Promise<Browser> {
       '--disable-background-networking',
       '--disable-component-update',
       '--disable-sync',
+      // nothing leaves the machine: every host but loopback (bypassed by default) goes to a closed port
+      '--proxy-server=http://127.0.0.1:9',
     ],
   });
 }

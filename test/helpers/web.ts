@@ -6,7 +6,7 @@ import { execFileSync, type ChildProcess } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
+import type { Browser, BrowserContext, BrowserContextOptions, Page } from 'playwright-core';
 import { expect } from 'vitest';
 import { launchChromium } from './browser.js';
 import { cliWorkspace, serve, stop } from './cli.js';
@@ -75,6 +75,34 @@ export async function newPage(browser: Browser, options: BrowserContextOptions):
   const page = await (await browser.newContext(options)).newPage();
   page.on('pageerror', (error) => console.error('page error:', error));
   return page;
+}
+
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]']);
+
+/**
+ * Aborts every request of the context to a host that is not loopback (data:
+ * and blob: URLs never leave the page) and answers the list of those refused,
+ * so a test can say the page asked for nothing off the machine.
+ */
+export async function refuseNonLoopback(context: BrowserContext): Promise<string[]> {
+  const refused: string[] = [];
+  const local = (address: string) => {
+    const parsed = new URL(address);
+    return parsed.protocol === 'data:' || parsed.protocol === 'blob:' || LOOPBACK.has(parsed.hostname);
+  };
+  await context.route('**/*', (route) => {
+    const address = route.request().url();
+    if (local(address)) return route.continue();
+    refused.push(address);
+    return route.abort('internetdisconnected');
+  });
+  // what routes do not see: web sockets
+  context.on('page', (page) =>
+    page.on('websocket', (socket) => {
+      if (!local(socket.url())) refused.push(socket.url());
+    }),
+  );
+  return refused;
 }
 
 /** A GraphQL request to a running server, failing the test on any error; `key` is sent as a Bearer token. */

@@ -133,6 +133,18 @@ describe.each([24, 1] as const)('the aggregates of a %i-period fixture plan', (p
     if (periods === 24) expect(flows.some((f) => f.peakTokensPerSecond > f.meanTokensPerSecond * 1.05)).toBe(true);
     else for (const flow of flows) expect(flow.peakTokensPerSecond).toBe(flow.meanTokensPerSecond);
   });
+
+  it('siteRegionFlows(modelCodes): data without models is all DEFAULT; a model the plan does not name has no flows', async () => {
+    const { plan: filtered } = await service.api.data(
+      `query ($id: ID!) { plan(id: $id) {
+        default: siteRegionFlows(modelCodes: ["DEFAULT"]) { siteCode regionCode meanTokensPerSecond peakTokensPerSecond peakPeriod }
+        other: siteRegionFlows(modelCodes: ["NO-SUCH-MODEL"]) { siteCode }
+      } }`,
+      { id },
+    );
+    expect(filtered.default).toEqual(plan.siteRegionFlows);
+    expect(filtered.other).toEqual([]);
+  });
 });
 
 it('a plan without a solution has no aggregates', async () => {

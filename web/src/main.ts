@@ -1,11 +1,14 @@
 // The planner's web view: wires the API, the map and the panels together.
 import './styles.css';
+import { formatAddress, parseAddress } from './address.js';
 import { AuthRequired, gql, setApiKey, subscribe } from './api.js';
 import { downloadPlan } from './export.js';
 import { esc, tokensPerSecond, usd, when } from './format.js';
 import { hourlyHtml } from './hourly.js';
-import { netFlowChanges, planFlows } from './flows.js';
-import { WorldMap, type MapData } from './map.js';
+import { netFlowChanges, planFlows, type SiteRegionFlow } from './flows.js';
+import type { MapData } from './map-data.js';
+import { WorldMap } from './map.js';
+import { modelLabel, modelMapData, namedModels, noneServedText } from './models.js';
 import {
   compareRegionPanelHtml,
   compareSitePanelHtml,
@@ -21,6 +24,7 @@ import {
   type PlanSolver,
   WebBaseDocument,
   WebDiffDocument,
+  WebModelFlowsDocument,
   WebPlanDocument,
   type WebPlanQuery,
   WebPlansDocument,
@@ -39,7 +43,25 @@ const state: {
   diff: PlanDiff | null;
   /** the two plans `diff` is between, as the header, summary and panels name them */
   compared: ComparedNames | null;
-} = { base: null, plans: [], plan: null, selected: null, diff: null, compared: null };
+  /** the model the map is filtered to (null: every model); kept in the address */
+  model: string | null;
+  /** a model the address named that the plan shown does not: said, not silently dropped */
+  missingModel: string | null;
+  /** one model's site→region flows, by plan id and model code, as the server aggregates them */
+  modelFlows: Map<string, SiteRegionFlow[]>;
+} = {
+  base: null,
+  plans: [],
+  plan: null,
+  selected: null,
+  diff: null,
+  compared: null,
+  model: null,
+  missingModel: null,
+  modelFlows: new Map(),
+};
+
+const flowsKey = (planId: string, modelCode: string) => `${planId} ${modelCode}`;
 
 const worldMap = new WorldMap($('map'), $('legend'), $('tooltip'), {
   onSelectSite: (code) => select({ kind: 'site', code }),
@@ -51,8 +73,61 @@ function sites() {
   return state.base?.sites.edges.map((e) => e.node) ?? [];
 }
 
+/** The model the map shows: the one chosen, while one plan (not a comparison) is shown. */
+function shownModel(): string | null {
+  return state.plan && !state.diff ? state.model : null;
+}
+
+async function loadModelFlows(planId: string, modelCode: string): Promise<void> {
+  const key = flowsKey(planId, modelCode);
+  if (state.modelFlows.has(key)) return;
+  const data = await gql(WebModelFlowsDocument, { id: planId, modelCode });
+  state.modelFlows.set(
+    key,
+    (data.plan?.siteRegionFlows ?? []).map((f) => ({
+      siteCode: f.siteCode,
+      regionCode: f.regionCode,
+      tokensPerSecond: f.meanTokensPerSecond,
+    })),
+  );
+}
+
+/** The model selector: shown once the plan names models; with the reason when the model chosen has nothing to draw. */
+function renderModelFilter(): void {
+  const models = namedModels(state.plan);
+  $('model-filter').hidden = models.length === 0;
+  const select = $('model-select') as HTMLSelectElement;
+  const names = new Map(state.base?.models.map((m) => [m.code, m.name]) ?? []);
+  select.innerHTML =
+    '<option value="">All models</option>' +
+    models.map((m) => `<option value="${esc(m.modelCode)}">${esc(modelLabel(m.modelCode, names))}</option>`).join('');
+  select.value = state.model ?? '';
+  select.disabled = Boolean(state.diff);
+  const model = shownModel();
+  const note = $('model-note');
+  const text = state.diff
+    ? 'A comparison shows every model.'
+    : state.missingModel
+      ? `${state.missingModel} is not in this plan: showing all models.`
+      : model && state.plan
+        ? noneServedText(state.plan, model)
+        : null;
+  note.textContent = text ?? '';
+  note.hidden = !text;
+  note.dataset.kind = state.diff ? 'comparing' : state.missingModel ? 'missing' : text ? 'none-served' : '';
+}
+
 function renderMap(): void {
+  renderModelFilter();
   const plan = state.plan;
+  const model = shownModel();
+  // for tests and scripts: the map shows this model (empty: every model)
+  document.body.dataset.modelShown = model ?? '';
+  if (plan && model) {
+    const flows = state.modelFlows.get(flowsKey(plan.id, model)) ?? [];
+    worldMap.render(modelMapData(model, plan, sites(), state.base?.demandRegions ?? [], flows));
+    return;
+  }
   const planSites = new Map(plan?.sites.map((s) => [s.siteCode, s]) ?? []);
   // flows per site→region over the day; a comparison shows the net change of each pair
   const flows = state.diff ? netFlowChanges(state.diff.flows) : plan ? planFlows(plan.regions) : [];
@@ -111,13 +186,13 @@ function renderPanel(): void {
     if (site)
       panel.innerHTML = compared
         ? compareSitePanelHtml(site, compared.diff, compared.names)
-        : sitePanelHtml(site, state.plan, state.plan?.totals?.costPerMillionTokens ?? null);
+        : sitePanelHtml(site, state.plan, state.plan?.totals?.costPerMillionTokens ?? null, state.model);
   } else {
     const region = state.base.demandRegions.find((r) => r.code === selected.code);
     if (region)
       panel.innerHTML = compared
         ? compareRegionPanelHtml(region, compared.diff, compared.names)
-        : regionPanelHtml(region, state.plan);
+        : regionPanelHtml(region, state.plan, state.model);
   }
 }
 
@@ -131,7 +206,7 @@ function select(selected: { kind: 'site' | 'region'; code: string }): void {
 function renderSummary(): void {
   const comparing = state.diff && state.compared ? state.compared : null;
   $('summary').innerHTML =
-    state.diff && comparing ? compareSummaryHtml(state.diff, comparing) : summaryHtml(state.plan);
+    state.diff && comparing ? compareSummaryHtml(state.diff, comparing) : summaryHtml(state.plan, state.model);
   const current = $('current-plan');
   current.textContent = comparing
     ? comparingText(comparing)
@@ -216,10 +291,16 @@ async function showPlan(id: string, loaded?: Promise<WebPlanQuery>): Promise<voi
   // one request: the plan with its aggregates (the hourly chart's per site × hour load), not its rows
   const data = await (loaded ?? gql(WebPlanDocument, { id }));
   if (!data.plan) return;
+  // the model chosen stays when the new plan names it too
+  if (state.model && !namedModels(data.plan).some((m) => m.modelCode === state.model)) {
+    state.missingModel = state.model;
+    state.model = null;
+  }
+  if (state.model) await loadModelFlows(id, state.model);
   state.plan = data.plan;
   state.diff = null;
   $('compare').innerHTML = '';
-  history.replaceState(null, '', `#plan=${id}`);
+  writeAddress();
   renderSummary();
   renderMap();
   renderPanel();
@@ -229,6 +310,27 @@ async function showPlan(id: string, loaded?: Promise<WebPlanQuery>): Promise<voi
   hourly.innerHTML = hourly.hidden ? '' : hourlyHtml(data.plan.siteLoadsByPeriod, sites());
   // for tests and scripts: the plan is on the page, summary and chart included
   document.body.dataset.planShown = id;
+}
+
+function writeAddress(): void {
+  history.replaceState(null, '', formatAddress({ planId: state.plan?.id ?? null, modelCode: state.model }));
+}
+
+/** Filters the map to one model (null: every model); the panels and the summary highlight it. */
+async function chooseModel(modelCode: string | null): Promise<void> {
+  const plan = state.plan;
+  if (!plan) return;
+  state.missingModel = null;
+  if (modelCode && !namedModels(plan).some((m) => m.modelCode === modelCode)) {
+    state.missingModel = modelCode;
+    modelCode = null;
+  }
+  if (modelCode) await loadModelFlows(plan.id, modelCode);
+  state.model = modelCode;
+  writeAddress();
+  renderSummary();
+  renderMap();
+  renderPanel();
 }
 
 const FINAL: PlanStatus[] = ['SOLVED', 'INFEASIBLE', 'TIME_LIMIT', 'FAILED', 'CANCELLED'];
@@ -413,7 +515,9 @@ function applyRole(me: BaseData['me']): void {
 }
 
 async function init(): Promise<void> {
-  const wanted = /^#plan=([\w-]+)$/.exec(location.hash)?.[1];
+  const address = parseAddress(location.hash);
+  const wanted = address.planId;
+  state.model = address.modelCode;
   // the plan the address names is asked for with the data and the plan list, not after them
   const named = wanted ? gql(WebPlanDocument, { id: wanted }) : undefined;
   const [base] = await Promise.all([gql(WebBaseDocument), loadPlans(), named]);
@@ -467,8 +571,15 @@ $('plans-table').addEventListener('click', (event) => {
 });
 $('export-csv').addEventListener('click', () => void guarded(() => exportPlan('csv')));
 $('export-json').addEventListener('click', () => void guarded(() => exportPlan('json')));
+$('model-select').addEventListener('change', (event) => {
+  const code = (event.currentTarget as HTMLSelectElement).value;
+  void guarded(() => chooseModel(code || null));
+});
 window.addEventListener('hashchange', () => {
-  const id = /^#plan=([\w-]+)$/.exec(location.hash)?.[1];
-  if (id && id !== state.plan?.id) void guarded(() => showPlan(id));
+  const { planId, modelCode } = parseAddress(location.hash);
+  if (planId && planId !== state.plan?.id) {
+    state.model = modelCode;
+    void guarded(() => showPlan(planId));
+  } else if (modelCode !== state.model) void guarded(() => chooseModel(modelCode));
 });
 void guarded(init);

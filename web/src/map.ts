@@ -10,9 +10,10 @@ import { zoom, zoomIdentity, type D3ZoomEvent, type ZoomBehavior, type ZoomTrans
 import { feature } from 'topojson-client';
 import type { GeometryCollection, Topology } from 'topojson-specification';
 import countries110m from 'world-atlas/countries-110m.json';
-import { shownFlows, type SelectedMarker, type SiteRegionFlow } from './flows.js';
+import { shownFlows, type SelectedMarker } from './flows.js';
 import { esc, tokensPerSecond, usd } from './format.js';
 import { placeLabels } from './labels.js';
+import type { MapData, MapRegion, MapSite } from './map-data.js';
 import { hitTest, neighbourInDirection, spreadApart, type Direction, type Point } from './markers.js';
 
 /** the drawing's own size, before it is scaled to the map box */
@@ -25,37 +26,6 @@ const MIN_HIT_PX = 24;
 const MIN_SEPARATION_PX = 14;
 const LABEL_FONT_PX = 12;
 const FLOW_LIMITS = [15, 50, null] as const;
-
-export interface MapSite {
-  code: string;
-  name: string;
-  latitude: number;
-  longitude: number;
-  /** what sizes the circle: the plan's load, else installed capacity (tok/s) */
-  sizeTokensPerSecond: number;
-  costPerMillionTokens: number | null;
-  tooltip: string;
-}
-
-export interface MapRegion {
-  code: string;
-  name: string;
-  latitude: number;
-  longitude: number;
-  demandTokensPerSecond: number;
-  tooltip: string;
-}
-
-export interface MapData {
-  sites: MapSite[];
-  regions: MapRegion[];
-  /** per site→region over the day; in a comparison the net change */
-  flows: SiteRegionFlow[];
-  comparing: boolean;
-  sizeLabel: string;
-  /** what the colour shows: the plan's cost per site, or the pre-plan H100 cost */
-  colourLabel: string;
-}
 
 export interface MapHandlers {
   onSelectSite(code: string): void;
@@ -655,7 +625,7 @@ export class WorldMap {
       ? `Lines: ${description}, <span class="key gain">load gained</span> / <span class="key loss">load lost</span> per site→region; select a marker for all of its flows.`
       : this.data?.flows.length
         ? `Lines: ${description} per site→region, width by tok/s (mean over the plan); select a marker for all of its flows.`
-        : `Lines: the flows of a plan, once one is shown.<span data-testid="flow-description" hidden></span>`;
+        : `${esc(this.data?.noFlowsText ?? 'Lines: the flows of a plan, once one is shown.')}<span data-testid="flow-description" hidden></span>`;
     const stops = Array.from({ length: 11 }, (_, i) => `${interpolateCividis(i / 10)} ${i * 10}%`).join(', ');
     this.legend.innerHTML = `
       <div class="legend-scale"><span>${esc(usd(range[0], 3))}</span><span class="ramp" style="background: linear-gradient(to right, ${stops})"></span><span>${esc(usd(range[1], 3))}</span></div>

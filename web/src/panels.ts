@@ -2,6 +2,7 @@
 // Figures carry data-value with the API's number so tests compare them exactly.
 import { esc, fmt, percent, signed, tokensPerSecond, usd, when } from './format.js';
 import { UNSERVED_REASON_WORDS } from '../../src/plans/unserved-reason-words.js';
+import { DEFAULT_MODEL, namedModels, regionModelsHtml, siteModelsHtml } from './models.js';
 import type { Plan, PlanDiff, Region, Site, UnservedReason } from './queries.js';
 
 function figure(id: string, label: string, value: number | null | undefined, text: string): string {
@@ -38,13 +39,15 @@ export function headlineText(plan: Plan): string {
  * The plan by model: what each model's tokens cost, served of demand, GPUs. Shown once a plan names a
  * model; data without models plans one model, DEFAULT, and the summary above already says it all.
  */
-export function modelTableHtml(plan: Plan): string {
-  const models = plan.models ?? [];
-  if (models.length === 0 || (models.length === 1 && models[0]!.modelCode === 'DEFAULT')) return '';
+export function modelTableHtml(plan: Plan, selectedModel: string | null = null): string {
+  const models = namedModels(plan);
+  if (models.length === 0) return '';
   const replicas = models.some((m) => m.peakReplicas != null);
   const rows = models
     .map(
-      (m) => `<tr data-testid="model-row" data-model="${esc(m.modelCode)}">
+      (
+        m,
+      ) => `<tr data-testid="model-row" data-model="${esc(m.modelCode)}"${m.modelCode === selectedModel ? ' class="current-row" aria-current="true"' : ''}>
         <th scope="row">${esc(m.modelCode)}</th>
         <td data-value="${m.costPerMillionTokens ?? ''}">${esc(usd(m.costPerMillionTokens, 4))}</td>
         <td>${esc(tokensPerSecond(m.servedTokensPerSecond))}</td>
@@ -63,7 +66,7 @@ export function modelTableHtml(plan: Plan): string {
 }
 
 /** Reserved layout with dashes before a plan is loaded, so nothing shifts when it arrives. */
-export function summaryHtml(plan: Plan | null): string {
+export function summaryHtml(plan: Plan | null, selectedModel: string | null = null): string {
   const t = plan?.totals ?? null;
   const cost = t?.costPerHour;
   const total = cost ? COST_PARTS.reduce((sum, part) => sum + cost[part], 0) : 0;
@@ -98,7 +101,7 @@ export function summaryHtml(plan: Plan | null): string {
     </dl>
     <div class="costbar" role="img" aria-label="Cost per hour split">${bar}</div>
     <ul class="costlegend">${legend}</ul>
-    ${plan ? modelTableHtml(plan) : ''}
+    ${plan ? modelTableHtml(plan, selectedModel) : ''}
     <p class="meta" data-testid="summary-meta">
       Solver ${esc(plan?.solver ?? '—')} · model ${esc(fmt(plan?.modelVariables))} variables, ${esc(fmt(plan?.modelConstraints))} constraints, ${esc(fmt(plan?.modelNonzeros))} nonzeros
       · build ${esc(fmt(plan?.buildMs))} ms, solve ${esc(fmt(plan?.solveMs))} ms${plan?.mipGap != null ? ` · gap ${esc(percent(plan.mipGap, 2))}` : ''}
@@ -109,7 +112,12 @@ export function summaryHtml(plan: Plan | null): string {
     ${plan?.errorMessage ? `<p class="error">${esc(plan.errorMessage)}</p>` : ''}`;
 }
 
-export function sitePanelHtml(site: Site, plan: Plan | null, fleetCostPerMillionTokens: number | null): string {
+export function sitePanelHtml(
+  site: Site,
+  plan: Plan | null,
+  fleetCostPerMillionTokens: number | null,
+  selectedModel: string | null = null,
+): string {
   const load = plan?.sites.find((s) => s.siteCode === site.code) ?? null;
   const gpuPrices = plan?.shadowPrices?.gpus.filter((g) => g.siteCode === site.code) ?? [];
   const powerPrice = plan?.shadowPrices?.power.find((p) => p.siteCode === site.code) ?? null;
@@ -148,6 +156,7 @@ export function sitePanelHtml(site: Site, plan: Plan | null, fleetCostPerMillion
               <dt>Power vs cap</dt><dd><meter min="0" max="1" value="${load.powerUtilization}"></meter> ${esc(fmt(load.peakFacilityPowerKw))} / ${esc(fmt(load.powerCapKw))} kW (${esc(percent(load.powerUtilization))})</dd>
               <dt>Cost</dt><dd>${esc(usd(load.costPerHour))}/h · ${esc(versusFleet)}</dd>
             </dl>
+            ${namedModels(plan).length ? siteModelsHtml(load, selectedModel) : ''}
             <h3>Load by class</h3>
             <div class="table-wrap"><table><thead><tr><th scope="col">Class</th><th scope="col" class="num">tok/s</th></tr></thead><tbody>${load.loadByClass
               .map(
@@ -169,17 +178,19 @@ export function sitePanelHtml(site: Site, plan: Plan | null, fleetCostPerMillion
     ${plan ? `<h3>Shadow prices</h3>${shadow}` : ''}`;
 }
 
-export function regionPanelHtml(region: Region, plan: Plan | null): string {
+export function regionPanelHtml(region: Region, plan: Plan | null, selectedModel: string | null = null): string {
   const served = plan?.regions.find((r) => r.regionCode === region.code) ?? null;
   const unserved = plan?.unserved.filter((u) => u.regionCode === region.code) ?? [];
+  // data without models is all DEFAULT's: no model column then
+  const byModel = region.demand.some((d) => d.model.code !== DEFAULT_MODEL);
   return `
     <h2 data-testid="panel-title">Region ${esc(region.code)}</h2>
     <p class="sub">${esc(region.name)} · ${esc(region.city)} · demand ${esc(tokensPerSecond(region.totalTokensPerSecond))}</p>
-    <h3>RTT budget per class</h3>
-    <div class="table-wrap"><table><thead><tr><th scope="col">Class</th><th scope="col" class="num">demand</th><th scope="col" class="num">budget</th></tr></thead><tbody>${region.demand
+    <h3>RTT budget per ${byModel ? 'model and ' : ''}class</h3>
+    <div class="table-wrap"><table><thead><tr>${byModel ? '<th scope="col">Model</th>' : ''}<th scope="col">Class</th><th scope="col" class="num">demand</th><th scope="col" class="num">budget</th></tr></thead><tbody>${region.demand
       .map(
         (d) =>
-          `<tr><td>${esc(d.workloadClass.code)}</td><td class="num">${esc(tokensPerSecond(d.tokensPerSecond))}</td><td class="num">${d.effectiveRttBudgetMs === null ? 'none' : `${esc(fmt(d.effectiveRttBudgetMs))} ms`}</td></tr>`,
+          `<tr${byModel && d.model.code === selectedModel ? ' class="current-row"' : ''}>${byModel ? `<td>${esc(d.model.code)}</td>` : ''}<td>${esc(d.workloadClass.code)}</td><td class="num">${esc(tokensPerSecond(d.tokensPerSecond))}</td><td class="num">${d.effectiveRttBudgetMs === null ? 'none' : `${esc(fmt(d.effectiveRttBudgetMs))} ms`}</td></tr>`,
       )
       .join('')}</tbody></table></div>
     ${
@@ -191,14 +202,15 @@ export function regionPanelHtml(region: Region, plan: Plan | null): string {
                (s) =>
                  `<tr><td>${esc(s.siteCode)}</td><td class="num">${esc(tokensPerSecond(s.tokensPerSecond))}</td><td class="num">${esc(percent(s.share, 1))}</td><td class="num">${esc(fmt(s.rttMs, 1))} ms</td></tr>`,
              )
-             .join('')}</tbody></table></div>`
+             .join('')}</tbody></table></div>
+           ${namedModels(plan).length ? regionModelsHtml(served, selectedModel) : ''}`
         : plan
           ? '<p>Not in this plan.</p>'
           : '<p>No plan selected.</p>'
     }
     ${
       unserved.length
-        ? `<h3>Unserved</h3><ul>${unserved.map((u) => `<li>${esc(u.workloadClassCode)}: ${esc(tokensPerSecond(u.unservedTokensPerSecond))} — <strong data-reason="${esc(u.reason)}">${esc(REASON_WORDS[u.reason] ?? u.reason)}</strong>: ${esc(u.explanation)}</li>`).join('')}</ul>`
+        ? `<h3>Unserved</h3><ul>${unserved.map((u) => `<li${u.modelCode === selectedModel ? ' class="current-row"' : ''}>${namedModels(plan).length ? `${esc(u.modelCode)} ` : ''}${esc(u.workloadClassCode)}: ${esc(tokensPerSecond(u.unservedTokensPerSecond))} — <strong data-reason="${esc(u.reason)}">${esc(REASON_WORDS[u.reason] ?? u.reason)}</strong>: ${esc(u.explanation)}</li>`).join('')}</ul>`
         : plan
           ? '<p>All demand served.</p>'
           : ''

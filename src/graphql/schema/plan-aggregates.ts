@@ -27,7 +27,8 @@ const SitePeriodLoadRef = builder.objectRef<SitePeriodLoad>('PlanSitePeriodLoad'
 });
 
 const SiteRegionFlowRef = builder.objectRef<SiteRegionFlow>('PlanSiteRegionFlow').implement({
-  description: 'The load one site serves for one region over the plan, every workload class together.',
+  description:
+    'The load one site serves for one region over the plan, every workload class together (every model, unless the field names some).',
   fields: (t) => ({
     siteCode: t.exposeString('siteCode'),
     regionCode: t.exposeString('regionCode'),
@@ -57,11 +58,12 @@ builder.prismaObjectFields(PlanRef, (t) => ({
   siteRegionFlows: t.field({
     type: [SiteRegionFlowRef],
     description:
-      "Load from each site to each region over the plan's periods (mean and peak), for a map's flows: every pair with load, ordered by site code and region code; empty without a solution.",
+      "Load from each site to each region over the plan's periods (mean and peak), for a map's flows: every pair with load, ordered by site code and region code; empty without a solution. `modelCodes` counts only those models' load.",
+    args: { modelCodes: t.arg.stringList({ required: false }) },
     select: { result: true },
-    resolve: (plan) => {
+    resolve: (plan, args) => {
       const result = storedPlanResult(plan.result);
-      return result ? siteRegionFlows(result) : [];
+      return result ? siteRegionFlows(result, args.modelCodes) : [];
     },
   }),
 }));
