@@ -15,6 +15,8 @@ export class PlanInputError extends Error {
 
 export interface PreparedModel {
   code: string;
+  /** no site may run it (PlanningModel.unavailable) */
+  unavailable: boolean;
 }
 
 /**
@@ -142,7 +144,9 @@ export function prepareInput(input: PlanningInput, options: PlanOptions): Prepar
   for (const r of input.regions)
     for (const d of r.demand) if (d.modelCode === undefined) modelCodes.add(DEFAULT_MODEL_CODE);
   if (modelCodes.size === 0) modelCodes.add(DEFAULT_MODEL_CODE);
-  const models: PreparedModel[] = [...modelCodes].sort().map((code) => ({ code }));
+  const models: PreparedModel[] = [...modelCodes]
+    .sort()
+    .map((code) => ({ code, unavailable: modelRules.get(code)?.unavailable === true }));
   const modelIndex = new Map(models.map((m, i) => [m.code, i]));
   const knownModel = (code: string | undefined, where: string): boolean => {
     const known = modelIndex.has(modelOf(code));
@@ -285,7 +289,9 @@ export function prepareInput(input: PlanningInput, options: PlanOptions): Prepar
       const countries = rule?.allowedCountries ?? [];
       const only = rule?.allowedSites ?? [];
       modelAllowed[i] =
-        (countries.length === 0 || countries.includes(site.country)) && (only.length === 0 || only.includes(site.code))
+        !m.unavailable &&
+        (countries.length === 0 || countries.includes(site.country)) &&
+        (only.length === 0 || only.includes(site.code))
           ? 1
           : 0;
     });
