@@ -17,6 +17,8 @@ export interface PreparedModel {
   code: string;
   /** the model's deployment rule; null = it may run anywhere */
   rule: { allowedCountries: string[]; allowedSites: string[] } | null;
+  /** no site may run it (PlanningModel.unavailable) */
+  unavailable: boolean;
 }
 
 /**
@@ -148,7 +150,11 @@ export function prepareInput(input: PlanningInput, options: PlanOptions): Prepar
     const allowedCountries = [...(modelRules.get(code)?.allowedCountries ?? [])].sort();
     const allowedSites = [...(modelRules.get(code)?.allowedSites ?? [])].sort();
     const ruled = allowedCountries.length > 0 || allowedSites.length > 0;
-    return { code, rule: ruled ? { allowedCountries, allowedSites } : null };
+    return {
+      code,
+      rule: ruled ? { allowedCountries, allowedSites } : null,
+      unavailable: modelRules.get(code)?.unavailable === true,
+    };
   });
   const modelIndex = new Map(models.map((m, i) => [m.code, i]));
   const knownModel = (code: string | undefined, where: string): boolean => {
@@ -291,7 +297,9 @@ export function prepareInput(input: PlanningInput, options: PlanOptions): Prepar
       const countries = m.rule?.allowedCountries ?? [];
       const only = m.rule?.allowedSites ?? [];
       modelAllowed[i] =
-        (countries.length === 0 || countries.includes(site.country)) && (only.length === 0 || only.includes(site.code))
+        !m.unavailable &&
+        (countries.length === 0 || countries.includes(site.country)) &&
+        (only.length === 0 || only.includes(site.code))
           ? 1
           : 0;
     });

@@ -23,6 +23,8 @@ export interface PlanningModel {
   allowedCountries?: string[];
   /** the only sites that may run it; empty or absent = any site */
   allowedSites?: string[];
+  /** no site may run it (a scenario's "model unavailable"): its demand goes unserved as MODEL_UNAVAILABLE */
+  unavailable?: boolean;
 }
 
 export interface PlanningGpuThroughput {
@@ -272,7 +274,9 @@ export type UnservedReason =
   /** no GPU type at any site within reach can hold this model (none has a throughput for it) */
   | 'NO_GPU_FOR_MODEL'
   /** the model's deployment rule (allowed countries or sites) leaves no site within reach */
-  | 'MODEL_RULE';
+  | 'MODEL_RULE'
+  /** the model is marked unavailable (a scenario's "model unavailable"): no site may serve it */
+  | 'MODEL_UNAVAILABLE';
 
 export type SiteLimit = 'POWER' | 'CAPACITY' | 'SITE_SHARE';
 

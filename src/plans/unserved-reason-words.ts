@@ -12,4 +12,5 @@ export const UNSERVED_REASON_WORDS = {
   COST: 'cost above the penalty',
   NO_GPU_FOR_MODEL: 'no GPU type that can hold the model',
   MODEL_RULE: 'model deployment rules',
+  MODEL_UNAVAILABLE: 'the model being unavailable',
 } as const;

@@ -2,7 +2,7 @@
 // returns a new PlanningInput and leaves its argument untouched. Every code an
 // override names must exist in the snapshot; all unknown ones are reported
 // together, each with its path inside the overrides.
-import type { PlanningInput, PlanningSite } from '../optimizer/types.js';
+import { DEFAULT_MODEL_CODE, type PlanningInput, type PlanningRegion, type PlanningSite } from '../optimizer/types.js';
 import { withoutSites } from '../optimizer/drop-sites.js';
 import type { ScenarioOverrides } from './overrides.js';
 import { formatIssues, type ValidationIssue } from '../errors.js';
@@ -28,6 +28,32 @@ export function checkScenario(input: PlanningInput, overrides: ScenarioOverrides
 
 const round = (value: number) => Math.round(value * 1000) / 1000;
 
+const modelOf = (row: { modelCode?: string }): string => row.modelCode ?? DEFAULT_MODEL_CODE;
+
+/** The models the input plans for: its records, and DEFAULT where a row names none (as the optimizer reads it). */
+function modelCodesOf(input: PlanningInput): Set<string> {
+  const codes = new Set((input.models ?? []).map((m) => m.code));
+  const rows = [...input.gpuTypes.flatMap((g) => g.throughputs), ...input.regions.flatMap((r) => r.demand)];
+  if (codes.size === 0 || rows.some((row) => row.modelCode === undefined)) codes.add(DEFAULT_MODEL_CODE);
+  return codes;
+}
+
+/**
+ * A region's demand for `from` added to its demand for `to`, class by class (the
+ * periods follow the class's profile, so they move with it): onto the row `to`
+ * already has (keeping that row's RTT budget), or as a new row with the moved
+ * one's budget. The rows for `from` are gone afterwards.
+ */
+function moveDemand(region: PlanningRegion, from: string, to: string): void {
+  const moved = region.demand.filter((d) => modelOf(d) === from);
+  region.demand = region.demand.filter((d) => modelOf(d) !== from);
+  for (const row of moved) {
+    const target = region.demand.find((d) => modelOf(d) === to && d.workloadClassCode === row.workloadClassCode);
+    if (target) target.tokensPerSecond += row.tokensPerSecond;
+    else region.demand.push({ ...row, modelCode: to });
+  }
+}
+
 export function applyScenario(input: PlanningInput, overrides: ScenarioOverrides): PlanningInput {
   const out: PlanningInput = structuredClone(input);
   const issues: ValidationIssue[] = [];
@@ -36,6 +62,7 @@ export function applyScenario(input: PlanningInput, overrides: ScenarioOverrides
   const regions = new Set(out.regions.map((r) => r.code));
   const classes = new Set(out.workloadClasses.map((c) => c.code));
   const gpuTypes = new Set(out.gpuTypes.map((g) => g.code));
+  const models = modelCodesOf(out);
   const known = (set: Set<string>, code: string | undefined, path: string, what: string): boolean => {
     if (code === undefined || set.has(code)) return true;
     issues.push({ path, message: `no ${what} ${code}` });
@@ -99,16 +126,42 @@ export function applyScenario(input: PlanningInput, overrides: ScenarioOverrides
   });
 
   (overrides.demandGrowth ?? []).forEach((g, i) => {
-    const regionOk = known(regions, g.regionCode, `demandGrowth[${i}].regionCode`, 'region');
-    const classOk = known(classes, g.workloadClassCode, `demandGrowth[${i}].workloadClassCode`, 'workload class');
-    if (!regionOk || !classOk) return;
+    const path = `demandGrowth[${i}]`;
+    const regionOk = known(regions, g.regionCode, `${path}.regionCode`, 'region');
+    const countriesOk = (g.regionCountries ?? [])
+      .map((code, j) => known(regionCountries, code, `${path}.regionCountries[${j}]`, 'region in country'))
+      .every(Boolean);
+    const modelOk = known(models, g.modelCode, `${path}.modelCode`, 'model');
+    const classOk = known(classes, g.workloadClassCode, `${path}.workloadClassCode`, 'workload class');
+    if (!regionOk || !countriesOk || !modelOk || !classOk) return;
     for (const region of out.regions) {
       if (g.regionCode !== undefined && region.code !== g.regionCode) continue;
+      if (g.regionCountries && !(region.country !== null && g.regionCountries.includes(region.country))) continue;
       for (const demand of region.demand) {
+        if (g.modelCode !== undefined && modelOf(demand) !== g.modelCode) continue;
         if (g.workloadClassCode === undefined || demand.workloadClassCode === g.workloadClassCode)
           demand.tokensPerSecond *= g.multiplier;
       }
     }
+  });
+
+  // (the schema refuses a substitute that is the model itself or unavailable too, and a model listed twice)
+  (overrides.unavailableModels ?? []).forEach((m, i) => {
+    const path = `unavailableModels[${i}]`;
+    const modelOk = known(models, m.modelCode, `${path}.modelCode`, 'model');
+    const substituteOk = known(models, m.substituteModelCode, `${path}.substituteModelCode`, 'model');
+    if (!modelOk || !substituteOk) return;
+    if (m.substituteModelCode !== undefined) {
+      for (const region of out.regions) moveDemand(region, m.modelCode, m.substituteModelCode);
+    }
+    out.models ??= [];
+    let model = out.models.find((row) => row.code === m.modelCode);
+    if (!model) {
+      // the DEFAULT model of data without models has no record
+      model = { code: m.modelCode };
+      out.models.push(model);
+    }
+    model.unavailable = true;
   });
 
   (overrides.rttBudgetChanges ?? []).forEach((r, i) => {

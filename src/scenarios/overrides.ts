@@ -1,7 +1,7 @@
 // What a scenario may change on top of the current data, as a zod schema: every
 // field optional, every message names its field. References to sites, regions,
-// classes and GPU types are checked against the data when the scenario is
-// applied (src/scenarios/apply.ts), not here.
+// classes, GPU types and models are checked against the data when the scenario
+// is applied (src/scenarios/apply.ts), not here.
 import { z } from 'zod';
 import { isIsoCountryCode } from '../dataset/countries.js';
 import { planOptionsSchema } from '../optimizer/types.js';
@@ -51,15 +51,51 @@ const absolutePrice = z
   .strict()
   .superRefine(scopedCode);
 
+const countries = (field: string) =>
+  z
+    .array(country(field), { error: `${field} must be a list` })
+    .min(1, { error: `${field} must not be empty` })
+    .max(300);
+
 const demandGrowth = z
   .object({
-    /** left out: every region */
+    /** left out (and no regionCountries): every region */
     regionCode: code('regionCode').optional(),
+    /** or every region located in one of these countries ("in Europe") */
+    regionCountries: countries('regionCountries').optional(),
+    /** left out: every model */
+    modelCode: code('modelCode').optional(),
     /** left out: every class */
     workloadClassCode: code('workloadClassCode').optional(),
     multiplier: finite('multiplier').refine((v) => v >= 0 && v <= 100, { error: 'multiplier must be in [0, 100]' }),
   })
-  .strict();
+  .strict()
+  .superRefine((value, ctx) => {
+    if (value.regionCode !== undefined && value.regionCountries !== undefined) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['regionCountries'],
+        message: 'give at most one of regionCode or regionCountries',
+      });
+    }
+  });
+
+const unavailableModel = z
+  .object({
+    modelCode: code('modelCode'),
+    /** its demand moves onto this model's; left out: its demand stays and goes unserved (MODEL_UNAVAILABLE) */
+    substituteModelCode: code('substituteModelCode').optional(),
+  })
+  .strict()
+  .superRefine((value, ctx) => {
+    if (value.substituteModelCode === value.modelCode) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['substituteModelCode'],
+        message: 'substituteModelCode must be another model than modelCode',
+      });
+    }
+  });
 
 const rttBudgetChange = z
   .object({
@@ -146,16 +182,9 @@ const residencyRule = z
       .max(1000)
       .optional(),
     /** or every region located in one of these countries */
-    regionCountries: z
-      .array(country('regionCountries'), { error: 'regionCountries must be a list' })
-      .min(1, { error: 'regionCountries must not be empty' })
-      .max(300)
-      .optional(),
+    regionCountries: countries('regionCountries').optional(),
     /** the countries whose sites may serve them from now on (replaces their own rule) */
-    allowedCountries: z
-      .array(country('allowedCountries'), { error: 'allowedCountries must be a list' })
-      .min(1, { error: 'allowedCountries must not be empty' })
-      .max(300),
+    allowedCountries: countries('allowedCountries'),
   })
   .strict()
   .superRefine((value, ctx) => {
@@ -201,6 +230,25 @@ export const scenarioOverridesSchema = z
     rttBudgetChanges: list(rttBudgetChange, 'rttBudgetChanges').optional(),
     inventoryDeltas: list(inventoryDelta, 'inventoryDeltas').optional(),
     unavailableGpuTypes: list(code('unavailableGpuTypes'), 'unavailableGpuTypes').optional(),
+    /** models no site may serve: each one's demand goes unserved, or moves onto its substitute's */
+    unavailableModels: list(unavailableModel, 'unavailableModels')
+      .superRefine((rows, ctx) => {
+        const unavailable = new Set(rows.map((row) => row.modelCode));
+        rows.forEach((row, i) => {
+          const other = row.substituteModelCode !== undefined && row.substituteModelCode !== row.modelCode;
+          if (other && unavailable.has(row.substituteModelCode!)) {
+            ctx.addIssue({
+              code: 'custom',
+              path: [i, 'substituteModelCode'],
+              message: `substituteModelCode ${row.substituteModelCode} is itself unavailable`,
+            });
+          }
+          if (rows.findIndex((other) => other.modelCode === row.modelCode) < i) {
+            ctx.addIssue({ code: 'custom', path: [i, 'modelCode'], message: `model ${row.modelCode} is listed twice` });
+          }
+        });
+      })
+      .optional(),
     /** outage or export restriction: the sites take no load at all */
     sitesOut: list(code('sitesOut'), 'sitesOut').optional(),
     /** heat wave, cooling failure: applied in list order; the result must stay in [1, 3] */
@@ -236,8 +284,9 @@ export function describeOverrides(overrides: ScenarioOverrides): string[] {
   for (const p of overrides.priceMultipliers ?? [])
     lines.push(`electricity price ×${p.multiplier} for ${where(p.scope, p.code)}`);
   for (const g of overrides.demandGrowth ?? []) {
+    const regions = g.regionCountries ? `regions in ${g.regionCountries.join(', ')}` : (g.regionCode ?? 'every region');
     lines.push(
-      `demand ×${g.multiplier} for ${g.workloadClassCode ?? 'every class'} in ${g.regionCode ?? 'every region'}`,
+      `${g.modelCode ? `${g.modelCode} ` : ''}demand ×${g.multiplier} for ${g.workloadClassCode ?? 'every class'} in ${regions}`,
     );
   }
   for (const r of overrides.rttBudgetChanges ?? []) {
@@ -268,6 +317,11 @@ export function describeOverrides(overrides: ScenarioOverrides): string[] {
   }
   if (overrides.unavailableGpuTypes?.length)
     lines.push(`GPU types unavailable: ${overrides.unavailableGpuTypes.join(', ')}`);
+  for (const m of overrides.unavailableModels ?? []) {
+    lines.push(
+      `model ${m.modelCode} unavailable: ${m.substituteModelCode ? `its demand moves to ${m.substituteModelCode}` : 'its demand goes unserved'}`,
+    );
+  }
   if (overrides.sitesOut?.length) lines.push(`sites out: ${overrides.sitesOut.join(', ')}`);
   if (overrides.carbonPricePerTonne !== undefined) lines.push(`carbon price ${overrides.carbonPricePerTonne} USD/t`);
   const options = Object.entries(overrides.planOptions ?? {});

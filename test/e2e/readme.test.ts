@@ -267,9 +267,10 @@ describeIf(
       expect(Number(json.out.trim())).toBeGreaterThan(1_000_000);
     });
 
-    it('scenarios: the three shipped ones, shown, saved to a file, created from it and deleted', async () => {
+    it('scenarios: the four shipped ones, shown, saved to a file, created from it and deleted', async () => {
       const listed = await step('npx tokengrid scenarios list [--json]', 'npx tokengrid scenarios list');
-      for (const code of ['PRICEY-US', 'EU-HEATWAVE', 'EU-RESIDENCY']) expect(listed.out).toContain(code);
+      for (const code of ['PRICEY-US', 'EU-HEATWAVE', 'EU-RESIDENCY', 'DEEPSEEK-EUROPE'])
+        expect(listed.out).toContain(code);
       await step('npx tokengrid scenarios list [--json]', 'npx tokengrid scenarios list --json | head -c 200');
       const shown = await step(
         'npx tokengrid scenarios show <code> [--json]',

@@ -584,6 +584,66 @@ const CORPUS: Record<string, BadCase[]> = {
       ['plan options: time limit over the cap', { planOptions: { timeLimitSeconds: 86_400 } }],
       ['missing region', { demandGrowth: [{ regionCode: 'NOPE-REGION', multiplier: 2 }] }],
     ]),
+    ...vary(
+      { code: 'ZZ-SC', name: 'Scenario' },
+      'overrides',
+      [
+        ['growth for a missing model', { demandGrowth: [{ modelCode: 'NOPE-MODEL', multiplier: 2 }] }],
+        ['growth for a model code that is a number', { demandGrowth: [{ modelCode: 7, multiplier: 2 }] }],
+      ],
+      'demandGrowth[0].modelCode',
+    ),
+    ...vary(
+      { code: 'ZZ-SC', name: 'Scenario' },
+      'overrides',
+      [
+        ['growth in a country without a region', { demandGrowth: [{ regionCountries: ['AQ'], multiplier: 2 }] }],
+        ['growth in a country that is no ISO code', { demandGrowth: [{ regionCountries: ['Europe'], multiplier: 2 }] }],
+      ],
+      'demandGrowth[0].regionCountries[0]',
+    ),
+    ...vary(
+      { code: 'ZZ-SC', name: 'Scenario' },
+      'overrides',
+      [
+        ['growth with an empty country list', { demandGrowth: [{ regionCountries: [], multiplier: 2 }] }],
+        [
+          'growth with regionCode and regionCountries',
+          { demandGrowth: [{ regionCode: 'EU-WEST', regionCountries: ['FR'], multiplier: 2 }] },
+        ],
+      ],
+      'demandGrowth[0].regionCountries',
+    ),
+    ...vary(
+      { code: 'ZZ-SC', name: 'Scenario' },
+      'overrides',
+      [
+        ['missing unavailable model', { unavailableModels: [{ modelCode: 'NOPE-MODEL' }] }],
+        ['unavailable model injection', { unavailableModels: [{ modelCode: INJECTION }] }],
+      ],
+      'unavailableModels[0].modelCode',
+    ),
+    ...vary(
+      { code: 'ZZ-SC', name: 'Scenario' },
+      'overrides',
+      [
+        ['missing substitute', { unavailableModels: [{ modelCode: 'DEFAULT', substituteModelCode: 'NOPE-MODEL' }] }],
+        ['substitute is the model', { unavailableModels: [{ modelCode: 'DEFAULT', substituteModelCode: 'DEFAULT' }] }],
+      ],
+      'unavailableModels[0].substituteModelCode',
+    ),
+    ...vary(
+      { code: 'ZZ-SC', name: 'Scenario' },
+      'overrides',
+      [['model listed twice', { unavailableModels: [{ modelCode: 'DEFAULT' }, { modelCode: 'DEFAULT' }] }]],
+      'unavailableModels[1].modelCode',
+    ),
+    ...vary(
+      { code: 'ZZ-SC', name: 'Scenario' },
+      'overrides',
+      [['unavailable model left out', { unavailableModels: [{ substituteModelCode: 'DEFAULT' }] }]],
+      'modelCode',
+    ),
     { label: 'existing code', input: { code: 'BASE-SC', name: 'dup', overrides: {} }, names: 'BASE-SC' },
   ],
   updateScenario: [

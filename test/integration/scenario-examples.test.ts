@@ -40,12 +40,12 @@ const money = (p: any) =>
   p.totals.costPerHour.energy + p.totals.costPerHour.capex + p.totals.costPerHour.egress + p.totals.costPerHour.carbon;
 
 describe('example scenarios', () => {
-  it('stores the three shipped scenarios once, as createScenario would', async () => {
+  it('stores the four shipped scenarios once, as createScenario would', async () => {
     const first = await seedExampleScenarios(service.db.prisma);
-    expect(first).toEqual({ created: ['EU-HEATWAVE', 'EU-RESIDENCY', 'PRICEY-US'], existing: [] });
+    expect(first).toEqual({ created: ['DEEPSEEK-EUROPE', 'EU-HEATWAVE', 'EU-RESIDENCY', 'PRICEY-US'], existing: [] });
     expect(await seedExampleScenarios(service.db.prisma)).toEqual({
       created: [],
-      existing: ['EU-HEATWAVE', 'EU-RESIDENCY', 'PRICEY-US'],
+      existing: ['DEEPSEEK-EUROPE', 'EU-HEATWAVE', 'EU-RESIDENCY', 'PRICEY-US'],
     });
     const stored = await service.api.data(
       `{ scenarios(first: 10) { edges { node { code name summary overridesJson } } } }`,

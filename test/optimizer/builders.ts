@@ -64,3 +64,38 @@ export function latencies(rows: [site: string, region: string, rttMs: number][])
 /** $ per hour → $ per million tokens at `tokensPerSecond` */
 export const perMillion = (dollarsPerHour: number, tokensPerSecond: number): number =>
   dollarsPerHour / ((tokensPerSecond * 3600) / 1e6);
+
+/** Site A (10 ms from R): a small GPU S ($1/h, 0.5 kW) and a large one L ($3/h, 1 kW), 10 of each by default. SMALL runs on both, BIG only on L (replicas of 2). */
+export function smallAndLarge(gpus: Record<string, number> = { L: 10, S: 10 }): PlanningInput {
+  return {
+    models: [{ code: 'BIG' }, { code: 'SMALL' }],
+    workloadClasses: [{ code: CLASS_STD, rttBudgetMs: 100, hourlyDemandProfile: [] }],
+    gpuTypes: [
+      {
+        code: 'L',
+        powerKw: 1,
+        capexPerHour: 3,
+        throughputs: [
+          { modelCode: 'BIG', workloadClassCode: CLASS_STD, tokensPerSecond: 500, gpusPerReplica: 2 },
+          { modelCode: 'SMALL', workloadClassCode: CLASS_STD, tokensPerSecond: 1000 },
+        ],
+      },
+      {
+        code: 'S',
+        powerKw: 0.5,
+        capexPerHour: 1,
+        throughputs: [{ modelCode: 'SMALL', workloadClassCode: CLASS_STD, tokensPerSecond: 1000 }],
+      },
+    ],
+    sites: [site('A', { gpus })],
+    regions: [
+      region('R', 0, {
+        demand: [
+          { modelCode: 'BIG', workloadClassCode: CLASS_STD, tokensPerSecond: 2000, rttBudgetMs: null },
+          { modelCode: 'SMALL', workloadClassCode: CLASS_STD, tokensPerSecond: 5000, rttBudgetMs: null },
+        ],
+      }),
+    ],
+    latencies: latencies([['A', 'R', 10]]),
+  };
+}

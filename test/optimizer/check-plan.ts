@@ -256,6 +256,7 @@ function checkUnservedReasons(
   const modelAllowedAt = (site: PlanningInput['sites'][number], modelCode: string): boolean => {
     const rule = input.models?.find((m) => m.code === modelCode);
     return (
+      !rule?.unavailable &&
       (!rule?.allowedCountries?.length || rule.allowedCountries.includes(site.country)) &&
       (!rule?.allowedSites?.length || rule.allowedSites.includes(site.code))
     );
@@ -305,8 +306,10 @@ function checkUnservedReasons(
     // The reason the rule gives for these candidates (each one's limit is checked against the rows below):
     // none at all, all full (named by the limit most of them hit), or some with room.
     const limited = (limit: string) => u.candidateSites.filter((c) => c.limitedBy === limit).length * 2;
-    const expected =
-      allowed.length === 0
+    const unavailable = input.models?.find((m) => m.code === u.modelCode)?.unavailable === true;
+    const expected = unavailable
+      ? 'MODEL_UNAVAILABLE'
+      : allowed.length === 0
         ? withinLatency.length > 0
           ? 'RESIDENCY'
           : ruleBlocked.length > 0
@@ -341,6 +344,9 @@ function checkUnservedReasons(
         break;
       case 'MODEL_RULE':
         expect(ruleBlocked.length).toBeGreaterThan(0);
+        break;
+      case 'MODEL_UNAVAILABLE':
+        expect(u.candidateSites).toEqual([]);
         break;
       case 'NO_GPU_FOR_MODEL':
         expect(withoutGpu.length).toBeGreaterThan(0);

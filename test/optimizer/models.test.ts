@@ -15,7 +15,7 @@ import {
   type PlanResult,
   type SolverName,
 } from '../../src/optimizer/types.js';
-import { latencies, perMillion, site } from './builders.js';
+import { latencies, perMillion, site, smallAndLarge } from './builders.js';
 import { checkPlan } from './check-plan.js';
 
 const opts = (overrides: Partial<PlanOptions>): PlanOptions => ({
@@ -26,45 +26,6 @@ const opts = (overrides: Partial<PlanOptions>): PlanOptions => ({
 
 const STD = 'STD';
 const INT = 'INT';
-
-/** Site A: a small GPU S ($1/h, 0.5 kW) and a large one L ($3/h, 1 kW). SMALL runs on both, BIG only on L (replicas of 2). */
-function smallAndLarge(): PlanningInput {
-  return {
-    models: [{ code: 'BIG' }, { code: 'SMALL' }],
-    workloadClasses: [{ code: STD, rttBudgetMs: 100, hourlyDemandProfile: [] }],
-    gpuTypes: [
-      {
-        code: 'L',
-        powerKw: 1,
-        capexPerHour: 3,
-        throughputs: [
-          { modelCode: 'BIG', workloadClassCode: STD, tokensPerSecond: 500, gpusPerReplica: 2 },
-          { modelCode: 'SMALL', workloadClassCode: STD, tokensPerSecond: 1000 },
-        ],
-      },
-      {
-        code: 'S',
-        powerKw: 0.5,
-        capexPerHour: 1,
-        throughputs: [{ modelCode: 'SMALL', workloadClassCode: STD, tokensPerSecond: 1000 }],
-      },
-    ],
-    sites: [site('A', { gpus: { L: 10, S: 10 } })],
-    regions: [
-      {
-        code: 'R',
-        country: 'US',
-        utcOffsetHours: 0,
-        allowedCountries: [],
-        demand: [
-          { modelCode: 'BIG', workloadClassCode: STD, tokensPerSecond: 2000, rttBudgetMs: null },
-          { modelCode: 'SMALL', workloadClassCode: STD, tokensPerSecond: 5000, rttBudgetMs: null },
-        ],
-      },
-    ],
-    latencies: latencies([['A', 'R', 10]]),
-  };
-}
 
 /** Sites A ($0.1/kWh, 10 GPUs, 10 ms) and B ($0.2/kWh, 100 GPUs, 20 ms): X (1000 tok/s) and Y (500 tok/s) on one GPU type. */
 function competing(): PlanningInput {

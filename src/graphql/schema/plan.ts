@@ -73,6 +73,10 @@ const UnservedReasonEnum = builder.enumType('UnservedReason', {
     MODEL_RULE: {
       description: "the model's deployment rule (allowed countries or sites) allows none of the sites within reach",
     },
+    MODEL_UNAVAILABLE: {
+      description:
+        "the model is unavailable (a scenario's unavailableModels without a substitute): no site may serve it",
+    },
   } as const,
 });
 

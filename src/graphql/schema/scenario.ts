@@ -52,6 +52,8 @@ const AbsolutePriceRef = builder.objectRef<Item<'absolutePricesPerKwh'>>('Scenar
 const DemandGrowthRef = builder.objectRef<Item<'demandGrowth'>>('ScenarioDemandGrowth').implement({
   fields: (t) => ({
     regionCode: t.exposeString('regionCode', { nullable: true }),
+    regionCountries: t.exposeStringList('regionCountries', { nullable: true }),
+    modelCode: t.exposeString('modelCode', { nullable: true }),
     workloadClassCode: t.exposeString('workloadClassCode', { nullable: true }),
     multiplier: t.exposeFloat('multiplier'),
   }),
@@ -94,6 +96,12 @@ const ResidencyRuleRef = builder.objectRef<Item<'residencyRules'>>('ScenarioResi
     allowedCountries: t.exposeStringList('allowedCountries'),
   }),
 });
+const UnavailableModelRef = builder.objectRef<Item<'unavailableModels'>>('ScenarioUnavailableModel').implement({
+  fields: (t) => ({
+    modelCode: t.exposeString('modelCode'),
+    substituteModelCode: t.exposeString('substituteModelCode', { nullable: true }),
+  }),
+});
 const list = <T>(rows: T[] | undefined): T[] => rows ?? [];
 const ScenarioOverridesRef = builder.objectRef<Overrides>('ScenarioOverrides').implement({
   description: 'What a scenario changes; a kind the scenario does not use is an empty list (or null).',
@@ -104,6 +112,7 @@ const ScenarioOverridesRef = builder.objectRef<Overrides>('ScenarioOverrides').i
     rttBudgetChanges: t.field({ type: [RttBudgetChangeRef], resolve: (o) => list(o.rttBudgetChanges) }),
     inventoryDeltas: t.field({ type: [InventoryDeltaRef], resolve: (o) => list(o.inventoryDeltas) }),
     unavailableGpuTypes: t.stringList({ resolve: (o) => list(o.unavailableGpuTypes) }),
+    unavailableModels: t.field({ type: [UnavailableModelRef], resolve: (o) => list(o.unavailableModels) }),
     sitesOut: t.stringList({ resolve: (o) => list(o.sitesOut) }),
     pueChanges: t.field({ type: [PueChangeRef], resolve: (o) => list(o.pueChanges) }),
     powerCapMultipliers: t.field({ type: [PowerCapMultiplierRef], resolve: (o) => list(o.powerCapMultipliers) }),
@@ -120,7 +129,7 @@ const ScenarioOverridesRef = builder.objectRef<Overrides>('ScenarioOverrides').i
 
 export const ScenarioRef = builder.prismaObject('Scenario', {
   description:
-    'A named set of what-if overrides (prices, demand, latency budgets, GPUs, sites, carbon price, plan options) applied when a plan is requested with it.',
+    'A named set of what-if overrides (prices, demand, latency budgets, GPUs, models, sites, carbon price, plan options) applied when a plan is requested with it.',
   fields: (t) => ({
     id: t.exposeID('id'),
     code: t.exposeString('code'),
@@ -200,10 +209,27 @@ const AbsolutePriceInput = builder.inputType('ScenarioAbsolutePriceInput', {
   }),
 });
 const DemandGrowthInput = builder.inputType('ScenarioDemandGrowthInput', {
+  description: 'give at most one of regionCode or regionCountries',
   fields: (t) => ({
-    regionCode: t.string({ required: false, description: 'left out: every region' }),
+    regionCode: t.string({ required: false, description: 'left out (and no regionCountries): every region' }),
+    regionCountries: t.stringList({
+      required: false,
+      description: 'every region located in one of these countries (ISO 3166-1 alpha-2), e.g. the European ones',
+    }),
+    modelCode: t.string({ required: false, description: 'left out: every model' }),
     workloadClassCode: t.string({ required: false, description: 'left out: every class' }),
     multiplier: t.float({ required: true, description: '[0, 100]' }),
+  }),
+});
+const UnavailableModelInput = builder.inputType('ScenarioUnavailableModelInput', {
+  description: 'a model no site may serve in the scenario',
+  fields: (t) => ({
+    modelCode: t.string({ required: true }),
+    substituteModelCode: t.string({
+      required: false,
+      description:
+        "its demand (per region, class and hour) is added to this model's; left out: its demand stays and goes unserved (MODEL_UNAVAILABLE). Must be another model, not unavailable itself",
+    }),
   }),
 });
 const RttBudgetChangeInput = builder.inputType('ScenarioRttBudgetChangeInput', {
@@ -268,6 +294,11 @@ const ScenarioOverridesInput = builder.inputType('ScenarioOverridesInput', {
     rttBudgetChanges: t.field({ type: [RttBudgetChangeInput], required: false }),
     inventoryDeltas: t.field({ type: [InventoryDeltaInput], required: false }),
     unavailableGpuTypes: t.stringList({ required: false, description: 'GPU type codes taken out everywhere' }),
+    unavailableModels: t.field({
+      type: [UnavailableModelInput],
+      required: false,
+      description: 'models no site may serve: their demand goes unserved, or moves onto a substitute model',
+    }),
     sitesOut: t.stringList({ required: false, description: 'outage or export restriction: these sites take no load' }),
     pueChanges: t.field({ type: [PueChangeInput], required: false, description: 'heat wave, cooling failure' }),
     powerCapMultipliers: t.field({

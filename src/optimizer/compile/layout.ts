@@ -21,6 +21,8 @@ export interface DemandCandidates {
   withoutGpuForModel: number;
   /** sites within the latency budget and residency that could run it but the model's deployment rule forbids, ascending */
   modelRuleBlocked: number[];
+  /** the model is unavailable: no site was considered */
+  modelUnavailable: boolean;
 }
 
 export interface DemandGroup {

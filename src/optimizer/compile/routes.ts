@@ -44,6 +44,17 @@ export function pruneRoutes(prepared: PreparedInput, demandOffset: Int32Array): 
   regions.forEach((region, r) => {
     region.demands.forEach((demand, d) => {
       const k = demand.classIndex;
+      if (prepared.models[prepared.classes[k]!.modelIndex]!.unavailable) {
+        candidates[demandOffset[r]! + d] = {
+          sites: [],
+          residencyBlocked: 0,
+          withinLatency: 0,
+          withoutGpuForModel: 0,
+          modelRuleBlocked: [],
+          modelUnavailable: true,
+        };
+        return;
+      }
       const routeSites: number[] = [];
       let residencyBlocked = 0;
       let withinLatency = 0;
@@ -78,6 +89,7 @@ export function pruneRoutes(prepared: PreparedInput, demandOffset: Int32Array): 
         withinLatency,
         withoutGpuForModel,
         modelRuleBlocked,
+        modelUnavailable: false,
       };
     });
   });

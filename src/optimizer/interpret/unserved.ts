@@ -108,6 +108,7 @@ function unservedReason(
 ): UnservedReason {
   const candidates = solution.layout.candidates[g]!;
   if (candidateSites.length === 0) {
+    if (candidates.modelUnavailable) return 'MODEL_UNAVAILABLE';
     if (candidates.withinLatency > 0 && candidates.residencyBlocked > 0) return 'RESIDENCY';
     if (candidates.modelRuleBlocked.length > 0) return 'MODEL_RULE';
     // sites within reach, none with a GPU type that can hold the model (with one model: none runs the class)
@@ -146,5 +147,6 @@ function explain(
     COST: `serving it would cost more than the unserved penalty of $${options.unservedPenaltyPerMillionTokens} per million tokens`,
     NO_GPU_FOR_MODEL: `none of the ${candidates.withoutGpuForModel} site(s) within ${budget} of ${region.code} has a GPU type that can hold ${service.modelCode} (no throughput recorded for it under ${service.code})`,
     MODEL_RULE: `${service.modelCode}'s deployment rule allows none of the ${candidates.modelRuleBlocked.length} site(s) within ${budget} of ${region.code} that could run it`,
+    MODEL_UNAVAILABLE: `${service.modelCode} is unavailable: no site may serve it`,
   }[reason];
 }

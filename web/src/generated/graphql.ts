@@ -80,6 +80,8 @@ export type UnservedReason =
   | 'COST'
   /** the model's deployment rule (allowed countries or sites) allows none of the sites within reach */
   | 'MODEL_RULE'
+  /** the model is unavailable (a scenario's unavailableModels without a substitute): no site may serve it */
+  | 'MODEL_UNAVAILABLE'
   /** sites are within reach, but none has a GPU type that can hold the model (no throughput for it) */
   | 'NO_GPU_FOR_MODEL'
   /** no site that runs the class is within its RTT budget */
