@@ -113,6 +113,12 @@ export function formatModelTable(plan: PlanResult): string[] {
     );
   }
   for (const m of plan.models) if (m.rule) lines.push(`  ${formatModelRule(m.modelCode, m.rule)}`);
+  for (const site of plan.sites) {
+    const cap = site.modelCap;
+    if (!cap?.binds) continue;
+    const value = cap.valuePerHour === null ? '' : `; one more would save $${fmt(cap.valuePerHour, 4)}/h`;
+    lines.push(`  cap ${site.siteCode}: hosts ${cap.modelsHosted} model(s), at most ${cap.maxModels}${value}`);
+  }
   return lines;
 }
 

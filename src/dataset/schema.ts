@@ -72,6 +72,8 @@ export const RANGES = {
   contextTokens: { min: 1, max: 100_000_000, unit: 'tokens', integer: true },
   /** GPUs one replica of a model needs on a GPU type (its weights' minimum) */
   gpusPerReplica: { min: 1, max: 1024, unit: 'GPUs', integer: true },
+  /** the most different models a site may host */
+  maxModels: { min: 1, max: 1000, unit: 'models', integer: true },
 } as const satisfies Record<string, NumberRange>;
 
 export const HOURS_PER_DAY = 24;
@@ -333,6 +335,8 @@ export const siteFields = {
   pue: orNull(numberIn(RANGES.pue)),
   powerCapKw: numberIn(RANGES.powerCapKw),
   carbonGramsPerKwh: numberIn(RANGES.carbonGramsPerKwh),
+  /** the most different models the site may host (each deployed model costs memory and operations); null = no cap */
+  maxModels: orNull(numberIn(RANGES.maxModels)),
   status: siteStatusSchema.default('ACTIVE'),
   notes: optionalLongText(),
   coolingDescription: optionalLongText(),

@@ -57,6 +57,7 @@ function planningInputFromAllSites(dataset: Dataset): PlanningInput {
       hourlyPricesPerKwh: [...s.hourlyPricesPerKwh],
       utcOffsetHours: s.utcOffsetHours,
       carbonGramsPerKwh: s.carbonGramsPerKwh,
+      maxModels: s.maxModels,
       inventory: s.inventory.map((i) => ({
         gpuTypeCode: i.gpuTypeCode,
         installed: i.installed,

@@ -1,5 +1,5 @@
 // Plans solved before models existed planned for one anonymous model: read
-// back, they say so (and plans solved before rule prices have rule: null). Every row gets the DEFAULT model, and the per-model rows
+// back, they say so (and plans solved before rule prices and model caps have rule and modelCap null). Every row gets the DEFAULT model, and the per-model rows
 // the optimizer now writes are filled from the figures the plan already has
 // (the totals, each site's and region's own), so old and new plans read alike.
 import {
@@ -14,15 +14,21 @@ type Legacy<T> = Omit<T, 'modelCode'> & { modelCode?: string };
 
 export function withModels(result: PlanResult): PlanResult {
   if (Array.isArray((result as { models?: unknown }).models)) {
-    // plans solved before deployment-rule prices: their models carry no rule row
-    if (result.models.every((m) => m.rule !== undefined)) return result;
-    return { ...result, models: result.models.map((m) => ({ ...m, rule: m.rule ?? null })) };
+    // plans solved before deployment-rule prices and model caps: no rule or modelCap rows
+    const sites = result.sites ?? [];
+    if (result.models.every((m) => m.rule !== undefined) && sites.every((s) => s.modelCap !== undefined)) return result;
+    return {
+      ...result,
+      models: result.models.map((m) => ({ ...m, rule: m.rule ?? null })),
+      sites: sites.map((s) => ({ ...s, modelCap: s.modelCap ?? null })),
+    };
   }
   const modelCode = DEFAULT_MODEL_CODE;
   const tag = <T extends object>(rows: readonly Legacy<T>[] | undefined): T[] =>
     (rows ?? []).map((row) => ({ ...row, modelCode: row.modelCode ?? modelCode }) as T);
   const sites = (result.sites ?? []).map((site): SitePlan => ({
     ...site,
+    modelCap: null,
     models:
       site.servedTokensPerSecond > 0 || site.gpus.some((g) => g.gpusBusy > 0)
         ? [

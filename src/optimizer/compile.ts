@@ -7,13 +7,15 @@
 //
 // Stages, a file each under compile/: prune routes by the reach rule and the
 // GPU types (routes.ts), merge interchangeable demands into demand groups
-// (demand-groups.ts), add the rows (rows.ts), then the columns with their
+// (demand-groups.ts), find the sites whose model cap can bind (model-caps.ts),
+// add the rows (rows.ts), then the columns with their
 // costs from costs.ts (columns.ts). The layout (layout.ts) records what every
 // column and row stands for; names are generated from it (model-names.ts).
 import type { LpModel } from './lp-model.js';
 import { groupDemands } from './compile/demand-groups.js';
 import { addColumns } from './compile/columns.js';
 import { TaggedModelBuilder, type ModelLayout } from './compile/layout.js';
+import { modelCapRule } from './compile/model-caps.js';
 import { modelNames } from './compile/model-names.js';
 import { replicaRule } from './compile/replicas.js';
 import { pruneRoutes } from './compile/routes.js';
@@ -33,7 +35,8 @@ export function compileModel(prepared: PreparedInput, options: PlanOptions): Com
   const periodWeight = 1 / prepared.periods;
   const model = new TaggedModelBuilder();
   const replicas = replicaRule(prepared, options, poolOffset, servesClassAt);
-  const rows = addRows(model, { prepared, options, poolOffset, groups, servesClassAt, replicas });
+  const modelCaps = modelCapRule(prepared, poolOffset, servesClassAt);
+  const rows = addRows(model, { prepared, options, poolOffset, groups, servesClassAt, replicas, modelCaps });
   const columns = addColumns(model, {
     prepared,
     options,

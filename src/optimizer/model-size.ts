@@ -7,6 +7,7 @@
 // test/optimizer/model-size.test.ts compares them with built models.
 import { offsets } from './compile.js';
 import { groupDemands } from './compile/demand-groups.js';
+import { modelCapRule } from './compile/model-caps.js';
 import { replicaRule } from './compile/replicas.js';
 import { pruneRoutes } from './compile/routes.js';
 import { serveRatesPerKtok } from './costs.js';
@@ -22,6 +23,7 @@ export function countModel(prepared: PreparedInput, options: PlanOptions): Model
   const { demandOffset, poolOffset } = offsets(prepared);
   const { candidates, servesClassAt } = pruneRoutes(prepared, demandOffset);
   const replicas = replicaRule(prepared, options, poolOffset, servesClassAt);
+  const modelCaps = modelCapRule(prepared, poolOffset, servesClassAt);
   const M = prepared.models.length;
   const { groups } = groupDemands(prepared, options, demandOffset, candidates);
   const T = prepared.periods;
@@ -82,7 +84,9 @@ export function countModel(prepared: PreparedInput, options: PlanOptions): Model
         const coefficients = [rates.occupancyPerKtok, rates.facilityKwPerKtok];
         if (carbonRow) coefficients.push((1 / T) * rates.carbonTonnesPerKtokHour);
         const nonzeros = 1 + coefficients.filter((c) => c !== 0).length;
-        for (let t = 0; t < T; t++) if (servesAt(k, t)) column(nonzeros, false);
+        // and the occupancy again in the model's deploy row, at a site whose model cap can bind
+        const deployAt = (t: number) => modelCaps.deployRowAt[(global * M + prepared.classes[k]!.modelIndex) * T + t]!;
+        for (let t = 0; t < T; t++) if (servesAt(k, t)) column(nonzeros + deployAt(t), false);
       }
       const buys = pool.buyable > 0 && gpuRows > 0;
       // integer mode with expansion: a capacity row per gpu row
@@ -93,6 +97,18 @@ export function countModel(prepared: PreparedInput, options: PlanOptions): Model
       // busy (integer mode): one per gpu row, in it and in its capacity row
       if (options.integerGpus) for (let t = 0; t < gpuRows; t++) column(capacityRows > 0 ? 2 : 1, true);
     });
+    // a capped site: its deploy rows, its models cap row, and a binary per model in both
+    if (modelCaps.cappedModels[s]!.length === 0) return;
+    size.constraints += 1;
+    for (const m of modelCaps.cappedModels[s]!) {
+      let deployRows = 0;
+      site.pools.forEach((_pool, p) => {
+        const at = ((poolOffset[s]! + p) * M + m) * T;
+        for (let t = 0; t < T; t++) deployRows += modelCaps.deployRowAt[at + t]!;
+      });
+      size.constraints += deployRows;
+      column(1 + deployRows, true);
+    }
   });
   return size;
 }

@@ -64,6 +64,8 @@ export interface PreparedSite {
   pools: PreparedPool[];
   /** by model index: 1 where the model's deployment rule lets it run here */
   modelAllowed: Uint8Array;
+  /** the most different models the site may host; null = no cap */
+  maxModels: number | null;
 }
 
 export interface PreparedDemand {
@@ -249,6 +251,11 @@ export function prepareInput(input: PlanningInput, options: PlanOptions): Prepar
       `site ${site.code}: hourlyPricesPerKwh must have 0 or 24 values`,
     );
     check(site.hourlyPricesPerKwh.every(nonNegative), `site ${site.code}: hourlyPricesPerKwh values must be >= 0`);
+    const maxModels = site.maxModels ?? null;
+    check(
+      maxModels === null || (Number.isInteger(maxModels) && maxModels >= 1),
+      `site ${site.code}: maxModels must be a whole number >= 1, or null for no cap`,
+    );
     for (const item of site.inventory) {
       check(gpuIndex.has(item.gpuTypeCode), `site ${site.code}: unknown GPU type ${JSON.stringify(item.gpuTypeCode)}`);
       check(
@@ -312,6 +319,7 @@ export function prepareInput(input: PlanningInput, options: PlanOptions): Prepar
       pricePerKwhByPeriod,
       pools,
       modelAllowed,
+      maxModels,
     });
   }
 

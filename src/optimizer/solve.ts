@@ -5,6 +5,7 @@
 import { compileModel, type CompiledModel } from './compile.js';
 import { integerColumnCount } from './lp-model.js';
 import { interpretSolution } from './interpret.js';
+import { modelCapValues } from './model-cap-values.js';
 import { PlanInputError, prepareInput, type PreparedInput } from './prepare.js';
 import { solveWithHighs } from './solvers/highs.js';
 import { solveWithJslp } from './solvers/jslp.js';
@@ -136,8 +137,16 @@ export async function solvePlacement(
     throw error;
   }
   const { prepared, compiled, buildMs } = built;
-  const { lp } = compiled;
+  const { lp, layout } = compiled;
   const integerVariables = integerColumnCount(lp);
+  const cappedSiteCodes = prepared.sites.filter((_site, s) => layout.modelCapRowOf[s]! >= 0).map((site) => site.code);
+  if (cappedSiteCodes.length > 0 && planOptions.solver === 'jslp') {
+    return emptyResult(
+      planOptions,
+      'error',
+      `solver jslp cannot solve this plan: ${cappedSiteCodes.join(', ')} cap${cappedSiteCodes.length === 1 ? 's' : ''} the models it hosts (maxModels), which makes the plan a mixed-integer program, solved by HiGHS (use auto or highs)`,
+    );
+  }
   const modelSize: ModelSize = {
     variables: lp.numColumns,
     integerVariables,
@@ -196,16 +205,34 @@ export async function solvePlacement(
     : solver === 'jslp'
       ? 'javascript-lp-solver reports no dual values; solve with HiGHS (solver: highs) for shadow prices'
       : integerVariables > 0
-        ? 'integer plans have no dual values; solve without integerGpus for shadow prices'
+        ? planOptions.integerGpus
+          ? 'integer plans have no dual values; solve without integerGpus for shadow prices'
+          : 'a site’s model cap (maxModels) makes this a mixed-integer plan, which has no dual values'
         : 'the solver stopped at the time limit before proving optimality, so its duals are not shadow prices';
+  const notes: string[] = [];
+  if (outcome.status === 'time_limit') {
+    notes.push(earlyStopNote(outcome, solver, remainingSeconds, planOptions.timeLimitSeconds));
+  }
+  let sites = plan.sites;
+  if (cappedSiteCodes.length > 0) {
+    const binaries = layout.deploy.end - layout.deploy.start;
+    let note = `${cappedSiteCodes.join(', ')} cap${cappedSiteCodes.length === 1 ? 's' : ''} the models it hosts (maxModels): the plan is a mixed-integer program with ${binaries} binar${binaries === 1 ? 'y' : 'ies'}, one per model such a site could host`;
+    if (outcome.status === 'optimal' && outcome.objective !== null) {
+      const leftSeconds = Math.max(0.05, planOptions.timeLimitSeconds - (performance.now() - started) / 1000);
+      const valued = await modelCapValues(prepared, planOptions, outcome.objective, sites, leftSeconds);
+      sites = valued.sites;
+      if (valued.valuedSiteCodes.length > 0) {
+        note += `; the value of one more model at ${valued.valuedSiteCodes.join(', ')} is the objective's fall when the plan is re-solved with that cap raised by one`;
+      }
+    }
+    notes.push(note);
+  }
   return {
     ...base,
     ...plan,
+    sites,
     status: outcome.status === 'time_limit' ? 'time_limit' : 'optimal',
-    message:
-      outcome.status === 'time_limit'
-        ? earlyStopNote(outcome, solver, remainingSeconds, planOptions.timeLimitSeconds)
-        : null,
+    message: notes.length > 0 ? notes.join('; ') : null,
     shadowPricesUnavailableReason,
     timings: timings(interpretMs),
   };

@@ -73,6 +73,8 @@ export interface PlanningSite {
   hourlyPricesPerKwh: number[];
   utcOffsetHours: number;
   carbonGramsPerKwh: number;
+  /** the most different models the site may host; null or absent = no cap */
+  maxModels?: number | null;
   inventory: PlanningInventory[];
 }
 
@@ -365,6 +367,22 @@ export interface SiteModelPlan {
   costPerHour: number;
 }
 
+/** A site's cap on the number of models it hosts, and what the cap costs. */
+export interface SiteModelCapPlan {
+  maxModels: number;
+  /** the models the plan serves here */
+  modelsHosted: number;
+  /** the site hosts as many models as it may while it could run more: the cap shapes the plan */
+  binds: boolean;
+  /**
+   * $/h the objective falls when the cap is raised by one: the plan re-solved with maxModels + 1 at this site
+   * alone (a mixed-integer re-solve, for at most MAX_MODEL_CAP_RESOLVES binding sites; null for the others and
+   * where the cap does not bind). Includes the unserved penalty where one more model would serve unserved demand;
+   * never below 0 (a smaller figure is the MIP gap's noise)
+   */
+  valuePerHour: number | null;
+}
+
 export interface SitePlan {
   siteCode: string;
   servedTokensPerSecond: number;
@@ -381,6 +399,8 @@ export interface SitePlan {
   powerUtilization: number;
   costPerHour: number;
   costPerMillionTokens: number | null;
+  /** the site's cap on how many models it hosts (Site.maxModels); null = no cap */
+  modelCap: SiteModelCapPlan | null;
 }
 
 export interface RegionSource {

@@ -142,7 +142,7 @@ describe('parseCsvFiles', () => {
     ]);
     const paths = issues.map((i) => `${i.path}: ${i.message}`);
     expect(paths).toContain(
-      'sites.csv:1 colour: unknown column (expected: code, name, country, region_label, latitude, longitude, price_per_kwh, hourly_prices_per_kwh, utc_offset_hours, cooling_type, pue, power_cap_kw, carbon_grams_per_kwh, status, notes, cooling_description, price_local, price_currency, price_basis, price_source, price_year, price_confidence, pue_basis, carbon_source, carbon_year, power_cap_basis)',
+      'sites.csv:1 colour: unknown column (expected: code, name, country, region_label, latitude, longitude, price_per_kwh, hourly_prices_per_kwh, utc_offset_hours, cooling_type, pue, power_cap_kw, carbon_grams_per_kwh, max_models, status, notes, cooling_description, price_local, price_currency, price_basis, price_source, price_year, price_confidence, pue_basis, carbon_source, carbon_year, power_cap_basis)',
     );
     expect(paths).toContain('sites.csv:1 country: missing required column');
     expect(paths).toContain('sites.csv:1 carbon_grams_per_kwh: missing required column');

@@ -140,4 +140,25 @@ describe('models', () => {
       'gpu-throughputs.csv:3 gpus_per_replica: must be a whole number between 1 and 1024 GPUs',
     ]);
   });
+
+  it('reads a site’s cap on models from sites.csv (max_models), blank = no cap, and names the field when it is out of range', () => {
+    const header =
+      'code,name,country,region_label,latitude,longitude,price_per_kwh,cooling_type,power_cap_kw,carbon_grams_per_kwh,max_models';
+    const row = (code: string, maxModels: string) =>
+      `${code},Site ${code},DE,Europe,50.1,8.7,0.08,LIQUID_COLD_PLATE,1000,300,${maxModels}`;
+    const parsed = parseCsvFiles([{ name: 'sites.csv', text: `${header}\n${row('S1', '2')}\n${row('S2', '')}\n` }]);
+    expect(parsed.issues).toEqual([]);
+    expect(parsed.dataset.sites.map((s) => [s.code, s.maxModels])).toEqual([
+      ['S1', 2],
+      ['S2', null],
+    ]);
+    const bad = parseCsvFiles([
+      { name: 'sites.csv', text: `${header}\n${row('S1', '0')}\n${row('S2', '1001')}\n${row('S3', '1.5')}\n` },
+    ]);
+    expect(messages(bad.issues)).toEqual([
+      'sites.csv:2 max_models: must be a whole number between 1 and 1000 models',
+      'sites.csv:3 max_models: must be a whole number between 1 and 1000 models',
+      'sites.csv:4 max_models: must be a whole number between 1 and 1000 models',
+    ]);
+  });
 });

@@ -123,6 +123,11 @@ const CORPUS: Record<string, BadCase[]> = {
       ['0.5', 0.5],
       ['3.01', 3.01],
     ]),
+    ...vary(SITE, 'maxModels', [
+      ['zero', 0],
+      ['1001', 1001],
+      ['fractional', 1.5],
+    ]),
     ...vary(SITE, 'country', [
       ['not ISO', 'XX'],
       ['injection', INJECTION],

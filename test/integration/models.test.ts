@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database } from '../../src/db/database.js';
 import { readDataset } from '../../src/db/dataset-store.js';
 import { importDataset } from '../../src/db/import.js';
+import { planningInputFromDatabase } from '../../src/db/planning-input.js';
 import { testApi } from '../helpers/api.js';
 import { openTestDatabase } from '../helpers/database.js';
 
@@ -211,5 +212,29 @@ describe('a two-model data set', () => {
       });
     }
     expect(JSON.parse(JSON.stringify(await readDataset(db)))).toEqual(exported);
+  });
+
+  it('keeps a site’s cap on models through GraphQL, export and import, and into the planning snapshot', async () => {
+    const UPDATE = `mutation ($input: UpdateSiteInput!) { updateSite(input: $input) { __typename
+      ... on MutationUpdateSiteSuccess { data { code maxModels } }
+      ... on ValidationError { issues { path message } } } }`;
+    const updated = await api.data(UPDATE, { input: { code: 'US-ASH', maxModels: 2 } });
+    expect(updated.updateSite).toEqual({
+      __typename: 'MutationUpdateSiteSuccess',
+      data: { code: 'US-ASH', maxModels: 2 },
+    });
+    const bad = await api.data(UPDATE, { input: { code: 'US-ASH', maxModels: 1001 } });
+    expect(bad.updateSite.issues).toEqual([
+      { path: 'input.maxModels', message: 'must be a whole number between 1 and 1000 models' },
+    ]);
+    const exported = JSON.parse(JSON.stringify(await readDataset(db)));
+    expect(exported.sites.find((s: { code: string }) => s.code === 'US-ASH').maxModels).toBe(2);
+    expect(exported.sites.find((s: { code: string }) => s.code !== 'US-ASH').maxModels).toBeNull();
+    const again = await importDataset(db, { json: exported });
+    expect(again.ok && again.summary.sites).toMatchObject({ created: 0, updated: 0 });
+    const input = await planningInputFromDatabase(db);
+    expect(input.sites.find((s) => s.code === 'US-ASH')!.maxModels).toBe(2);
+    await api.data(UPDATE, { input: { code: 'US-ASH', maxModels: null } });
+    expect((await planningInputFromDatabase(db)).sites.find((s) => s.code === 'US-ASH')!.maxModels).toBeNull();
   });
 });

@@ -73,6 +73,15 @@ export function checkPlan(input: PlanningInput, options: PlanOptions, plan: Plan
   // Allocation rows: latency, residency, site status.
   const servedByDemandPeriod = new Map<string, number>();
   const routedBySiteClassPeriod = new Map<string, number>();
+  // a site hosts at most maxModels different models (allocations above noise)
+  const modelsAt = new Map<string, Set<string>>();
+  for (const a of plan.allocations) {
+    if (a.tokensPerSecond > 1e-3) modelsAt.set(a.siteCode, (modelsAt.get(a.siteCode) ?? new Set()).add(a.modelCode));
+  }
+  for (const [code, models] of modelsAt) {
+    const cap = sites.get(code)!.maxModels;
+    if (cap != null) expect(models.size, `models hosted at ${code}`).toBeLessThanOrEqual(cap);
+  }
   let egress = 0;
   for (const a of plan.allocations) {
     const site = sites.get(a.siteCode)!;

@@ -2,7 +2,8 @@
 // integer variables, constraints and nonzeros, exactly, on the fixtures under
 // every option that changes the model's shape and on seeded random instances.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { loadFixtures } from '../../src/dataset/load.js';
+import { join } from 'node:path';
+import { loadFixtures, parseDataset, readDatasetFiles } from '../../src/dataset/load.js';
 import { planningInputFromDataset } from '../../src/db/planning-input.js';
 import { integerColumnCount } from '../../src/optimizer/lp-model.js';
 import { countPlanModel } from '../../src/optimizer/model-size.js';
@@ -81,5 +82,23 @@ describe('countPlanModel', () => {
     const clean = { ...input, sites: input.sites.map((s, i) => (i % 2 ? { ...s, carbonGramsPerKwh: 0 } : s)) };
     const options = { ...DEFAULT_PLAN_OPTIONS, carbonCapTonnesPerHour: 10 };
     expect(countPlanModel(clean, options)).toEqual(builtSize(clean, options));
+  });
+
+  it('counts the deploy rows and binaries of sites whose model cap can bind (the seven-model fixtures)', async () => {
+    const files = await readDatasetFiles(join(import.meta.dirname, '../../fixtures/seven-models'));
+    const seven = planningInputFromDataset(parseDataset({ files }).dataset);
+    // every third site may host at most two of the seven models, one site one
+    const capped = { ...seven, sites: seven.sites.map((s, i) => (i % 3 ? s : { ...s, maxModels: i === 0 ? 1 : 2 })) };
+    for (const shape of [
+      {},
+      { periods: 24 as const },
+      { integerGpus: true },
+      { allowExpansion: true, integerGpus: true },
+    ]) {
+      const options = { ...DEFAULT_PLAN_OPTIONS, ...shape };
+      const counted = countPlanModel(capped, options);
+      expect(counted, JSON.stringify(shape)).toEqual(builtSize(capped, options));
+      expect(counted.integerVariables).toBeGreaterThan(builtSize(seven, options).integerVariables);
+    }
   });
 });

@@ -15,7 +15,7 @@ import {
   type PlanResult,
   type SolverName,
 } from '../../src/optimizer/types.js';
-import { latencies, perMillion, site, smallAndLarge } from './builders.js';
+import { latencies, perMillion, region, site, smallAndLarge } from './builders.js';
 import { checkPlan } from './check-plan.js';
 
 const opts = (overrides: Partial<PlanOptions>): PlanOptions => ({
@@ -272,6 +272,99 @@ describe('what a deployment rule costs', () => {
     for (const plan of [jslp, integer]) {
       expect(model(plan, 'X').rule).toMatchObject({ blockedSiteCodes: ['A'], shadowPricePerMillionTokens: null });
     }
+  });
+});
+
+describe('a site’s cap on the models it hosts', () => {
+  // A ($0.1/kWh, 20 GPUs) could hold both X (6,000 tok/s: 6 GPUs) and Y (4,000 tok/s at 500 per GPU: 8 GPUs);
+  // B ($0.2/kWh, 100 GPUs) anything. Capex sunk: a GPU-hour costs its kW, so a GPU at A saves $0.1/h.
+  // Uncapped both go to A: $1.4/h. With A capped at one model, Y (8 GPUs, saving $0.8) beats X (6, $0.6):
+  // Y at A $0.8 + X at B $1.2 = $2.0/h; the cap costs $2.0 − $1.4 = $0.6/h.
+  const twoModels = (maxModels: number | null): PlanningInput => {
+    const input = competing();
+    return {
+      ...input,
+      workloadClasses: [input.workloadClasses.find((c) => c.code === STD)!],
+      gpuTypes: [
+        {
+          ...input.gpuTypes[0]!,
+          throughputs: [
+            { modelCode: 'X', workloadClassCode: STD, tokensPerSecond: 1000 },
+            { modelCode: 'Y', workloadClassCode: STD, tokensPerSecond: 500 },
+          ],
+        },
+      ],
+      sites: [
+        site('A', { pricePerKwh: 0.1, gpus: { G1: 20 }, maxModels }),
+        site('B', { pricePerKwh: 0.2, gpus: { G1: 100 } }),
+      ],
+      regions: [
+        region('R', 0, {
+          demand: [
+            { modelCode: 'X', workloadClassCode: STD, tokensPerSecond: 6000, rttBudgetMs: null },
+            { modelCode: 'Y', workloadClassCode: STD, tokensPerSecond: 4000, rttBudgetMs: null },
+          ],
+        }),
+      ],
+    };
+  };
+  const options = opts({ capexMode: 'SUNK', mipGapRelative: 0 });
+  const hosted = (plan: PlanResult, code: string) =>
+    plan.sites.find((s) => s.siteCode === code)!.models.map((m) => [m.modelCode, m.servedTokensPerSecond]);
+
+  it('hosts the model that saves more overall and prices the cap by a re-solve with it raised by one', async () => {
+    const plan = await solvePlacement(twoModels(1), options);
+    expect(plan.status).toBe('optimal');
+    expect(plan.objectivePerHour).toBeCloseTo(2.0, 9);
+    expect(hosted(plan, 'A')).toEqual([['Y', 4000]]);
+    expect(hosted(plan, 'B')).toEqual([['X', 6000]]);
+    const a = plan.sites.find((s) => s.siteCode === 'A')!;
+    expect(a.modelCap).toEqual({ maxModels: 1, modelsHosted: 1, binds: true, valuePerHour: 0.6 });
+    expect(plan.sites.find((s) => s.siteCode === 'B')!.modelCap).toBeNull();
+    expect(formatPlanSummary(plan)).toContain('  cap A: hosts 1 model(s), at most 1; one more would save $0.6000/h');
+    const uncapped = await solvePlacement(twoModels(null), options);
+    expect(uncapped.objectivePerHour).toBeCloseTo(1.4, 9);
+    expect(a.modelCap!.valuePerHour).toBeCloseTo(plan.objectivePerHour! - uncapped.objectivePerHour!, 9);
+    expect(plan.modelSize.integerVariables).toBe(2);
+    expect(plan.solver).toBe('highs');
+    expect(plan.message).toBe(
+      'A caps the models it hosts (maxModels): the plan is a mixed-integer program with 2 binaries, one per model such a site could host; the value of one more model at A is the objective’s fall when the plan is re-solved with that cap raised by one'.replace(
+        '’',
+        "'",
+      ),
+    );
+    expect(plan.shadowPrices).toBeNull();
+    expect(plan.shadowPricesUnavailableReason).toContain('model cap');
+    checkPlan(twoModels(1), options, plan);
+  });
+
+  it('holds in whole-GPU plans too', async () => {
+    const integer = { ...options, integerGpus: true };
+    const plan = await solvePlacement(twoModels(1), integer);
+    expect(hosted(plan, 'A')).toEqual([['Y', 4000]]);
+    expect(plan.sites.find((s) => s.siteCode === 'A')!.modelCap!.valuePerHour).toBeCloseTo(0.6, 9);
+    checkPlan(twoModels(1), integer, plan);
+  });
+
+  it('adds nothing where the cap cannot bind: the same model and plan as without a cap', async () => {
+    const capped = await solvePlacement(twoModels(2), opts({ capexMode: 'SUNK', solver: 'highs' }));
+    const uncapped = await solvePlacement(twoModels(null), opts({ capexMode: 'SUNK', solver: 'highs' }));
+    expect(capped.modelSize).toEqual(uncapped.modelSize);
+    expect(capped.modelSize.integerVariables).toBe(0);
+    expect(capped.message).toBeNull();
+    const a = capped.sites.find((s) => s.siteCode === 'A')!;
+    expect(a.modelCap).toEqual({ maxModels: 2, modelsHosted: 2, binds: false, valuePerHour: null });
+    const comparable = (plan: PlanResult) =>
+      JSON.stringify({ ...plan, timings: null, sites: plan.sites.map((s) => ({ ...s, modelCap: null })) });
+    expect(comparable(capped)).toBe(comparable(uncapped));
+  });
+
+  it('refuses javascript-lp-solver, which is not used for mixed-integer plans', async () => {
+    const plan = await solvePlacement(twoModels(1), { ...options, solver: 'jslp' });
+    expect(plan.status).toBe('error');
+    expect(plan.message).toBe(
+      'solver jslp cannot solve this plan: A caps the models it hosts (maxModels), which makes the plan a mixed-integer program, solved by HiGHS (use auto or highs)',
+    );
   });
 });
 

@@ -42,6 +42,7 @@ function plan(
       servedTokensPerSecond: served,
       loadByClass: [],
       models: [],
+      modelCap: null,
       gpus: gpuCodes.map((gpuTypeCode) => ({
         gpuTypeCode,
         installed: 10,

@@ -96,10 +96,19 @@ describe('storedPlanResult', () => {
         gpus: [
           { siteCode: 'A', gpuTypeCode: 'G1', gpusBusy: 4, peakGpusBusy: 4, gpusPerReplica: 1, peakReplicas: null },
         ],
+        rule: null,
       },
     ]);
+    expect(read.sites[0]!.modelCap).toBeNull();
     expect(read.sites[0]!.models.map((m) => [m.modelCode, m.servedTokensPerSecond, m.costPerHour])).toEqual([
       ['DEFAULT', 100, 12],
     ]);
+  });
+
+  it('gives a plan solved before rule prices and model caps null rule and modelCap rows', () => {
+    const stored = { status: 'optimal', models: [{ modelCode: 'M' }], sites: [{ siteCode: 'A' }] };
+    const read = storedPlanResult(stored as unknown as Prisma.JsonValue)!;
+    expect(read.models[0]!.rule).toBeNull();
+    expect(read.sites[0]!.modelCap).toBeNull();
   });
 });

@@ -19,6 +19,7 @@ import {
   type RegionPlan,
   type ShadowPrices,
   type SiteGpuModelPlan,
+  type SiteModelCapPlan,
   type SiteModelPlan,
   type SitePlan,
   type UnservedDemand,
@@ -292,6 +293,22 @@ const RegionModelPlanRef = builder.objectRef<RegionModelPlan>('PlanRegionModel')
   }),
 });
 
+const SiteModelCapPlanRef = builder.objectRef<SiteModelCapPlan>('PlanSiteModelCap').implement({
+  description: 'A site’s cap on how many different models it hosts (Site.maxModels), and what the cap costs.',
+  fields: (t) => ({
+    maxModels: t.exposeInt('maxModels'),
+    modelsHosted: t.exposeInt('modelsHosted', { description: 'the models the plan serves here' }),
+    binds: t.exposeBoolean('binds', {
+      description: 'the site hosts as many models as it may while it could run more: the cap shapes the plan',
+    }),
+    valuePerHour: t.exposeFloat('valuePerHour', {
+      nullable: true,
+      description:
+        'USD/h the objective falls when the cap is raised by one: the plan re-solved with maxModels + 1 at this site alone (a mixed-integer re-solve, for at most 3 binding sites, in site code order); includes the unserved penalty where one more model would serve unserved demand; null where the cap does not bind or was not re-solved',
+    }),
+  }),
+});
+
 const SitePlanRef = builder.objectRef<SitePlan>('PlanSite').implement({
   description: "One site's part of a plan.",
   fields: (t) => ({
@@ -304,6 +321,12 @@ const SitePlanRef = builder.objectRef<SitePlan>('PlanSite').implement({
       resolve: (site) => site.models,
     }),
     gpus: t.field({ type: [SiteGpuPlanRef], resolve: (site) => site.gpus }),
+    modelCap: t.field({
+      type: SiteModelCapPlanRef,
+      nullable: true,
+      description: 'the site’s cap on the models it hosts and its price; null when the site has no cap',
+      resolve: (site) => site.modelCap ?? null,
+    }),
     // from the rows, so plans stored before this definition answer it too
     utilization: t.float({
       description:

@@ -85,6 +85,11 @@ export const SiteRef = builder.prismaNode('Site', {
     }),
     powerCapKw: t.exposeFloat('powerCapKw', { description: 'facility power available to IT + cooling, kW' }),
     carbonGramsPerKwh: t.exposeFloat('carbonGramsPerKwh'),
+    maxModels: t.exposeInt('maxModels', {
+      nullable: true,
+      description:
+        'the most different models the site may host (each deployed model costs memory and operations); null = no cap',
+    }),
     status: t.expose('status', { type: SiteStatusEnum }),
     notes: t.exposeString('notes', { nullable: true }),
     coolingDescription: t.exposeString('coolingDescription', { nullable: true }),

@@ -5,6 +5,7 @@
 //   add[s,pool]       GPUs bought (expansion only)
 //   busy[s,pool,t]    whole GPUs held (integer mode only)
 //   replicas[s,pool,m,t] whole replicas of model m (integer mode, pools that count replicas: replicas.ts)
+//   deploy[s,m]       binary: model m deployed at a site whose model cap can bind (model-caps.ts)
 import {
   boughtGpuCostPerHour,
   busyGpuCostPerHour,
@@ -39,7 +40,22 @@ export function addColumns(model: TaggedModelBuilder, inputs: ColumnInputs): Mod
   const busy = model.columnBlock(() => addBusyGpuColumns(model, inputs, busyColumnOf));
   const replicaColumnOf = new Int32Array(inputs.rows.replicaRowOf.length).fill(-1);
   const replicas = model.columnBlock(() => addReplicaColumns(model, inputs, replicaColumnOf));
-  return { routes, unserved, serve, add, busy, replicas, routeStartOf, addColumnOf, busyColumnOf, replicaColumnOf };
+  const deployColumnOf = new Int32Array(inputs.prepared.sites.length * inputs.prepared.models.length).fill(-1);
+  const deploy = model.columnBlock(() => addDeployColumns(model, inputs, deployColumnOf));
+  return {
+    routes,
+    unserved,
+    serve,
+    add,
+    busy,
+    replicas,
+    deploy,
+    routeStartOf,
+    addColumnOf,
+    busyColumnOf,
+    replicaColumnOf,
+    deployColumnOf,
+  };
 }
 
 /** The routes of one group and period are contiguous, in `group.sites` order. */
@@ -108,6 +124,11 @@ function addServeColumns(model: TaggedModelBuilder, inputs: ColumnInputs): void 
           if (rows.carbonRow >= 0) {
             columnRows.push(rows.carbonRow);
             coefficients.push(periodWeight * rates.carbonTonnesPerKtokHour);
+          }
+          const deployRow = rows.deployRowOf[(global * M + prepared.classes[k]!.modelIndex) * T + t]!;
+          if (deployRow >= 0) {
+            columnRows.push(deployRow);
+            coefficients.push(rates.occupancyPerKtok);
           }
           const spec = { lower: 0, upper: Infinity, cost, isInteger: false, rows: columnRows, coefficients };
           model.addColumn(spec, { site: s, pool: p, workloadClass: k, period: t });
@@ -203,5 +224,31 @@ function addReplicaColumns(model: TaggedModelBuilder, inputs: ColumnInputs, repl
         }
       }
     });
+  });
+}
+
+/** deploy[s,m]: 1 in the site's models cap row, −(the pool's GPUs) in each of its deploy rows. */
+function addDeployColumns(model: TaggedModelBuilder, inputs: ColumnInputs, deployColumnOf: Int32Array): void {
+  const { prepared, poolOffset, rows } = inputs;
+  const T = prepared.periods;
+  const M = prepared.models.length;
+  prepared.sites.forEach((site, s) => {
+    const capRow = rows.modelCapRowOf[s]!;
+    if (capRow < 0) return;
+    for (let m = 0; m < M; m++) {
+      const columnRows = [capRow];
+      const coefficients = [1];
+      site.pools.forEach((pool, p) => {
+        for (let t = 0; t < T; t++) {
+          const row = rows.deployRowOf[((poolOffset[s]! + p) * M + m) * T + t]!;
+          if (row < 0) continue;
+          columnRows.push(row);
+          coefficients.push(-(pool.installed + pool.buyable));
+        }
+      });
+      if (columnRows.length === 1) continue;
+      const spec = { lower: 0, upper: 1, cost: 0, isInteger: true, rows: columnRows, coefficients };
+      deployColumnOf[s * M + m] = model.addColumn(spec, { site: s, model: m });
+    }
   });
 }

@@ -47,7 +47,7 @@ export interface ModelTags {
   pool: Int32Array;
   /** workload class (service) index */
   workloadClass: Int32Array;
-  /** model index (replica rows and columns only) */
+  /** model index (replica and deploy rows and columns only) */
   model: Int32Array;
   period: Int32Array;
 }
@@ -61,6 +61,14 @@ export interface ModelRowIndex {
   powerRows: Block;
   /** integer mode, pools that count replicas: occupancy of a model − its replicas' GPUs <= 0 */
   replicaRows: Block;
+  /** sites whose model cap can bind (model-caps.ts): occupancy of a model on a pool − the pool's GPUs × deploy <= 0 */
+  deployRows: Block;
+  /** one per capped site: Σ deploy <= maxModels */
+  modelCapRows: Block;
+  /** [((global pool) * models + m) * periods + t] → deploy row, -1 = none */
+  deployRowOf: Int32Array;
+  /** [site] → models cap row, -1 = none */
+  modelCapRowOf: Int32Array;
   /** -1 without a carbon cap */
   carbonRow: number;
   /** [((global pool) * models + m) * periods + t] → row, -1 = none */
@@ -88,6 +96,10 @@ export interface ModelColumnIndex {
   replicas: Block;
   /** [((global pool) * models + m) * periods + t] → replica column, -1 = none */
   replicaColumnOf: Int32Array;
+  /** binary: model m deployed at a capped site */
+  deploy: Block;
+  /** [site * models + m] → deploy column, -1 = none */
+  deployColumnOf: Int32Array;
   /**
    * [group * periods + t] → first route column, -1 = none; the routes of one
    * group and period are contiguous, in `groups[i].sites` order
@@ -103,9 +115,9 @@ export interface ModelLayout extends ModelRowIndex, ModelColumnIndex {
   periods: number;
   /** 1 / periods: each period's share of the average hour */
   periodWeight: number;
-  /** route (site, group, period), unserved (group, period), serve (site, pool, class, period), add (site, pool), busy (site, pool, period), replicas (site, pool, model, period) */
+  /** route (site, group, period), unserved (group, period), serve (site, pool, class, period), add (site, pool), busy (site, pool, period), replicas (site, pool, model, period), deploy (site, model) */
   columns: ModelTags;
-  /** demand (group, period), balance (site, class, period), gpu and capacity (site, pool, period), power (site, period), replica (site, pool, model, period) */
+  /** demand (group, period), balance (site, class, period), gpu and capacity (site, pool, period), power (site, period), replica and deploy (site, pool, model, period), models cap (site) */
   rows: ModelTags;
   /** first global demand index of each region; demand g = demandOffset[r] + d */
   demandOffset: Int32Array;

@@ -40,6 +40,7 @@ export function modelNames(prepared: PreparedInput, layout: ModelLayout): ModelN
       if (inBlock(j, layout.add)) return `add_${site[s]}_${gpuOfPool(s, pool)}`;
       if (inBlock(j, layout.replicas))
         return `replicas_${site[s]}_${gpuOfPool(s, pool)}_${modelName[columns.model[j]!]}_${t}`;
+      if (inBlock(j, layout.deploy)) return `deploy_${site[s]}_${modelName[columns.model[j]!]}`;
       return `busy_${site[s]}_${gpuOfPool(s, pool)}_${t}`;
     },
     row(i: number): string {
@@ -53,6 +54,9 @@ export function modelNames(prepared: PreparedInput, layout: ModelLayout): ModelN
       if (inBlock(i, layout.powerRows)) return `power_${site[s]}_${t}`;
       if (inBlock(i, layout.replicaRows))
         return `replica_${site[s]}_${gpuOfPool(s, rows.pool[i]!)}_${modelName[rows.model[i]!]}_${t}`;
+      if (inBlock(i, layout.deployRows))
+        return `deploy_${site[s]}_${gpuOfPool(s, rows.pool[i]!)}_${modelName[rows.model[i]!]}_${t}`;
+      if (inBlock(i, layout.modelCapRows)) return `models_cap_${site[s]}`;
       return 'carbon_cap';
     },
   };

@@ -6,7 +6,10 @@
 //   power[s,t]           facility kW <= the site's cap
 //   carbon_cap           tonnes/h <= the cap (only with a cap)
 //   replica[s,pool,m,t]  integer mode, pools that count replicas (replicas.ts): occupancy of model m − its replicas' GPUs <= 0
+//   deploy[s,pool,m,t]   sites whose model cap can bind (model-caps.ts): occupancy of model m − the pool's GPUs × deploy <= 0
+//   models_cap[s]        those sites: Σ_m deploy[s,m] <= maxModels
 import type { PreparedInput } from '../prepare.js';
+import type { ModelCapRule } from './model-caps.js';
 import type { ReplicaRule } from './replicas.js';
 import type { PlanOptions } from '../types.js';
 import type { DemandGroup, ModelRowIndex, TaggedModelBuilder } from './layout.js';
@@ -25,6 +28,7 @@ export interface RowInputs {
   /** from route pruning: [(site * classes + class) * periods + t] */
   servesClassAt: Uint8Array;
   replicas: ReplicaRule;
+  modelCaps: ModelCapRule;
 }
 
 export function addRows(model: TaggedModelBuilder, inputs: RowInputs): ModelRows {
@@ -37,7 +41,8 @@ export function addRows(model: TaggedModelBuilder, inputs: RowInputs): ModelRows
   const carbonRow =
     options.carbonCapTonnesPerHour === null ? -1 : model.addRow(-Infinity, options.carbonCapTonnesPerHour, {});
   const replica = addReplicaRows(model, inputs);
-  return { index: { ...demand, ...balance, ...gpu, ...capacity, ...power, ...replica, carbonRow }, poolUsed };
+  const caps = addModelCapRows(model, inputs);
+  return { index: { ...demand, ...balance, ...gpu, ...capacity, ...power, ...replica, ...caps, carbonRow }, poolUsed };
 }
 
 function addDemandRows(model: TaggedModelBuilder, { prepared, groups }: RowInputs) {
@@ -160,4 +165,32 @@ function addReplicaRows(model: TaggedModelBuilder, { prepared, poolOffset, repli
     });
   });
   return { replicaRows, replicaRowOf };
+}
+
+function addModelCapRows(model: TaggedModelBuilder, { prepared, poolOffset, modelCaps }: RowInputs) {
+  const T = prepared.periods;
+  const M = prepared.models.length;
+  const deployRowOf = new Int32Array(poolOffset[prepared.sites.length]! * M * T).fill(-1);
+  const modelCapRowOf = new Int32Array(prepared.sites.length).fill(-1);
+  const deployRows = model.rowBlock(() => {
+    prepared.sites.forEach((site, s) => {
+      site.pools.forEach((_pool, p) => {
+        const global = poolOffset[s]! + p;
+        for (const m of modelCaps.cappedModels[s]!) {
+          for (let t = 0; t < T; t++) {
+            const at = (global * M + m) * T + t;
+            if (modelCaps.deployRowAt[at])
+              deployRowOf[at] = model.addRow(-Infinity, 0, { site: s, pool: p, model: m, period: t });
+          }
+        }
+      });
+    });
+  });
+  const modelCapRows = model.rowBlock(() => {
+    prepared.sites.forEach((site, s) => {
+      if (modelCaps.cappedModels[s]!.length > 0)
+        modelCapRowOf[s] = model.addRow(-Infinity, site.maxModels!, { site: s });
+    });
+  });
+  return { deployRows, modelCapRows, deployRowOf, modelCapRowOf };
 }

@@ -61,11 +61,12 @@ export function sitePlans(solution: Solution, flows: RouteFlows, work: GpuWork, 
     });
     const cost = ledger.siteCostPerHour[s]!;
     const servedMillionTokensPerHour = servedKtok * MILLION_TOKENS_PER_KTOK_HOUR;
+    const models = siteModelPlans(solution, flows, work, held, s);
     return {
       siteCode: site.code,
       servedTokensPerSecond: round(servedKtok * TOKENS_PER_KTOK),
       loadByClass: loadByClass(solution, flows, s, () => true),
-      models: siteModelPlans(solution, flows, work, held, s),
+      models,
       gpus: gpuRows,
       utilization: siteUtilization(gpuRows).peak,
       itPowerKw: round(itKw),
@@ -75,6 +76,16 @@ export function sitePlans(solution: Solution, flows: RouteFlows, work: GpuWork, 
       powerUtilization: site.powerCapKw > 0 ? round(peakFacilityKw / site.powerCapKw) : 0,
       costPerHour: round(cost),
       costPerMillionTokens: servedMillionTokensPerHour > 0 ? round(cost / servedMillionTokensPerHour) : null,
+      // its value, a re-solve, is the plan service's to fill (solve.ts)
+      modelCap:
+        site.maxModels === null
+          ? null
+          : {
+              maxModels: site.maxModels,
+              modelsHosted: models.length,
+              binds: solution.layout.modelCapRowOf[s]! >= 0 && models.length >= site.maxModels,
+              valuePerHour: null,
+            },
     };
   });
 }
