@@ -3,10 +3,12 @@
 // embedded database and on PostgreSQL, and on PostgreSQL with the API and a
 // `tokengrid worker` in separate processes; and the API's latency for a simple
 // query while a large solve runs, against idle. Prints figures; asserts nothing.
-// Run: npx tsx bench/plans/run.ts   (PostgreSQL: TOKENGRID_BENCH_DATABASE_URL,
+// Run: npx tsx bench/plans/run.ts [data set directory]   (PostgreSQL: TOKENGRID_BENCH_DATABASE_URL,
 // default postgres://postgres@127.0.0.1:5432/postgres; skipped when it does not answer)
+// With a directory (e.g. fixtures/one-model) that data set is seeded instead
+// of the bundled fixtures, and the large solve is its 24-hour plan.
 import { spawn } from 'node:child_process';
-import { join } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { openDatabase, type Database } from '../../src/db/database.js';
 import { applyMigrations } from '../../src/db/migrate.js';
 import { planningInputFromDatabase } from '../../src/db/planning-input.js';
@@ -41,8 +43,18 @@ async function graphql(url: string, query: string, variables?: Record<string, un
 const REQUEST = `mutation ($options: PlanOptionsInput) { requestPlan(input: { name: "bench", options: $options, wait: true }) {
   __typename ... on MutationRequestPlanSuccess { data { id status solveMs buildMs } } } }`;
 const SIMPLE = `{ sites(first: 10) { totalCount edges { node { code pricePerKwh } } } }`;
-/** a whole-GPU 24-hour plan: seconds of HiGHS branch and bound in the worker thread */
-const LARGE_OPTIONS = { periods: 24, integerGpus: true, mipGapRelative: 0.0001, timeLimitSeconds: 60 };
+/** the data set seeded (default: the bundled fixtures) */
+const fixturesDir = process.argv[2] === undefined ? undefined : resolve(process.argv[2]);
+const seedOptions = fixturesDir === undefined ? {} : { fixturesDir };
+/**
+ * The bundled fixtures: a whole-GPU 24-hour plan, seconds of HiGHS branch and bound in the worker thread.
+ * Another data set (seven models): its 24-hour plan, an LP that alone takes seconds.
+ */
+const LARGE_OPTIONS =
+  fixturesDir === undefined
+    ? { periods: 24, integerGpus: true, mipGapRelative: 0.0001, timeLimitSeconds: 60 }
+    : { periods: 24, timeLimitSeconds: 60 };
+const LARGE_LABEL = fixturesDir === undefined ? 'a 24-hour whole-GPU plan' : 'its 24-hour plan';
 
 /** a plan's status and a page of sites: what a tool following a plan asks */
 const FOLLOW = `query ($id: ID!) { plan(id: $id) { status } ${SIMPLE.slice(1, -1)} }`;
@@ -94,7 +106,7 @@ async function requestToSolved(url: string, db: Database) {
 async function benchSeparateProcesses(databaseUrl: string) {
   const db = await openDatabase({ kind: 'postgres', url: databaseUrl });
   await applyMigrations(db);
-  await seedFixtures(db);
+  await seedFixtures(db, seedOptions);
   const jobs = await startJobs(db, { worker: false, queue: { supervise: false } });
   const server = await benchServer(db, jobs);
   const worker = spawn(
@@ -129,7 +141,7 @@ async function benchSeparateProcesses(databaseUrl: string) {
 
 async function bench(label: string, db: Database) {
   await applyMigrations(db);
-  await seedFixtures(db);
+  await seedFixtures(db, seedOptions);
   const jobs = await startJobs(db, { queue: { supervise: false, pollingIntervalSeconds: 0.5 } });
   const server = await benchServer(db, jobs);
   try {
@@ -162,7 +174,7 @@ async function bench(label: string, db: Database) {
 
     console.log(`\n## ${label}`);
     console.log(`| figure | value |\n|---|---|`);
-    console.log(`| bare solve of the fixture snapshot (warm worker), median of ${RUNS} | ${ms(median(bare))} |`);
+    console.log(`| bare solve of the snapshot (warm worker), median of ${RUNS} | ${ms(median(bare))} |`);
     console.log(`| requestPlan(wait: true) → SOLVED over HTTP, median of ${RUNS} | ${ms(median(service))} |`);
     console.log(`| job pick-up (plan requested → RUNNING), median of ${RUNS} | ${ms(median(pickUp))} |`);
     console.log(`| final status written → answer received, median of ${RUNS} | ${ms(median(heard))} |`);
@@ -179,7 +191,7 @@ async function bench(label: string, db: Database) {
       `| busy ÷ idle, p50 / p95 | ${(percentile(busy, 0.5) / percentile(idle, 0.5)).toFixed(2)}× / ${(percentile(busy, 0.95) / percentile(idle, 0.95)).toFixed(2)}× |`,
     );
     console.log(
-      `| the large solve (${largePlan.requestPlan.data?.status}), request to finish | ${(largeMs / 1000).toFixed(1)} s |`,
+      `| the large solve, ${LARGE_LABEL} (${largePlan.requestPlan.data?.status}), request to finish | ${(largeMs / 1000).toFixed(1)} s |`,
     );
   } finally {
     await server.close();
@@ -188,7 +200,9 @@ async function bench(label: string, db: Database) {
   }
 }
 
-console.log(`# Plans service (node ${process.version}, ${new Date().toISOString()})`);
+console.log(
+  `# Plans service (node ${process.version}, ${new Date().toISOString()}, data: ${fixturesDir === undefined ? 'the bundled fixtures' : relative(process.cwd(), fixturesDir)})`,
+);
 await bench('embedded (PGlite)', await openDatabase({ kind: 'pglite', dataDir: ':memory:' }));
 const postgres = await scratchPostgresDatabase('tokengrid_bench');
 if (postgres) {

@@ -1,5 +1,5 @@
 // The naive placement LP, as published placement tools write it: one variable
-// per (site, region, class, GPU type, period) — no separate routing and GPU-mix
+// per (site, region, model × class, GPU type, period) — no separate routing and GPU-mix
 // variables, no demand groups. Same costs and constraints as ours, so the same
 // optimum; only bigger. Built for the benchmark's native baseline only.
 import { MILLION_TOKENS_PER_KTOK_HOUR, TOKENS_PER_KTOK, crossesBorder } from '../../src/optimizer/costs.js';
@@ -9,7 +9,7 @@ import type { PlanOptions } from '../../src/optimizer/types.js';
 
 export function compileNaiveModel(prepared: PreparedInput, options: PlanOptions): LpModel {
   if (options.integerGpus) throw new Error('the naive formulation is built for LPs only');
-  const { sites, regions, gpus } = prepared;
+  const { sites, regions, gpus, classes } = prepared;
   const T = prepared.periods;
   const R = regions.length;
   const w = 1 / T;
@@ -50,6 +50,7 @@ export function compileNaiveModel(prepared: PreparedInput, options: PlanOptions)
           if (demand.rttBudgetMs !== null && !(rtt <= demand.rttBudgetMs)) return;
           if (region.allowedCountries !== null && !region.allowedCountries.has(site.country)) return;
           if (!(site.powerCapKw > 0)) return;
+          if (site.modelAllowed[classes[k]!.modelIndex] !== 1) return;
           site.pools.forEach((pool, p) => {
             const gpu = gpus[pool.gpuIndex]!;
             const thr = gpu.tokensPerSecondByClass[k]!;

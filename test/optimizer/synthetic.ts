@@ -1,8 +1,9 @@
 // Seeded synthetic planning inputs: sites and regions scattered over the globe,
 // RTT from great-circle distance, ten GPU types with class-dependent
-// throughput, demand set to a share of the fleet's capacity. Used by the
-// solver benchmark and by the optimizer's random property tests.
-import type { PlanningInput, PlanningSite } from '../../src/optimizer/types.js';
+// throughput, demand set to a share of the fleet's capacity, and optionally up
+// to five models of different sizes. Used by the solver benchmark and by the
+// optimizer's random property tests.
+import type { PlanningDemand, PlanningGpuThroughput, PlanningInput, PlanningSite } from '../../src/optimizer/types.js';
 
 export interface SyntheticSpec {
   sites: number;
@@ -17,6 +18,13 @@ export interface SyntheticSpec {
   restrictedShare?: number;
   /** chance that a site may buy more GPUs */
   expandableShare?: number;
+  /**
+   * Models (at most 5, MODEL_DEFS in order); absent = none named: every
+   * throughput and demand belongs to the DEFAULT model, as before models existed.
+   * Their figures come from a random stream of their own, so the rest of the
+   * instance is the one the same spec without models gives.
+   */
+  models?: number;
 }
 
 /** mulberry32: small, fast, good enough for test data */
@@ -61,6 +69,23 @@ const COUNTRIES = [
   'ID',
 ];
 
+/**
+ * Five models from small to large. `speed`: tokens/s per GPU relative to the
+ * GPU type's own figure (the first model's is that figure exactly: one model
+ * plans what no model plans); the 405B-like model makes ~80× fewer tokens per
+ * GPU than the 8B-like one, as MLPerf's per-GPU results do (8B ~8,300, 405B ~70
+ * tokens/s on an H200). `minGeneration`: GPU types of an older generation (less
+ * memory) cannot hold the model's replica, so the pair has no throughput.
+ * `gpuShare`: the share of the fleet's GPU-hours its demand needs.
+ */
+export const MODEL_DEFS = [
+  { code: 'DENSE-8B', gpusPerReplica: 1, speed: 1, minGeneration: 0, gpuShare: 0.3 },
+  { code: 'MOE-47B', gpusPerReplica: 1, speed: 0.6, minGeneration: 0.8, gpuShare: 0.25 },
+  { code: 'DENSE-70B', gpusPerReplica: 2, speed: 0.4, minGeneration: 0.7, gpuShare: 0.2 },
+  { code: 'MOE-671B', gpusPerReplica: 4, speed: 0.1, minGeneration: 1.4, gpuShare: 0.15 },
+  { code: 'DENSE-405B', gpusPerReplica: 8, speed: 0.012, minGeneration: 1.1, gpuShare: 0.1 },
+] as const;
+
 function greatCircleKm(lat1: number, lon1: number, lat2: number, lon2: number): number {
   const rad = Math.PI / 180;
   const dLat = (lat2 - lat1) * rad;
@@ -84,15 +109,17 @@ export function syntheticInput(spec: SyntheticSpec): PlanningInput {
     return raw.map((v) => Number((v / mean).toFixed(4)));
   };
 
+  const generations: number[] = [];
   const gpuTypes = Array.from({ length: gpuTypeCount }, (_, g) => {
     const generation = between(0.5, 2.5);
+    generations.push(generation);
     return {
       code: `GPU${String(g).padStart(2, '0')}`,
       powerKw: Number((0.6 + 0.6 * generation * between(0.8, 1.2)).toFixed(3)),
       capexPerHour: Number((0.6 * generation ** 1.3 * between(0.8, 1.25)).toFixed(3)),
       throughputs: classes
         .filter((_, k) => k === 1 || random() > 0.1)
-        .map((c) => ({
+        .map((c): PlanningGpuThroughput => ({
           workloadClassCode: c.code,
           tokensPerSecond: Math.round(1500 * generation * c.speed * between(0.85, 1.15)),
         })),
@@ -151,7 +178,7 @@ export function syntheticInput(spec: SyntheticSpec): PlanningInput {
       country: p.country,
       utcOffsetHours: Math.round(p.lon / 15),
       allowedCountries: restricted ? [p.country, pick(COUNTRIES)] : [],
-      demand: classes.map((c) => ({
+      demand: classes.map((c): PlanningDemand => ({
         workloadClassCode: c.code,
         tokensPerSecond: Math.round(
           (totalDemand * (weights[r]! / weightSum) * c.share) / classes.reduce((a, x) => a + x.share, 0),
@@ -174,7 +201,7 @@ export function syntheticInput(spec: SyntheticSpec): PlanningInput {
     }
   }
 
-  return {
+  const base: PlanningInput = {
     workloadClasses: classes.map((c) => ({
       code: c.code,
       rttBudgetMs: c.rttBudgetMs,
@@ -185,4 +212,50 @@ export function syntheticInput(spec: SyntheticSpec): PlanningInput {
     regions,
     latencies,
   };
+  return spec.models === undefined ? base : withModels(base, spec, generations);
+}
+
+/**
+ * The instance's throughputs and demand split over `spec.models` models: each
+ * GPU type that can hold a model runs it at the type's figure × the model's
+ * speed (× 0.85–1.15 beyond the first model), and each region's demand of a class
+ * is spread over the models by their GPU share (× 0.6–1.4 by region beyond the first
+ * model) in the model's own tokens. Every model fits at least the newest GPU type.
+ */
+function withModels(base: PlanningInput, spec: SyntheticSpec, generations: number[]): PlanningInput {
+  const count = spec.models!;
+  if (!Number.isInteger(count) || count < 1 || count > MODEL_DEFS.length)
+    throw new Error(`models must be an integer from 1 to ${MODEL_DEFS.length}, got ${count}`);
+  const random = seededRandom(spec.seed ^ 0x5eed_0d15);
+  const between = (lo: number, hi: number): number => lo + (hi - lo) * random();
+  const models = MODEL_DEFS.slice(0, count);
+  const newest = generations.indexOf(Math.max(...generations));
+  const gpuTypes = base.gpuTypes.map((gpu, g) => ({
+    ...gpu,
+    throughputs: models.flatMap((model, m) => {
+      if (generations[g]! < model.minGeneration && g !== newest) return [];
+      const jitter = m === 0 ? 1 : between(0.85, 1.15);
+      return gpu.throughputs.map((t): PlanningGpuThroughput => ({
+        modelCode: model.code,
+        workloadClassCode: t.workloadClassCode,
+        tokensPerSecond: Math.max(1, Math.round(t.tokensPerSecond * model.speed * jitter)),
+        gpusPerReplica: model.gpusPerReplica,
+      }));
+    }),
+  }));
+  const shareSum = models.reduce((a, m) => a + m.gpuShare, 0);
+  const regions = base.regions.map((region) => {
+    const mix = models.map((_, m) => (m === 0 ? 1 : between(0.6, 1.4)));
+    return {
+      ...region,
+      demand: models.flatMap((model, m) =>
+        region.demand.map((d): PlanningDemand => ({
+          ...d,
+          modelCode: model.code,
+          tokensPerSecond: Math.round(((d.tokensPerSecond * model.gpuShare) / shareSum) * model.speed * mix[m]!),
+        })),
+      ),
+    };
+  });
+  return { ...base, models: models.map((m) => ({ code: m.code })), gpuTypes, regions };
 }
