@@ -12,7 +12,8 @@ let api: ReturnType<typeof testApi>;
 let service: PlanService;
 
 beforeAll(async () => {
-  service = await openPlanService();
+  // what a first start loads (seven models), as a new user following the README has it
+  service = await openPlanService({ fixtures: 'bundled' });
   ({ api } = service);
   // as a first start seeds them with the fixtures (the README's examples use PRICEY-US)
   await seedExampleScenarios(service.db.prisma);

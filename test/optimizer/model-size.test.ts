@@ -85,7 +85,7 @@ describe('countPlanModel', () => {
   });
 
   it('counts the deploy rows and binaries of sites whose model cap can bind (the seven-model fixtures)', async () => {
-    const files = await readDatasetFiles(join(import.meta.dirname, '../../fixtures/seven-models'));
+    const files = await readDatasetFiles(join(import.meta.dirname, '../../fixtures'));
     const seven = planningInputFromDataset(parseDataset({ files }).dataset);
     // every third site may host at most two of the seven models, one site one
     const capped = { ...seven, sites: seven.sites.map((s, i) => (i % 3 ? s : { ...s, maxModels: i === 0 ? 1 : 2 })) };
