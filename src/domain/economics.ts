@@ -244,26 +244,39 @@ export function demandMix(
 export interface FleetTotals extends FleetCapacity {
   /** Σ power caps of the sites counted, kW */
   powerCapKw: number;
+  /** the model's demand, every region and class */
   demandTokensPerSecond: number;
   /** demand / capacity on the demand's own class mix (null without capacity) */
   utilization: number | null;
 }
 
+export interface FleetData {
+  sites: readonly Pick<SiteRecord, 'inventory' | 'pue' | 'coolingType' | 'powerCapKw' | 'status'>[];
+  gpuTypes: readonly GpuThroughputs[] | ReadonlyMap<string, GpuThroughputs>;
+  demandRegions: readonly { demand: readonly DemandFigure[] }[];
+}
+
+export interface FleetOptions {
+  /** the model whose throughputs and demand count; DEFAULT when left out */
+  modelCode?: string;
+  /** a class mix to size capacity on instead of the model's own demand mix */
+  mix?: ClassMix;
+}
+
+const notRetired = (data: FleetData) => data.sites.filter((site) => site.status !== 'RETIRED');
+
 /**
- * Totals over all sites that are not RETIRED: installed GPUs, capacity on the
- * demand's class mix (or `mix` when given), IT and facility power, power caps,
- * total demand and the resulting average utilization.
+ * Totals over all sites that are not RETIRED, for one model: installed GPUs, IT
+ * and facility power and power caps (the same for every model), capacity if every
+ * GPU served only this model on its demand's class mix (or `mix` when given), the
+ * model's demand and the resulting average utilization. With several models,
+ * each model's utilization is the share of the fleet its demand alone would take.
  */
-export function fleetTotals(
-  data: {
-    sites: readonly Pick<SiteRecord, 'inventory' | 'pue' | 'coolingType' | 'powerCapKw' | 'status'>[];
-    gpuTypes: readonly GpuThroughputs[];
-    demandRegions: readonly { demand: readonly DemandFigure[] }[];
-  },
-  mix?: ClassMix,
-): FleetTotals {
+export function fleetTotals(data: FleetData, options: FleetOptions = {}): FleetTotals {
+  const modelCode = options.modelCode ?? DEFAULT_MODEL_CODE;
   const byCode = gpuIndex(data.gpuTypes);
-  const workload = mix ?? demandMix(data.demandRegions);
+  const demand = demandMix(data.demandRegions, modelCode);
+  const workload = options.mix ?? demand;
   const totals: FleetTotals = {
     gpus: 0,
     tokensPerSecond: 0,
@@ -274,9 +287,8 @@ export function fleetTotals(
     demandTokensPerSecond: 0,
     utilization: null,
   };
-  for (const site of data.sites) {
-    if (site.status === 'RETIRED') continue;
-    const c = siteInstalledCapacity(site, byCode, workload);
+  for (const site of notRetired(data)) {
+    const c = siteInstalledCapacity(site, byCode, workload, modelCode);
     totals.gpus += c.gpus;
     totals.tokensPerSecond += c.tokensPerSecond;
     totals.itKw += c.itKw;
@@ -285,7 +297,34 @@ export function fleetTotals(
     for (const code of c.missingThroughput)
       if (!totals.missingThroughput.includes(code)) totals.missingThroughput.push(code);
   }
-  totals.demandTokensPerSecond = Object.values(demandMix(data.demandRegions)).reduce((sum, tps) => sum + tps, 0);
+  totals.demandTokensPerSecond = Object.values(demand).reduce((sum, tps) => sum + tps, 0);
   totals.utilization = totals.tokensPerSecond > 0 ? totals.demandTokensPerSecond / totals.tokensPerSecond : null;
   return totals;
+}
+
+export interface FleetClassTotals {
+  workloadClassCode: string;
+  /** if every installed GPU of a site that is not RETIRED served only this model and class, full utilization */
+  capacityTokensPerSecond: number;
+  /** the model's demand of this class, every region */
+  demandTokensPerSecond: number;
+}
+
+/** Per workload class, one model's installed capacity and demand (DEFAULT when no model is named). */
+export function fleetByClass(
+  data: FleetData,
+  workloadClassCodes: readonly string[],
+  modelCode: string = DEFAULT_MODEL_CODE,
+): FleetClassTotals[] {
+  const byCode = gpuIndex(data.gpuTypes);
+  const demand = demandMix(data.demandRegions, modelCode);
+  const sites = notRetired(data);
+  return workloadClassCodes.map((workloadClassCode) => ({
+    workloadClassCode,
+    capacityTokensPerSecond: sites.reduce(
+      (sum, site) => sum + siteInstalledCapacity(site, byCode, workloadClassCode, modelCode).tokensPerSecond,
+      0,
+    ),
+    demandTokensPerSecond: demand[workloadClassCode] ?? 0,
+  }));
 }

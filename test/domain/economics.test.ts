@@ -6,6 +6,7 @@ import {
   demandMix,
   energyCostPerGpuHour,
   facilityKwPerGpu,
+  fleetByClass,
   fleetTotals,
   gpuHourCost,
   meanPricePerKwh,
@@ -152,5 +153,41 @@ describe('capacity', () => {
     expect(totals.itKw).toBeCloseTo(17.28, 12);
     expect(totals.demandTokensPerSecond).toBe(40000);
     expect(totals.utilization).toBeCloseTo(40000 / capacity, 12);
+  });
+
+  it('fleet totals for one model: its throughputs, its demand; GPUs and power as for any model', () => {
+    // a large model that fits only on B200, beside the DEFAULT figures of the same GPU types
+    const big = 'BIG';
+    const withBig = [
+      h100,
+      {
+        ...b200,
+        throughputs: [...b200.throughputs, { modelCode: big, workloadClassCode: 'BATCH', tokensPerSecond: 500 }],
+      },
+    ];
+    const regions = [
+      {
+        demand: [
+          { workloadClassCode: 'STANDARD', tokensPerSecond: 30000 },
+          { modelCode: big, workloadClassCode: 'BATCH', tokensPerSecond: 1000 },
+        ],
+      },
+    ];
+    const data = { sites: [site], gpuTypes: withBig, demandRegions: regions };
+    const ofBig = fleetTotals(data, { modelCode: big });
+    expect(ofBig.tokensPerSecond).toBe(4 * 500);
+    expect(ofBig.demandTokensPerSecond).toBe(1000);
+    expect(ofBig.utilization).toBe(1000 / 2000);
+    expect(ofBig.missingThroughput).toEqual(['H100']);
+    const ofDefault = fleetTotals(data);
+    expect(ofDefault.tokensPerSecond).toBe(8 * 3890 + 4 * 12308);
+    expect(ofDefault.demandTokensPerSecond).toBe(30000);
+    expect([ofBig.gpus, ofBig.itKw, ofBig.powerCapKw]).toEqual([ofDefault.gpus, ofDefault.itKw, ofDefault.powerCapKw]);
+    expect(fleetByClass(data, ['STANDARD', 'BATCH'], big)).toEqual([
+      { workloadClassCode: 'STANDARD', capacityTokensPerSecond: 0, demandTokensPerSecond: 0 },
+      { workloadClassCode: 'BATCH', capacityTokensPerSecond: 2000, demandTokensPerSecond: 1000 },
+    ]);
+    const retired = { ...data, sites: [{ ...site, status: 'RETIRED' as const }] };
+    expect(fleetByClass(retired, ['BATCH'], big)[0]!.capacityTokensPerSecond).toBe(0);
   });
 });

@@ -2,7 +2,9 @@
 // a new database, a plan requested over HTTP, read back per model through
 // GraphQL, by `tokengrid plans show` and in the web view in Chromium, which
 // must all say the same cost per million tokens for each model; the map's model
-// filter draws one model's flows, markers and panels as GraphQL gives them.
+// filter draws one model's flows, markers and panels as GraphQL gives them; the
+// price of a model's deployment rule and a site's cap on models show as
+// GraphQL gives them (last: they change the data).
 import type { ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -375,5 +377,153 @@ describeIf(hasChromium, 'the seven-model plan in the web view', `${CHROMIUM} is 
     expect(new URL(page.url()).hash).toBe(`#plan=${plan.id}`);
     expect(refused).toEqual([]);
     await context.close();
+  });
+
+  /** A plan opened in a fresh context at desktop or phone width, every non-loopback request refused. */
+  async function openPlan(name: 'desktop' | 'phone', id: string) {
+    const context = await browser.newContext(
+      name === 'phone'
+        ? { viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true }
+        : { viewport: { width: 1280, height: 800 } },
+    );
+    const refused = await refuseNonLoopback(context);
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push(String(error)));
+    await page.goto(`${url}/#plan=${id}`);
+    await page.locator('body[data-ready=true]').waitFor({ timeout: 120_000 });
+    return { context, page, refused, errors };
+  }
+
+  it('shows the price of a model’s deployment rule and a site’s model cap as GraphQL gives them, at desktop and 390 px', async () => {
+    // Mixtral kept off the site that serves the most of it: a rule with a price (an LP plan, HiGHS: duals)
+    const ruled = 'MIXTRAL-8X7B';
+    const { plan: before } = await graphqlAt(url, PLAN_BY_MODEL, { id: planId });
+    const servedOf = (site: any, code: string) =>
+      site.models.find((m: any) => m.modelCode === code)?.servedTokensPerSecond ?? 0;
+    const busiest = [...before.sites].sort((a: any, b: any) => servedOf(b, ruled) - servedOf(a, ruled))[0].siteCode;
+    const allSites = (await graphqlAt(url, '{ sites(first: 100) { edges { node { code } } } }')).sites.edges.map(
+      (e: any) => e.node.code as string,
+    );
+    const model = (await graphqlAt(url, `{ model(code: "${ruled}") { name vendor } }`)).model;
+    const upserted = await graphqlAt(
+      url,
+      `mutation($input: UpsertModelInput!) { upsertModel(input: $input) { __typename } }`,
+      {
+        input: {
+          code: ruled,
+          name: model.name,
+          vendor: model.vendor,
+          allowedSites: allSites.filter((c: string) => c !== busiest),
+        },
+      },
+    );
+    expect(upserted.upsertModel.__typename).toBe('MutationUpsertModelSuccess');
+    const RULE_AND_CAP = `models { modelCode rule { blockedSiteCodes shadowPricePerMillionTokens bestBlockedSiteCode bestBlockedRegionCode } }
+      sites { siteCode models { modelCode } modelCap { maxModels modelsHosted binds valuePerHour } }`;
+    const request = async (name: string) => {
+      const data = await graphqlAt(
+        url,
+        `mutation($input: RequestPlanInput!) { requestPlan(input: $input) { __typename
+          ... on MutationRequestPlanSuccess { data { id status ${RULE_AND_CAP} } } ... on Error { message } } }`,
+        { input: { name, options: { solver: 'HIGHS' }, wait: true } },
+      );
+      expect(data.requestPlan.data?.status, JSON.stringify(data.requestPlan)).toBe('SOLVED');
+      return data.requestPlan.data;
+    };
+    const withRule = await request('mixtral rule');
+    const rule = withRule.models.find((m: any) => m.modelCode === ruled).rule;
+    expect(rule.blockedSiteCodes).toEqual([busiest]);
+    expect(rule.shadowPricePerMillionTokens).toBeGreaterThan(0);
+    expect(rule.bestBlockedSiteCode).toBe(busiest);
+    expect(withRule.models.filter((m: any) => m.rule).map((m: any) => m.modelCode)).toEqual([ruled]);
+
+    for (const name of ['desktop', 'phone'] as const) {
+      const { context, page, refused, errors } = await openPlan(name, withRule.id);
+      await expect.poll(() => page.getByTestId('model-row').count()).toBe(7);
+      // the per-model cost table: a rule column, the price where a rule is, "no rule" elsewhere
+      const prices = await page
+        .getByTestId('model-rule-price')
+        .evaluateAll((tds) =>
+          tds.map((td) => [
+            td.closest('tr')!.getAttribute('data-model'),
+            td.getAttribute('data-value'),
+            td.textContent,
+          ]),
+        );
+      expect(prices).toHaveLength(7);
+      for (const [code, value, text] of prices) {
+        if (code === ruled) expect(Number(value)).toBe(rule.shadowPricePerMillionTokens);
+        else expect([value, text]).toEqual(['', 'no rule']);
+      }
+      const line = page.locator(`[data-testid=model-rules] li[data-model="${ruled}"]`);
+      expect(Number(await line.getAttribute('data-value'))).toBe(rule.shadowPricePerMillionTokens);
+      expect(await line.getAttribute('data-best-site')).toBe(rule.bestBlockedSiteCode);
+      expect(await line.getAttribute('data-best-region')).toBe(rule.bestBlockedRegionCode);
+      expect(await line.textContent()).toContain(`to ${busiest} would save $`);
+      // the model filter's panel says the chosen model's rule and price
+      await page.getByLabel('Model', { exact: true }).selectOption(ruled);
+      await page.locator(`body[data-model-shown="${ruled}"]`).waitFor();
+      const note = page.getByTestId('model-rule');
+      expect(await note.isVisible()).toBe(true);
+      expect(Number(await note.getAttribute('data-value'))).toBe(rule.shadowPricePerMillionTokens);
+      expect(await note.textContent()).toContain(
+        `${ruled} may run only in ${allSites.length - 1} listed sites; 1 site(s) blocked (${busiest})`,
+      );
+      expect(await overflow(page)).toBe(0);
+      await page.screenshot({ path: join(SCREENSHOTS, `models-rule-filter-${name}.png`) });
+      await page.getByTestId('model-rules').scrollIntoViewIfNeeded();
+      expect(await overflow(page)).toBe(0);
+      await page.screenshot({ path: join(SCREENSHOTS, `models-rule-table-${name}.png`) });
+      // another model has no rule: the note goes
+      await page.getByLabel('Model', { exact: true }).selectOption('LLAMA-3.1-8B');
+      await page.locator('body[data-model-shown="LLAMA-3.1-8B"]').waitFor();
+      expect(await note.isHidden()).toBe(true);
+      expect(refused).toEqual([]);
+      expect(errors).toEqual([]);
+      await context.close();
+    }
+
+    // a cap of 2 models at the site that hosts the most: it binds, and a re-solve prices it (a MIP: the rule has
+    // no price then)
+    const hosting = [...withRule.sites].sort((a: any, b: any) => b.models.length - a.models.length)[0];
+    const maxModels = 2;
+    expect(hosting.models.length).toBeGreaterThan(maxModels);
+    const updated = await graphqlAt(
+      url,
+      `mutation($input: UpdateSiteInput!) { updateSite(input: $input) { __typename ... on Error { message } } }`,
+      { input: { code: hosting.siteCode, maxModels } },
+    );
+    expect(updated.updateSite.__typename, JSON.stringify(updated)).toBe('MutationUpdateSiteSuccess');
+    const capped = await request('capped site');
+    const cap = capped.sites.find((s: any) => s.siteCode === hosting.siteCode).modelCap;
+    expect(cap).toMatchObject({ maxModels, modelsHosted: maxModels, binds: true });
+    expect(cap.valuePerHour).toBeGreaterThanOrEqual(0);
+    expect(capped.models.find((m: any) => m.modelCode === ruled).rule.shadowPricePerMillionTokens).toBeNull();
+
+    for (const name of ['desktop', 'phone'] as const) {
+      const { context, page, refused, errors } = await openPlan(name, capped.id);
+      expect(await page.locator(`[data-testid=model-rule-price]`).filter({ hasText: 'n/a' }).count()).toBe(1);
+      await page.locator(`svg circle.site[data-code="${hosting.siteCode}"]`).focus();
+      await page.keyboard.press('Enter');
+      await expect.poll(() => page.getByTestId('panel-title').textContent()).toBe(`Site ${hosting.siteCode}`);
+      const shown = page.getByTestId('site-model-cap');
+      await shown.scrollIntoViewIfNeeded();
+      expect({
+        maxModels: Number(await shown.getAttribute('data-max-models')),
+        modelsHosted: Number(await shown.getAttribute('data-models-hosted')),
+        binds: (await shown.getAttribute('data-binds')) === 'true',
+        valuePerHour: Number(await shown.getAttribute('data-value')),
+      }).toEqual(cap);
+      expect(await shown.textContent()).toContain(
+        `hosts ${maxModels} of at most ${maxModels} model(s) — the cap binds`,
+      );
+      expect(await page.locator('#panel .sub').textContent()).toContain(`hosts at most ${maxModels} model(s)`);
+      expect(await overflow(page)).toBe(0);
+      await page.screenshot({ path: join(SCREENSHOTS, `models-cap-site-${name}.png`) });
+      expect(refused).toEqual([]);
+      expect(errors).toEqual([]);
+      await context.close();
+    }
   });
 });

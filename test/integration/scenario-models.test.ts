@@ -2,7 +2,8 @@
 // seven-model fixtures, with real solves: the shipped "DeepSeek-R1 demand x2 in
 // Europe" file as createScenario takes it (what `scenarios create --file` sends),
 // then plans with it and with DeepSeek-R1 unavailable, with and without a
-// substitute, read back per model and per region.
+// substitute, read back per model and per region; and the baseline's GPUs per
+// model read the same by model and by site (one type, PlanModelGpus).
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -90,6 +91,30 @@ describe('model scenarios on the seven-model fixtures', () => {
   beforeAll(async () => {
     baseline = await plan('baseline');
   }, 120_000);
+
+  it('gives a model’s GPUs in one shape by model and by site: the same rows, each naming its site', async () => {
+    const GPUS = '__typename siteCode gpuTypeCode gpusBusy peakGpusBusy gpusPerReplica peakReplicas';
+    const { plan: read } = await api.data(
+      `query ($id: ID!) { plan(id: $id) { models { modelCode gpus { ${GPUS} } } sites { siteCode models { modelCode gpus { ${GPUS} } } } } }`,
+      { id: (baseline as PlanView & { id: string }).id },
+    );
+    type Gpus = { __typename: string; siteCode: string; gpuTypeCode: string };
+    const key = (modelCode: string, g: Gpus) => JSON.stringify([modelCode, g]);
+    const byModel = read.models.flatMap((m: { modelCode: string; gpus: Gpus[] }) =>
+      m.gpus.map((g) => key(m.modelCode, g)),
+    );
+    const bySite = read.sites.flatMap((s: { siteCode: string; models: { modelCode: string; gpus: Gpus[] }[] }) =>
+      s.models.flatMap((m) =>
+        m.gpus.map((g) => {
+          expect(g.siteCode).toBe(s.siteCode);
+          return key(m.modelCode, g);
+        }),
+      ),
+    );
+    expect(byModel.length).toBeGreaterThan(7);
+    expect(bySite.sort()).toEqual(byModel.sort());
+    expect(new Set([...byModel].map((k: string) => JSON.parse(k)[1].__typename))).toEqual(new Set(['PlanModelGpus']));
+  });
 
   it("doubles DeepSeek-R1's demand in Europe with the shipped file and serves what the fleet can hold", async () => {
     const file = JSON.parse(await readFile(join(SEVEN, 'scenarios/deepseek-europe.json'), 'utf8'));

@@ -3,7 +3,7 @@
 // nothing to draw (web/src/models.ts).
 import { describe, expect, it } from 'vitest';
 import { formatAddress, parseAddress } from '../../web/src/address.js';
-import { namedModels, noneServedText } from '../../web/src/models.js';
+import { modelCapHtml, namedModels, noneServedText, rulePriceText, ruleText } from '../../web/src/models.js';
 import type { Plan } from '../../web/src/queries.js';
 
 describe('the address', () => {
@@ -46,5 +46,41 @@ describe('the models of a plan', () => {
       'C: none served — its 3.0 k tok/s of demand is left unserved: no GPU type that can hold the model (2.0 k tok/s), GPU capacity (1.0 k tok/s). No GPU here.',
     );
     expect(noneServedText(p, 'Z')).toBe('Z is not in this plan.');
+  });
+});
+
+describe('a model’s deployment rule and a site’s model cap, in words', () => {
+  const rule = (price: number | null, best: string | null, allowedSites = ['A', 'B']) => ({
+    allowedCountries: [],
+    allowedSites,
+    blockedSiteCodes: ['C'],
+    shadowPricePerMillionTokens: price,
+    bestBlockedSiteCode: best,
+    bestBlockedRegionCode: best ? 'EU' : null,
+  });
+
+  it('says the price, that a rule costs nothing, or that an integer plan has no price', () => {
+    expect(ruleText('M', rule(0.0278, 'C'))).toBe(
+      'M may run only in sites A, B; 1 site(s) blocked (C): moving its EU demand to C would save $0.0278 per M tok at the margin.',
+    );
+    expect(ruleText('M', rule(0, null))).toBe(
+      'M may run only in sites A, B; 1 site(s) blocked (C): costs nothing at the margin.',
+    );
+    expect(rulePriceText(rule(null, null))).toMatch(/^no price \(no dual values/);
+    // a long list is counted, not spelled out
+    expect(ruleText('M', rule(0, null, ['A', 'B', 'D', 'E', 'F', 'G']))).toMatch(/^M may run only in 6 listed sites;/);
+  });
+
+  it('shows a cap without a plan, a binding cap with its value, and one that does not bind', () => {
+    expect(modelCapHtml(null, null)).toBe('');
+    expect(modelCapHtml(3, null)).toContain('at most 3 model(s)');
+    const binding = modelCapHtml(2, { maxModels: 2, modelsHosted: 2, binds: true, valuePerHour: 5.644 });
+    expect(binding).toContain(
+      'hosts 2 of at most 2 model(s) — the cap binds; one more model here would save $5.6440/h',
+    );
+    expect(binding).toContain('data-value="5.644"');
+    expect(modelCapHtml(4, { maxModels: 4, modelsHosted: 1, binds: false, valuePerHour: null })).toContain(
+      'hosts 1 of at most 4 model(s) — the cap does not bind',
+    );
   });
 });

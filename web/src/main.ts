@@ -8,7 +8,7 @@ import { hourlyHtml } from './hourly.js';
 import { netFlowChanges, planFlows, type SiteRegionFlow } from './flows.js';
 import type { MapData } from './map-data.js';
 import { WorldMap } from './map.js';
-import { modelLabel, modelMapData, namedModels, noneServedText } from './models.js';
+import { modelLabel, modelMapData, namedModels, noneServedText, ruleText } from './models.js';
 import {
   compareRegionPanelHtml,
   compareSitePanelHtml,
@@ -115,6 +115,12 @@ function renderModelFilter(): void {
   note.textContent = text ?? '';
   note.hidden = !text;
   note.dataset.kind = state.diff ? 'comparing' : state.missingModel ? 'missing' : text ? 'none-served' : '';
+  // the chosen model's deployment rule and its price, beside the filter that shows where it runs
+  const rule = model && !state.diff ? state.plan?.models.find((m) => m.modelCode === model)?.rule : null;
+  const ruleNote = $('model-rule');
+  ruleNote.textContent = rule ? `Rule: ${ruleText(model!, rule)}` : '';
+  ruleNote.dataset.value = rule ? String(rule.shadowPricePerMillionTokens ?? '') : '';
+  ruleNote.hidden = !rule;
 }
 
 function renderMap(): void {

@@ -159,3 +159,60 @@ export function regionModelsHtml(served: RegionServed, selected: string | null):
   return `<h3>By model</h3>${missing}
     <div class="table-wrap"><table data-testid="region-models"><thead><tr><th scope="col">Model</th><th scope="col" class="num">demand</th><th scope="col" class="num">served</th><th scope="col" class="num">unserved</th></tr></thead><tbody>${rows}</tbody></table></div>`;
 }
+
+type ModelRule = NonNullable<PlanModel['rule']>;
+
+/** A list of codes, or its count when it is too long to read in a line. */
+const codesOrCount = (codes: readonly string[], noun: string) =>
+  codes.length <= 5 ? `${noun} ${codes.join(', ')}` : `${codes.length} listed ${noun}`;
+
+/** What a model's deployment rule allows, and which sites that could run it it blocks. */
+function ruleLimits(rule: ModelRule): string {
+  const blocked = rule.blockedSiteCodes;
+  return [
+    rule.allowedCountries.length > 0 ? codesOrCount(rule.allowedCountries, 'countries') : null,
+    rule.allowedSites.length > 0 ? codesOrCount(rule.allowedSites, 'sites') : null,
+    `${blocked.length} site(s) blocked${blocked.length > 0 && blocked.length <= 5 ? ` (${blocked.join(', ')})` : ''}`,
+  ]
+    .filter((part) => part !== null)
+    .join('; ');
+}
+
+/** The rule's price in the words of `tokengrid plans show`: null without duals, 0 when no blocked route would pay. */
+export function rulePriceText(rule: ModelRule): string {
+  if (rule.shadowPricePerMillionTokens === null)
+    return 'no price (no dual values: an integer plan or javascript-lp-solver)';
+  if (rule.shadowPricePerMillionTokens === 0 || rule.bestBlockedSiteCode === null) return 'costs nothing at the margin';
+  return `moving its ${rule.bestBlockedRegionCode ?? ''} demand to ${rule.bestBlockedSiteCode} would save ${usd(rule.shadowPricePerMillionTokens, 4)} per M tok at the margin`;
+}
+
+/** "DEEPSEEK-R1 may run only in countries US; 30 site(s) blocked: moving its … would save $0.0278 per M tok" */
+export function ruleText(modelCode: string, rule: ModelRule): string {
+  return `${modelCode} may run only in ${ruleLimits(rule)}: ${rulePriceText(rule)}.`;
+}
+
+/** The price of each model's deployment rule, under the per-model table. */
+export function modelRulesHtml(models: readonly PlanModel[]): string {
+  const ruled = models.filter((m) => m.rule);
+  if (ruled.length === 0) return '';
+  return `<ul class="model-rules" data-testid="model-rules">${ruled
+    .map(
+      (m) =>
+        `<li data-model="${esc(m.modelCode)}" data-value="${m.rule!.shadowPricePerMillionTokens ?? ''}" data-best-site="${esc(m.rule!.bestBlockedSiteCode ?? '')}" data-best-region="${esc(m.rule!.bestBlockedRegionCode ?? '')}">Rule: ${esc(ruleText(m.modelCode, m.rule!))}</li>`,
+    )
+    .join('')}</ul>`;
+}
+
+/** A site's cap on the models it hosts: the site's own figure, and with a plan, what the plan does with it. */
+export function modelCapHtml(maxModels: number | null, cap: SiteLoad['modelCap'] | null): string {
+  if (maxModels === null && !cap) return '';
+  const value = cap?.valuePerHour ?? null;
+  const text = cap
+    ? `hosts ${cap.modelsHosted} of at most ${cap.maxModels} model(s)${
+        cap.binds
+          ? ` — the cap binds${value === null ? '' : `; one more model here would save ${usd(value, 4)}/h`}`
+          : ' — the cap does not bind'
+      }`
+    : `at most ${maxModels} model(s)`;
+  return `<dt>Model cap</dt><dd data-testid="site-model-cap" data-max-models="${cap?.maxModels ?? maxModels ?? ''}" data-models-hosted="${cap?.modelsHosted ?? ''}" data-binds="${cap ? cap.binds : ''}" data-value="${value ?? ''}">${esc(text)}</dd>`;
+}

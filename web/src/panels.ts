@@ -2,7 +2,14 @@
 // Figures carry data-value with the API's number so tests compare them exactly.
 import { esc, fmt, percent, signed, tokensPerSecond, usd, when } from './format.js';
 import { UNSERVED_REASON_WORDS } from '../../src/plans/unserved-reason-words.js';
-import { DEFAULT_MODEL, namedModels, regionModelsHtml, siteModelsHtml } from './models.js';
+import {
+  DEFAULT_MODEL,
+  modelCapHtml,
+  modelRulesHtml,
+  namedModels,
+  regionModelsHtml,
+  siteModelsHtml,
+} from './models.js';
 import type { Plan, PlanDiff, Region, Site, UnservedReason } from './queries.js';
 
 function figure(id: string, label: string, value: number | null | undefined, text: string): string {
@@ -43,6 +50,7 @@ export function modelTableHtml(plan: Plan, selectedModel: string | null = null):
   const models = namedModels(plan);
   if (models.length === 0) return '';
   const replicas = models.some((m) => m.peakReplicas != null);
+  const rules = models.some((m) => m.rule);
   const rows = models
     .map(
       (
@@ -56,13 +64,14 @@ export function modelTableHtml(plan: Plan, selectedModel: string | null = null):
         <td>${esc(fmt(m.tokensPerJoule, 2))}</td>
         <td>${esc(fmt(m.gpusBusy, 1))}</td>
         ${replicas ? `<td>${esc(fmt(m.peakReplicas, 0))}</td>` : ''}
+        ${rules ? `<td data-testid="model-rule-price" data-value="${m.rule?.shadowPricePerMillionTokens ?? ''}">${m.rule ? esc(m.rule.shadowPricePerMillionTokens === null ? 'n/a' : usd(m.rule.shadowPricePerMillionTokens, 4)) : 'no rule'}</td>` : ''}
       </tr>`,
     )
     .join('');
   return `<div class="table-wrap"><table class="models" data-testid="model-table">
     <caption>By model: cost per million of its tokens, money only</caption>
-    <thead><tr><th scope="col">Model</th><th scope="col">$/M tokens</th><th scope="col">Served</th><th scope="col">Unserved</th><th scope="col">Cost</th><th scope="col">Tokens/J</th><th scope="col">GPUs (mean)</th>${replicas ? '<th scope="col">Replicas (peak)</th>' : ''}</tr></thead>
-    <tbody>${rows}</tbody></table></div>`;
+    <thead><tr><th scope="col">Model</th><th scope="col">$/M tokens</th><th scope="col">Served</th><th scope="col">Unserved</th><th scope="col">Cost</th><th scope="col">Tokens/J</th><th scope="col">GPUs (mean)</th>${replicas ? '<th scope="col">Replicas (peak)</th>' : ''}${rules ? '<th scope="col" title="USD per million tokens saved by moving demand onto the best route the model’s deployment rule blocks, at the margin">Rule $/M tok</th>' : ''}</tr></thead>
+    <tbody>${rows}</tbody></table></div>${modelRulesHtml(models)}`;
 }
 
 /** Reserved layout with dashes before a plan is loaded, so nothing shifts when it arrives. */
@@ -146,7 +155,9 @@ export function sitePanelHtml(
       : '—';
   return `
     <h2 data-testid="panel-title">Site ${esc(site.code)}</h2>
-    <p class="sub">${esc(site.name)} (${esc(site.country)}) · ${esc(usd(site.pricePerKwh, 4))}/kWh · cap ${esc(fmt(site.powerCapKw))} kW · ${esc(fmt(site.installedCapacity.gpus))} GPUs installed</p>
+    <p class="sub">${esc(site.name)} (${esc(site.country)}) · ${esc(usd(site.pricePerKwh, 4))}/kWh · cap ${esc(fmt(site.powerCapKw))} kW · ${esc(fmt(site.installedCapacity.gpus))} GPUs installed${
+      site.maxModels != null ? ` · hosts at most ${esc(site.maxModels)} model(s)` : ''
+    }</p>
     ${
       plan
         ? load
@@ -155,6 +166,7 @@ export function sitePanelHtml(
               <dt>GPU utilization</dt><dd>mean <strong data-testid="site-utilization-mean" data-value="${load.meanUtilization}">${esc(percent(load.meanUtilization))}</strong>, peak <strong data-testid="site-utilization-peak" data-value="${load.utilization}">${esc(percent(load.utilization))}</strong> over the day</dd>
               <dt>Power vs cap</dt><dd><meter min="0" max="1" value="${load.powerUtilization}"></meter> ${esc(fmt(load.peakFacilityPowerKw))} / ${esc(fmt(load.powerCapKw))} kW (${esc(percent(load.powerUtilization))})</dd>
               <dt>Cost</dt><dd>${esc(usd(load.costPerHour))}/h · ${esc(versusFleet)}</dd>
+              ${modelCapHtml(site.maxModels, load.modelCap ?? null)}
             </dl>
             ${namedModels(plan).length ? siteModelsHtml(load, selectedModel) : ''}
             <h3>Load by class</h3>

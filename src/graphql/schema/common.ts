@@ -108,11 +108,6 @@ export function argumentError(
   return new GraphQLError(message, { extensions: { code, argumentName } });
 }
 
-/**
- * The model a derived field is asked about: the one named (NOT_FOUND when it does
- * not exist), or DEFAULT when the argument is left out (no check: a data set
- * without DEFAULT answers null, as for a GPU type with no figure).
- */
 const mostDemanded = new WeakMap<Context, Promise<string>>();
 
 /** The model with the most demand (tokens/s over every region and class), then the first by code; once per request. */
@@ -135,6 +130,15 @@ function mostDemandedModel(ctx: Context): Promise<string> {
   return found;
 }
 
+/** The `model:` argument of every derived field that takes one; modelCodeOrThrow applies it. */
+export const MODEL_ARG_DESCRIPTION =
+  "the model (code) served; left out, the DEFAULT model (data without models), else the data's only model, else the model with the most demand";
+
+/**
+ * The model a derived field is asked about: the one named (NOT_FOUND naming the
+ * argument when it does not exist), or, left out, DEFAULT (data without models),
+ * else the data's only model, else the model with the most demand.
+ */
 export async function modelCodeOrThrow(ctx: Context, code: string | null | undefined, argumentName = 'model') {
   const models = await ctx.reference.models();
   if (code == null) {

@@ -1,10 +1,12 @@
 // Fleet totals a planner reads before any solve: installed GPUs, power, capacity
-// per workload class against demand.
-import { fleetTotals, siteInstalledCapacity } from '../../domain/economics.js';
-import type { GpuType, WorkloadClass } from '../../generated/prisma/client.js';
+// per workload class against demand, for one model.
+import { fleetByClass, fleetTotals } from '../../domain/economics.js';
+import type { GpuType, Model, WorkloadClass } from '../../generated/prisma/client.js';
 import { builder } from '../builder.js';
 import type { Context } from '../context.js';
+import { MODEL_ARG_DESCRIPTION, modelCodeOrThrow } from './common.js';
 import { GpuTypeRef } from './gpu-type.js';
+import { ModelRef } from './model.js';
 import { WorkloadClassRef } from './workload-class.js';
 
 interface ClassTotals {
@@ -20,6 +22,7 @@ interface GpuTotals {
 }
 
 interface Fleet {
+  model: Model | null;
   sites: number;
   gpusInstalled: number;
   itPowerKw: number;
@@ -36,9 +39,11 @@ const ClassTotalsRef = builder.objectRef<ClassTotals>('FleetClassTotals').implem
   fields: (t) => ({
     workloadClass: t.field({ type: WorkloadClassRef, resolve: (row) => row.workloadClass }),
     capacityTokensPerSecond: t.exposeFloat('capacityTokensPerSecond', {
-      description: 'if every installed GPU served only this class at full utilization',
+      description: "if every installed GPU served only this class of the fleet's model at full utilization",
     }),
-    demandTokensPerSecond: t.exposeFloat('demandTokensPerSecond'),
+    demandTokensPerSecond: t.exposeFloat('demandTokensPerSecond', {
+      description: "the fleet's model's demand of this class",
+    }),
     demandShareOfCapacity: t.float({
       nullable: true,
       description: 'demand ÷ capacity for this class alone (null without capacity)',
@@ -57,29 +62,40 @@ const GpuTotalsRef = builder.objectRef<GpuTotals>('FleetGpuTotals').implement({
 });
 
 const FleetRef = builder.objectRef<Fleet>('Fleet').implement({
-  description: 'Totals over the sites that are not RETIRED.',
+  description:
+    'Totals over the sites that are not RETIRED, for one model (`model`): its throughputs give the capacity and its demand the load. GPUs and power are the same for every model.',
   fields: (t) => ({
+    model: t.field({
+      type: ModelRef,
+      nullable: true,
+      description: 'the model the capacity and demand figures are for (null only when the data has no model)',
+      resolve: (fleet) => fleet.model,
+    }),
     sites: t.exposeInt('sites'),
     gpusInstalled: t.exposeInt('gpusInstalled'),
     itPowerKw: t.exposeFloat('itPowerKw', { description: 'every installed GPU (with its host share) at full draw' }),
     facilityPowerKw: t.exposeFloat('facilityPowerKw', { description: "IT power × each site's PUE" }),
     powerCapKw: t.exposeFloat('powerCapKw'),
-    demandTokensPerSecond: t.exposeFloat('demandTokensPerSecond', { description: 'all regions, all classes' }),
+    demandTokensPerSecond: t.exposeFloat('demandTokensPerSecond', {
+      description: 'the model’s demand: all regions, all classes',
+    }),
     capacityTokensPerSecond: t.exposeFloat('capacityTokensPerSecond', {
-      description: 'installed capacity at full utilization on the demand’s own class mix',
+      description:
+        'installed capacity at full utilization if every GPU served only the model, on its demand’s own class mix (GPU types that cannot hold the model add nothing)',
     }),
     demandShareOfCapacity: t.exposeFloat('demandShareOfCapacity', {
       nullable: true,
       description:
-        'demand ÷ capacity on the demand’s class mix: the average utilization a perfect placement would need',
+        'demand ÷ capacity on the demand’s class mix: the average utilization a perfect placement of this model alone would need; with several models, the share of the fleet this model’s demand takes',
     }),
     byClass: t.field({ type: [ClassTotalsRef], resolve: (fleet) => fleet.byClass }),
     byGpuType: t.field({ type: [GpuTotalsRef], resolve: (fleet) => fleet.byGpuType }),
   }),
 });
 
-async function fleet(ctx: Context): Promise<Fleet> {
-  const [siteRows, regionRows, gpus, gpuThroughputs, classes] = await Promise.all([
+async function fleet(ctx: Context, model: string | null | undefined): Promise<Fleet> {
+  const modelCode = await modelCodeOrThrow(ctx, model);
+  const [siteRows, regionRows, gpus, gpuThroughputs, classes, models] = await Promise.all([
     ctx.db.prisma.site.findMany({
       where: { status: { not: 'RETIRED' } },
       select: {
@@ -92,12 +108,16 @@ async function fleet(ctx: Context): Promise<Fleet> {
     }),
     ctx.db.prisma.demandRegion.findMany({
       select: {
-        demands: { select: { tokensPerSecond: true, rttBudgetMs: true, workloadClass: { select: { code: true } } } },
+        demands: {
+          where: { model: { code: modelCode } },
+          select: { tokensPerSecond: true, workloadClass: { select: { code: true } } },
+        },
       },
     }),
     ctx.reference.gpuTypes(),
     ctx.reference.gpuThroughputs(),
     ctx.reference.workloadClasses(),
+    ctx.reference.models(),
   ]);
   const sites = siteRows.map((site) => ({
     ...site,
@@ -109,27 +129,16 @@ async function fleet(ctx: Context): Promise<Fleet> {
   }));
   const demandRegions = regionRows.map((region) => ({
     demand: region.demands.map((d) => ({
+      modelCode,
       workloadClassCode: d.workloadClass.code,
       tokensPerSecond: d.tokensPerSecond,
-      rttBudgetMs: d.rttBudgetMs,
     })),
   }));
-  const totals = fleetTotals({ sites, gpuTypes: [...gpuThroughputs.values()], demandRegions });
-
-  const byClass = [...classes.values()].map((workloadClass) => ({
-    workloadClass,
-    capacityTokensPerSecond: sites.reduce(
-      (sum, site) => sum + siteInstalledCapacity(site, gpuThroughputs, workloadClass.code).tokensPerSecond,
-      0,
-    ),
-    demandTokensPerSecond: demandRegions.reduce(
-      (sum, region) =>
-        sum +
-        region.demand
-          .filter((d) => d.workloadClassCode === workloadClass.code)
-          .reduce((s, d) => s + d.tokensPerSecond, 0),
-      0,
-    ),
+  const data = { sites, gpuTypes: gpuThroughputs, demandRegions };
+  const totals = fleetTotals(data, { modelCode });
+  const byClass = fleetByClass(data, [...classes.keys()], modelCode).map((row) => ({
+    ...row,
+    workloadClass: classes.get(row.workloadClassCode)!,
   }));
   const byGpu = new Map<string, GpuTotals>();
   for (const site of sites) {
@@ -143,6 +152,7 @@ async function fleet(ctx: Context): Promise<Fleet> {
     }
   }
   return {
+    model: models.get(modelCode) ?? null,
     sites: sites.length,
     gpusInstalled: totals.gpus,
     itPowerKw: totals.itKw,
@@ -159,7 +169,8 @@ async function fleet(ctx: Context): Promise<Fleet> {
 builder.queryField('fleet', (t) =>
   t.field({
     type: FleetRef,
-    description: 'Installed fleet, power and capacity against demand.',
-    resolve: (_root, _args, ctx) => fleet(ctx),
+    description: 'Installed fleet, power and capacity against demand, for one model (`Fleet.model` says which).',
+    args: { model: t.arg.string({ required: false, description: MODEL_ARG_DESCRIPTION }) },
+    resolve: (_root, args, ctx) => fleet(ctx, args.model),
   }),
 );

@@ -179,9 +179,13 @@ const ModelCostPerHourRef = builder.objectRef<CostBreakdownPerHour>('PlanModelCo
   }),
 });
 
-const SiteGpuModelPlanRef = builder.objectRef<SiteGpuModelPlan>('PlanModelGpus').implement({
-  description: 'The GPUs of one type one model holds at a site.',
+/** One model's GPUs of one type at one site: the one shape of PlanModel.gpus and PlanSite.models.gpus. */
+type ModelGpusAtSite = SiteGpuModelPlan & { siteCode: string };
+
+const ModelGpusRef = builder.objectRef<ModelGpusAtSite>('PlanModelGpus').implement({
+  description: 'The GPUs of one type one model holds at one site.',
   fields: (t) => ({
+    siteCode: t.exposeString('siteCode'),
     gpuTypeCode: t.exposeString('gpuTypeCode'),
     gpusBusy: t.exposeFloat('gpusBusy', { description: 'mean over periods, headroom included' }),
     peakGpusBusy: t.exposeFloat('peakGpusBusy'),
@@ -193,18 +197,6 @@ const SiteGpuModelPlanRef = builder.objectRef<SiteGpuModelPlan>('PlanModelGpus')
       description:
         'whole replicas at the busiest period (integerGpus plans); null for LP plans, whose GPUs are fractional',
     }),
-  }),
-});
-
-const ModelGpusAtSiteRef = builder.objectRef<ModelPlan['gpus'][number]>('PlanModelSiteGpus').implement({
-  description: 'The GPUs of one type one model holds at one site.',
-  fields: (t) => ({
-    siteCode: t.exposeString('siteCode'),
-    gpuTypeCode: t.exposeString('gpuTypeCode'),
-    gpusBusy: t.exposeFloat('gpusBusy', { description: 'mean over periods, headroom included' }),
-    peakGpusBusy: t.exposeFloat('peakGpusBusy'),
-    gpusPerReplica: t.exposeInt('gpusPerReplica'),
-    peakReplicas: t.exposeFloat('peakReplicas', { nullable: true, description: 'integerGpus plans only' }),
   }),
 });
 
@@ -255,7 +247,7 @@ const ModelPlanRef = builder.objectRef<ModelPlan>('PlanModel').implement({
       nullable: true,
       description: 'whole replicas at each pool’s busiest period, summed (integerGpus plans); null for LP plans',
     }),
-    gpus: t.field({ type: [ModelGpusAtSiteRef], description: 'by site and GPU type', resolve: (model) => model.gpus }),
+    gpus: t.field({ type: [ModelGpusRef], description: 'by site and GPU type', resolve: (model) => model.gpus }),
     rule: t.field({
       type: ModelRulePlanRef,
       nullable: true,
@@ -265,13 +257,16 @@ const ModelPlanRef = builder.objectRef<ModelPlan>('PlanModel').implement({
   }),
 });
 
-const SiteModelPlanRef = builder.objectRef<SiteModelPlan>('PlanSiteModel').implement({
+const SiteModelPlanRef = builder.objectRef<SiteModelPlan & { siteCode: string }>('PlanSiteModel').implement({
   description: 'One model’s part of a site’s plan.',
   fields: (t) => ({
     modelCode: t.exposeString('modelCode'),
     servedTokensPerSecond: t.exposeFloat('servedTokensPerSecond'),
     loadByClass: t.field({ type: [ClassLoadRef], resolve: (row) => row.loadByClass }),
-    gpus: t.field({ type: [SiteGpuModelPlanRef], resolve: (row) => row.gpus }),
+    gpus: t.field({
+      type: [ModelGpusRef],
+      resolve: (row) => row.gpus.map((gpus) => ({ ...gpus, siteCode: row.siteCode })),
+    }),
     costPerHour: t.exposeFloat('costPerHour', {
       description: 'energy, carbon price and capex of the GPUs it holds here, USD/h (egress is in PlanModel)',
     }),
@@ -318,7 +313,7 @@ const SitePlanRef = builder.objectRef<SitePlan>('PlanSite').implement({
     models: t.field({
       type: [SiteModelPlanRef],
       description: 'the same load by model, with the GPUs each holds here',
-      resolve: (site) => site.models,
+      resolve: (site) => site.models.map((model) => ({ ...model, siteCode: site.siteCode })),
     }),
     gpus: t.field({ type: [SiteGpuPlanRef], resolve: (site) => site.gpus }),
     modelCap: t.field({

@@ -20,6 +20,7 @@ import {
   CoolingTypeEnum,
   DeletedRef,
   expectedUpdatedAtField,
+  MODEL_ARG_DESCRIPTION,
   MUTATION_ERRORS,
   SiteStatusEnum,
   modelCodeOrThrow,
@@ -42,9 +43,6 @@ async function throughputOrThrow(ctx: Context, gpuCode: string, classCode: strin
   const row = gpu.throughputs.find((t) => t.workloadClass.code === classCode && t.model.code === modelCode);
   return { gpu, tokensPerSecond: row?.tokensPerSecond ?? null };
 }
-
-const MODEL_ARG_DESCRIPTION =
-  "the model (code) served; left out, the DEFAULT model (data without models), else the data's only model, else the model with the most demand";
 
 export const CapacityRef = builder
   .objectRef<{ tokensPerSecond: number; itPowerKw: number; facilityPowerKw: number; gpus: number }>('Capacity')

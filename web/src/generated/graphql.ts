@@ -96,7 +96,7 @@ export type UnservedReason =
 export type WebBaseQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type WebBaseQuery = { me: { role: Role, keyName: string | null, openLocalMode: boolean, canRequestPlans: boolean }, sites: { totalCount: number, edges: Array<{ node: { code: string, name: string, country: string, latitude: number, longitude: number, pricePerKwh: number, hourlyPricesPerKwh: Array<number>, utcOffsetHours: number, powerCapKw: number, status: SiteStatus, costPerMillionTokens: number | null, installedCapacity: { gpus: number, tokensPerSecond: number } } }> }, demandRegions: Array<{ code: string, name: string, city: string, latitude: number, longitude: number, totalTokensPerSecond: number, demand: Array<{ tokensPerSecond: number, effectiveRttBudgetMs: number | null, model: { code: string }, workloadClass: { code: string } }> }>, scenarios: { edges: Array<{ node: { code: string, name: string } }> }, models: Array<{ code: string, name: string }> };
+export type WebBaseQuery = { me: { role: Role, keyName: string | null, openLocalMode: boolean, canRequestPlans: boolean }, sites: { totalCount: number, edges: Array<{ node: { code: string, name: string, country: string, latitude: number, longitude: number, pricePerKwh: number, hourlyPricesPerKwh: Array<number>, utcOffsetHours: number, powerCapKw: number, maxModels: number | null, status: SiteStatus, costPerMillionTokens: number | null, installedCapacity: { gpus: number, tokensPerSecond: number } } }> }, demandRegions: Array<{ code: string, name: string, city: string, latitude: number, longitude: number, totalTokensPerSecond: number, demand: Array<{ tokensPerSecond: number, effectiveRttBudgetMs: number | null, model: { code: string }, workloadClass: { code: string } }> }>, scenarios: { edges: Array<{ node: { code: string, name: string } }> }, models: Array<{ code: string, name: string }> };
 
 export type WebPlansQueryVariables = Exact<{ [key: string]: never; }>;
 
@@ -108,7 +108,7 @@ export type WebPlanQueryVariables = Exact<{
 }>;
 
 
-export type WebPlanQuery = { plan: { id: string, name: string | null, status: PlanStatus, final: boolean, solver: string | null, message: string | null, errorMessage: string | null, options: Record<string, unknown>, requestedAt: string, startedAt: string | null, finishedAt: string | null, modelVariables: number | null, modelConstraints: number | null, modelNonzeros: number | null, buildMs: number | null, solveMs: number | null, mipGap: number | null, shadowPricesUnavailableReason: string | null, scenario: { code: string } | null, schedule: { name: string } | null, totals: { costPerMillionTokens: number | null, tokensPerJoule: number | null, facilityPowerKw: number, peakFacilityPowerKw: number, itPowerKw: number, carbonKgPerHour: number, carbonKgPerMillionTokens: number | null, demandTokensPerSecond: number, servedTokensPerSecond: number, unservedTokensPerSecond: number, gpusBusy: number, gpusAdded: number, costPerHour: { total: number, energy: number, capex: number, egress: number, carbon: number }, unserved: { tokensPerSecond: number, penaltyPerHour: number } } | null, models: Array<{ modelCode: string, demandTokensPerSecond: number, servedTokensPerSecond: number, unservedTokensPerSecond: number, costPerMillionTokens: number | null, tokensPerJoule: number | null, gpusBusy: number, peakReplicas: number | null, costPerHour: { total: number } }>, sites: Array<{ siteCode: string, servedTokensPerSecond: number, utilization: number, meanUtilization: number, powerUtilization: number, facilityPowerKw: number, peakFacilityPowerKw: number, powerCapKw: number, costPerHour: number, costPerMillionTokens: number | null, loadByClass: Array<{ workloadClassCode: string, tokensPerSecond: number }>, models: Array<{ modelCode: string, servedTokensPerSecond: number, costPerHour: number, costPerMillionTokens: number | null, gpus: Array<{ gpuTypeCode: string, gpusBusy: number, peakGpusBusy: number, gpusPerReplica: number, peakReplicas: number | null }> }>, gpus: Array<{ gpuTypeCode: string, installed: number, gpusAdded: number, gpusBusy: number, peakGpusBusy: number, utilization: number }> }>, regions: Array<{ regionCode: string, demandTokensPerSecond: number, servedTokensPerSecond: number, unservedTokensPerSecond: number, weightedRttMs: number | null, worstRttMs: number | null, sources: Array<{ siteCode: string, tokensPerSecond: number, share: number, rttMs: number | null }>, models: Array<{ modelCode: string, demandTokensPerSecond: number, servedTokensPerSecond: number, unservedTokensPerSecond: number }> }>, unserved: Array<{ regionCode: string, modelCode: string, workloadClassCode: string, demandTokensPerSecond: number, unservedTokensPerSecond: number, reason: UnservedReason, explanation: string }>, shadowPrices: { carbonCapValuePerTonne: number | null, gpus: Array<{ siteCode: string, gpuTypeCode: string, valuePerGpuPerHour: number, basis: ShadowPriceBasis, servesUnservedTokensPerSecond: number }>, power: Array<{ siteCode: string, valuePerKwPerHour: number, basis: ShadowPriceBasis, servesUnservedTokensPerSecond: number }>, demand: Array<{ regionCode: string, workloadClassCode: string, marginalCostPerMillionTokens: number, basis: ShadowPriceBasis }> } | null, siteLoadsByPeriod: Array<{ siteCode: string, period: number, tokensPerSecond: number, gpusBusy: number, facilityPowerKw: number }> } | null };
+export type WebPlanQuery = { plan: { id: string, name: string | null, status: PlanStatus, final: boolean, solver: string | null, message: string | null, errorMessage: string | null, options: Record<string, unknown>, requestedAt: string, startedAt: string | null, finishedAt: string | null, modelVariables: number | null, modelConstraints: number | null, modelNonzeros: number | null, buildMs: number | null, solveMs: number | null, mipGap: number | null, shadowPricesUnavailableReason: string | null, scenario: { code: string } | null, schedule: { name: string } | null, totals: { costPerMillionTokens: number | null, tokensPerJoule: number | null, facilityPowerKw: number, peakFacilityPowerKw: number, itPowerKw: number, carbonKgPerHour: number, carbonKgPerMillionTokens: number | null, demandTokensPerSecond: number, servedTokensPerSecond: number, unservedTokensPerSecond: number, gpusBusy: number, gpusAdded: number, costPerHour: { total: number, energy: number, capex: number, egress: number, carbon: number }, unserved: { tokensPerSecond: number, penaltyPerHour: number } } | null, models: Array<{ modelCode: string, demandTokensPerSecond: number, servedTokensPerSecond: number, unservedTokensPerSecond: number, costPerMillionTokens: number | null, tokensPerJoule: number | null, gpusBusy: number, peakReplicas: number | null, costPerHour: { total: number }, rule: { allowedCountries: Array<string>, allowedSites: Array<string>, blockedSiteCodes: Array<string>, shadowPricePerMillionTokens: number | null, bestBlockedSiteCode: string | null, bestBlockedRegionCode: string | null } | null }>, sites: Array<{ siteCode: string, servedTokensPerSecond: number, utilization: number, meanUtilization: number, powerUtilization: number, facilityPowerKw: number, peakFacilityPowerKw: number, powerCapKw: number, costPerHour: number, costPerMillionTokens: number | null, modelCap: { maxModels: number, modelsHosted: number, binds: boolean, valuePerHour: number | null } | null, loadByClass: Array<{ workloadClassCode: string, tokensPerSecond: number }>, models: Array<{ modelCode: string, servedTokensPerSecond: number, costPerHour: number, costPerMillionTokens: number | null, gpus: Array<{ gpuTypeCode: string, gpusBusy: number, peakGpusBusy: number, gpusPerReplica: number, peakReplicas: number | null }> }>, gpus: Array<{ gpuTypeCode: string, installed: number, gpusAdded: number, gpusBusy: number, peakGpusBusy: number, utilization: number }> }>, regions: Array<{ regionCode: string, demandTokensPerSecond: number, servedTokensPerSecond: number, unservedTokensPerSecond: number, weightedRttMs: number | null, worstRttMs: number | null, sources: Array<{ siteCode: string, tokensPerSecond: number, share: number, rttMs: number | null }>, models: Array<{ modelCode: string, demandTokensPerSecond: number, servedTokensPerSecond: number, unservedTokensPerSecond: number }> }>, unserved: Array<{ regionCode: string, modelCode: string, workloadClassCode: string, demandTokensPerSecond: number, unservedTokensPerSecond: number, reason: UnservedReason, explanation: string }>, shadowPrices: { carbonCapValuePerTonne: number | null, gpus: Array<{ siteCode: string, gpuTypeCode: string, valuePerGpuPerHour: number, basis: ShadowPriceBasis, servesUnservedTokensPerSecond: number }>, power: Array<{ siteCode: string, valuePerKwPerHour: number, basis: ShadowPriceBasis, servesUnservedTokensPerSecond: number }>, demand: Array<{ regionCode: string, workloadClassCode: string, marginalCostPerMillionTokens: number, basis: ShadowPriceBasis }> } | null, siteLoadsByPeriod: Array<{ siteCode: string, period: number, tokensPerSecond: number, gpusBusy: number, facilityPowerKw: number }> } | null };
 
 export type WebModelFlowsQueryVariables = Exact<{
   id: string | number;
@@ -185,6 +185,7 @@ export const WebBaseDocument = new TypedDocumentString(`
         hourlyPricesPerKwh
         utcOffsetHours
         powerCapKw
+        maxModels
         status
         installedCapacity(workloadClass: "STANDARD") {
           gpus
@@ -311,6 +312,14 @@ export const WebPlanDocument = new TypedDocumentString(`
       costPerHour {
         total
       }
+      rule {
+        allowedCountries
+        allowedSites
+        blockedSiteCodes
+        shadowPricePerMillionTokens
+        bestBlockedSiteCode
+        bestBlockedRegionCode
+      }
     }
     sites {
       siteCode
@@ -323,6 +332,12 @@ export const WebPlanDocument = new TypedDocumentString(`
       powerCapKw
       costPerHour
       costPerMillionTokens
+      modelCap {
+        maxModels
+        modelsHosted
+        binds
+        valuePerHour
+      }
       loadByClass {
         workloadClassCode
         tokensPerSecond
