@@ -31,8 +31,8 @@ export interface ColumnGenerationPolicy {
 }
 
 export const DEFAULT_COLUMN_GENERATION_POLICY: Readonly<ColumnGenerationPolicy> = Object.freeze({
-  initialPerBucket: 4,
-  addedPerBucketPerRound: 2,
+  initialPerBucket: 10,
+  addedPerBucketPerRound: 10,
   reducedCostTolerance: 1e-7,
 });
 

@@ -218,10 +218,16 @@ describe('plans solved by column generation', () => {
     expect(on.shadowPrices).not.toBeNull();
   });
 
-  it('auto leaves small plans to the full LP', async () => {
-    const plan = await solvePlacement(syntheticInput({ sites: 20, regions: 5, seed: 1 }), {});
-    expect(plan.message ?? '').not.toMatch(/column generation/);
-  });
+  it('auto generates columns on a 200×50 fleet and leaves small plans to the full LP', async () => {
+    const large = await solvePlacement(
+      syntheticInput({ sites: 200, regions: 50, classes: 4, gpuTypes: 10, seed: 1 }),
+      {},
+    );
+    expect(large.status).toBe('optimal');
+    expect(large.message).toMatch(/^column generation: /);
+    const small = await solvePlacement(syntheticInput({ sites: 20, regions: 5, seed: 1 }), {});
+    expect(small.message ?? '').not.toMatch(/column generation/);
+  }, 60_000);
 
   it('refuses columnGeneration on with integer GPUs or javascript-lp-solver, naming the field', () => {
     const integer = parsePlanOptions({ columnGeneration: 'on', integerGpus: true });
