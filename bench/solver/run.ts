@@ -2,7 +2,7 @@
 // native COIN-OR CBC on the same LP and on the naive formulation, measured in
 // the same run. Prints a Markdown table; "whole process" is the case's process
 // from spawn to exit (Node and tsx start, reading the data, the solve). Needs `cbc` (apt-get install coinor-cbc).
-// Run: npx tsx bench/solver/run.ts [case-name-filter]
+// Run: npx tsx bench/solver/run.ts [case-name filter, a regular expression]
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -76,7 +76,7 @@ console.error(
 );
 
 for (const [index, benchCase] of BENCH_CASES.entries()) {
-  if (filter && !benchCase.name.includes(filter)) continue;
+  if (filter && !new RegExp(filter).test(benchCase.name)) continue;
   console.error(`… ${benchCase.name}`);
   const dir = join(outRoot, `case-${index}`);
   rmSync(dir, { recursive: true, force: true });
