@@ -41,6 +41,7 @@ if (mode === 'solve') {
       objective: plan.objectivePerHour,
       costPerMillionTokens: plan.totals?.costPerMillionTokens ?? null,
       mipGap: plan.mipGap,
+      note: plan.message,
       peakRssMb: process.resourceUsage().maxRSS / 1024,
     }),
   );

@@ -2,7 +2,7 @@
 // native COIN-OR CBC on the same LP and on the naive formulation, measured in
 // the same run. Prints a Markdown table; "whole process" is the case's process
 // from spawn to exit (Node and tsx start, reading the data, the solve). Needs `cbc` (apt-get install coinor-cbc).
-// Run: npx tsx bench/solver/run.ts [case-name-filter]
+// Run: npx tsx bench/solver/run.ts [case-name filter, a regular expression]
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -22,6 +22,8 @@ interface SolveFigures {
   objective: number | null;
   costPerMillionTokens: number | null;
   mipGap: number | null;
+  /** the plan's solver note: column generation's rounds and share of routes generated */
+  note: string | null;
   peakRssMb: number;
 }
 
@@ -61,18 +63,20 @@ function runCbc(mpsPath: string, mipGap: number | null): { wallMs: number; objec
   return { wallMs, objective: objective ? Number(objective[1]) : null, status };
 }
 
+/** "7 rounds, 17% of 279,859 route columns generated, 5.6 s" from the plan's note, or — */
+const columnGeneration = (note: string | null): string => /column generation: ([^;]+)/.exec(note ?? '')?.[1] ?? '—';
 const fmtMs = (ms: number): string => (ms >= 10_000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms)} ms`);
 const rows: string[] = [];
 rows.push(
-  '| case | variables | rows | nonzeros | build | solve | interpret | ours end to end | whole process | peak RSS | CBC, our LP | ours ÷ CBC | naive variables | CBC, naive LP | ours ÷ CBC naive | objective check |',
+  '| case | variables | rows | nonzeros | build | solve | interpret | ours end to end | whole process | peak RSS | CBC, our LP | ours ÷ CBC | naive variables | CBC, naive LP | ours ÷ CBC naive | objective check | column generation |',
 );
-rows.push('|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|');
+rows.push('|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|');
 console.error(
   `node ${process.version}, cbc ${spawnSync('cbc', ['-quit'], { encoding: 'utf8' }).stdout.match(/Version: (\S+)/)?.[1] ?? '?'}`,
 );
 
 for (const [index, benchCase] of BENCH_CASES.entries()) {
-  if (filter && !benchCase.name.includes(filter)) continue;
+  if (filter && !new RegExp(filter).test(benchCase.name)) continue;
   console.error(`… ${benchCase.name}`);
   const dir = join(outRoot, `case-${index}`);
   rmSync(dir, { recursive: true, force: true });
@@ -111,7 +115,7 @@ for (const [index, benchCase] of BENCH_CASES.entries()) {
     `| ${benchCase.name} | ${ours.size.variables}${ours.size.integerVariables ? ` (${ours.size.integerVariables} int)` : ''} | ${ours.size.constraints} | ${ours.size.nonzeros} | ` +
       `${fmtMs(ours.timings.buildMs)} | ${fmtMs(ours.timings.solveMs)} | ${fmtMs(ours.timings.interpretMs)} | **${fmtMs(ours.timings.totalMs)}** (${ours.status}${ours.mipGap !== null ? `, gap ${(ours.mipGap * 100).toFixed(2)}%` : ''}) | ` +
       `${fmtMs(solved.wallMs)} | ${Math.round(ours.peakRssMb)} MB | ${fmtMs(cbcOurs.wallMs)} | ${(ours.timings.totalMs / cbcOurs.wallMs).toFixed(2)}× | ` +
-      `${exported.naive ? exported.naive.columns : '—'} | ${cbcNaive ? fmtMs(cbcNaive.wallMs) : '—'} | ${cbcNaive ? `${(ours.timings.totalMs / cbcNaive.wallMs).toFixed(2)}×` : '—'} | ${check} |`,
+      `${exported.naive ? exported.naive.columns : '—'} | ${cbcNaive ? fmtMs(cbcNaive.wallMs) : '—'} | ${cbcNaive ? `${(ours.timings.totalMs / cbcNaive.wallMs).toFixed(2)}×` : '—'} | ${check} | ${columnGeneration(ours.note)} |`,
   );
   console.error(rows.at(-1));
   rmSync(dir, { recursive: true, force: true });

@@ -24,6 +24,7 @@ export const PLAN_OPTION_DESCRIPTIONS: Record<PlanOptionField, string> = {
   mipGapRelative: 'relative MIP gap at which an integer plan stops, 0 <= X < 1',
   timeLimitSeconds: 'solver time limit in seconds',
   solver: 'auto: javascript-lp-solver for small models, else HiGHS',
+  columnGeneration: 'generate route columns by reduced cost (LPs on HiGHS; auto: large models)',
 };
 
 /** Shorter names kept from earlier releases (hidden from the help, which names them beside the option). */

@@ -7,6 +7,7 @@ import { integerColumnCount } from './lp-model.js';
 import { interpretSolution } from './interpret.js';
 import { modelCapValues } from './model-cap-values.js';
 import { PlanInputError, prepareInput, type PreparedInput } from './prepare.js';
+import { columnGenerationNote, solveRoutesByColumnGeneration, usesColumnGeneration } from './route-generation.js';
 import { solveWithHighs } from './solvers/highs.js';
 import { solveWithJslp } from './solvers/jslp.js';
 import type { SolverOutcome } from './solvers/outcome.js';
@@ -35,7 +36,7 @@ export function chooseSolver(
   size: { columns: number; rows: number; integer: boolean },
 ): SolverName {
   if (options.solver !== 'auto') return options.solver;
-  if (size.integer) return 'highs';
+  if (size.integer || options.columnGeneration === 'on') return 'highs';
   return size.columns <= JSLP_MAX_COLUMNS && size.rows <= JSLP_MAX_ROWS ? 'jslp' : 'highs';
 }
 
@@ -156,8 +157,11 @@ export async function solvePlacement(
   const solver = chooseSolver(planOptions, { columns: lp.numColumns, rows: lp.numRows, integer: integerVariables > 0 });
   const remainingSeconds = Math.max(0.05, planOptions.timeLimitSeconds - buildMs / 1000);
   const settings = { timeLimitSeconds: remainingSeconds, mipGapRelative: planOptions.mipGapRelative };
+  const generated = usesColumnGeneration(planOptions, solver, compiled)
+    ? await solveRoutesByColumnGeneration(compiled, settings)
+    : null;
   const outcome: SolverOutcome =
-    solver === 'jslp' ? await solveWithJslp(lp, settings) : await solveWithHighs(lp, settings);
+    generated?.outcome ?? (solver === 'jslp' ? await solveWithJslp(lp, settings) : await solveWithHighs(lp, settings));
 
   const base: PlanResult = {
     ...emptyResult(planOptions, 'error', ''),
@@ -209,7 +213,7 @@ export async function solvePlacement(
           ? 'integer plans have no dual values; solve without integerGpus for shadow prices'
           : 'a site’s model cap (maxModels) makes this a mixed-integer plan, which has no dual values'
         : 'the solver stopped at the time limit before proving optimality, so its duals are not shadow prices';
-  const notes: string[] = [];
+  const notes: string[] = generated ? [columnGenerationNote(generated.stats)] : [];
   if (outcome.status === 'time_limit') {
     notes.push(earlyStopNote(outcome, solver, remainingSeconds, planOptions.timeLimitSeconds));
   }

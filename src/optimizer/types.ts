@@ -121,6 +121,9 @@ export const SOLVER_CHOICES = ['auto', 'jslp', 'highs'] as const;
 export type SolverChoice = (typeof SOLVER_CHOICES)[number];
 export type SolverName = Exclude<SolverChoice, 'auto'>;
 
+export const COLUMN_GENERATION_CHOICES = ['auto', 'on', 'off'] as const;
+export type ColumnGenerationChoice = (typeof COLUMN_GENERATION_CHOICES)[number];
+
 export const CAPEX_MODES = ['AMORTIZED', 'SUNK'] as const;
 export type CapexMode = (typeof CAPEX_MODES)[number];
 
@@ -153,6 +156,8 @@ export interface PlanOptions {
   mipGapRelative: number;
   timeLimitSeconds: number;
   solver: SolverChoice;
+  /** generate route columns by reduced cost (LPs on HiGHS only); auto: on large models */
+  columnGeneration: ColumnGenerationChoice;
 }
 
 export const DEFAULT_PLAN_OPTIONS: Readonly<PlanOptions> = Object.freeze({
@@ -170,6 +175,7 @@ export const DEFAULT_PLAN_OPTIONS: Readonly<PlanOptions> = Object.freeze({
   mipGapRelative: 0.005,
   timeLimitSeconds: 60,
   solver: 'auto',
+  columnGeneration: 'auto',
 } satisfies PlanOptions);
 
 const finite = (field: string) =>
@@ -226,6 +232,9 @@ export const planOptionsSchema = z
     solver: z
       .enum(SOLVER_CHOICES, { error: 'solver must be auto, jslp or highs' })
       .default(DEFAULT_PLAN_OPTIONS.solver),
+    columnGeneration: z
+      .enum(COLUMN_GENERATION_CHOICES, { error: 'columnGeneration must be auto, on or off' })
+      .default(DEFAULT_PLAN_OPTIONS.columnGeneration),
   })
   .strict()
   .superRefine((options, ctx) => {
@@ -234,6 +243,20 @@ export const planOptionsSchema = z
         code: 'custom',
         path: ['solver'],
         message: 'solver jslp cannot take integerGpus: integer plans are solved by HiGHS (use auto or highs)',
+      });
+    }
+    if (options.columnGeneration === 'on' && options.integerGpus) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['columnGeneration'],
+        message: 'columnGeneration on cannot take integerGpus: it solves LPs only (use auto or off)',
+      });
+    }
+    if (options.columnGeneration === 'on' && options.solver === 'jslp') {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['columnGeneration'],
+        message: 'columnGeneration on needs HiGHS duals: use solver auto or highs',
       });
     }
   });

@@ -29,6 +29,7 @@ const GIVEN: Record<keyof PlanOptions, { argv: string[]; value: unknown }> = {
   mipGapRelative: { argv: ['0.02'], value: 0.02 },
   timeLimitSeconds: { argv: ['120'], value: 120 },
   solver: { argv: ['highs'], value: 'highs' },
+  columnGeneration: { argv: ['off'], value: 'off' },
 };
 
 beforeAll(() => ensureBuilt(), 180_000);

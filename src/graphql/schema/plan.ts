@@ -91,6 +91,11 @@ const PlanSolverEnum = builder.enumType('PlanSolver', {
   values: { AUTO: { value: 'auto' }, JSLP: { value: 'jslp' }, HIGHS: { value: 'highs' } } as const,
 });
 
+const ColumnGenerationEnum = builder.enumType('ColumnGeneration', {
+  description: 'Generate route columns by reduced cost (exact; LPs on HiGHS). AUTO: on large models.',
+  values: { AUTO: { value: 'auto' }, ON: { value: 'on' }, OFF: { value: 'off' } } as const,
+});
+
 /** the money split, with the unserved penalty carried along only for the deprecated `penalty` field */
 type CostPerHourRow = CostBreakdownPerHour & { unservedPenaltyPerHour: number };
 
@@ -711,6 +716,7 @@ export const PlanOptionsInput = builder.inputType('PlanOptionsInput', {
     mipGapRelative: t.float({ required: false }),
     timeLimitSeconds: t.float({ required: false }),
     solver: t.field({ type: PlanSolverEnum, required: false }),
+    columnGeneration: t.field({ type: ColumnGenerationEnum, required: false }),
   }),
 });
 

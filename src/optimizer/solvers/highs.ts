@@ -26,7 +26,7 @@ export function loadHighsOnce(): Promise<Highs> {
   return highsPromise;
 }
 
-const STATUS_WORDS: Record<number, string> = {
+export const STATUS_WORDS: Record<number, string> = {
   0: 'notset',
   1: 'load_error',
   2: 'model_error',
@@ -47,7 +47,7 @@ const STATUS_WORDS: Record<number, string> = {
   17: 'interrupted',
 };
 
-function statusOf(code: number): SolveStatus {
+export function statusOf(code: number): SolveStatus {
   switch (code) {
     case 6:
     case 7:
@@ -67,7 +67,7 @@ function statusOf(code: number): SolveStatus {
   }
 }
 
-const FEASIBLE_SOLUTION = 2;
+export const FEASIBLE_SOLUTION = 2;
 
 export async function solveWithHighs(model: LpModel, settings: SolverSettings): Promise<SolverOutcome> {
   const highs = await loadHighsOnce();

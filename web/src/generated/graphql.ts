@@ -8,6 +8,12 @@ export type CapexMode =
   | 'AMORTIZED'
   | 'SUNK';
 
+/** Generate route columns by reduced cost (exact; LPs on HiGHS). AUTO: on large models. */
+export type ColumnGeneration =
+  | 'AUTO'
+  | 'OFF'
+  | 'ON';
+
 /** Omitted fields take their defaults; every value is checked (ValidationError names the field). */
 export type PlanOptionsInput = {
   allowExpansion?: boolean | null | undefined;
@@ -15,6 +21,7 @@ export type PlanOptionsInput = {
   /** null = no cap */
   carbonCapTonnesPerHour?: number | null | undefined;
   carbonPricePerTonne?: number | null | undefined;
+  columnGeneration?: ColumnGeneration | null | undefined;
   egressPricePerMillionTokens?: number | null | undefined;
   excludeSites?: Array<string> | null | undefined;
   integerGpus?: boolean | null | undefined;
