@@ -2,6 +2,7 @@
 // million tokens and carbon against the parameter); its queries and the
 // requestPlanSweep mutation. The points are ordinary plans solved by any worker.
 import { isUuid } from '../../db/ids.js';
+import { isFinal } from '../../db/plan-store.js';
 import type { PlanStatus, Prisma } from '../../generated/prisma/client.js';
 import { PLANNER_FIELD } from '../authorization.js';
 import { builder } from '../builder.js';
@@ -93,8 +94,7 @@ export const PlanSweepRef = builder.prismaObject('PlanSweep', {
     pointsFinal: t.int({
       description: 'points whose plan is final',
       select: { plans: { select: { status: true } } },
-      resolve: (sweep) =>
-        sweep.plans.filter((plan: { status: PlanStatus }) => sweepStatus([plan.status]) === 'FINISHED').length,
+      resolve: (sweep) => sweep.plans.filter((plan: { status: PlanStatus }) => isFinal(plan.status)).length,
     }),
     points: t.field({
       type: [PlanSweepPointRef],
