@@ -28,6 +28,7 @@ import { solverCapsFromLimits } from '../plans/solver-caps.js';
 import { plansProgram } from './plans.js';
 import { keysProgram } from './keys.js';
 import { scenariosProgram } from './scenarios.js';
+import { sweepProgram, sweepsProgram } from './sweeps.js';
 import { inProcessGraphQL, schedulesProgram, type SchedulesCommandDeps } from './schedules.js';
 
 const ENVIRONMENT = `
@@ -215,22 +216,31 @@ async function importCommand(config: Config, path: string, dryRun: boolean, io: 
   );
 }
 
-/** The API in this process over the database (as the local admin), with an enqueue-only job queue. */
+/**
+ * The API in this process over the database (as the local admin), with an
+ * enqueue-only job queue; with `solve` on the embedded database (which no
+ * other process can open) it solves the plans it queues too.
+ */
 function withGraphQL(
   config: Config,
   run: (graphql: SchedulesCommandDeps['graphql']) => Promise<number>,
+  { solve = false }: { solve?: boolean } = {},
 ): Promise<number> {
   return withDatabase(config, async (db) => {
-    // the schedule mutations register their crons through the queue; nothing is solved here
+    const solveHere = solve && db.kind === 'pglite';
+    // the schedule mutations register their crons through the queue; nothing is solved here unless asked
     const jobs = await startJobs(db, {
-      worker: false,
+      worker: solveHere,
       webhookAllow: config.webhookAllow,
+      expireInSeconds: config.solveJobExpireSeconds,
+      solverCaps: solverCapsFromLimits(config.limits),
       queue: { supervise: false, schedule: false },
     });
     try {
       return await run(inProcessGraphQL(db, jobs, solverCapsFromLimits(config.limits)));
     } finally {
       await jobs.stop();
+      if (solveHere) await closeSolverWorkers();
     }
   });
 }
@@ -344,6 +354,12 @@ export function tokengridProgram(): Command {
   program.addCommand(plansProgram({ withDatabase: (run) => withDatabase(config(), run) }));
   program.addCommand(scenariosProgram({ graphql: (query, variables) => graphqlOnce(config(), query, variables) }));
   program.addCommand(schedulesProgram({ graphql: (query, variables) => graphqlOnce(config(), query, variables) }));
+  const sweepDeps = {
+    withGraphQL: (solve: boolean, run: (graphql: SchedulesCommandDeps['graphql']) => Promise<number>) =>
+      withGraphQL(config(), run, { solve }),
+  };
+  program.addCommand(sweepProgram(sweepDeps));
+  program.addCommand(sweepsProgram(sweepDeps));
   program.addCommand(keysProgram({ withDatabase: (run) => withDatabase(config(), run) }));
   return program;
 }

@@ -34,8 +34,9 @@ export function inProcessGraphQL(db: Database, jobs: Jobs, caps?: SolverCaps): S
         jobs,
         graphiql: false,
         auth: { kind: 'fixed', auth: LOCAL_ADMIN },
-        // the configured solver caps: what the command stores keeps to them as the API's would
-        ...(caps ? { limits: { ...DEFAULT_LIMITS, ...caps } } : {}),
+        // the configured solver caps: what the command stores keeps to them as the API's would; no rate
+        // limits (a bucket of this short-lived process would only refuse the local admin a sweep)
+        limits: { ...DEFAULT_LIMITS, planRequestRate: { perMinute: 0, burst: 1 }, ...caps },
       }),
     );
     const response = await (

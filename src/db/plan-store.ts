@@ -43,6 +43,8 @@ export interface NewPlan {
   schedule?: { id: string; tickId: string } | null;
   /** the API key that asked for it (its concurrent solves are capped) */
   requestedByKeyId?: string | null;
+  /** the sweep it is a point of: the parameter's value and its index in the sweep's values */
+  sweep?: { id: string; value: number; index: number } | null;
 }
 
 /**
@@ -74,6 +76,7 @@ export function createPlanRow(
       ...(plan.scenario ? { scenarioApplied: asJson(plan.scenario.applied) } : {}),
       ...(plan.schedule ? { scheduleId: plan.schedule.id, scheduleTickId: plan.schedule.tickId } : {}),
       ...(plan.requestedByKeyId ? { requestedByKeyId: plan.requestedByKeyId } : {}),
+      ...(plan.sweep ? { sweepId: plan.sweep.id, sweepValue: plan.sweep.value, sweepIndex: plan.sweep.index } : {}),
     },
   });
 }
@@ -158,7 +161,8 @@ export async function recordResult(client: Client, planId: string, result: PlanR
        "unservedTokensPerSecond" = $7, "itPowerKw" = $8, "facilityPowerKw" = $9, solver = $10,
        "modelVariables" = $11, "modelConstraints" = $12, "modelNonzeros" = $13, "buildMs" = $14,
        "solveMs" = $15, "mipGap" = $16, "errorMessage" = $17,
-       "finishedAt" = $18::timestamp, "updatedAt" = $18::timestamp
+       "finishedAt" = $18::timestamp, "updatedAt" = $18::timestamp,
+       "carbonKgPerHour" = $19, "carbonKgPerMillionTokens" = $20
      WHERE id = $1::uuid AND status = 'RUNNING'`,
     planId,
     status,
@@ -179,6 +183,8 @@ export async function recordResult(client: Client, planId: string, result: PlanR
     result.mipGap,
     status === 'FAILED' ? (result.message ?? 'the solver failed without a message') : null,
     now,
+    totals?.carbonKgPerHour ?? null,
+    totals?.carbonKgPerMillionTokens ?? null,
   );
   if (count === 1) await announcePlanStatus(client, { planId, status });
   return count === 1;

@@ -15,6 +15,8 @@ import {
   type NewPlan,
   type PlanRow,
 } from '../db/plan-store.js';
+import { createSweepRow, type NewSweep } from '../db/sweep-store.js';
+import type { PlanSweep, Prisma } from '../generated/prisma/client.js';
 import { hardDeadlineMs } from '../optimizer/worker-pool.js';
 import { DEFAULT_SOLVER_CAPS } from '../plans/solver-caps.js';
 import { silentLogger, type Logger } from '../observability/logger.js';
@@ -330,28 +332,54 @@ export class PlanJobs {
    * neither does. Idle workers in this process are woken at once.
    */
   async enqueue(plan: NewPlan): Promise<PlanRow> {
-    if (this.stopped) throw new Error('plan jobs are stopping: no new plans are taken');
-    // a job outlives its solve's hard deadline plus a margin before pg-boss expires (and retries) it
-    const expireInSeconds =
-      this.options.expireInSeconds ?? Math.ceil(hardDeadlineMs(plan.options.timeLimitSeconds) / 1000) + 60;
-    const row = await this.db.prisma.$transaction(async (tx) => {
-      const created = await createPlanRow(tx, plan);
-      await this.boss.send(
-        SOLVE_PLAN_QUEUE,
-        { planId: created.id },
-        {
-          db: transactionSql(tx),
-          expireInSeconds,
-          retryLimit: this.options.retryLimit,
-          retryBackoff: true,
-        },
-      );
-      // delivered at commit, when the job can be fetched; a worker process has nothing else to wake it
-      if (this.db.kind === 'postgres') await sendNotification(tx, SOLVE_JOBS_CHANNEL, '');
-      return created;
+    const [row] = await this.enqueueInTransaction(async () => [plan]);
+    return row!;
+  }
+
+  /**
+   * A sweep: its row, then every point's plan and job, in one transaction (all
+   * or nothing). The points are ordinary solve jobs: any worker takes them.
+   */
+  async enqueueSweep(sweep: NewSweep, points: (sweepId: string) => NewPlan[]): Promise<PlanSweep> {
+    let created: PlanSweep | undefined;
+    await this.enqueueInTransaction(async (tx) => {
+      created = await createSweepRow(tx, sweep);
+      return points(created.id);
     });
+    return created!;
+  }
+
+  private async enqueueInTransaction(plans: (tx: Prisma.TransactionClient) => Promise<NewPlan[]>): Promise<PlanRow[]> {
+    if (this.stopped) throw new Error('plan jobs are stopping: no new plans are taken');
+    const rows = await this.db.prisma.$transaction(
+      async (tx) => {
+        const created: PlanRow[] = [];
+        for (const plan of await plans(tx)) {
+          // a job outlives its solve's hard deadline plus a margin before pg-boss expires (and retries) it
+          const expireInSeconds =
+            this.options.expireInSeconds ?? Math.ceil(hardDeadlineMs(plan.options.timeLimitSeconds) / 1000) + 60;
+          const row = await createPlanRow(tx, plan);
+          await this.boss.send(
+            SOLVE_PLAN_QUEUE,
+            { planId: row.id },
+            {
+              db: transactionSql(tx),
+              expireInSeconds,
+              retryLimit: this.options.retryLimit,
+              retryBackoff: true,
+            },
+          );
+          created.push(row);
+        }
+        // delivered at commit, when the jobs can be fetched; a worker process has nothing else to wake it
+        if (this.db.kind === 'postgres') await sendNotification(tx, SOLVE_JOBS_CHANNEL, '');
+        return created;
+      },
+      // a sweep writes up to fifty snapshots
+      { timeout: 60_000 },
+    );
     for (const id of this.workerIds) this.boss.notifyWorker(id);
-    return row;
+    return rows;
   }
 
   /** QUEUED or RUNNING → CANCELLED, stopping the solve when it runs here. False when already final. */

@@ -93,16 +93,42 @@ export function checkPlanCaps(plan: PreparedPlan, caps: SolverCaps): void {
 export async function preparePlan(
   db: Database,
   request: PlanRequest,
-  { checkData = true, caps }: { checkData?: boolean; caps?: SolverCaps } = {},
+  options: PrepareOptions = {},
 ): Promise<PreparedPlan> {
   const current = await planningInputFromDatabase(db);
   const scenario = request.scenarioCode == null ? null : await scenarioForRequest(db, request.scenarioCode, current);
+  return preparePlanFrom(current, scenario, request, options);
+}
+
+export interface PrepareOptions {
+  checkData?: boolean;
+  caps?: SolverCaps;
+}
+
+/** A change made to the snapshot after the scenario (a sweep's point), with the words and field that name it. */
+export interface SnapshotChange {
+  apply: (snapshot: PlanningInput) => PlanningInput;
+  /** "with electricity price ×1.2" */
+  words: string;
+  /** the field a problem it makes is blamed on */
+  path: string;
+}
+
+/** preparePlan on data already read (a sweep prepares many plans from one read), with an optional change on top. */
+export function preparePlanFrom(
+  current: PlanningInput,
+  scenario: ScenarioForRequest | null,
+  request: PlanRequest,
+  { checkData = true, caps }: PrepareOptions = {},
+  change?: SnapshotChange,
+): PreparedPlan {
   const options = validatedPlanOptions({ ...scenario?.planOptions, ...request.options });
   const timeLimitPath =
     request.options?.timeLimitSeconds === undefined && scenario?.planOptions.timeLimitSeconds !== undefined
       ? 'input.scenario.overrides.planOptions.timeLimitSeconds'
       : 'input.options.timeLimitSeconds';
-  const snapshot = scenario?.snapshot ?? current;
+  const scenarioSnapshot = scenario?.snapshot ?? current;
+  const snapshot = change ? change.apply(scenarioSnapshot) : scenarioSnapshot;
   // a site that does not exist cannot be excluded: most likely a typo that would exclude nothing
   const known = new Set(current.sites.map((site) => site.code));
   const unknown = options.excludeSites.flatMap((code, index) =>
@@ -112,11 +138,14 @@ export async function preparePlan(
   if (checkData) {
     const problem = plannabilityProblem(current);
     if (problem) throw new ValidationError([{ path: 'input', message: problem }]);
-    const scenarioProblem = scenario ? plannabilityProblem(snapshot) : null;
+    const scenarioProblem = scenario ? plannabilityProblem(scenarioSnapshot) : null;
     if (scenarioProblem) {
       const message = `with scenario ${request.scenarioCode} applied, ${scenarioProblem}`;
       throw new ValidationError([{ path: 'input', message }]);
     }
+    const changeProblem = change ? plannabilityProblem(snapshot) : null;
+    if (changeProblem)
+      throw new ValidationError([{ path: change!.path, message: `${change!.words}, ${changeProblem}` }]);
   }
   const plan = { name: request.name, options, snapshot, scenario: scenario?.stored ?? null, timeLimitPath };
   if (caps) checkPlanCaps(plan, caps);

@@ -267,6 +267,31 @@ describeIf(
       expect(Number(json.out.trim())).toBeGreaterThan(1_000_000);
     });
 
+    // five plans solved in the command: minutes on a loaded shared machine
+    it(
+      'a price sweep: the curve the README shows, row for row; shown again and listed',
+      { timeout: 600_000 },
+      async () => {
+        const command = 'npx tokengrid sweep --parameter price-multiplier --values 0.8,0.9,1,1.1,1.2 --wait';
+        const swept = await step(
+          [command, 'npx tokengrid sweep --parameter <p> --values <v,…> [--wait] | sweeps list|show'],
+          command,
+        );
+        const readme = await readFile(join(ROOT, 'README.md'), 'utf8');
+        const shownInReadme =
+          /```sh\nnpx tokengrid sweep --parameter price-multiplier[\s\S]*?```text\n([\s\S]*?)```/.exec(readme)![1]!;
+        // the sweep's id differs; its table is the README's, figure for figure
+        const rows = (text: string) => text.trimEnd().split('\n').slice(1);
+        expect(rows(swept.out)).toEqual(rows(shownInReadme));
+        const id = /^Sweep ([0-9a-f-]{36}):/.exec(swept.out)![1]!;
+        const shown = await step('npx tokengrid sweeps show <id> [--json]', `npx tokengrid sweeps show ${id}`);
+        expect(shown.out).toBe(swept.out);
+        await step('npx tokengrid sweeps show <id> [--json]', `npx tokengrid sweeps show ${id} --json | head -c 300`);
+        const listed = await step('npx tokengrid sweeps list', 'npx tokengrid sweeps list');
+        expect(listed.out).toContain(id);
+      },
+    );
+
     it('scenarios: the four shipped ones, shown, saved to a file, created from it and deleted', async () => {
       const listed = await step('npx tokengrid scenarios list [--json]', 'npx tokengrid scenarios list');
       for (const code of ['PRICEY-US', 'EU-HEATWAVE', 'EU-RESIDENCY', 'DEEPSEEK-EUROPE'])

@@ -222,6 +222,34 @@ describeIf(
       expect(await Promise.all(servers.map((s) => s.exited))).toEqual([0, 0]);
     });
 
+    it('a sweep queued by `tokengrid sweep`: two workers share its points', { timeout: 300_000 }, async () => {
+      const workers = [run(['worker']), run(['worker'])];
+      await Promise.all(workers.map((w) => w.waitFor(/tokengrid worker ready on PostgreSQL/)));
+      // 24-hour plans take a few seconds each: while one worker solves, the other takes the next point
+      const values = ['0.8', '0.9', '1.1', '1.2'];
+      const queued = run(['sweep', '--parameter', 'price-multiplier', '--values', values.join(','), '--periods', '24']);
+      expect(await queued.exited).toBe(0);
+      const sweepId = /^([0-9a-f-]{36})$/m.exec(queued.output())![1]!;
+      const points = await db!.prisma.plan.findMany({ where: { sweepId }, select: { id: true } });
+      expect(points).toHaveLength(values.length);
+      const solvedBy = await Promise.all(
+        points.map(({ id }) =>
+          Promise.any(workers.map((w, i) => w.waitFor(new RegExp(`plan ${id}: SOLVED`), 270_000).then(() => i))),
+        ),
+      );
+      const perWorker = [0, 1].map((i) => solvedBy.filter((worker) => worker === i).length);
+      expect(perWorker[0]).toBeGreaterThan(0);
+      expect(perWorker[1]).toBeGreaterThan(0);
+
+      const shown = run(['sweeps', 'show', sweepId]);
+      expect(await shown.exited).toBe(0);
+      expect(shown.output()).toMatch(/FINISHED, 4\/4 plans final/);
+      expect(shown.output().match(/ SOLVED /g)).toHaveLength(values.length);
+      for (const worker of workers) worker.child.kill('SIGTERM');
+      expect(await Promise.all(workers.map((w) => w.exited))).toEqual([0, 0]);
+      console.log(`sweep across workers: points solved per worker ${perWorker.join(' / ')}`);
+    });
+
     it('a worker refuses a database with pending migrations', async () => {
       const name = `${pgDatabase}_empty`;
       await adminQuery((target as { url: string }).url, `CREATE DATABASE "${name}"`);

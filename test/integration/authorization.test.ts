@@ -31,6 +31,8 @@ const FIELDS: Record<string, { role: Role; query: string }> = {
   latestPlan: { role: 'viewer', query: `{ latestPlan { id } }` },
   plan: { role: 'viewer', query: `{ plan(id: "${NO_PLAN}") { id } }` },
   plans: { role: 'viewer', query: `{ plans(first: 1) { totalCount } }` },
+  planSweep: { role: 'viewer', query: `{ planSweep(id: "${NO_PLAN}") { id } }` },
+  planSweeps: { role: 'viewer', query: `{ planSweeps(first: 1) { totalCount } }` },
   scenario: { role: 'viewer', query: `{ scenario(code: "NONE") { code } }` },
   scenarios: { role: 'viewer', query: `{ scenarios(first: 1) { totalCount } }` },
   schedule: { role: 'viewer', query: `{ schedule(name: "none") { name } }` },
@@ -46,6 +48,10 @@ const FIELDS: Record<string, { role: Role; query: string }> = {
   resolvePlan: {
     role: 'planner',
     query: `mutation { resolvePlan(input: { sourcePlanId: "${NO_PLAN}" }) { __typename } }`,
+  },
+  requestPlanSweep: {
+    role: 'planner',
+    query: `mutation { requestPlanSweep(input: { parameter: PRICE_MULTIPLIER, values: [1] }) { __typename } }`,
   },
   cancelPlan: { role: 'planner', query: `mutation { cancelPlan(input: { id: "${NO_PLAN}" }) { __typename } }` },
   createScenario: {

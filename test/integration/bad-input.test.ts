@@ -553,6 +553,44 @@ const CORPUS: Record<string, BadCase[]> = {
     ]),
     ...vary({}, 'wait', [['a string', 'yes']]),
   ],
+  requestPlanSweep: [
+    ...vary({ parameter: 'PRICE_MULTIPLIER' }, 'values', [
+      ['one value', [1]],
+      ['none', []],
+      ['51 values', Array.from({ length: 51 }, (_, i) => i / 10)],
+      ['a value twice', [1, 2, 1]],
+      ['negative multiplier', [1, -1]],
+      ['non-finite', [1, NOT_FINITE]],
+      ['huge', [1, 1e300]],
+      ['a string', ['1', 'x']],
+      ['not a list of numbers', [[1], [2]]],
+    ]),
+    ...vary({ values: [1, 2] }, 'parameter', [
+      ['unknown', 'CARBON_PRICE'],
+      ['injection', INJECTION],
+    ]),
+    ...vary({ parameter: 'PRICE_MULTIPLIER', values: [1, 2] }, 'scope', [
+      ['missing site', { siteCode: 'NOPE-1' }],
+      ['injection as a site', { siteCode: INJECTION }],
+      ['a region for a price', { regionCode: 'US-EAST' }],
+      ['a site and a country', { siteCode: 'US-ASH', country: 'US' }],
+      ['not an object', 'US'],
+    ]),
+    ...vary({ parameter: 'LATENCY_BUDGET_MS', values: [20, 200] }, 'scope', [
+      ['missing region', { regionCode: 'NOPE-REGION' }],
+      ['missing class', { workloadClassCode: 'NOPE-CLASS' }],
+    ]),
+    ...vary({ parameter: 'PRICE_MULTIPLIER', values: [1, 2] }, 'options', [
+      ['periods 7', { periods: 7 }],
+      ['time limit over the cap', { timeLimitSeconds: 100_000 }],
+      ['excluded site missing', { excludeSites: ['NOPE-1'] }],
+    ]),
+    ...vary({ parameter: 'PRICE_MULTIPLIER', values: [1, 2] }, 'scenario', [['missing scenario', 'NOPE-SC']]),
+    ...vary({ parameter: 'PRICE_MULTIPLIER', values: [1, 2] }, 'name', [
+      ['huge', HUGE],
+      ['control characters', CONTROL],
+    ]),
+  ],
   resolvePlan: vary({}, 'sourcePlanId', [
     ['missing plan', MISSING_ID],
     ['not a uuid', INJECTION],

@@ -28,6 +28,7 @@ import { openBlankDatabase, openTestDatabase } from '../helpers/database.js';
 const BEFORE_MODELS = '20261202061920_lookup_version';
 const MODELS = '20261202150200_models';
 const SITE_MAX_MODELS = '20261202190429_site_max_models';
+const PLAN_SWEEPS = '20261208004136_plan_sweeps';
 /** fields added after the models migration, absent from a database from before it */
 const LATER_FIELDS = new Set(['maxModels']);
 
@@ -189,7 +190,7 @@ describe('migrations', () => {
     const before = await oldFixtures();
     await writeAsBeforeModels(db, before);
 
-    expect(await applyMigrations(db)).toEqual([MODELS, SITE_MAX_MODELS]);
+    expect(await applyMigrations(db)).toEqual([MODELS, SITE_MAX_MODELS, PLAN_SWEEPS]);
     const models = await db.prisma.model.findMany();
     expect(models).toMatchObject([
       { code: 'DEFAULT', name: 'Default model', vendor: 'unspecified', allowedCountries: [], allowedSites: [] },

@@ -30,7 +30,10 @@ import {
   WebPlansDocument,
   WebPlanUpdatedDocument,
   WebRequestPlanDocument,
+  type WebPlansQuery,
+  WebSweepDocument,
 } from './generated/graphql.js';
+import { sweepHtml, xAxisLabel, type Sweep } from './sweep.js';
 import type { BaseData, Plan, PlanDiff, PlanListItem, PlanStatus } from './queries.js';
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
@@ -49,6 +52,9 @@ const state: {
   missingModel: string | null;
   /** one model's site→region flows, by plan id and model code, as the server aggregates them */
   modelFlows: Map<string, SiteRegionFlow[]>;
+  /** the plan sweep shown as a curve (kept in the address) and the recent ones */
+  sweep: Sweep | null;
+  sweeps: WebPlansQuery['planSweeps']['edges'][number]['node'][];
 } = {
   base: null,
   plans: [],
@@ -59,6 +65,8 @@ const state: {
   model: null,
   missingModel: null,
   modelFlows: new Map(),
+  sweep: null,
+  sweeps: [],
 };
 
 const flowsKey = (planId: string, modelCode: string) => `${planId} ${modelCode}`;
@@ -290,7 +298,41 @@ function renderPlans(): void {
 async function loadPlans(): Promise<void> {
   const data = await gql(WebPlansDocument);
   state.plans = data.plans.edges.map((e) => e.node);
+  state.sweeps = data.planSweeps.edges.map((e) => e.node);
   renderPlans();
+  renderSweeps();
+}
+
+function renderSweeps(): void {
+  const list = $('sweeps-list');
+  list.innerHTML = state.sweeps.length
+    ? state.sweeps
+        .map(
+          (s) =>
+            `<li><a href="#sweep=${esc(s.id)}" data-sweep="${esc(s.id)}">${esc(s.name ?? xAxisLabel(s.parameter))}</a> ` +
+            `<code>${esc(s.id.slice(0, 8))}</code> ${esc(s.parameter)} ${esc(s.values.join(', '))} · ${esc(s.status.toLowerCase())} · ${esc(when(s.requestedAt))}</li>`,
+        )
+        .join('')
+    : '<li>No sweeps yet: <code>tokengrid sweep --parameter price-multiplier --values 0.8,1,1.2</code> or the requestPlanSweep mutation.</li>';
+}
+
+let sweepTimer: ReturnType<typeof setTimeout> | undefined;
+
+/** The sweep as a curve; read again every few seconds until every point is final. */
+async function showSweep(id: string): Promise<void> {
+  clearTimeout(sweepTimer);
+  const data = await gql(WebSweepDocument, { id });
+  const section = $('sweep');
+  state.sweep = data.planSweep ?? null;
+  section.hidden = false;
+  section.innerHTML = state.sweep
+    ? sweepHtml(state.sweep)
+    : `<h2>Sweep</h2><p class="hint">There is no sweep ${esc(id)}.</p>`;
+  writeAddress();
+  if (state.sweep && state.sweep.status !== 'FINISHED')
+    sweepTimer = setTimeout(() => void guarded(() => showSweep(id)), 2_000);
+  // for tests and scripts: the sweep as drawn
+  document.body.dataset.sweepShown = `${id} ${state.sweep?.status ?? 'missing'}`;
 }
 
 async function showPlan(id: string, loaded?: Promise<WebPlanQuery>): Promise<void> {
@@ -319,7 +361,15 @@ async function showPlan(id: string, loaded?: Promise<WebPlanQuery>): Promise<voi
 }
 
 function writeAddress(): void {
-  history.replaceState(null, '', formatAddress({ planId: state.plan?.id ?? null, modelCode: state.model }));
+  history.replaceState(
+    null,
+    '',
+    formatAddress({
+      planId: state.plan?.id ?? null,
+      modelCode: state.model,
+      ...(state.sweep ? { sweepId: state.sweep.id } : {}),
+    }),
+  );
 }
 
 /** Filters the map to one model (null: every model); the panels and the summary highlight it. */
@@ -540,6 +590,7 @@ async function init(): Promise<void> {
   renderPlans();
   const first = wanted ?? state.plans.find((p) => p.status === 'SOLVED')?.id;
   if (first) await showPlan(first, named);
+  if (address.sweepId) await showSweep(address.sweepId);
   document.body.dataset.ready = 'true';
 }
 
@@ -582,7 +633,8 @@ $('model-select').addEventListener('change', (event) => {
   void guarded(() => chooseModel(code || null));
 });
 window.addEventListener('hashchange', () => {
-  const { planId, modelCode } = parseAddress(location.hash);
+  const { planId, modelCode, sweepId } = parseAddress(location.hash);
+  if (sweepId && sweepId !== state.sweep?.id) void guarded(() => showSweep(sweepId));
   if (planId && planId !== state.plan?.id) {
     state.model = modelCode;
     void guarded(() => showPlan(planId));

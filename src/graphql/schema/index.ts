@@ -14,6 +14,7 @@ import './scenario.js';
 import './plan.js';
 import './plan-diff.js';
 import './plan-aggregates.js';
+import './plan-sweep.js';
 import './plan-updated.js';
 import './schedule.js';
 import './api-key.js';

@@ -754,7 +754,7 @@ export function givenOptions(options: Record<string, unknown> | null | undefined
 // stored as given (not trimmed); without the control-character rule PostgreSQL refusing NUL was an unexpected error
 const planName = plainText(NAME_MAX_LENGTH, { trim: false });
 
-function checkedName(name: string | null | undefined): string | null {
+export function checkedName(name: string | null | undefined): string | null {
   if (name == null) return null;
   const result = planName.safeParse(name);
   if (!result.success) throw new ValidationError([{ path: 'input.name', message: result.error.issues[0]!.message }]);

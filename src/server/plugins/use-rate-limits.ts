@@ -21,7 +21,14 @@ export function callerIdentityOf(context: unknown): string {
   return address ? `address:${address}` : 'address:in-process';
 }
 
-const PLAN_FIELDS = new Set(['requestPlan', 'resolvePlan']);
+const PLAN_FIELDS = new Set(['requestPlan', 'resolvePlan', 'requestPlanSweep']);
+
+/** What one executed root field costs its bucket: a sweep is as many plan requests as it has values. */
+function fieldCost(field: string, args: Record<string, unknown> | undefined): number {
+  if (field !== 'requestPlanSweep') return 1;
+  const values = (args?.input as { values?: unknown } | undefined)?.values;
+  return Array.isArray(values) ? Math.max(1, values.length) : 1;
+}
 const IMPORT_FIELDS = new Set(['importDataset']);
 
 export function useRateLimits(
@@ -44,22 +51,26 @@ export function useRateLimits(
       const caller = identity(args.contextValue);
       const at = now();
       const costs = buckets
-        .map((bucket) => ({ ...bucket, cost: executed.fields.filter((field) => bucket.fields.has(field)).length }))
+        .map((bucket) => ({
+          ...bucket,
+          cost: executed.fields.reduce(
+            (sum, field, i) => sum + (bucket.fields.has(field) ? fieldCost(field, executed.arguments[i]) : 0),
+            0,
+          ),
+        }))
         .filter(({ cost }) => cost > 0);
       const spent: typeof costs = [];
       for (const bucket of costs) {
         const { name, limit, cost } = bucket;
         const decision = await store.take(name, limit, caller, at, cost);
         if (!decision.allowed) {
+          // more than the bucket holds: waiting will not help, so say what would
+          const message =
+            cost > limit.burst
+              ? `Too many ${name} at once: this document asks for ${cost} (a sweep counts each of its values) and the limit is ${describe(limit)}; ask for fewer.`
+              : `Too many ${name}: the limit is ${describe(limit)}; retry in ${decision.retryAfterSeconds} s.`;
           setResultAndStopExecution({
-            errors: [
-              limitError(
-                `Too many ${name}: the limit is ${describe(limit)}; retry in ${decision.retryAfterSeconds} s.`,
-                'RATE_LIMITED',
-                429,
-                { 'retry-after': String(decision.retryAfterSeconds) },
-              ),
-            ],
+            errors: [limitError(message, 'RATE_LIMITED', 429, { 'retry-after': String(decision.retryAfterSeconds) })],
           });
           // a refused document costs nothing: what the other limits took goes back
           for (const taken of spent) await store.refund(taken.name, taken.limit, caller, taken.cost);

@@ -52,6 +52,12 @@ export type PlanStatus =
   | 'SOLVED'
   | 'TIME_LIMIT';
 
+/** QUEUED until a point starts; RUNNING; FINISHED once every point is final (whatever its status). */
+export type PlanSweepStatus =
+  | 'FINISHED'
+  | 'QUEUED'
+  | 'RUNNING';
+
 export type RequestPlanInput = {
   name?: string | null | undefined;
   options?: PlanOptionsInput | null | undefined;
@@ -76,6 +82,12 @@ export type SiteStatus =
   | 'ACTIVE'
   | 'PLANNED'
   | 'RETIRED';
+
+/** PRICE_MULTIPLIER: the electricity price of the scoped sites times the value. DEMAND_GROWTH: the scoped demand times the value. LATENCY_BUDGET_MS: the RTT budget of the scoped regions and classes set to the value, in ms. */
+export type SweepParameter =
+  | 'DEMAND_GROWTH'
+  | 'LATENCY_BUDGET_MS'
+  | 'PRICE_MULTIPLIER';
 
 /** Why demand is left unserved. */
 export type UnservedReason =
@@ -108,7 +120,7 @@ export type WebBaseQuery = { me: { role: Role, keyName: string | null, openLocal
 export type WebPlansQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type WebPlansQuery = { plans: { edges: Array<{ node: { id: string, name: string | null, status: PlanStatus, final: boolean, requestedAt: string, costPerMillionTokens: number | null, scenario: { code: string } | null, schedule: { name: string } | null } }> } };
+export type WebPlansQuery = { planSweeps: { edges: Array<{ node: { id: string, name: string | null, parameter: SweepParameter, values: Array<number>, status: PlanSweepStatus, requestedAt: string } }> }, plans: { edges: Array<{ node: { id: string, name: string | null, status: PlanStatus, final: boolean, requestedAt: string, costPerMillionTokens: number | null, scenario: { code: string } | null, schedule: { name: string } | null } }> } };
 
 export type WebPlanQueryVariables = Exact<{
   id: string | number;
@@ -151,6 +163,13 @@ export type WebDiffQueryVariables = Exact<{
 
 
 export type WebDiffQuery = { plan: { id: string, diff: { fromPlanId: string, toPlanId: string, unchanged: boolean, totals: { costPerMillionTokens: number | null, tokensPerJoule: number | null, facilityPowerKw: number, carbonKgPerHour: number, servedTokensPerSecond: number, unservedTokensPerSecond: number, gpusBusy: number, gpusAdded: number, costPerHour: { total: number, energy: number, capex: number, egress: number, carbon: number }, unserved: { tokensPerSecond: number, penaltyPerHour: number } } | null, sites: Array<{ siteCode: string, fromTokensPerSecond: number, toTokensPerSecond: number, tokensPerSecondChange: number, fromCostPerHour: number, toCostPerHour: number, costPerHourChange: number }>, flows: Array<{ fromSiteCode: string | null, toSiteCode: string | null, regionCode: string, workloadClassCode: string, tokensPerSecond: number }> } | null } | null };
+
+export type WebSweepQueryVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type WebSweepQuery = { planSweep: { id: string, name: string | null, parameter: SweepParameter, values: Array<number>, scope: Record<string, unknown>, scenarioCode: string | null, status: PlanSweepStatus, pointsFinal: number, points: Array<{ value: number, status: PlanStatus, costPerMillionTokens: number | null, costPerHour: number | null, carbonKgPerMillionTokens: number | null, carbonKgPerHour: number | null, unservedTokensPerSecond: number | null, plan: { id: string } }> } | null };
 
 export class TypedDocumentString<TResult, TVariables>
   extends String
@@ -236,6 +255,18 @@ export const WebBaseDocument = new TypedDocumentString(`
     `) as unknown as TypedDocumentString<WebBaseQuery, WebBaseQueryVariables>;
 export const WebPlansDocument = new TypedDocumentString(`
     query WebPlans {
+  planSweeps(first: 10) {
+    edges {
+      node {
+        id
+        name
+        parameter
+        values
+        status
+        requestedAt
+      }
+    }
+  }
   plans(first: 25) {
     edges {
       node {
@@ -528,3 +559,29 @@ export const WebDiffDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<WebDiffQuery, WebDiffQueryVariables>;
+export const WebSweepDocument = new TypedDocumentString(`
+    query WebSweep($id: ID!) {
+  planSweep(id: $id) {
+    id
+    name
+    parameter
+    values
+    scope
+    scenarioCode
+    status
+    pointsFinal
+    points {
+      value
+      status
+      costPerMillionTokens
+      costPerHour
+      carbonKgPerMillionTokens
+      carbonKgPerHour
+      unservedTokensPerSecond
+      plan {
+        id
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<WebSweepQuery, WebSweepQueryVariables>;
