@@ -15,6 +15,7 @@ import './plan.js';
 import './plan-diff.js';
 import './plan-aggregates.js';
 import './plan-updated.js';
+import './plan-warm-start.js';
 import './schedule.js';
 import './api-key.js';
 import './caller.js';

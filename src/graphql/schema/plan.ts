@@ -716,6 +716,10 @@ export const PlanOptionsInput = builder.inputType('PlanOptionsInput', {
     mipGapRelative: t.float({ required: false }),
     timeLimitSeconds: t.float({ required: false }),
     solver: t.field({ type: PlanSolverEnum, required: false }),
+    warmStart: t.boolean({
+      required: false,
+      description: 'start an LP from the stored basis of the newest plan of the same structure (default true)',
+    }),
   }),
 });
 
