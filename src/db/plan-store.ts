@@ -56,6 +56,8 @@ export interface NewPlan {
  */
 export type PlanRow = Omit<Plan, 'inputSnapshot' | 'result' | 'basis'>;
 export const WITHOUT_LARGE_COLUMNS = { inputSnapshot: true, result: true, basis: true } as const;
+/** A plan as shown whole (`plans show --json`, `/plans/<id>.json`): with its result, without its snapshot and basis. */
+export const AS_SHOWN = { inputSnapshot: true, basis: true } as const;
 
 /** A plan's JSON column as written: the typed value (options, snapshot, result, scenario) read back below. */
 const asJson = (value: unknown): Prisma.InputJsonValue => value as Prisma.InputJsonValue;
