@@ -3,7 +3,9 @@
 // from the first plan's stored basis and says so; a plan with a site excluded
 // (another structure) and a plan asking warmStart: false start cold.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { formatPlanSummary } from '../../src/cli/plan.js';
 import { decodeBasis } from '../../src/db/plan-basis.js';
+import { storedPlanResult } from '../../src/db/plan-store.js';
 import type { testApi } from '../helpers/api.js';
 import { openPlanService, type PlanService } from '../helpers/plan-service.js';
 
@@ -85,6 +87,15 @@ describe('warm re-solves through GraphQL and the solve job', () => {
     expect(second.warmStart.fromPlanSolveMs).toBeGreaterThan(0);
     expect(second.warmStart.simplexIterations).toBeLessThan(first.warmStart.simplexIterations!);
     expect(second.message).toContain(`warm start from plan ${first.id}'s basis`);
+    // the CLI's summary (tokengrid plan --wait, plans show) says it on its Solver line
+    const stored = await service.db.prisma.plan.findUniqueOrThrow({
+      where: { id: second.id },
+      select: { result: true },
+    });
+    const solverLine = formatPlanSummary(storedPlanResult(stored.result)!)
+      .split('\n')
+      .find((line) => line.startsWith('Solver: '));
+    expect(solverLine).toMatch(new RegExp(`; warm start from plan ${first.id} \\(\\d+ simplex iterations\\)$`));
     // the next one starts from the newest plan of the structure
     const third = await solve('third');
     expect(third.warmStart).toMatchObject({ used: true, fromPlanId: second.id });
