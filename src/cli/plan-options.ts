@@ -25,6 +25,7 @@ export const PLAN_OPTION_DESCRIPTIONS: Record<PlanOptionField, string> = {
   timeLimitSeconds: 'solver time limit in seconds',
   solver: 'auto: javascript-lp-solver for small models, else HiGHS',
   columnGeneration: 'generate route columns by reduced cost (LPs on HiGHS; auto: large models)',
+  warmStart: 'start from the stored basis of the newest plan of the same structure (--no-warm-start: solve cold)',
 };
 
 /** Shorter names kept from earlier releases (hidden from the help, which names them beside the option). */
@@ -87,7 +88,8 @@ function optionsFor(spec: PlanOptionSpec, name: string, hidden: boolean): Option
   let option: Option;
   switch (spec.kind.type) {
     case 'boolean':
-      option = new Option(`--${name}`, described);
+      // an option on by default is turned off: `--no-warm-start`
+      option = new Option(fallback === true ? `--no-${name}` : `--${name}`, described);
       break;
     case 'number': {
       const choices = spec.kind.choices;
@@ -121,11 +123,20 @@ function optionsFor(spec: PlanOptionSpec, name: string, hidden: boolean): Option
   return hidden ? option.hideHelp() : option;
 }
 
+/** `--warm-start` beside `--no-warm-start` (hidden): commander then leaves the field unset unless one is given. */
+const onByDefault = (spec: PlanOptionSpec): boolean =>
+  spec.kind.type === 'boolean' && DEFAULT_PLAN_OPTIONS[spec.field] === true;
+
+/** The command-line flag of a plan option: `--periods`, `--no-warm-start` for one on by default. */
+export const planOptionFlag = (spec: PlanOptionSpec): string =>
+  onByDefault(spec) ? `--no-${spec.flag}` : `--${spec.flag}`;
+
 /** The commander options of every plan option (and the hidden aliases). */
 export function planOptionOptions(): Option[] {
   return PLAN_OPTION_SPECS.flatMap((spec) => [
     optionsFor(spec, spec.flag, false),
     ...(spec.alias ? [optionsFor(spec, spec.alias, true)] : []),
+    ...(onByDefault(spec) ? [new Option(`--${spec.flag}`, PLAN_OPTION_DESCRIPTIONS[spec.field]).hideHelp()] : []),
   ]);
 }
 

@@ -2,11 +2,10 @@
 // the database by the same path as requestPlan (src/plans/request.ts); --wait
 // then follows the plan to its final status, showing status and elapsed time.
 import type { Database } from '../db/database.js';
-import { storedPlanResult, storedScenarioCode, type PlanRow } from '../db/plan-store.js';
-import type { Plan } from '../generated/prisma/client.js';
+import { AS_SHOWN, storedPlanResult, storedScenarioCode, type PlanRow } from '../db/plan-store.js';
 import { NotFoundError, ValidationError } from '../errors.js';
 import type { PlanJobs } from '../jobs/plan-jobs.js';
-import { planJson } from '../plans/export.js';
+import { planJson, type ShownPlanRow } from '../plans/export.js';
 import { unservedSentence } from '../plans/headline.js';
 import { preparePlan } from '../plans/request.js';
 import type { SolverCaps } from '../plans/solver-caps.js';
@@ -92,7 +91,7 @@ export async function followPlan(
     clearInterval(ticker);
   }
   if (interactive) io.err('\n');
-  const plan = await db.prisma.plan.findUnique({ where: { id: planId }, omit: { inputSnapshot: true } });
+  const plan = await db.prisma.plan.findUnique({ where: { id: planId }, omit: AS_SHOWN });
   if (!plan) {
     io.err(`tokengrid plan: plan ${planId} was deleted\n`);
     return 1;
@@ -102,7 +101,7 @@ export async function followPlan(
 }
 
 /** A stored plan without its snapshot (the whole data set), which the CLI never shows. */
-export type ShownPlan = Omit<Plan, 'inputSnapshot'>;
+export type ShownPlan = ShownPlanRow;
 
 /** A stored plan, readable: what and when, then the result's summary (or why there is none). */
 export function describePlan(plan: ShownPlan, top = 10): string {

@@ -138,6 +138,14 @@ function formatModelRule(modelCode: string, rule: NonNullable<PlanResult['models
   return `rule ${modelCode} (${limits.join('; ')}): ${price}`;
 }
 
+/** "; warm start from plan 1f…", or why an offered basis was not used; nothing for an ordinary cold start */
+function startWords(warmStart: PlanResult['warmStart']): string {
+  if (!warmStart) return '';
+  const iterations = warmStart.simplexIterations === null ? '' : ` (${warmStart.simplexIterations} simplex iterations)`;
+  if (warmStart.used) return `; warm start from plan ${warmStart.fromPlanId}${iterations}`;
+  return warmStart.fromPlanId ? `; cold start: ${warmStart.coldReason}` : '';
+}
+
 export function formatPlanSummary(plan: PlanResult, top = 10): string {
   const lines: string[] = [];
   const named = namesModels(plan);
@@ -157,7 +165,7 @@ export function formatPlanSummary(plan: PlanResult, top = 10): string {
   lines.push(
     `Solver: ${plan.solver ?? '—'} (${plan.solverStatus ?? '—'}); ${size.variables} variables, ${size.constraints} constraints, ${size.nonzeros} nonzeros; ` +
       `build ${fmt(plan.timings.buildMs, 0)} ms, solve ${fmt(plan.timings.solveMs, 0)} ms, interpret ${fmt(plan.timings.interpretMs, 0)} ms` +
-      `${plan.mipGap !== null ? `; MIP gap ${(plan.mipGap * 100).toFixed(3)}%` : ''}`,
+      `${plan.mipGap !== null ? `; MIP gap ${(plan.mipGap * 100).toFixed(3)}%` : ''}${startWords(plan.warmStart)}`,
   );
   if (plan.message) lines.push(`Note: ${plan.message}`);
   const totals = plan.totals;

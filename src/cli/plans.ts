@@ -2,7 +2,7 @@
 import { Command } from 'commander';
 import type { Database } from '../db/database.js';
 import { isUuid } from '../db/ids.js';
-import { storedPlanResult, storedScenarioCode } from '../db/plan-store.js';
+import { AS_SHOWN, storedPlanResult, storedScenarioCode } from '../db/plan-store.js';
 import type { PlanStatus } from '../generated/prisma/client.js';
 import { DEFAULT_MODEL_CODE } from '../optimizer/types.js';
 import { diffPlans, type PlanDiff } from '../plans/diff.js';
@@ -129,7 +129,7 @@ async function listPlans(flags: ListFlags, deps: PlansCommandDeps, io: Output): 
 }
 
 async function findPlan(db: Database, id: string): Promise<ShownPlan | null> {
-  return isUuid(id) ? db.prisma.plan.findUnique({ where: { id }, omit: { inputSnapshot: true } }) : null;
+  return isUuid(id) ? db.prisma.plan.findUnique({ where: { id }, omit: AS_SHOWN }) : null;
 }
 
 async function showPlan(id: string, flags: ShowFlags, deps: PlansCommandDeps, io: Output): Promise<number> {

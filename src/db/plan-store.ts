@@ -3,6 +3,9 @@
 // (`WHERE status = …`), so a retried or duplicated job, or a cancel racing a
 // finishing solve, can never write a plan twice or overwrite a final status.
 import { withModels } from './stored-models.js';
+import { decodeBasis, encodeBasis } from './plan-basis.js';
+import type { LpBasis } from '../optimizer/solvers/outcome.js';
+import type { OfferedBasis } from '../optimizer/warm-start.js';
 import { createHash } from 'node:crypto';
 import type { PlanOptions, PlanResult, PlanningInput } from '../optimizer/types.js';
 import { Prisma, type Plan, type PlanStatus } from '../generated/prisma/client.js';
@@ -48,12 +51,15 @@ export interface NewPlan {
 }
 
 /**
- * A plan without its two large JSON columns (the snapshot is the whole data
- * set; a 24-hour result about a megabyte): what is read back where neither is
- * shown, so they are not sent by the database and parsed for nothing.
+ * A plan without its large columns (the snapshot is the whole data set; a
+ * 24-hour result about a megabyte; the basis a few kB only the next solve
+ * reads): what is read back where none is shown, so they are not sent by the
+ * database and parsed for nothing.
  */
-export type PlanRow = Omit<Plan, 'inputSnapshot' | 'result'>;
-export const WITHOUT_LARGE_COLUMNS = { inputSnapshot: true, result: true } as const;
+export type PlanRow = Omit<Plan, 'inputSnapshot' | 'result' | 'basis'>;
+export const WITHOUT_LARGE_COLUMNS = { inputSnapshot: true, result: true, basis: true } as const;
+/** A plan as shown whole (`plans show --json`, `/plans/<id>.json`): with its result, without its snapshot and basis. */
+export const AS_SHOWN = { inputSnapshot: true, basis: true } as const;
 
 /** A plan's JSON column as written: the typed value (options, snapshot, result, scenario) read back below. */
 const asJson = (value: unknown): Prisma.InputJsonValue => value as Prisma.InputJsonValue;
@@ -150,7 +156,12 @@ export const STATUS_OF_RESULT: Record<PlanResult['status'], PlanStatus> = {
  * and re-serializes a large result (a 5.5 MB result: 1.1–1.4 s against ~0.55 s
  * for this statement, bench/import/).
  */
-export async function recordResult(client: Client, planId: string, result: PlanResult): Promise<boolean> {
+export async function recordResult(
+  client: Client,
+  planId: string,
+  result: PlanResult,
+  basis: LpBasis | null = null,
+): Promise<boolean> {
   const totals = result.totals;
   const status = STATUS_OF_RESULT[result.status];
   // written as Prisma writes DateTime: UTC wall time (an ISO instant cast to timestamp keeps its clock reading)
@@ -162,7 +173,7 @@ export async function recordResult(client: Client, planId: string, result: PlanR
        "modelVariables" = $11, "modelConstraints" = $12, "modelNonzeros" = $13, "buildMs" = $14,
        "solveMs" = $15, "mipGap" = $16, "errorMessage" = $17,
        "finishedAt" = $18::timestamp, "updatedAt" = $18::timestamp,
-       "carbonKgPerHour" = $19, "carbonKgPerMillionTokens" = $20
+       "carbonKgPerHour" = $19, "carbonKgPerMillionTokens" = $20, "structureKey" = $21, basis = $22
      WHERE id = $1::uuid AND status = 'RUNNING'`,
     planId,
     status,
@@ -185,9 +196,26 @@ export async function recordResult(client: Client, planId: string, result: PlanR
     now,
     totals?.carbonKgPerHour ?? null,
     totals?.carbonKgPerMillionTokens ?? null,
+    result.structureKey ?? null,
+    basis && result.status === 'optimal' ? encodeBasis(basis) : null,
   );
   if (count === 1) await announcePlanStatus(client, { planId, status });
   return count === 1;
+}
+
+/**
+ * The basis a solve of this structure key starts from: the newest SOLVED plan
+ * with that key and a stored basis (index Plan_structureKey_finishedAt_idx).
+ * A blob that does not read back is passed over (the solve starts cold).
+ */
+export async function findStartBasis(client: Client, structureKey: string): Promise<OfferedBasis | null> {
+  const row = await client.plan.findFirst({
+    where: { structureKey, status: 'SOLVED', basis: { not: null } },
+    orderBy: [{ finishedAt: 'desc' }, { id: 'desc' }],
+    select: { id: true, basis: true, solveMs: true },
+  });
+  const basis = row?.basis ? decodeBasis(row.basis) : null;
+  return row && basis ? { planId: row.id, basis, solveMs: row.solveMs } : null;
 }
 
 /** RUNNING → FAILED when the job itself gave up (not a solver answer). */

@@ -5,9 +5,15 @@ import { z } from 'zod';
 import type { Database } from '../db/database.js';
 import { formatIssues } from '../errors.js';
 import { announcedAfter } from '../db/plan-events.js';
-import { markFailed, markRunningWithinKeyLimit, recordResult, storedSnapshot } from '../db/plan-store.js';
+import {
+  findStartBasis,
+  markFailed,
+  markRunningWithinKeyLimit,
+  recordResult,
+  storedSnapshot,
+} from '../db/plan-store.js';
 import type { Prisma } from '../generated/prisma/client.js';
-import { solvePlacementInWorker } from '../optimizer/worker-pool.js';
+import { solvePlacementWithBasisInWorker } from '../optimizer/worker-pool.js';
 import { parsePlanOptions } from '../optimizer/types.js';
 import { timeLimitIssue } from '../plans/solver-caps.js';
 
@@ -116,18 +122,19 @@ export async function solvePlan(db: Database, payload: unknown, options: SolvePl
     return 'recorded';
   }
 
-  let result;
+  let solved;
   try {
-    result = await solvePlacementInWorker(
-      storedSnapshot(plan.inputSnapshot),
-      planOptions.options,
-      options.signal ? { signal: options.signal } : {},
-    );
+    solved = await solvePlacementWithBasisInWorker(storedSnapshot(plan.inputSnapshot), planOptions.options, {
+      ...(options.signal ? { signal: options.signal } : {}),
+      // a warm start from the newest stored plan of the same structure (its basis is looked up once the model is compiled)
+      startBasis: { find: (structureKey) => findStartBasis(db.prisma, structureKey) },
+    });
   } catch (error) {
     if (options.signal?.aborted) return 'cancelled';
     throw error;
   }
-  return (await finalWrite(db, planId, (tx) => recordResult(tx, planId, result), options.onPlanFinal))
+  const { result, basis } = solved;
+  return (await finalWrite(db, planId, (tx) => recordResult(tx, planId, result, basis), options.onPlanFinal))
     ? 'recorded'
     : 'superseded';
 }

@@ -10,7 +10,9 @@ import { PlanInputError, prepareInput, type PreparedInput } from './prepare.js';
 import { columnGenerationNote, solveRoutesByColumnGeneration, usesColumnGeneration } from './route-generation.js';
 import { solveWithHighs } from './solvers/highs.js';
 import { solveWithJslp } from './solvers/jslp.js';
-import type { SolverOutcome } from './solvers/outcome.js';
+import type { LpBasis, SolverOutcome, SolverSettings } from './solvers/outcome.js';
+import { boundsKey, structureKey } from './structure-key.js';
+import { warmStartNote, warmStartOf, type StartBasisSource } from './warm-start.js';
 import {
   DEFAULT_PLAN_OPTIONS,
   parsePlanOptions,
@@ -66,6 +68,8 @@ export function emptyResult(options: PlanOptions, status: PlanResult['status'], 
     unserved: [],
     bindingConstraints: [],
     excludedSites: [],
+    structureKey: null,
+    warmStart: null,
   };
 }
 
@@ -119,6 +123,36 @@ export async function solvePlacement(
   input: PlanningInput,
   options: Partial<PlanOptions> = DEFAULT_PLAN_OPTIONS,
 ): Promise<PlanResult> {
+  return (await solvePlacementWithBasis(input, options)).result;
+}
+
+/** A plan and the final basis of its LP (null when there is none: not HiGHS, not optimal, integer). */
+export interface PlanWithBasis {
+  result: PlanResult;
+  basis: LpBasis | null;
+}
+
+/**
+ * solvePlacement that can start warm: once the model is compiled, `startBasis`
+ * is asked for the basis of a plan of the same structure key (when the plan is
+ * an LP solved by HiGHS and `warmStart` is on); the final basis comes back for
+ * the next solve.
+ */
+export async function solvePlacementWithBasis(
+  input: PlanningInput,
+  options: Partial<PlanOptions> = DEFAULT_PLAN_OPTIONS,
+  startBasis?: StartBasisSource,
+): Promise<PlanWithBasis> {
+  const result = await solveFrom(input, options, startBasis);
+  const { basis, ...plan } = result;
+  return { result: plan, basis: basis ?? null };
+}
+
+async function solveFrom(
+  input: PlanningInput,
+  options: Partial<PlanOptions>,
+  startBasisSource: StartBasisSource | undefined,
+): Promise<PlanResult & { basis?: LpBasis | null }> {
   const started = performance.now();
   const parsed = parsePlanOptions(options);
   if (!parsed.ok) {
@@ -156,12 +190,32 @@ export async function solvePlacement(
   };
   const solver = chooseSolver(planOptions, { columns: lp.numColumns, rows: lp.numRows, integer: integerVariables > 0 });
   const remainingSeconds = Math.max(0.05, planOptions.timeLimitSeconds - buildMs / 1000);
-  const settings = { timeLimitSeconds: remainingSeconds, mipGapRelative: planOptions.mipGapRelative };
-  const generated = usesColumnGeneration(planOptions, solver, compiled)
-    ? await solveRoutesByColumnGeneration(compiled, settings)
-    : null;
+  const key = structureKey(prepared, compiled);
+  const offered =
+    solver === 'highs' && integerVariables === 0 && planOptions.warmStart
+      ? ((await startBasisSource?.find(key)) ?? null)
+      : null;
+  const settings: SolverSettings = {
+    timeLimitSeconds: remainingSeconds,
+    mipGapRelative: planOptions.mipGapRelative,
+    ...(offered ? { startBasis: offered.basis } : {}),
+  };
+  const bounds = solver === 'highs' && integerVariables === 0 ? boundsKey(lp) : undefined;
+  if (offered && offered.basis.boundsKey === bounds) settings.startBasisPrimalFeasible = true;
+  // a stored basis of the same structure beats generating routes again: the full LP starts from it
+  const generated =
+    !offered && usesColumnGeneration(planOptions, solver, compiled)
+      ? await solveRoutesByColumnGeneration(compiled, settings)
+      : null;
   const outcome: SolverOutcome =
     generated?.outcome ?? (solver === 'jslp' ? await solveWithJslp(lp, settings) : await solveWithHighs(lp, settings));
+  const warmStart = warmStartOf(planOptions, {
+    solver,
+    integer: integerVariables > 0,
+    searched: startBasisSource !== undefined,
+    offered,
+    outcome,
+  });
 
   const base: PlanResult = {
     ...emptyResult(planOptions, 'error', ''),
@@ -171,6 +225,8 @@ export async function solvePlacement(
     mipGap: outcome.mipGap,
     objectivePerHour: outcome.objective,
     excludedSites: prepared.excludedSites,
+    structureKey: key,
+    warmStart,
   };
   const timings = (interpretMs: number) => ({
     buildMs: ms(buildMs),
@@ -214,6 +270,7 @@ export async function solvePlacement(
           : 'a site’s model cap (maxModels) makes this a mixed-integer plan, which has no dual values'
         : 'the solver stopped at the time limit before proving optimality, so its duals are not shadow prices';
   const notes: string[] = generated ? [columnGenerationNote(generated.stats)] : [];
+  if (warmStart.used) notes.push(warmStartNote(warmStart, outcome.solveMs));
   if (outcome.status === 'time_limit') {
     notes.push(earlyStopNote(outcome, solver, remainingSeconds, planOptions.timeLimitSeconds));
   }
@@ -239,5 +296,6 @@ export async function solvePlacement(
     message: notes.length > 0 ? notes.join('; ') : null,
     shadowPricesUnavailableReason,
     timings: timings(interpretMs),
+    basis: outcome.finalBasis ? { ...outcome.finalBasis, ...(bounds ? { boundsKey: bounds } : {}) } : null,
   };
 }

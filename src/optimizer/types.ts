@@ -158,6 +158,8 @@ export interface PlanOptions {
   solver: SolverChoice;
   /** generate route columns by reduced cost (LPs on HiGHS only); auto: on large models */
   columnGeneration: ColumnGenerationChoice;
+  /** start an LP from the stored basis of the newest plan of the same structure (HiGHS; integer plans start cold) */
+  warmStart: boolean;
 }
 
 export const DEFAULT_PLAN_OPTIONS: Readonly<PlanOptions> = Object.freeze({
@@ -176,6 +178,7 @@ export const DEFAULT_PLAN_OPTIONS: Readonly<PlanOptions> = Object.freeze({
   timeLimitSeconds: 60,
   solver: 'auto',
   columnGeneration: 'auto',
+  warmStart: true,
 } satisfies PlanOptions);
 
 const finite = (field: string) =>
@@ -235,6 +238,7 @@ export const planOptionsSchema = z
     columnGeneration: z
       .enum(COLUMN_GENERATION_CHOICES, { error: 'columnGeneration must be auto, on or off' })
       .default(DEFAULT_PLAN_OPTIONS.columnGeneration),
+    warmStart: z.boolean({ error: 'warmStart must be true or false' }).default(DEFAULT_PLAN_OPTIONS.warmStart),
   })
   .strict()
   .superRefine((options, ctx) => {
@@ -615,6 +619,20 @@ export interface ModelPlan {
   rule: ModelRulePlan | null;
 }
 
+/** How a plan's solve started: from a stored basis (warm) or from scratch (cold). */
+export interface PlanWarmStart {
+  /** the solver started from the basis of the plan `fromPlanId` */
+  used: boolean;
+  /** the plan of the same structure whose basis was offered; null when there was none */
+  fromPlanId: string | null;
+  /** why the solve started cold; null when it started warm */
+  coldReason: string | null;
+  /** simplex iterations of this solve (HiGHS LPs); null otherwise */
+  simplexIterations: number | null;
+  /** the solve time of the plan the basis came from, ms (a cold solve when that plan started cold) */
+  fromPlanSolveMs: number | null;
+}
+
 export interface PlanResult {
   status: PlanStatus;
   /** why there is no plan, or a note on the plan (e.g. time limit) */
@@ -643,4 +661,8 @@ export interface PlanResult {
   bindingConstraints: BindingConstraint[];
   /** sites in the input that took no part, and why */
   excludedSites: { siteCode: string; reason: string }[];
+  /** the compiled model's structure key (structure-key.ts): plans with equal keys share columns and rows; absent on plans stored before it */
+  structureKey?: string | null;
+  /** how the solve started; absent on plans stored before warm starts */
+  warmStart?: PlanWarmStart | null;
 }

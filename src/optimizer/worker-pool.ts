@@ -8,7 +8,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { emptyResult } from './solve.js';
+import { emptyResult, type PlanWithBasis } from './solve.js';
 import {
   DEFAULT_PLAN_OPTIONS,
   parsePlanOptions,
@@ -16,6 +16,7 @@ import {
   type PlanningInput,
   type PlanResult,
 } from './types.js';
+import type { StartBasisSource } from './warm-start.js';
 import type { WorkerRequest, WorkerResponse } from './worker.js';
 
 // Compiled, the worker is plain JS beside this file (dist/src/optimizer/).
@@ -52,6 +53,8 @@ export interface WorkerSolveOptions {
   timeLimitSeconds?: number;
   /** how long past the time limit the worker may run before it is stopped (default: 10% of the limit + 5 s) */
   graceMs?: number;
+  /** where a warm start's basis is looked up (the plan store); absent = the solve starts cold */
+  startBasis?: StartBasisSource;
 }
 
 /** Past the limit a worker still starts up, builds the model and interprets the plan; then it is stopped. */
@@ -90,25 +93,34 @@ function abortReason(signal: AbortSignal): unknown {
  * `error` with a message when there is none); rejects only when `signal`
  * aborts, with the signal's reason.
  */
-export function solvePlacementInWorker(
+export async function solvePlacementInWorker(
   input: PlanningInput,
   options: Partial<PlanOptions> = DEFAULT_PLAN_OPTIONS,
-  { signal, timeLimitSeconds, graceMs }: WorkerSolveOptions = {},
+  solveOptions: WorkerSolveOptions = {},
 ): Promise<PlanResult> {
+  return (await solvePlacementWithBasisInWorker(input, options, solveOptions)).result;
+}
+
+/** solvePlacementInWorker with the plan's final basis (solvePlacementWithBasis), able to start warm from `startBasis`. */
+export function solvePlacementWithBasisInWorker(
+  input: PlanningInput,
+  options: Partial<PlanOptions> = DEFAULT_PLAN_OPTIONS,
+  { signal, timeLimitSeconds, graceMs, startBasis }: WorkerSolveOptions = {},
+): Promise<PlanWithBasis> {
   if (signal?.aborted) return Promise.reject(abortReason(signal));
   const effectiveOptions: Partial<PlanOptions> =
     timeLimitSeconds === undefined ? { ...options } : { ...options, timeLimitSeconds };
   const parsed = parsePlanOptions(effectiveOptions);
   if (!parsed.ok) {
     const message = `invalid options: ${parsed.issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`;
-    return Promise.resolve(emptyResult({ ...DEFAULT_PLAN_OPTIONS }, 'error', message));
+    return Promise.resolve({ result: emptyResult({ ...DEFAULT_PLAN_OPTIONS }, 'error', message), basis: null });
   }
   const planOptions = parsed.options;
   const worker = takeWorker();
   const id = nextRequestId++;
   const started = performance.now();
 
-  return new Promise<PlanResult>((resolve, reject) => {
+  return new Promise<PlanWithBasis>((resolve, reject) => {
     let settled = false;
     const finish = (keepWorker: boolean): void => {
       settled = true;
@@ -123,12 +135,23 @@ export function solvePlacementInWorker(
     const fail = (message: string): void => {
       const result = emptyResult(planOptions, 'error', message);
       result.timings.totalMs = Math.round(performance.now() - started);
-      resolve(result);
+      resolve({ result, basis: null });
+    };
+    const answerBasisRequest = (structureKey: string): void => {
+      // a failed look-up only costs the warm start
+      const found = startBasis ? startBasis.find(structureKey).catch(() => null) : Promise.resolve(null);
+      void found.then((offered) => {
+        if (!settled) worker.postMessage({ kind: 'basis', id, offered } satisfies WorkerRequest);
+      });
     };
     const onMessage = (response: WorkerResponse): void => {
       if (settled || response.id !== id) return;
+      if (response.kind === 'find-basis') {
+        answerBasisRequest(response.structureKey);
+        return;
+      }
       finish(true);
-      if (response.ok) resolve(response.result);
+      if (response.ok) resolve({ result: response.result, basis: response.basis });
       else fail(`the optimizer failed: ${response.error}`);
     };
     const onError = (error: Error): void => {
@@ -162,6 +185,12 @@ export function solvePlacementInWorker(
     worker.on('error', onError);
     worker.on('exit', onExit);
     signal?.addEventListener('abort', onAbort, { once: true });
-    worker.postMessage({ id, input, options: planOptions } satisfies WorkerRequest);
+    worker.postMessage({
+      kind: 'solve',
+      id,
+      input,
+      options: planOptions,
+      searchBasis: startBasis !== undefined,
+    } satisfies WorkerRequest);
   });
 }

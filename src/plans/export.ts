@@ -33,9 +33,12 @@ export function* allocationsCsvChunks(rows: readonly AllocationRow[]): Generator
   }
 }
 
-/** A stored plan as JSON: its row (snapshot left out: it is the whole data set) with its result. */
-export function planJson(plan: Omit<Plan, 'inputSnapshot'> & { inputSnapshot?: unknown }): Record<string, unknown> {
-  const { inputSnapshot: _snapshot, ...rest } = plan;
+/** A stored plan as shown: its row without the snapshot (the whole data set) and the basis (solver state). */
+export type ShownPlanRow = Omit<Plan, 'inputSnapshot' | 'basis'>;
+
+/** A stored plan as JSON: its row (snapshot and basis left out) with its result. */
+export function planJson(plan: ShownPlanRow & { inputSnapshot?: unknown; basis?: unknown }): Record<string, unknown> {
+  const { inputSnapshot: _snapshot, basis: _basis, ...rest } = plan;
   return rest;
 }
 
@@ -58,7 +61,7 @@ const ROW_ARRAYS = ['allocations', 'gpuAllocations'] as const;
  * JSON.stringify(planJson(plan)) (only the result's keys are reordered, its
  * row arrays last) without ever holding the whole text.
  */
-export function* planJsonChunks(plan: Omit<Plan, 'inputSnapshot'>): Generator<string> {
+export function* planJsonChunks(plan: ShownPlanRow): Generator<string> {
   const { result, ...row } = planJson(plan);
   const head = JSON.stringify(row);
   if (result === null || typeof result !== 'object' || Array.isArray(result)) {

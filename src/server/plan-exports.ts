@@ -9,7 +9,7 @@ import type { Database } from '../db/database.js';
 import { isUuid } from '../db/ids.js';
 import type { ErrorCode } from '../errors.js';
 import { allocationsCsvChunks, planJsonChunks } from '../plans/export.js';
-import { storedPlanResult } from '../db/plan-store.js';
+import { AS_SHOWN, storedPlanResult } from '../db/plan-store.js';
 
 const ROUTE = /^\/plans\/([^/]+?)(\/allocations\.csv|\.json)$/;
 
@@ -58,9 +58,7 @@ export function usePlanExports(db: Database): Plugin {
       }
       const csv = match[2] === '/allocations.csv';
       // a string that is no uuid names no plan (and would make PostgreSQL refuse the cast)
-      const plan = isUuid(id)
-        ? await db.prisma.plan.findUnique({ where: { id }, omit: { inputSnapshot: true } })
-        : null;
+      const plan = isUuid(id) ? await db.prisma.plan.findUnique({ where: { id }, omit: AS_SHOWN }) : null;
       if (!plan) {
         endResponse(jsonError(fetchAPI, 404, 'NOT_FOUND', `no plan with id "${id.slice(0, 100)}"`));
         return;

@@ -2,7 +2,12 @@
 // planOptionsSchema: one option per field, and a value given on the command
 // line reaches the solved plan's options.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { kebab, PLAN_OPTION_DESCRIPTIONS, PLAN_OPTION_SPECS, planOptionOptions } from '../../src/cli/plan-options.js';
+import {
+  PLAN_OPTION_DESCRIPTIONS,
+  PLAN_OPTION_SPECS,
+  planOptionFlag,
+  planOptionOptions,
+} from '../../src/cli/plan-options.js';
 import {
   DEFAULT_PLAN_OPTIONS,
   planOptionsSchema,
@@ -30,7 +35,11 @@ const GIVEN: Record<keyof PlanOptions, { argv: string[]; value: unknown }> = {
   timeLimitSeconds: { argv: ['120'], value: 120 },
   solver: { argv: ['highs'], value: 'highs' },
   columnGeneration: { argv: ['off'], value: 'off' },
+  warmStart: { argv: [], value: false },
 };
+
+/** `--periods`; `--no-warm-start` for an option on by default */
+const flagOf = (field: keyof PlanOptions): string => planOptionFlag(PLAN_OPTION_SPECS.find((s) => s.field === field)!);
 
 beforeAll(() => ensureBuilt(), 180_000);
 
@@ -39,18 +48,18 @@ describe('plan options from the schema', () => {
     expect(PLAN_OPTION_SPECS.map((spec) => spec.field)).toEqual(FIELDS);
     expect(Object.keys(PLAN_OPTION_DESCRIPTIONS).sort()).toEqual([...FIELDS].sort());
     const flags = planOptionOptions().map((option) => option.long);
-    for (const field of FIELDS) expect(flags).toContain(`--${kebab(field)}`);
+    for (const field of FIELDS) expect(flags).toContain(flagOf(field));
     expect(Object.keys(GIVEN).sort()).toEqual([...FIELDS].sort());
   });
 
   it('`tokengrid plan --help` lists every option', async () => {
     const { code, out } = await run(['plan', '--help'], { TOKENGRID_DATA_DIR: '/nonexistent/data' });
     expect(code).toBe(0);
-    for (const field of FIELDS) expect(out).toContain(`--${kebab(field)}`);
+    for (const field of FIELDS) expect(out).toContain(flagOf(field));
   });
 
   it('a value given for every option reaches the solved plan (a list comma-separated and repeated)', async () => {
-    const argv = FIELDS.flatMap((field) => [`--${kebab(field)}`, ...GIVEN[field].argv]);
+    const argv = FIELDS.flatMap((field) => [flagOf(field), ...GIVEN[field].argv]);
     argv.push('--exclude-sites', 'US-PHX');
     const { code, out, err } = await run(['plan', '--fixtures', 'fixtures', '--json', ...argv], {
       TOKENGRID_DATA_DIR: '/nonexistent/data',

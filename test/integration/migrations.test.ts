@@ -29,6 +29,7 @@ const BEFORE_MODELS = '20261202061920_lookup_version';
 const MODELS = '20261202150200_models';
 const SITE_MAX_MODELS = '20261202190429_site_max_models';
 const PLAN_SWEEPS = '20261208004136_plan_sweeps';
+const PLAN_BASIS = '20261208010348_plan_basis';
 /** fields added after the models migration, absent from a database from before it */
 const LATER_FIELDS = new Set(['maxModels']);
 
@@ -190,7 +191,7 @@ describe('migrations', () => {
     const before = await oldFixtures();
     await writeAsBeforeModels(db, before);
 
-    expect(await applyMigrations(db)).toEqual([MODELS, SITE_MAX_MODELS, PLAN_SWEEPS]);
+    expect(await applyMigrations(db)).toEqual([MODELS, SITE_MAX_MODELS, PLAN_SWEEPS, PLAN_BASIS]);
     const models = await db.prisma.model.findMany();
     expect(models).toMatchObject([
       { code: 'DEFAULT', name: 'Default model', vendor: 'unspecified', allowedCountries: [], allowedSites: [] },

@@ -16,6 +16,7 @@ import './plan-diff.js';
 import './plan-aggregates.js';
 import './plan-sweep.js';
 import './plan-updated.js';
+import './plan-warm-start.js';
 import './schedule.js';
 import './api-key.js';
 import './caller.js';

@@ -717,6 +717,10 @@ export const PlanOptionsInput = builder.inputType('PlanOptionsInput', {
     timeLimitSeconds: t.float({ required: false }),
     solver: t.field({ type: PlanSolverEnum, required: false }),
     columnGeneration: t.field({ type: ColumnGenerationEnum, required: false }),
+    warmStart: t.boolean({
+      required: false,
+      description: 'start an LP from the stored basis of the newest plan of the same structure (default true)',
+    }),
   }),
 });
 

@@ -10,16 +10,10 @@
 // adding every negative column at once (a naive loop) grew it 2.7× larger.
 import type { LpModel } from '../lp-model.js';
 import { initialCandidates } from './initial-columns.js';
-import type { SolverOutcome, SolverSettings } from './outcome.js';
-import type { MasterSolution, RestrictedMasterFactory } from './restricted-master.js';
+import type { LpBasis, SolverOutcome, SolverSettings } from './outcome.js';
+import type { CandidateBuckets, MasterSolution, RestrictedMasterFactory } from './restricted-master.js';
 
-/** Candidate columns in buckets: bucket b holds columns starts[b] .. ends[b]-1 of the full model. */
-export interface CandidateBuckets {
-  starts: Int32Array;
-  ends: Int32Array;
-  /** the row bucket b's candidates cover (a demand row: its lower bound is the demand) */
-  rows: Int32Array;
-}
+export type { CandidateBuckets } from './restricted-master.js';
 
 export interface ColumnGenerationPolicy {
   /** candidates per bucket in the first master, cheapest by estimated cost */
@@ -141,7 +135,7 @@ export async function solveWithColumnGeneration(
       if (added.length === 0 || solution.status !== 'optimal') {
         stats.generatedColumns = masterColumns.length - firstCandidate;
         stats.solveMs = performance.now() - started;
-        return { outcome: fullOutcome(model, masterColumns, solution, stats.solveMs), stats };
+        return { outcome: fullOutcome(model, masterColumns, solution, stats.solveMs, master.basis()), stats };
       }
       for (const j of added) {
         inMaster[j] = 1;
@@ -160,6 +154,7 @@ function fullOutcome(
   masterColumns: number[],
   solution: MasterSolution,
   solveMs: number,
+  masterBasis: LpBasis | null,
 ): SolverOutcome {
   let columnValues: Float64Array | null = null;
   if (solution.columnValues) {
@@ -175,10 +170,22 @@ function fullOutcome(
     rowDuals: solution.status === 'optimal' ? solution.rowDuals : null,
     mipGap: null,
     solveMs,
+    finalBasis: solution.status === 'optimal' && masterBasis ? fullBasis(model, masterColumns, masterBasis) : null,
     message: failed
       ? solution.status === 'time_limit'
         ? 'the time limit was reached before HiGHS found a feasible plan'
         : `HiGHS stopped with status ${solution.solverStatus}`
       : null,
   };
+}
+
+/**
+ * The master's optimal basis as a basis of the full LP: every left-out route is
+ * nonbasic at its lower bound (0), which is optimal since none has a negative
+ * reduced cost. A later plan of the same structure starts a full LP from it.
+ */
+function fullBasis(model: LpModel, masterColumns: number[], masterBasis: LpBasis): LpBasis {
+  const columnStatus = new Uint8Array(model.numColumns);
+  masterColumns.forEach((j, c) => (columnStatus[j] = masterBasis.columnStatus[c]!));
+  return { columnStatus, rowStatus: masterBasis.rowStatus };
 }

@@ -2,7 +2,7 @@
 // `addCols` keeps the basis (new columns enter nonbasic at their lower bound),
 // so each re-solve is a warm primal simplex from the last optimum.
 import type { LpModel } from '../lp-model.js';
-import { FEASIBLE_SOLUTION, loadHighsOnce, STATUS_WORDS, statusOf } from './highs.js';
+import { FEASIBLE_SOLUTION, finalBasis, loadHighsOnce, STATUS_WORDS, statusOf } from './highs.js';
 import { columnSubset, type MasterSolution, type RestrictedMaster } from './restricted-master.js';
 
 export async function openHighsMaster(model: LpModel, columns: Int32Array): Promise<RestrictedMaster> {
@@ -72,6 +72,9 @@ export async function openHighsMaster(model: LpModel, columns: Int32Array): Prom
           values: subset.values,
         },
       });
+    },
+    basis() {
+      return finalBasis(hm);
     },
     dispose(): void {
       hm.dispose();

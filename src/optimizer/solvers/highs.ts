@@ -5,7 +5,7 @@
 import * as highsModule from 'highs';
 import type { Highs } from 'highs';
 import type { LpModel } from '../lp-model.js';
-import type { SolveStatus, SolverOutcome, SolverSettings } from './outcome.js';
+import type { LpBasis, SolveStatus, SolverOutcome, SolverSettings } from './outcome.js';
 
 // The package's typings are CommonJS while Node loads its ES build: take the
 // loader from whichever shape the module has at run time.
@@ -68,6 +68,42 @@ export function statusOf(code: number): SolveStatus {
 }
 
 export const FEASIBLE_SOLUTION = 2;
+const VALID_BASIS = 1;
+const PRIMAL_SIMPLEX = 4;
+const HIGHEST_BASIS_STATUS = 4;
+
+type HighsModel = ReturnType<Highs['createModel']>;
+
+/**
+ * Installs a starting basis: 'used', or why not (a basis of another shape, an
+ * unknown status, or one HiGHS refuses). A basis HiGHS takes but that is not a
+ * good start (a stale one) only costs iterations: the simplex repairs it.
+ */
+function installBasis(hm: HighsModel, model: LpModel, basis: LpBasis): 'used' | { ignored: string } {
+  if (basis.columnStatus.length !== model.numColumns || basis.rowStatus.length !== model.numRows) {
+    return {
+      ignored: `the basis has ${basis.columnStatus.length} columns and ${basis.rowStatus.length} rows, the model ${model.numColumns} and ${model.numRows}`,
+    };
+  }
+  const bad = (statuses: Uint8Array) => statuses.some((status) => status > HIGHEST_BASIS_STATUS);
+  if (bad(basis.columnStatus) || bad(basis.rowStatus)) return { ignored: 'the basis holds an unknown status' };
+  try {
+    const { status } = hm.setBasis({
+      colStatus: Int32Array.from(basis.columnStatus),
+      rowStatus: Int32Array.from(basis.rowStatus),
+    });
+    return status === 0 ? 'used' : { ignored: `HiGHS refused the basis (status ${status})` };
+  } catch (error) {
+    return { ignored: `HiGHS refused the basis: ${(error as Error).message}` };
+  }
+}
+
+/** The final basis of an optimal LP, or null when HiGHS holds no valid one. */
+export function finalBasis(hm: HighsModel): LpBasis | null {
+  if (Number(hm.info.get('basis_validity')) !== VALID_BASIS) return null;
+  const { colStatus, rowStatus } = hm.getBasis();
+  return { columnStatus: Uint8Array.from(colStatus), rowStatus: Uint8Array.from(rowStatus) };
+}
 
 export async function solveWithHighs(model: LpModel, settings: SolverSettings): Promise<SolverOutcome> {
   const highs = await loadHighsOnce();
@@ -95,7 +131,7 @@ export async function solveWithHighs(model: LpModel, settings: SolverSettings): 
       message: null,
     };
   }
-  let hm: ReturnType<Highs['createModel']> | undefined;
+  let hm: HighsModel | undefined;
   try {
     hm = highs.createModel({
       numCols: model.numColumns,
@@ -120,6 +156,14 @@ export async function solveWithHighs(model: LpModel, settings: SolverSettings): 
       time_limit: Math.max(0.01, settings.timeLimitSeconds),
       mip_rel_gap: settings.mipGapRelative,
     });
+    const startBasis = settings.startBasis
+      ? integral
+        ? { ignored: 'an integer plan starts from its own relaxation' }
+        : installBasis(hm, model, settings.startBasis)
+      : undefined;
+    // from a basis that is still primal feasible (only costs changed) the primal simplex has little left to do
+    if (startBasis === 'used' && settings.startBasisPrimalFeasible)
+      hm.options.set({ simplex_strategy: PRIMAL_SIMPLEX });
     const run = hm.run();
     const code = run.modelStatus as number;
     const status = statusOf(code);
@@ -146,6 +190,9 @@ export async function solveWithHighs(model: LpModel, settings: SolverSettings): 
       mipGap: mipGap !== null && Number.isFinite(mipGap) ? mipGap : null,
       solveMs,
       message: null,
+      finalBasis: !integral && status === 'optimal' ? finalBasis(hm) : null,
+      ...(startBasis ? { startBasis } : {}),
+      simplexIterations: integral ? null : Number(hm.info.get('simplex_iteration_count')),
     };
   } catch (error) {
     return failure(`HiGHS failed: ${(error as Error).message}`);

@@ -4,7 +4,7 @@
 // penalty for many rounds. A greedy fill that tracks row capacity (GPU pools,
 // power) spreads the first columns over sites that can take the load.
 import type { LpModel } from '../lp-model.js';
-import type { CandidateBuckets } from './column-generation.js';
+import type { CandidateBuckets } from './restricted-master.js';
 
 /**
  * A cost estimate for each row, to order candidates: the cheapest

@@ -16,9 +16,32 @@ export interface SolverOutcome {
   mipGap: number | null;
   solveMs: number;
   message: string | null;
+  /** the final simplex basis of an optimal LP (HiGHS only): the next solve of the same structure can start from it */
+  finalBasis?: LpBasis | null;
+  /** what became of `SolverSettings.startBasis`: 'used', or why it was not */
+  startBasis?: 'used' | { ignored: string };
+  /** simplex iterations (HiGHS LPs) */
+  simplexIterations?: number | null;
+}
+
+/** A simplex basis: one HiGHS status (0 lower, 1 basic, 2 upper, 3 zero, 4 nonbasic) per column and per row. */
+export interface LpBasis {
+  columnStatus: Uint8Array;
+  rowStatus: Uint8Array;
+  /** boundsKey of the model it was optimal for (structure-key.ts), when known */
+  boundsKey?: string;
 }
 
 export interface SolverSettings {
   timeLimitSeconds: number;
   mipGapRelative: number;
+  /** a basis to start an LP from (a warm start); ignored, with the reason, when it does not fit */
+  startBasis?: LpBasis;
+  /**
+   * the start basis is known to be primal feasible (the model's bounds are those it was optimal for; only
+   * costs changed): the primal simplex starts from it. Otherwise the dual simplex does (a bounds change
+   * keeps it dual feasible). Measured in bench/warm: after a 5 % price change on a 24-hour plan, primal
+   * 628 iterations against dual 16,497; after a 5 % demand change, dual 261 against primal 23,583.
+   */
+  startBasisPrimalFeasible?: boolean;
 }

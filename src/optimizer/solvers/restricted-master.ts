@@ -2,7 +2,15 @@
 // so another LP engine could plug in: it holds a subset of the full model's
 // columns (every row), solves, takes more columns and solves again warm.
 import type { LpModel } from '../lp-model.js';
-import type { SolveStatus } from './outcome.js';
+import type { LpBasis, SolveStatus } from './outcome.js';
+
+/** Candidate columns in buckets: bucket b holds columns starts[b] .. ends[b]-1 of the full model. */
+export interface CandidateBuckets {
+  starts: Int32Array;
+  ends: Int32Array;
+  /** the row bucket b's candidates cover (a demand row: its lower bound is the demand) */
+  rows: Int32Array;
+}
 
 export interface MasterSolution {
   status: SolveStatus;
@@ -21,6 +29,8 @@ export interface RestrictedMaster {
   solve(timeLimitSeconds: number): MasterSolution;
   /** adds these columns of the full model; the next solve starts from the current basis */
   addColumns(columns: Int32Array): void;
+  /** the current basis over the master's columns (in the order given) and every row; null when the engine holds none */
+  basis(): LpBasis | null;
   dispose(): void;
 }
 

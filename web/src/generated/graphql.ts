@@ -35,6 +35,8 @@ export type PlanOptionsInput = {
   targetUtilization?: number | null | undefined;
   timeLimitSeconds?: number | null | undefined;
   unservedPenaltyPerMillionTokens?: number | null | undefined;
+  /** start an LP from the stored basis of the newest plan of the same structure (default true) */
+  warmStart?: boolean | null | undefined;
 };
 
 export type PlanSolver =
