@@ -7,8 +7,7 @@ import { integerColumnCount } from './lp-model.js';
 import { interpretSolution } from './interpret.js';
 import { modelCapValues } from './model-cap-values.js';
 import { PlanInputError, prepareInput, type PreparedInput } from './prepare.js';
-import { solveWithHighs } from './solvers/highs.js';
-import { solveWithJslp } from './solvers/jslp.js';
+import { ENGINES, isAvailable, nativeEngineNote } from './solvers/engines.js';
 import type { SolverOutcome } from './solvers/outcome.js';
 import {
   DEFAULT_PLAN_OPTIONS,
@@ -30,13 +29,20 @@ import {
 export const JSLP_MAX_COLUMNS = 48;
 export const JSLP_MAX_ROWS = 32;
 
+/**
+ * Past jslp's range `auto` prefers the native COIN-OR engines when this
+ * machine has them (CLP for LPs, CBC for integer plans: faster than HiGHS on
+ * every case measured by bench/solver, see README), else HiGHS.
+ */
 export function chooseSolver(
   options: PlanOptions,
   size: { columns: number; rows: number; integer: boolean },
+  available: (solver: SolverName) => boolean = isAvailable,
 ): SolverName {
   if (options.solver !== 'auto') return options.solver;
-  if (size.integer) return 'highs';
-  return size.columns <= JSLP_MAX_COLUMNS && size.rows <= JSLP_MAX_ROWS ? 'jslp' : 'highs';
+  if (size.integer) return available('cbc') ? 'cbc' : 'highs';
+  if (size.columns <= JSLP_MAX_COLUMNS && size.rows <= JSLP_MAX_ROWS) return 'jslp';
+  return available('clp') ? 'clp' : 'highs';
 }
 
 /** A result that carries no plan: invalid input, solver failure, stopped worker. */
@@ -91,7 +97,7 @@ export function earlyStopNote(
   if (reportsTimeLimit && outcome.solveMs >= AT_THE_LIMIT * solverLimitSeconds * 1000) {
     return `stopped at the time limit (${timeLimitSeconds} s) after ${seconds} s of solving; ${best}`;
   }
-  const name = solver === 'highs' ? 'HiGHS' : 'javascript-lp-solver';
+  const name = ENGINES[solver].label;
   const why = reportsTimeLimit
     ? 'before proving optimality'
     : outcome.solverStatus === 'interrupted'
@@ -140,11 +146,11 @@ export async function solvePlacement(
   const { lp, layout } = compiled;
   const integerVariables = integerColumnCount(lp);
   const cappedSiteCodes = prepared.sites.filter((_site, s) => layout.modelCapRowOf[s]! >= 0).map((site) => site.code);
-  if (cappedSiteCodes.length > 0 && planOptions.solver === 'jslp') {
+  if (cappedSiteCodes.length > 0 && planOptions.solver !== 'auto' && !ENGINES[planOptions.solver].integers) {
     return emptyResult(
       planOptions,
       'error',
-      `solver jslp cannot solve this plan: ${cappedSiteCodes.join(', ')} cap${cappedSiteCodes.length === 1 ? 's' : ''} the models it hosts (maxModels), which makes the plan a mixed-integer program, solved by HiGHS (use auto or highs)`,
+      `solver ${planOptions.solver} cannot solve this plan: ${cappedSiteCodes.join(', ')} cap${cappedSiteCodes.length === 1 ? 's' : ''} the models it hosts (maxModels), which makes the plan a mixed-integer program, solved by HiGHS or CBC (use auto, highs or cbc)`,
     );
   }
   const modelSize: ModelSize = {
@@ -156,8 +162,7 @@ export async function solvePlacement(
   const solver = chooseSolver(planOptions, { columns: lp.numColumns, rows: lp.numRows, integer: integerVariables > 0 });
   const remainingSeconds = Math.max(0.05, planOptions.timeLimitSeconds - buildMs / 1000);
   const settings = { timeLimitSeconds: remainingSeconds, mipGapRelative: planOptions.mipGapRelative };
-  const outcome: SolverOutcome =
-    solver === 'jslp' ? await solveWithJslp(lp, settings) : await solveWithHighs(lp, settings);
+  const outcome: SolverOutcome = await ENGINES[solver].solve(lp, settings);
 
   const base: PlanResult = {
     ...emptyResult(planOptions, 'error', ''),
@@ -204,12 +209,16 @@ export async function solvePlacement(
     ? null
     : solver === 'jslp'
       ? 'javascript-lp-solver reports no dual values; solve with HiGHS (solver: highs) for shadow prices'
-      : integerVariables > 0
-        ? planOptions.integerGpus
-          ? 'integer plans have no dual values; solve without integerGpus for shadow prices'
-          : 'a site’s model cap (maxModels) makes this a mixed-integer plan, which has no dual values'
-        : 'the solver stopped at the time limit before proving optimality, so its duals are not shadow prices';
+      : !ENGINES[solver].duals && integerVariables === 0
+        ? `${ENGINES[solver].label} reports no dual values; solve with HiGHS or CLP (solver: highs or clp) for shadow prices`
+        : integerVariables > 0
+          ? planOptions.integerGpus
+            ? 'integer plans have no dual values; solve without integerGpus for shadow prices'
+            : 'a site’s model cap (maxModels) makes this a mixed-integer plan, which has no dual values'
+          : 'the solver stopped at the time limit before proving optimality, so its duals are not shadow prices';
   const notes: string[] = [];
+  const engineNote = nativeEngineNote(solver);
+  if (engineNote) notes.push(engineNote);
   if (outcome.status === 'time_limit') {
     notes.push(earlyStopNote(outcome, solver, remainingSeconds, planOptions.timeLimitSeconds));
   }
@@ -219,7 +228,7 @@ export async function solvePlacement(
     let note = `${cappedSiteCodes.join(', ')} cap${cappedSiteCodes.length === 1 ? 's' : ''} the models it hosts (maxModels): the plan is a mixed-integer program with ${binaries} binar${binaries === 1 ? 'y' : 'ies'}, one per model such a site could host`;
     if (outcome.status === 'optimal' && outcome.objective !== null) {
       const leftSeconds = Math.max(0.05, planOptions.timeLimitSeconds - (performance.now() - started) / 1000);
-      const valued = await modelCapValues(prepared, planOptions, outcome.objective, sites, leftSeconds);
+      const valued = await modelCapValues(prepared, planOptions, outcome.objective, sites, leftSeconds, solver);
       sites = valued.sites;
       if (valued.valuedSiteCodes.length > 0) {
         note += `; the value of one more model at ${valued.valuedSiteCodes.join(', ')} is the objective's fall when the plan is re-solved with that cap raised by one`;
