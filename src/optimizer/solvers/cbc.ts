@@ -78,7 +78,8 @@ type CbcApi = Extract<ReturnType<typeof loadCbc>, { ok: true }>['value'];
 
 /**
  * Our status from CBC's. Cbc_status -1 means branch and bound never ran (an
- * LP, or a MIP settled at the root): the initial solve's flags decide. A
+ * LP, or a MIP settled at the root): the initial solve's flags decide, and
+ * they cannot tell an unbounded LP from one abandoned (an error here). A
  * proof of infeasibility that comes with the time used up is not trusted:
  * CBC was seen to report one when its clock ran out in the root LP.
  */
@@ -133,6 +134,12 @@ export async function solveWithCbc(model: LpModel, settings: SolverSettings): Pr
     api.solve(handle);
     const solveMs = performance.now() - started;
     const { status, word } = statusOf(api, handle, solveMs >= 900 * settings.timeLimitSeconds);
+    if (word === 'initial_solve_abandoned') {
+      return failure(
+        'CBC ended the LP neither optimal nor infeasible (unbounded, or numerical trouble): try clp or highs',
+        word,
+      );
+    }
     if (status === 'error') return failure(`CBC stopped with status ${word}`, word);
 
     // a MIP settled at the root may leave no "best solution" but its column solution
