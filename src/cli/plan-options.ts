@@ -23,7 +23,7 @@ export const PLAN_OPTION_DESCRIPTIONS: Record<PlanOptionField, string> = {
   integerGpus: 'whole GPUs (solved by HiGHS or CBC)',
   mipGapRelative: 'relative MIP gap at which an integer plan stops, 0 <= X < 1',
   timeLimitSeconds: 'solver time limit in seconds',
-  solver: 'auto: javascript-lp-solver for small models, then CLP/CBC when installed, else HiGHS',
+  solver: 'auto: javascript-lp-solver for small models, then CLP when installed, else HiGHS (integer: HiGHS)',
 };
 
 /** Shorter names kept from earlier releases (hidden from the help, which names them beside the option). */

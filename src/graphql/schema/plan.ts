@@ -89,7 +89,7 @@ const CapexModeEnum = builder.enumType('CapexMode', {
 
 const PlanSolverEnum = builder.enumType('PlanSolver', {
   description:
-    'AUTO picks by size: javascript-lp-solver for tiny LPs, then CLP (LPs) or CBC (integer plans) when the machine has them, else HiGHS.',
+    'AUTO picks by size: javascript-lp-solver for tiny LPs, then CLP for LPs when the machine has it, else HiGHS; integer plans go to HiGHS.',
   values: {
     AUTO: { value: 'auto' },
     JSLP: { value: 'jslp' },
