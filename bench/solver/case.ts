@@ -1,6 +1,8 @@
 // One benchmark case in a fresh process (cold start, its own peak memory).
 //   solve:  solve as the service would and print the figures as JSON
 //   export: write our LP, and for LPs the naive formulation, as MPS files
+// An optional 4th argument names the engine (auto, highs, clp, cbc, jslp): clp
+// and cbc run our LP in-process on the native COIN-OR libraries.
 // Run by bench/solver/run.ts; not on its own.
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
@@ -10,14 +12,14 @@ import { parsePlanOptions } from '../../src/optimizer/types.js';
 import { BENCH_CASES } from './cases.js';
 import { compileNaiveModel } from './naive.js';
 
-const [index, mode, outDir] = process.argv.slice(2);
+const [index, mode, outDir, solver] = process.argv.slice(2);
 const benchCase = BENCH_CASES[Number(index)];
 if (!benchCase || (mode !== 'solve' && mode !== 'export') || !outDir) {
   console.error('usage: case.ts <case index> solve|export <output dir>');
   process.exit(2);
 }
 const input = await benchCase.input();
-const parsed = parsePlanOptions({ timeLimitSeconds: 600, ...benchCase.options });
+const parsed = parsePlanOptions({ timeLimitSeconds: 600, ...benchCase.options, ...(solver ? { solver } : {}) });
 if (!parsed.ok) throw new Error(JSON.stringify(parsed.issues));
 const options = parsed.options;
 

@@ -1,8 +1,10 @@
 // Solver benchmark: for each case, our end-to-end solve (cold process) against
 // native COIN-OR CBC on the same LP and on the naive formulation, measured in
 // the same run. Prints a Markdown table; "whole process" is the case's process
-// from spawn to exit (Node and tsx start, reading the data, the solve). Needs `cbc` (apt-get install coinor-cbc).
-// Run: npx tsx bench/solver/run.ts [case-name filter, a regular expression]
+// from spawn to exit (Node and tsx start, reading the data, the solve). Needs `cbc` (apt-get install coinor-cbc);
+// for LPs the `clp` binary's time on our LP is shown too when it is installed (coinor-clp).
+// --solver clp|cbc|highs|jslp|auto (default auto: CLP/CBC in-process when their libraries are installed, else HiGHS).
+// Run: npx tsx bench/solver/run.ts [--solver NAME] [case-name filter, a regular expression]
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -12,7 +14,11 @@ import { BENCH_CASES } from './cases.js';
 const here = fileURLToPath(new URL('.', import.meta.url));
 const outRoot = join(here, '..', 'output');
 const NATIVE_TIME_LIMIT_S = 600;
-const filter = process.argv[2];
+const args = process.argv.slice(2);
+const solverAt = args.indexOf('--solver');
+const solver = (solverAt >= 0 ? args.splice(solverAt, 2)[1] : undefined) ?? 'auto';
+const filter = args[0];
+const hasClpBinary = spawnSync('clp', ['-quit'], { encoding: 'utf8' }).status === 0;
 
 interface SolveFigures {
   status: string;
@@ -35,6 +41,17 @@ function runChild(args: string[]): { stdout: string; wallMs: number } {
   });
   if (child.status !== 0) throw new Error(`case.ts ${args.join(' ')} failed: ${child.stderr}`);
   return { stdout: child.stdout.trim().split('\n').at(-1)!, wallMs: performance.now() - started };
+}
+
+/** the clp binary on an LP, as its command line solves by default (presolve, dual simplex, perturbation 50) */
+function runClp(mpsPath: string): number {
+  const started = performance.now();
+  spawnSync('clp', [mpsPath, '-sec', String(NATIVE_TIME_LIMIT_S), '-solve', '-quit'], {
+    encoding: 'utf8',
+    timeout: NATIVE_TIME_LIMIT_S * 1000 + 60_000,
+    maxBuffer: 256 * 1024 * 1024,
+  });
+  return performance.now() - started;
 }
 
 function runCbc(mpsPath: string, mipGap: number | null): { wallMs: number; objective: number | null; status: string } {
@@ -68,9 +85,9 @@ const columnGeneration = (note: string | null): string => /column generation: ([
 const fmtMs = (ms: number): string => (ms >= 10_000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms)} ms`);
 const rows: string[] = [];
 rows.push(
-  '| case | variables | rows | nonzeros | build | solve | interpret | ours end to end | whole process | peak RSS | CBC, our LP | ours ÷ CBC | naive variables | CBC, naive LP | ours ÷ CBC naive | objective check | column generation |',
+  '| case | variables | rows | nonzeros | engine | build | solve | interpret | ours end to end | whole process | peak RSS | CBC, our LP | ours ÷ CBC | CLP binary, our LP | ours ÷ CLP | naive variables | CBC, naive LP | ours ÷ CBC naive | objective check | column generation |',
 );
-rows.push('|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|');
+rows.push('|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|');
 console.error(
   `node ${process.version}, cbc ${spawnSync('cbc', ['-quit'], { encoding: 'utf8' }).stdout.match(/Version: (\S+)/)?.[1] ?? '?'}`,
 );
@@ -81,7 +98,7 @@ for (const [index, benchCase] of BENCH_CASES.entries()) {
   const dir = join(outRoot, `case-${index}`);
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
-  const solved = runChild([String(index), 'solve', dir]);
+  const solved = runChild([String(index), 'solve', dir, solver]);
   const ours = JSON.parse(solved.stdout) as SolveFigures;
   const exported = JSON.parse(runChild([String(index), 'export', dir]).stdout) as {
     naive: { columns: number } | null;
@@ -90,6 +107,7 @@ for (const [index, benchCase] of BENCH_CASES.entries()) {
   };
   const cbcOurs = runCbc(join(dir, 'ours.mps'), exported.integer ? exported.mipGap : null);
   const cbcNaive = exported.naive ? runCbc(join(dir, 'naive.mps'), null) : null;
+  const clpMs = hasClpBinary && !exported.integer ? runClp(join(dir, 'ours.mps')) : null;
   const tolerance = exported.integer ? exported.mipGap * 2 : 1e-6;
   const agree = (value: number | null) =>
     value !== null &&
@@ -112,9 +130,10 @@ for (const [index, benchCase] of BENCH_CASES.entries()) {
     .filter(Boolean)
     .join(', ');
   rows.push(
-    `| ${benchCase.name} | ${ours.size.variables}${ours.size.integerVariables ? ` (${ours.size.integerVariables} int)` : ''} | ${ours.size.constraints} | ${ours.size.nonzeros} | ` +
+    `| ${benchCase.name} | ${ours.size.variables}${ours.size.integerVariables ? ` (${ours.size.integerVariables} int)` : ''} | ${ours.size.constraints} | ${ours.size.nonzeros} | ${ours.solver} | ` +
       `${fmtMs(ours.timings.buildMs)} | ${fmtMs(ours.timings.solveMs)} | ${fmtMs(ours.timings.interpretMs)} | **${fmtMs(ours.timings.totalMs)}** (${ours.status}${ours.mipGap !== null ? `, gap ${(ours.mipGap * 100).toFixed(2)}%` : ''}) | ` +
       `${fmtMs(solved.wallMs)} | ${Math.round(ours.peakRssMb)} MB | ${fmtMs(cbcOurs.wallMs)} | ${(ours.timings.totalMs / cbcOurs.wallMs).toFixed(2)}× | ` +
+      `${clpMs === null ? '—' : fmtMs(clpMs)} | ${clpMs === null ? '—' : `${(ours.timings.totalMs / clpMs).toFixed(2)}×`} | ` +
       `${exported.naive ? exported.naive.columns : '—'} | ${cbcNaive ? fmtMs(cbcNaive.wallMs) : '—'} | ${cbcNaive ? `${(ours.timings.totalMs / cbcNaive.wallMs).toFixed(2)}×` : '—'} | ${check} | ${columnGeneration(ours.note)} |`,
   );
   console.error(rows.at(-1));

@@ -20,10 +20,10 @@ export const PLAN_OPTION_DESCRIPTIONS: Record<PlanOptionField, string> = {
   unservedPenaltyPerMillionTokens:
     'price of leaving demand unserved, $ per million tokens (a modelling price, not money)',
   excludeSites: 'site codes left out of the plan (comma-separated or repeated)',
-  integerGpus: 'whole GPUs (solved by HiGHS)',
+  integerGpus: 'whole GPUs (solved by HiGHS or CBC)',
   mipGapRelative: 'relative MIP gap at which an integer plan stops, 0 <= X < 1',
   timeLimitSeconds: 'solver time limit in seconds',
-  solver: 'auto: javascript-lp-solver for small models, else HiGHS',
+  solver: 'auto: javascript-lp-solver for small models, then CLP when installed, else HiGHS (integer: HiGHS)',
   columnGeneration: 'generate route columns by reduced cost (LPs on HiGHS; auto: large models)',
   warmStart: 'start from the stored basis of the newest plan of the same structure (--no-warm-start: solve cold)',
 };

@@ -5,8 +5,8 @@
 import { compileModel } from './compile.js';
 import { round } from './interpret/solution.js';
 import type { PreparedInput } from './prepare.js';
-import { solveWithHighs } from './solvers/highs.js';
-import type { PlanOptions, SitePlan } from './types.js';
+import { ENGINES } from './solvers/engines.js';
+import type { PlanOptions, SitePlan, SolverName } from './types.js';
 
 /** re-solves per plan: each is a whole mixed-integer solve */
 export const MAX_MODEL_CAP_RESOLVES = 3;
@@ -24,6 +24,8 @@ export async function modelCapValues(
   objectivePerHour: number,
   sites: SitePlan[],
   timeLimitSeconds: number,
+  /** the engine that solved the plan (one that takes integers), so the re-solves compare like with like */
+  solver: SolverName,
 ): Promise<ModelCapValues> {
   const binding = sites.filter((row) => row.modelCap?.binds).slice(0, MAX_MODEL_CAP_RESOLVES);
   const valuedSiteCodes: string[] = [];
@@ -37,7 +39,7 @@ export async function modelCapValues(
     };
     const { lp } = compileModel(raised, options);
     const settings = { timeLimitSeconds: timeLimitSeconds / binding.length, mipGapRelative: options.mipGapRelative };
-    const outcome = await solveWithHighs(lp, settings);
+    const outcome = await ENGINES[solver].solve(lp, settings);
     if (outcome.status !== 'optimal' || outcome.objective === null) continue;
     // raising a cap cannot make the optimum worse: a rise is the MIP gap's noise
     values.set(row.siteCode, round(Math.max(0, objectivePerHour - outcome.objective)));

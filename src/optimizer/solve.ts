@@ -8,8 +8,7 @@ import { interpretSolution } from './interpret.js';
 import { modelCapValues } from './model-cap-values.js';
 import { PlanInputError, prepareInput, type PreparedInput } from './prepare.js';
 import { columnGenerationNote, solveRoutesByColumnGeneration, usesColumnGeneration } from './route-generation.js';
-import { solveWithHighs } from './solvers/highs.js';
-import { solveWithJslp } from './solvers/jslp.js';
+import { ENGINES, isAvailable, nativeEngineNote } from './solvers/engines.js';
 import type { LpBasis, SolverOutcome, SolverSettings } from './solvers/outcome.js';
 import { boundsKey, structureKey } from './structure-key.js';
 import { warmStartNote, warmStartOf, type StartBasisSource } from './warm-start.js';
@@ -33,13 +32,24 @@ import {
 export const JSLP_MAX_COLUMNS = 48;
 export const JSLP_MAX_ROWS = 32;
 
+/**
+ * Past jslp's range `auto` prefers native CLP for LPs when this machine has
+ * it (1.7–11× less CPU than HiGHS on the fixtures and 200×50, measured on
+ * this machine). Integer plans stay on HiGHS: CBC was ~10× faster on the
+ * one-model whole-GPU 24-hour fixture but hit the 60 s limit at a 15 % gap
+ * on the seven-model whole-GPU fixture that HiGHS solves; ask for cbc by name.
+ * HiGHS also takes an LP when a stored basis of its structure can start it warm
+ * (warm-start.ts) and when column generation is forced on.
+ */
 export function chooseSolver(
   options: PlanOptions,
-  size: { columns: number; rows: number; integer: boolean },
+  size: { columns: number; rows: number; integer: boolean; warmBasis?: boolean },
+  available: (solver: SolverName) => boolean = isAvailable,
 ): SolverName {
   if (options.solver !== 'auto') return options.solver;
-  if (size.integer || options.columnGeneration === 'on') return 'highs';
-  return size.columns <= JSLP_MAX_COLUMNS && size.rows <= JSLP_MAX_ROWS ? 'jslp' : 'highs';
+  if (size.integer || options.columnGeneration === 'on' || size.warmBasis) return 'highs';
+  if (size.columns <= JSLP_MAX_COLUMNS && size.rows <= JSLP_MAX_ROWS) return 'jslp';
+  return available('clp') ? 'clp' : 'highs';
 }
 
 /** A result that carries no plan: invalid input, solver failure, stopped worker. */
@@ -96,7 +106,7 @@ export function earlyStopNote(
   if (reportsTimeLimit && outcome.solveMs >= AT_THE_LIMIT * solverLimitSeconds * 1000) {
     return `stopped at the time limit (${timeLimitSeconds} s) after ${seconds} s of solving; ${best}`;
   }
-  const name = solver === 'highs' ? 'HiGHS' : 'javascript-lp-solver';
+  const name = ENGINES[solver].label;
   const why = reportsTimeLimit
     ? 'before proving optimality'
     : outcome.solverStatus === 'interrupted'
@@ -175,11 +185,11 @@ async function solveFrom(
   const { lp, layout } = compiled;
   const integerVariables = integerColumnCount(lp);
   const cappedSiteCodes = prepared.sites.filter((_site, s) => layout.modelCapRowOf[s]! >= 0).map((site) => site.code);
-  if (cappedSiteCodes.length > 0 && planOptions.solver === 'jslp') {
+  if (cappedSiteCodes.length > 0 && planOptions.solver !== 'auto' && !ENGINES[planOptions.solver].integers) {
     return emptyResult(
       planOptions,
       'error',
-      `solver jslp cannot solve this plan: ${cappedSiteCodes.join(', ')} cap${cappedSiteCodes.length === 1 ? 's' : ''} the models it hosts (maxModels), which makes the plan a mixed-integer program, solved by HiGHS (use auto or highs)`,
+      `solver ${planOptions.solver} cannot solve this plan: ${cappedSiteCodes.join(', ')} cap${cappedSiteCodes.length === 1 ? 's' : ''} the models it hosts (maxModels), which makes the plan a mixed-integer program, solved by HiGHS or CBC (use auto, highs or cbc)`,
     );
   }
   const modelSize: ModelSize = {
@@ -188,27 +198,34 @@ async function solveFrom(
     constraints: lp.numRows,
     nonzeros: lp.matrixValues.length,
   };
-  const solver = chooseSolver(planOptions, { columns: lp.numColumns, rows: lp.numRows, integer: integerVariables > 0 });
-  const remainingSeconds = Math.max(0.05, planOptions.timeLimitSeconds - buildMs / 1000);
+  // a stored basis of this structure is looked for when HiGHS may solve the LP; `auto` then takes HiGHS for it
   const key = structureKey(prepared, compiled);
-  const offered =
-    solver === 'highs' && integerVariables === 0 && planOptions.warmStart
-      ? ((await startBasisSource?.find(key)) ?? null)
-      : null;
+  const mayStartWarm =
+    integerVariables === 0 &&
+    planOptions.warmStart &&
+    (planOptions.solver === 'auto' || planOptions.solver === 'highs');
+  const found = mayStartWarm ? ((await startBasisSource?.find(key)) ?? null) : null;
+  const solver = chooseSolver(planOptions, {
+    columns: lp.numColumns,
+    rows: lp.numRows,
+    integer: integerVariables > 0,
+    warmBasis: found !== null,
+  });
+  const offered = solver === 'highs' ? found : null;
+  const remainingSeconds = Math.max(0.05, planOptions.timeLimitSeconds - buildMs / 1000);
   const settings: SolverSettings = {
     timeLimitSeconds: remainingSeconds,
     mipGapRelative: planOptions.mipGapRelative,
     ...(offered ? { startBasis: offered.basis } : {}),
   };
-  const bounds = solver === 'highs' && integerVariables === 0 ? boundsKey(lp) : undefined;
+  const bounds = (solver === 'highs' || solver === 'clp') && integerVariables === 0 ? boundsKey(lp) : undefined;
   if (offered && offered.basis.boundsKey === bounds) settings.startBasisPrimalFeasible = true;
   // a stored basis of the same structure beats generating routes again: the full LP starts from it
   const generated =
     !offered && usesColumnGeneration(planOptions, solver, compiled)
       ? await solveRoutesByColumnGeneration(compiled, settings)
       : null;
-  const outcome: SolverOutcome =
-    generated?.outcome ?? (solver === 'jslp' ? await solveWithJslp(lp, settings) : await solveWithHighs(lp, settings));
+  const outcome: SolverOutcome = generated?.outcome ?? (await ENGINES[solver].solve(lp, settings));
   const warmStart = warmStartOf(planOptions, {
     solver,
     integer: integerVariables > 0,
@@ -264,13 +281,17 @@ async function solveFrom(
     ? null
     : solver === 'jslp'
       ? 'javascript-lp-solver reports no dual values; solve with HiGHS (solver: highs) for shadow prices'
-      : integerVariables > 0
-        ? planOptions.integerGpus
-          ? 'integer plans have no dual values; solve without integerGpus for shadow prices'
-          : 'a site’s model cap (maxModels) makes this a mixed-integer plan, which has no dual values'
-        : 'the solver stopped at the time limit before proving optimality, so its duals are not shadow prices';
+      : !ENGINES[solver].duals && integerVariables === 0
+        ? `${ENGINES[solver].label} reports no dual values; solve with HiGHS or CLP (solver: highs or clp) for shadow prices`
+        : integerVariables > 0
+          ? planOptions.integerGpus
+            ? 'integer plans have no dual values; solve without integerGpus for shadow prices'
+            : 'a site’s model cap (maxModels) makes this a mixed-integer plan, which has no dual values'
+          : 'the solver stopped at the time limit before proving optimality, so its duals are not shadow prices';
   const notes: string[] = generated ? [columnGenerationNote(generated.stats)] : [];
   if (warmStart.used) notes.push(warmStartNote(warmStart, outcome.solveMs));
+  const engineNote = nativeEngineNote(solver);
+  if (engineNote) notes.push(engineNote);
   if (outcome.status === 'time_limit') {
     notes.push(earlyStopNote(outcome, solver, remainingSeconds, planOptions.timeLimitSeconds));
   }
@@ -280,7 +301,7 @@ async function solveFrom(
     let note = `${cappedSiteCodes.join(', ')} cap${cappedSiteCodes.length === 1 ? 's' : ''} the models it hosts (maxModels): the plan is a mixed-integer program with ${binaries} binar${binaries === 1 ? 'y' : 'ies'}, one per model such a site could host`;
     if (outcome.status === 'optimal' && outcome.objective !== null) {
       const leftSeconds = Math.max(0.05, planOptions.timeLimitSeconds - (performance.now() - started) / 1000);
-      const valued = await modelCapValues(prepared, planOptions, outcome.objective, sites, leftSeconds);
+      const valued = await modelCapValues(prepared, planOptions, outcome.objective, sites, leftSeconds, solver);
       sites = valued.sites;
       if (valued.valuedSiteCodes.length > 0) {
         note += `; the value of one more model at ${valued.valuedSiteCodes.join(', ')} is the objective's fall when the plan is re-solved with that cap raised by one`;

@@ -117,7 +117,8 @@ export interface PlanningInput {
 // ---------------------------------------------------------------------------
 // Options
 
-export const SOLVER_CHOICES = ['auto', 'jslp', 'highs'] as const;
+/** clp and cbc are native COIN-OR engines, used when the machine has Debian's libraries (solvers/coin-native.ts) */
+export const SOLVER_CHOICES = ['auto', 'jslp', 'highs', 'clp', 'cbc'] as const;
 export type SolverChoice = (typeof SOLVER_CHOICES)[number];
 export type SolverName = Exclude<SolverChoice, 'auto'>;
 
@@ -151,7 +152,7 @@ export interface PlanOptions {
   unservedPenaltyPerMillionTokens: number;
   /** site codes left out of this plan */
   excludeSites: string[];
-  /** whole GPUs: busy GPUs per site×type×hour and bought GPUs are integers (solved by HiGHS) */
+  /** whole GPUs: busy GPUs per site×type×hour and bought GPUs are integers (solved by HiGHS or CBC) */
   integerGpus: boolean;
   mipGapRelative: number;
   timeLimitSeconds: number;
@@ -233,7 +234,7 @@ export const planOptionsSchema = z
       .refine((v) => v > 0 && v <= 86_400, { error: 'timeLimitSeconds must be in (0, 86400]' })
       .default(DEFAULT_PLAN_OPTIONS.timeLimitSeconds),
     solver: z
-      .enum(SOLVER_CHOICES, { error: 'solver must be auto, jslp or highs' })
+      .enum(SOLVER_CHOICES, { error: 'solver must be auto, jslp, highs, clp or cbc' })
       .default(DEFAULT_PLAN_OPTIONS.solver),
     columnGeneration: z
       .enum(COLUMN_GENERATION_CHOICES, { error: 'columnGeneration must be auto, on or off' })
@@ -242,11 +243,11 @@ export const planOptionsSchema = z
   })
   .strict()
   .superRefine((options, ctx) => {
-    if (options.integerGpus && options.solver === 'jslp') {
+    if (options.integerGpus && (options.solver === 'jslp' || options.solver === 'clp')) {
       ctx.addIssue({
         code: 'custom',
         path: ['solver'],
-        message: 'solver jslp cannot take integerGpus: integer plans are solved by HiGHS (use auto or highs)',
+        message: `solver ${options.solver} cannot take integerGpus: integer plans are solved by HiGHS or CBC (use auto, highs or cbc)`,
       });
     }
     if (options.columnGeneration === 'on' && options.integerGpus) {

@@ -29,7 +29,8 @@ export interface WarmStartFacts {
 
 function coldReason(options: PlanOptions, facts: WarmStartFacts): string | null {
   if (!options.warmStart) return 'warmStart is off';
-  if (facts.solver !== 'highs') return 'javascript-lp-solver has no warm start';
+  if (facts.solver !== 'highs')
+    return `${facts.solver === 'jslp' ? 'javascript-lp-solver' : `solver ${facts.solver}`} starts cold here (warm starts are HiGHS's)`;
   if (facts.integer) return 'integer plans start cold';
   if (!facts.searched) return 'solved outside the plans service: no stored basis to start from';
   if (!facts.offered) return 'no earlier plan of this structure has a stored basis';

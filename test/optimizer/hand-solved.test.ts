@@ -3,11 +3,11 @@
 // so 1 ktok/s = 1 GPU = 1 kW, and 12 ktok/s for an hour = 43.2 M tokens.
 import { describe, expect, it } from 'vitest';
 import { solvePlacement } from '../../src/optimizer/solve.js';
-import { DEFAULT_PLAN_OPTIONS, type PlanOptions, type SolverName } from '../../src/optimizer/types.js';
+import { DEFAULT_PLAN_OPTIONS, type PlanOptions } from '../../src/optimizer/types.js';
 import { baseInput, latencies, perMillion, region, site } from './builders.js';
 import { checkPlan } from './check-plan.js';
+import { describeEngines, DUAL_ENGINES, LP_ENGINES } from './engines.js';
 
-const SOLVERS: SolverName[] = ['jslp', 'highs'];
 const opts = (overrides: Partial<PlanOptions>): PlanOptions => ({
   ...DEFAULT_PLAN_OPTIONS,
   targetUtilization: 1,
@@ -24,7 +24,7 @@ const twoSites = (a: Parameters<typeof site>[1] = {}, b: Parameters<typeof site>
     ]),
   });
 
-describe.each(SOLVERS)('hand-solved cases with %s', (solver) => {
+describeEngines(LP_ENGINES, 'hand-solved cases', (solver) => {
   it('fills the cheaper site to its GPU limit, then the other (sunk capex)', async () => {
     const input = twoSites();
     const options = opts({ solver, capexMode: 'SUNK' });
@@ -223,9 +223,9 @@ describe.each(SOLVERS)('hand-solved cases with %s', (solver) => {
   });
 });
 
-describe('shadow prices (HiGHS)', () => {
+describeEngines(DUAL_ENGINES, 'shadow prices', (solver) => {
   it('values one more GPU, one more kW and one more token of demand', async () => {
-    const gpuBound = await solvePlacement(twoSites(), opts({ solver: 'highs', capexMode: 'SUNK' }));
+    const gpuBound = await solvePlacement(twoSites(), opts({ solver, capexMode: 'SUNK' }));
     const gpuA = gpuBound.shadowPrices!.gpus.find((g) => g.siteCode === 'A')!;
     // one more GPU at A moves 1 ktok/s from B to A: $0.1/h
     expect(gpuA.valuePerGpuPerHour).toBeCloseTo(0.1, 9);
@@ -233,11 +233,13 @@ describe('shadow prices (HiGHS)', () => {
     // the marginal token is served at B: $0.2/h per ktok/s = $0.2/3.6 per million tokens
     expect(gpuBound.shadowPrices!.demand[0]!.marginalCostPerMillionTokens).toBeCloseTo(0.2 / 3.6, 9);
 
-    const powerBound = await solvePlacement(twoSites({ powerCapKw: 5 }), opts({ solver: 'highs', capexMode: 'SUNK' }));
+    const powerBound = await solvePlacement(twoSites({ powerCapKw: 5 }), opts({ solver, capexMode: 'SUNK' }));
     expect(powerBound.shadowPrices!.power.find((p) => p.siteCode === 'A')!.valuePerKwPerHour).toBeCloseTo(0.1, 9);
     expect(powerBound.shadowPricesUnavailableReason).toBeNull();
   });
+});
 
+describe('no shadow prices without duals', () => {
   it('says so instead of inventing shadow prices with javascript-lp-solver', async () => {
     const plan = await solvePlacement(twoSites(), opts({ solver: 'jslp' }));
     expect(plan.shadowPrices).toBeNull();

@@ -6,8 +6,9 @@ import { solvePlacement } from '../../src/optimizer/solve.js';
 import { DEFAULT_PLAN_OPTIONS, type PlanOptions } from '../../src/optimizer/types.js';
 import { baseInput, latencies, perMillion, region, site } from './builders.js';
 import { checkPlan } from './check-plan.js';
+import { describeEngines, MIP_ENGINES } from './engines.js';
 
-describe('integer GPUs', () => {
+describeEngines(MIP_ENGINES, 'integer GPUs', (solver) => {
   it('rounds the busy GPUs up per site (hand-solved)', async () => {
     const input = baseInput({
       sites: [site('A', { pricePerKwh: 0.1 }), site('B', { pricePerKwh: 0.2 })],
@@ -19,13 +20,14 @@ describe('integer GPUs', () => {
     });
     const options: PlanOptions = {
       ...DEFAULT_PLAN_OPTIONS,
+      solver,
       targetUtilization: 1,
       integerGpus: true,
       mipGapRelative: 0,
     };
     const relaxed = await solvePlacement(input, { ...options, integerGpus: false });
     const plan = await solvePlacement(input, options);
-    expect(plan.solver).toBe('highs');
+    expect(plan.solver).toBe(solver);
     // LP: 12.5 GPUs × $2 + energy 1.5; integer: B holds 3 whole GPUs → 13 × $2 + 1.5
     expect(relaxed.totals!.costPerMillionTokens).toBeCloseTo(perMillion(26.5, 12_500), 10);
     expect(plan.totals!.costPerMillionTokens).toBeCloseTo(perMillion(27.5, 12_500), 10);
@@ -45,6 +47,7 @@ describe('integer GPUs', () => {
       const input = syntheticInput({ sites: 8, regions: 4, gpuTypes: 4, seed, loadFactor: 1.1, expandableShare: 0.6 });
       const options: PlanOptions = {
         ...DEFAULT_PLAN_OPTIONS,
+        solver,
         capexMode,
         allowExpansion,
         periods,
@@ -67,10 +70,12 @@ describe('integer GPUs', () => {
       checkPlan(input, options, plan);
     },
   );
+});
 
-  it('refuses javascript-lp-solver for integer plans, naming the field', async () => {
-    const plan = await solvePlacement(baseInput(), { integerGpus: true, solver: 'jslp' });
+describe('integer GPUs on an LP-only engine', () => {
+  it.each(['jslp', 'clp'] as const)('refuses %s, naming the field', async (lpOnly) => {
+    const plan = await solvePlacement(baseInput(), { integerGpus: true, solver: lpOnly });
     expect(plan.status).toBe('error');
-    expect(plan.message).toMatch(/solver: .*integer/);
+    expect(plan.message).toMatch(new RegExp(`solver: solver ${lpOnly} cannot take integerGpus`));
   });
 });

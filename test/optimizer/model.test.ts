@@ -5,7 +5,7 @@ import { syntheticInput } from './synthetic.js';
 import { toFreeMps } from '../../src/optimizer/mps.js';
 import { sanitizeToken, uniqueTokens } from '../../src/optimizer/names.js';
 import { buildPlanModel, chooseSolver, JSLP_MAX_COLUMNS, solvePlacement } from '../../src/optimizer/solve.js';
-import { DEFAULT_PLAN_OPTIONS } from '../../src/optimizer/types.js';
+import { DEFAULT_PLAN_OPTIONS, type SolverName } from '../../src/optimizer/types.js';
 import { baseInput, latencies, region, site } from './builders.js';
 
 describe('model compiler', () => {
@@ -59,10 +59,24 @@ describe('model compiler', () => {
 
   it('picks the solver by size: tiny models to javascript-lp-solver, the rest and integer ones to HiGHS', () => {
     const auto = { ...DEFAULT_PLAN_OPTIONS };
-    expect(chooseSolver(auto, { columns: 10, rows: 10, integer: false })).toBe('jslp');
-    expect(chooseSolver(auto, { columns: JSLP_MAX_COLUMNS + 1, rows: 10, integer: false })).toBe('highs');
-    expect(chooseSolver(auto, { columns: 10, rows: 10, integer: true })).toBe('highs');
+    const bundledOnly = (solver: SolverName) => solver === 'jslp' || solver === 'highs';
+    expect(chooseSolver(auto, { columns: 10, rows: 10, integer: false }, bundledOnly)).toBe('jslp');
+    expect(chooseSolver(auto, { columns: JSLP_MAX_COLUMNS + 1, rows: 10, integer: false }, bundledOnly)).toBe('highs');
+    expect(chooseSolver(auto, { columns: 10, rows: 10, integer: true }, bundledOnly)).toBe('highs');
     expect(chooseSolver({ ...auto, solver: 'jslp' }, { columns: 10_000, rows: 10, integer: false })).toBe('jslp');
+  });
+
+  it('prefers the native engines past javascript-lp-solver’s range when the machine has them', () => {
+    const auto = { ...DEFAULT_PLAN_OPTIONS };
+    const everything = () => true;
+    expect(chooseSolver(auto, { columns: 10, rows: 10, integer: false }, everything)).toBe('jslp');
+    expect(chooseSolver(auto, { columns: JSLP_MAX_COLUMNS + 1, rows: 10, integer: false }, everything)).toBe('clp');
+    // integer plans stay on HiGHS: CBC is slower on some of our MIPs (see chooseSolver)
+    expect(chooseSolver(auto, { columns: 10, rows: 10, integer: true }, everything)).toBe('highs');
+    // an engine asked for by name is used (or its absence reported), never swapped
+    expect(chooseSolver({ ...auto, solver: 'cbc' }, { columns: 10_000, rows: 10, integer: false }, () => false)).toBe(
+      'cbc',
+    );
   });
 
   it('writes free MPS with integer markers and bounds', () => {

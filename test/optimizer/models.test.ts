@@ -13,10 +13,11 @@ import {
   type PlanningInput,
   type PlanOptions,
   type PlanResult,
-  type SolverName,
 } from '../../src/optimizer/types.js';
+import { nativeEngineNote } from '../../src/optimizer/solvers/engines.js';
 import { latencies, perMillion, region, site, smallAndLarge } from './builders.js';
 import { checkPlan } from './check-plan.js';
+import { describeEngines, LP_ENGINES, MIP_ENGINES } from './engines.js';
 
 const opts = (overrides: Partial<PlanOptions>): PlanOptions => ({
   ...DEFAULT_PLAN_OPTIONS,
@@ -68,7 +69,7 @@ function competing(): PlanningInput {
 
 const model = (plan: PlanResult, code: string) => plan.models.find((m) => m.modelCode === code)!;
 
-describe.each<SolverName>(['jslp', 'highs'])('several models, by hand, with %s', (solver) => {
+describeEngines(LP_ENGINES, 'several models, by hand', (solver) => {
   it('puts a model that fits only on the large GPU type there, though the small one is cheaper per GPU-hour', async () => {
     const input = smallAndLarge();
     const options = opts({ solver, capexMode: 'AMORTIZED' });
@@ -115,7 +116,7 @@ describe.each<SolverName>(['jslp', 'highs'])('several models, by hand, with %s',
   });
 });
 
-describe('whole replicas in integer mode', () => {
+describeEngines(MIP_ENGINES, 'whole replicas in integer mode', (solver) => {
   const replicaInput = (installed: number): PlanningInput => {
     const input = smallAndLarge();
     input.sites = [site('A', { gpus: { L: installed, S: 10 } })];
@@ -127,7 +128,7 @@ describe('whole replicas in integer mode', () => {
 
   it('rounds a model’s GPUs up to whole replicas and pays for them', async () => {
     const input = replicaInput(10);
-    const options = opts({ integerGpus: true, capexMode: 'AMORTIZED', mipGapRelative: 0 });
+    const options = opts({ solver, integerGpus: true, capexMode: 'AMORTIZED', mipGapRelative: 0 });
     const plan = await solvePlacement(input, options);
     expect(plan.status).toBe('optimal');
     const big = model(plan, 'BIG');
@@ -144,7 +145,7 @@ describe('whole replicas in integer mode', () => {
 
   it('leaves what a last whole replica cannot hold unserved, and says GPUs were the limit', async () => {
     const input = replicaInput(7);
-    const options = opts({ integerGpus: true, capexMode: 'AMORTIZED', mipGapRelative: 0 });
+    const options = opts({ solver, integerGpus: true, capexMode: 'AMORTIZED', mipGapRelative: 0 });
     const plan = await solvePlacement(input, options);
     const big = model(plan, 'BIG');
     // 7 L GPUs hold one replica of 4 (2000 tok/s); SMALL moves nowhere (S is cheaper), 3 L GPUs stay idle
@@ -275,7 +276,7 @@ describe('what a deployment rule costs', () => {
   });
 });
 
-describe('a site’s cap on the models it hosts', () => {
+describeEngines(MIP_ENGINES, 'a site’s cap on the models it hosts', (solver) => {
   // A ($0.1/kWh, 20 GPUs) could hold both X (6,000 tok/s: 6 GPUs) and Y (4,000 tok/s at 500 per GPU: 8 GPUs);
   // B ($0.2/kWh, 100 GPUs) anything. Capex sunk: a GPU-hour costs its kW, so a GPU at A saves $0.1/h.
   // Uncapped both go to A: $1.4/h. With A capped at one model, Y (8 GPUs, saving $0.8) beats X (6, $0.6):
@@ -308,7 +309,7 @@ describe('a site’s cap on the models it hosts', () => {
       ],
     };
   };
-  const options = opts({ capexMode: 'SUNK', mipGapRelative: 0 });
+  const options = opts({ solver, capexMode: 'SUNK', mipGapRelative: 0 });
   const hosted = (plan: PlanResult, code: string) =>
     plan.sites.find((s) => s.siteCode === code)!.models.map((m) => [m.modelCode, m.servedTokensPerSecond]);
 
@@ -326,13 +327,13 @@ describe('a site’s cap on the models it hosts', () => {
     expect(uncapped.objectivePerHour).toBeCloseTo(1.4, 9);
     expect(a.modelCap!.valuePerHour).toBeCloseTo(plan.objectivePerHour! - uncapped.objectivePerHour!, 9);
     expect(plan.modelSize.integerVariables).toBe(2);
-    expect(plan.solver).toBe('highs');
-    expect(plan.message).toBe(
+    expect(plan.solver).toBe(solver);
+    const capNote =
       'A caps the models it hosts (maxModels): the plan is a mixed-integer program with 2 binaries, one per model such a site could host; the value of one more model at A is the objective’s fall when the plan is re-solved with that cap raised by one'.replace(
         '’',
         "'",
-      ),
-    );
+      );
+    expect(plan.message).toBe([nativeEngineNote(solver), capNote].filter(Boolean).join('; '));
     expect(plan.shadowPrices).toBeNull();
     expect(plan.shadowPricesUnavailableReason).toContain('model cap');
     checkPlan(twoModels(1), options, plan);
@@ -347,11 +348,11 @@ describe('a site’s cap on the models it hosts', () => {
   });
 
   it('adds nothing where the cap cannot bind: the same model and plan as without a cap', async () => {
-    const capped = await solvePlacement(twoModels(2), opts({ capexMode: 'SUNK', solver: 'highs' }));
-    const uncapped = await solvePlacement(twoModels(null), opts({ capexMode: 'SUNK', solver: 'highs' }));
+    const capped = await solvePlacement(twoModels(2), opts({ capexMode: 'SUNK', solver }));
+    const uncapped = await solvePlacement(twoModels(null), opts({ capexMode: 'SUNK', solver }));
     expect(capped.modelSize).toEqual(uncapped.modelSize);
     expect(capped.modelSize.integerVariables).toBe(0);
-    expect(capped.message).toBeNull();
+    expect(capped.message).toBe(nativeEngineNote(solver));
     const a = capped.sites.find((s) => s.siteCode === 'A')!;
     expect(a.modelCap).toEqual({ maxModels: 2, modelsHosted: 2, binds: false, valuePerHour: null });
     const comparable = (plan: PlanResult) =>
@@ -359,11 +360,11 @@ describe('a site’s cap on the models it hosts', () => {
     expect(comparable(capped)).toBe(comparable(uncapped));
   });
 
-  it('refuses javascript-lp-solver, which is not used for mixed-integer plans', async () => {
-    const plan = await solvePlacement(twoModels(1), { ...options, solver: 'jslp' });
+  it.each(['jslp', 'clp'] as const)('refuses %s, which solves no mixed-integer plans', async (lpOnly) => {
+    const plan = await solvePlacement(twoModels(1), { ...options, solver: lpOnly });
     expect(plan.status).toBe('error');
     expect(plan.message).toBe(
-      'solver jslp cannot solve this plan: A caps the models it hosts (maxModels), which makes the plan a mixed-integer program, solved by HiGHS (use auto or highs)',
+      `solver ${lpOnly} cannot solve this plan: A caps the models it hosts (maxModels), which makes the plan a mixed-integer program, solved by HiGHS or CBC (use auto, highs or cbc)`,
     );
   });
 });

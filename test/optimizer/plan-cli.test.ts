@@ -89,7 +89,7 @@ describe('planOptionsSchema', () => {
     const byPath = Object.fromEntries(parsed.issues.map((i) => [i.path, i.message]));
     expect(byPath.targetUtilization).toMatch(/targetUtilization must be in \(0, 1\]/);
     expect(byPath.periods).toMatch(/periods must be 1/);
-    expect(byPath.solver).toMatch(/solver must be auto, jslp or highs/);
+    expect(byPath.solver).toMatch(/solver must be auto, jslp, highs, clp or cbc/);
     expect(byPath.mipGapRelative).toMatch(/mipGapRelative/);
     expect(byPath['(options)']).toMatch(/unknown option\(s\): extra/);
   });

@@ -1,10 +1,11 @@
 // Seeded random instances: every claim of the plan is recomputed from its
-// rows (check-plan.ts), and both solvers agree on the optimum.
+// rows (check-plan.ts), and every engine present agrees with HiGHS on the optimum.
 import { describe, expect, it } from 'vitest';
 import { syntheticInput } from './synthetic.js';
 import { solvePlacement } from '../../src/optimizer/solve.js';
 import { DEFAULT_PLAN_OPTIONS, type PlanOptions } from '../../src/optimizer/types.js';
 import { checkPlan } from './check-plan.js';
+import { describeEngines, LP_ENGINES } from './engines.js';
 
 const relativeGap = (a: number, b: number): number => Math.abs(a - b) / Math.max(1, Math.abs(a), Math.abs(b));
 
@@ -68,9 +69,11 @@ const CASES: {
   { name: '24 periods', seed: 7, sites: 3, regions: 2, classes: 2, loadFactor: 0.9, options: { periods: 24 } },
 ];
 
-describe('random instances: plans keep every constraint and price themselves right', () => {
+const OTHER_THAN_HIGHS = LP_ENGINES.filter((e) => e.solver !== 'highs');
+
+describeEngines(OTHER_THAN_HIGHS, 'random instances: plans keep every constraint and agree with HiGHS', (solver) => {
   for (const c of CASES) {
-    it(`${c.name} (seed ${c.seed}), and javascript-lp-solver and HiGHS agree`, async () => {
+    it(`${c.name} (seed ${c.seed})`, async () => {
       const input = syntheticInput({
         sites: c.sites,
         regions: c.regions,
@@ -85,14 +88,16 @@ describe('random instances: plans keep every constraint and price themselves rig
       expect(highs.status, highs.message ?? '').toBe('optimal');
       checkPlan(input, { ...options, solver: 'highs' }, highs);
 
-      const jslp = await solvePlacement(input, { ...options, solver: 'jslp' });
-      expect(jslp.status, jslp.message ?? '').toBe('optimal');
-      checkPlan(input, { ...options, solver: 'jslp' }, jslp);
-      expect(relativeGap(jslp.objectivePerHour!, highs.objectivePerHour!)).toBeLessThanOrEqual(1e-6);
-      expect(relativeGap(jslp.totals!.costPerHour.total, highs.totals!.costPerHour.total)).toBeLessThanOrEqual(1e-6);
+      const other = await solvePlacement(input, { ...options, solver });
+      expect(other.status, other.message ?? '').toBe('optimal');
+      checkPlan(input, { ...options, solver }, other);
+      expect(relativeGap(other.objectivePerHour!, highs.objectivePerHour!)).toBeLessThanOrEqual(1e-6);
+      expect(relativeGap(other.totals!.costPerHour.total, highs.totals!.costPerHour.total)).toBeLessThanOrEqual(1e-6);
     });
   }
+});
 
+describe('random instances: plans price themselves right', () => {
   it('finds unserved demand in the overloaded case, each with a reason that holds', async () => {
     const input = syntheticInput({
       sites: 5,
@@ -110,28 +115,35 @@ describe('random instances: plans keep every constraint and price themselves rig
     // each reason is the one the plan's rows call for: candidates, latency, residency, full sites (check-plan.ts)
     checkPlan(input, options, plan);
   });
-
-  it('checks more seeds with HiGHS alone, in both periods', async () => {
-    for (let seed = 10; seed < 16; seed++) {
-      const input = syntheticInput({
-        sites: 12,
-        regions: 6,
-        seed,
-        loadFactor: 0.6 + (seed % 4) * 0.25,
-        restrictedShare: 0.3,
-      });
-      for (const periods of [1, 24] as const) {
-        const options: PlanOptions = {
-          ...DEFAULT_PLAN_OPTIONS,
-          periods,
-          solver: 'highs',
-          capexMode: seed % 2 ? 'SUNK' : 'AMORTIZED',
-          allowExpansion: seed % 3 === 0,
-        };
-        const plan = await solvePlacement(input, options);
-        expect(plan.status).toBe('optimal');
-        checkPlan(input, options, plan);
-      }
-    }
-  });
 });
+
+// javascript-lp-solver is left out: these instances are past the size auto gives it
+describeEngines(
+  LP_ENGINES.filter((e) => e.solver !== 'jslp'),
+  'random instances, more seeds, both periods',
+  (solver) => {
+    it('keep every constraint', async () => {
+      for (let seed = 10; seed < 16; seed++) {
+        const input = syntheticInput({
+          sites: 12,
+          regions: 6,
+          seed,
+          loadFactor: 0.6 + (seed % 4) * 0.25,
+          restrictedShare: 0.3,
+        });
+        for (const periods of [1, 24] as const) {
+          const options: PlanOptions = {
+            ...DEFAULT_PLAN_OPTIONS,
+            periods,
+            solver,
+            capexMode: seed % 2 ? 'SUNK' : 'AMORTIZED',
+            allowExpansion: seed % 3 === 0,
+          };
+          const plan = await solvePlacement(input, options);
+          expect(plan.status).toBe('optimal');
+          checkPlan(input, options, plan);
+        }
+      }
+    });
+  },
+);

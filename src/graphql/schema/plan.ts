@@ -88,7 +88,21 @@ const CapexModeEnum = builder.enumType('CapexMode', {
 });
 
 const PlanSolverEnum = builder.enumType('PlanSolver', {
-  values: { AUTO: { value: 'auto' }, JSLP: { value: 'jslp' }, HIGHS: { value: 'highs' } } as const,
+  description:
+    'AUTO picks by size: javascript-lp-solver for tiny LPs, then CLP for LPs when the machine has it, else HiGHS; integer plans go to HiGHS.',
+  values: {
+    AUTO: { value: 'auto' },
+    JSLP: { value: 'jslp' },
+    HIGHS: { value: 'highs' },
+    CLP: {
+      value: 'clp',
+      description: "COIN-OR CLP, native, LPs only; needs Debian's coinor-libclp1 where the plan is solved",
+    },
+    CBC: {
+      value: 'cbc',
+      description: "COIN-OR CBC, native, no shadow prices; needs Debian's coinor-libcbc3 where the plan is solved",
+    },
+  } as const,
 });
 
 const ColumnGenerationEnum = builder.enumType('ColumnGeneration', {

@@ -5,7 +5,14 @@
 import * as highsModule from 'highs';
 import type { Highs } from 'highs';
 import type { LpModel } from '../lp-model.js';
-import type { LpBasis, SolveStatus, SolverOutcome, SolverSettings } from './outcome.js';
+import {
+  emptyModelOutcome,
+  failedOutcome,
+  type LpBasis,
+  type SolveStatus,
+  type SolverOutcome,
+  type SolverSettings,
+} from './outcome.js';
 
 // The package's typings are CommonJS while Node loads its ES build: take the
 // loader from whichever shape the module has at run time.
@@ -112,25 +119,8 @@ export async function solveWithHighs(model: LpModel, settings: SolverSettings): 
   const inf = highs.infinity;
   const clamp = (values: Float64Array): Float64Array =>
     values.map((v) => (v === Infinity ? inf : v === -Infinity ? -inf : v));
-  const failure = (message: string, solverStatus = 'error'): SolverOutcome => ({
-    status: 'error',
-    solverStatus,
-    objective: null,
-    columnValues: null,
-    rowDuals: null,
-    mipGap: null,
-    solveMs: performance.now() - started,
-    message,
-  });
-  if (model.numColumns === 0) {
-    return {
-      ...failure('', 'empty'),
-      status: 'optimal',
-      objective: 0,
-      columnValues: new Float64Array(0),
-      message: null,
-    };
-  }
+  const failure = (message: string, solverStatus = 'error') => failedOutcome(started, message, solverStatus);
+  if (model.numColumns === 0) return emptyModelOutcome(started);
   let hm: HighsModel | undefined;
   try {
     hm = highs.createModel({

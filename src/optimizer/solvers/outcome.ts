@@ -32,6 +32,31 @@ export interface LpBasis {
   boundsKey?: string;
 }
 
+/** An outcome with no plan, timed from `started` (performance.now()). */
+export function failedOutcome(started: number, message: string, solverStatus = 'error'): SolverOutcome {
+  return {
+    status: 'error',
+    solverStatus,
+    objective: null,
+    columnValues: null,
+    rowDuals: null,
+    mipGap: null,
+    solveMs: performance.now() - started,
+    message,
+  };
+}
+
+/** A model without columns is solved by definition (every solver is handed one alike). */
+export function emptyModelOutcome(started: number): SolverOutcome {
+  return {
+    ...failedOutcome(started, '', 'empty'),
+    status: 'optimal',
+    objective: 0,
+    columnValues: new Float64Array(0),
+    message: null,
+  };
+}
+
 export interface SolverSettings {
   timeLimitSeconds: number;
   mipGapRelative: number;

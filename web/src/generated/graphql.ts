@@ -39,8 +39,13 @@ export type PlanOptionsInput = {
   warmStart?: boolean | null | undefined;
 };
 
+/** AUTO picks by size: javascript-lp-solver for tiny LPs, then CLP (LPs) or CBC (integer plans) when the machine has them, else HiGHS. */
 export type PlanSolver =
   | 'AUTO'
+  /** COIN-OR CBC, native, no shadow prices; needs Debian's coinor-libcbc3 where the plan is solved */
+  | 'CBC'
+  /** COIN-OR CLP, native, LPs only; needs Debian's coinor-libclp1 where the plan is solved */
+  | 'CLP'
   | 'HIGHS'
   | 'JSLP';
 
