@@ -6,6 +6,7 @@ import { compileModel, type CompiledModel } from './compile.js';
 import { integerColumnCount } from './lp-model.js';
 import { interpretSolution } from './interpret.js';
 import { modelCapValues } from './model-cap-values.js';
+import { planRanging } from './interpret/ranges.js';
 import { PlanInputError, prepareInput, type PreparedInput } from './prepare.js';
 import { solveWithHighs } from './solvers/highs.js';
 import { solveWithJslp } from './solvers/jslp.js';
@@ -62,6 +63,7 @@ export function emptyResult(options: PlanOptions, status: PlanResult['status'], 
     gpuAllocations: [],
     shadowPrices: null,
     shadowPricesUnavailableReason: message,
+    rangesUnavailableReason: message,
     unserved: [],
     bindingConstraints: [],
     excludedSites: [],
@@ -98,6 +100,13 @@ export function earlyStopNote(
       ? 'when interrupted'
       : `at its ${outcome.solverStatus.replace(/_/g, ' ')}`;
   return `${name} stopped ${why} after ${seconds} s (its time limit was ${timeLimitSeconds} s); ${best}`;
+}
+
+/** Ranges need the optimal basis shadow prices come from: the same reasons keep both away. */
+function rangesUnavailableReason(shadowPricesReason: string | null): string {
+  return shadowPricesReason
+    ? `no optimal basis to range: ${shadowPricesReason.replace(/for shadow prices/g, 'for shadow prices and ranges')}`
+    : 'HiGHS gave no optimal basis to range';
 }
 
 export interface CompiledPlan {
@@ -155,7 +164,12 @@ export async function solvePlacement(
   };
   const solver = chooseSolver(planOptions, { columns: lp.numColumns, rows: lp.numRows, integer: integerVariables > 0 });
   const remainingSeconds = Math.max(0.05, planOptions.timeLimitSeconds - buildMs / 1000);
-  const settings = { timeLimitSeconds: remainingSeconds, mipGapRelative: planOptions.mipGapRelative };
+  const ranging = planRanging(prepared, compiled, planOptions);
+  const settings = {
+    timeLimitSeconds: remainingSeconds,
+    mipGapRelative: planOptions.mipGapRelative,
+    onOptimalBasis: ranging.onOptimalBasis,
+  };
   const outcome: SolverOutcome =
     solver === 'jslp' ? await solveWithJslp(lp, settings) : await solveWithHighs(lp, settings);
 
@@ -227,13 +241,15 @@ export async function solvePlacement(
     }
     notes.push(note);
   }
+  const ranged = ranging.finish(sites, rangesUnavailableReason(shadowPricesUnavailableReason));
   return {
     ...base,
     ...plan,
-    sites,
+    sites: ranged.sites,
     status: outcome.status === 'time_limit' ? 'time_limit' : 'optimal',
     message: notes.length > 0 ? notes.join('; ') : null,
     shadowPricesUnavailableReason,
+    rangesUnavailableReason: ranged.reason,
     timings: timings(interpretMs),
   };
 }

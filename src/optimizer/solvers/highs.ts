@@ -5,6 +5,7 @@
 import * as highsModule from 'highs';
 import type { Highs } from 'highs';
 import type { LpModel } from '../lp-model.js';
+import type { OptimalBasis } from '../ranging/parametric.js';
 import type { SolveStatus, SolverOutcome, SolverSettings } from './outcome.js';
 
 // The package's typings are CommonJS while Node loads its ES build: take the
@@ -69,6 +70,33 @@ function statusOf(code: number): SolveStatus {
 
 const FEASIBLE_SOLUTION = 2;
 
+type HighsModel = ReturnType<Highs['createModel']>;
+
+/**
+ * The solved model's basis and its factor, for ranging (ranging/parametric.ts).
+ * After presolve the factor HiGHS keeps is not the original model's, and every
+ * basis solve would factor again (2 ms each at 1,200 rows, 0.15 ms after): a
+ * run from the optimal basis (no iterations) rebuilds it once. Null if that run
+ * does not end optimal at once.
+ */
+function optimalBasis(hm: HighsModel): OptimalBasis | null {
+  const run = hm.run();
+  if (run.modelStatus !== 7 || Number(hm.info.get('simplex_iteration_count')) !== 0) return null;
+  const solution = hm.getSolution();
+  const basis = hm.getBasis();
+  return {
+    colStatus: basis.colStatus,
+    rowStatus: basis.rowStatus,
+    colValue: solution.colValue,
+    rowValue: solution.rowValue,
+    colDual: solution.colDual,
+    rowDual: solution.rowDual,
+    basicVariables: hm.getBasicVariables(),
+    solve: (rhs) => hm.getBasisSolve(rhs).values,
+    solveTranspose: (rhs) => hm.getBasisTransposeSolve(rhs).values,
+  };
+}
+
 export async function solveWithHighs(model: LpModel, settings: SolverSettings): Promise<SolverOutcome> {
   const highs = await loadHighsOnce();
   const started = performance.now();
@@ -95,7 +123,7 @@ export async function solveWithHighs(model: LpModel, settings: SolverSettings): 
       message: null,
     };
   }
-  let hm: ReturnType<Highs['createModel']> | undefined;
+  let hm: HighsModel | undefined;
   try {
     hm = highs.createModel({
       numCols: model.numColumns,
@@ -130,6 +158,8 @@ export async function solveWithHighs(model: LpModel, settings: SolverSettings): 
       !integral && status === 'optimal' && Number(hm.info.get('dual_solution_status')) === FEASIBLE_SOLUTION;
     const mipGap = integral && hasPrimal ? Number(hm.info.get('mip_gap')) : null;
     const solveMs = performance.now() - started;
+    const basis = hasDuals && settings.onOptimalBasis ? optimalBasis(hm) : null;
+    if (basis) settings.onOptimalBasis!(basis, solveMs);
     if (status === 'time_limit' && !solution) {
       return {
         ...failure('the time limit was reached before HiGHS found a feasible plan', solverStatus),

@@ -1,6 +1,8 @@
 // One status vocabulary for every solver adapter (after linopy): a status, the
 // solver's own word for it, the objective, primal values, duals when the solver
 // has them, MIP gap and runtime.
+import type { OptimalBasis } from '../ranging/parametric.js';
+
 export type SolveStatus = 'optimal' | 'infeasible' | 'unbounded' | 'time_limit' | 'error';
 
 export interface SolverOutcome {
@@ -21,4 +23,6 @@ export interface SolverOutcome {
 export interface SolverSettings {
   timeLimitSeconds: number;
   mipGapRelative: number;
+  /** called with an optimal LP's basis before the solver lets it go (HiGHS only): parametric ranging */
+  onOptimalBasis?: (basis: OptimalBasis, solveMs: number) => void;
 }
