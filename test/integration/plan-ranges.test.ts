@@ -31,7 +31,7 @@ async function requestPlan(options: Record<string, unknown>) {
 
 describe('Plan sensitivity ranges in GraphQL', () => {
   it('a HiGHS LP plan: every site and pool ranged, as the optimizer ranges the same data', async () => {
-    const plan = await requestPlan({ solver: 'highs' });
+    const plan = await requestPlan({ solver: 'HIGHS' });
     expect(plan.status).toBe('SOLVED');
     expect(plan.rangesUnavailableReason).toBeNull();
     const direct = await solvePlacement(await planningInputFromDatabase(service.db), { solver: 'highs' });
