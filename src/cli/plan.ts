@@ -3,6 +3,7 @@
 // with --async or --wait, request it from the plans service instead.
 import { Command } from 'commander';
 import { STATUS_OF_RESULT } from '../db/plan-store.js';
+import { powerCapRangeWords, priceRangeSentence } from '../plans/range-words.js';
 import { parseDataset, readDatasetFiles } from '../dataset/load.js';
 import { planningInputFromDataset } from '../db/planning-input.js';
 import {
@@ -146,6 +147,28 @@ function startWords(warmStart: PlanResult['warmStart']): string {
   return warmStart.fromPlanId ? `; cold start: ${warmStart.coldReason}` : '';
 }
 
+/** A line per site carrying load: the price (and power cap) over which the plan holds. */
+function rangeLines(plan: PlanResult, busySites: PlanResult['sites'], top: number): string[] {
+  const ranged = busySites.filter((site) => site.ranges?.pricePerKwh);
+  const lines: string[] = [];
+  if (ranged.length > 0) {
+    lines.push('Sensitivity ranges (sites carrying load):');
+    for (const site of ranged.slice(0, top)) {
+      const power = site.ranges!.powerCapKw;
+      lines.push(
+        `  ${priceRangeSentence(site.siteCode, site.ranges!.pricePerKwh!)}${power ? `, and ${powerCapRangeWords(power)}` : ''}`,
+      );
+    }
+    if (ranged.length > top) lines.push(`  … and ${ranged.length - top} more`);
+  }
+  const reason =
+    plan.rangesUnavailableReason === undefined
+      ? 'solved before plans carried sensitivity ranges: re-solve the plan for them'
+      : plan.rangesUnavailableReason;
+  if (reason) lines.push(`Sensitivity ranges: ${reason}`);
+  return lines;
+}
+
 export function formatPlanSummary(plan: PlanResult, top = 10): string {
   const lines: string[] = [];
   const named = namesModels(plan);
@@ -237,6 +260,7 @@ export function formatPlanSummary(plan: PlanResult, top = 10): string {
     }
     if (demand.length > Math.min(5, top)) lines.push(`  … and ${demand.length - Math.min(5, top)} more`);
   }
+  lines.push(...rangeLines(plan, busySites, top));
   return `${lines.join('\n')}\n`;
 }
 

@@ -6,6 +6,9 @@ import { compileModel, type CompiledModel } from './compile.js';
 import { integerColumnCount } from './lp-model.js';
 import { interpretSolution } from './interpret.js';
 import { modelCapValues } from './model-cap-values.js';
+import { planRanging } from './interpret/ranges.js';
+import type { OptimalBasis } from './ranging/parametric.js';
+import { solveWithHighs } from './solvers/highs.js';
 import { PlanInputError, prepareInput, type PreparedInput } from './prepare.js';
 import { columnGenerationNote, solveRoutesByColumnGeneration, usesColumnGeneration } from './route-generation.js';
 import { ENGINES, isAvailable, nativeEngineNote } from './solvers/engines.js';
@@ -75,6 +78,7 @@ export function emptyResult(options: PlanOptions, status: PlanResult['status'], 
     gpuAllocations: [],
     shadowPrices: null,
     shadowPricesUnavailableReason: message,
+    rangesUnavailableReason: message,
     unserved: [],
     bindingConstraints: [],
     excludedSites: [],
@@ -113,6 +117,13 @@ export function earlyStopNote(
       ? 'when interrupted'
       : `at its ${outcome.solverStatus.replace(/_/g, ' ')}`;
   return `${name} stopped ${why} after ${seconds} s (its time limit was ${timeLimitSeconds} s); ${best}`;
+}
+
+/** Ranges need the optimal basis shadow prices come from: the same reasons keep both away. */
+function rangesUnavailableReason(shadowPricesReason: string | null): string {
+  return shadowPricesReason
+    ? `no optimal basis to range: ${shadowPricesReason.replace(/for shadow prices/g, 'for shadow prices and ranges')}`
+    : 'HiGHS gave no optimal basis to range';
 }
 
 export interface CompiledPlan {
@@ -213,10 +224,17 @@ async function solveFrom(
   });
   const offered = solver === 'highs' ? found : null;
   const remainingSeconds = Math.max(0.05, planOptions.timeLimitSeconds - buildMs / 1000);
+  const ranging = planRanging(prepared, compiled, planOptions);
+  let ranged = false;
+  const rangeBasis = (basis: OptimalBasis, solveMs: number) => {
+    ranged = true;
+    ranging.onOptimalBasis(basis, solveMs);
+  };
   const settings: SolverSettings = {
     timeLimitSeconds: remainingSeconds,
     mipGapRelative: planOptions.mipGapRelative,
     ...(offered ? { startBasis: offered.basis } : {}),
+    onOptimalBasis: rangeBasis,
   };
   const bounds = (solver === 'highs' || solver === 'clp') && integerVariables === 0 ? boundsKey(lp) : undefined;
   if (offered && offered.basis.boundsKey === bounds) settings.startBasisPrimalFeasible = true;
@@ -226,6 +244,16 @@ async function solveFrom(
       ? await solveRoutesByColumnGeneration(compiled, settings)
       : null;
   const outcome: SolverOutcome = generated?.outcome ?? (await ENGINES[solver].solve(lp, settings));
+  if (!ranged && outcome.status === 'optimal' && outcome.finalBasis && integerVariables === 0) {
+    // CLP and column generation leave an optimal basis of the full LP: HiGHS takes it (no iterations) to range it
+    await solveWithHighs(lp, {
+      timeLimitSeconds: Math.max(0.05, planOptions.timeLimitSeconds - (performance.now() - started) / 1000),
+      mipGapRelative: planOptions.mipGapRelative,
+      startBasis: outcome.finalBasis,
+      startBasisPrimalFeasible: true,
+      onOptimalBasis: (basis) => rangeBasis(basis, outcome.solveMs),
+    });
+  }
   const warmStart = warmStartOf(planOptions, {
     solver,
     integer: integerVariables > 0,
@@ -309,13 +337,15 @@ async function solveFrom(
     }
     notes.push(note);
   }
+  const withRanges = ranging.finish(sites, rangesUnavailableReason(shadowPricesUnavailableReason));
   return {
     ...base,
     ...plan,
-    sites,
+    sites: withRanges.sites,
     status: outcome.status === 'time_limit' ? 'time_limit' : 'optimal',
     message: notes.length > 0 ? notes.join('; ') : null,
     shadowPricesUnavailableReason,
+    rangesUnavailableReason: withRanges.reason,
     timings: timings(interpretMs),
     basis: outcome.finalBasis ? { ...outcome.finalBasis, ...(bounds ? { boundsKey: bounds } : {}) } : null,
   };

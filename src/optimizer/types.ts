@@ -373,6 +373,22 @@ export interface SiteGpuPlan {
   gpusAdded: number;
   /** peak busy / (installed + added) */
   utilization: number;
+  /** installed GPUs over which the plan's basis stays optimal (ranging/parametric.ts); null when not ranged */
+  gpusRange?: ValueRange | null;
+}
+
+/** A parameter's range over which the plan's optimal basis stays optimal; a null end is unbounded. */
+export interface ValueRange {
+  low: number | null;
+  high: number | null;
+}
+
+/** The ranges of a site's parameters (see rangesUnavailableReason when null). */
+export interface SiteRanges {
+  /** the site's mean $/kWh over the plan's periods, every hour shifted by the same amount; null where not ranged */
+  pricePerKwh: ValueRange | null;
+  /** null where not ranged */
+  powerCapKw: ValueRange | null;
 }
 
 /** One model's GPUs of one type at a site. */
@@ -429,6 +445,8 @@ export interface SitePlan {
   costPerMillionTokens: number | null;
   /** the site's cap on how many models it hosts (Site.maxModels); null = no cap */
   modelCap: SiteModelCapPlan | null;
+  /** sensitivity ranges on an optimal LP plan; null (or absent: plans stored before them) otherwise */
+  ranges?: SiteRanges | null;
 }
 
 export interface RegionSource {
@@ -658,6 +676,8 @@ export interface PlanResult {
   gpuAllocations: GpuAllocationRow[];
   shadowPrices: ShadowPrices | null;
   shadowPricesUnavailableReason: string | null;
+  /** why sites carry no (or not every) sensitivity range; null when all are there */
+  rangesUnavailableReason?: string | null;
   unserved: UnservedDemand[];
   bindingConstraints: BindingConstraint[];
   /** sites in the input that took no part, and why */

@@ -1,6 +1,7 @@
 // The planner's web view in a real browser: `tokengrid serve` on a fresh data
 // directory (or PostgreSQL database), Debian's Chromium driven by playwright-core.
 // Screenshots go to test-output/web/ for a reviewer.
+import { priceRangeSentence, type RangeEnds } from '../../src/plans/range-words.js';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
@@ -145,6 +146,40 @@ describeIf(hasChromium, 'the web app in Chromium', `${CHROMIUM} is not installed
       .poll(() => page.getByTestId('summary-costPerMillionTokens').textContent())
       .toBe(`$${t.costPerMillionTokens.toFixed(4)}`);
     await expect.poll(() => page.getByTestId('summary-status').textContent()).toBe('SOLVED');
+  });
+
+  it('a site panel says over which price the plan holds, with the numbers GraphQL gives', async () => {
+    const { plan } = await api(
+      `query($id: ID!) { plan(id: $id) { sites { siteCode servedTokensPerSecond ranges { pricePerKwh { low high } } } } }`,
+      { id: planIds[0] },
+    );
+    const sites = plan.sites as {
+      siteCode: string;
+      servedTokensPerSecond: number;
+      ranges: { pricePerKwh: RangeEnds } | null;
+    }[];
+    const ranged = sites.find((s) => s.servedTokensPerSecond > 0 && s.ranges?.pricePerKwh?.high != null);
+    expect(ranged).toBeDefined();
+    const site = page.locator(`svg circle.site[data-code="${ranged!.siteCode}"]`);
+    await site.focus();
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.getByTestId('panel-title').textContent()).toBe(`Site ${ranged!.siteCode}`);
+    const sentence = page.getByTestId('price-range');
+    const range = ranged!.ranges!.pricePerKwh;
+    expect(await sentence.textContent()).toBe(priceRangeSentence(ranged!.siteCode, range));
+    expect(await sentence.textContent()).toMatch(
+      /^this plan holds while .+'s price stays between \$[\d.]+ and \$[\d.]+\/kWh$/,
+    );
+    expect(Number(await sentence.getAttribute('data-low'))).toBe(range.low);
+    expect(Number(await sentence.getAttribute('data-high'))).toBe(range.high);
+    if (process.env.TOKENGRID_SCREENSHOTS) {
+      await page.screenshot({ path: `${process.env.TOKENGRID_SCREENSHOTS}/ranges-desktop.png` });
+      const size = page.viewportSize();
+      await page.setViewportSize({ width: 390, height: 844 });
+      await sentence.scrollIntoViewIfNeeded();
+      await page.screenshot({ path: `${process.env.TOKENGRID_SCREENSHOTS}/ranges-390.png` });
+      if (size) await page.setViewportSize(size);
+    }
   });
 
   it('opens a site panel from the keyboard, with its shadow prices', async () => {

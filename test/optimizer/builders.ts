@@ -61,6 +61,17 @@ export function latencies(rows: [site: string, region: string, rttMs: number][])
   return rows.map(([siteCode, regionCode, rttMs]) => ({ siteCode, regionCode, rttMs }));
 }
 
+/** A ($0.1/kWh, 10 ms from R) and B ($0.2/kWh, 20 ms), 10 G1 each by default; R asks for 12,000 tokens/s. */
+export const twoSites = (a: Parameters<typeof site>[1] = {}, b: Parameters<typeof site>[1] = {}): PlanningInput =>
+  baseInput({
+    sites: [site('A', { pricePerKwh: 0.1, ...a }), site('B', { pricePerKwh: 0.2, ...b })],
+    regions: [region('R', 12_000)],
+    latencies: latencies([
+      ['A', 'R', 10],
+      ['B', 'R', 20],
+    ]),
+  });
+
 /** $ per hour → $ per million tokens at `tokensPerSecond` */
 export const perMillion = (dollarsPerHour: number, tokensPerSecond: number): number =>
   dollarsPerHour / ((tokensPerSecond * 3600) / 1e6);

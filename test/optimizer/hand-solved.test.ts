@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { solvePlacement } from '../../src/optimizer/solve.js';
 import { DEFAULT_PLAN_OPTIONS, type PlanOptions } from '../../src/optimizer/types.js';
-import { baseInput, latencies, perMillion, region, site } from './builders.js';
+import { baseInput, latencies, perMillion, region, site, twoSites } from './builders.js';
 import { checkPlan } from './check-plan.js';
 import { describeEngines, DUAL_ENGINES, LP_ENGINES } from './engines.js';
 
@@ -13,16 +13,6 @@ const opts = (overrides: Partial<PlanOptions>): PlanOptions => ({
   targetUtilization: 1,
   ...overrides,
 });
-
-const twoSites = (a: Parameters<typeof site>[1] = {}, b: Parameters<typeof site>[1] = {}) =>
-  baseInput({
-    sites: [site('A', { pricePerKwh: 0.1, ...a }), site('B', { pricePerKwh: 0.2, ...b })],
-    regions: [region('R', 12_000)],
-    latencies: latencies([
-      ['A', 'R', 10],
-      ['B', 'R', 20],
-    ]),
-  });
 
 describeEngines(LP_ENGINES, 'hand-solved cases', (solver) => {
   it('fills the cheaper site to its GPU limit, then the other (sunk capex)', async () => {

@@ -116,7 +116,7 @@ describe('warm re-solves', () => {
       expect(source.asked).toEqual([]);
     }
     const jslp = await solvePlacementWithBasis(smallAndLarge(), { solver: 'jslp' }, offering(first.basis!));
-    expect(jslp.result.warmStart?.coldReason).toBe('javascript-lp-solver has no warm start');
+    expect(jslp.result.warmStart?.coldReason).toBe("javascript-lp-solver starts cold here (warm starts are HiGHS's)");
     expect(jslp.basis).toBeNull();
   });
 

@@ -1,6 +1,7 @@
 // The plan summary, the site and region panels and the comparison, as HTML.
 // Figures carry data-value with the API's number so tests compare them exactly.
 import { esc, fmt, percent, signed, tokensPerSecond, usd, when } from './format.js';
+import { priceRangeSentence } from '../../src/plans/range-words.js';
 import { UNSERVED_REASON_WORDS } from '../../src/plans/unserved-reason-words.js';
 import {
   DEFAULT_MODEL,
@@ -149,6 +150,12 @@ export function sitePanelHtml(
         : '<p data-testid="shadow-prices">No binding GPU or power constraint here: one more GPU would save nothing.</p>'
       : `<p data-testid="shadow-prices">No shadow prices: ${esc(plan.shadowPricesUnavailableReason ?? 'the solver gave none')}</p>`
     : '';
+  const priceRange = load?.ranges?.pricePerKwh ?? null;
+  const holds = plan
+    ? priceRange
+      ? `<p data-testid="price-range" data-low="${priceRange.low ?? ''}" data-high="${priceRange.high ?? ''}">${esc(priceRangeSentence(site.code, priceRange))}</p>`
+      : `<p data-testid="price-range">No sensitivity ranges: ${esc(plan.rangesUnavailableReason ?? 'this plan has none')}</p>`
+    : '';
   const versusFleet =
     load?.costPerMillionTokens != null && fleetCostPerMillionTokens
       ? `${usd(load.costPerMillionTokens, 4)} per million tokens, ${signed(((load.costPerMillionTokens - fleetCostPerMillionTokens) / fleetCostPerMillionTokens) * 100, 1)}% vs the plan's ${usd(fleetCostPerMillionTokens, 4)}`
@@ -187,7 +194,7 @@ export function sitePanelHtml(
           : '<p>This site carries no load in the plan.</p>'
         : `<p>No plan selected: installed capacity ${esc(tokensPerSecond(site.installedCapacity.tokensPerSecond))} (standard class); H100 cost ${esc(usd(site.costPerMillionTokens, 4))} per million tokens.</p>`
     }
-    ${plan ? `<h3>Shadow prices</h3>${shadow}` : ''}`;
+    ${plan ? `<h3>Shadow prices</h3>${shadow}<h3>Where this plan holds</h3>${holds}` : ''}`;
 }
 
 export function regionPanelHtml(region: Region, plan: Plan | null, selectedModel: string | null = null): string {

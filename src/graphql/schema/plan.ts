@@ -22,7 +22,9 @@ import {
   type SiteModelCapPlan,
   type SiteModelPlan,
   type SitePlan,
+  type SiteRanges,
   type UnservedDemand,
+  type ValueRange,
 } from '../../optimizer/types.js';
 import { siteUtilization } from '../../optimizer/interpret/summaries.js';
 import { PLANNER_FIELD } from '../authorization.js';
@@ -166,6 +168,42 @@ export const PlanTotalsRef = builder.objectRef<NonNullable<PlanResult['totals']>
   }),
 });
 
+// ---- sensitivity ranges (optimizer/interpret/ranges.ts)
+
+const DEGENERATE_NOTE =
+  'Exact for the plan’s optimal basis; where the basis is degenerate a range can be narrower than the values over which this allocation is really optimal (conservative, never too wide).';
+
+const PlanRangeRef = builder.objectRef<ValueRange>('PlanRange').implement({
+  description: 'The values of one planning parameter over which this plan stays the optimal plan, the others held.',
+  fields: (t) => ({
+    low: t.exposeFloat('low', {
+      nullable: true,
+      description: 'lowest value (never below what an input may take: $0/kWh, 0 kW, 0 GPUs); null: no lower end',
+    }),
+    high: t.exposeFloat('high', { nullable: true, description: 'highest value; null: no upper end' }),
+  }),
+});
+
+const SiteRangesRef = builder.objectRef<SiteRanges>('PlanSiteRanges').implement({
+  description: `Sensitivity ranges of a site’s parameters. ${DEGENERATE_NOTE}`,
+  fields: (t) => ({
+    pricePerKwh: t.field({
+      type: PlanRangeRef,
+      nullable: true,
+      description:
+        'USD/kWh: the site’s electricity price (its mean over the plan’s hours) over which the plan’s allocation (which routes and GPUs carry load) stays optimal; in a 24-hour plan every hour’s price moves by the same amount. Null where ranging stopped at its time budget.',
+      resolve: (ranges) => ranges.pricePerKwh,
+    }),
+    powerCapKw: t.field({
+      type: PlanRangeRef,
+      nullable: true,
+      description:
+        'kW: the site’s power cap over which the plan’s shadow prices stay valid (the same constraints bind; loads move linearly). Null where ranging stopped at its time budget.',
+      resolve: (ranges) => ranges.powerCapKw,
+    }),
+  }),
+});
+
 const SiteGpuPlanRef = builder.objectRef<SitePlan['gpus'][number]>('PlanSiteGpu').implement({
   fields: (t) => ({
     gpuTypeCode: t.exposeString('gpuTypeCode'),
@@ -174,6 +212,12 @@ const SiteGpuPlanRef = builder.objectRef<SitePlan['gpus'][number]>('PlanSiteGpu'
     peakGpusBusy: t.exposeFloat('peakGpusBusy'),
     gpusAdded: t.exposeFloat('gpusAdded'),
     utilization: t.exposeFloat('utilization', { description: 'peak busy / (installed + added)' }),
+    gpusRange: t.field({
+      type: PlanRangeRef,
+      nullable: true,
+      description: `GPUs installed of this type here over which the plan’s shadow prices stay valid (the same constraints bind; loads move linearly); null without ranges (see Plan.rangesUnavailableReason). ${DEGENERATE_NOTE}`,
+      resolve: (row) => row.gpusRange ?? null,
+    }),
   }),
 });
 
@@ -359,6 +403,13 @@ const SitePlanRef = builder.objectRef<SitePlan>('PlanSite').implement({
     powerUtilization: t.exposeFloat('powerUtilization'),
     costPerHour: t.exposeFloat('costPerHour'),
     costPerMillionTokens: t.exposeFloat('costPerMillionTokens', { nullable: true }),
+    ranges: t.field({
+      type: SiteRangesRef,
+      nullable: true,
+      description:
+        'the ranges of the site’s price, power cap (and, on `gpus`, of each GPU pool) over which this plan holds; null without an optimal LP basis (see Plan.rangesUnavailableReason)',
+      resolve: (site) => site.ranges ?? null,
+    }),
   }),
 });
 
@@ -603,6 +654,17 @@ export const PlanRef = builder.prismaObject('Plan', {
       nullable: true,
       select: { result: true },
       resolve: (plan) => resultOf(plan)?.shadowPricesUnavailableReason ?? null,
+    }),
+    rangesUnavailableReason: t.string({
+      nullable: true,
+      description: 'why sites (or some of their parameters) have no sensitivity ranges; null when every one is there',
+      select: { result: true },
+      resolve: (plan) => {
+        const result = resultOf(plan);
+        if (!result) return null;
+        if (result.rangesUnavailableReason !== undefined) return result.rangesUnavailableReason;
+        return 'solved before plans carried sensitivity ranges: re-solve the plan (resolvePlan) for them';
+      },
     }),
     allocations: t.connection(
       {

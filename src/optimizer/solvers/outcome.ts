@@ -1,6 +1,8 @@
 // One status vocabulary for every solver adapter (after linopy): a status, the
 // solver's own word for it, the objective, primal values, duals when the solver
 // has them, MIP gap and runtime.
+import type { OptimalBasis } from '../ranging/parametric.js';
+
 export type SolveStatus = 'optimal' | 'infeasible' | 'unbounded' | 'time_limit' | 'error';
 
 export interface SolverOutcome {
@@ -69,4 +71,6 @@ export interface SolverSettings {
    * 628 iterations against dual 16,497; after a 5 % demand change, dual 261 against primal 23,583.
    */
   startBasisPrimalFeasible?: boolean;
+  /** called with an optimal LP's basis before the solver lets it go (HiGHS only): parametric ranging */
+  onOptimalBasis?: (basis: OptimalBasis, solveMs: number) => void;
 }
