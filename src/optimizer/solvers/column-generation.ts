@@ -112,7 +112,8 @@ export async function solveWithColumnGeneration(
   const masterColumns: number[] = [];
   for (let j = 0; j < model.numColumns; j++) if (!isCandidate[j]) masterColumns.push(j);
   const firstCandidate = masterColumns.length;
-  masterColumns.push(...initialCandidates(model, buckets, isCandidate, policy.initialPerBucket));
+  // a loop, not push(...): a spread of a million columns overflows the call stack
+  for (const j of initialCandidates(model, buckets, isCandidate, policy.initialPerBucket)) masterColumns.push(j);
   const inMaster = new Uint8Array(model.numColumns);
   for (const j of masterColumns) inMaster[j] = 1;
 

@@ -3,14 +3,7 @@
 // variables, one entry per response key (an alias is one more execution; the same
 // field twice under one key runs once). The per-caller limits and the root-field
 // authorization count these, never the document's text.
-import {
-  getArgumentValues,
-  getOperationAST,
-  getVariableValues,
-  type ExecutionArgs,
-  type FieldNode,
-  type OperationTypeNode,
-} from 'graphql';
+import { getOperationAST, getVariableValues, type ExecutionArgs, type OperationTypeNode } from 'graphql';
 // graphql 16 exports no `exports` map, so this deep import is the module execute() uses
 import { collectFields } from 'graphql/execution/collectFields.js';
 
@@ -18,8 +11,6 @@ export interface ExecutedRoot {
   operation: OperationTypeNode;
   /** the field name of each response key, in document order (aliases repeat a name) */
   fields: string[];
-  /** each one's coerced arguments, in the same order (empty when they do not coerce: execution refuses them) */
-  arguments: Record<string, unknown>[];
 }
 
 export type ExecutedRootArgs = Pick<ExecutionArgs, 'schema' | 'document' | 'operationName' | 'variableValues'>;
@@ -54,21 +45,9 @@ function collect(args: Args): ExecutedRoot | null {
       definition.kind === 'FragmentDefinition' ? [[definition.name.value, definition] as const] : [],
     ),
   );
-  const fields = [
-    ...collectFields(args.schema, fragments, variables.coerced, rootType, operation.selectionSet).values(),
-  ];
-  const argumentsOf = (node: FieldNode): Record<string, unknown> => {
-    const definition = rootType.getFields()[node.name.value];
-    if (!definition) return {};
-    try {
-      return getArgumentValues(definition, node, variables.coerced);
-    } catch {
-      return {};
-    }
-  };
+  const fields = collectFields(args.schema, fragments, variables.coerced, rootType, operation.selectionSet);
   return {
     operation: operation.operation,
-    fields: fields.map((nodes) => nodes[0]!.name.value),
-    arguments: fields.map((nodes) => argumentsOf(nodes[0]!)),
+    fields: [...fields.values()].map((nodes) => nodes[0]!.name.value),
   };
 }
