@@ -27,7 +27,11 @@ export interface Limits {
   maxComplexity: number;
   /** requestPlan's options.timeLimitSeconds */
   maxSolveTimeLimitSeconds: number;
-  /** columns of the LP a requestPlan would build */
+  /**
+   * columns of the LP a requestPlan would build. 2,000,000 holds the 24-hour plan of 300 sites × 200
+   * regions (1.94 M columns; native CLP 73 s, 1.1 GB, on the shared 2-core machine) and 2000 × 400 in
+   * steady state (1.08 M; CLP 31 s, HiGHS with column generation 307 s): bench/README.md
+   */
   maxModelVariables: number;
   introspection: boolean;
   graphiql: boolean;
@@ -52,7 +56,7 @@ export const DEFAULT_LIMITS: Readonly<Limits> = Object.freeze({
   maxAliases: 15,
   maxComplexity: 50_000,
   maxSolveTimeLimitSeconds: 600,
-  maxModelVariables: 200_000,
+  maxModelVariables: 2_000_000,
   introspection: true,
   graphiql: true,
   corsOrigins: [],

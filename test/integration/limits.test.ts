@@ -399,9 +399,9 @@ describe('solver caps at requestPlan', () => {
     expect(await db.prisma.plan.count()).toBe(before);
   });
 
-  it('the default caps are 600 s and 200,000 variables', () => {
+  it('the default caps are 600 s and 2,000,000 variables', () => {
     expect(DEFAULT_LIMITS.maxSolveTimeLimitSeconds).toBe(600);
-    expect(DEFAULT_LIMITS.maxModelVariables).toBe(200_000);
+    expect(DEFAULT_LIMITS.maxModelVariables).toBe(2_000_000);
     expect(32 * MIB).toBe(DEFAULT_LIMITS.maxImportBodyBytes);
   });
 });

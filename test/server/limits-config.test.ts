@@ -16,7 +16,7 @@ describe('limits configuration', () => {
       maxAliases: 15,
       maxComplexity: 50_000,
       maxSolveTimeLimitSeconds: 600,
-      maxModelVariables: 200_000,
+      maxModelVariables: 2_000_000,
       introspection: true,
       graphiql: true,
       corsOrigins: [],
