@@ -21,14 +21,10 @@ export function callerIdentityOf(context: unknown): string {
   return address ? `address:${address}` : 'address:in-process';
 }
 
+// a sweep is one request: its values (at most 50, src/plans/sweeps) bound what it queues, and counting
+// each value made every sweep past the burst (5) impossible to ask for
 const PLAN_FIELDS = new Set(['requestPlan', 'resolvePlan', 'requestPlanSweep']);
 
-/** What one executed root field costs its bucket: a sweep is as many plan requests as it has values. */
-function fieldCost(field: string, args: Record<string, unknown> | undefined): number {
-  if (field !== 'requestPlanSweep') return 1;
-  const values = (args?.input as { values?: unknown } | undefined)?.values;
-  return Array.isArray(values) ? Math.max(1, values.length) : 1;
-}
 const IMPORT_FIELDS = new Set(['importDataset']);
 
 export function useRateLimits(
@@ -53,10 +49,7 @@ export function useRateLimits(
       const costs = buckets
         .map((bucket) => ({
           ...bucket,
-          cost: executed.fields.reduce(
-            (sum, field, i) => sum + (bucket.fields.has(field) ? fieldCost(field, executed.arguments[i]) : 0),
-            0,
-          ),
+          cost: executed.fields.reduce((sum, field) => sum + (bucket.fields.has(field) ? 1 : 0), 0),
         }))
         .filter(({ cost }) => cost > 0);
       const spent: typeof costs = [];
@@ -67,7 +60,7 @@ export function useRateLimits(
           // more than the bucket holds: waiting will not help, so say what would
           const message =
             cost > limit.burst
-              ? `Too many ${name} at once: this document asks for ${cost} (a sweep counts each of its values) and the limit is ${describe(limit)}; ask for fewer.`
+              ? `Too many ${name} at once: this document asks for ${cost} and the limit is ${describe(limit)}; ask for fewer.`
               : `Too many ${name}: the limit is ${describe(limit)}; retry in ${decision.retryAfterSeconds} s.`;
           setResultAndStopExecution({
             errors: [limitError(message, 'RATE_LIMITED', 429, { 'retry-after': String(decision.retryAfterSeconds) })],
