@@ -23,9 +23,11 @@ export const PLAN_OPTION_DESCRIPTIONS: Record<PlanOptionField, string> = {
   integerGpus: 'whole GPUs (solved by HiGHS or CBC)',
   mipGapRelative: 'relative MIP gap at which an integer plan stops, 0 <= X < 1',
   timeLimitSeconds: 'solver time limit in seconds',
-  solver: 'auto: javascript-lp-solver for small models, then CLP when installed, else HiGHS (integer: HiGHS)',
+  solver:
+    'auto: javascript-lp-solver for small models, then CLP when installed, else HiGHS (integer plans and warm starts: HiGHS)',
   columnGeneration: 'generate route columns by reduced cost (LPs on HiGHS; auto: large models)',
-  warmStart: 'start from the stored basis of the newest plan of the same structure (--no-warm-start: solve cold)',
+  warmStart:
+    'solve cold: skip the stored basis of the newest plan of the same structure (warm starts are on by default)',
 };
 
 /** Shorter names kept from earlier releases (hidden from the help, which names them beside the option). */

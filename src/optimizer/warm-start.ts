@@ -29,9 +29,11 @@ export interface WarmStartFacts {
 
 function coldReason(options: PlanOptions, facts: WarmStartFacts): string | null {
   if (!options.warmStart) return 'warmStart is off';
-  if (facts.solver !== 'highs')
-    return `${facts.solver === 'jslp' ? 'javascript-lp-solver' : `solver ${facts.solver}`} starts cold here (warm starts are HiGHS's)`;
   if (facts.integer) return 'integer plans start cold';
+  if (facts.solver !== 'highs' && (facts.solver === 'jslp' || options.solver !== 'auto')) {
+    const name = facts.solver === 'jslp' ? 'javascript-lp-solver' : `solver ${facts.solver}`;
+    return `${name} starts cold here (warm starts are HiGHS's)`;
+  }
   if (!facts.searched) return 'solved outside the plans service: no stored basis to start from';
   if (!facts.offered) return 'no earlier plan of this structure has a stored basis';
   const start = facts.outcome.startBasis;

@@ -26,7 +26,11 @@ export function priceRangeSentence(siteCode: string, range: RangeEnds): string {
   return `this plan holds while ${siteCode}'s price stays between ${from} and ${to}/kWh`;
 }
 
-const kw = (value: number): string => (value >= 100 ? value.toFixed(0) : value.toFixed(1));
+const kw = (value: number): string =>
+  value.toLocaleString('en-US', {
+    maximumFractionDigits: value >= 100 ? 0 : 1,
+    minimumFractionDigits: value >= 100 ? 0 : 1,
+  });
 
 /** "its power cap between 1,200 and 1,800 kW" style clause, or "above 602 kW" */
 export function powerCapRangeWords(range: RangeEnds): string {

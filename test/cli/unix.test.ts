@@ -44,6 +44,8 @@ describe('help', () => {
       'plans',
       'scenarios',
       'schedules',
+      'sweep',
+      'sweeps',
       'keys',
     ]);
     expect(existsSync(untouched)).toBe(false);

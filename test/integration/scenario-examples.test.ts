@@ -188,7 +188,6 @@ describe('example scenarios', () => {
     const usd = (value: number, digits: number) =>
       `$${value.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits })}`;
     const signed = (value: number, digits: number) => `${value >= 0 ? '+' : '−'}${usd(Math.abs(value), digits)}`;
-    const mtok = (value: number) => `${value >= 0 ? '+' : '−'}${(Math.abs(value) / 1e6).toFixed(2)} M tok/s`;
     const lines = [
       `| cost per million tokens | ${usd(base.costPerMillionTokens, 4)} | ${usd(pricey.costPerMillionTokens, 4)} | ${signed(pricey.costPerMillionTokens - base.costPerMillionTokens, 4)} |`,
       `| cost per hour (energy + capital + egress + carbon) | ${usd(money(base), 0)} | ${usd(money(pricey), 0)} | ${signed(money(pricey) - money(base), 0)} |`,
@@ -196,13 +195,11 @@ describe('example scenarios', () => {
     ];
     const changes = compared.compareScenarios[1].siteChanges as { siteCode: string; changeTokensPerSecond: number }[];
     const losing = changes.filter((c) => c.changeTokensPerSecond < 0).slice(0, 3);
-    const gaining = changes.filter((c) => c.changeTokensPerSecond > 0).slice(0, 2);
-    lines.push(
-      `Sites that lose the most load: ${losing.map((c) => `${c.siteCode} ${mtok(c.changeTokensPerSecond)}`).join(', ')}.`,
-    );
-    lines.push(
-      `Sites that gain the most: ${gaining.map((c) => `${c.siteCode} ${mtok(c.changeTokensPerSecond)}`).join(', ')}.`,
-    );
+    // which of several equally cheap sites takes load can differ between solves (ties): the README names no
+    // figure of it but the largest loss's order of magnitude
+    expect(losing[0]!.siteCode).toBe('US-MEM');
+    expect(-losing[0]!.changeTokensPerSecond / 1e6).toBeGreaterThan(3.5);
+    expect(-losing[0]!.changeTokensPerSecond / 1e6).toBeLessThan(4.2);
     for (const line of lines) expect(readme, `README.md should contain:\n${line}`).toContain(line);
     // the rise is paid in the US, not elsewhere: the three sites losing most are American
     expect(losing.map((c) => c.siteCode.slice(0, 3))).toEqual(['US-', 'US-', 'US-']);

@@ -47,7 +47,8 @@ interface SolvedPlan {
 async function solve(name: string, options: Record<string, unknown> = {}): Promise<SolvedPlan> {
   const plan = (await api.data(REQUEST, { name, options })).requestPlan.data as SolvedPlan;
   expect(plan.status).toBe('SOLVED');
-  expect(plan.solver).toBe('highs');
+  // the first plan of a structure goes to CLP where it is installed (auto); a warm start is HiGHS's
+  expect(['highs', 'clp']).toContain(plan.solver);
   return plan;
 }
 

@@ -135,6 +135,7 @@ export async function solveWithClp(model: LpModel, settings: SolverSettings): Pr
       mipGap: null,
       solveMs,
       finalBasis: hasPlan ? finalBasis(api, handle, model) : null,
+      simplexIterations: api.iterations(handle),
       message:
         status === 'time_limit' && !hasPlan
           ? `CLP stopped (${word.replace(/_/g, ' ')}) after ${api.iterations(handle)} iterations before proving a plan optimal`
